@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { describeFsError } from '../util/fs-error.js';
+import { parseJson, validate } from '../util/validation.js';
+
+const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const SLUG_HINT = "must be 1-64 lowercase letters, digits, '-' or '_', starting with a letter or digit";
+
+/** File names an icon may have: they become URL path segments, so only plain characters. */
+export const ICON_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(png|jpe?g|webp|gif|svg)$/i;
+
+const Slug = z.string().regex(SLUG, SLUG_HINT);
+
+export const TeamSchema = z
+  .strictObject({
+    id: Slug.describe('Stable identifier of the team, used in UPDATEFORGE_USERS to grant access.'),
+    name: z.string().min(1).max(100).describe('Name testers see.'),
+  })
+  .describe('A team of testers. Declaration order is the order the API lists teams in.');
+
+export const AppSchema = z
+  .strictObject({
+    id: Slug.describe('Stable identifier of the app; part of release tags and URLs.'),
+    team: Slug.describe('The id of the team this app belongs to.'),
+    title: z.string().min(1).max(100).describe('Name testers see.'),
+    packageName: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$/, 'must be a reverse-domain id such as com.example.app')
+      .max(255)
+      .describe('Android package name / iOS bundle id, e.g. com.example.app.'),
+    icon: z
+      .string()
+      .refine((p) => !path.isAbsolute(p) && !p.includes('\\') && !p.split('/').includes('..'), {
+        message: 'must be a path relative to updateforge.json, inside its folder',
+      })
+      .refine((p) => ICON_FILE_NAME.test(path.posix.basename(p)), {
+        message: 'file name must be plain (letters, digits, . _ -) and end in .png, .jpg, .webp, .gif or .svg',
+      })
+      .optional()
+      .describe('Icon image, relative to updateforge.json; published as icons/<app id>/<file name>.'),
+  })
+  .describe('An app. Declaration order is the order the API lists apps in.');
+
+export const ConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editor completion.'),
+    teams: z.array(TeamSchema).describe('Teams, oldest first.'),
+    apps: z.array(AppSchema).describe('Apps, oldest first.'),
+  })
+  .superRefine((config, ctx) => {
+    const teamIds = new Set<string>();
+    config.teams.forEach((team, i) => {
+      if (teamIds.has(team.id)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicate team id '${team.id}'` });
+      teamIds.add(team.id);
+    });
+    const appIds = new Set<string>();
+    const packageNames = new Set<string>();
+    config.apps.forEach((app, i) => {
+      if (appIds.has(app.id)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'id'], message: `duplicate app id '${app.id}'` });
+      appIds.add(app.id);
+      if (packageNames.has(app.packageName)) {
+        ctx.addIssue({ code: 'custom', path: ['apps', i, 'packageName'], message: `packageName '${app.packageName}' is used by another app` });
+      }
+      packageNames.add(app.packageName);
+      if (!teamIds.has(app.team)) {
+        const known = [...teamIds].map((t) => `'${t}'`).join(', ') || 'none declared';
+        ctx.addIssue({ code: 'custom', path: ['apps', i, 'team'], message: `unknown team '${app.team}' (teams: ${known})` });
+      }
+    });
+  })
+  .describe('UpdateForge feed configuration: the teams and apps of a feed.');
+
+export type Team = z.output<typeof TeamSchema>;
+export type AppConfig = z.output<typeof AppSchema>;
+export type Config = z.output<typeof ConfigSchema>;
+
+/** A validated config plus where it was read from, so relative icon paths can be resolved. */
+export interface LoadedConfig {
+  readonly path: string;
+  readonly config: Config;
+}
+
+/** Validates an already-parsed config object. */
+export function parseConfig(value: unknown, source = 'updateforge.json'): Config {
+  return validate(ConfigSchema, value, source);
+}
+
+/** Reads and validates `updateforge.json`; every problem is reported at once. */
+export async function loadConfig(configPath: string): Promise<LoadedConfig> {
+  const absolute = path.resolve(configPath);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    throw new ConfigFileError(`Cannot read config '${configPath}': ${describeFsError(error)}`, { cause: error });
+  }
+  return { path: absolute, config: parseConfig(parseJson(text, configPath), configPath) };
+}
+
+/** Where the icon of `app` lives on disk, or null when it has none. */
+export function iconSourcePath(loaded: LoadedConfig, app: AppConfig): string | null {
+  return app.icon === undefined ? null : path.resolve(path.dirname(loaded.path), app.icon);
+}
+
+/** Where the icon of `app` lives on the manifest branch. */
+export function iconBranchPath(app: AppConfig): string | null {
+  return app.icon === undefined ? null : `icons/${app.id}/${path.posix.basename(app.icon)}`;
+}
+
+export class ConfigFileError extends Error {
+  override readonly name = 'ConfigFileError';
+}

@@ -1,0 +1,25 @@
+/** A publish input is wrong; `field` is the flag / action input to fix (e.g. `build-type`). */
+export class PublishInputError extends Error {
+  override readonly name = 'PublishInputError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The version is already published with other bytes, and `overwrite` was not asked for. */
+export class VersionConflictError extends Error {
+  override readonly name = 'VersionConflictError';
+}
+
+/** The store received other bytes than the ones we packaged. */
+export class DigestMismatchError extends Error {
+  override readonly name = 'DigestMismatchError';
+}
+
+/** Another publisher kept changing the manifest; every attempt lost the race. */
+export class ManifestContentionError extends Error {
+  override readonly name = 'ManifestContentionError';
+}

@@ -1,0 +1,102 @@
+import type { LoadedConfig } from '../feed/config.js';
+import type { VersionRecord } from '../feed/version-record.js';
+import type { Store } from '../store/store.js';
+import { readIcons, syncIcons } from './icons.js';
+import { validatePublishRequest, type PublishRequest } from './inputs.js';
+import { packageArtifact, type PackageProgress } from './package.js';
+import { applyRelease, type ReleaseOutcome } from './release-step.js';
+import { UndoLog } from './undo.js';
+import { writeManifest } from './write-manifest.js';
+
+export type PublishProgress = PackageProgress | { readonly phase: 'uploading'; readonly done: number; readonly total: number };
+
+export interface PublishOptions {
+  readonly store: Store;
+  readonly config: LoadedConfig;
+  readonly request: PublishRequest;
+  readonly now?: () => Date;
+  readonly onProgress?: (progress: PublishProgress) => void;
+}
+
+export interface PublishResult {
+  readonly outcome: ReleaseOutcome;
+  /** The version as the manifest now lists it. */
+  readonly version: VersionRecord;
+  readonly manifestSha: string;
+  readonly manifestChanged: boolean;
+  readonly iconsWritten: number;
+  /** Where testers download it on the API, or null while it has no file. */
+  readonly downloadPath: string | null;
+  /** Things worth telling the maintainer that did not stop the publish. */
+  readonly warnings: readonly string[];
+}
+
+/** A publish failed, and taking back what it had done failed too: the message says what is left over. */
+export class RollbackIncompleteError extends Error {
+  override readonly name = 'RollbackIncompleteError';
+}
+
+/**
+ * The one publish pipeline, shared by the CLI and the action:
+ * validate → package → release (+ asset) → icons → manifest (compare-and-swap).
+ *
+ * Anything that fails before the manifest is written is undone, so the store is
+ * left as it was. Once the manifest is written the publish has happened; what
+ * follows (removing superseded assets) only warns when it fails.
+ */
+export async function publish(options: PublishOptions): Promise<PublishResult> {
+  const now = options.now ?? (() => new Date());
+  const request = validatePublishRequest(options.request, options.config.config);
+  const icons = await readIcons(options.config);
+  const artifact = request.path
+    ? await packageArtifact({
+        input: request.path,
+        zipName: `${request.app.id}-${request.version}.zip`,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      })
+    : null;
+  const undo = new UndoLog();
+  let step: Awaited<ReturnType<typeof applyRelease>>;
+  let iconsWritten: number;
+  let written: Awaited<ReturnType<typeof writeManifest>>;
+  try {
+    step = await applyRelease({
+      store: options.store,
+      request,
+      artifact,
+      now: now(),
+      undo,
+      onUploadProgress: (done, total) => options.onProgress?.({ phase: 'uploading', done, total }),
+    });
+    iconsWritten = await syncIcons(options.store, icons, undo);
+    written = await writeManifest({ store: options.store, config: options.config.config, now });
+  } catch (error) {
+    const leftovers = await undo.rollback();
+    if (leftovers.length > 0) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new RollbackIncompleteError(`${reason}\nUndoing the partial publish also failed; left over:\n${leftovers.map((l) => `  - ${l}`).join('\n')}`, { cause: error });
+    }
+    throw error;
+  } finally {
+    await artifact?.cleanup();
+  }
+
+  // The manifest is written: the publish has happened, and nothing below undoes it.
+  const warnings = written.skipped.map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`);
+  for (const asset of step.obsoleteAssets) {
+    await options.store.deleteAsset(step.release, asset).catch((error: unknown) => {
+      warnings.push(`Could not remove superseded asset '${asset.name}': ${error instanceof Error ? error.message : String(error)}.`);
+    });
+  }
+  const version = written.manifest.versions.find((v) => v.id === step.release.id);
+  if (!version) throw new Error(`Release '${step.release.tag}' is published but missing from the manifest; run the publish again.`);
+  return {
+    outcome: step.outcome,
+    version,
+    manifestSha: written.sha,
+    manifestChanged: written.changed,
+    iconsWritten,
+    downloadPath: version.file ? `/api/v1/versions/${encodeURIComponent(version.id)}/download` : null,
+    warnings,
+  };
+}

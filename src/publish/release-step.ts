@@ -1,0 +1,178 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { parseReleaseBody, releaseTag, releaseTitle, renderReleaseBody, type ReleaseMetadata } from '../feed/release-body.js';
+import type { FileRecord } from '../feed/version-record.js';
+import type { Store } from '../store/store.js';
+import type { Asset, Release } from '../store/types.js';
+import { DigestMismatchError, VersionConflictError } from './errors.js';
+import type { ValidPublishRequest } from './inputs.js';
+import type { PackagedArtifact } from './package.js';
+import type { UndoLog } from './undo.js';
+
+/**
+ * - `published`: the version has its file now (new, or a pending version completed)
+ * - `registered`: a pending version (no file) was created
+ * - `updated`: only name, notes or public changed
+ * - `unchanged`: everything was already so (a re-run)
+ * - `replaced`: the file was overwritten with other bytes
+ */
+export type ReleaseOutcome = 'published' | 'registered' | 'updated' | 'unchanged' | 'replaced';
+
+export interface ReleaseStep {
+  readonly outcome: ReleaseOutcome;
+  readonly release: Release;
+  /** Assets to delete once the manifest no longer points at them. */
+  readonly obsoleteAssets: readonly Asset[];
+}
+
+interface StepContext {
+  readonly store: Store;
+  readonly request: ValidPublishRequest;
+  readonly artifact: PackagedArtifact | null;
+  readonly now: Date;
+  readonly undo: UndoLog;
+  readonly onUploadProgress?: ((sent: number, total: number) => void) | undefined;
+}
+
+/**
+ * Creates or updates the version's release so that it holds `artifact`. Idempotent:
+ * the same bytes again change nothing; other bytes need `overwrite`. Every change is
+ * recorded in `undo`, and the release is only made visible (published, not draft)
+ * once its asset is uploaded and verified.
+ */
+export async function applyRelease(ctx: StepContext): Promise<ReleaseStep> {
+  const { store, request } = ctx;
+  const tag = releaseTag(request.app.id, request.buildType, request.version);
+  const release = await store.findReleaseByTag(tag);
+  const parsed = release ? parseReleaseBody(release.body) : null;
+  if (release && !parsed) {
+    throw new VersionConflictError(`A release tagged '${tag}' exists but was not made by UpdateForge. Delete it, or publish another version.`);
+  }
+  const prior = parsed?.metadata ?? null;
+  const notes = ctx.request.notes ?? parsed?.notes ?? '';
+  const base = {
+    updateforge: 1 as const,
+    app: request.app.id,
+    buildType: request.buildType,
+    version: request.version,
+    name: request.name ?? prior?.name ?? '',
+    public: request.public ?? prior?.public ?? false,
+    created: prior?.created ?? ctx.now.toISOString(),
+  };
+
+  if (release && prior?.state === 'published' && prior.file) return republish(ctx, release, prior, prior.file, base, notes);
+  if (!ctx.artifact) return registerPending(ctx, release, prior, base, notes, tag);
+  return attachFile(ctx, release, ctx.artifact, base, notes, tag);
+}
+
+type Base = Omit<ReleaseMetadata, 'state' | 'file'>;
+
+/** A version that already has its file: a no-op, a metadata edit, or (with overwrite) new bytes. */
+async function republish(ctx: StepContext, release: Release, prior: ReleaseMetadata, priorFile: FileRecord, base: Base, notes: string): Promise<ReleaseStep> {
+  const { artifact, request } = ctx;
+  const sameBytes = !artifact || artifact.sha256 === priorFile.sha256;
+  if (!ctx.request.overwrite) {
+    if (prior.version !== request.version) {
+      throw new VersionConflictError(
+        `${request.app.id} ${request.buildType} is already published as ${prior.version}, which has the same precedence as ${request.version} (semver ignores build metadata). Publish a new version, or pass --overwrite to replace it.`,
+      );
+    }
+    if (!sameBytes) {
+      throw new VersionConflictError(
+        `${request.app.id} ${request.buildType} ${request.version} is already published with different bytes (sha256 ${priorFile.sha256.slice(0, 12)}…, new ${artifact.sha256.slice(0, 12)}…). Publish a new version, or pass --overwrite to replace it.`,
+      );
+    }
+  }
+  if (sameBytes) {
+    const desired: ReleaseMetadata = { ...base, state: 'published', file: priorFile };
+    const changed = await updateIfDifferent(ctx, release, desired, notes, false);
+    return { outcome: changed ? 'updated' : 'unchanged', release: changed ?? release, obsoleteAssets: [] };
+  }
+  const asset = await upload(ctx, release, artifact);
+  const desired: ReleaseMetadata = { ...base, state: 'published', file: fileRecord(asset, artifact) };
+  const updated = (await updateIfDifferent(ctx, release, desired, notes, false)) ?? release;
+  return { outcome: 'replaced', release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
+}
+
+/** No file: create (or keep) the version as a pending draft. */
+async function registerPending(ctx: StepContext, release: Release | null, prior: ReleaseMetadata | null, base: Base, notes: string, tag: string): Promise<ReleaseStep> {
+  const desired: ReleaseMetadata = { ...base, state: 'pending', file: null };
+  if (!release) {
+    const created = await create(ctx, tag, desired, notes);
+    return { outcome: 'registered', release: created, obsoleteAssets: [] };
+  }
+  const changed = await updateIfDifferent(ctx, release, desired, notes, true);
+  const outcome = !changed ? 'unchanged' : prior?.state === 'pending' ? 'updated' : 'registered';
+  // Assets of an earlier publish that was interrupted before it finished.
+  return { outcome, release: changed ?? release, obsoleteAssets: release.assets };
+}
+
+/** A new version, a pending one getting its file, or an interrupted publish being finished. */
+async function attachFile(ctx: StepContext, existing: Release | null, artifact: PackagedArtifact, base: Base, notes: string, tag: string): Promise<ReleaseStep> {
+  const release = existing ?? (await create(ctx, tag, { ...base, state: 'uploading', file: null }, notes));
+  const digest = `sha256:${artifact.sha256}`;
+  // An interrupted earlier run may have uploaded these very bytes already.
+  const asset = release.assets.find((a) => a.state === 'uploaded' && a.digest === digest && a.size === artifact.size) ?? (await upload(ctx, release, artifact));
+  const desired: ReleaseMetadata = { ...base, state: 'published', file: fileRecord(asset, artifact) };
+  const updated = (await updateIfDifferent(ctx, release, desired, notes, false)) ?? release;
+  return { outcome: 'published', release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
+}
+
+async function create(ctx: StepContext, tag: string, meta: ReleaseMetadata, notes: string): Promise<Release> {
+  const release = await ctx.store.createRelease({ tag, name: releaseTitle(meta), body: renderReleaseBody(notes, meta), draft: true });
+  ctx.undo.push(`delete release ${tag}`, () => ctx.store.deleteRelease(release));
+  return release;
+}
+
+/** Brings the release's title, body and draft flag to what `meta` says; null when they already were. */
+async function updateIfDifferent(ctx: StepContext, release: Release, meta: ReleaseMetadata, notes: string, draft: boolean): Promise<Release | null> {
+  const patch = { name: releaseTitle(meta), body: renderReleaseBody(notes, meta), draft };
+  if (release.name === patch.name && release.body === patch.body && release.draft === patch.draft) return null;
+  const updated = await ctx.store.updateRelease(release, patch);
+  ctx.undo.push(`restore release ${release.tag}`, async () => {
+    await ctx.store.updateRelease(updated, { name: release.name, body: release.body, draft: release.draft });
+  });
+  return updated;
+}
+
+async function upload(ctx: StepContext, release: Release, artifact: PackagedArtifact): Promise<Asset> {
+  const name = assetName(artifact, release.assets);
+  const stale = release.assets.find((a) => a.name === name);
+  // Same name and hash prefix but not reusable: the remains of a broken upload.
+  if (stale) await ctx.store.deleteAsset(release, stale);
+  const asset = await ctx.store.uploadAsset(release, {
+    name,
+    label: artifact.name,
+    contentType: artifact.contentType,
+    size: artifact.size,
+    open: () => createReadStream(artifact.file),
+    onProgress: (sent) => ctx.onUploadProgress?.(sent, artifact.size),
+  });
+  ctx.undo.push(`delete asset ${name}`, () => ctx.store.deleteAsset(release, asset));
+  if (asset.digest !== null && asset.digest !== `sha256:${artifact.sha256}`) {
+    throw new DigestMismatchError(`The store holds other bytes than were uploaded for '${artifact.name}' (${asset.digest}, expected sha256:${artifact.sha256}). Publish again.`);
+  }
+  return asset;
+}
+
+/**
+ * The stored name: GitHub would rename odd characters anyway (the original stays in
+ * the label), and a second asset in the same release (an overwrite) needs its own name.
+ */
+function assetName(artifact: PackagedArtifact, existing: readonly Asset[]): string {
+  const plain = artifact.name.replace(/[^A-Za-z0-9._-]+/g, '.').replace(/^\.+|\.+$/g, '') || 'artifact';
+  if (!existing.some((a) => a.name === plain)) return plain;
+  const ext = path.extname(plain);
+  return `${plain.slice(0, plain.length - ext.length)}-${artifact.sha256.slice(0, 12)}${ext}`;
+}
+
+function fileRecord(asset: Asset, artifact: PackagedArtifact): FileRecord {
+  return {
+    assetId: asset.id,
+    name: artifact.name,
+    size: artifact.size,
+    sha256: artifact.sha256,
+    contentType: artifact.contentType,
+    kind: artifact.kind,
+  };
+}

@@ -1,0 +1,25 @@
+import type { Store } from '../store/store.js';
+import { UserDirectory, type User } from '../users/users.js';
+import type { Logger } from '../util/logger.js';
+import type { ServerContext } from './context.js';
+import { FeedCache } from './feed-cache.js';
+import { TokenService } from './tokens.js';
+
+/** Wires a server context; throws ServerConfigError (before anything listens) when the secret is weak. */
+export function createServerContext(options: {
+  store: Store;
+  users: readonly User[];
+  jwtSecret: string | undefined;
+  log: Logger;
+  /** How long the manifest is trusted before a (conditional) re-read. */
+  manifestMaxAgeMs?: number;
+}): ServerContext {
+  const tokens = new TokenService(options.jwtSecret ?? '');
+  return {
+    store: options.store,
+    feed: new FeedCache(options.store, { maxAgeMs: options.manifestMaxAgeMs ?? 1000, log: options.log }),
+    users: new UserDirectory(options.users),
+    tokens,
+    log: options.log,
+  };
+}

@@ -1,0 +1,39 @@
+import { ERRORS, HttpError } from './responses.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads a JSON request body of at most `limit` bytes: 413 beyond it (without reading
+ * the rest), 400 for bytes that are not JSON, undefined for an empty body.
+ */
+export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (declared > limit) throw new HttpError(413, ERRORS.bodyTooLarge);
+  if (!request.body) return undefined;
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new HttpError(413, ERRORS.bodyTooLarge);
+    }
+    chunks.push(value);
+  }
+  if (size === 0) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new HttpError(400, ERRORS.invalidJson);
+  }
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, ERRORS.invalidJson);
+  }
+}

@@ -1,0 +1,83 @@
+import { describeError, jsonLogger } from '../util/logger.js';
+import { contextFor, type ServerContext } from './context.js';
+import { ERRORS, errorResponse, isHttpError } from './responses.js';
+
+export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export type Method = (typeof METHODS)[number];
+export type Params = Readonly<Record<string, string>>;
+export type Handler = (request: Request, context: ServerContext, params: Params) => Promise<Response>;
+
+/** A route: its path as the `api/` file names it (`/api/v1/versions/[id]/download`) and its handlers. */
+export interface RouteDefinition {
+  readonly pattern: string;
+  readonly handlers: Partial<Record<Method, Handler>>;
+}
+
+export type RouteFunction = ((request: Request) => Promise<Response>) & { readonly route: RouteDefinition };
+
+/**
+ * Matches a path against a pattern whose `[name]` segments match one segment each.
+ * Null when it does not match, or when a segment is not valid percent-encoding.
+ */
+export function matchPattern(pattern: string, pathname: string): Params | null {
+  const want = pattern.split('/');
+  const have = pathname.split('/');
+  if (want.length !== have.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] ?? '';
+    const h = have[i] ?? '';
+    if (w.startsWith('[') && w.endsWith(']')) {
+      if (h === '') return null;
+      try {
+        params[w.slice(1, -1)] = decodeURIComponent(h);
+      } catch {
+        return null;
+      }
+    } else if (w !== h) return null;
+  }
+  return params;
+}
+
+/**
+ * What a file under `api/` exports: one function per HTTP method, each the Web-standard
+ * `(request) => Response` that Vercel calls, and that the local server calls too. Methods
+ * without a handler answer 405, and no error ever escapes as anything but the documented JSON.
+ */
+export function route(pattern: string, handlers: Partial<Record<Method, Handler>>): Record<Method, RouteFunction> {
+  const definition: RouteDefinition = { pattern, handlers };
+  const call = Object.assign((request: Request) => dispatch(definition, request), { route: definition });
+  return Object.fromEntries(METHODS.map((m) => [m, call])) as Record<Method, RouteFunction>;
+}
+
+function allowed(definition: RouteDefinition): string {
+  const methods = new Set(Object.keys(definition.handlers));
+  if (methods.has('GET')) methods.add('HEAD');
+  methods.add('OPTIONS');
+  return [...methods].join(', ');
+}
+
+async function dispatch(definition: RouteDefinition, request: Request): Promise<Response> {
+  const params = matchPattern(definition.pattern, new URL(request.url).pathname);
+  if (params === null) return errorResponse(404, ERRORS.notFound);
+  const method = request.method.toUpperCase();
+  if (method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow: allowed(definition) } });
+  const handler = definition.handlers[method as Method] ?? (method === 'HEAD' ? definition.handlers.GET : undefined);
+  if (!handler) return errorResponse(405, ERRORS.methodNotAllowed, { allow: allowed(definition) });
+
+  let context: ServerContext | null = null;
+  try {
+    context = await contextFor(request);
+    const response = await handler(request, context, params);
+    if (method === 'HEAD' && response.body) {
+      await response.body.cancel();
+      return new Response(null, { status: response.status, headers: response.headers });
+    }
+    return response;
+  } catch (error) {
+    if (isHttpError(error)) return errorResponse(error.status, error.message, error.headers);
+    // Unknown failures are logged by name and message only: no stack, no request data.
+    (context?.log ?? jsonLogger()).error('unhandled error', { route: definition.pattern, ...describeError(error) });
+    return errorResponse(500, ERRORS.internal);
+  }
+}

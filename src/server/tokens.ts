@@ -1,0 +1,61 @@
+import { SignJWT, jwtVerify } from 'jose';
+import { passwordFingerprint, type User } from '../users/users.js';
+
+const ISSUER = 'updateforge';
+const TESTER_AUDIENCE = 'updateforge:tester';
+const ALGORITHM = 'HS256';
+/** WEB_API.md: tokens are long-lived; clients log in again on a 401. */
+const TESTER_TOKEN_LIFETIME = '90d';
+export const MIN_SECRET_LENGTH = 32;
+
+/** The server cannot run as configured; the message names the setting and the fix. */
+export class ServerConfigError extends Error {
+  override readonly name = 'ServerConfigError';
+}
+
+/** Refuses a missing or guessable signing secret before anything is served. */
+export function checkJwtSecret(secret: string | undefined): string {
+  if (secret === undefined || secret.trim() === '') {
+    throw new ServerConfigError('UPDATEFORGE_JWT_SECRET is not set. Set it to a random string of at least 32 characters, e.g. the output of `openssl rand -base64 48`.');
+  }
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ServerConfigError(`UPDATEFORGE_JWT_SECRET is ${secret.length} characters long; it must be at least ${MIN_SECRET_LENGTH}. Use e.g. \`openssl rand -base64 48\`.`);
+  }
+  return secret;
+}
+
+export interface TesterClaims {
+  readonly userId: string;
+  readonly passwordFingerprint: string;
+}
+
+/** Issues and checks the testers' Bearer tokens (HS256 only, issuer and audience pinned). */
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string) {
+    this.key = new TextEncoder().encode(checkJwtSecret(secret));
+  }
+
+  issueTesterToken(user: User): Promise<string> {
+    return new SignJWT({ pwd: passwordFingerprint(user) })
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience(TESTER_AUDIENCE)
+      .setSubject(user.id)
+      .setIssuedAt()
+      .setExpirationTime(TESTER_TOKEN_LIFETIME)
+      .sign(this.key);
+  }
+
+  /** The claims of a valid tester token, or null for anything else (forged, expired, other audience). */
+  async verifyTesterToken(token: string): Promise<TesterClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: TESTER_AUDIENCE });
+      if (typeof payload.sub !== 'string' || typeof payload['pwd'] !== 'string') return null;
+      return { userId: payload.sub, passwordFingerprint: payload['pwd'] };
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,317 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import lockfile from 'proper-lockfile';
+import { z } from 'zod';
+import { describeFsError } from '../util/fs-error.js';
+import { StoreConflictError, StoreNotFoundError, StoreUnavailableError } from './errors.js';
+import { createFileExclusive, fileStream, gitBlobSha, tempPath, writeFileAtomic } from './local-files.js';
+import type { Store } from './store.js';
+import type { Asset, AssetUpload, BranchFile, ByteRange, NewRelease, Release, ReleasePatch, WriteBranchFile } from './types.js';
+
+const MARKER_FILE = 'updateforge-store.json';
+const MARKER = { kind: 'updateforge-local-store', version: 1 };
+const ID = /^[0-9a-f]{16}$/;
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+const AssetSchema = z.object({
+  id: z.string().regex(ID),
+  name: z.string(),
+  label: z.string(),
+  size: z.number().int().nonnegative(),
+  contentType: z.string(),
+  digest: z.string().nullable(),
+  state: z.enum(['uploaded', 'starter']),
+});
+const ReleaseSchema = z.object({
+  id: z.string().regex(ID),
+  tag: z.string(),
+  name: z.string(),
+  body: z.string(),
+  draft: z.boolean(),
+  createdAt: z.string(),
+  assets: z.array(AssetSchema),
+});
+
+/**
+ * A feed in a local folder, laid out like what GitHub holds:
+ *
+ *     updateforge-store.json      marks the folder as a store
+ *     releases/<tag>.json         one file per release (tag URI-encoded)
+ *     assets/<asset id>           asset bytes
+ *     branches/<branch>/...       the manifest branch: manifest.json, icons/
+ *     tmp/                        files being written, renamed into place when complete
+ *
+ * Every change becomes visible in one rename or link, and read-modify-write of a
+ * release or a branch file happens under a lock, so concurrent publishers (even
+ * separate processes) behave as they would against GitHub.
+ */
+export class LocalStore implements Store {
+  readonly location: string;
+  private readonly branchDir: string;
+
+  private constructor(
+    private readonly root: string,
+    branch: string,
+  ) {
+    this.location = root;
+    this.branchDir = path.join(root, 'branches', encodeURIComponent(branch));
+  }
+
+  /** Opens an existing store; StoreUnavailableError when `root` is not one. */
+  static async open(root: string, options: { branch?: string } = {}): Promise<LocalStore> {
+    const absolute = path.resolve(root);
+    try {
+      await readFile(path.join(absolute, MARKER_FILE), 'utf8');
+    } catch (error) {
+      throw new StoreUnavailableError(`No UpdateForge store at '${root}' (${describeFsError(error)}). Publish into it first, or check the path.`);
+    }
+    const store = new LocalStore(absolute, options.branch ?? 'updateforge');
+    await store.ensureLayout();
+    return store;
+  }
+
+  /** Opens the store at `root`, creating it when the folder is missing or empty. */
+  static async openOrCreate(root: string, options: { branch?: string } = {}): Promise<LocalStore> {
+    const absolute = path.resolve(root);
+    const entries: string[] = await readdir(absolute).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw new StoreUnavailableError(`Cannot use '${root}' as a store: ${describeFsError(error)}.`);
+    });
+    if (!entries.includes(MARKER_FILE)) {
+      if (entries.length > 0) {
+        throw new StoreUnavailableError(`'${root}' is not empty and is not an UpdateForge store (no ${MARKER_FILE}). Choose a new or empty folder.`);
+      }
+      await mkdir(absolute, { recursive: true });
+      await writeFile(path.join(absolute, MARKER_FILE), `${JSON.stringify(MARKER)}\n`, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+    }
+    return LocalStore.open(absolute, options);
+  }
+
+  private async ensureLayout(): Promise<void> {
+    for (const dir of ['releases', 'assets', 'tmp']) await mkdir(path.join(this.root, dir), { recursive: true });
+    await mkdir(this.branchDir, { recursive: true });
+    await this.sweepTemp();
+  }
+
+  /** Files left in tmp/ by a writer that was killed long ago. */
+  private async sweepTemp(): Promise<void> {
+    const tmp = path.join(this.root, 'tmp');
+    for (const name of await readdir(tmp)) {
+      const file = path.join(tmp, name);
+      const info = await stat(file).catch(() => null);
+      if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS) await rm(file, { force: true, recursive: true });
+    }
+  }
+
+  private get tmpDir(): string {
+    return path.join(this.root, 'tmp');
+  }
+
+  private releasePath(tag: string): string {
+    return path.join(this.root, 'releases', `${encodeURIComponent(tag)}.json`);
+  }
+
+  private assetPath(assetId: string): string {
+    if (!ID.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}'`);
+    return path.join(this.root, 'assets', assetId);
+  }
+
+  /** Serialises read-modify-write across processes; held only for a few small file operations. */
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
+    const release = await lockfile.lock(path.join(this.root, MARKER_FILE), {
+      realpath: false,
+      stale: 10_000,
+      retries: { retries: 200, minTimeout: 5, maxTimeout: 100, factor: 1.5 },
+      onCompromised: () => {},
+    });
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
+  }
+
+  private async readRelease(file: string): Promise<Release | null> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    let raw: unknown = null;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      // reported below, like any other damage
+    }
+    const parsed = ReleaseSchema.safeParse(raw);
+    if (!parsed.success) throw new StoreUnavailableError(`Release file '${path.basename(file)}' in the store is damaged.`);
+    return parsed.data;
+  }
+
+  private async writeRelease(release: Release): Promise<void> {
+    await writeFileAtomic(this.tmpDir, this.releasePath(release.tag), Buffer.from(JSON.stringify(release, null, 2)));
+  }
+
+  private async mutateRelease(release: Release, change: (current: Release) => Release): Promise<Release> {
+    return this.locked(async () => {
+      const current = await this.readRelease(this.releasePath(release.tag));
+      if (!current || current.id !== release.id) throw new StoreNotFoundError(`release '${release.tag}' no longer exists`);
+      const next = change(current);
+      await this.writeRelease(next);
+      return next;
+    });
+  }
+
+  async listReleases(): Promise<Release[]> {
+    const dir = path.join(this.root, 'releases');
+    const names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
+    const releases = await Promise.all(names.map((n) => this.readRelease(path.join(dir, n))));
+    return releases.filter((r): r is Release => r !== null).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async findReleaseByTag(tag: string): Promise<Release | null> {
+    return this.readRelease(this.releasePath(tag));
+  }
+
+  async createRelease(input: NewRelease): Promise<Release> {
+    const release: Release = { id: newId(), ...input, createdAt: new Date().toISOString(), assets: [] };
+    const created = await createFileExclusive(this.tmpDir, this.releasePath(input.tag), Buffer.from(JSON.stringify(release, null, 2)));
+    if (!created) throw new StoreConflictError(`a release with tag '${input.tag}' already exists`);
+    return release;
+  }
+
+  async updateRelease(release: Release, patch: ReleasePatch): Promise<Release> {
+    return this.mutateRelease(release, (current) => ({ ...current, ...patch }));
+  }
+
+  async deleteRelease(release: Release): Promise<void> {
+    const removed = await this.locked(async () => {
+      const current = await this.readRelease(this.releasePath(release.tag));
+      if (!current || current.id !== release.id) return null;
+      await unlink(this.releasePath(release.tag));
+      return current;
+    });
+    for (const asset of removed?.assets ?? []) await rm(this.assetPath(asset.id), { force: true });
+  }
+
+  async uploadAsset(release: Release, upload: AssetUpload): Promise<Asset> {
+    if (release.assets.some((a) => a.name === upload.name)) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${upload.name}'`);
+    const tmp = tempPath(this.tmpDir);
+    const hash = createHash('sha256');
+    let sent = 0;
+    try {
+      await pipeline(
+        upload.open(),
+        new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            hash.update(chunk);
+            sent += chunk.length;
+            upload.onProgress?.(sent);
+            done(null, chunk);
+          },
+        }),
+        createWriteStream(tmp, { flags: 'wx' }),
+      );
+      if (sent !== upload.size) throw new Error(`upload of '${upload.name}' sent ${sent} bytes, expected ${upload.size}`);
+      const asset: Asset = {
+        id: newId(),
+        name: upload.name,
+        label: upload.label,
+        size: sent,
+        contentType: upload.contentType,
+        digest: `sha256:${hash.digest('hex')}`,
+        state: 'uploaded',
+      };
+      await rename(tmp, this.assetPath(asset.id));
+      try {
+        await this.mutateRelease(release, (current) => {
+          if (current.assets.some((a) => a.name === asset.name)) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${asset.name}'`);
+          return { ...current, assets: [...current.assets, asset] };
+        });
+      } catch (error) {
+        await rm(this.assetPath(asset.id), { force: true });
+        throw error;
+      }
+      return asset;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  async deleteAsset(release: Release, asset: Asset): Promise<void> {
+    await this.mutateRelease(release, (current) => ({ ...current, assets: current.assets.filter((a) => a.id !== asset.id) }));
+    await rm(this.assetPath(asset.id), { force: true });
+  }
+
+  async openAsset(assetId: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>> {
+    const file = this.assetPath(assetId);
+    const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? new StoreNotFoundError(`no asset '${assetId}'`) : error;
+    });
+    const { size } = await handle.stat();
+    return fileStream(handle, size, range);
+  }
+
+  private branchPath(file: string): string {
+    const segments = file.split('/');
+    if (segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))) {
+      throw new StoreNotFoundError(`no branch file '${file}'`);
+    }
+    return path.join(this.branchDir, ...segments);
+  }
+
+  async readBranchFile(file: string, options: { etag?: string } = {}): Promise<BranchFile | 'not-modified' | null> {
+    const handle = await open(this.branchPath(file), 'r').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return null;
+      throw error;
+    });
+    if (handle === null) return null;
+    try {
+      const info = await handle.stat({ bigint: true });
+      if (info.isDirectory()) return null;
+      // The handle pins this version of the file, so etag and content always agree.
+      const etag = `"${info.ino}-${info.size}-${info.mtimeNs}"`;
+      if (options.etag === etag) return 'not-modified';
+      const content = await handle.readFile();
+      return { content, sha: gitBlobSha(content), etag };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async writeBranchFile(file: string, content: Uint8Array, options: WriteBranchFile): Promise<{ sha: string }> {
+    const target = this.branchPath(file);
+    return this.locked(async () => {
+      await this.expectSha(file, options.expectedSha);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFileAtomic(this.tmpDir, target, content);
+      return { sha: gitBlobSha(content) };
+    });
+  }
+
+  async deleteBranchFile(file: string, options: { expectedSha: string; message: string }): Promise<void> {
+    const target = this.branchPath(file);
+    await this.locked(async () => {
+      await this.expectSha(file, options.expectedSha);
+      await unlink(target);
+    });
+  }
+
+  private async expectSha(file: string, expected: string | null): Promise<void> {
+    const current = await this.readBranchFile(file);
+    const actual = current === null || current === 'not-modified' ? null : current.sha;
+    if (actual !== expected) throw new StoreConflictError(`'${file}' changed meanwhile (expected ${expected ?? 'no file'}, found ${actual ?? 'no file'})`);
+  }
+}
+
+function newId(): string {
+  return randomBytes(8).toString('hex');
+}

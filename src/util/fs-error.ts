@@ -1,0 +1,19 @@
+/** A short, user-facing reason for a file-system error (no paths, no stack). */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a parent is not a directory';
+    case 'ENOSPC':
+      return 'no space left on device';
+    default:
+      return code ?? (error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,50 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach } from 'vitest';
+import { loadConfig, type LoadedConfig } from '../../src/feed/config.js';
+
+const made: string[] = [];
+
+/** A temp folder removed after the test. */
+export async function tempDir(prefix = 'uf-test-'): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** A 1x1 PNG: enough for an icon. */
+export const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082', 'hex');
+
+export const CONFIG = {
+  teams: [
+    { id: 'acme', name: 'Acme' },
+    { id: 'globex', name: 'Globex' },
+  ],
+  apps: [
+    { id: 'rocket', team: 'acme', title: 'Rocket', packageName: 'com.acme.rocket', icon: 'icons/rocket.png' },
+    { id: 'anvil', team: 'acme', title: 'Anvil', packageName: 'com.acme.anvil' },
+    { id: 'gadget', team: 'globex', title: 'Gadget', packageName: 'com.globex.gadget' },
+  ],
+};
+
+/** Writes updateforge.json (and its icon) into a temp folder and loads it. */
+export async function writeConfig(config: unknown = CONFIG): Promise<LoadedConfig> {
+  const dir = await tempDir('uf-config-');
+  await mkdir(path.join(dir, 'icons'));
+  await writeFile(path.join(dir, 'icons', 'rocket.png'), PNG);
+  await writeFile(path.join(dir, 'updateforge.json'), JSON.stringify(config, null, 2));
+  return loadConfig(path.join(dir, 'updateforge.json'));
+}
+
+/** A build file with the given content. */
+export async function writeBuild(content: string | Buffer, name = 'app.apk'): Promise<string> {
+  const dir = await tempDir('uf-build-');
+  const file = path.join(dir, name);
+  await writeFile(file, content);
+  return file;
+}

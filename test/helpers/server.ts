@@ -1,0 +1,39 @@
+import { afterEach } from 'vitest';
+import { createServerContext } from '../../src/server/create-context.js';
+import { startServer, type RunningServer } from '../../src/server/node-server.js';
+import type { Store } from '../../src/store/store.js';
+import { hashPassword } from '../../src/users/password.js';
+import type { User } from '../../src/users/users.js';
+import { silentLogger, type Logger } from '../../src/util/logger.js';
+
+export const SECRET = 'test-secret-that-is-long-enough-0123456789';
+
+const running: RunningServer[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.close()));
+});
+
+/** A user with a real scrypt hash of `password`. */
+export async function makeUser(id: string, email: string, teams: string[], password = 'correct horse'): Promise<User> {
+  return { id, email, passwordHash: await hashPassword(password), teams };
+}
+
+/** A real server on a loopback port, closed after the test; the manifest is re-read on every request. */
+export async function serve(options: { store: Store; users: User[]; log?: Logger; secret?: string }): Promise<RunningServer> {
+  const context = createServerContext({
+    store: options.store,
+    users: options.users,
+    jwtSecret: options.secret ?? SECRET,
+    log: options.log ?? silentLogger,
+    manifestMaxAgeMs: 0,
+  });
+  const server = await startServer({ context });
+  running.push(server);
+  return server;
+}
+
+export async function login(base: string, email: string, password = 'correct horse'): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
