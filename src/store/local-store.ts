@@ -53,9 +53,12 @@ export class LocalStore implements Store {
   readonly location: string;
   private readonly branchDir: string;
 
+  private layout: Promise<void> | null = null;
+
   private constructor(
     private readonly root: string,
     branch: string,
+    private readonly exists: boolean,
   ) {
     this.location = root;
     this.branchDir = path.join(root, 'branches', encodeURIComponent(branch));
@@ -69,40 +72,51 @@ export class LocalStore implements Store {
     } catch (error) {
       throw new StoreUnavailableError(`No UpdateForge store at '${root}' (${describeFsError(error)}). Publish into it first, or check the path.`);
     }
-    const store = new LocalStore(absolute, options.branch ?? 'updateforge');
-    await store.ensureLayout();
+    const store = new LocalStore(absolute, options.branch ?? 'updateforge', true);
+    await store.sweepTemp();
     return store;
   }
 
-  /** Opens the store at `root`, creating it when the folder is missing or empty. */
+  /**
+   * Opens the store at `root`, or prepares to create it there when the folder is
+   * missing or empty. Nothing is created until the first write, so a publish that
+   * fails validation leaves no folder behind.
+   */
   static async openOrCreate(root: string, options: { branch?: string } = {}): Promise<LocalStore> {
     const absolute = path.resolve(root);
     const entries: string[] = await readdir(absolute).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
       throw new StoreUnavailableError(`Cannot use '${root}' as a store: ${describeFsError(error)}.`);
     });
-    if (!entries.includes(MARKER_FILE)) {
-      if (entries.length > 0) {
-        throw new StoreUnavailableError(`'${root}' is not empty and is not an UpdateForge store (no ${MARKER_FILE}). Choose a new or empty folder.`);
-      }
-      await mkdir(absolute, { recursive: true });
-      await writeFile(path.join(absolute, MARKER_FILE), `${JSON.stringify(MARKER)}\n`, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EEXIST') throw error;
-      });
+    if (entries.includes(MARKER_FILE)) return LocalStore.open(absolute, options);
+    if (entries.length > 0) {
+      throw new StoreUnavailableError(`'${root}' is not empty and is not an UpdateForge store (no ${MARKER_FILE}). Choose a new or empty folder.`);
     }
-    return LocalStore.open(absolute, options);
+    return new LocalStore(absolute, options.branch ?? 'updateforge', false);
   }
 
-  private async ensureLayout(): Promise<void> {
-    for (const dir of ['releases', 'assets', 'tmp']) await mkdir(path.join(this.root, dir), { recursive: true });
-    await mkdir(this.branchDir, { recursive: true });
-    await this.sweepTemp();
+  /** Creates the folder layout on first write (only the missing parts, for a store that exists). */
+  private ready(): Promise<void> {
+    this.layout ??= (async () => {
+      if (!this.exists) {
+        await mkdir(this.root, { recursive: true });
+        await writeFile(path.join(this.root, MARKER_FILE), `${JSON.stringify(MARKER)}\n`, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EEXIST') throw error;
+        });
+      }
+      for (const dir of ['releases', 'assets', 'tmp']) await mkdir(path.join(this.root, dir), { recursive: true });
+      await mkdir(this.branchDir, { recursive: true });
+    })().catch((error: unknown) => {
+      this.layout = null;
+      throw error;
+    });
+    return this.layout;
   }
 
   /** Files left in tmp/ by a writer that was killed long ago. */
   private async sweepTemp(): Promise<void> {
     const tmp = path.join(this.root, 'tmp');
-    for (const name of await readdir(tmp)) {
+    for (const name of await readdir(tmp).catch(() => [])) {
       const file = path.join(tmp, name);
       const info = await stat(file).catch(() => null);
       if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS) await rm(file, { force: true, recursive: true });
@@ -124,6 +138,7 @@ export class LocalStore implements Store {
 
   /** Serialises read-modify-write across processes; held only for a few small file operations. */
   private async locked<T>(work: () => Promise<T>): Promise<T> {
+    await this.ready();
     const release = await lockfile.lock(path.join(this.root, MARKER_FILE), {
       realpath: false,
       stale: 10_000,
@@ -172,7 +187,7 @@ export class LocalStore implements Store {
 
   async listReleases(): Promise<Release[]> {
     const dir = path.join(this.root, 'releases');
-    const names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
     const releases = await Promise.all(names.map((n) => this.readRelease(path.join(dir, n))));
     return releases.filter((r): r is Release => r !== null).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
@@ -182,6 +197,7 @@ export class LocalStore implements Store {
   }
 
   async createRelease(input: NewRelease): Promise<Release> {
+    await this.ready();
     const release: Release = { id: newId(), ...input, createdAt: new Date().toISOString(), assets: [] };
     const created = await createFileExclusive(this.tmpDir, this.releasePath(input.tag), Buffer.from(JSON.stringify(release, null, 2)));
     if (!created) throw new StoreConflictError(`a release with tag '${input.tag}' already exists`);
@@ -204,6 +220,7 @@ export class LocalStore implements Store {
 
   async uploadAsset(release: Release, upload: AssetUpload): Promise<Asset> {
     if (release.assets.some((a) => a.name === upload.name)) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${upload.name}'`);
+    await this.ready();
     const tmp = tempPath(this.tmpDir);
     const hash = createHash('sha256');
     let sent = 0;

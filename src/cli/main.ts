@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { BUILD_TYPES } from '../feed/version.js';
+import { packageVersion } from '../util/project-root.js';
+import { runDemo } from './demo-command.js';
+import { reportError } from './report-error.js';
+import { runPublish, type PublishCommandOptions } from './publish-command.js';
+import { closeOnSignal, runServe, type ServeCommandOptions } from './serve-command.js';
+import { parseTeams, runHashPassword, runUserEdit, runUserList, type CliIO, type UserEdit, type UserEditOptions } from './user-commands.js';
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
+  return port;
+}
+
+const defaultPort = (env: NodeJS.ProcessEnv) => (env['PORT'] && /^\d+$/.test(env['PORT']) ? Number(env['PORT']) : 8787);
+
+/** The `updateforge` command line: parsing and wiring only, the work is in src/. */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('updateforge')
+    .description('Ship app builds to testers and live updates to devices, from GitHub Releases or a local folder.')
+    .version(packageVersion(), '-V, --version', 'print the UpdateForge version')
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command('publish')
+    .description('Publish a build (a file as-is, or a web build folder zipped) or register a pending version, then regenerate the manifest.')
+    .requiredOption('--store <dir>', 'the local store folder (created on first publish)')
+    .option('--config <file>', 'the feed configuration', 'updateforge.json')
+    .requiredOption('--app <id>', 'app id from updateforge.json')
+    .addOption(new Option('--build-type <type>', 'build type').choices(BUILD_TYPES).makeOptionMandatory())
+    .requiredOption('--version <semver>', 'strict semantic version, e.g. 1.2.3')
+    .option('--path <file|dir>', 'the build: a file uploaded as-is, or a folder zipped into a bundle; omit to register a pending version')
+    .option('--name <text>', 'human-readable label shown to testers')
+    .addOption(new Option('--notes <text>', 'release notes').conflicts('notesFile'))
+    .option('--notes-file <file>', 'read release notes from a file')
+    .option('--public', 'mark the version as intended for all testers')
+    .option('--no-public', 'mark the version as internal')
+    .option('--overwrite', 'replace the file of an already published version whose bytes differ')
+    .option('--branch <name>', 'manifest branch', 'updateforge')
+    .option('--json', 'print the result as JSON')
+    .action((options: PublishCommandOptions) => runPublish(options, io));
+
+  program
+    .command('serve')
+    .description('Serve the tester API over a local store.')
+    .requiredOption('--store <dir>', 'the local store folder')
+    .option('--port <n>', 'port to listen on (default: $PORT or 8787)', parsePort, defaultPort(io.env))
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--users-file <file>', 'users JSON file (default: the UPDATEFORGE_USERS variable)')
+    .option('--branch <name>', 'manifest branch', 'updateforge')
+    .addHelpText('after', '\nEnvironment:\n  UPDATEFORGE_JWT_SECRET  token signing secret, at least 32 characters (required)\n  UPDATEFORGE_USERS       users JSON, as printed by `updateforge user add`')
+    .action(async (options: ServeCommandOptions) => closeOnSignal(await runServe(options, io)));
+
+  program
+    .command('demo')
+    .description('Seed a demo store on first run and serve it (what `npm start` runs).')
+    .option('--dir <dir>', 'where the demo store, users and secret are kept', '.demo')
+    .option('--port <n>', 'port to listen on (default: $PORT or 8787)', parsePort, defaultPort(io.env))
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .action(async (options: { dir: string; port: number; host: string }) => closeOnSignal(await runDemo(options, io)));
+
+  program
+    .command('hash-password')
+    .description('Read a password (prompted, or the first line of standard input) and print its scrypt hash.')
+    .action(() => runHashPassword(io));
+
+  const user = program.command('user').description('Manage testers: prints the updated UPDATEFORGE_USERS value.');
+  const source = (cmd: Command) =>
+    cmd.option('--users-file <file>', 'read and update this users file instead of the UPDATEFORGE_USERS variable');
+  const edit = (name: UserEdit, description: string, configure: (cmd: Command) => Command) =>
+    source(configure(user.command(name).description(description).requiredOption('--email <email>', "the tester's email"))).action(
+      (options: UserEditOptions) => runUserEdit(name, options, io),
+    );
+  const teams = (cmd: Command) =>
+    cmd
+      .requiredOption('--teams <ids>', 'comma-separated team ids, e.g. acme,globex', parseTeams)
+      .option('--config <file>', 'check the team ids against this updateforge.json');
+  edit('add', 'Add a tester; the password is prompted, or read from standard input.', (cmd) => teams(cmd).option('--id <id>', 'user id (default: random)'));
+  edit('set-password', "Change a tester's password; their existing tokens stop working.", (cmd) => cmd);
+  edit('set-teams', "Replace a tester's teams.", teams);
+  edit('remove', 'Remove a tester.', (cmd) => cmd);
+  source(user.command('list').description('List testers and their teams.')).action((options: { usersFile?: string }) => runUserList(options, io));
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  const io: CliIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  try {
+    await buildProgram(io).parseAsync(process.argv);
+  } catch (error) {
+    process.exitCode = reportError(error, io.stderr);
+  }
+}
+
+await main();

@@ -1,0 +1,43 @@
+import type { PublishProgress } from '../publish/publish.js';
+
+const LARGE = 8 * 1024 * 1024;
+const VERBS: Record<PublishProgress['phase'], string> = { hashing: 'Hashing', zipping: 'Zipping', uploading: 'Uploading' };
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Progress for large files on stderr: one line redrawn in place on a terminal,
+ * a line per quarter elsewhere (CI logs). Small files stay quiet.
+ */
+export function progressReporter(stream: NodeJS.WriteStream): (p: PublishProgress) => void {
+  let lastDraw = 0;
+  let lastQuarter = new Map<string, number>();
+  let phaseOnLine: string | null = null;
+  return (p) => {
+    if (p.total < LARGE) return;
+    const percent = Math.floor((p.done / p.total) * 100);
+    const line = `${VERBS[p.phase]} ${formatBytes(p.done)} of ${formatBytes(p.total)} (${percent}%)`;
+    const finished = p.done >= p.total;
+    if (stream.isTTY) {
+      const now = Date.now();
+      if (!finished && now - lastDraw < 100 && phaseOnLine === p.phase) return;
+      lastDraw = now;
+      phaseOnLine = p.phase;
+      stream.write(`\r\x1b[2K${line}${finished ? '\n' : ''}`);
+      return;
+    }
+    const quarter = Math.floor(percent / 25);
+    if ((lastQuarter.get(p.phase) ?? -1) >= quarter) return;
+    lastQuarter = new Map(lastQuarter).set(p.phase, quarter);
+    stream.write(`${line}\n`);
+  };
+}

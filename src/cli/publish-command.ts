@@ -1,0 +1,77 @@
+import { readFile, stat } from 'node:fs/promises';
+import { loadConfig } from '../feed/config.js';
+import { validatePublishRequest, type PublishRequest } from '../publish/inputs.js';
+import { PublishInputError } from '../publish/errors.js';
+import { publish, type PublishResult } from '../publish/publish.js';
+import { LocalStore } from '../store/local-store.js';
+import { describeFsError } from '../util/fs-error.js';
+import { formatBytes, progressReporter } from './progress.js';
+
+export interface PublishCommandOptions {
+  store: string;
+  config: string;
+  app: string;
+  buildType: string;
+  version: string;
+  path?: string;
+  name?: string;
+  notes?: string;
+  notesFile?: string;
+  public?: boolean;
+  overwrite?: boolean;
+  branch: string;
+  json?: boolean;
+}
+
+const HEADLINES: Record<PublishResult['outcome'], string> = {
+  published: 'Published',
+  registered: 'Registered pending version',
+  updated: 'Updated',
+  unchanged: 'Already published, nothing changed:',
+  replaced: 'Replaced the file of',
+};
+
+export async function runPublish(options: PublishCommandOptions, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<void> {
+  const config = await loadConfig(options.config);
+  const notes =
+    options.notesFile === undefined
+      ? options.notes
+      : await readFile(options.notesFile, 'utf8').catch((error: unknown) => {
+          throw new PublishInputError('notes-file', `Cannot read '${options.notesFile}': ${describeFsError(error)}.`);
+        });
+  const request: PublishRequest = {
+    app: options.app,
+    buildType: options.buildType,
+    version: options.version,
+    path: options.path,
+    name: options.name,
+    notes,
+    public: options.public,
+    overwrite: options.overwrite,
+  };
+  // Bad input is refused before the store is opened, so it leaves nothing behind.
+  validatePublishRequest(request, config.config);
+  if (options.path !== undefined) {
+    await stat(options.path).catch((error: unknown) => {
+      throw new PublishInputError('path', `Cannot read '${options.path}': ${describeFsError(error)}.`);
+    });
+  }
+  const store = await LocalStore.openOrCreate(options.store, { branch: options.branch });
+  const result = await publish({ store, config, request, onProgress: progressReporter(io.stderr) });
+
+  for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const v = result.version;
+  const lines = [`${HEADLINES[result.outcome]} ${v.app} ${v.buildType} ${v.version}`, `  version id  ${v.id}`];
+  if (v.file) {
+    lines.push(`  file        ${v.file.name} (${v.file.kind})`, `  sha256      ${v.file.sha256}`, `  size        ${formatBytes(v.file.size)} (${v.file.size} bytes)`);
+  } else {
+    lines.push('  file        none yet (pending: publish again with --path to attach it)');
+  }
+  if (result.downloadPath) lines.push(`  download    ${result.downloadPath}`);
+  lines.push(`  manifest    ${result.manifestSha}${result.manifestChanged ? '' : ' (unchanged)'}`);
+  io.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,95 @@
+import { loadConfig } from '../feed/config.js';
+import { hashPassword } from '../users/password.js';
+import { addUser, removeUser, setPassword, setTeams } from '../users/manage.js';
+import type { User } from '../users/users.js';
+import { UsageError } from './errors.js';
+import { readPassword } from './read-secret.js';
+import { formatUsers, readUsers, writeUsersFile } from './users-source.js';
+
+export interface CliIO {
+  readonly stdin: NodeJS.ReadStream;
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** `updateforge hash-password`: the scrypt hash of a password, on the last line of stdout. */
+export async function runHashPassword(io: CliIO): Promise<void> {
+  const password = await readPassword('Password: ', io.stdin, io.stderr);
+  io.stdout.write(`${await hashPassword(password)}\n`);
+}
+
+/** Parses `--teams a,b`: trimmed, no empties, no repeats. */
+export function parseTeams(value: string): string[] {
+  const teams = value.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  return [...new Set(teams)];
+}
+
+async function checkTeams(teams: string[], configPath: string | undefined): Promise<void> {
+  if (configPath === undefined) return;
+  const known = new Set((await loadConfig(configPath)).config.teams.map((t) => t.id));
+  const unknown = teams.filter((t) => !known.has(t));
+  if (unknown.length > 0) throw new UsageError(`--teams: unknown team ${unknown.map((t) => `'${t}'`).join(', ')} (teams in ${configPath}: ${[...known].join(', ') || 'none'}).`);
+}
+
+export interface UserEditOptions {
+  email: string;
+  teams?: string[];
+  id?: string;
+  usersFile?: string;
+  config?: string;
+}
+
+export type UserEdit = 'add' | 'set-password' | 'set-teams' | 'remove';
+
+/**
+ * `updateforge user add|set-password|set-teams|remove`: reads the current users
+ * (--users-file, else UPDATEFORGE_USERS), applies the change and prints the new
+ * UPDATEFORGE_USERS value; with --users-file, writes it back too.
+ */
+export async function runUserEdit(edit: UserEdit, options: UserEditOptions, io: CliIO): Promise<void> {
+  const { users, from } = await readUsers({ file: options.usersFile, env: io.env, missingFileOk: edit === 'add' });
+  let next: User[];
+  let summary: string;
+  switch (edit) {
+    case 'add': {
+      const teams = options.teams ?? [];
+      await checkTeams(teams, options.config);
+      const passwordHash = await hashPassword(await readPassword(`Password for ${options.email.trim()}: `, io.stdin, io.stderr));
+      next = addUser(users, { email: options.email, teams, passwordHash, id: options.id });
+      const added = next[next.length - 1];
+      summary = `Added ${added?.id} (${added?.email}) to ${teams.length ? `teams ${teams.join(', ')}` : 'no team'}.`;
+      break;
+    }
+    case 'set-password':
+      next = setPassword(users, options.email, await hashPassword(await readPassword(`New password for ${options.email.trim()}: `, io.stdin, io.stderr)));
+      summary = `Changed the password of ${options.email.trim()}; their existing tokens no longer work.`;
+      break;
+    case 'set-teams': {
+      const teams = options.teams ?? [];
+      await checkTeams(teams, options.config);
+      next = setTeams(users, options.email, teams);
+      summary = `${options.email.trim()} is now in ${teams.length ? `teams ${teams.join(', ')}` : 'no team'}.`;
+      break;
+    }
+    case 'remove':
+      next = removeUser(users, options.email);
+      summary = `Removed ${options.email.trim()}.`;
+      break;
+  }
+  if (options.usersFile !== undefined) {
+    await writeUsersFile(options.usersFile, next);
+    summary += ` Wrote ${options.usersFile}.`;
+  } else {
+    summary += ` Read from ${from}; set UPDATEFORGE_USERS to the line below.`;
+  }
+  io.stderr.write(`${summary}\n`);
+  io.stdout.write(`${formatUsers(next)}\n`);
+}
+
+/** `updateforge user list`: who can log in, and to which teams (never the hashes). */
+export async function runUserList(options: { usersFile?: string }, io: CliIO): Promise<void> {
+  const { users, from } = await readUsers({ file: options.usersFile, env: io.env });
+  if (users.length === 0) io.stderr.write(`No users (read from ${from}).\n`);
+  for (const u of users) io.stdout.write(`${u.id}\t${u.email}\t${u.teams.join(',') || '-'}\n`);
+}
