@@ -21,6 +21,8 @@ export function buildProgram(io: CliIO): Command {
   const program = new Command('updateforge')
     .description('Ship app builds to testers and live updates to devices, from GitHub Releases or a local folder.')
     .version(packageVersion(), '-V, --version', 'print the UpdateForge version')
+    // Program options only before the command name: `publish --version 1.2.3` is the publish flag.
+    .enablePositionalOptions()
     .exitOverride()
     .showSuggestionAfterError()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { parseReleaseBody, releaseTag, releaseTitle, renderReleaseBody, type ReleaseMetadata } from '../feed/release-body.js';
 import type { FileRecord } from '../feed/version-record.js';
+import { StoreConflictError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
 import type { Asset, Release } from '../store/types.js';
 import { DigestMismatchError, VersionConflictError } from './errors.js';
@@ -41,6 +42,21 @@ interface StepContext {
  * once its asset is uploaded and verified.
  */
 export async function applyRelease(ctx: StepContext): Promise<ReleaseStep> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyOnce(ctx);
+    } catch (error) {
+      // Another publish created this version's release between our look-up and our create: look again.
+      if (!(error instanceof TagTaken) || attempt >= 3) throw error instanceof TagTaken ? error.cause : error;
+    }
+  }
+}
+
+class TagTaken extends Error {
+  override readonly name = 'TagTaken';
+}
+
+async function applyOnce(ctx: StepContext): Promise<ReleaseStep> {
   const { store, request } = ctx;
   const tag = releaseTag(request.app.id, request.buildType, request.version);
   const release = await store.findReleaseByTag(tag);
@@ -119,7 +135,9 @@ async function attachFile(ctx: StepContext, existing: Release | null, artifact: 
 }
 
 async function create(ctx: StepContext, tag: string, meta: ReleaseMetadata, notes: string): Promise<Release> {
-  const release = await ctx.store.createRelease({ tag, name: releaseTitle(meta), body: renderReleaseBody(notes, meta), draft: true });
+  const release = await ctx.store.createRelease({ tag, name: releaseTitle(meta), body: renderReleaseBody(notes, meta), draft: true }).catch((error: unknown) => {
+    throw error instanceof StoreConflictError ? new TagTaken(error.message, { cause: error }) : error;
+  });
   ctx.undo.push(`delete release ${tag}`, () => ctx.store.deleteRelease(release));
   return release;
 }
@@ -160,7 +178,7 @@ async function upload(ctx: StepContext, release: Release, artifact: PackagedArti
  * the label), and a second asset in the same release (an overwrite) needs its own name.
  */
 function assetName(artifact: PackagedArtifact, existing: readonly Asset[]): string {
-  const plain = artifact.name.replace(/[^A-Za-z0-9._-]+/g, '.').replace(/^\.+|\.+$/g, '') || 'artifact';
+  const plain = artifact.name.replace(/[^A-Za-z0-9._-]+/g, '.').replace(/\.{2,}/g, '.').replace(/^\.+|\.+$/g, '') || 'artifact';
   if (!existing.some((a) => a.name === plain)) return plain;
   const ext = path.extname(plain);
   return `${plain.slice(0, plain.length - ext.length)}-${artifact.sha256.slice(0, 12)}${ext}`;

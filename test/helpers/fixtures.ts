@@ -48,3 +48,19 @@ export async function writeBuild(content: string | Buffer, name = 'app.apk'): Pr
   await writeFile(file, content);
   return file;
 }
+
+/** Every file under `dir` with a hash of its bytes: equal snapshots mean a byte-for-byte equal tree. */
+export async function snapshotTree(dir: string): Promise<Record<string, string>> {
+  const { createHash } = await import('node:crypto');
+  const { readdir, readFile } = await import('node:fs/promises');
+  const out: Record<string, string> = {};
+  async function walk(current: string): Promise<void> {
+    for (const entry of await readdir(current, { withFileTypes: true }).catch(() => [])) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else out[path.relative(dir, full)] = createHash('sha256').update(await readFile(full)).digest('hex');
+    }
+  }
+  await walk(dir);
+  return out;
+}

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { StoreNotFoundError, StoreUnavailableError } from '../../src/store/errors.js';
+import { LocalStore } from '../../src/store/local-store.js';
+import { tempDir } from '../helpers/fixtures.js';
+import { describeStoreContract } from './store-contract.js';
+
+describeStoreContract('local store', async () => LocalStore.openOrCreate(path.join(await tempDir(), 'store')));
+
+describe('local store folder', () => {
+  test('is created on first write only, so a refused publish leaves no folder', async () => {
+    const root = path.join(await tempDir(), 'new-store');
+    const store = await LocalStore.openOrCreate(root);
+    expect(await store.listReleases()).toEqual([]);
+    expect(await store.readBranchFile('manifest.json')).toBeNull();
+    expect(existsSync(root)).toBe(false);
+    await store.createRelease({ tag: 't', name: '', body: '', draft: true });
+    expect((await readdir(root)).sort()).toEqual(['assets', 'branches', 'releases', 'tmp', 'updateforge-store.json']);
+  });
+
+  test('refuses a folder that holds other things', async () => {
+    const root = await tempDir();
+    await writeFile(path.join(root, 'notes.txt'), 'mine');
+    await expect(LocalStore.openOrCreate(root)).rejects.toThrow(/is not empty and is not an UpdateForge store/);
+  });
+
+  test('open() needs an existing store', async () => {
+    await expect(LocalStore.open(path.join(await tempDir(), 'missing'))).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  test('branch paths cannot leave the branch folder', async () => {
+    const root = await tempDir();
+    const store = await LocalStore.openOrCreate(path.join(root, 's'));
+    await mkdir(path.join(root, 's'), { recursive: true });
+    for (const bad of ['../updateforge-store.json', '/etc/passwd', 'icons/../../x', 'a//b', 'a\\b']) {
+      await expect(store.readBranchFile(bad)).rejects.toBeInstanceOf(StoreNotFoundError);
+    }
+  });
+});
