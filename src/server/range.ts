@@ -16,9 +16,26 @@ export function decideRange(options: { range: string | null; ifRange: string | n
   if (!range) return { kind: 'full' };
   // If-Range holds an ETag or a date; we send no Last-Modified, so only our exact strong ETag matches.
   if (ifRange !== null && ifRange.trim() !== etag) return { kind: 'full' };
-  const parsed = parseRange(size, range, { combine: true });
+  const parsed = parseRange(size, wholeFileSuffixes(range, size), { combine: true });
   if (parsed === -1) return { kind: 'unsatisfiable' };
   if (parsed === -2 || parsed.type !== 'bytes' || parsed.length !== 1) return { kind: 'full' };
   const only = parsed[0];
   return only ? { kind: 'partial', start: only.start, end: only.end } : { kind: 'full' };
+}
+
+/**
+ * range-parser refuses a suffix range longer than the file (`bytes=-500` of a 100-byte
+ * file), but RFC 9110 §14.1.2 says it selects the whole file; rewrite it to `0-`.
+ */
+function wholeFileSuffixes(range: string, size: number): string {
+  const eq = range.indexOf('=');
+  if (eq < 0 || size === 0) return range;
+  const specs = range
+    .slice(eq + 1)
+    .split(',')
+    .map((spec) => {
+      const suffix = /^\s*-\s*(\d+)\s*$/.exec(spec);
+      return suffix && Number(suffix[1]) > size ? '0-' : spec;
+    });
+  return `${range.slice(0, eq)}=${specs.join(',')}`;
 }

@@ -1,19 +1,19 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll } from 'vitest';
 import { loadConfig, type LoadedConfig } from '../../src/feed/config.js';
 
 const made: string[] = [];
 
-/** A temp folder removed after the test. */
+/** A temp folder, removed once the test file is done (fixtures may be shared by its tests). */
 export async function tempDir(prefix = 'uf-test-'): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   made.push(dir);
   return dir;
 }
 
-afterEach(async () => {
+afterAll(async () => {
   await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 

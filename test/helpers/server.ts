@@ -1,4 +1,4 @@
-import { afterEach } from 'vitest';
+import { afterAll } from 'vitest';
 import { createServerContext } from '../../src/server/create-context.js';
 import { startServer, type RunningServer } from '../../src/server/node-server.js';
 import type { Store } from '../../src/store/store.js';
@@ -9,16 +9,19 @@ import { silentLogger, type Logger } from '../../src/util/logger.js';
 export const SECRET = 'test-secret-that-is-long-enough-0123456789';
 
 const running: RunningServer[] = [];
-afterEach(async () => {
+afterAll(async () => {
   await Promise.all(running.splice(0).map((s) => s.close()));
 });
 
-/** A user with a real scrypt hash of `password`. */
+const hashes = new Map<string, Promise<string>>();
+
+/** A user with a real scrypt hash of `password` (hashed once per password, to keep tests quick). */
 export async function makeUser(id: string, email: string, teams: string[], password = 'correct horse'): Promise<User> {
-  return { id, email, passwordHash: await hashPassword(password), teams };
+  if (!hashes.has(password)) hashes.set(password, hashPassword(password));
+  return { id, email, passwordHash: await hashes.get(password)!, teams };
 }
 
-/** A real server on a loopback port, closed after the test; the manifest is re-read on every request. */
+/** A real server on a loopback port, closed when the test file is done; the manifest is re-read on every request. */
 export async function serve(options: { store: Store; users: User[]; log?: Logger; secret?: string }): Promise<RunningServer> {
   const context = createServerContext({
     store: options.store,

@@ -23,7 +23,7 @@ export const downloadVersion: Handler = async (request, context, params) => {
   const etag = `"${file.sha256}"`;
   const headers: Record<string, string> = {
     'content-type': 'application/octet-stream',
-    'content-disposition': contentDisposition(file.name),
+    'content-disposition': contentDisposition(file.name, { fallback: asciiFallback(file.name) }),
     'accept-ranges': 'bytes',
     etag,
     // RFC 9530: lets a client check the whole file once it has every byte.
@@ -53,3 +53,11 @@ export const downloadVersion: Handler = async (request, context, params) => {
   }
   return new Response(body, { status: 200, headers: { ...headers, 'content-length': String(file.size) } });
 };
+
+/** For clients that ignore `filename*`: accents dropped, other non-ASCII characters as `_`. */
+function asciiFallback(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]/g, '_');
+}

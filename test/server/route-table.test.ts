@@ -1,0 +1,55 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { matchPattern } from '../../src/server/route.js';
+import { defaultApiDir, findRoute, loadRouteTable, patternForFile } from '../../src/server/route-table.js';
+import { projectRoot } from '../../src/util/project-root.js';
+
+async function routeFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) out.push(...(await routeFiles(path.join(dir, entry.name), `${prefix}${entry.name}/`)));
+    else out.push(`api/${prefix}${entry.name}`);
+  }
+  return out.sort();
+}
+
+describe('the route table is the api/ folder', () => {
+  test('every file under api/ is a route, at the path Vercel gives it', async () => {
+    const table = await loadRouteTable();
+    expect(table.map((r) => r.file).sort()).toEqual(await routeFiles(defaultApiDir()));
+    expect(Object.fromEntries(table.map((r) => [r.file, r.pattern]))).toEqual({
+      'api/v1/auth.ts': '/api/v1/auth',
+      'api/v1/apps.ts': '/api/v1/apps',
+      'api/v1/versions/[id]/download.ts': '/api/v1/versions/[id]/download',
+      'api/files/apps/[app]/[file].ts': '/api/files/apps/[app]/[file]',
+    });
+  });
+
+  test('every route file exports the Web handler of every method', async () => {
+    for (const entry of await loadRouteTable()) {
+      for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const) expect(typeof entry.methods[method]).toBe('function');
+    }
+  });
+
+  test('a route file that declares another path than its own is refused', async () => {
+    await expect(loadRouteTable(path.join(projectRoot(), 'test/fixtures/mismatched-api'))).rejects.toThrow(
+      "api/v1/thing.ts declares route '/api/v1/other-thing' but Vercel serves it at '/api/v1/thing'.",
+    );
+  });
+
+  test('matches dynamic segments one segment at a time, decoded', () => {
+    expect(matchPattern('/api/v1/versions/[id]/download', '/api/v1/versions/a%20b/download')).toEqual({ id: 'a b' });
+    expect(matchPattern('/api/v1/versions/[id]/download', '/api/v1/versions/a/b/download')).toBeNull();
+    expect(matchPattern('/api/v1/versions/[id]/download', '/api/v1/versions//download')).toBeNull();
+    expect(matchPattern('/api/v1/versions/[id]/download', '/api/v1/versions/%E0%A4%A/download')).toBeNull();
+    expect(patternForFile('files/apps/[app]/[file].ts')).toBe('/api/files/apps/[app]/[file]');
+  });
+
+  test('finds the route of a path, static before dynamic', async () => {
+    const table = await loadRouteTable();
+    expect(findRoute(table, '/api/v1/apps')?.file).toBe('api/v1/apps.ts');
+    expect(findRoute(table, '/api/files/apps/x/y.png')?.file).toBe('api/files/apps/[app]/[file].ts');
+    expect(findRoute(table, '/api/v1/apps/x')).toBeUndefined();
+  });
+});
