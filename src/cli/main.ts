@@ -2,11 +2,21 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILD_TYPES } from '../feed/version.js';
 import { packageVersion } from '../util/project-root.js';
-import { runDemo } from './demo-command.js';
+import type { PublishCommandOptions } from './publish-command.js';
 import { reportError } from './report-error.js';
-import { runPublish, type PublishCommandOptions } from './publish-command.js';
-import { closeOnSignal, runServe, type ServeCommandOptions } from './serve-command.js';
-import { parseTeams, runHashPassword, runUserEdit, runUserList, type CliIO, type UserEdit, type UserEditOptions } from './user-commands.js';
+import type { ServeCommandOptions } from './serve-command.js';
+import type { CliIO, UserEdit, UserEditOptions } from './user-commands.js';
+
+// Commands are loaded when run: `serve` never loads the zip code, and `--help` loads almost nothing.
+const publishCommand = () => import('./publish-command.js');
+const serveCommand = () => import('./serve-command.js');
+const demoCommand = () => import('./demo-command.js');
+const userCommands = () => import('./user-commands.js');
+
+/** Parses `--teams a,b`: trimmed, no empties, no repeats. */
+function parseTeams(value: string): string[] {
+  return [...new Set(value.split(',').map((t) => t.trim()).filter((t) => t !== ''))];
+}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -44,7 +54,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--overwrite', 'replace the file of an already published version whose bytes differ')
     .option('--branch <name>', 'manifest branch', 'updateforge')
     .option('--json', 'print the result as JSON')
-    .action((options: PublishCommandOptions) => runPublish(options, io));
+    .action(async (options: PublishCommandOptions) => (await publishCommand()).runPublish(options, io));
 
   program
     .command('serve')
@@ -55,7 +65,10 @@ export function buildProgram(io: CliIO): Command {
     .option('--users-file <file>', 'users JSON file (default: the UPDATEFORGE_USERS variable)')
     .option('--branch <name>', 'manifest branch', 'updateforge')
     .addHelpText('after', '\nEnvironment:\n  UPDATEFORGE_JWT_SECRET  token signing secret, at least 32 characters (required)\n  UPDATEFORGE_USERS       users JSON, as printed by `updateforge user add`')
-    .action(async (options: ServeCommandOptions) => closeOnSignal(await runServe(options, io)));
+    .action(async (options: ServeCommandOptions) => {
+      const { closeOnSignal, runServe } = await serveCommand();
+      closeOnSignal(await runServe(options, io));
+    });
 
   program
     .command('demo')
@@ -63,19 +76,22 @@ export function buildProgram(io: CliIO): Command {
     .option('--dir <dir>', 'where the demo store, users and secret are kept', '.demo')
     .option('--port <n>', 'port to listen on (default: $PORT or 8787)', parsePort, defaultPort(io.env))
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .action(async (options: { dir: string; port: number; host: string }) => closeOnSignal(await runDemo(options, io)));
+    .action(async (options: { dir: string; port: number; host: string }) => {
+      const { closeOnSignal } = await serveCommand();
+      closeOnSignal(await (await demoCommand()).runDemo(options, io));
+    });
 
   program
     .command('hash-password')
     .description('Read a password (prompted, or the first line of standard input) and print its scrypt hash.')
-    .action(() => runHashPassword(io));
+    .action(async () => (await userCommands()).runHashPassword(io));
 
   const user = program.command('user').description('Manage testers: prints the updated UPDATEFORGE_USERS value.');
   const source = (cmd: Command) =>
     cmd.option('--users-file <file>', 'read and update this users file instead of the UPDATEFORGE_USERS variable');
   const edit = (name: UserEdit, description: string, configure: (cmd: Command) => Command) =>
     source(configure(user.command(name).description(description).requiredOption('--email <email>', "the tester's email"))).action(
-      (options: UserEditOptions) => runUserEdit(name, options, io),
+      async (options: UserEditOptions) => (await userCommands()).runUserEdit(name, options, io),
     );
   const teams = (cmd: Command) =>
     cmd
@@ -85,7 +101,7 @@ export function buildProgram(io: CliIO): Command {
   edit('set-password', "Change a tester's password; their existing tokens stop working.", (cmd) => cmd);
   edit('set-teams', "Replace a tester's teams.", teams);
   edit('remove', 'Remove a tester.', (cmd) => cmd);
-  source(user.command('list').description('List testers and their teams.')).action((options: { usersFile?: string }) => runUserList(options, io));
+  source(user.command('list').description('List testers and their teams.')).action(async (options: { usersFile?: string }) => (await userCommands()).runUserList(options, io));
 
   return program;
 }

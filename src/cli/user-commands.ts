@@ -19,12 +19,6 @@ export async function runHashPassword(io: CliIO): Promise<void> {
   io.stdout.write(`${await hashPassword(password)}\n`);
 }
 
-/** Parses `--teams a,b`: trimmed, no empties, no repeats. */
-export function parseTeams(value: string): string[] {
-  const teams = value.split(',').map((t) => t.trim()).filter((t) => t !== '');
-  return [...new Set(teams)];
-}
-
 async function checkTeams(teams: string[], configPath: string | undefined): Promise<void> {
   if (configPath === undefined) return;
   const known = new Set((await loadConfig(configPath)).config.teams.map((t) => t.id));

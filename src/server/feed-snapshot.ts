@@ -10,9 +10,20 @@ export interface FeedSnapshot {
   readonly appsById: ReadonlyMap<string, ManifestApp>;
   /** Per app: current and pending of each build type. */
   readonly channels: ReadonlyMap<string, Readonly<Record<BuildType, CurrentAndPending>>>;
+  /**
+   * Answers derived from this manifest alone (e.g. a team's part of `/api/v1/apps`),
+   * computed on first use and reused until the manifest changes.
+   */
+  readonly memo: Map<string, string | null>;
 }
 
 export const EMPTY_MANIFEST: Manifest = { schemaVersion: 1, generatedAt: new Date(0).toISOString(), teams: [], apps: [], versions: [] };
+
+/** `compute()` once per snapshot and key. */
+export function memoized(snapshot: FeedSnapshot, key: string, compute: () => string | null): string | null {
+  if (!snapshot.memo.has(key)) snapshot.memo.set(key, compute());
+  return snapshot.memo.get(key) ?? null;
+}
 
 export function indexManifest(manifest: Manifest): FeedSnapshot {
   const grouped = new Map<string, VersionRecord[]>();
@@ -33,5 +44,6 @@ export function indexManifest(manifest: Manifest): FeedSnapshot {
     versionsById: new Map(manifest.versions.map((v) => [v.id, v])),
     appsById: new Map(manifest.apps.map((a) => [a.id, a])),
     channels,
+    memo: new Map(),
   };
 }

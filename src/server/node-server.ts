@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toNodeHandler } from 'srvx/node';
+import { FastResponse, toNodeHandler } from 'srvx/node';
 import { createApp } from './app.js';
 import type { ServerContext } from './context.js';
+import { useResponseClass } from './responses.js';
 
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8787`. */
@@ -13,6 +14,7 @@ export interface RunningServer {
 
 /** Serves the API on a plain Node HTTP server: `updateforge serve`, `npm start` and the tests. */
 export async function startServer(options: { context: ServerContext; port?: number; host?: string }): Promise<RunningServer> {
+  useResponseClass(FastResponse);
   const app = await createApp(options.context);
   const handle = toNodeHandler(app) as (req: IncomingMessage, res: ServerResponse) => void;
   const server = createServer(handle);

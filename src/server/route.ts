@@ -1,6 +1,6 @@
 import { describeError, jsonLogger } from '../util/logger.js';
 import { contextFor, type ServerContext } from './context.js';
-import { ERRORS, errorResponse, isHttpError } from './responses.js';
+import { createResponse, ERRORS, errorResponse, isHttpError } from './responses.js';
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Method = (typeof METHODS)[number];
@@ -61,7 +61,7 @@ async function dispatch(definition: RouteDefinition, request: Request): Promise<
   const params = matchPattern(definition.pattern, new URL(request.url).pathname);
   if (params === null) return errorResponse(404, ERRORS.notFound);
   const method = request.method.toUpperCase();
-  if (method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow: allowed(definition) } });
+  if (method === 'OPTIONS') return createResponse(null, { status: 204, headers: { allow: allowed(definition) } });
   const handler = definition.handlers[method as Method] ?? (method === 'HEAD' ? definition.handlers.GET : undefined);
   if (!handler) return errorResponse(405, ERRORS.methodNotAllowed, { allow: allowed(definition) });
 
@@ -71,7 +71,7 @@ async function dispatch(definition: RouteDefinition, request: Request): Promise<
     const response = await handler(request, context, params);
     if (method === 'HEAD' && response.body) {
       await response.body.cancel();
-      return new Response(null, { status: response.status, headers: response.headers });
+      return createResponse(null, { status: response.status, headers: response.headers });
     }
     return response;
   } catch (error) {

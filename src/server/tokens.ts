@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { passwordFingerprint, type User } from '../users/users.js';
 
@@ -7,6 +8,7 @@ const ALGORITHM = 'HS256';
 /** WEB_API.md: tokens are long-lived; clients log in again on a 401. */
 const TESTER_TOKEN_LIFETIME = '90d';
 export const MIN_SECRET_LENGTH = 32;
+const VERIFIED_CACHE_SIZE = 10_000;
 
 /** The server cannot run as configured; the message names the setting and the fix. */
 export class ServerConfigError extends Error {
@@ -31,13 +33,17 @@ export interface TesterClaims {
 
 /** Issues and checks the testers' Bearer tokens (HS256 only, issuer and audience pinned). */
 export class TokenService {
-  private readonly key: Uint8Array;
+  // Imported once: jose would otherwise turn raw bytes into a CryptoKey on every request.
+  private readonly key: Promise<webcrypto.CryptoKey>;
+  // Clients send the same token with every request; one that verified needs no second HMAC until it expires.
+  private readonly verified = new Map<string, TesterClaims & { expiresAt: number }>();
 
   constructor(secret: string) {
-    this.key = new TextEncoder().encode(checkJwtSecret(secret));
+    const bytes = new TextEncoder().encode(checkJwtSecret(secret));
+    this.key = webcrypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
-  issueTesterToken(user: User): Promise<string> {
+  async issueTesterToken(user: User): Promise<string> {
     return new SignJWT({ pwd: passwordFingerprint(user) })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setIssuer(ISSUER)
@@ -45,15 +51,24 @@ export class TokenService {
       .setSubject(user.id)
       .setIssuedAt()
       .setExpirationTime(TESTER_TOKEN_LIFETIME)
-      .sign(this.key);
+      .sign(await this.key);
   }
 
   /** The claims of a valid tester token, or null for anything else (forged, expired, other audience). */
   async verifyTesterToken(token: string): Promise<TesterClaims | null> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAt) return { userId: known.userId, passwordFingerprint: known.passwordFingerprint };
+      this.verified.delete(token);
+      return null;
+    }
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: TESTER_AUDIENCE });
-      if (typeof payload.sub !== 'string' || typeof payload['pwd'] !== 'string') return null;
-      return { userId: payload.sub, passwordFingerprint: payload['pwd'] };
+      const { payload } = await jwtVerify(token, await this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: TESTER_AUDIENCE });
+      if (typeof payload.sub !== 'string' || typeof payload['pwd'] !== 'string' || typeof payload.exp !== 'number') return null;
+      const claims = { userId: payload.sub, passwordFingerprint: payload['pwd'] };
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value ?? '');
+      this.verified.set(token, { ...claims, expiresAt: payload.exp * 1000 });
+      return claims;
     } catch {
       return null;
     }

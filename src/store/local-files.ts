@@ -55,7 +55,7 @@ export function gitBlobSha(content: Uint8Array): string {
   return createHash('sha1').update(`blob ${content.byteLength}\0`).update(content).digest('hex');
 }
 
-const CHUNK = 64 * 1024;
+const CHUNK = 256 * 1024;
 
 /**
  * Streams a file (or an inclusive byte range of it) as a web stream. Pull-based,

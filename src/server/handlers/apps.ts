@@ -1,52 +1,23 @@
-import path from 'node:path';
-import type { ManifestApp } from '../../feed/manifest.js';
-import { BUILD_TYPES } from '../../feed/version.js';
-import type { VersionRecord } from '../../feed/version-record.js';
+import { teamJson } from '../apps-response.js';
 import { authenticate } from '../authenticate.js';
-import type { FeedSnapshot } from '../feed-snapshot.js';
+import { memoized } from '../feed-snapshot.js';
 import type { Handler } from '../route.js';
-import { jsonResponse } from '../responses.js';
+import { rawJsonResponse } from '../responses.js';
 
-/** The six fields of a version object, exactly as WEB_API.md lists them. */
-function versionObject(v: VersionRecord | null) {
-  if (v === null) return null;
-  return {
-    id: v.id,
-    version: v.version,
-    name: v.name,
-    public: v.public,
-    hasFile: v.file !== null,
-    // WEB_API.md shows second precision: "2026-01-15T10:30:00Z".
-    created: new Date(v.created).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-  };
-}
-
-/** Root-relative URL of an app's icon, or "" when it has none. */
-export function iconUrl(app: ManifestApp): string {
-  return app.icon ? `/api/files/apps/${encodeURIComponent(app.id)}/${encodeURIComponent(path.posix.basename(app.icon))}` : '';
-}
-
-function appObject(app: ManifestApp, snapshot: FeedSnapshot) {
-  const channels = snapshot.channels.get(app.id);
-  const out: Record<string, unknown> = { id: app.id, title: app.title, packageName: app.packageName, icon: iconUrl(app) };
-  for (const buildType of BUILD_TYPES) {
-    const channel = channels?.[buildType];
-    out[buildType] = { current: versionObject(channel?.current ?? null), pending: versionObject(channel?.pending ?? null) };
-  }
-  return out;
-}
-
-/** GET /api/v1/apps: the user's teams, oldest first, each with its apps and their current/pending versions. */
+/**
+ * GET /api/v1/apps: the user's teams, oldest first, each with its apps and their
+ * current/pending versions. Each team's JSON is built once per manifest, so a
+ * request costs a token check and a string join.
+ */
 export const listApps: Handler = async (request, context) => {
   const user = await authenticate(request, context);
   const { snapshot, stale } = await context.feed.get();
   const mine = new Set(user.teams);
-  const teams = snapshot.manifest.teams
-    .filter((team) => mine.has(team.id))
-    .map((team) => ({
-      id: team.id,
-      name: team.name,
-      apps: snapshot.manifest.apps.filter((app) => app.team === team.id).map((app) => appObject(app, snapshot)),
-    }));
-  return jsonResponse(200, { teams }, stale ? { 'x-updateforge-stale': '1' } : {});
+  const teams: string[] = [];
+  for (const team of snapshot.manifest.teams) {
+    if (!mine.has(team.id)) continue;
+    const json = memoized(snapshot, `apps-team:${team.id}`, () => teamJson(snapshot, team.id));
+    if (json !== null) teams.push(json);
+  }
+  return rawJsonResponse(200, `{"teams":[${teams.join(',')}]}`, stale ? { 'x-updateforge-stale': '1' } : {});
 };

@@ -3,7 +3,7 @@ import { StoreNotFoundError } from '../../store/errors.js';
 import { authenticate } from '../authenticate.js';
 import { decideRange } from '../range.js';
 import type { Handler } from '../route.js';
-import { ERRORS, HttpError, errorResponse } from '../responses.js';
+import { createResponse, ERRORS, HttpError, errorResponse } from '../responses.js';
 
 /**
  * GET /api/v1/versions/{id}/download: the artifact, streamed, with single-range
@@ -46,12 +46,12 @@ export const downloadVersion: Handler = async (request, context, params) => {
   }
   context.log.info('download', { userId: user.id, versionId: version.id, range: range ? `${range.start}-${range.end}` : 'full' });
   if (range) {
-    return new Response(body, {
+    return createResponse(body, {
       status: 206,
       headers: { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${file.size}`, 'content-length': String(range.end - range.start + 1) },
     });
   }
-  return new Response(body, { status: 200, headers: { ...headers, 'content-length': String(file.size) } });
+  return createResponse(body, { status: 200, headers: { ...headers, 'content-length': String(file.size) } });
 };
 
 /** For clients that ignore `filename*`: accents dropped, other non-ASCII characters as `_`. */

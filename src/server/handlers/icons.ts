@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Handler } from '../route.js';
-import { ERRORS, HttpError } from '../responses.js';
+import { createResponse, ERRORS, HttpError } from '../responses.js';
 
 const TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -30,6 +30,6 @@ export const serveIcon: Handler = async (request, context, params) => {
     // An SVG opened directly must not be able to run script on this origin.
     'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
   };
-  if (request.headers.get('if-none-match')?.split(/\s*,\s*/).includes(etag)) return new Response(null, { status: 304, headers });
-  return new Response(Buffer.from(file.content), { status: 200, headers: { ...headers, 'content-length': String(file.content.byteLength) } });
+  if (request.headers.get('if-none-match')?.split(/\s*,\s*/).includes(etag)) return createResponse(null, { status: 304, headers });
+  return createResponse(Buffer.from(file.content), { status: 200, headers: { ...headers, 'content-length': String(file.content.byteLength) } });
 };

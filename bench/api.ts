@@ -1,0 +1,54 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeLargeFeed } from './fixtures.js';
+import { BENCH, CLI, load, startServer } from './processes.js';
+import type { BenchContext, BenchSection } from './run.js';
+
+const APPS = 20;
+const VERSIONS = 50;
+
+/** `/api/v1/apps` against a bare node:http server returning the same bytes. */
+export async function benchApps(ctx: BenchContext): Promise<BenchSection> {
+  const store = path.join(ctx.dir, 'apps-store');
+  await writeLargeFeed(store, { apps: APPS, versions: VERSIONS });
+  const users = JSON.stringify([{ id: 'bench', email: 'bench@example.com', passwordHash: ctx.passwordHash, teams: ['bench'] }]);
+  const server = await startServer([CLI, 'serve', '--store', store, '--port', '0'], { UPDATEFORGE_USERS: users, UPDATEFORGE_JWT_SECRET: ctx.secret });
+  try {
+    const auth = await fetch(`${server.url}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'bench@example.com', password: ctx.password }) });
+    const { token } = (await auth.json()) as { token: string };
+    const target = `${server.url}/api/v1/apps`;
+    const body = Buffer.from(await (await fetch(target, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer());
+    const bodyFile = path.join(ctx.dir, 'apps-body.json');
+    await writeFile(bodyFile, body);
+
+    const bare = await startServer([path.join(BENCH, 'bare-server.js'), bodyFile]);
+    let baseline;
+    try {
+      baseline = await load(bare.url, { connections: 32, seconds: ctx.seconds });
+    } finally {
+      await bare.stop();
+    }
+    const ours = await load(target, { connections: 32, seconds: ctx.seconds, headers: { authorization: `Bearer ${token}` } });
+    if (ours.non2xx > 0) throw new Error(`/api/v1/apps answered ${ours.non2xx} non-2xx responses under load`);
+
+    const rows = [
+      ['bare node:http, same bytes (baseline)', baseline],
+      ['UpdateForge `/api/v1/apps`', ours],
+    ] as const;
+    return {
+      title: '`GET /api/v1/apps` throughput',
+      body: [
+        `${APPS} apps × 3 build types × ${VERSIONS} versions (${APPS * 3 * VERSIONS} version records), one authenticated user; the response is ${(body.length / 1024).toFixed(1)} KiB.`,
+        `Load: autocannon in a second process, 32 connections, ${ctx.seconds} s after a 2 s warm-up.`,
+        '',
+        '| server | requests/s | p99 latency |',
+        '| --- | ---: | ---: |',
+        ...rows.map(([name, r]) => `| ${name} | ${Math.round(r.requestsPerSecond)} | ${r.p99Ms} ms |`),
+        '',
+        `**Ratio: ${((ours.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(0)}% of the bare server's requests/s; p99 ${(ours.p99Ms / Math.max(baseline.p99Ms, 1)).toFixed(1)}× the baseline's.**`,
+      ].join('\n'),
+    };
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { projectRoot } from '../src/util/project-root.js';
+
+export const ROOT = projectRoot();
+export const CLI = path.join(ROOT, 'bin', 'updateforge.js');
+export const BENCH = path.join(ROOT, 'build', 'bench');
+
+export interface Started {
+  readonly child: ChildProcess;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a server process and waits for the `listening on http://...` line it prints. */
+export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr?.resume();
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before listening`)));
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      if (url) {
+        child.removeAllListeners('exit');
+        resolve({
+          child,
+          url,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+  });
+}
+
+/** Runs a command to completion and returns its standard output. */
+export function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+/** The peak resident memory of a live process, from /proc (Linux). */
+export async function peakRssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+export interface LoadResult {
+  readonly requestsPerSecond: number;
+  readonly p99Ms: number;
+  readonly non2xx: number;
+}
+
+/** Load from a second process: autocannon, after a warm-up, for `seconds`. */
+export async function load(url: string, options: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
+  const headerArgs = Object.entries(options.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
+  const autocannon = path.join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
+  const json = await run(process.execPath, [autocannon, '-j', '-c', String(options.connections), '-d', String(options.seconds), '-W', '[', '-c', '8', '-d', '2', ']', ...headerArgs, url]);
+  // With a warm-up, autocannon prints the warm-up's result first: the measured run is the last line.
+  const last = json.trim().split('\n').at(-1) ?? '';
+  const result = JSON.parse(last) as { requests: { average: number }; latency: { p99: number }; non2xx: number };
+  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx };
+}

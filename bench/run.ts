@@ -1,0 +1,61 @@
+// npm run bench: measures UpdateForge against baselines measured in the same run and
+// writes docs/BENCHMARKS.md. Every load comes from a second process.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { hashPassword } from '../src/users/password.js';
+import { benchApps } from './api.js';
+import { benchDownload } from './download.js';
+import { ROOT } from './processes.js';
+
+export interface BenchContext {
+  readonly dir: string;
+  readonly seconds: number;
+  readonly downloadSizes: readonly number[];
+  readonly password: string;
+  readonly passwordHash: string;
+  readonly secret: string;
+}
+
+export interface BenchSection {
+  readonly title: string;
+  readonly body: string;
+}
+
+const quick = process.argv.includes('--quick');
+const dir = await mkdtemp(path.join(tmpdir(), 'updateforge-bench-'));
+const password = 'bench-password';
+const ctx: BenchContext = {
+  dir,
+  seconds: quick ? 3 : 10,
+  downloadSizes: quick ? [64 * 1024 * 1024] : [256 * 1024 * 1024, 1024 * 1024 * 1024],
+  password,
+  passwordHash: await hashPassword(password),
+  secret: 'bench-secret-that-is-long-enough-for-the-server',
+};
+
+const sections: BenchSection[] = [];
+try {
+  for (const bench of [benchApps, benchDownload]) {
+    process.stderr.write(`running ${bench.name} ...\n`);
+    const section = await bench(ctx);
+    process.stderr.write(`${section.body}\n\n`);
+    sections.push(section);
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const doc = [
+  '# Benchmarks',
+  '',
+  'Written by `npm run bench` (do not edit by hand). Every figure is measured against a baseline measured in the same run on the same machine,',
+  'so the ratios are what to compare across machines; the absolute numbers are only this machine\'s.',
+  '',
+  `Last run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM.`,
+  '',
+  ...sections.flatMap((s) => [`## ${s.title}`, '', s.body, '']),
+].join('\n');
+if (!quick) await writeFile(path.join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
+process.stdout.write(doc);

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import type { ManifestApp } from '../feed/manifest.js';
+import { BUILD_TYPES } from '../feed/version.js';
+import type { VersionRecord } from '../feed/version-record.js';
+import type { FeedSnapshot } from './feed-snapshot.js';
+
+/** The six fields of a version object, exactly as WEB_API.md lists them. */
+function versionObject(v: VersionRecord | null) {
+  if (v === null) return null;
+  return {
+    id: v.id,
+    version: v.version,
+    name: v.name,
+    public: v.public,
+    hasFile: v.file !== null,
+    // WEB_API.md shows second precision: "2026-01-15T10:30:00Z".
+    created: new Date(v.created).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
+}
+
+/** Root-relative URL of an app's icon, or "" when it has none. */
+export function iconUrl(app: ManifestApp): string {
+  return app.icon ? `/api/files/apps/${encodeURIComponent(app.id)}/${encodeURIComponent(path.posix.basename(app.icon))}` : '';
+}
+
+function appObject(app: ManifestApp, snapshot: FeedSnapshot) {
+  const channels = snapshot.channels.get(app.id);
+  const out: Record<string, unknown> = { id: app.id, title: app.title, packageName: app.packageName, icon: iconUrl(app) };
+  for (const buildType of BUILD_TYPES) {
+    const channel = channels?.[buildType];
+    out[buildType] = { current: versionObject(channel?.current ?? null), pending: versionObject(channel?.pending ?? null) };
+  }
+  return out;
+}
+
+/** One team of the `/api/v1/apps` answer, as JSON text: `{id, name, apps: [...]}`. */
+export function teamJson(snapshot: FeedSnapshot, teamId: string): string | null {
+  const team = snapshot.manifest.teams.find((t) => t.id === teamId);
+  if (!team) return null;
+  const apps = snapshot.manifest.apps.filter((app) => app.team === team.id).map((app) => appObject(app, snapshot));
+  return JSON.stringify({ id: team.id, name: team.name, apps });
+}
