@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   try {
     await buildProgram(io).parseAsync(process.argv);
   } catch (error) {
-    process.exitCode = reportError(error, io.stderr);
+    process.exitCode = reportError(error, io.stderr, io.env);
   }
 }
 

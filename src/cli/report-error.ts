@@ -10,7 +10,7 @@ import { UsageError } from './errors.js';
 const USAGE_ERRORS = [UsageError, ValidationError, ConfigFileError, UserEditError, ServerConfigError];
 
 /** The CLI's one catch: prints what went wrong and what to do, returns the exit code. No stack unless UPDATEFORGE_DEBUG=1. */
-export function reportError(error: unknown, stderr: NodeJS.WritableStream): number {
+export function reportError(error: unknown, stderr: NodeJS.WritableStream, env: NodeJS.ProcessEnv = {}): number {
   // Commander has already printed its message (or the help).
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   if (error instanceof PublishInputError) {
@@ -25,6 +25,6 @@ export function reportError(error: unknown, stderr: NodeJS.WritableStream): numb
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'EADDRINUSE') stderr.write('error: that port is already in use; pick another with --port (or PORT=... npm start).\n');
   else stderr.write(`error: ${message}\n`);
-  if (process.env['UPDATEFORGE_DEBUG'] === '1' && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
+  if (env['UPDATEFORGE_DEBUG'] === '1' && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
   return 1;
 }

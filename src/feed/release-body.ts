@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BUILD_TYPES, precedenceKey, type BuildType } from './version.js';
-import { FileRecordSchema, StrictVersion } from './version-record.js';
+import { precedenceKey, type BuildType } from './version.js';
+import { FileRecordSchema, VersionRecordSchema } from './version-record.js';
 
 /**
  * Everything about a version that is not the asset itself, kept in its release body
@@ -11,14 +11,8 @@ import { FileRecordSchema, StrictVersion } from './version-record.js';
  * `uploading` (a publish is attaching its file: invisible until it finishes) or
  * `published` (its file is attached and verified).
  */
-export const ReleaseMetadataSchema = z.object({
+export const ReleaseMetadataSchema = VersionRecordSchema.pick({ app: true, buildType: true, version: true, name: true, public: true, created: true }).extend({
   updateforge: z.literal(1),
-  app: z.string().min(1),
-  buildType: z.enum(BUILD_TYPES),
-  version: StrictVersion,
-  name: z.string(),
-  public: z.boolean(),
-  created: z.iso.datetime(),
   state: z.enum(['pending', 'uploading', 'published']),
   file: FileRecordSchema.nullable(),
 });

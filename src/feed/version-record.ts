@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BUILD_TYPES, parseStrictVersion } from './version.js';
 
-export const StrictVersion = z.string().refine((v) => parseStrictVersion(v) !== null, { message: 'must be a strict semantic version' });
+const StrictVersion = z.string().refine((v) => parseStrictVersion(v) !== null, { message: 'must be a strict semantic version' });
 const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 
 /** The artifact of a version. `kind: bundle` files are Capacitor live updates; `binary` are APK/AAB/IPA. */

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 /** An outcome the API answers with a documented status and `{"error": message}`. */
 export class HttpError extends Error {
   override readonly name = 'HttpError';
@@ -27,9 +29,9 @@ export function useResponseClass(impl: ResponseClass): void {
   ResponseImpl = impl;
 }
 
-/** Every response the API makes is built here. */
-export function createResponse(body: Body, init: ResponseInit): Response {
-  return new ResponseImpl(body, init);
+/** Every response the API makes is built here (with the standard reason phrase, which FastResponse would leave empty). */
+export function createResponse(body: Body, init: ResponseInit & { status: number }): Response {
+  return new ResponseImpl(body, { statusText: STATUS_CODES[init.status] ?? '', ...init });
 }
 
 const JSON_HEADERS = {

@@ -49,6 +49,7 @@ describe('GET /api/v1/versions/{id}/download', () => {
   ])('206 for %s', async (range, start, end) => {
     const res = await get({ range });
     expect(res.status).toBe(206);
+    expect(res.statusText).toBe('Partial Content');
     expect(res.headers.get('content-range')).toBe(`bytes ${start}-${end}/${size}`);
     expect(res.headers.get('content-length')).toBe(String(end - start + 1));
     expect(Buffer.from(await res.arrayBuffer()).equals(feed.rocketBytes.subarray(start, end + 1))).toBe(true);
