@@ -8,7 +8,8 @@ import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { describeFsError } from '../util/fs-error.js';
 import { StoreConflictError, StoreNotFoundError, StoreUnavailableError } from './errors.js';
-import { createFileExclusive, fileStream, gitBlobSha, tempPath, writeFileAtomic } from './local-files.js';
+import { LocalBranch } from './local-branch.js';
+import { createFileExclusive, fileStream, tempPath, writeFileAtomic } from './local-files.js';
 import type { Store } from './store.js';
 import type { Asset, AssetUpload, BranchFile, ByteRange, NewRelease, Release, ReleasePatch, WriteBranchFile } from './types.js';
 
@@ -52,6 +53,7 @@ const ReleaseSchema = z.object({
 export class LocalStore implements Store {
   readonly location: string;
   private readonly branchDir: string;
+  private readonly branch: LocalBranch;
 
   private layout: Promise<void> | null = null;
 
@@ -62,6 +64,7 @@ export class LocalStore implements Store {
   ) {
     this.location = root;
     this.branchDir = path.join(root, 'branches', encodeURIComponent(branch));
+    this.branch = new LocalBranch(this.branchDir, path.join(root, 'tmp'));
   }
 
   /** Opens an existing store; StoreUnavailableError when `root` is not one. */
@@ -277,55 +280,16 @@ export class LocalStore implements Store {
     return fileStream(handle, size, range);
   }
 
-  private branchPath(file: string): string {
-    const segments = file.split('/');
-    if (segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))) {
-      throw new StoreNotFoundError(`no branch file '${file}'`);
-    }
-    return path.join(this.branchDir, ...segments);
+  readBranchFile(file: string, options: { etag?: string } = {}): Promise<BranchFile | 'not-modified' | null> {
+    return this.branch.read(file, options);
   }
 
-  async readBranchFile(file: string, options: { etag?: string } = {}): Promise<BranchFile | 'not-modified' | null> {
-    const handle = await open(this.branchPath(file), 'r').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return null;
-      throw error;
-    });
-    if (handle === null) return null;
-    try {
-      const info = await handle.stat({ bigint: true });
-      if (info.isDirectory()) return null;
-      // The handle pins this version of the file, so etag and content always agree.
-      const etag = `"${info.ino}-${info.size}-${info.mtimeNs}"`;
-      if (options.etag === etag) return 'not-modified';
-      const content = await handle.readFile();
-      return { content, sha: gitBlobSha(content), etag };
-    } finally {
-      await handle.close();
-    }
-  }
-
-  async writeBranchFile(file: string, content: Uint8Array, options: WriteBranchFile): Promise<{ sha: string }> {
-    const target = this.branchPath(file);
-    return this.locked(async () => {
-      await this.expectSha(file, options.expectedSha);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFileAtomic(this.tmpDir, target, content);
-      return { sha: gitBlobSha(content) };
-    });
+  writeBranchFile(file: string, content: Uint8Array, options: WriteBranchFile): Promise<{ sha: string }> {
+    return this.locked(() => this.branch.write(file, content, options.expectedSha));
   }
 
   async deleteBranchFile(file: string, options: { expectedSha: string; message: string }): Promise<void> {
-    const target = this.branchPath(file);
-    await this.locked(async () => {
-      await this.expectSha(file, options.expectedSha);
-      await unlink(target);
-    });
-  }
-
-  private async expectSha(file: string, expected: string | null): Promise<void> {
-    const current = await this.readBranchFile(file);
-    const actual = current === null || current === 'not-modified' ? null : current.sha;
-    if (actual !== expected) throw new StoreConflictError(`'${file}' changed meanwhile (expected ${expected ?? 'no file'}, found ${actual ?? 'no file'})`);
+    await this.locked(() => this.branch.delete(file, options.expectedSha));
   }
 }
 
