@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import { resolveChannels } from '../src/feed/channels.js';
 import { MANIFEST_PATH, serializeManifest, type Manifest } from '../src/feed/manifest.js';
 import { BUILD_TYPES } from '../src/feed/version.js';
 import type { VersionRecord } from '../src/feed/version-record.js';
@@ -19,6 +20,7 @@ export async function writeLargeFeed(root: string, options: { apps: number; vers
     title: `Bench App ${i}`,
     packageName: `com.bench.app${i}`,
     icon: `icons/app-${i}/icon.png`,
+    defaultChannel: 'release',
   }));
   for (const app of apps) {
     for (const buildType of BUILD_TYPES) {
@@ -48,7 +50,7 @@ export async function writeLargeFeed(root: string, options: { apps: number; vers
       }
     }
   }
-  const manifest: Manifest = { schemaVersion: 1, generatedAt: new Date().toISOString(), teams: [{ id: 'bench', name: 'Bench' }], apps, versions };
+  const manifest: Manifest = { schemaVersion: 1, generatedAt: new Date().toISOString(), teams: [{ id: 'bench', name: 'Bench' }], apps, channels: resolveChannels(), versions };
   const store = await LocalStore.openOrCreate(root);
   await store.writeBranchFile(MANIFEST_PATH, serializeManifest(manifest), { expectedSha: null, message: 'bench' });
 }

@@ -1,4 +1,5 @@
 import type { Release } from '../store/types.js';
+import { DEFAULT_CHANNEL, resolveChannels } from './channels.js';
 import { iconBranchPath, type Config } from './config.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest } from './manifest.js';
 import { parseReleaseBody } from './release-body.js';
@@ -64,7 +65,9 @@ export function buildManifest(input: {
       title: app.title,
       packageName: app.packageName,
       icon: iconBranchPath(app),
+      defaultChannel: app.defaultChannel ?? DEFAULT_CHANNEL,
     })),
+    channels: resolveChannels(config.channels),
     versions,
   };
   return { manifest, skipped };
@@ -85,6 +88,8 @@ function toVersionRecord(
     public: meta.public,
     created: meta.created,
     notes,
+    ...(meta.rollout !== undefined && meta.rollout !== 100 ? { rollout: meta.rollout } : {}),
+    ...(meta.yanked ? { yanked: true } : {}),
   };
   switch (meta.state) {
     case 'pending':

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { describeFsError } from '../util/fs-error.js';
 import { parseJson, validate } from '../util/validation.js';
+import { BUILD_TYPES } from './version.js';
 
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const SLUG_HINT = "must be 1-64 lowercase letters, digits, '-' or '_', starting with a letter or digit";
@@ -39,16 +40,50 @@ export const AppSchema = z
       })
       .optional()
       .describe('Icon image, relative to updateforge.json; published as icons/<app id>/<file name>.'),
+    defaultChannel: z
+      .string()
+      .optional()
+      .describe('The channel devices of this app follow unless they ask for another (a build type or a declared channel); default "release".'),
   })
   .describe('An app. Declaration order is the order the API lists apps in.');
+
+export const ChannelSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1-64 letters, digits, '.', '_' or '-'")
+      .describe('What devices ask for, as defaultChannel in capacitor.config or with setChannel().'),
+    buildType: z.enum(BUILD_TYPES).describe('The build type whose bundles this channel serves.'),
+    allowSelfSet: z.boolean().optional().describe('Devices may switch themselves to this channel with setChannel() (default false).'),
+  })
+  .describe('A live-update channel: another name for a build type, and whether devices may pick it themselves.');
 
 export const ConfigSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editor completion.'),
     teams: z.array(TeamSchema).describe('Teams, oldest first.'),
     apps: z.array(AppSchema).describe('Apps, oldest first.'),
+    channels: z
+      .array(ChannelSchema)
+      .optional()
+      .describe('Live-update channels besides the build types themselves (release, debug, profile are always channels).'),
   })
   .superRefine((config, ctx) => {
+    const channelNames = new Set<string>(BUILD_TYPES);
+    const declared = new Set<string>();
+    (config.channels ?? []).forEach((channel, i) => {
+      if (declared.has(channel.name)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'name'], message: `duplicate channel '${channel.name}'` });
+      declared.add(channel.name);
+      if ((BUILD_TYPES as readonly string[]).includes(channel.name) && channel.name !== channel.buildType) {
+        ctx.addIssue({ code: 'custom', path: ['channels', i, 'buildType'], message: `channel '${channel.name}' is a build type and can only serve '${channel.name}'` });
+      }
+      channelNames.add(channel.name);
+    });
+    config.apps.forEach((app, i) => {
+      if (app.defaultChannel !== undefined && !channelNames.has(app.defaultChannel)) {
+        ctx.addIssue({ code: 'custom', path: ['apps', i, 'defaultChannel'], message: `unknown channel '${app.defaultChannel}' (channels: ${[...channelNames].join(', ')})` });
+      }
+    });
     const teamIds = new Set<string>();
     config.teams.forEach((team, i) => {
       if (teamIds.has(team.id)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicate team id '${team.id}'` });
@@ -72,6 +107,7 @@ export const ConfigSchema = z
   .describe('UpdateForge feed configuration: the teams and apps of a feed.');
 
 export type Team = z.output<typeof TeamSchema>;
+export type ChannelConfig = z.output<typeof ChannelSchema>;
 export type AppConfig = z.output<typeof AppSchema>;
 export type Config = z.output<typeof ConfigSchema>;
 

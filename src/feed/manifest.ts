@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { DEFAULT_CHANNEL, resolveChannels } from './channels.js';
 import { TeamSchema } from './config.js';
+import { BUILD_TYPES } from './version.js';
 import { parseJson, validate } from '../util/validation.js';
 import { VersionRecordSchema } from './version-record.js';
 
@@ -14,6 +16,15 @@ const ManifestAppSchema = z.object({
   packageName: z.string().min(1),
   /** Path of the icon on the manifest branch (`icons/<app>/<file>`), or null. */
   icon: z.string().nullable(),
+  /** The channel devices follow unless they ask for another. */
+  defaultChannel: z.string().default(DEFAULT_CHANNEL),
+});
+
+const ChannelSchema = z.object({
+  id: z.number().int().positive(),
+  name: z.string().min(1),
+  buildType: z.enum(BUILD_TYPES),
+  allowSelfSet: z.boolean(),
 });
 
 /**
@@ -27,10 +38,13 @@ export const ManifestSchema = z.object({
   generatedAt: z.iso.datetime(),
   teams: z.array(z.object(TeamSchema.shape)),
   apps: z.array(ManifestAppSchema),
+  /** Live-update channels; manifests written before channels existed get the build types. */
+  channels: z.array(ChannelSchema).default(() => resolveChannels()),
   versions: z.array(VersionRecordSchema),
 });
 
 export type Manifest = z.output<typeof ManifestSchema>;
+export type ManifestInput = z.input<typeof ManifestSchema>;
 export type ManifestApp = z.output<typeof ManifestAppSchema>;
 
 export function parseManifest(bytes: Uint8Array, source = MANIFEST_PATH): Manifest {

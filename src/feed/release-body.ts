@@ -11,7 +11,7 @@ import { FileRecordSchema, VersionRecordSchema } from './version-record.js';
  * `uploading` (a publish is attaching its file: invisible until it finishes) or
  * `published` (its file is attached and verified).
  */
-export const ReleaseMetadataSchema = VersionRecordSchema.pick({ app: true, buildType: true, version: true, name: true, public: true, created: true }).extend({
+export const ReleaseMetadataSchema = VersionRecordSchema.pick({ app: true, buildType: true, version: true, name: true, public: true, created: true, rollout: true, yanked: true }).extend({
   updateforge: z.literal(1),
   state: z.enum(['pending', 'uploading', 'published']),
   file: FileRecordSchema.nullable(),

@@ -1,3 +1,4 @@
+import { resolveChannels } from '../feed/channels.js';
 import type { Manifest, ManifestApp } from '../feed/manifest.js';
 import { selectCurrentAndPending, type CurrentAndPending } from '../feed/select.js';
 import { BUILD_TYPES, type BuildType } from '../feed/version.js';
@@ -17,7 +18,7 @@ export interface FeedSnapshot {
   readonly memo: Map<string, string | null>;
 }
 
-export const EMPTY_MANIFEST: Manifest = { schemaVersion: 1, generatedAt: new Date(0).toISOString(), teams: [], apps: [], versions: [] };
+export const EMPTY_MANIFEST: Manifest = { schemaVersion: 1, generatedAt: new Date(0).toISOString(), teams: [], apps: [], channels: resolveChannels(), versions: [] };
 
 /** `compute()` once per snapshot and key. */
 export function memoized(snapshot: FeedSnapshot, key: string, compute: () => string | null): string | null {

@@ -94,7 +94,7 @@ describe('building the manifest from releases', () => {
 
   test('a newer manifest with extra fields can still be read', () => {
     const { manifest } = build([release('1', {})]);
-    const newer = { ...manifest, channels: [], versions: manifest.versions.map((v) => ({ ...v, rollout: 50 })) };
+    const newer = { ...manifest, futureIndex: [], versions: manifest.versions.map((v) => ({ ...v, futureField: 50 })) };
     expect(parseManifest(Buffer.from(JSON.stringify(newer)))).toEqual(manifest);
   });
 });
