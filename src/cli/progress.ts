@@ -1,7 +1,7 @@
 import type { PublishProgress } from '../publish/publish.js';
 
 const LARGE = 8 * 1024 * 1024;
-const VERBS: Record<PublishProgress['phase'], string> = { hashing: 'Hashing', zipping: 'Zipping', uploading: 'Uploading' };
+const VERBS: Record<PublishProgress['phase'], string> = { hashing: 'Hashing', zipping: 'Zipping', encrypting: 'Encrypting', uploading: 'Uploading' };
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -1,6 +1,9 @@
+import semver from 'semver';
+import { BundleKeyError, checksumForm, isSessionKey, loadBundleKey } from '../capgo/bundle-encryption.js';
 import type { AppConfig, Config } from '../feed/config.js';
 import { BUILD_TYPES, describeBadVersion, isBuildType, parseStrictVersion, type BuildType } from '../feed/version.js';
 import { PublishInputError } from './errors.js';
+import type { BundleEncryptionInput } from './package.js';
 
 /** What a maintainer asks to publish, as the CLI flags and action inputs give it. */
 export interface PublishRequest {
@@ -13,6 +16,15 @@ export interface PublishRequest {
   readonly notes?: string | undefined;
   readonly public?: boolean | undefined;
   readonly overwrite?: boolean | undefined;
+  /** Live updates: devices whose native app version is lower are told to update from the store instead. */
+  readonly minNativeVersion?: string | undefined;
+  /** Live updates: the percentage of devices offered this bundle (default 100). */
+  readonly rollout?: number | undefined;
+  /** Live updates: the RSA private key (PEM text) to encrypt the bundle with, and where it was read from. Never stored. */
+  readonly encryptKey?: { readonly pem: string; readonly source: string } | undefined;
+  /** Live updates: a bundle already encrypted by `@capgo/cli bundle encrypt`, with what it printed. */
+  readonly sessionKey?: string | undefined;
+  readonly checksum?: string | undefined;
 }
 
 export interface ValidPublishRequest {
@@ -25,6 +37,9 @@ export interface ValidPublishRequest {
   readonly notes: string | undefined;
   readonly public: boolean | undefined;
   readonly overwrite: boolean;
+  readonly minNativeVersion: string | undefined;
+  readonly rollout: number | undefined;
+  readonly encryption: BundleEncryptionInput | undefined;
 }
 
 const MAX_NAME = 200;
@@ -49,6 +64,16 @@ export function validatePublishRequest(request: PublishRequest, config: Config):
     throw new PublishInputError('notes', `Notes are ${request.notes.length} characters long; the limit is ${MAX_NOTES}.`);
   }
   if (request.path !== undefined && request.path.trim() === '') throw new PublishInputError('path', 'Path is empty; omit it to register a pending version.');
+  if (request.rollout !== undefined && !(Number.isInteger(request.rollout) && request.rollout >= 0 && request.rollout <= 100)) {
+    throw new PublishInputError('rollout', `Rollout '${request.rollout}' is not a whole percentage from 0 to 100.`);
+  }
+  const minNativeVersion = request.minNativeVersion === undefined ? undefined : semver.coerce(request.minNativeVersion)?.version;
+  if (request.minNativeVersion !== undefined && (!minNativeVersion || request.path === undefined)) {
+    throw new PublishInputError(
+      'min-native-version',
+      minNativeVersion ? 'The minimum native version belongs to a bundle: give --path too.' : `'${request.minNativeVersion}' is not a version (e.g. 2.1.0).`,
+    );
+  }
   return {
     app,
     buildType: request.buildType,
@@ -58,5 +83,33 @@ export function validatePublishRequest(request: PublishRequest, config: Config):
     notes: request.notes,
     public: request.public,
     overwrite: request.overwrite ?? false,
+    minNativeVersion,
+    rollout: request.rollout,
+    encryption: validateEncryption(request),
   };
+}
+
+function validateEncryption(request: PublishRequest): BundleEncryptionInput | undefined {
+  const preEncrypted = request.sessionKey !== undefined || request.checksum !== undefined;
+  if (!request.encryptKey && !preEncrypted) return undefined;
+  if (request.path === undefined) throw new PublishInputError(request.encryptKey ? 'encrypt-key' : 'session-key', 'Encryption applies to a bundle: give --path too.');
+  if (request.encryptKey && preEncrypted) {
+    throw new PublishInputError('encrypt-key', 'Give either --encrypt-key (to encrypt here) or --session-key and --checksum (for a bundle already encrypted), not both.');
+  }
+  if (request.encryptKey) {
+    try {
+      return { key: loadBundleKey(request.encryptKey.pem, request.encryptKey.source) };
+    } catch (error) {
+      if (error instanceof BundleKeyError) throw new PublishInputError('encrypt-key', error.message);
+      throw error;
+    }
+  }
+  if (request.sessionKey === undefined || !isSessionKey(request.sessionKey)) {
+    throw new PublishInputError('session-key', 'Expected the ivSessionKey printed by `@capgo/cli bundle encrypt` (base64 IV, a colon, base64 key).');
+  }
+  const form = request.checksum === undefined ? null : checksumForm(request.checksum);
+  if (request.checksum === undefined || form === null) {
+    throw new PublishInputError('checksum', 'Expected the checksum printed by `@capgo/cli bundle encrypt` (512 hex digits, or base64 from older CLIs).');
+  }
+  return { sessionKey: request.sessionKey, checksum: request.checksum, form };
 }

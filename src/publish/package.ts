@@ -1,35 +1,48 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Transform } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
+import { encryptChecksums, newSessionKey, type BundleKey } from '../capgo/bundle-encryption.js';
+import type { Encryption } from '../feed/version-record.js';
 import { describeFsError } from '../util/fs-error.js';
+import { createNewFileStream } from '../util/new-file.js';
 import { PublishInputError } from './errors.js';
+import { HashingStream, type Digests } from '../util/hashing-stream.js';
+import { checkBundleZip } from './zip-check.js';
 
 export type ArtifactKind = 'binary' | 'bundle';
 
-/** A build ready to upload: a file on disk with its checksum. */
+/** A build ready to upload: a file on disk with its checksums. */
 export interface PackagedArtifact {
-  /** The file to upload (the input itself, or the zip made from a folder). */
+  /** The file to upload (the input itself, or the zip made from a folder, or its encrypted form). */
   readonly file: string;
   /** The name testers' downloads are saved under. */
   readonly name: string;
+  /** Size and SHA-256 of the bytes uploaded. */
   readonly size: number;
   readonly sha256: string;
+  /** CRC32 of an unencrypted bundle, for the oldest plugins. */
+  readonly crc32?: string;
+  readonly encryption?: Encryption;
+  /** What makes a re-run a no-op: the SHA-256 of the content before any encryption. */
+  readonly contentSha256: string;
   readonly contentType: string;
   readonly kind: ArtifactKind;
-  /** Removes whatever packaging created (the zip); the input is never touched. */
+  /** Removes whatever packaging created; the input is never touched. */
   readonly cleanup: () => Promise<void>;
 }
 
 export interface PackageProgress {
-  readonly phase: 'hashing' | 'zipping';
+  readonly phase: 'hashing' | 'zipping' | 'encrypting';
   readonly done: number;
   readonly total: number;
 }
+
+/** How a bundle is (to be) encrypted: with the developer's key, or already by `@capgo/cli bundle encrypt`. */
+export type BundleEncryptionInput = { readonly key: BundleKey } | { readonly sessionKey: string; readonly checksum: string; readonly form: 'v3' | 'legacy' };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.apk': 'application/vnd.android.package-archive',
@@ -42,46 +55,78 @@ const CONTENT_TYPES: Record<string, string> = {
 // so re-running a workflow on a fresh checkout is a no-op, not a "different bytes" conflict.
 const ZIP_DATE = new Date('1980-01-01T00:00:00Z');
 
+interface Options {
+  readonly input: string;
+  readonly zipName: string;
+  readonly encryption?: BundleEncryptionInput | undefined;
+  readonly onProgress?: ((progress: PackageProgress) => void) | undefined;
+}
+
 /**
- * Packages `input`: a file is used as-is (hashed while read), a folder is zipped
- * into a temp file (streaming, hashed while written).
+ * Packages `input`: an APK/AAB/IPA is used as-is; a folder is zipped into a live-update
+ * bundle (it must hold `index.html`); a `.zip` is checked and used as a bundle. Bundles
+ * can be encrypted for the Capgo plugin. Everything is streamed and hashed on the way.
  */
-export async function packageArtifact(options: {
-  input: string;
-  zipName: string;
-  onProgress?: (progress: PackageProgress) => void;
-}): Promise<PackagedArtifact> {
+export async function packageArtifact(options: Options): Promise<PackagedArtifact> {
   const info = await lstat(options.input).catch((error: unknown) => {
     throw new PublishInputError('path', `Cannot read '${options.input}': ${describeFsError(error)}.`);
   });
-  if (info.isFile()) return packageFile(options.input, info.size, options.onProgress);
-  if (info.isDirectory()) return packageFolder(options.input, options.zipName, options.onProgress);
-  throw new PublishInputError('path', `'${options.input}' is neither a file nor a folder.`);
+  if (info.isDirectory()) return packageFolder(options);
+  if (!info.isFile()) throw new PublishInputError('path', `'${options.input}' is neither a file nor a folder.`);
+
+  const ext = path.extname(options.input).toLowerCase();
+  const encryption = options.encryption;
+  if (encryption && 'sessionKey' in encryption) return packagePreEncrypted(options, info.size, encryption);
+  if (ext !== '.zip') {
+    if (encryption) throw new PublishInputError('encrypt-key', `Only live-update bundles (a web build folder or a .zip) can be encrypted, not '${path.basename(options.input)}'.`);
+    return packageBinary(options, info.size, ext);
+  }
+  await checkBundleZip(options.input);
+  if (encryption) return withWorkDir((dir) => writeBundle(createReadStream(options.input), { ...options, name: path.basename(options.input), dir, total: info.size, key: encryption.key }));
+  const digests = await hashFile(options.input, info.size, options.onProgress);
+  return { file: options.input, name: path.basename(options.input), ...digests, contentSha256: digests.sha256, contentType: CONTENT_TYPES['.zip']!, kind: 'bundle', cleanup: async () => {} };
 }
 
-async function packageFile(file: string, size: number, onProgress?: (p: PackageProgress) => void): Promise<PackagedArtifact> {
-  const hash = createHash('sha256');
-  let done = 0;
+async function hashFile(file: string, total: number, onProgress?: (p: PackageProgress) => void): Promise<Digests> {
+  const hashing = new HashingStream((done) => onProgress?.({ phase: 'hashing', done, total }));
   try {
-    await pipeline(createReadStream(file), async (chunks: AsyncIterable<Buffer>) => {
-      for await (const chunk of chunks) {
-        hash.update(chunk);
-        done += chunk.length;
-        onProgress?.({ phase: 'hashing', done, total: size });
-      }
+    await pipeline(createReadStream(file), hashing, async (chunks: AsyncIterable<Buffer>) => {
+      for await (const chunk of chunks) void chunk;
     });
   } catch (error) {
     throw new PublishInputError('path', `Cannot read '${file}': ${describeFsError(error)}.`);
   }
-  if (done !== size) throw new PublishInputError('path', `'${file}' changed while it was being read; publish it again once the build has finished.`);
-  const ext = path.extname(file).toLowerCase();
+  const digests = hashing.digests();
+  if (digests.size !== total) throw new PublishInputError('path', `'${file}' changed while it was being read; publish it again once the build has finished.`);
+  return digests;
+}
+
+async function packageBinary(options: Options, size: number, ext: string): Promise<PackagedArtifact> {
+  const { sha256 } = await hashFile(options.input, size, options.onProgress);
   return {
-    file,
-    name: path.basename(file),
+    file: options.input,
+    name: path.basename(options.input),
     size,
-    sha256: hash.digest('hex'),
+    sha256,
+    contentSha256: sha256,
     contentType: CONTENT_TYPES[ext] ?? 'application/octet-stream',
-    kind: ext === '.zip' ? 'bundle' : 'binary',
+    kind: 'binary',
+    cleanup: async () => {},
+  };
+}
+
+/** A bundle `@capgo/cli bundle encrypt` already encrypted: uploaded as it is, with the session key and checksum it printed. */
+async function packagePreEncrypted(options: Options, size: number, encryption: { sessionKey: string; checksum: string; form: 'v3' | 'legacy' }): Promise<PackagedArtifact> {
+  const { sha256 } = await hashFile(options.input, size, options.onProgress);
+  return {
+    file: options.input,
+    name: path.basename(options.input),
+    size,
+    sha256,
+    encryption: { sessionKey: encryption.sessionKey, ...(encryption.form === 'v3' ? { checksum: encryption.checksum.toLowerCase() } : { legacyChecksum: encryption.checksum }) },
+    contentSha256: sha256,
+    contentType: CONTENT_TYPES['.zip']!,
+    kind: 'bundle',
     cleanup: async () => {},
   };
 }
@@ -89,62 +134,91 @@ async function packageFile(file: string, size: number, onProgress?: (p: PackageP
 interface FolderEntry {
   readonly absolute: string;
   readonly name: string;
-  readonly size: number;
+  readonly stats: Stats;
 }
 
 /** Every file under `root`, in a stable order; symbolic links are refused rather than followed out of the folder. */
 async function listFolder(root: string): Promise<FolderEntry[]> {
   const out: FolderEntry[] = [];
   async function walk(dir: string, prefix: string): Promise<void> {
-    const names = (await readdir(dir)).sort();
-    for (const name of names) {
+    for (const name of (await readdir(dir)).sort()) {
       const absolute = path.join(dir, name);
       const info = await lstat(absolute);
       const entryName = `${prefix}${name}`;
       if (info.isSymbolicLink()) throw new PublishInputError('path', `'${entryName}' in '${root}' is a symbolic link; a bundle can hold only plain files and folders.`);
       if (info.isDirectory()) await walk(absolute, `${entryName}/`);
-      else if (info.isFile()) out.push({ absolute, name: entryName, size: info.size });
+      else if (info.isFile()) out.push({ absolute, name: entryName, stats: info });
     }
   }
   await walk(root, '');
   return out;
 }
 
-async function packageFolder(folder: string, zipName: string, onProgress?: (p: PackageProgress) => void): Promise<PackagedArtifact> {
+async function packageFolder(options: Options): Promise<PackagedArtifact> {
+  const folder = options.input;
   const entries = await listFolder(folder).catch((error: unknown) => {
     if (error instanceof PublishInputError) throw error;
     throw new PublishInputError('path', `Cannot read folder '${folder}': ${describeFsError(error)}.`);
   });
   if (entries.length === 0) throw new PublishInputError('path', `Folder '${folder}' is empty; point --path at your web build output.`);
-  const total = entries.reduce((sum, e) => sum + e.size, 0);
-  const workDir = await mkdtemp(path.join(tmpdir(), 'updateforge-zip-'));
-  const cleanup = () => rm(workDir, { recursive: true, force: true });
-  const zipPath = path.join(workDir, zipName);
-  try {
-    const archive = new ZipArchive({ zlib: { level: 9 } });
-    let done = 0;
-    archive.on('progress', (p) => {
-      done = p.fs.processedBytes;
-      onProgress?.({ phase: 'zipping', done, total });
-    });
-    const hash = createHash('sha256');
-    let size = 0;
-    const written = pipeline(
-      archive,
-      new Transform({
-        transform(chunk: Buffer, _encoding, next) {
-          hash.update(chunk);
-          size += chunk.length;
-          next(null, chunk);
-        },
-      }),
-      createWriteStream(zipPath, { flags: 'wx' }),
-    );
-    for (const entry of entries) archive.file(entry.absolute, { name: entry.name, date: ZIP_DATE, mode: 0o644 });
-    await Promise.all([archive.finalize(), written]);
-    return { file: zipPath, name: zipName, size, sha256: hash.digest('hex'), contentType: 'application/zip', kind: 'bundle', cleanup };
-  } catch (error) {
-    await cleanup();
-    throw new Error(`Cannot zip '${folder}': ${describeFsError(error)}.`, { cause: error });
+  if (!entries.some((e) => e.name === 'index.html')) {
+    throw new PublishInputError('path', `Folder '${folder}' has no index.html at its root; point --path at your web build output (e.g. dist/ or www/), not at the project.`);
   }
+  const total = entries.reduce((sum, e) => sum + e.stats.size, 0);
+  const archive = new ZipArchive({ zlib: { level: 9 } });
+  archive.on('progress', (p) => options.onProgress?.({ phase: 'zipping', done: p.fs.processedBytes, total }));
+  // Handing over the stats we have keeps entries in our sorted order (archiver would stat them concurrently).
+  for (const entry of entries) archive.file(entry.absolute, { name: entry.name, date: ZIP_DATE, mode: 0o644, stats: entry.stats });
+  const finalized = archive.finalize();
+  finalized.catch(() => {}); // a zip failure also fails the pipeline below, which reports it
+  const encryption = options.encryption;
+  const artifact = await withWorkDir((dir) =>
+    writeBundle(archive, { ...options, name: options.zipName, dir, total, key: encryption && 'key' in encryption ? encryption.key : undefined, silent: true }),
+  );
+  await finalized;
+  return artifact;
+}
+
+async function withWorkDir(work: (dir: string) => Promise<PackagedArtifact>): Promise<PackagedArtifact> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'updateforge-bundle-'));
+  try {
+    const artifact = await work(dir);
+    return { ...artifact, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Writes a bundle's bytes to a temp file in one pass: hashed as plain zip, then (with a
+ * key) AES-encrypted and hashed again as stored.
+ */
+async function writeBundle(
+  source: Readable,
+  options: { name: string; dir: string; total: number; key?: BundleKey | undefined; silent?: boolean; onProgress?: ((p: PackageProgress) => void) | undefined },
+): Promise<PackagedArtifact> {
+  const target = path.join(options.dir, options.key ? `${options.name}.encrypted` : options.name);
+  const plain = new HashingStream((done) => {
+    if (!options.silent) options.onProgress?.({ phase: options.key ? 'encrypting' : 'hashing', done, total: options.total });
+  });
+  const session = options.key ? newSessionKey(options.key) : null;
+  const stored = new HashingStream();
+  const stages: Transform[] = session ? [plain, session.cipher, stored] : [plain];
+  try {
+    await pipeline([source, ...stages, await createNewFileStream(target)]);
+  } catch (error) {
+    if (error instanceof PublishInputError) throw error;
+    throw new Error(`Cannot write the bundle: ${describeFsError(error)}.`, { cause: error });
+  }
+  const content = plain.digests();
+  const common = { file: target, name: options.name, contentSha256: content.sha256, contentType: CONTENT_TYPES['.zip']!, kind: 'bundle' as const, cleanup: async () => {} };
+  if (!session || !options.key) return { ...common, size: content.size, sha256: content.sha256, crc32: content.crc32 };
+  const bytes = stored.digests();
+  return {
+    ...common,
+    size: bytes.size,
+    sha256: bytes.sha256,
+    encryption: { sessionKey: session.sessionKey, ...encryptChecksums(content.sha256, options.key), plainSha256: content.sha256, keyId: options.key.keyId },
+  };
 }

@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../feed/config.js';
 import type { VersionRecord } from '../feed/version-record.js';
 import type { Store } from '../store/store.js';
+import { PublishInputError } from './errors.js';
 import { readIcons, syncIcons } from './icons.js';
 import { validatePublishRequest, type PublishRequest } from './inputs.js';
 import { packageArtifact, type PackageProgress } from './package.js';
@@ -52,9 +53,14 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     ? await packageArtifact({
         input: request.path,
         zipName: `${request.app.id}-${request.version}.zip`,
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        encryption: request.encryption,
+        onProgress: options.onProgress,
       })
     : null;
+  if (artifact?.kind === 'binary' && (request.minNativeVersion !== undefined || request.rollout !== undefined)) {
+    await artifact.cleanup();
+    throw new PublishInputError(request.rollout !== undefined ? 'rollout' : 'min-native-version', 'Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.');
+  }
   const undo = new UndoLog();
   let step: Awaited<ReturnType<typeof applyRelease>>;
   let iconsWritten: number;

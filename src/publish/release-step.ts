@@ -74,6 +74,8 @@ async function applyOnce(ctx: StepContext): Promise<ReleaseStep> {
     name: request.name ?? prior?.name ?? '',
     public: request.public ?? prior?.public ?? false,
     created: prior?.created ?? ctx.now.toISOString(),
+    ...optional('rollout', request.rollout ?? prior?.rollout),
+    ...optional('yanked', prior?.yanked),
   };
 
   if (release && prior?.state === 'published' && prior.file) return republish(ctx, release, prior, prior.file, base, notes);
@@ -86,7 +88,9 @@ type Base = Omit<ReleaseMetadata, 'state' | 'file'>;
 /** A version that already has its file: a no-op, a metadata edit, or (with overwrite) new bytes. */
 async function republish(ctx: StepContext, release: Release, prior: ReleaseMetadata, priorFile: FileRecord, base: Base, notes: string): Promise<ReleaseStep> {
   const { artifact, request } = ctx;
-  const sameBytes = !artifact || artifact.sha256 === priorFile.sha256;
+  // An encrypted bundle differs at every run (fresh key and IV): what counts is the zip inside.
+  const priorContent = priorFile.encryption?.plainSha256 ?? priorFile.sha256;
+  const sameBytes = !artifact || artifact.contentSha256 === priorContent;
   if (!ctx.request.overwrite) {
     if (prior.version !== request.version) {
       throw new VersionConflictError(
@@ -95,17 +99,17 @@ async function republish(ctx: StepContext, release: Release, prior: ReleaseMetad
     }
     if (!sameBytes) {
       throw new VersionConflictError(
-        `${request.app.id} ${request.buildType} ${request.version} is already published with different bytes (sha256 ${priorFile.sha256.slice(0, 12)}…, new ${artifact.sha256.slice(0, 12)}…). Publish a new version, or pass --overwrite to replace it.`,
+        `${request.app.id} ${request.buildType} ${request.version} is already published with different bytes (sha256 ${priorContent.slice(0, 12)}…, new ${artifact.contentSha256.slice(0, 12)}…). Publish a new version, or pass --overwrite to replace it.`,
       );
     }
   }
   if (sameBytes) {
-    const desired: ReleaseMetadata = { ...base, state: 'published', file: priorFile };
+    const desired: ReleaseMetadata = { ...base, state: 'published', file: { ...priorFile, ...optional('minNativeVersion', request.minNativeVersion) } };
     const changed = await updateIfDifferent(ctx, release, desired, notes, false);
     return { outcome: changed ? 'updated' : 'unchanged', release: changed ?? release, obsoleteAssets: [] };
   }
   const asset = await upload(ctx, release, artifact);
-  const desired: ReleaseMetadata = { ...base, state: 'published', file: fileRecord(asset, artifact) };
+  const desired: ReleaseMetadata = { ...base, state: 'published', file: fileRecord(asset, artifact, request) };
   const updated = (await updateIfDifferent(ctx, release, desired, notes, false)) ?? release;
   return { outcome: 'replaced', release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
 }
@@ -129,7 +133,7 @@ async function attachFile(ctx: StepContext, existing: Release | null, artifact: 
   const digest = `sha256:${artifact.sha256}`;
   // An interrupted earlier run may have uploaded these very bytes already.
   const asset = release.assets.find((a) => a.state === 'uploaded' && a.digest === digest && a.size === artifact.size) ?? (await upload(ctx, release, artifact));
-  const desired: ReleaseMetadata = { ...base, state: 'published', file: fileRecord(asset, artifact) };
+  const desired: ReleaseMetadata = { ...base, state: 'published', file: fileRecord(asset, artifact, ctx.request) };
   const updated = (await updateIfDifferent(ctx, release, desired, notes, false)) ?? release;
   return { outcome: 'published', release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
 }
@@ -184,7 +188,7 @@ function assetName(artifact: PackagedArtifact, existing: readonly Asset[]): stri
   return `${plain.slice(0, plain.length - ext.length)}-${artifact.sha256.slice(0, 12)}${ext}`;
 }
 
-function fileRecord(asset: Asset, artifact: PackagedArtifact): FileRecord {
+function fileRecord(asset: Asset, artifact: PackagedArtifact, request: ValidPublishRequest): FileRecord {
   return {
     assetId: asset.id,
     name: artifact.name,
@@ -192,5 +196,13 @@ function fileRecord(asset: Asset, artifact: PackagedArtifact): FileRecord {
     sha256: artifact.sha256,
     contentType: artifact.contentType,
     kind: artifact.kind,
+    ...optional('crc32', artifact.crc32),
+    ...optional('encryption', artifact.encryption),
+    ...optional('minNativeVersion', request.minNativeVersion),
   };
+}
+
+/** `{[key]: value}` when value is set, else nothing: keeps absent fields out of the JSON. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]: V });
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ManifestApp } from '../feed/manifest.js';
 import { BUILD_TYPES } from '../feed/version.js';
 import type { VersionRecord } from '../feed/version-record.js';
-import type { FeedSnapshot } from './feed-snapshot.js';
+import type { FeedSnapshot } from '../feed/feed-snapshot.js';
 
 /** The six fields of a version object, exactly as WEB_API.md lists them. */
 function versionObject(v: VersionRecord | null) {

@@ -2,6 +2,7 @@ import type { Store } from '../store/store.js';
 import type { UserDirectory } from '../users/users.js';
 import type { Logger } from '../util/logger.js';
 import type { FeedCache } from './feed-cache.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { TokenService } from './tokens.js';
 
 /** Everything a request handler needs, handed in explicitly: the same handlers run locally, in tests and on Vercel. */
@@ -11,6 +12,10 @@ export interface ServerContext {
   readonly users: UserDirectory;
   readonly tokens: TokenService;
   readonly log: Logger;
+  /** Base of the absolute URLs given to devices (`https://updates.example.com`); else the request's own origin. */
+  readonly publicUrl?: string | undefined;
+  /** Limits how often one device may poll for updates. */
+  readonly deviceLimiter: RateLimiter;
 }
 
 const bound = new WeakMap<Request, ServerContext>();

@@ -3,6 +3,7 @@ import { UserDirectory, type User } from '../users/users.js';
 import type { Logger } from '../util/logger.js';
 import type { ServerContext } from './context.js';
 import { FeedCache } from './feed-cache.js';
+import { RateLimiter } from './rate-limit.js';
 import { TokenService } from './tokens.js';
 
 /** Wires a server context; throws ServerConfigError (before anything listens) when the secret is weak. */
@@ -13,6 +14,9 @@ export function createServerContext(options: {
   log: Logger;
   /** How long the manifest is trusted before a (conditional) re-read. */
   manifestMaxAgeMs?: number;
+  publicUrl?: string | undefined;
+  /** Update checks one device may make in a burst, and per minute after it. */
+  devicePolls?: { burst: number; perMinute: number };
 }): ServerContext {
   const tokens = new TokenService(options.jwtSecret ?? '');
   return {
@@ -21,5 +25,7 @@ export function createServerContext(options: {
     users: new UserDirectory(options.users),
     tokens,
     log: options.log,
+    publicUrl: options.publicUrl?.replace(/\/+$/, ''),
+    deviceLimiter: new RateLimiter({ capacity: options.devicePolls?.burst ?? 20, refillPerSecond: (options.devicePolls?.perMinute ?? 20) / 60 }),
   };
 }

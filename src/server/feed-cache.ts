@@ -1,7 +1,7 @@
 import { MANIFEST_PATH, parseManifest } from '../feed/manifest.js';
 import type { Store } from '../store/store.js';
 import { describeError, type Logger } from '../util/logger.js';
-import { EMPTY_MANIFEST, indexManifest, type FeedSnapshot } from './feed-snapshot.js';
+import { EMPTY_MANIFEST, indexManifest, type FeedSnapshot } from '../feed/feed-snapshot.js';
 import { ERRORS, HttpError } from './responses.js';
 
 export interface FeedState {

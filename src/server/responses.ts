@@ -7,6 +7,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** More fields beside `error`, for clients that read them (the Capgo plugin reads `message` and `kind`). */
+    readonly details: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -49,9 +51,9 @@ export function rawJsonResponse(status: number, json: string, headers: Record<st
   return createResponse(json, { status, headers: { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(json)), ...headers } });
 }
 
-/** Every error the API gives has this one shape: `{"error": "<message>"}`. */
-export function errorResponse(status: number, message: string, headers: Record<string, string> = {}): Response {
-  return jsonResponse(status, { error: message }, headers);
+/** Every error the API gives has this one shape: `{"error": "<message>"}` (Capgo routes add `message` and `kind`). */
+export function errorResponse(status: number, message: string, headers: Record<string, string> = {}, details: Record<string, string> = {}): Response {
+  return jsonResponse(status, { error: message, ...details }, headers);
 }
 
 /** The WEB_API.md error strings, spelled once. */

@@ -75,7 +75,7 @@ async function dispatch(definition: RouteDefinition, request: Request): Promise<
     }
     return response;
   } catch (error) {
-    if (isHttpError(error)) return errorResponse(error.status, error.message, error.headers);
+    if (isHttpError(error)) return errorResponse(error.status, error.message, error.headers, error.details);
     // Unknown failures are logged by name and message only: no stack, no request data.
     (context?.log ?? jsonLogger()).error('unhandled error', { route: definition.pattern, ...describeError(error) });
     return errorResponse(500, ERRORS.internal);

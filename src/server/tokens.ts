@@ -4,6 +4,9 @@ import { passwordFingerprint, type User } from '../users/users.js';
 
 const ISSUER = 'updateforge';
 const TESTER_AUDIENCE = 'updateforge:tester';
+const DOWNLOAD_AUDIENCE = 'updateforge:download';
+/** How long a bundle link given to a device stays valid: long enough for a slow download to start and resume. */
+export const DOWNLOAD_TOKEN_LIFETIME_SECONDS = 30 * 60;
 const ALGORITHM = 'HS256';
 /** WEB_API.md: tokens are long-lived; clients log in again on a 401. */
 const TESTER_TOKEN_LIFETIME = '90d';
@@ -52,6 +55,28 @@ export class TokenService {
       .setIssuedAt()
       .setExpirationTime(TESTER_TOKEN_LIFETIME)
       .sign(await this.key);
+  }
+
+  /** A token for one version's download link, with no login: what the Capgo plugin gets in `url`. */
+  async issueDownloadToken(versionId: string, lifetimeSeconds = DOWNLOAD_TOKEN_LIFETIME_SECONDS): Promise<string> {
+    return new SignJWT({})
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience(DOWNLOAD_AUDIENCE)
+      .setSubject(versionId)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds)
+      .sign(await this.key);
+  }
+
+  /** True when `token` is a valid, unexpired download token for exactly `versionId`. */
+  async verifyDownloadToken(token: string, versionId: string): Promise<boolean> {
+    try {
+      const { payload } = await jwtVerify(token, await this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: DOWNLOAD_AUDIENCE, subject: versionId });
+      return payload.sub === versionId;
+    } catch {
+      return false;
+    }
   }
 
   /** The claims of a valid tester token, or null for anything else (forged, expired, other audience). */

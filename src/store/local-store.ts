@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { describeFsError } from '../util/fs-error.js';
+import { HashingStream } from '../util/hashing-stream.js';
+import { createNewFileStream } from '../util/new-file.js';
 import { StoreConflictError, StoreNotFoundError, StoreUnavailableError } from './errors.js';
 import { LocalBranch } from './local-branch.js';
 import { createFileExclusive, fileStream, tempPath, writeFileAtomic } from './local-files.js';
@@ -225,21 +225,11 @@ export class LocalStore implements Store {
     if (release.assets.some((a) => a.name === upload.name)) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${upload.name}'`);
     await this.ready();
     const tmp = tempPath(this.tmpDir);
-    const hash = createHash('sha256');
-    let sent = 0;
     try {
-      await pipeline(
-        upload.open(),
-        new Transform({
-          transform(chunk: Buffer, _encoding, done) {
-            hash.update(chunk);
-            sent += chunk.length;
-            upload.onProgress?.(sent);
-            done(null, chunk);
-          },
-        }),
-        createWriteStream(tmp, { flags: 'wx' }),
-      );
+      const target = await createNewFileStream(tmp);
+      const hashing = new HashingStream((sent) => upload.onProgress?.(sent));
+      await pipeline(upload.open(), hashing, target);
+      const { size: sent, sha256 } = hashing.digests();
       if (sent !== upload.size) throw new Error(`upload of '${upload.name}' sent ${sent} bytes, expected ${upload.size}`);
       const asset: Asset = {
         id: newId(),
@@ -247,7 +237,7 @@ export class LocalStore implements Store {
         label: upload.label,
         size: sent,
         contentType: upload.contentType,
-        digest: `sha256:${hash.digest('hex')}`,
+        digest: `sha256:${sha256}`,
         state: 'uploaded',
       };
       await rename(tmp, this.assetPath(asset.id));

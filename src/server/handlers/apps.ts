@@ -1,6 +1,6 @@
 import { teamJson } from '../apps-response.js';
 import { authenticate } from '../authenticate.js';
-import { memoized } from '../feed-snapshot.js';
+import { memoized } from '../../feed/feed-snapshot.js';
 import type { Handler } from '../route.js';
 import { rawJsonResponse } from '../responses.js';
 

@@ -1,22 +1,37 @@
 import { create as contentDisposition } from 'content-disposition';
+import type { VersionRecord } from '../../feed/version-record.js';
 import { StoreNotFoundError } from '../../store/errors.js';
+import type { ServerContext } from '../context.js';
 import { authenticate } from '../authenticate.js';
 import { decideRange } from '../range.js';
 import type { Handler } from '../route.js';
 import { createResponse, ERRORS, HttpError, errorResponse } from '../responses.js';
 
 /**
- * GET /api/v1/versions/{id}/download: the artifact, streamed, with single-range
- * support for resume. Checks run in the order WEB_API.md implies:
- * 401 → 404 version not found → 403 forbidden → 404 no file attached.
+ * Who may download `id`, and what: a tester with a Bearer token (checks in the order
+ * WEB_API.md implies: 401 → 404 version not found → 403 forbidden → 404 no file
+ * attached), or a device with the signed `?token=` link of this very version.
  */
-export const downloadVersion: Handler = async (request, context, params) => {
+async function authorize(request: Request, context: ServerContext, id: string): Promise<{ version: VersionRecord; who: string }> {
+  const link = new URL(request.url).searchParams.get('token');
+  if (link !== null) {
+    if (!(await context.tokens.verifyDownloadToken(link, id))) throw new HttpError(401, ERRORS.unauthorized);
+    const version = (await context.feed.get()).snapshot.versionsById.get(id);
+    if (!version) throw new HttpError(404, ERRORS.versionNotFound);
+    return { version, who: 'device link' };
+  }
   const user = await authenticate(request, context);
   const { snapshot } = await context.feed.get();
-  const version = snapshot.versionsById.get(params['id'] ?? '');
+  const version = snapshot.versionsById.get(id);
   if (!version) throw new HttpError(404, ERRORS.versionNotFound);
   const app = snapshot.appsById.get(version.app);
   if (!app || !user.teams.includes(app.team)) throw new HttpError(403, ERRORS.forbidden);
+  return { version, who: user.id };
+}
+
+/** GET /api/v1/versions/{id}/download: the artifact, streamed, with single-range support for resume. */
+export const downloadVersion: Handler = async (request, context, params) => {
+  const { version, who } = await authorize(request, context, params['id'] ?? '');
   const file = version.file;
   if (!file) throw new HttpError(404, ERRORS.noFileAttached);
 
@@ -44,7 +59,7 @@ export const downloadVersion: Handler = async (request, context, params) => {
     if (error instanceof StoreNotFoundError) throw new HttpError(404, ERRORS.noFileAttached);
     throw error;
   }
-  context.log.info('download', { userId: user.id, versionId: version.id, range: range ? `${range.start}-${range.end}` : 'full' });
+  context.log.info('download', { by: who, versionId: version.id, range: range ? `${range.start}-${range.end}` : 'full' });
   if (range) {
     return createResponse(body, {
       status: 206,

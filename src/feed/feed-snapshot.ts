@@ -1,14 +1,18 @@
-import { resolveChannels } from '../feed/channels.js';
-import type { Manifest, ManifestApp } from '../feed/manifest.js';
-import { selectCurrentAndPending, type CurrentAndPending } from '../feed/select.js';
-import { BUILD_TYPES, type BuildType } from '../feed/version.js';
-import type { VersionRecord } from '../feed/version-record.js';
+import { resolveChannels } from './channels.js';
+import type { Manifest, ManifestApp } from './manifest.js';
+import { selectCurrentAndPending, type CurrentAndPending } from './select.js';
+import { BUILD_TYPES, compareVersions, type BuildType } from './version.js';
+import type { VersionRecord } from './version-record.js';
 
 /** A manifest indexed for the lookups every request makes; built once per manifest change. */
 export interface FeedSnapshot {
   readonly manifest: Manifest;
   readonly versionsById: ReadonlyMap<string, VersionRecord>;
   readonly appsById: ReadonlyMap<string, ManifestApp>;
+  /** Apps by Android package name / iOS bundle id: what the Capgo plugin sends as `app_id`. */
+  readonly appsByPackageName: ReadonlyMap<string, ManifestApp>;
+  /** Per `app\0buildType`: the live-update bundles devices may be offered (not yanked), newest first. */
+  readonly liveBundles: ReadonlyMap<string, readonly VersionRecord[]>;
   /** Per app: current and pending of each build type. */
   readonly channels: ReadonlyMap<string, Readonly<Record<BuildType, CurrentAndPending>>>;
   /**
@@ -26,10 +30,28 @@ export function memoized(snapshot: FeedSnapshot, key: string, compute: () => str
   return snapshot.memo.get(key) ?? null;
 }
 
+export function channelKey(app: string, buildType: BuildType): string {
+  return `${app}\0${buildType}`;
+}
+
+function liveBundles(versions: readonly VersionRecord[]): Map<string, VersionRecord[]> {
+  const out = new Map<string, VersionRecord[]>();
+  for (const v of versions) {
+    if (v.yanked || v.file?.kind !== 'bundle') continue;
+    const key = channelKey(v.app, v.buildType);
+    const list = out.get(key);
+    if (list) list.push(v);
+    else out.set(key, [v]);
+  }
+  for (const list of out.values()) list.sort((a, b) => compareVersions(b.version, a.version));
+  return out;
+}
+
 export function indexManifest(manifest: Manifest): FeedSnapshot {
   const grouped = new Map<string, VersionRecord[]>();
   for (const v of manifest.versions) {
-    const key = `${v.app}\0${v.buildType}`;
+    if (v.yanked) continue; // a yanked version is never current or pending again
+    const key = channelKey(v.app, v.buildType);
     const list = grouped.get(key);
     if (list) list.push(v);
     else grouped.set(key, [v]);
@@ -37,13 +59,15 @@ export function indexManifest(manifest: Manifest): FeedSnapshot {
   const channels = new Map<string, Record<BuildType, CurrentAndPending>>();
   for (const app of manifest.apps) {
     const entry = {} as Record<BuildType, CurrentAndPending>;
-    for (const buildType of BUILD_TYPES) entry[buildType] = selectCurrentAndPending(grouped.get(`${app.id}\0${buildType}`) ?? []);
+    for (const buildType of BUILD_TYPES) entry[buildType] = selectCurrentAndPending(grouped.get(channelKey(app.id, buildType)) ?? []);
     channels.set(app.id, entry);
   }
   return {
     manifest,
     versionsById: new Map(manifest.versions.map((v) => [v.id, v])),
     appsById: new Map(manifest.apps.map((a) => [a.id, a])),
+    appsByPackageName: new Map(manifest.apps.map((a) => [a.packageName, a])),
+    liveBundles: liveBundles(manifest.versions),
     channels,
     memo: new Map(),
   };

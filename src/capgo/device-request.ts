@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+const Text = (max: number) => z.string().max(max);
+
+/**
+ * The info object every capacitor-updater plugin (5 to 8, Android and iOS) sends with
+ * each call: `createInfoObject()` in the plugin's source. Only what the server needs is
+ * required; everything else is optional and unknown fields are allowed, so plugins yet
+ * to come keep working.
+ */
+export const DeviceInfoSchema = z.looseObject({
+  app_id: Text(255).min(1),
+  device_id: Text(255).min(1),
+  version_name: Text(255).min(1),
+  version_build: Text(255).optional(),
+  version_code: Text(255).optional(),
+  version_os: Text(255).optional(),
+  plugin_version: Text(64).optional(),
+  platform: Text(32).optional(),
+  custom_id: Text(255).nullable().optional(),
+  is_emulator: z.boolean().optional(),
+  is_prod: z.boolean().optional(),
+  defaultChannel: Text(64).nullable().optional(),
+  key_id: Text(64).optional(),
+});
+export type DeviceInfo = z.output<typeof DeviceInfoSchema>;
+
+/** `setChannel()`: the info object plus the channel asked for. */
+export const SetChannelSchema = DeviceInfoSchema.extend({ channel: Text(64).min(1) });
+
+/** One statistics event (`sendStats`): the info object plus what happened. */
+export const StatsEventSchema = DeviceInfoSchema.extend({
+  action: Text(64).min(1),
+  version_name: Text(255),
+  old_version_name: Text(255).nullable().optional(),
+  timestamp: z.number().optional(),
+});
+export type StatsEvent = z.output<typeof StatsEventSchema>;
+
+/** Plugins before 8 send one event per request; newer ones send a batch (at most 200). */
+export const StatsBodySchema = z.union([StatsEventSchema, z.array(StatsEventSchema).min(1).max(500)]);
