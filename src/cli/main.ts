@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILD_TYPES } from '../feed/version.js';
 import { packageVersion } from '../util/project-root.js';
+import type { EditCommandOptions } from './edit-commands.js';
 import type { PublishCommandOptions } from './publish-command.js';
 import { reportError } from './report-error.js';
 import type { ServeCommandOptions } from './serve-command.js';
@@ -12,10 +13,17 @@ const publishCommand = () => import('./publish-command.js');
 const serveCommand = () => import('./serve-command.js');
 const demoCommand = () => import('./demo-command.js');
 const userCommands = () => import('./user-commands.js');
+const editCommands = () => import('./edit-commands.js');
 
 /** Parses `--teams a,b`: trimmed, no empties, no repeats. */
 function parseTeams(value: string): string[] {
   return [...new Set(value.split(',').map((t) => t.trim()).filter((t) => t !== ''))];
+}
+
+function parsePercent(value: string): number {
+  const percent = Number(value);
+  if (!/^\d+$/.test(value) || percent > 100) throw new InvalidArgumentError('expected a whole percentage from 0 to 100.');
+  return percent;
 }
 
 function parsePort(value: string): number {
@@ -52,9 +60,29 @@ export function buildProgram(io: CliIO): Command {
     .option('--public', 'mark the version as intended for all testers')
     .option('--no-public', 'mark the version as internal')
     .option('--overwrite', 'replace the file of an already published version whose bytes differ')
+    .option('--min-native-version <version>', 'live updates: devices with an older native app are told to update from the store')
+    .option('--rollout <percent>', 'live updates: offer the bundle to this percentage of devices (default 100)', parsePercent)
+    .addOption(new Option('--encrypt-key <file>', 'live updates: encrypt the bundle with this RSA private key (.capgo_key_v2)').conflicts(['sessionKey', 'checksum']))
+    .option('--session-key <key>', 'live updates: the ivSessionKey of a bundle already encrypted by `@capgo/cli bundle encrypt`')
+    .option('--checksum <checksum>', 'live updates: the checksum `@capgo/cli bundle encrypt` printed for that bundle')
     .option('--branch <name>', 'manifest branch', 'updateforge')
     .option('--json', 'print the result as JSON')
     .action(async (options: PublishCommandOptions) => (await publishCommand()).runPublish(options, io));
+
+  const versionTarget = (cmd: Command) =>
+    cmd
+      .requiredOption('--store <dir>', 'the local store folder')
+      .option('--config <file>', 'the feed configuration', 'updateforge.json')
+      .requiredOption('--app <id>', 'app id from updateforge.json')
+      .addOption(new Option('--build-type <type>', 'build type').choices(BUILD_TYPES).default('release'))
+      .requiredOption('--version <semver>', 'the published version')
+      .option('--branch <name>', 'manifest branch', 'updateforge');
+  versionTarget(program.command('rollout').description('Offer a published live-update bundle to a different percentage of devices.'))
+    .requiredOption('--percent <percent>', 'share of devices, 0 to 100', parsePercent)
+    .action(async (options: EditCommandOptions & { percent: number }) => (await editCommands()).runRollout(options, io));
+  versionTarget(program.command('yank').description('Withdraw a live-update bundle for good: devices roll back to the previous one.')).action(
+    async (options: EditCommandOptions) => (await editCommands()).runYank(options, io),
+  );
 
   program
     .command('serve')
@@ -63,8 +91,12 @@ export function buildProgram(io: CliIO): Command {
     .option('--port <n>', 'port to listen on (default: $PORT or 8787)', parsePort, defaultPort(io.env))
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--users-file <file>', 'users JSON file (default: the UPDATEFORGE_USERS variable)')
+    .option('--public-url <url>', 'the URL devices reach this server at, for bundle links (default: $UPDATEFORGE_PUBLIC_URL, else the request\'s host)')
     .option('--branch <name>', 'manifest branch', 'updateforge')
-    .addHelpText('after', '\nEnvironment:\n  UPDATEFORGE_JWT_SECRET  token signing secret, at least 32 characters (required)\n  UPDATEFORGE_USERS       users JSON, as printed by `updateforge user add`')
+    .addHelpText(
+      'after',
+      '\nEnvironment:\n  UPDATEFORGE_JWT_SECRET  token signing secret, at least 32 characters (required)\n  UPDATEFORGE_USERS       users JSON, as printed by `updateforge user add`\n  UPDATEFORGE_PUBLIC_URL  default for --public-url',
+    )
     .action(async (options: ServeCommandOptions) => {
       const { closeOnSignal, runServe } = await serveCommand();
       closeOnSignal(await runServe(options, io));

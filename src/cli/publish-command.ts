@@ -19,6 +19,11 @@ export interface PublishCommandOptions {
   notesFile?: string;
   public?: boolean;
   overwrite?: boolean;
+  minNativeVersion?: string;
+  rollout?: number;
+  encryptKey?: string;
+  sessionKey?: string;
+  checksum?: string;
   branch: string;
   json?: boolean;
 }
@@ -39,6 +44,15 @@ export async function runPublish(options: PublishCommandOptions, io: { stdout: N
       : await readFile(options.notesFile, 'utf8').catch((error: unknown) => {
           throw new PublishInputError('notes-file', `Cannot read '${options.notesFile}': ${describeFsError(error)}.`);
         });
+  const encryptKey =
+    options.encryptKey === undefined
+      ? undefined
+      : {
+          pem: await readFile(options.encryptKey, 'utf8').catch((error: unknown) => {
+            throw new PublishInputError('encrypt-key', `Cannot read '${options.encryptKey}': ${describeFsError(error)}.`);
+          }),
+          source: `--encrypt-key '${options.encryptKey}'`,
+        };
   const request: PublishRequest = {
     app: options.app,
     buildType: options.buildType,
@@ -48,6 +62,11 @@ export async function runPublish(options: PublishCommandOptions, io: { stdout: N
     notes,
     public: options.public,
     overwrite: options.overwrite,
+    minNativeVersion: options.minNativeVersion,
+    rollout: options.rollout,
+    encryptKey,
+    sessionKey: options.sessionKey,
+    checksum: options.checksum,
   };
   // Bad input is refused before the store is opened, so it leaves nothing behind.
   validatePublishRequest(request, config.config);
@@ -67,7 +86,9 @@ export async function runPublish(options: PublishCommandOptions, io: { stdout: N
   const v = result.version;
   const lines = [`${HEADLINES[result.outcome]} ${v.app} ${v.buildType} ${v.version}`, `  version id  ${v.id}`];
   if (v.file) {
-    lines.push(`  file        ${v.file.name} (${v.file.kind})`, `  sha256      ${v.file.sha256}`, `  size        ${formatBytes(v.file.size)} (${v.file.size} bytes)`);
+    lines.push(`  file        ${v.file.name} (${v.file.kind}${v.file.encryption ? ', encrypted' : ''})`, `  sha256      ${v.file.sha256}`, `  size        ${formatBytes(v.file.size)} (${v.file.size} bytes)`);
+    if (v.file.minNativeVersion) lines.push(`  native      ${v.file.minNativeVersion} or later`);
+    if (v.file.kind === 'bundle') lines.push(`  rollout     ${v.rollout ?? 100}% of devices`);
   } else {
     lines.push('  file        none yet (pending: publish again with --path to attach it)');
   }

@@ -23,3 +23,8 @@ export class DigestMismatchError extends Error {
 export class ManifestContentionError extends Error {
   override readonly name = 'ManifestContentionError';
 }
+
+/** A change failed, and taking back what it had done failed too: the message says what is left over. */
+export class RollbackIncompleteError extends Error {
+  override readonly name = 'RollbackIncompleteError';
+}

@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../feed/config.js';
 import type { VersionRecord } from '../feed/version-record.js';
 import type { Store } from '../store/store.js';
-import { PublishInputError } from './errors.js';
+import { PublishInputError, RollbackIncompleteError } from './errors.js';
 import { readIcons, syncIcons } from './icons.js';
 import { validatePublishRequest, type PublishRequest } from './inputs.js';
 import { packageArtifact, type PackageProgress } from './package.js';
@@ -30,11 +30,6 @@ export interface PublishResult {
   readonly downloadPath: string | null;
   /** Things worth telling the maintainer that did not stop the publish. */
   readonly warnings: readonly string[];
-}
-
-/** A publish failed, and taking back what it had done failed too: the message says what is left over. */
-export class RollbackIncompleteError extends Error {
-  override readonly name = 'RollbackIncompleteError';
 }
 
 /**

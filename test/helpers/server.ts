@@ -22,13 +22,21 @@ export async function makeUser(id: string, email: string, teams: string[], passw
 }
 
 /** A real server on a loopback port, closed when the test file is done; the manifest is re-read on every request. */
-export async function serve(options: { store: Store; users: User[]; log?: Logger; secret?: string }): Promise<RunningServer> {
+export async function serve(options: {
+  store: Store;
+  users: User[];
+  log?: Logger;
+  secret?: string;
+  devicePolls?: { burst: number; perMinute: number };
+}): Promise<RunningServer> {
   const context = createServerContext({
     store: options.store,
     users: options.users,
     jwtSecret: options.secret ?? SECRET,
     log: options.log ?? silentLogger,
     manifestMaxAgeMs: 0,
+    // Tests poll a lot; the limit itself is tested on its own.
+    devicePolls: options.devicePolls ?? { burst: 10_000, perMinute: 10_000 },
   });
   const server = await startServer({ context });
   running.push(server);

@@ -1,0 +1,82 @@
+import type { LoadedConfig } from '../feed/config.js';
+import { parseReleaseBody, releaseTag, renderReleaseBody, type ReleaseMetadata } from '../feed/release-body.js';
+import { describeBadVersion, isBuildType, parseStrictVersion, BUILD_TYPES } from '../feed/version.js';
+import type { VersionRecord } from '../feed/version-record.js';
+import type { Store } from '../store/store.js';
+import { PublishInputError, RollbackIncompleteError, VersionConflictError } from './errors.js';
+import { UndoLog } from './undo.js';
+import { writeManifest } from './write-manifest.js';
+
+export interface VersionEdit {
+  readonly store: Store;
+  readonly config: LoadedConfig;
+  readonly app: string;
+  readonly buildType: string;
+  readonly version: string;
+  readonly now?: () => Date;
+}
+
+export interface EditResult {
+  readonly changed: boolean;
+  readonly version: VersionRecord;
+  readonly manifestSha: string;
+}
+
+/** Raises (or lowers) the share of devices offered a published bundle. */
+export function setRollout(edit: VersionEdit & { readonly percent: number }): Promise<EditResult> {
+  if (!(Number.isInteger(edit.percent) && edit.percent >= 0 && edit.percent <= 100)) {
+    throw new PublishInputError('percent', `'${edit.percent}' is not a whole percentage from 0 to 100.`);
+  }
+  return editMetadata(edit, (meta) => {
+    if (meta.yanked) throw new VersionConflictError(`${meta.app} ${meta.buildType} ${meta.version} was yanked; it cannot be rolled out again. Publish a new version.`);
+    const { rollout: _old, ...rest } = meta;
+    return edit.percent === 100 ? rest : { ...rest, rollout: edit.percent };
+  });
+}
+
+/** Withdraws a version for good: devices go back to the previous bundle, testers no longer see it. */
+export function yankVersion(edit: VersionEdit): Promise<EditResult> {
+  return editMetadata(edit, (meta) => ({ ...meta, yanked: true }));
+}
+
+/**
+ * Changes the metadata of one published version in its release, then regenerates the
+ * manifest. If the manifest cannot be written, the release is put back as it was.
+ */
+async function editMetadata(edit: VersionEdit, change: (meta: ReleaseMetadata) => ReleaseMetadata): Promise<EditResult> {
+  const app = edit.config.config.apps.find((a) => a.id === edit.app);
+  if (!app) throw new PublishInputError('app', `Unknown app '${edit.app}'. Apps in updateforge.json: ${edit.config.config.apps.map((a) => `'${a.id}'`).join(', ')}.`);
+  if (!isBuildType(edit.buildType)) throw new PublishInputError('build-type', `Invalid build type '${edit.buildType}'. Expected one of: ${BUILD_TYPES.join(', ')}.`);
+  if (parseStrictVersion(edit.version) === null) throw new PublishInputError('version', describeBadVersion(edit.version));
+
+  const tag = releaseTag(app.id, edit.buildType, edit.version);
+  const release = await edit.store.findReleaseByTag(tag);
+  const parsed = release ? parseReleaseBody(release.body) : null;
+  if (!release || !parsed || parsed.metadata.state !== 'published' || !parsed.metadata.file) {
+    throw new PublishInputError('version', `${app.id} ${edit.buildType} ${edit.version} is not a published version with a file.`);
+  }
+  if (parsed.metadata.file.kind !== 'bundle') {
+    throw new PublishInputError('version', `${app.id} ${edit.buildType} ${edit.version} is an app binary; rollouts and yanks are for live-update bundles.`);
+  }
+  const next = change(parsed.metadata);
+  const body = renderReleaseBody(parsed.notes, next);
+  const changed = body !== release.body;
+  const undo = new UndoLog();
+  if (changed) {
+    const updated = await edit.store.updateRelease(release, { body });
+    undo.push(`restore release ${tag}`, async () => {
+      await edit.store.updateRelease(updated, { body: release.body });
+    });
+  }
+  let written: Awaited<ReturnType<typeof writeManifest>>;
+  try {
+    written = await writeManifest({ store: edit.store, config: edit.config.config, now: edit.now ?? (() => new Date()) });
+  } catch (error) {
+    const leftovers = await undo.rollback();
+    if (leftovers.length > 0) throw new RollbackIncompleteError(`${error instanceof Error ? error.message : String(error)}\nUndoing it also failed: ${leftovers.join('; ')}`, { cause: error });
+    throw error;
+  }
+  const version = written.manifest.versions.find((v) => v.id === release.id);
+  if (!version) throw new Error(`Release '${tag}' is missing from the manifest.`);
+  return { changed, version, manifestSha: written.sha };
+}
