@@ -21,6 +21,9 @@ describe('the route table is the api/ folder', () => {
     expect(Object.fromEntries(table.map((r) => [r.file, r.pattern]))).toEqual({
       'api/v1/auth.ts': '/api/v1/auth',
       'api/v1/apps.ts': '/api/v1/apps',
+      'api/v1/updates.ts': '/api/v1/updates',
+      'api/v1/stats.ts': '/api/v1/stats',
+      'api/v1/channel_self.ts': '/api/v1/channel_self',
       'api/v1/versions/[id]/download.ts': '/api/v1/versions/[id]/download',
       'api/files/apps/[app]/[file].ts': '/api/files/apps/[app]/[file]',
     });

@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { jsonLogger } from '../../src/util/logger.js';
+import { startLiveFeed } from '../helpers/live-feed.js';
+
+type Feed = Awaited<ReturnType<typeof startLiveFeed>>;
+
+const info = { app_id: 'com.acme.rocket', device_id: 'dev-1', version_name: '1.0.0', version_build: '1.0.0', plugin_version: '8.51.14', platform: 'ios', custom_id: 'alice@example.com' };
+
+describe('POST /api/v1/stats', () => {
+  let feed: Feed;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    feed = await startLiveFeed({ log: jsonLogger((l) => lines.push(l)) });
+  });
+
+  const post = (body: unknown) => fetch(`${feed.url}/api/v1/stats`, { method: 'POST', body: JSON.stringify(body) });
+
+  test('takes one event (plugins 5–7) and logs it as one line, without custom_id', async () => {
+    lines.length = 0;
+    const res = await post({ ...info, action: 'set', old_version_name: 'builtin' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['event'] === 'device stat');
+    expect(logged).toEqual([expect.objectContaining({ action: 'set', app: 'com.acme.rocket', device: 'dev-1', version: '1.0.0', from: 'builtin' })]);
+    expect(lines.join('')).not.toContain('alice@example.com');
+  });
+
+  test('takes a batch of 200 (plugin 8) as 200 lines', async () => {
+    lines.length = 0;
+    const batch = Array.from({ length: 200 }, (_, i) => ({ ...info, action: 'download_complete', timestamp: Date.now(), metadata: { i: String(i) } }));
+    expect((await post(batch)).status).toBe(200);
+    expect(lines.filter((l) => l.includes('"device stat"'))).toHaveLength(200);
+  });
+
+  test.each([
+    ['an event without action', { ...info }],
+    ['an empty batch', []],
+    ['a batch with a bad event', [{ ...info, action: 'set' }, { action: 'set' }]],
+  ])('400 for %s', async (_label, body) => {
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+  });
+});
+
+describe('/api/v1/channel_self', () => {
+  let feed: Feed;
+  beforeAll(async () => {
+    feed = await startLiveFeed();
+    await feed.publishBundle({ version: '1.0.0' }); // the feed's apps and channels arrive with its first manifest
+  });
+
+  const call = async (method: string, body?: unknown, query = '') => {
+    const res = await fetch(`${feed.url}/api/v1/channel_self${query}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: res.status, json: (await res.json()) as unknown };
+  };
+
+  test('GET lists the channels with numeric ids, as plugin 7.5+ parses them', async () => {
+    const params = new URLSearchParams(Object.entries(info).map(([k, v]): [string, string] => [k, String(v)]));
+    expect(await call('GET', undefined, `?${params.toString()}`)).toEqual({
+      status: 200,
+      json: [
+        { id: 1, name: 'release', public: true, allow_self_set: false },
+        { id: 2, name: 'debug', public: false, allow_self_set: false },
+        { id: 3, name: 'profile', public: false, allow_self_set: false },
+        { id: 4, name: 'production', public: false, allow_self_set: false },
+        { id: 5, name: 'beta', public: false, allow_self_set: true },
+      ],
+    });
+    expect((await call('GET', undefined, '?app_id=com.acme.anvil')).json).toContainEqual({ id: 4, name: 'production', public: true, allow_self_set: false });
+  });
+
+  test('PUT tells the device its channel', async () => {
+    expect(await call('PUT', info)).toEqual({ status: 200, json: { channel: 'release', status: 'default', allowSet: true } });
+    expect(await call('PUT', { ...info, defaultChannel: 'beta' })).toEqual({ status: 200, json: { channel: 'beta', status: 'override', allowSet: true } });
+    expect(await call('PUT', { ...info, defaultChannel: 'gone' })).toEqual({ status: 200, json: { channel: 'release', status: 'default', allowSet: true } });
+  });
+
+  test('POST sets only self-assignable channels; the default channel unsets', async () => {
+    expect(await call('POST', { ...info, channel: 'beta' })).toEqual({ status: 200, json: { status: 'ok', message: "Device now on channel 'beta'." } });
+    expect(await call('POST', { ...info, channel: 'release' })).toMatchObject({ status: 200, json: { status: 'ok', unset: true } });
+    expect(await call('POST', { ...info, channel: 'debug' })).toMatchObject({ status: 400, json: { error: 'channel_self_set_not_allowed' } });
+    expect(await call('POST', { ...info, channel: 'nope' })).toMatchObject({ status: 400, json: { error: 'channel_not_found' } });
+    expect(await call('POST', { ...info })).toMatchObject({ status: 400, json: { error: 'invalid_request' } });
+  });
+
+  test('DELETE answers ok (older plugins unset the channel this way)', async () => {
+    expect(await call('DELETE', info)).toEqual({ status: 200, json: { status: 'ok' } });
+  });
+
+  test('an unknown app is a 400 with a stable code', async () => {
+    expect(await call('PUT', { ...info, app_id: 'com.nope' })).toMatchObject({ status: 400, json: { error: 'unknown_app' } });
+    expect(await call('GET', undefined, '?app_id=com.nope')).toMatchObject({ status: 400, json: { error: 'unknown_app' } });
+  });
+});

@@ -1,0 +1,129 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { describe, expect, test } from 'vitest';
+import { openChecksum, openSessionKey } from '../../src/capgo/bundle-encryption.js';
+import { PublishInputError } from '../../src/publish/errors.js';
+import { publish, type PublishOptions } from '../../src/publish/publish.js';
+import { LocalStore } from '../../src/store/local-store.js';
+import { tempDir, writeBuild, writeConfig } from '../helpers/fixtures.js';
+import { capgoKeyPair, LIVE_CONFIG, webBuild } from '../helpers/live-feed.js';
+import { rawZip } from '../helpers/raw-zip.js';
+
+async function setup() {
+  const store = await LocalStore.openOrCreate(path.join(await tempDir(), 'store'));
+  const config = await writeConfig(LIVE_CONFIG);
+  const run = (request: Partial<PublishOptions['request']>) => publish({ store, config, request: { app: 'rocket', buildType: 'release', version: '1.0.0', ...request } });
+  const stored = async (assetId: string) => Buffer.from(await new Response(await store.openAsset(assetId)).arrayBuffer());
+  return { store, run, stored };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<PublishInputError> {
+  const error = await promise.catch((e: unknown) => e);
+  if (!(error instanceof PublishInputError)) throw new Error(`expected a PublishInputError, got ${String(error)}`);
+  return error;
+}
+
+describe('publishing live-update bundles', () => {
+  test('a web build folder becomes a bundle with its SHA-256 and CRC32', async () => {
+    const { run, stored } = await setup();
+    const { version } = await run({ path: await webBuild('hello') });
+    const bytes = await stored(version.file!.assetId);
+    expect(version.file).toMatchObject({ kind: 'bundle', contentType: 'application/zip', crc32: crc32(bytes).toString(16).padStart(8, '0') });
+  });
+
+  test('a folder without index.html at its root is refused', async () => {
+    const { run } = await setup();
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'dist'));
+    await writeFile(path.join(dir, 'dist', 'index.html'), 'x');
+    const error = await refusal(run({ path: dir }));
+    expect(error.field).toBe('path');
+    expect(error.message).toMatch(/has no index\.html at its root/);
+  });
+
+  test.each([
+    ['index.html at the root', { 'index.html': 'x', 'js/app.js': 'y' }],
+    ['index.html in the single top-level folder', { 'www/index.html': 'x', 'www/app.js': 'y' }],
+  ])('a .zip with %s is taken as it is', async (_label, entries) => {
+    const { run, stored } = await setup();
+    const zip = rawZip(entries);
+    const { version } = await run({ path: await writeBuild(zip, 'bundle.zip') });
+    expect(version.file?.kind).toBe('bundle');
+    expect((await stored(version.file!.assetId)).equals(zip)).toBe(true);
+  });
+
+  test.each([
+    ['no index.html', { 'app.js': 'x' }, /has no index\.html/],
+    ['two top-level folders', { 'a/index.html': 'x', 'b/app.js': 'y' }, /has no index\.html/],
+    ['a .. entry', { 'index.html': 'x', '../evil.sh': 'y' }, /not a usable zip: invalid relative path/],
+    ['an absolute entry', { 'index.html': 'x', '/etc/cron.d/evil': 'y' }, /not a usable zip: absolute path/],
+    ['a backslash entry', { 'index.html': 'x', 'a\\b.js': 'y' }, /not a usable zip: invalid characters/],
+  ])('a .zip with %s is refused', async (_label, entries, message) => {
+    const { run } = await setup();
+    const error = await refusal(run({ path: await writeBuild(rawZip(entries), 'bundle.zip') }));
+    expect(error.message).toMatch(message);
+  });
+
+  test('a file that only claims to be a zip is refused', async () => {
+    const { run } = await setup();
+    expect((await refusal(run({ path: await writeBuild('not a zip', 'bundle.zip') }))).message).toMatch(/not a usable zip/);
+  });
+
+  test('--encrypt-key encrypts with AES-128-CBC under a session key, and checksums open with the public key', async () => {
+    const { run, stored } = await setup();
+    const keys = capgoKeyPair();
+    const folder = await webBuild('secret');
+    const plain = await run({ version: '0.9.0', path: folder });
+    const { version } = await run({ path: folder, encryptKey: { pem: keys.privateKey, source: 'key' } });
+    const encryption = version.file!.encryption!;
+    const decipher = openSessionKey(encryption.sessionKey, keys.publicKey);
+    const zip = Buffer.concat([decipher.update(await stored(version.file!.assetId)), decipher.final()]);
+    const expected = await stored(plain.version.file!.assetId);
+    expect(zip.equals(expected)).toBe(true);
+    expect(openChecksum(encryption.checksum!, keys.publicKey)).toBe(encryption.plainSha256);
+    expect(openChecksum(encryption.legacyChecksum!, keys.publicKey)).toBe(encryption.plainSha256);
+    expect(encryption.plainSha256).toBe(plain.version.file!.sha256);
+    expect(version.file!.crc32).toBeUndefined();
+  });
+
+  test('publishing the same build encrypted again is a no-op, though every encryption differs', async () => {
+    const { run } = await setup();
+    const keys = capgoKeyPair();
+    const folder = await webBuild('same');
+    await run({ path: folder, encryptKey: { pem: keys.privateKey, source: 'key' } });
+    expect((await run({ path: folder, encryptKey: { pem: keys.privateKey, source: 'key' } })).outcome).toBe('unchanged');
+  });
+
+  test.each([
+    [{ encryptKey: { pem: 'not a key', source: '--encrypt-key k.pem' } }, 'encrypt-key', /--encrypt-key k\.pem is not a private key/],
+    [{ encryptKey: { pem: capgoKeyPair().publicKey, source: 'pub.pem' } }, 'encrypt-key', /not a private key/],
+    [{ sessionKey: 'abc', checksum: 'def' }, 'session-key', /ivSessionKey/],
+    [{ sessionKey: `${'A'.repeat(22)}==:${'B'.repeat(342)}==`, checksum: 'xyz' }, 'checksum', /checksum printed by/],
+    [{ sessionKey: `${'A'.repeat(22)}==:${'B'.repeat(342)}==` }, 'checksum', /checksum printed by/],
+    [{ rollout: 150 }, 'rollout', /whole percentage/],
+    [{ minNativeVersion: 'soon' }, 'min-native-version', /is not a version/],
+  ])('refuses %j', async (request, field, message) => {
+    const { run } = await setup();
+    const error = await refusal(run({ path: await webBuild('x'), ...request }));
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(message);
+  });
+
+  test('a private key is never echoed in an error', async () => {
+    const { run } = await setup();
+    const { publicKey, privateKey } = capgoKeyPair();
+    const weak = privateKey.replace(/[A-Za-z]{10}/, 'AAAAAAAAAA');
+    for (const pem of [weak, publicKey]) {
+      const error = await refusal(run({ path: await webBuild('x'), encryptKey: { pem, source: 'the key file' } }));
+      expect(error.message).not.toContain(pem.split('\n')[1]!.slice(0, 20));
+    }
+  });
+
+  test('rollouts and minimum native versions are for bundles, not app binaries', async () => {
+    const { run } = await setup();
+    expect((await refusal(run({ path: await writeBuild('apk', 'app.apk'), rollout: 50 }))).field).toBe('rollout');
+    expect((await refusal(run({ path: await writeBuild('apk', 'app.apk'), minNativeVersion: '2.0.0' }))).field).toBe('min-native-version');
+    expect((await refusal(run({ path: await writeBuild('apk', 'app.apk'), encryptKey: { pem: capgoKeyPair().privateKey, source: 'k' } }))).field).toBe('encrypt-key');
+  });
+});
