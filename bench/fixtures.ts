@@ -12,7 +12,7 @@ import { LocalStore } from '../src/store/local-store.js';
  * (every tenth pending), all in one team. Only the manifest is written: `/apps`
  * reads nothing else, and building 3,000 real releases would only slow the bench.
  */
-export async function writeLargeFeed(root: string, options: { apps: number; versions: number }): Promise<void> {
+export async function writeLargeFeed(root: string, options: { apps: number; versions: number; kind?: 'binary' | 'bundle' }): Promise<void> {
   const versions: VersionRecord[] = [];
   const apps = Array.from({ length: options.apps }, (_, i) => ({
     id: `app-${i}`,
@@ -43,8 +43,9 @@ export async function writeLargeFeed(root: string, options: { apps: number; vers
                   name: `${id}.apk`,
                   size: 1000 + v,
                   sha256: createHash('sha256').update(id).digest('hex'),
-                  contentType: 'application/vnd.android.package-archive',
-                  kind: 'binary',
+                  contentType: options.kind === 'bundle' ? 'application/zip' : 'application/vnd.android.package-archive',
+                  kind: options.kind ?? 'binary',
+                  crc32: createHash('sha1').update(id).digest('hex').slice(0, 8),
                 },
         });
       }

@@ -63,8 +63,15 @@ export interface LoadResult {
 }
 
 /** Load from a second process: autocannon, after a warm-up, for `seconds`. */
-export async function load(url: string, options: { connections: number; seconds: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function load(
+  url: string,
+  options: { connections: number; seconds: number; headers?: Record<string, string>; method?: string; body?: string; uniqueIds?: boolean },
+): Promise<LoadResult> {
   const headerArgs = Object.entries(options.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
+  if (options.method) headerArgs.push('-m', options.method);
+  if (options.body !== undefined) headerArgs.push('-b', options.body);
+  // -I: autocannon replaces [<id>] in the body with a fresh id per request (a new device each time).
+  if (options.uniqueIds) headerArgs.push('-I');
   const autocannon = path.join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
   const json = await run(process.execPath, [autocannon, '-j', '-c', String(options.connections), '-d', String(options.seconds), '-W', '[', '-c', '8', '-d', '2', ']', ...headerArgs, url]);
   // With a warm-up, autocannon prints the warm-up's result first: the measured run is the last line.

@@ -6,12 +6,15 @@ import path from 'node:path';
 import { hashPassword } from '../src/users/password.js';
 import { benchApps } from './api.js';
 import { benchDownload } from './download.js';
+import { benchPackaging } from './packaging.js';
+import { benchUpdates } from './updates.js';
 import { ROOT } from './processes.js';
 
 export interface BenchContext {
   readonly dir: string;
   readonly seconds: number;
   readonly downloadSizes: readonly number[];
+  readonly webBuildMiB: number;
   readonly password: string;
   readonly passwordHash: string;
   readonly secret: string;
@@ -23,12 +26,15 @@ export interface BenchSection {
 }
 
 const quick = process.argv.includes('--quick');
+/** `--only=benchUpdates`: run one benchmark (and leave docs/BENCHMARKS.md alone). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const dir = await mkdtemp(path.join(tmpdir(), 'updateforge-bench-'));
 const password = 'bench-password';
 const ctx: BenchContext = {
   dir,
   seconds: quick ? 3 : 10,
   downloadSizes: quick ? [64 * 1024 * 1024] : [256 * 1024 * 1024, 1024 * 1024 * 1024],
+  webBuildMiB: quick ? 20 : 200,
   password,
   passwordHash: await hashPassword(password),
   secret: 'bench-secret-that-is-long-enough-for-the-server',
@@ -36,7 +42,7 @@ const ctx: BenchContext = {
 
 const sections: BenchSection[] = [];
 try {
-  for (const bench of [benchApps, benchDownload]) {
+  for (const bench of [benchApps, benchDownload, benchUpdates, benchPackaging].filter((b) => !only || b.name === only)) {
     process.stderr.write(`running ${bench.name} ...\n`);
     const section = await bench(ctx);
     process.stderr.write(`${section.body}\n\n`);
@@ -57,5 +63,5 @@ const doc = [
   '',
   ...sections.flatMap((s) => [`## ${s.title}`, '', s.body, '']),
 ].join('\n');
-if (!quick) await writeFile(path.join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
+if (!quick && !only) await writeFile(path.join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
 process.stdout.write(doc);

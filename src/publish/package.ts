@@ -165,7 +165,7 @@ async function packageFolder(options: Options): Promise<PackagedArtifact> {
     throw new PublishInputError('path', `Folder '${folder}' has no index.html at its root; point --path at your web build output (e.g. dist/ or www/), not at the project.`);
   }
   const total = entries.reduce((sum, e) => sum + e.stats.size, 0);
-  const archive = new ZipArchive({ zlib: { level: 9 } });
+  const archive = new ZipArchive({ zlib: { level: 6 } });
   archive.on('progress', (p) => options.onProgress?.({ phase: 'zipping', done: p.fs.processedBytes, total }));
   // Handing over the stats we have keeps entries in our sorted order (archiver would stat them concurrently).
   for (const entry of entries) archive.file(entry.absolute, { name: entry.name, date: ZIP_DATE, mode: 0o644, stats: entry.stats });

@@ -20,7 +20,8 @@ export const checkForUpdate: Handler = async (request, context) => {
   }
   const { snapshot } = await context.feed.get();
   const decision = decideUpdate(device, snapshot);
-  context.log.info('update check', {
+  // Most polls find nothing new: only answers that change something on a device are logged.
+  if (decision.kind !== 'none' || decision.status !== 'up_to_date') context.log.info('update check', {
     app: device.app_id,
     device: device.device_id,
     from: device.version_name,
