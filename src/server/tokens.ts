@@ -40,6 +40,7 @@ export class TokenService {
   private readonly key: Promise<webcrypto.CryptoKey>;
   // Clients send the same token with every request; one that verified needs no second HMAC until it expires.
   private readonly verified = new Map<string, TesterClaims & { expiresAt: number }>();
+  private readonly linkTokens = new Map<string, { token: string; at: number }>();
 
   constructor(secret: string) {
     const bytes = new TextEncoder().encode(checkJwtSecret(secret));
@@ -55,6 +56,21 @@ export class TokenService {
       .setIssuedAt()
       .setExpirationTime(TESTER_TOKEN_LIFETIME)
       .sign(await this.key);
+  }
+
+  /**
+   * A download token for the link devices get, shared by every device asking for that
+   * version within a minute: it names the version, not the device, so there is no need
+   * to sign one per request (it still has at least 29 minutes to live when handed out).
+   */
+  async downloadToken(versionId: string): Promise<string> {
+    const now = Date.now();
+    const cached = this.linkTokens.get(versionId);
+    if (cached && now - cached.at < 60_000) return cached.token;
+    const token = await this.issueDownloadToken(versionId);
+    if (this.linkTokens.size >= VERIFIED_CACHE_SIZE) this.linkTokens.clear();
+    this.linkTokens.set(versionId, { token, at: now });
+    return token;
   }
 
   /** A token for one version's download link, with no login: what the Capgo plugin gets in `url`. */

@@ -32,7 +32,7 @@ export const checkForUpdate: Handler = async (request, context) => {
 
   switch (decision.kind) {
     case 'update': {
-      const token = await context.tokens.issueDownloadToken(decision.version.id);
+      const token = await context.tokens.downloadToken(decision.version.id);
       const url = `${publicOrigin(request, context.publicUrl)}/api/v1/versions/${encodeURIComponent(decision.version.id)}/download?token=${token}`;
       return jsonResponse(200, {
         version: decision.version.version,
