@@ -1,9 +1,9 @@
 import type { LoadedConfig } from '../feed/config.js';
 import { parseReleaseBody, releaseTag, renderReleaseBody, type ReleaseMetadata } from '../feed/release-body.js';
-import { describeBadVersion, isBuildType, parseStrictVersion, BUILD_TYPES } from '../feed/version.js';
 import type { VersionRecord } from '../feed/version-record.js';
 import type { Store } from '../store/store.js';
 import { PublishInputError, RollbackIncompleteError, VersionConflictError } from './errors.js';
+import { validateVersionTarget } from './inputs.js';
 import { UndoLog } from './undo.js';
 import { writeManifest } from './write-manifest.js';
 
@@ -44,12 +44,8 @@ export function yankVersion(edit: VersionEdit): Promise<EditResult> {
  * manifest. If the manifest cannot be written, the release is put back as it was.
  */
 async function editMetadata(edit: VersionEdit, change: (meta: ReleaseMetadata) => ReleaseMetadata): Promise<EditResult> {
-  const app = edit.config.config.apps.find((a) => a.id === edit.app);
-  if (!app) throw new PublishInputError('app', `Unknown app '${edit.app}'. Apps in updateforge.json: ${edit.config.config.apps.map((a) => `'${a.id}'`).join(', ')}.`);
-  if (!isBuildType(edit.buildType)) throw new PublishInputError('build-type', `Invalid build type '${edit.buildType}'. Expected one of: ${BUILD_TYPES.join(', ')}.`);
-  if (parseStrictVersion(edit.version) === null) throw new PublishInputError('version', describeBadVersion(edit.version));
-
-  const tag = releaseTag(app.id, edit.buildType, edit.version);
+  const { app, buildType } = validateVersionTarget(edit, edit.config.config);
+  const tag = releaseTag(app.id, buildType, edit.version);
   const release = await edit.store.findReleaseByTag(tag);
   const parsed = release ? parseReleaseBody(release.body) : null;
   if (!release || !parsed || parsed.metadata.state !== 'published' || !parsed.metadata.file) {

@@ -46,17 +46,23 @@ const MAX_NAME = 200;
 // GitHub refuses release bodies over 125,000 characters; leave room for the metadata block.
 const MAX_NOTES = 100_000;
 
-/** Checks everything that can be checked before touching the store. */
-export function validatePublishRequest(request: PublishRequest, config: Config): ValidPublishRequest {
-  const app = config.apps.find((a) => a.id === request.app);
+/** Checks that app, build type and version name a possible version of this feed. */
+export function validateVersionTarget(target: { app: string; buildType: string; version: string }, config: Config): { app: AppConfig; buildType: BuildType; version: string } {
+  const app = config.apps.find((a) => a.id === target.app);
   if (!app) {
     const known = config.apps.map((a) => `'${a.id}'`).join(', ') || 'none';
-    throw new PublishInputError('app', `Unknown app '${request.app}'. Apps in updateforge.json: ${known}.`);
+    throw new PublishInputError('app', `Unknown app '${target.app}'. Apps in updateforge.json: ${known}.`);
   }
-  if (!isBuildType(request.buildType)) {
-    throw new PublishInputError('build-type', `Invalid build type '${request.buildType}'. Expected one of: ${BUILD_TYPES.join(', ')}.`);
+  if (!isBuildType(target.buildType)) {
+    throw new PublishInputError('build-type', `Invalid build type '${target.buildType}'. Expected one of: ${BUILD_TYPES.join(', ')}.`);
   }
-  if (parseStrictVersion(request.version) === null) throw new PublishInputError('version', describeBadVersion(request.version));
+  if (parseStrictVersion(target.version) === null) throw new PublishInputError('version', describeBadVersion(target.version));
+  return { app, buildType: target.buildType, version: target.version };
+}
+
+/** Checks everything that can be checked before touching the store. */
+export function validatePublishRequest(request: PublishRequest, config: Config): ValidPublishRequest {
+  const { app, buildType } = validateVersionTarget(request, config);
   if (request.name !== undefined && request.name.length > MAX_NAME) {
     throw new PublishInputError('name', `Name is ${request.name.length} characters long; the limit is ${MAX_NAME}.`);
   }
@@ -76,7 +82,7 @@ export function validatePublishRequest(request: PublishRequest, config: Config):
   }
   return {
     app,
-    buildType: request.buildType,
+    buildType,
     version: request.version,
     path: request.path ?? null,
     name: request.name,

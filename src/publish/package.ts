@@ -76,10 +76,13 @@ export async function packageArtifact(options: Options): Promise<PackagedArtifac
 
   const ext = path.extname(options.input).toLowerCase();
   const encryption = options.encryption;
-  if (encryption && 'sessionKey' in encryption) return packagePreEncrypted(options, info.size, encryption);
+  if (encryption && 'sessionKey' in encryption) {
+    const { sessionKey, checksum, form } = encryption;
+    return packageAsIs(options, info.size, 'bundle', CONTENT_TYPES['.zip']!, { sessionKey, ...(form === 'v3' ? { checksum: checksum.toLowerCase() } : { legacyChecksum: checksum }) });
+  }
   if (ext !== '.zip') {
     if (encryption) throw new PublishInputError('encrypt-key', `Only live-update bundles (a web build folder or a .zip) can be encrypted, not '${path.basename(options.input)}'.`);
-    return packageBinary(options, info.size, ext);
+    return packageAsIs(options, info.size, 'binary', CONTENT_TYPES[ext] ?? 'application/octet-stream');
   }
   await checkBundleZip(options.input);
   if (encryption) return withWorkDir((dir) => writeBundle(createReadStream(options.input), { ...options, name: path.basename(options.input), dir, total: info.size, key: encryption.key }));
@@ -101,32 +104,18 @@ async function hashFile(file: string, total: number, onProgress?: (p: PackagePro
   return digests;
 }
 
-async function packageBinary(options: Options, size: number, ext: string): Promise<PackagedArtifact> {
+/** A file uploaded as it is: an app binary, or a bundle `@capgo/cli bundle encrypt` already encrypted. */
+async function packageAsIs(options: Options, size: number, kind: ArtifactKind, contentType: string, encryption?: Encryption): Promise<PackagedArtifact> {
   const { sha256 } = await hashFile(options.input, size, options.onProgress);
   return {
     file: options.input,
     name: path.basename(options.input),
     size,
     sha256,
+    ...(encryption ? { encryption } : {}),
     contentSha256: sha256,
-    contentType: CONTENT_TYPES[ext] ?? 'application/octet-stream',
-    kind: 'binary',
-    cleanup: async () => {},
-  };
-}
-
-/** A bundle `@capgo/cli bundle encrypt` already encrypted: uploaded as it is, with the session key and checksum it printed. */
-async function packagePreEncrypted(options: Options, size: number, encryption: { sessionKey: string; checksum: string; form: 'v3' | 'legacy' }): Promise<PackagedArtifact> {
-  const { sha256 } = await hashFile(options.input, size, options.onProgress);
-  return {
-    file: options.input,
-    name: path.basename(options.input),
-    size,
-    sha256,
-    encryption: { sessionKey: encryption.sessionKey, ...(encryption.form === 'v3' ? { checksum: encryption.checksum.toLowerCase() } : { legacyChecksum: encryption.checksum }) },
-    contentSha256: sha256,
-    contentType: CONTENT_TYPES['.zip']!,
-    kind: 'bundle',
+    contentType,
+    kind,
     cleanup: async () => {},
   };
 }

@@ -88,56 +88,34 @@ function compare(expected: string, actual: string, publicKey: string): void {
   if ((expected !== '' || publicKey !== '') && expected !== actual) throw new Error(`Checksum failed: '${expected}' vs '${actual}'`);
 }
 
+/**
+ * A plugin's check of a downloaded file: an unencrypted bundle is hashed (`plain`), an
+ * encrypted one is decrypted with the public key and its SHA-256 compared with the
+ * checksum opened by `openChecksum` (null: this plugin has no public-key decryption).
+ */
+function verifier(plain: 'crc32' | 'sha256' | 'nothing', openChecksum: ((checksum: string, publicKey: string) => string) | null): Verify {
+  return (bytes, answer, publicKey) => {
+    if (!answer.sessionKey) {
+      compare(answer.checksum, plain === 'crc32' ? crc(bytes) : plain === 'sha256' ? sha256(bytes) : '', publicKey);
+      return bytes;
+    }
+    if (!openChecksum) throw new Error('this plugin cannot decrypt a bundle sealed with a public key');
+    const decrypted = decryptBundle(bytes, answer.sessionKey, publicKey);
+    compare(openChecksum(answer.checksum, publicKey), sha256(decrypted), publicKey);
+    return decrypted;
+  };
+}
+
 /** 5.0–5.9, 6.0–6.1, 7.0.0–7.0.1: CRC32 of the file; no public-key decryption at all. */
-const crcOnly: Verify = (bytes, answer) => {
-  if (answer.sessionKey) throw new Error('this plugin cannot decrypt a bundle sealed with a public key');
-  compare(answer.checksum, crc(bytes), '');
-  return bytes;
-};
-
-/** 6.2–6.24: decrypts with the public key (legacy checksum, SHA-256); an unencrypted bundle is CRC32. */
-const legacyWithCrcPlain: Verify = (bytes, answer, publicKey) => {
-  if (!answer.sessionKey) {
-    compare(answer.checksum, crc(bytes), publicKey);
-    return bytes;
-  }
-  const plain = decryptBundle(bytes, answer.sessionKey, publicKey);
-  compare(openLegacy(answer.checksum, publicKey), sha256(plain), publicKey);
-  return plain;
-};
-
+const crcOnly = verifier('crc32', null);
+/** 6.2–6.24: public-key decryption with the legacy checksum; an unencrypted bundle is still CRC32. */
+const legacyWithCrcPlain = verifier('crc32', openLegacy);
 /** Android 7.0.2–7.0.29: only a decrypted bundle is hashed; an unencrypted one is compared against ''. */
-const legacyNoPlainHash: Verify = (bytes, answer, publicKey) => {
-  if (!answer.sessionKey) {
-    compare(answer.checksum, '', publicKey);
-    return bytes;
-  }
-  const plain = decryptBundle(bytes, answer.sessionKey, publicKey);
-  compare(openLegacy(answer.checksum, publicKey), sha256(plain), publicKey);
-  return plain;
-};
-
+const legacyNoPlainHash = verifier('nothing', openLegacy);
 /** 5.10–5.29, 6.25–6.29, 7.0.30–7.29 (and iOS 7.0.2+): SHA-256; legacy checksum when encrypted. */
-const legacyWithShaPlain: Verify = (bytes, answer, publicKey) => {
-  if (!answer.sessionKey) {
-    compare(answer.checksum, sha256(bytes), publicKey);
-    return bytes;
-  }
-  const plain = decryptBundle(bytes, answer.sessionKey, publicKey);
-  compare(openLegacy(answer.checksum, publicKey), sha256(plain), publicKey);
-  return plain;
-};
-
+const legacyWithShaPlain = verifier('sha256', openLegacy);
 /** 5.30+, 6.30+, 7.30+, 8: SHA-256; encrypted checksum read as hex (or base64). */
-const autoForm: Verify = (bytes, answer, publicKey) => {
-  if (!answer.sessionKey) {
-    compare(answer.checksum, sha256(bytes), publicKey);
-    return bytes;
-  }
-  const plain = decryptBundle(bytes, answer.sessionKey, publicKey);
-  compare(openAuto(answer.checksum, publicKey), sha256(plain), publicKey);
-  return plain;
-};
+const autoForm = verifier('sha256', openAuto);
 
 export interface PluginModel {
   readonly label: string;
