@@ -23,7 +23,8 @@ export async function runServe(options: ServeCommandOptions, io: { stdout: NodeJ
   const context = createServerContext({ store, users, jwtSecret: io.env['UPDATEFORGE_JWT_SECRET'], log: jsonLogger((line) => io.stderr.write(line)), publicUrl });
   const server = await startServer({ context, port: options.port, host: options.host });
   if (users.length === 0) io.stderr.write('warning: no users (set UPDATEFORGE_USERS or pass --users-file): nobody can log in.\n');
-  io.stdout.write(`UpdateForge API listening on ${server.url} (store: ${store.location}, ${users.length} users from ${from})\n`);
+  const who = users.length === 0 ? 'no users' : `${users.length} users from ${from}`;
+  io.stdout.write(`UpdateForge API listening on ${server.url} (store: ${store.location}, ${who})\n`);
   return server;
 }
 
