@@ -25,7 +25,7 @@ const AssetSchema = z.object({
   size: z.number().int().nonnegative(),
   contentType: z.string(),
   digest: z.string().nullable(),
-  state: z.enum(['uploaded', 'starter']),
+  state: z.enum(['uploaded', 'incomplete']),
 });
 const ReleaseSchema = z.object({
   id: z.string().regex(ID),

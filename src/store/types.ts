@@ -13,8 +13,8 @@ export interface Asset {
   readonly contentType: string;
   /** `sha256:<hex>` as GitHub reports it, or null when the store did not compute one. */
   readonly digest: string | null;
-  /** `starter` is an upload that never finished. */
-  readonly state: 'uploaded' | 'starter';
+  /** `incomplete`: an upload that never finished (GitHub reports it as `open`, or `starter` in older answers). */
+  readonly state: 'uploaded' | 'incomplete';
 }
 
 export interface Release {

@@ -20,3 +20,12 @@ export function projectRoot(): string {
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
+
+/** The version, or `unknown` when running from a bundle without its package.json nearby. */
+export function packageVersionOrUnknown(): string {
+  try {
+    return packageVersion();
+  } catch {
+    return 'unknown';
+  }
+}

@@ -57,7 +57,7 @@ describe('building the manifest from releases', () => {
   test('never lists a file whose asset is missing, unfinished or of the wrong size', () => {
     const { manifest, skipped } = build([
       release('1', {}, { assets: [] }),
-      release('2', { version: '2.0.0' }, { assets: [{ ...asset('asset-2'), state: 'starter' }] }),
+      release('2', { version: '2.0.0' }, { assets: [{ ...asset('asset-2'), state: 'incomplete' }] }),
       release('3', { version: '3.0.0' }, { assets: [asset('asset-3', 4)] }),
       release('4', { version: '4.0.0' }, { draft: true }),
       release('5', { version: '5.0.0', state: 'uploading', file: null }, { draft: true }),

@@ -1,0 +1,53 @@
+import { StoreUnavailableError } from './errors.js';
+
+/** What Octokit throws for an HTTP failure (a RequestError), checked by shape. */
+interface GitHubRequestError {
+  readonly status: number;
+  readonly message: string;
+}
+
+export function isRequestError(error: unknown): error is GitHubRequestError {
+  return error instanceof Error && typeof (error as Partial<GitHubRequestError>).status === 'number';
+}
+
+export function isStatus(error: unknown, status: number): boolean {
+  return isRequestError(error) && error.status === status;
+}
+
+export function unavailable(message: string): StoreUnavailableError {
+  return new StoreUnavailableError(message);
+}
+
+/** `owner/name`, or an error that shows the expected form. */
+export function parseRepo(value: string): [string, string] {
+  const match = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(value.trim());
+  if (!match) throw unavailable(`Invalid repository '${value}'. Expected {owner}/{repo}, e.g. acme/mobile-builds.`);
+  return [match[1]!, match[2]!];
+}
+
+/**
+ * Turns a failed GitHub call into an error that says what to do. Only GitHub's own
+ * message is quoted; the request (and so the token) never is.
+ */
+export function describeGitHubError(error: unknown, context: { repo: string; branch: string; what: string }): Error {
+  const { repo, what } = context;
+  if (!isRequestError(error)) {
+    return error instanceof Error && error.name !== 'Error' ? error : new Error(`Could not ${what} on ${repo}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const said = error.message.split('\n')[0] ?? '';
+  switch (error.status) {
+    case 401:
+      return unavailable(`GitHub refused the token (401 ${said}) when trying to ${what} on ${repo}. Check the token given to UpdateForge.`);
+    case 403:
+      if (/rate limit/i.test(said)) return new Error(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
+      return unavailable(
+        `The token may not ${what} on ${repo} (403 ${said}). In a workflow, add \`permissions: contents: write\`; otherwise use a token with Contents: read and write on ${repo}.`,
+      );
+    case 404:
+      return unavailable(`Could not ${what}: ${repo} was not found, or the token cannot see it. Check the repository name and the token's access.`);
+    case 429:
+      return new Error(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
+    default:
+      return new Error(`Could not ${what} on ${repo}: GitHub answered ${error.status} ${said}`, { cause: error });
+  }
+}

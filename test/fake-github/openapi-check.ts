@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import addFormats from 'ajv-formats';
+import { OpenAPIBackend, type Operation } from 'openapi-backend';
+
+/**
+ * GitHub's own OpenAPI description (`@octokit/openapi`), used to check every request
+ * the fake receives and every response it sends, so the fake cannot drift from GitHub.
+ */
+export interface OpenApiChecker {
+  /** The operation a request is, with its path parameters, or null when GitHub has no such endpoint. */
+  match(method: string, path: string): { operation: Operation; params: Record<string, string> } | null;
+  /** Spec violations of a request (empty when it is one GitHub accepts). */
+  checkRequest(operation: Operation, request: { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: unknown }): string[];
+  /** Spec violations of a response. */
+  checkResponse(operation: Operation, status: number, body: unknown): string[];
+}
+
+let loading: Promise<OpenApiChecker> | null = null;
+
+/** Loads and indexes the spec once per process (about 200 ms); validators compile on first use. */
+export function openApiChecker(): Promise<OpenApiChecker> {
+  loading ??= load();
+  return loading;
+}
+
+type AjvError = { instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> };
+
+function describe(errors: AjvError[] | null | undefined): string[] {
+  return (errors ?? [])
+    // GitHub's spec declares some errors as oneOf of two schemas that both accept a plain
+    // {message, documentation_url}: real GitHub answers fail that too. Not a data error.
+    .filter((e) => !(e.keyword === 'oneOf' && Array.isArray(e.params?.['passingSchemas'])))
+    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword ?? 'invalid'}`);
+}
+
+async function load(): Promise<OpenApiChecker> {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve('@octokit/openapi/generated/api.github.com.json');
+  const definition = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  const api = new OpenAPIBackend({
+    definition: definition as never,
+    // quick: validators are compiled on first use, so only the endpoints the fake serves cost anything.
+    quick: true,
+    validate: true,
+    strict: false,
+    ajvOpts: { logger: false },
+    customizeAjv: (ajv) => {
+      addFormats.default(ajv as never);
+      return ajv;
+    },
+  });
+  await api.init();
+  return {
+    match(method, path) {
+      const request = { method: method.toLowerCase(), path, headers: {}, query: {} };
+      const operation = api.router.matchOperation(request);
+      if (!operation) return null;
+      return { operation, params: api.router.parseRequest(request, operation).params as Record<string, string> };
+    },
+    checkRequest(operation, request) {
+      const result = api.validator.validateRequest({ ...request, method: request.method.toLowerCase() }, operation as never);
+      return describe(result.errors as AjvError[] | null);
+    },
+    checkResponse(operation, status, body) {
+      if (!operation.responses?.[String(status)] && !operation.responses?.['default']) return [`status ${status} is not a documented response of ${operation.operationId}`];
+      const result = api.validator.validateResponse(body, operation as never, status);
+      return describe(result.errors as AjvError[] | null);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { GitHubStore } from '../../src/store/github-store.js';
+import { silentLogger, type Logger } from '../../src/util/logger.js';
+import { FakeGitHub } from '../fake-github/server.js';
+
+export const WRITE_TOKEN = 'ghs_write_token';
+export const READ_TOKEN = 'ghs_read_token';
+
+/**
+ * A fake GitHub for the tests of one file, checked after every test: any request or
+ * response that GitHub's OpenAPI description would not allow fails that test.
+ */
+export function useFakeGitHub(): { fake: () => FakeGitHub; newRepo: (options?: Parameters<FakeGitHub['addRepo']>[1]) => string } {
+  let fake: FakeGitHub | null = null;
+  beforeAll(async () => {
+    fake = await FakeGitHub.start();
+  });
+  afterEach(() => {
+    const violations = fake?.violations.splice(0) ?? [];
+    expect(violations, 'requests or responses GitHub would not have').toEqual([]);
+  });
+  afterAll(async () => {
+    await fake?.stop();
+  });
+  return {
+    fake: () => {
+      if (!fake) throw new Error('the fake GitHub is not started');
+      return fake;
+    },
+    newRepo: (options) => {
+      const name = `acme/feed-${randomBytes(4).toString('hex')}`;
+      fake!.addRepo(name, options);
+      return name;
+    },
+  };
+}
+
+export function githubStore(fake: FakeGitHub, repo: string, options: { token?: string; branch?: string; log?: Logger } = {}): GitHubStore {
+  return GitHubStore.create({ token: options.token ?? WRITE_TOKEN, repo, branch: options.branch ?? 'updateforge', apiUrl: fake.url, log: options.log ?? silentLogger, retryBaseMs: 5, pacingMs: 0 });
+}
