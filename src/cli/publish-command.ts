@@ -80,7 +80,8 @@ export async function runPublish(options: PublishCommandOptions, io: { stdout: N
 
   for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    const { manifest: _feed, ...summary } = result;
+    io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
   }
   const v = result.version;

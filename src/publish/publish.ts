@@ -1,4 +1,5 @@
 import type { LoadedConfig } from '../feed/config.js';
+import type { Manifest } from '../feed/manifest.js';
 import type { VersionRecord } from '../feed/version-record.js';
 import type { Store } from '../store/store.js';
 import { PublishInputError, RollbackIncompleteError } from './errors.js';
@@ -23,6 +24,10 @@ export interface PublishResult {
   readonly outcome: ReleaseOutcome;
   /** The version as the manifest now lists it. */
   readonly version: VersionRecord;
+  /** The whole feed after this publish. */
+  readonly manifest: Manifest;
+  /** The release's tag. */
+  readonly tag: string;
   readonly manifestSha: string;
   readonly manifestChanged: boolean;
   readonly iconsWritten: number;
@@ -94,6 +99,8 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   return {
     outcome: step.outcome,
     version,
+    manifest: written.manifest,
+    tag: step.release.tag,
     manifestSha: written.sha,
     manifestChanged: written.changed,
     iconsWritten,

@@ -45,13 +45,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     auth: options.token,
     baseUrl: (options.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: `updateforge/${packageVersionOrUnknown()}`,
-    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], retryAfterBaseValue: base },
+    // (Setting request.retries globally would make the plugin retry every failure, 404s included.)
+    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], retryAfterBaseValue: base, retries: 3 },
     throttle: {
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
       retryAfterBaseValue: base,
       ...(options.pacingMs === undefined ? {} : { write: paced(options.pacingMs), notifications: paced(options.pacingMs) }),
     },
-    request: { retries: 3 },
   });
 }

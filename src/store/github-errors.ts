@@ -18,6 +18,10 @@ export function unavailable(message: string): StoreUnavailableError {
   return new StoreUnavailableError(message);
 }
 
+export function emptyRepository(repo: string, branch: string): StoreUnavailableError {
+  return unavailable(`${repo} is an empty repository. Push a first commit (a README will do) so UpdateForge can create its '${branch}' branch.`);
+}
+
 /** `owner/name`, or an error that shows the expected form. */
 export function parseRepo(value: string): [string, string] {
   const match = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(value.trim());
@@ -34,7 +38,9 @@ export function describeGitHubError(error: unknown, context: { repo: string; bra
   if (!isRequestError(error)) {
     return error instanceof Error && error.name !== 'Error' ? error : new Error(`Could not ${what} on ${repo}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const said = error.message.split('\n')[0] ?? '';
+  // Octokit appends the documentation link to GitHub's message; the message is what helps.
+  const said = (error.message.split('\n')[0] ?? '').replace(/:?\s+-\s+https?:\/\/\S+$/, '');
+  if (error.status === 422 && /repository is empty/i.test(said)) return emptyRepository(repo, context.branch);
   switch (error.status) {
     case 401:
       return unavailable(`GitHub refused the token (401 ${said}) when trying to ${what} on ${repo}. Check the token given to UpdateForge.`);

@@ -3,7 +3,7 @@ import { HashingStream } from '../util/hashing-stream.js';
 import type { Logger } from '../util/logger.js';
 import { StoreConflictError, StoreNotFoundError } from './errors.js';
 import { createGitHubClient, type GitHubClient } from './github-client.js';
-import { describeGitHubError, isRequestError, isStatus, parseRepo, unavailable } from './github-errors.js';
+import { describeGitHubError, emptyRepository, isRequestError, isStatus, parseRepo } from './github-errors.js';
 import type { Store } from './store.js';
 import type { Asset, AssetUpload, BranchFile, ByteRange, NewRelease, Release, ReleasePatch, WriteBranchFile } from './types.js';
 
@@ -291,7 +291,7 @@ export class GitHubStore implements Store {
       await this.octokit.rest.git.getRef({ ...this.ids, ref: `heads/${this.branch}` });
       return;
     } catch (error) {
-      if (isStatus(error, 409)) throw unavailable(`${this.location} is an empty repository. Push a first commit (a README will do) so UpdateForge can create its '${this.branch}' branch.`);
+      if (isStatus(error, 409)) throw emptyRepository(this.location, this.branch);
       if (!isStatus(error, 404)) throw describeGitHubError(error, { repo: this.location, branch: this.branch, what: 'read the manifest branch' });
     }
     await this.call(`create the '${this.branch}' branch`, async () => {

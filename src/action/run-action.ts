@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { loadConfig } from '../feed/config.js';
+import { PublishInputError } from '../publish/errors.js';
+import { publish, type PublishProgress } from '../publish/publish.js';
+import { GitHubStore } from '../store/github-store.js';
+import { describeFsError } from '../util/fs-error.js';
+import type { Logger } from '../util/logger.js';
+import { parseActionInputs, type Env } from './inputs.js';
+import { summaryMarkdown } from './summary.js';
+
+/** What the action needs from the runner, handed in (production: @actions/core; tests: plain functions). */
+export interface ActionIO {
+  readonly env: Env;
+  setOutput(name: string, value: string): void;
+  setSecret(value: string): void;
+  appendSummary(markdown: string): Promise<void>;
+  readonly log: Logger;
+  progress(progress: PublishProgress): void;
+}
+
+/** The action: inputs → the publish pipeline on GitHub Releases → outputs and job summary. */
+export async function runAction(io: ActionIO): Promise<void> {
+  const inputs = parseActionInputs(io.env);
+  // Masked before anything can print them; a key is masked line by line, as the runner matches lines.
+  io.setSecret(inputs.token);
+  for (const line of inputs.request.encryptKey?.pem.split('\n') ?? []) if (line.trim().length > 8) io.setSecret(line.trim());
+
+  const config = await loadConfig(inputs.configPath);
+  const notes =
+    inputs.notesFile === undefined
+      ? inputs.request.notes
+      : await readFile(inputs.notesFile, 'utf8').catch((error: unknown) => {
+          throw new PublishInputError('notes-file', `Cannot read '${inputs.notesFile}': ${describeFsError(error)}.`);
+        });
+  const store = GitHubStore.create({
+    token: inputs.token,
+    repo: inputs.repo,
+    branch: inputs.branch,
+    apiUrl: inputs.apiUrl,
+    log: io.log,
+    pacingMs: inputs.pacingMs,
+    ...(inputs.retryBaseMs === undefined ? {} : { retryBaseMs: inputs.retryBaseMs }),
+  });
+  const result = await publish({ store, config, request: { ...inputs.request, notes }, onProgress: (p) => io.progress(p) });
+
+  const v = result.version;
+  const releaseUrl = `${inputs.serverUrl}/${store.location}/releases${v.file ? `/tag/${encodeURIComponent(result.tag)}` : ''}`;
+  io.setOutput('version-id', v.id);
+  io.setOutput('sha256', v.file?.sha256 ?? '');
+  io.setOutput('size', v.file ? String(v.file.size) : '');
+  io.setOutput('release-url', releaseUrl);
+  io.setOutput('download-path', result.downloadPath ?? '');
+  io.setOutput('manifest-sha', result.manifestSha);
+  for (const warning of result.warnings) io.log.warn(warning);
+  io.log.info(`${result.outcome} ${v.app} ${v.buildType} ${v.version} (version id ${v.id})`);
+  await io.appendSummary(summaryMarkdown(result, { repo: store.location, releaseUrl }));
+}
+
+/** The one line the run fails with: which input to fix, or what went wrong; never a stack. */
+export function failureMessage(error: unknown): string {
+  if (error instanceof PublishInputError) return `Input \`${error.field}\`: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,50 @@
+import { indexManifest } from '../feed/feed-snapshot.js';
+import { BUILD_TYPES } from '../feed/version.js';
+import type { PublishResult } from '../publish/publish.js';
+
+const HEADLINES: Record<PublishResult['outcome'], string> = {
+  published: 'Published',
+  registered: 'Registered (pending, no file yet)',
+  updated: 'Updated',
+  unchanged: 'Unchanged (already published)',
+  replaced: 'Replaced the file of',
+};
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The job summary: what this run published, then where the app stands on every build type. */
+export function summaryMarkdown(result: PublishResult, context: { repo: string; releaseUrl: string }): string {
+  const v = result.version;
+  const rows: [string, string][] = [
+    ['Version', `${v.version}${v.name ? ` (${cell(v.name)})` : ''}`],
+    ['Version id', `\`${v.id}\``],
+    ['Release', `[${cell(result.tag)}](${context.releaseUrl})`],
+  ];
+  if (v.file) {
+    rows.push(['File', `${cell(v.file.name)} (${v.file.kind}${v.file.encryption ? ', encrypted' : ''})`], ['Size', `${v.file.size} bytes`], ['SHA-256', `\`${v.file.sha256}\``]);
+    if (v.file.kind === 'bundle') rows.push(['Rollout', `${v.rollout ?? 100}%`]);
+    if (v.file.minNativeVersion) rows.push(['Native version', `${v.file.minNativeVersion} or later`]);
+  }
+  rows.push(['Manifest', `\`${result.manifestSha.slice(0, 12)}\` on ${context.repo}${result.manifestChanged ? '' : ' (unchanged)'}`]);
+
+  const channels = indexManifest(result.manifest).channels.get(v.app);
+  const status = BUILD_TYPES.map((buildType) => {
+    const c = channels?.[buildType];
+    return `| ${buildType} | ${c?.current ? `${c.current.version}` : '-'} | ${c?.pending ? `${c.pending.version}` : '-'} |`;
+  });
+  return [
+    `## UpdateForge: ${HEADLINES[result.outcome]} ${v.app} ${v.buildType} ${v.version}`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    ...rows.map(([k, value]) => `| ${k} | ${value} |`),
+    '',
+    `### ${v.app} now`,
+    '',
+    '| build type | current | pending |',
+    '| --- | --- | --- |',
+    ...status,
+    ...(result.warnings.length ? ['', ...result.warnings.map((w) => `> ⚠️ ${cell(w)}`)] : []),
+    '',
+  ].join('\n');
+}

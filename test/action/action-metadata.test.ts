@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, test } from 'vitest';
+import { projectRoot } from '../../src/util/project-root.js';
+import { actionTables } from '../../scripts/action-tables.js';
+import { parseActionInputs, versionFromRef } from '../../src/action/inputs.js';
+
+const root = projectRoot();
+const read = (file: string) => readFile(path.join(root, file), 'utf8');
+
+describe('action.yml', () => {
+  test('runs dist/index.js on node24', async () => {
+    const action = parse(await read('action.yml')) as { runs: { using: string; main: string } };
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    expect(existsSync(path.join(root, 'dist', 'index.js'))).toBe(true);
+  });
+
+  test('every input it declares is read by the action', async () => {
+    const action = parse(await read('action.yml')) as { inputs: Record<string, unknown> };
+    const code = await read('src/action/inputs.ts');
+    for (const name of Object.keys(action.inputs)) expect(code, `input ${name}`).toMatch(new RegExp(`'${name}'|INPUT_${name.toUpperCase()}`));
+  });
+
+  test("the README's tables are the ones action.yml gives (run `npm run docs:action` if not)", async () => {
+    const tables = actionTables(await read('action.yml'));
+    const readme = await read('README.md');
+    expect(readme).toContain(`<!-- action-inputs:start -->\n${tables.inputs}\n<!-- action-inputs:end -->`);
+    expect(readme).toContain(`<!-- action-outputs:start -->\n${tables.outputs}\n<!-- action-outputs:end -->`);
+  });
+});
+
+describe('reading the inputs', () => {
+  test('the version comes from the tag when not given', () => {
+    expect(versionFromRef('refs/tags/v1.2.3')).toBe('1.2.3');
+    expect(versionFromRef('refs/tags/2.0.0-rc.1')).toBe('2.0.0-rc.1');
+    expect(versionFromRef('refs/heads/main')).toBeNull();
+  });
+
+  test('inputs are read as the runner passes them, trimmed', () => {
+    const inputs = parseActionInputs({ 'INPUT_TOKEN': ' t ', 'INPUT_APP': 'rocket', 'INPUT_BUILD-TYPE': 'debug', 'INPUT_PUBLIC': 'TRUE', 'INPUT_ROLLOUT': '25', GITHUB_REF: 'refs/tags/v3.1.0', GITHUB_REPOSITORY: 'acme/app' });
+    expect(inputs).toMatchObject({ token: 't', repo: 'acme/app', request: { app: 'rocket', buildType: 'debug', version: '3.1.0', public: true, rollout: 25, overwrite: false } });
+  });
+
+  test.each([
+    [{ 'INPUT_TOKEN': '' }, 'token'],
+    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_PUBLIC': 'maybe' }, 'public'],
+    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_ROLLOUT': 'ten' }, 'rollout'],
+    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_NOTES': 'a', 'INPUT_NOTES-FILE': 'b' }, 'notes-file'],
+  ])('refuses %j naming the input', (env, field) => {
+    expect(() => parseActionInputs(env)).toThrow(expect.objectContaining({ field }));
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, test } from 'vitest';
+import { publish } from '../../src/publish/publish.js';
+import { readAll } from '../store/store-contract.js';
+import { assertNoDanglingAssets, readManifest } from '../helpers/feed.js';
+import { writeBuild, writeConfig } from '../helpers/fixtures.js';
+import { githubStore, useFakeGitHub } from '../helpers/github.js';
+import { webBuild } from '../helpers/live-feed.js';
+
+const github = useFakeGitHub();
+
+async function setup(options: Parameters<ReturnType<typeof useFakeGitHub>['newRepo']>[0] = {}) {
+  const repo = github.newRepo(options);
+  const store = githubStore(github.fake(), repo);
+  const config = await writeConfig();
+  const run = (request: { version: string; path?: string; overwrite?: boolean; name?: string }) =>
+    publish({ store, config, request: { app: 'rocket', buildType: 'release', ...request } });
+  return { repo, store, config, run, fakeRepo: () => github.fake().repos.get(repo.toLowerCase())! };
+}
+
+describe('publishing into GitHub Releases', () => {
+  test('a new version becomes a published release with its asset, the manifest and icons on the feed branch', async () => {
+    const { store, run, fakeRepo } = await setup();
+    const result = await run({ version: '1.0.0', path: await writeBuild('hello github', 'Rocket café.apk') });
+    expect(result.outcome).toBe('published');
+    const release = [...fakeRepo().releases.values()][0]!;
+    expect(release).toMatchObject({ tagName: 'rocket/release/v1.0.0', draft: false });
+    expect(fakeRepo().refs.has('refs/tags/rocket/release/v1.0.0')).toBe(true);
+    const asset = fakeRepo().assets.get(release.assetIds[0]!)!;
+    expect(asset).toMatchObject({ name: 'Rocket.caf.apk', label: 'Rocket café.apk', state: 'uploaded' });
+    expect((await readManifest(store))?.versions).toEqual([result.version]);
+    expect(await store.readBranchFile('icons/rocket/rocket.png')).not.toBeNull();
+    expect(await readAll(await store.openAsset(result.version.file!.assetId))).toBe('hello github');
+  });
+
+  test('the same bytes again make no write at all', async () => {
+    const { run } = await setup();
+    const build = await writeBuild('same');
+    await run({ version: '1.0.0', path: build });
+    const before = github.fake().requests.length;
+    expect((await run({ version: '1.0.0', path: build })).outcome).toBe('unchanged');
+    const writes = github.fake().requests.slice(before).filter((r) => r.method !== 'GET');
+    expect(writes).toEqual([]);
+  });
+
+  test('different bytes are refused unless overwrite; overwrite replaces the asset', async () => {
+    const { run, fakeRepo } = await setup();
+    await run({ version: '1.0.0', path: await writeBuild('one') });
+    await expect(run({ version: '1.0.0', path: await writeBuild('two') })).rejects.toThrow(/already published with different bytes/);
+    const replaced = await run({ version: '1.0.0', path: await writeBuild('three'), overwrite: true });
+    expect(replaced.outcome).toBe('replaced');
+    const release = [...fakeRepo().releases.values()][0]!;
+    expect(release.assetIds.map((id) => fakeRepo().assets.get(id)?.bytes.toString())).toEqual(['three']);
+  });
+
+  test('with immutable releases, a pending version stays a draft and is published once its file is verified', async () => {
+    const { store, run, fakeRepo } = await setup({ immutableReleases: true });
+    const pending = await run({ version: '2.0.0', name: 'Next' });
+    expect([...fakeRepo().releases.values()][0]).toMatchObject({ draft: true });
+    const done = await run({ version: '2.0.0', path: await webBuild('bundle') });
+    expect(done.version.id).toBe(pending.version.id);
+    expect([...fakeRepo().releases.values()][0]).toMatchObject({ draft: false });
+    await expect(run({ version: '2.0.0', path: await writeBuild('other'), overwrite: true })).rejects.toThrow(/is immutable .* publish a new version/);
+    await assertNoDanglingAssets(store);
+  });
+
+  test('publishes running at once all end up in the manifest', async () => {
+    const { repo, config } = await setup();
+    const builds = await Promise.all(['1.0.0', '1.1.0', '1.2.0', '2.0.0'].map((v) => writeBuild(`build ${v}`)));
+    const results = await Promise.all(
+      ['1.0.0', '1.1.0', '1.2.0', '2.0.0'].map((version, i) => publish({ store: githubStore(github.fake(), repo), config, request: { app: 'rocket', buildType: 'release', version, path: builds[i] } })),
+    );
+    expect(results.map((r) => r.outcome)).toEqual(['published', 'published', 'published', 'published']);
+    const manifest = await readManifest(githubStore(github.fake(), repo));
+    expect(manifest?.versions.map((v) => v.version)).toEqual(['2.0.0', '1.2.0', '1.1.0', '1.0.0']);
+  });
+
+  test('an upload that dies half-way is retried and the publish ends clean', async () => {
+    const { store, run, fakeRepo } = await setup();
+    github.fake().inject({ operationId: 'repos/upload-release-asset', abortUploadAfter: 100 });
+    const result = await run({ version: '1.0.0', path: await writeBuild(Buffer.alloc(50_000, 7)) });
+    expect(result.version.file?.size).toBe(50_000);
+    expect([...fakeRepo().assets.values()].map((a) => a.state)).toEqual(['uploaded']);
+    await assertNoDanglingAssets(store);
+  });
+
+  test('a failure before the manifest is written leaves no release behind', async () => {
+    const { run, fakeRepo } = await setup();
+    await run({ version: '1.0.0', path: await writeBuild('one') });
+    github.fake().inject({ operationId: 'repos/upload-release-asset', status: 502, times: 3 });
+    await expect(run({ version: '2.0.0', path: await writeBuild('two') })).rejects.toThrow(/GitHub answered 502/);
+    expect([...fakeRepo().releases.values()].map((r) => r.tagName)).toEqual(['rocket/release/v1.0.0']);
+  });
+});
