@@ -28,6 +28,11 @@ describe('the action, run as the runner runs dist/index.js', () => {
     expect(run.summary).toContain('| release | 1.2.3 | - |');
     expect(run.stdout).toContain(`::add-mask::${WRITE_TOKEN}`);
     expect(run.stdout.replace(`::add-mask::${WRITE_TOKEN}`, '')).not.toContain(WRITE_TOKEN);
+    expect(run.summary).not.toContain(WRITE_TOKEN);
+    // Nor in anything the run left in the repository: releases, assets, the feed branch.
+    const state = github.fake().repos.get(repo.toLowerCase())!;
+    const stored = [...[...state.releases.values()].map((r) => `${r.name} ${r.body}`), ...[...state.blobs.values()].map((b) => b.toString('latin1')), ...[...state.assets.values()].map((a) => a.label)];
+    for (const text of stored) expect(text).not.toContain(WRITE_TOKEN);
   });
 
   test('the same run twice is a no-op; other bytes fail unless overwrite', async () => {
@@ -72,6 +77,22 @@ describe('the action, run as the runner runs dist/index.js', () => {
     expect(run.stdout).toContain('::warning::upload failed, retrying');
     const repoState = github.fake().repos.get(repo.toLowerCase())!;
     expect([...repoState.assets.values()].map((x) => [x.state, x.bytes.length])).toEqual([['uploaded', 200_000]]);
+  });
+
+  test('an upload that keeps dying fails the run; the re-run ends clean', async () => {
+    const repo = github.newRepo();
+    const cwd = await workspace(CONFIG);
+    await buildFile(cwd, 'big.apk', Buffer.alloc(100_000, 2));
+    github.fake().inject({ operationId: 'repos/upload-release-asset', abortUploadAfter: 500, times: 3 });
+    const failed = await runAction(github.fake(), { repo, cwd, inputs: { app: 'rocket', path: 'big.apk', version: '1.0.0' } });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/^::error::Could not upload 'big\.apk'/m);
+    const state = github.fake().repos.get(repo.toLowerCase())!;
+    expect(state.releases.size).toBe(0);
+    const rerun = await runAction(github.fake(), { repo, cwd, inputs: { app: 'rocket', path: 'big.apk', version: '1.0.0' } });
+    expect(rerun.code, rerun.stdout).toBe(0);
+    expect([...state.releases.values()].map((r) => [r.draft, r.assetIds.length])).toEqual([[false, 1]]);
+    expect([...state.assets.values()].map((a) => [a.state, a.bytes.length])).toEqual([['uploaded', 100_000]]);
   });
 
   test.each([
