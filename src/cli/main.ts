@@ -14,6 +14,7 @@ const serveCommand = () => import('./serve-command.js');
 const demoCommand = () => import('./demo-command.js');
 const userCommands = () => import('./user-commands.js');
 const editCommands = () => import('./edit-commands.js');
+const doctorCommand = () => import('./doctor-command.js');
 
 /** Parses `--teams a,b`: trimmed, no empties, no repeats. */
 function parseTeams(value: string): string[] {
@@ -86,8 +87,9 @@ export function buildProgram(io: CliIO): Command {
 
   program
     .command('serve')
-    .description('Serve the tester API over a local store.')
-    .requiredOption('--store <dir>', 'the local store folder')
+    .description('Serve the API over a local store, or over a feed on GitHub (as a Vercel deployment does).')
+    .option('--store <dir>', 'the local store folder')
+    .option('--github <owner/name>', 'the feed repository on GitHub (token: $UPDATEFORGE_GITHUB_TOKEN)')
     .option('--port <n>', 'port to listen on (default: $PORT or 8787)', parsePort, defaultPort(io.env))
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--users-file <file>', 'users JSON file (default: the UPDATEFORGE_USERS variable)')
@@ -95,7 +97,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--branch <name>', 'manifest branch', 'updateforge')
     .addHelpText(
       'after',
-      '\nEnvironment:\n  UPDATEFORGE_JWT_SECRET  token signing secret, at least 32 characters (required)\n  UPDATEFORGE_USERS       users JSON, as printed by `updateforge user add`\n  UPDATEFORGE_PUBLIC_URL  default for --public-url',
+      '\nEnvironment:\n  UPDATEFORGE_JWT_SECRET    token signing secret, at least 32 characters (required)\n  UPDATEFORGE_USERS         users JSON, as printed by `updateforge user add`\n  UPDATEFORGE_PUBLIC_URL    default for --public-url\n  UPDATEFORGE_GITHUB_TOKEN  with --github: a token that can read the repository\n  UPDATEFORGE_DOWNLOADS     with --github: proxy (default) or redirect for device bundle links',
     )
     .action(async (options: ServeCommandOptions) => {
       const { closeOnSignal, runServe } = await serveCommand();
@@ -111,6 +113,15 @@ export function buildProgram(io: CliIO): Command {
     .action(async (options: { dir: string; port: number; host: string }) => {
       const { closeOnSignal } = await serveCommand();
       closeOnSignal(await (await demoCommand()).runDemo(options, io));
+    });
+
+  program
+    .command('doctor')
+    .description("Check a GitHub-backed deployment's configuration (its environment variables) and, with --url, that it answers; says what to fix.")
+    .option('--env-file <file>', 'read the variables from this file (e.g. from `vercel env pull`) on top of the environment')
+    .option('--url <url>', 'the deployment to call, e.g. https://updates.example.com')
+    .action(async (options: { envFile?: string; url?: string }) => {
+      process.exitCode = await (await doctorCommand()).runDoctor(options, io);
     });
 
   program

@@ -1,12 +1,15 @@
+import type { ServerContext } from '../server/context.js';
 import { createServerContext } from '../server/create-context.js';
+import { contextFromEnv } from '../server/env-context.js';
 import { startServer, type RunningServer } from '../server/node-server.js';
 import { LocalStore } from '../store/local-store.js';
-import { jsonLogger } from '../util/logger.js';
+import { jsonLogger, type Logger } from '../util/logger.js';
 import { UsageError } from './errors.js';
-import { readUsers } from './users-source.js';
+import { formatUsers, readUsers } from './users-source.js';
 
 export interface ServeCommandOptions {
-  store: string;
+  store?: string;
+  github?: string;
   port: number;
   host: string;
   usersFile?: string;
@@ -14,17 +17,38 @@ export interface ServeCommandOptions {
   branch: string;
 }
 
-/** Starts the API over a local store; resolves once it listens. */
-export async function runServe(options: ServeCommandOptions, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv }): Promise<RunningServer> {
-  const store = await LocalStore.open(options.store, { branch: options.branch });
-  const { users, from } = await readUsers({ file: options.usersFile, env: io.env });
+type ServeIO = { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv };
+
+/** The API over a local folder (`--store`) or over a GitHub repository (`--github`), as a deployment would run it. */
+async function contextFor(options: ServeCommandOptions, io: ServeIO, log: Logger): Promise<{ context: ServerContext; where: string; users: number }> {
+  if ((options.store === undefined) === (options.github === undefined)) throw new UsageError('Give either --store DIR (a local feed) or --github OWNER/NAME (a feed on GitHub).');
   const publicUrl = options.publicUrl ?? io.env['UPDATEFORGE_PUBLIC_URL'];
+  if (options.github !== undefined) {
+    // The same configuration a Vercel deployment reads, with the flags filled in.
+    const { users } = await readUsers({ file: options.usersFile, env: io.env });
+    const env = {
+      ...io.env,
+      UPDATEFORGE_REPO: options.github,
+      UPDATEFORGE_BRANCH: options.branch,
+      UPDATEFORGE_USERS: options.usersFile === undefined ? (io.env['UPDATEFORGE_USERS'] ?? '[]') : formatUsers(users),
+      ...(publicUrl === undefined ? {} : { UPDATEFORGE_PUBLIC_URL: publicUrl }),
+    };
+    const context = contextFromEnv(env, log);
+    return { context, where: `github.com/${options.github}@${options.branch}`, users: context.users.users.length };
+  }
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url: '${publicUrl}' is not an http(s) URL.`);
-  const context = createServerContext({ store, users, jwtSecret: io.env['UPDATEFORGE_JWT_SECRET'], log: jsonLogger((line) => io.stderr.write(line)), publicUrl });
+  const store = await LocalStore.open(options.store ?? '', { branch: options.branch });
+  const { users } = await readUsers({ file: options.usersFile, env: io.env });
+  return { context: createServerContext({ store, users, jwtSecret: io.env['UPDATEFORGE_JWT_SECRET'], log, publicUrl }), where: store.location, users: users.length };
+}
+
+/** Starts the API; resolves once it listens. */
+export async function runServe(options: ServeCommandOptions, io: ServeIO): Promise<RunningServer> {
+  const log = jsonLogger((line) => io.stderr.write(line));
+  const { context, where, users } = await contextFor(options, io, log);
   const server = await startServer({ context, port: options.port, host: options.host });
-  if (users.length === 0) io.stderr.write('warning: no users (set UPDATEFORGE_USERS or pass --users-file): nobody can log in.\n');
-  const who = users.length === 0 ? 'no users' : `${users.length} users from ${from}`;
-  io.stdout.write(`UpdateForge API listening on ${server.url} (store: ${store.location}, ${who})\n`);
+  if (users === 0) io.stderr.write('warning: no users (set UPDATEFORGE_USERS or pass --users-file): nobody can log in.\n');
+  io.stdout.write(`UpdateForge API listening on ${server.url} (store: ${where}, ${users === 0 ? 'no users' : `${users} users`})\n`);
   return server;
 }
 

@@ -19,15 +19,19 @@ export interface FeedSnapshot {
    * Answers derived from this manifest alone (e.g. a team's part of `/api/v1/apps`),
    * computed on first use and reused until the manifest changes.
    */
-  readonly memo: Map<string, string | null>;
+  readonly memo: Map<string, unknown>;
 }
 
 export const EMPTY_MANIFEST: Manifest = { schemaVersion: 1, generatedAt: new Date(0).toISOString(), teams: [], apps: [], channels: resolveChannels(), versions: [] };
 
-/** `compute()` once per snapshot and key. */
-export function memoized(snapshot: FeedSnapshot, key: string, compute: () => string | null): string | null {
-  if (!snapshot.memo.has(key)) snapshot.memo.set(key, compute());
-  return snapshot.memo.get(key) ?? null;
+/** `compute()` once per snapshot and key (a promise is kept too; a rejected one is dropped, to be tried again). */
+export function memoized<T>(snapshot: FeedSnapshot, key: string, compute: () => T): T {
+  if (!snapshot.memo.has(key)) {
+    const value = compute();
+    if (value instanceof Promise) value.catch(() => snapshot.memo.delete(key));
+    snapshot.memo.set(key, value);
+  }
+  return snapshot.memo.get(key) as T;
 }
 
 export function channelKey(app: string, buildType: BuildType): string {

@@ -1,6 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { UserDirectory } from '../users/users.js';
 import type { Logger } from '../util/logger.js';
+import type { DownloadMode } from './env-config.js';
 import type { FeedCache } from './feed-cache.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { TokenService } from './tokens.js';
@@ -16,31 +17,31 @@ export interface ServerContext {
   readonly publicUrl?: string | undefined;
   /** Limits how often one device may poll for updates. */
   readonly deviceLimiter: RateLimiter;
+  /** How device bundle links are answered: streamed through (proxy) or sent on to the store's own signed URL (redirect). */
+  readonly downloads: DownloadMode;
 }
 
 const bound = new WeakMap<Request, ServerContext>();
-let fallback: (() => Promise<ServerContext>) | null = null;
+let fromEnvironment: Promise<ServerContext> | null = null;
 
 /** The local server ties each request to its context before handing it to a route file. */
 export function bindContext(request: Request, context: ServerContext): void {
   bound.set(request, context);
 }
 
-/** How a deployment without a local server (Vercel) builds its context, once per instance. */
-export function setDefaultContext(load: () => Promise<ServerContext>): void {
-  let cached: Promise<ServerContext> | null = null;
-  fallback = () => {
-    cached ??= load().catch((error: unknown) => {
-      cached = null;
-      throw error;
-    });
-    return cached;
-  };
-}
-
+/**
+ * The context of a request: the one the local server bound to it, else (on Vercel, where
+ * route files are called directly) one built once per instance from the environment
+ * variables. Loaded lazily, so the local server never loads the GitHub client for it.
+ */
 export async function contextFor(request: Request): Promise<ServerContext> {
   const context = bound.get(request);
   if (context) return context;
-  if (fallback) return fallback();
-  throw new Error('No server context: this request did not come through the UpdateForge server.');
+  fromEnvironment ??= import('./env-context.js')
+    .then(({ contextFromEnv }) => contextFromEnv(process.env))
+    .catch((error: unknown) => {
+      fromEnvironment = null; // a fixed configuration is picked up without a redeploy of the instance
+      throw error;
+    });
+  return fromEnvironment;
 }

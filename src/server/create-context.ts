@@ -2,6 +2,7 @@ import type { Store } from '../store/store.js';
 import { UserDirectory, type User } from '../users/users.js';
 import type { Logger } from '../util/logger.js';
 import type { ServerContext } from './context.js';
+import type { DownloadMode } from './env-config.js';
 import { FeedCache } from './feed-cache.js';
 import { RateLimiter } from './rate-limit.js';
 import { TokenService } from './tokens.js';
@@ -17,6 +18,7 @@ export function createServerContext(options: {
   publicUrl?: string | undefined;
   /** Update checks one device may make in a burst, and per minute after it. */
   devicePolls?: { burst: number; perMinute: number };
+  downloads?: DownloadMode;
 }): ServerContext {
   const tokens = new TokenService(options.jwtSecret ?? '');
   return {
@@ -27,5 +29,6 @@ export function createServerContext(options: {
     log: options.log,
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     deviceLimiter: new RateLimiter({ capacity: options.devicePolls?.burst ?? 20, refillPerSecond: (options.devicePolls?.perMinute ?? 20) / 60 }),
+    downloads: options.downloads ?? 'proxy',
   };
 }

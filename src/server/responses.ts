@@ -71,5 +71,6 @@ export const ERRORS = {
   rangeNotSatisfiable: 'range not satisfiable',
   iconNotFound: 'icon not found',
   feedUnavailable: 'feed unavailable',
+  misconfigured: 'server misconfigured',
   internal: 'internal error',
 } as const;

@@ -1,6 +1,7 @@
 import { describeError, jsonLogger } from '../util/logger.js';
 import { contextFor, type ServerContext } from './context.js';
 import { createResponse, ERRORS, errorResponse, isHttpError } from './responses.js';
+import { ServerConfigError } from './tokens.js';
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Method = (typeof METHODS)[number];
@@ -57,8 +58,25 @@ function allowed(definition: RouteDefinition): string {
   return [...methods].join(', ');
 }
 
+/**
+ * The path parameters of a request. Vercel may hand a function its route's own path
+ * (`/api/v1/versions/[id]/download?id=123`) rather than the one asked for: a segment
+ * that is still its `[name]` placeholder is then read from the query.
+ */
+export function paramsOf(definition: RouteDefinition, url: URL): Params | null {
+  const params = matchPattern(definition.pattern, url.pathname);
+  if (params === null) return null;
+  const resolved: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const fromQuery = value === `[${name}]` ? url.searchParams.get(name) : value;
+    if (!fromQuery) return null;
+    resolved[name] = fromQuery;
+  }
+  return resolved;
+}
+
 async function dispatch(definition: RouteDefinition, request: Request): Promise<Response> {
-  const params = matchPattern(definition.pattern, new URL(request.url).pathname);
+  const params = paramsOf(definition, new URL(request.url));
   if (params === null) return errorResponse(404, ERRORS.notFound);
   const method = request.method.toUpperCase();
   if (method === 'OPTIONS') return createResponse(null, { status: 204, headers: { allow: allowed(definition) } });
@@ -76,6 +94,11 @@ async function dispatch(definition: RouteDefinition, request: Request): Promise<
     return response;
   } catch (error) {
     if (isHttpError(error)) return errorResponse(error.status, error.message, error.headers, error.details);
+    if (error instanceof ServerConfigError) {
+      // Which variables are wrong goes to the log (it names no secret); clients only learn it is not their fault.
+      (context?.log ?? jsonLogger()).error('server misconfigured', { message: error.message });
+      return errorResponse(503, ERRORS.misconfigured);
+    }
     // Unknown failures are logged by name and message only: no stack, no request data.
     (context?.log ?? jsonLogger()).error('unhandled error', { route: definition.pattern, ...describeError(error) });
     return errorResponse(500, ERRORS.internal);

@@ -200,10 +200,15 @@ export class GitHubStore implements Store {
    * rarely, the bytes). The signed URL is fetched without our Authorization header,
    * which its host would refuse, and with the Range asked for.
    */
-  async openAsset(assetId: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>> {
+  async assetLink(assetId: string): Promise<string | null> {
+    const response = await this.requestAsset(assetId, {});
+    await (response.data as unknown as ReadableStream | null)?.cancel?.();
+    return response.status >= 300 && response.status < 400 ? (response.headers.location ?? null) : null;
+  }
+
+  private requestAsset(assetId: string, rangeHeader: Record<string, string>) {
     if (!/^\d+$/.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
-    const rangeHeader: Record<string, string> = range ? { range: `bytes=${range.start}-${range.end}` } : {};
-    const response = await this.call('download an asset', async () => {
+    return this.call('download an asset', async () => {
       try {
         return await this.octokit.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
           ...this.ids,
@@ -216,6 +221,11 @@ export class GitHubStore implements Store {
         throw error;
       }
     });
+  }
+
+  async openAsset(assetId: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>> {
+    const rangeHeader: Record<string, string> = range ? { range: `bytes=${range.start}-${range.end}` } : {};
+    const response = await this.requestAsset(assetId, rangeHeader);
     const location = response.headers.location;
     if (response.status >= 300 && response.status < 400 && location) {
       const signed = await fetch(location, { headers: rangeHeader });

@@ -270,6 +270,11 @@ export class LocalStore implements Store {
     return fileStream(handle, size, range);
   }
 
+  /** A folder has no link of its own to hand out: downloads are always served through the API. */
+  async assetLink(): Promise<null> {
+    return null;
+  }
+
   readBranchFile(file: string, options: { etag?: string } = {}): Promise<BranchFile | 'not-modified' | null> {
     return this.branch.read(file, options);
   }

@@ -23,6 +23,11 @@ export interface Store {
   deleteAsset(release: Release, asset: Asset): Promise<void>;
   /** Streams an asset's bytes (a part of them with `range`); StoreNotFoundError when it is gone. */
   openAsset(assetId: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * A short-lived URL that serves the asset itself without our credentials (GitHub's
+   * signed download link), or null when the store has none (a folder).
+   */
+  assetLink(assetId: string): Promise<string | null>;
 
   /**
    * Reads a file of the manifest branch: null when absent, `'not-modified'` when

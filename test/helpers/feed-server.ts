@@ -4,6 +4,8 @@ import { LocalStore } from '../../src/store/local-store.js';
 import type { User } from '../../src/users/users.js';
 import type { Logger } from '../../src/util/logger.js';
 import { tempDir, writeBuild, writeConfig } from './fixtures.js';
+import type { FakeGitHub } from '../fake-github/server.js';
+import { githubStore, READ_TOKEN, type useFakeGitHub } from './github.js';
 import { makeUser, serve } from './server.js';
 
 /** Deterministic bytes of a given size, different per seed. */
@@ -24,8 +26,11 @@ export function bytes(size: number, seed = 1): Buffer {
  * - gadget (globex): release 1.0.0 with a file
  * Users: alice (acme), bob (globex), carol (both), dave (none), eve (a team that does not exist).
  */
-export async function startFeedServer(options: { log?: Logger } = {}) {
-  const store = await LocalStore.openOrCreate(path.join(await tempDir(), 'store'));
+export async function startFeedServer(options: { log?: Logger; backend?: Backend } = {}) {
+  const backend = options.backend ?? { name: 'local' };
+  // GitHub: published with a write token, served with a read-only one, as a deployment is.
+  const store = backend.name === 'github' ? githubStore(backend.fake(), backend.repo) : await LocalStore.openOrCreate(path.join(await tempDir(), 'store'));
+  const servingStore = backend.name === 'github' ? githubStore(backend.fake(), backend.repo, { token: READ_TOKEN }) : store;
   const config = await writeConfig();
   const at = (iso: string) => () => new Date(iso);
   const put = async (app: string, buildType: 'release' | 'debug' | 'profile', version: string, file: Buffer | null, extra: { name?: string; public?: boolean; fileName?: string; when: string }) =>
@@ -53,6 +58,17 @@ export async function startFeedServer(options: { log?: Logger } = {}) {
     await makeUser('dave', 'dave@example.com', []),
     await makeUser('eve', 'eve@example.com', ['ghost']),
   ];
-  const server = await serve({ store, users, ...(options.log ? { log: options.log } : {}) });
+  const server = await serve({ store: servingStore, users, ...(options.log ? { log: options.log } : {}) });
   return { url: server.url, store, config, users, versions, rocketBytes };
+}
+
+/** Where a test feed lives: a local folder, or a private repository on the fake GitHub. */
+export type Backend = { readonly name: 'local' } | { readonly name: 'github'; readonly fake: () => FakeGitHub; readonly repo: string };
+
+/** The backends every tester-API suite runs against, for `describe.each`. */
+export function backends(github: ReturnType<typeof useFakeGitHub>): [string, () => Backend][] {
+  return [
+    ['local store', () => ({ name: 'local' })],
+    ['GitHub store', () => ({ name: 'github', fake: github.fake, repo: github.newRepo({ private: true }) })],
+  ];
 }

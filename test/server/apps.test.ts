@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { startFeedServer } from '../helpers/feed-server.js';
+import { backends, startFeedServer } from '../helpers/feed-server.js';
+import { useFakeGitHub } from '../helpers/github.js';
+
+const github = useFakeGitHub();
 import { login } from '../helpers/server.js';
 
 type Feed = Awaited<ReturnType<typeof startFeedServer>>;
@@ -11,10 +14,10 @@ async function appsOf(url: string, email: string) {
   return (await res.json()) as { teams: { id: string; name: string; apps: Record<string, unknown>[] }[] };
 }
 
-describe('GET /api/v1/apps', () => {
+describe.each(backends(github))('GET /api/v1/apps (%s)', (_name, backend) => {
   let feed: Feed;
   beforeAll(async () => {
-    feed = await startFeedServer();
+    feed = await startFeedServer({ backend: backend() });
   });
 
   test('answers exactly the WEB_API.md shape for a user of one team', async () => {

@@ -1,13 +1,16 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { startFeedServer } from '../helpers/feed-server.js';
+import { backends, startFeedServer } from '../helpers/feed-server.js';
+import { useFakeGitHub } from '../helpers/github.js';
+
+const github = useFakeGitHub();
 
 const post = (url: string, body: string | undefined, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
   fetch(`${url}/api/v1/auth`, { method: 'POST', headers, ...(body === undefined ? {} : { body }) });
 
-describe('POST /api/v1/auth', () => {
+describe.each(backends(github))('POST /api/v1/auth (%s)', (_name, backend) => {
   let url: string;
   beforeAll(async () => {
-    ({ url } = await startFeedServer());
+    ({ url } = await startFeedServer({ backend: backend() }));
   });
 
   test('answers {token, userId, email} for the right password', async () => {

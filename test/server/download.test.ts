@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { startFeedServer } from '../helpers/feed-server.js';
+import { backends, startFeedServer } from '../helpers/feed-server.js';
+import { useFakeGitHub } from '../helpers/github.js';
+
+const github = useFakeGitHub();
 import { login } from '../helpers/server.js';
 
 type Feed = Awaited<ReturnType<typeof startFeedServer>>;
 
-describe('GET /api/v1/versions/{id}/download', () => {
+describe.each(backends(github))('GET /api/v1/versions/{id}/download (%s)', (_name, backend) => {
   let feed: Feed;
   let alice: string;
   let bob: string;
@@ -15,7 +18,7 @@ describe('GET /api/v1/versions/{id}/download', () => {
   let etag: string;
 
   beforeAll(async () => {
-    feed = await startFeedServer();
+    feed = await startFeedServer({ backend: backend() });
     alice = `Bearer ${await login(feed.url, 'alice@example.com')}`;
     bob = `Bearer ${await login(feed.url, 'bob@example.com')}`;
     path = `/api/v1/versions/${feed.versions.rocket110.id}/download`;

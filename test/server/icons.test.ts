@@ -1,7 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { PNG } from '../helpers/fixtures.js';
-import { startFeedServer } from '../helpers/feed-server.js';
+import { backends, startFeedServer } from '../helpers/feed-server.js';
+import { useFakeGitHub } from '../helpers/github.js';
+
+const github = useFakeGitHub();
 
 /** Sends a path exactly as written (fetch would normalise `..` and `%2e` away before sending). */
 function rawGet(base: string, rawPath: string): Promise<{ status: number; type: string | undefined; body: string }> {
@@ -17,10 +20,10 @@ function rawGet(base: string, rawPath: string): Promise<{ status: number; type: 
   });
 }
 
-describe('GET /api/files/apps/{app}/{file}', () => {
+describe.each(backends(github))('GET /api/files/apps/{app}/{file} (%s)', (_name, backend) => {
   let url: string;
   beforeAll(async () => {
-    ({ url } = await startFeedServer());
+    ({ url } = await startFeedServer({ backend: backend() }));
   });
 
   test('serves the icon publicly, with caching headers', async () => {

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { matchPattern } from '../../src/server/route.js';
+import { matchPattern, paramsOf } from '../../src/server/route.js';
 import { defaultApiDir, findRoute, loadRouteTable, patternForFile } from '../../src/server/route-table.js';
 import { projectRoot } from '../../src/util/project-root.js';
 
@@ -47,6 +47,14 @@ describe('the route table is the api/ folder', () => {
     expect(matchPattern('/api/v1/versions/[id]/download', '/api/v1/versions//download')).toBeNull();
     expect(matchPattern('/api/v1/versions/[id]/download', '/api/v1/versions/%E0%A4%A/download')).toBeNull();
     expect(patternForFile('files/apps/[app]/[file].ts')).toBe('/api/files/apps/[app]/[file]');
+  });
+
+  test('takes the parameters Vercel passes in the query when the path is the route’s own', () => {
+    const route = { pattern: '/api/v1/versions/[id]/download', handlers: {} };
+    expect(paramsOf(route, new URL('https://x.vercel.app/api/v1/versions/987/download'))).toEqual({ id: '987' });
+    expect(paramsOf(route, new URL('https://x.vercel.app/api/v1/versions/[id]/download?id=123'))).toEqual({ id: '123' });
+    expect(paramsOf(route, new URL('https://x.vercel.app/api/v1/versions/%5Bid%5D/download?id=123&token=t'))).toEqual({ id: '123' });
+    expect(paramsOf(route, new URL('https://x.vercel.app/api/v1/versions/[id]/download'))).toBeNull();
   });
 
   test('finds the route of a path, static before dynamic', async () => {

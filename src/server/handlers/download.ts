@@ -12,13 +12,13 @@ import { createResponse, ERRORS, HttpError, errorResponse } from '../responses.j
  * WEB_API.md implies: 401 → 404 version not found → 403 forbidden → 404 no file
  * attached), or a device with the signed `?token=` link of this very version.
  */
-async function authorize(request: Request, context: ServerContext, id: string): Promise<{ version: VersionRecord; who: string }> {
+async function authorize(request: Request, context: ServerContext, id: string): Promise<{ version: VersionRecord; who: string; viaLink: boolean }> {
   const link = new URL(request.url).searchParams.get('token');
   if (link !== null) {
     if (!(await context.tokens.verifyDownloadToken(link, id))) throw new HttpError(401, ERRORS.unauthorized);
     const version = (await context.feed.get()).snapshot.versionsById.get(id);
     if (!version) throw new HttpError(404, ERRORS.versionNotFound);
-    return { version, who: 'device link' };
+    return { version, who: 'device link', viaLink: true };
   }
   const user = await authenticate(request, context);
   const { snapshot } = await context.feed.get();
@@ -26,14 +26,19 @@ async function authorize(request: Request, context: ServerContext, id: string): 
   if (!version) throw new HttpError(404, ERRORS.versionNotFound);
   const app = snapshot.appsById.get(version.app);
   if (!app || !user.teams.includes(app.team)) throw new HttpError(403, ERRORS.forbidden);
-  return { version, who: user.id };
+  return { version, who: user.id, viaLink: false };
 }
 
 /** GET /api/v1/versions/{id}/download: the artifact, streamed, with single-range support for resume. */
 export const downloadVersion: Handler = async (request, context, params) => {
-  const { version, who } = await authorize(request, context, params['id'] ?? '');
+  const { version, who, viaLink } = await authorize(request, context, params['id'] ?? '');
   const file = version.file;
   if (!file) throw new HttpError(404, ERRORS.noFileAttached);
+  // Devices can take the store's own signed link, so big bundles need not flow through this function.
+  if (viaLink && context.downloads === 'redirect') {
+    const link = await context.store.assetLink(file.assetId);
+    if (link) return createResponse(null, { status: 302, headers: { location: link, 'cache-control': 'no-store' } });
+  }
 
   const etag = `"${file.sha256}"`;
   const headers: Record<string, string> = {

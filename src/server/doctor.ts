@@ -1,0 +1,85 @@
+import { MANIFEST_PATH, parseManifest, type Manifest } from '../feed/manifest.js';
+import { GitHubStore } from '../store/github-store.js';
+import { silentLogger } from '../util/logger.js';
+import { parseServerEnv, type ServerEnv } from './env-config.js';
+
+export interface Check {
+  readonly ok: boolean;
+  readonly what: string;
+  /** What was found, or what to do about it. */
+  readonly detail: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Checks a GitHub-backed deployment's configuration the way the server will use it:
+ * the variables, the repository and the token's access to it, the manifest, the users;
+ * and, given the deployment's URL, that it answers as the clients expect.
+ */
+export async function checkDeployment(env: Env, options: { url?: string | undefined; fetch?: typeof fetch } = {}): Promise<Check[]> {
+  const checks: Check[] = [];
+  let config: ServerEnv;
+  try {
+    config = parseServerEnv(env);
+    checks.push({ ok: true, what: 'configuration', detail: `repo ${config.repo}, branch ${config.branch}, ${config.users.length} users, downloads: ${config.downloads}` });
+  } catch (error) {
+    for (const line of message(error).split('\n').slice(1)) checks.push({ ok: false, what: 'configuration', detail: line.replace(/^\s*-\s*/, '') });
+    return checks;
+  }
+
+  const store = GitHubStore.create({ token: config.token, repo: config.repo, branch: config.branch, apiUrl: config.apiUrl, log: silentLogger });
+  try {
+    const releases = await store.listReleases();
+    checks.push({ ok: true, what: 'repository', detail: `the token can read ${config.repo} (${releases.length} release${releases.length === 1 ? '' : 's'})` });
+  } catch (error) {
+    checks.push({ ok: false, what: 'repository', detail: message(error) });
+    return checks;
+  }
+
+  let manifest: Manifest | null = null;
+  try {
+    const file = await store.readBranchFile(MANIFEST_PATH);
+    if (file === null || file === 'not-modified') {
+      checks.push({ ok: false, what: 'manifest', detail: `no ${MANIFEST_PATH} on branch '${config.branch}' yet: publish a first version (the action creates the branch), or check UPDATEFORGE_BRANCH` });
+    } else {
+      manifest = parseManifest(file.content);
+      checks.push({ ok: true, what: 'manifest', detail: `valid: ${manifest.apps.length} apps, ${manifest.versions.length} versions, generated ${manifest.generatedAt}` });
+    }
+  } catch (error) {
+    checks.push({ ok: false, what: 'manifest', detail: `cannot be used: ${message(error)}` });
+  }
+
+  if (manifest) {
+    const teams = new Set(manifest.teams.map((t) => t.id));
+    const lost = config.users.filter((u) => !u.teams.some((t) => teams.has(t)));
+    checks.push(
+      lost.length === 0
+        ? { ok: true, what: 'users', detail: `every user is in at least one team of the feed` }
+        : { ok: false, what: 'users', detail: `${lost.map((u) => u.email).join(', ')} ${lost.length === 1 ? 'belongs' : 'belong'} to no team of the feed (teams: ${[...teams].join(', ')}); they would see no apps` },
+    );
+  }
+
+  if (options.url) checks.push(...(await probe(options.url.replace(/\/+$/, ''), options.fetch ?? fetch)));
+  return checks;
+}
+
+/** Calls the deployment the way the companion app and the plugin would, without credentials. */
+async function probe(base: string, fetcher: typeof fetch): Promise<Check[]> {
+  const expectJson = async (what: string, call: () => Promise<Response>, status: number, error: string): Promise<Check> => {
+    try {
+      const res = await call();
+      const body = (await res.json().catch(() => null)) as { error?: unknown } | null;
+      if (res.status === status && body?.error === error) return { ok: true, what, detail: `answers ${status} {"error":"${error}"} as expected` };
+      return { ok: false, what, detail: `answered ${res.status} ${JSON.stringify(body)}; expected ${status} {"error":"${error}"}. Check the deployment's logs.` };
+    } catch (cause) {
+      return { ok: false, what, detail: `unreachable: ${message(cause)}` };
+    }
+  };
+  return [
+    await expectJson(`${base}/api/v1/apps`, () => fetcher(`${base}/api/v1/apps`), 401, 'unauthorized'),
+    await expectJson(`${base}/api/v1/updates`, () => fetcher(`${base}/api/v1/updates`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }), 400, 'invalid_request'),
+  ];
+}

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { createServerContext } from '../../src/server/create-context.js';
+import { contextFromEnv } from '../../src/server/env-context.js';
+import { startServer } from '../../src/server/node-server.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { buildFile, runAction, workspace } from '../helpers/action.js';
+import { CONFIG } from '../helpers/fixtures.js';
+import { githubStore, READ_TOKEN, useFakeGitHub } from '../helpers/github.js';
+import { webBuild } from '../helpers/live-feed.js';
+import { makeUser, SECRET } from '../helpers/server.js';
+
+const github = useFakeGitHub();
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** The variables a Vercel deployment of this feed would have. */
+async function deploymentEnv(repo: string, extra: Record<string, string> = {}) {
+  const users = [await makeUser('alice', 'alice@example.com', ['acme'])];
+  return {
+    UPDATEFORGE_REPO: repo,
+    UPDATEFORGE_GITHUB_TOKEN: READ_TOKEN,
+    UPDATEFORGE_GITHUB_API_URL: github.fake().url,
+    UPDATEFORGE_USERS: JSON.stringify(users),
+    UPDATEFORGE_JWT_SECRET: SECRET,
+    ...extra,
+  };
+}
+
+describe('the API on a feed the action published to a private GitHub repository', () => {
+  let repo: string;
+  const apk = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 31) % 251));
+
+  beforeAll(async () => {
+    repo = github.newRepo({ private: true });
+    const cwd = await workspace(CONFIG);
+    await buildFile(cwd, 'app-release.apk', apk);
+    const run = await runAction(github.fake(), { repo, cwd, inputs: { app: 'rocket', path: 'app-release.apk', name: 'First' }, env: { GITHUB_REF: 'refs/tags/v1.0.0' } });
+    expect(run.code, run.stdout).toBe(0);
+  });
+
+  test('called as Vercel calls the route files: log in, list apps, download whole and in part', async () => {
+    Object.assign(process.env, await deploymentEnv(repo));
+    const { POST: auth } = await import('../../api/v1/auth.js');
+    const { GET: apps } = await import('../../api/v1/apps.js');
+    const { GET: download } = await import('../../api/v1/versions/[id]/download.js');
+    const base = 'https://updateforge-demo.vercel.app';
+
+    const login = await auth(new Request(`${base}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'alice@example.com', password: 'correct horse' }) }));
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    const listed = await apps(new Request(`${base}/api/v1/apps`, { headers: { authorization: `Bearer ${token}` } }));
+    const body = (await listed.json()) as { teams: { apps: { release: { current: { id: string; version: string; name: string } } }[] }[] };
+    const current = body.teams[0]!.apps[0]!.release.current;
+    expect(current).toMatchObject({ version: '1.0.0', name: 'First' });
+
+    const url = `${base}/api/v1/versions/${current.id}/download`;
+    const whole = await download(new Request(url, { headers: { authorization: `Bearer ${token}` } }));
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('application/octet-stream');
+    expect(whole.headers.get('content-disposition')).toBe('attachment; filename=app-release.apk');
+    expect(whole.headers.get('content-length')).toBe(String(apk.length));
+    expect(sha256(Buffer.from(await whole.arrayBuffer()))).toBe(sha256(apk));
+    const part = await download(new Request(url, { headers: { authorization: `Bearer ${token}`, range: 'bytes=1000-1999' } }));
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 1000-1999/${apk.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(apk.subarray(1000, 2000))).toBe(true);
+    const beyond = await download(new Request(url, { headers: { authorization: `Bearer ${token}`, range: `bytes=${apk.length}-` } }));
+    expect(beyond.status).toBe(416);
+  });
+
+  test('on a Node host (`serve --github`), the same over loopback', async () => {
+    const server = await startServer({ context: contextFromEnv(await deploymentEnv(repo), silentLogger) });
+    try {
+      const login = await fetch(`${server.url}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'alice@example.com', password: 'correct horse' }) });
+      expect(login.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('reading the feed from GitHub', () => {
+  async function feedServer(options: { manifestMaxAgeMs?: number; downloads?: 'proxy' | 'redirect' } = {}) {
+    const repo = github.newRepo({ private: true });
+    const publishing = githubStore(github.fake(), repo);
+    const { publish } = await import('../../src/publish/publish.js');
+    const { writeConfig } = await import('../helpers/fixtures.js');
+    const config = await writeConfig();
+    const bundle = await publish({ store: publishing, config, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('on github') } });
+    const users = [await makeUser('alice', 'alice@example.com', ['acme'])];
+    const context = createServerContext({
+      store: githubStore(github.fake(), repo, { token: READ_TOKEN }),
+      users,
+      jwtSecret: SECRET,
+      log: silentLogger,
+      manifestMaxAgeMs: options.manifestMaxAgeMs ?? 0,
+      downloads: options.downloads ?? 'proxy',
+      devicePolls: { burst: 100, perMinute: 100 },
+    });
+    const server = await startServer({ context });
+    const login = await fetch(`${server.url}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'alice@example.com', password: 'correct horse' }) });
+    const { token } = (await login.json()) as { token: string };
+    return { server, token, bundle: bundle.version };
+  }
+
+  test('N requests on an unchanged feed cost N conditional requests and one full read', async () => {
+    const { server, token } = await feedServer();
+    try {
+      const since = github.fake().requests.length;
+      for (let i = 0; i < 10; i++) expect((await fetch(`${server.url}/api/v1/apps`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      const requests = github.fake().requests.slice(since);
+      expect(requests.every((r) => r.operationId === 'repos/get-content')).toBe(true);
+      expect(requests.map((r) => r.status)).toEqual([200, ...Array(9).fill(304)]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('GitHub down after the first read: the last good manifest keeps serving, marked stale', async () => {
+    const { server, token } = await feedServer();
+    try {
+      const first = await fetch(`${server.url}/api/v1/apps`, { headers: { authorization: `Bearer ${token}` } });
+      const good = await first.json();
+      github.fake().inject({ operationId: 'repos/get-content', status: 503, times: 50 });
+      const during = await fetch(`${server.url}/api/v1/apps`, { headers: { authorization: `Bearer ${token}` } });
+      expect(during.status).toBe(200);
+      expect(during.headers.get('x-updateforge-stale')).toBe('1');
+      expect(await during.json()).toEqual(good);
+      github.fake().faults.length = 0;
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('device links can redirect to GitHub’s signed URL, which serves the bytes without our credentials', async () => {
+    const { server, bundle } = await feedServer({ downloads: 'redirect' });
+    try {
+      const check = await fetch(`${server.url}/api/v1/updates`, { method: 'POST', body: JSON.stringify({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin' }) });
+      const { url } = (await check.json()) as { url: string };
+      const hop = await fetch(url, { redirect: 'manual' });
+      expect(hop.status).toBe(302);
+      const signed = hop.headers.get('location')!;
+      expect(signed).toMatch(/\/_signed\//);
+      const bytes = Buffer.from(await (await fetch(signed)).arrayBuffer());
+      expect(sha256(bytes)).toBe(bundle.file!.sha256);
+      const part = await fetch(signed, { headers: { range: 'bytes=0-1' } });
+      expect(await part.text()).toBe('PK');
+    } finally {
+      await server.close();
+    }
+  });
+});
