@@ -70136,10 +70136,14 @@ var GitHubStore = class _GitHubStore {
    * rarely, the bytes). The signed URL is fetched without our Authorization header,
    * which its host would refuse, and with the Range asked for.
    */
-  async openAsset(assetId, range2) {
+  async assetLink(assetId) {
+    const response = await this.requestAsset(assetId, {});
+    await response.data?.cancel?.();
+    return response.status >= 300 && response.status < 400 ? response.headers.location ?? null : null;
+  }
+  requestAsset(assetId, rangeHeader) {
     if (!/^\d+$/.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
-    const rangeHeader = range2 ? { range: `bytes=${range2.start}-${range2.end}` } : {};
-    const response = await this.call("download an asset", async () => {
+    return this.call("download an asset", async () => {
       try {
         return await this.octokit.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
           ...this.ids,
@@ -70152,6 +70156,10 @@ var GitHubStore = class _GitHubStore {
         throw error63;
       }
     });
+  }
+  async openAsset(assetId, range2) {
+    const rangeHeader = range2 ? { range: `bytes=${range2.start}-${range2.end}` } : {};
+    const response = await this.requestAsset(assetId, rangeHeader);
     const location = response.headers.location;
     if (response.status >= 300 && response.status < 400 && location) {
       const signed = await fetch(location, { headers: rangeHeader });
