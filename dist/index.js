@@ -69935,6 +69935,12 @@ function createGitHubClient(options2) {
     auth: options2.token,
     baseUrl: (options2.apiUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     userAgent: `updateforge/${packageVersionOrUnknown()}`,
+    // Octokit logs every failed request to the console; many are expected (a 404 for a file not yet there),
+    // and the store reports real failures itself. Deprecation warnings still reach our log.
+    log: { debug: () => {
+    }, info: () => {
+    }, warn: (message) => options2.log.warn("github", { message }), error: () => {
+    } },
     // (Setting request.retries globally would make the plugin retry every failure, 404s included.)
     retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], retryAfterBaseValue: base, retries: 3 },
     throttle: {
