@@ -52,3 +52,11 @@ describe('reading the inputs', () => {
     expect(() => parseActionInputs(env)).toThrow(expect.objectContaining({ field }));
   });
 });
+
+describe('the README', () => {
+  test('documents every variable a deployment reads', async () => {
+    const { SERVER_VARIABLES } = await import('../../src/server/env-config.js');
+    const readme = await read('README.md');
+    for (const name of Object.keys(SERVER_VARIABLES)) expect(readme, name).toContain(`| \`${name}\` |`);
+  });
+});

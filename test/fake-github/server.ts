@@ -1,6 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { handlers, type Reply, type Route } from './handlers.js';
 import { createRepo, type FakeRepo } from './model.js';
 import { openApiChecker, type OpenApiChecker } from './openapi-check.js';
@@ -43,6 +45,8 @@ export class FakeGitHub {
   readonly requests: LoggedRequest[] = [];
   readonly violations: string[] = [];
   readonly faults: (Fault & { left: number })[] = [];
+  /** Signed downloads whose client went away before the last byte. */
+  abortedDownloads = 0;
   private rateRemaining = 5000;
   private server: Server | null = null;
   private readonly signingKey = createHash('sha256').update(String(Math.random())).digest();
@@ -198,6 +202,9 @@ export class FakeGitHub {
 
   /** The signed download URL: no Authorization allowed (S3 refuses a second credential), Range honoured. */
   private serveSigned(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    res.on('close', () => {
+      if (!res.writableFinished) this.abortedDownloads++;
+    });
     const [, , owner, name, id, expires] = url.pathname.split('/');
     const payload = `${owner}/${name}/${id}/${expires}`;
     const expected = createHmac('sha256', this.signingKey).update(payload).digest('hex');
@@ -210,10 +217,20 @@ export class FakeGitHub {
       const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
       const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
       if (start >= size || start > end) return void res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
-      return void res.writeHead(206, { 'content-type': 'application/octet-stream', 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${size}`, 'accept-ranges': 'bytes' }).end(asset.bytes.subarray(start, end + 1));
+      res.writeHead(206, { 'content-type': 'application/octet-stream', 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${size}`, 'accept-ranges': 'bytes' });
+      return streamBytes(res, asset.bytes.subarray(start, end + 1));
     }
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size), 'accept-ranges': 'bytes' }).end(asset.bytes);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size), 'accept-ranges': 'bytes' });
+    streamBytes(res, asset.bytes);
   }
+}
+
+/** Sends in chunks, as a real CDN does, so a reader who hangs up stops the transfer (and is seen to). */
+function streamBytes(res: ServerResponse, bytes: Buffer): void {
+  const chunks = function* () {
+    for (let at = 0; at < bytes.length; at += 64 * 1024) yield bytes.subarray(at, at + 64 * 1024);
+  };
+  pipeline(Readable.from(chunks()), res).catch(() => undefined);
 }
 
 /** Reads a request body; with `keep`, stops after that many bytes (an upload cut short). */

@@ -132,6 +132,28 @@ describe('reading the feed from GitHub', () => {
     }
   });
 
+  test('a tester who stops a download stops the download from GitHub too', async () => {
+    const repo = github.newRepo({ private: true });
+    const { publish } = await import('../../src/publish/publish.js');
+    const { writeBuild, writeConfig } = await import('../helpers/fixtures.js');
+    const big = await publish({ store: githubStore(github.fake(), repo), config: await writeConfig(), request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await writeBuild(Buffer.alloc(64 * 1024 * 1024, 9)) } });
+    const context = createServerContext({ store: githubStore(github.fake(), repo, { token: READ_TOKEN }), users: [await makeUser('alice', 'alice@example.com', ['acme'])], jwtSecret: SECRET, log: silentLogger, manifestMaxAgeMs: 0 });
+    const server = await startServer({ context });
+    try {
+      const login = await fetch(`${server.url}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'alice@example.com', password: 'correct horse' }) });
+      const { token } = (await login.json()) as { token: string };
+      const before = github.fake().abortedDownloads;
+      const controller = new AbortController();
+      const res = await fetch(`${server.url}/api/v1/versions/${big.version.id}/download`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+      const reader = res.body!.getReader();
+      await reader.read();
+      controller.abort();
+      await expect.poll(() => github.fake().abortedDownloads, { timeout: 5000 }).toBe(before + 1);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('device links can redirect to GitHub’s signed URL, which serves the bytes without our credentials', async () => {
     const { server, bundle } = await feedServer({ downloads: 'redirect' });
     try {
