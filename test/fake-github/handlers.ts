@@ -30,6 +30,8 @@ export interface Reply {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
+  /** Raw bytes instead of a JSON body (an asset GitHub serves itself). */
+  readonly bytes?: Buffer;
 }
 
 const DOCS = 'https://docs.github.com/rest';
@@ -168,7 +170,11 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     const repo = repoOf(route);
     const asset = repo.assets.get(Number(route.params['asset_id']));
     if (!asset) return notFound();
-    if ((route.headers['accept'] ?? '').includes('application/octet-stream')) return { status: 302, headers: { location: route.fake.signedAssetUrl(repo, asset.id) } };
+    if ((route.headers['accept'] ?? '').includes('application/octet-stream')) {
+      // GitHub documents "302 or 200 with the bytes"; when it serves them itself, it ignores Range.
+      if (route.fake.assetsServedDirectly) return { status: 200, bytes: asset.bytes, headers: { 'content-type': 'application/octet-stream', 'content-length': String(asset.bytes.length) } };
+      return { status: 302, headers: { location: route.fake.signedAssetUrl(repo, asset.id) } };
+    }
     return { status: 200, body: assetJson(base(route), repo, asset) };
   },
 

@@ -47,6 +47,8 @@ export class FakeGitHub {
   readonly faults: (Fault & { left: number })[] = [];
   /** Signed downloads whose client went away before the last byte. */
   abortedDownloads = 0;
+  /** Answer asset downloads with the bytes (200) instead of a redirect to a signed URL. */
+  assetsServedDirectly = false;
   private rateRemaining = 5000;
   private server: Server | null = null;
   private readonly signingKey = createHash('sha256').update(String(Math.random())).digest();
@@ -177,7 +179,7 @@ export class FakeGitHub {
     const notModified = etag !== undefined && ifNoneMatch === etag;
     if (!notModified) this.rateRemaining = Math.max(0, this.rateRemaining - 1);
     const status = notModified ? 304 : reply.status;
-    if (operation) {
+    if (operation && !reply.bytes) {
       if (GENERIC_STATUSES.has(status) && !operation.responses?.[String(status)]) {
         if (status !== 304 && typeof (reply.body as { message?: unknown } | undefined)?.message !== 'string') this.violations.push(`response ${operation.operationId} ${status}: an error without a message`);
       } else {
@@ -197,6 +199,7 @@ export class FakeGitHub {
       ...reply.headers,
     };
     log(status);
+    if (reply.bytes) return void streamBytes(res.writeHead(status, headers), reply.bytes);
     res.writeHead(status, headers).end(notModified ? undefined : json || undefined);
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { createServerContext } from '../../src/server/create-context.js';
 import { contextFromEnv } from '../../src/server/env-context.js';
 import { startServer } from '../../src/server/node-server.js';
@@ -38,7 +38,12 @@ describe('the API on a feed the action published to a private GitHub repository'
     expect(run.code, run.stdout).toBe(0);
   });
 
-  test('called as Vercel calls the route files: log in, list apps, download whole and in part', async () => {
+  test.each([
+    ['redirects to a signed URL', false],
+    ['serves the bytes itself, ignoring Range', true],
+  ])('called as Vercel calls the route files: log in, list apps, download whole and in part (GitHub %s)', async (_, direct) => {
+    github.fake().assetsServedDirectly = direct;
+    onTestFinished(() => void (github.fake().assetsServedDirectly = false));
     Object.assign(process.env, await deploymentEnv(repo));
     const { POST: auth } = await import('../../api/v1/auth.js');
     const { GET: apps } = await import('../../api/v1/apps.js');
