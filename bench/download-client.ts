@@ -20,7 +20,8 @@ if (mode === 'file') {
   bytes = await drain(createReadStream(target!, { highWaterMark: 64 * 1024 }));
 } else {
   bytes = await new Promise<number>((resolve, reject) => {
-    get(target!, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+    // No token: a signed URL, which refuses any Authorization header.
+    get(target!, { headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
       if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}`));
       drain(res).then(resolve, reject);
     }).on('error', reject);

@@ -4,24 +4,9 @@ import { loadConfig } from '../src/feed/config.js';
 import { publish } from '../src/publish/publish.js';
 import { LocalStore } from '../src/store/local-store.js';
 import { writeBigFile } from './fixtures.js';
-import { BENCH, CLI, peakRssMiB, run, startServer } from './processes.js';
+import { CLI, peakRssMiB, startServer } from './processes.js';
 import type { BenchContext, BenchSection } from './run.js';
-
-const MiB = 1024 * 1024;
-
-interface Transfer {
-  readonly bytes: number;
-  readonly seconds: number;
-}
-
-const client = (args: string[]) => run(process.execPath, [path.join(BENCH, 'download-client.js'), ...args]).then((out) => JSON.parse(out) as Transfer);
-const rate = (t: Transfer) => t.bytes / MiB / t.seconds;
-
-/** The median of three runs: a 2-core machine running client and server at once is noisy. */
-async function median(measure: () => Promise<Transfer>): Promise<Transfer> {
-  const runs = [await measure(), await measure(), await measure()].sort((a, b) => rate(a) - rate(b));
-  return runs[1]!;
-}
+import { client, median, memoryVerdict, MiB, rate } from './transfer.js';
 
 /** Streaming a large asset through the server vs reading it straight from disk, and the server's peak memory. */
 export async function benchDownload(ctx: BenchContext): Promise<BenchSection> {
@@ -34,7 +19,7 @@ export async function benchDownload(ctx: BenchContext): Promise<BenchSection> {
 
   const rows: string[] = [];
   let ratio = 0;
-  let maxRss = 0;
+  const peaks: { sizeMiB: number; rssMiB: number }[] = [];
   for (const size of ctx.downloadSizes) {
     const file = path.join(ctx.dir, `big-${size}.apk`);
     await writeBigFile(file, size);
@@ -57,7 +42,7 @@ export async function benchDownload(ctx: BenchContext): Promise<BenchSection> {
       const rssFour = await peakRssMiB(server.child.pid!);
       const fourRate = (4 * size) / MiB / fourSeconds;
       ratio = rate(one) / rate(disk);
-      maxRss = Math.max(maxRss, rssFour);
+      peaks.push({ sizeMiB: size / MiB, rssMiB: rssFour });
       rows.push(
         `| ${size / MiB} MiB | ${rate(disk).toFixed(0)} MiB/s | ${rate(one).toFixed(0)} MiB/s | ${(ratio * 100).toFixed(0)}% | ${fourRate.toFixed(0)} MiB/s | ${rssOne.toFixed(0)} MiB | ${rssFour.toFixed(0)} MiB |`,
       );
@@ -76,7 +61,7 @@ export async function benchDownload(ctx: BenchContext): Promise<BenchSection> {
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows,
       '',
-      `**Ratio at the largest size: ${(ratio * 100).toFixed(0)}% of the disk read's throughput. Server peak RSS ${maxRss.toFixed(0)} MiB (limit 150 MiB), the same whatever the file size.**`,
+      `**Ratio at the largest size: ${(ratio * 100).toFixed(0)}% of the disk read's throughput. ${memoryVerdict(peaks)}**`,
     ].join('\n'),
   };
 }

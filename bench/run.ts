@@ -6,6 +6,7 @@ import path from 'node:path';
 import { hashPassword } from '../src/users/password.js';
 import { benchApps } from './api.js';
 import { benchDownload } from './download.js';
+import { benchGitHubDownload } from './github-download.js';
 import { benchGitHubRequests } from './github-requests.js';
 import { benchPackaging } from './packaging.js';
 import { benchUpdates } from './updates.js';
@@ -43,7 +44,7 @@ const ctx: BenchContext = {
 
 const sections: BenchSection[] = [];
 try {
-  for (const bench of [benchApps, benchDownload, benchUpdates, benchPackaging, benchGitHubRequests].filter((b) => !only || b.name === only)) {
+  for (const bench of [benchApps, benchDownload, benchUpdates, benchPackaging, benchGitHubRequests, benchGitHubDownload].filter((b) => !only || b.name === only)) {
     process.stderr.write(`running ${bench.name} ...\n`);
     const section = await bench(ctx);
     process.stderr.write(`${section.body}\n\n`);
