@@ -69921,17 +69921,22 @@ function packageVersionOrUnknown() {
 
 // src/store/github-client.ts
 var GitHubOctokit = Octokit2.plugin(retry, throttling);
+var PATIENCE = {
+  publish: { retries: 3, retryBaseMs: 1e3, responseTimeoutMs: null },
+  serve: { retries: 1, retryBaseMs: 250, responseTimeoutMs: 5e3 }
+};
 function paced(minTime) {
   return new import_bottleneck.default.Group({ maxConcurrent: 1, minTime });
 }
 var isUpload = (options2) => options2.method === "POST" && /\/releases\/\d+\/assets/.test(options2.url ?? "");
 function createGitHubClient(options2) {
-  const base = options2.retryBaseMs ?? 1e3;
+  const patience = PATIENCE[options2.patience ?? "publish"];
+  const base = options2.retryBaseMs ?? patience.retryBaseMs;
   const onLimit = (kind) => (retryAfter, request2, _octokit, retryCount) => {
     options2.log.warn(`github ${kind}`, { retryAfter, method: request2.method, retryCount });
     return retryCount < 3 && !isUpload(request2);
   };
-  return new GitHubOctokit({
+  const octokit = new GitHubOctokit({
     auth: options2.token,
     baseUrl: (options2.apiUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     userAgent: `updateforge/${packageVersionOrUnknown()}`,
@@ -69942,7 +69947,7 @@ function createGitHubClient(options2) {
     }, warn: (message) => options2.log.warn("github", { message }), error: () => {
     } },
     // (Setting request.retries globally would make the plugin retry every failure, 404s included.)
-    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], retryAfterBaseValue: base, retries: 3 },
+    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], retryAfterBaseValue: base, retries: patience.retries },
     throttle: {
       onRateLimit: onLimit("rate limit"),
       onSecondaryRateLimit: onLimit("secondary rate limit"),
@@ -69950,6 +69955,25 @@ function createGitHubClient(options2) {
       ...options2.pacingMs === void 0 ? {} : { write: paced(options2.pacingMs), notifications: paced(options2.pacingMs) }
     }
   });
+  const timedFetch = githubFetch(options2);
+  octokit.hook.before("request", (request2) => {
+    request2.request = { ...request2.request, fetch: timedFetch };
+  });
+  return octokit;
+}
+function githubFetch(options2) {
+  const ms = options2.responseTimeoutMs ?? PATIENCE[options2.patience ?? "publish"].responseTimeoutMs;
+  if (ms === null) return fetch;
+  return async (input3, init) => {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error(`GitHub did not answer within ${ms / 1e3} s`)), ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
+    try {
+      return await fetch(input3, { ...init, signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 // src/store/github-errors.ts
@@ -69973,24 +69997,25 @@ function parseRepo(value) {
 function describeGitHubError(error63, context) {
   const { repo, what } = context;
   if (!isRequestError2(error63)) {
-    return error63 instanceof Error && error63.name !== "Error" ? error63 : new Error(`Could not ${what} on ${repo}: ${error63 instanceof Error ? error63.message : String(error63)}`, { cause: error63 });
+    return error63 instanceof Error && error63.name !== "Error" ? error63 : unavailable(`Could not ${what} on ${repo}: ${error63 instanceof Error ? error63.message : String(error63)}`);
   }
   const said = (error63.message.split("\n")[0] ?? "").replace(/:?\s+-\s+https?:\/\/\S+$/, "");
+  if (error63.response === void 0) return unavailable(`Could not ${what} on ${repo}: GitHub could not be reached (${said}).`);
   if (error63.status === 422 && /repository is empty/i.test(said)) return emptyRepository(repo, context.branch);
   switch (error63.status) {
     case 401:
       return unavailable(`GitHub refused the token (401 ${said}) when trying to ${what} on ${repo}. Check the token given to UpdateForge.`);
     case 403:
-      if (/rate limit/i.test(said)) return new Error(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
+      if (/rate limit/i.test(said)) return unavailable(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
       return unavailable(
         `The token may not ${what} on ${repo} (403 ${said}). In a workflow, add \`permissions: contents: write\`; otherwise use a token with Contents: read and write on ${repo}.`
       );
     case 404:
       return unavailable(`Could not ${what}: ${repo} was not found, or the token cannot see it. Check the repository name and the token's access.`);
     case 429:
-      return new Error(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
+      return unavailable(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
     default:
-      return new Error(`Could not ${what} on ${repo}: GitHub answered ${error63.status} ${said}`, { cause: error63 });
+      return unavailable(`Could not ${what} on ${repo}: GitHub answered ${error63.status} ${said}`);
   }
 }
 
@@ -70000,14 +70025,16 @@ function toAsset(a) {
 }
 var UPLOAD_ATTEMPTS = 3;
 var GitHubStore = class _GitHubStore {
-  constructor(octokit, options2) {
+  constructor(octokit, options2, fetchSigned = fetch) {
     this.octokit = octokit;
+    this.fetchSigned = fetchSigned;
     [this.owner, this.repo] = parseRepo(options2.repo);
     this.location = `${this.owner}/${this.repo}`;
     this.branch = options2.branch;
     this.log = options2.log;
   }
   octokit;
+  fetchSigned;
   location;
   owner;
   repo;
@@ -70016,14 +70043,7 @@ var GitHubStore = class _GitHubStore {
   uploadUrls = /* @__PURE__ */ new Map();
   branchReady = null;
   static create(options2) {
-    const octokit = createGitHubClient({
-      token: options2.token,
-      apiUrl: options2.apiUrl,
-      log: options2.log,
-      pacingMs: options2.pacingMs,
-      ...options2.retryBaseMs === void 0 ? {} : { retryBaseMs: options2.retryBaseMs }
-    });
-    return new _GitHubStore(octokit, options2);
+    return new _GitHubStore(createGitHubClient(options2), options2, githubFetch(options2));
   }
   get ids() {
     return { owner: this.owner, repo: this.repo };
@@ -70168,8 +70188,16 @@ var GitHubStore = class _GitHubStore {
     const response = await this.requestAsset(assetId, rangeHeader);
     const location = response.headers.location;
     if (response.status >= 300 && response.status < 400 && location) {
-      const signed = await fetch(location, { headers: rangeHeader });
-      if (!signed.ok || !signed.body) throw new Error(`GitHub's download link for asset ${assetId} answered ${signed.status}`);
+      let signed;
+      try {
+        signed = await this.fetchSigned(location, { headers: rangeHeader });
+      } catch (error63) {
+        throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link could not be reached (${error63 instanceof Error ? error63.message : String(error63)})`);
+      }
+      if (!signed.ok || !signed.body) {
+        await signed.body?.cancel();
+        throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link answered ${signed.status}`);
+      }
       return range2 && signed.status === 200 ? slice(signed.body, range2) : signed.body;
     }
     const body = response.data;

@@ -34,7 +34,7 @@ async function contextFor(options: ServeCommandOptions, io: ServeIO, log: Logger
       ...(publicUrl === undefined ? {} : { UPDATEFORGE_PUBLIC_URL: publicUrl }),
     };
     const context = contextFromEnv(env, log);
-    return { context, where: `github.com/${options.github}@${options.branch}`, users: context.users.users.length };
+    return { context, where: `${options.github}@${options.branch} on ${io.env['UPDATEFORGE_GITHUB_API_URL'] || 'GitHub'}`, users: context.users.users.length };
   }
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url: '${publicUrl}' is not an http(s) URL.`);
   const store = await LocalStore.open(options.store ?? '', { branch: options.branch });

@@ -6,7 +6,7 @@ import { UsageError } from './errors.js';
 
 export interface UsersSource {
   readonly users: User[];
-  /** Where they came from, for messages: a file path, `UPDATEFORGE_USERS`, or `nowhere`. */
+  /** Where they came from, for messages: a file path or `UPDATEFORGE_USERS`, saying when it is not set. */
   readonly from: string;
 }
 
@@ -23,7 +23,7 @@ export async function readUsers(options: { file?: string | undefined; env: NodeJ
     return { users: parseUsers(text, options.file), from: options.file };
   }
   const json = options.env['UPDATEFORGE_USERS'];
-  if (json === undefined || json.trim() === '') return { users: [], from: 'nowhere' };
+  if (json === undefined || json.trim() === '') return { users: [], from: 'UPDATEFORGE_USERS, which is not set' };
   return { users: parseUsers(json), from: 'UPDATEFORGE_USERS' };
 }
 

@@ -15,6 +15,8 @@ export function createServerContext(options: {
   log: Logger;
   /** How long the manifest is trusted before a (conditional) re-read. */
   manifestMaxAgeMs?: number;
+  /** How long a request waits on a re-read before the last good manifest answers (default 2 s). */
+  manifestRecheckWaitMs?: number;
   publicUrl?: string | undefined;
   /** Update checks one device may make in a burst, and per minute after it. */
   devicePolls?: { burst: number; perMinute: number };
@@ -23,7 +25,7 @@ export function createServerContext(options: {
   const tokens = new TokenService(options.jwtSecret ?? '');
   return {
     store: options.store,
-    feed: new FeedCache(options.store, { maxAgeMs: options.manifestMaxAgeMs ?? 1000, log: options.log }),
+    feed: new FeedCache(options.store, { maxAgeMs: options.manifestMaxAgeMs ?? 1000, recheckWaitMs: options.manifestRecheckWaitMs ?? 2000, log: options.log }),
     users: new UserDirectory(options.users),
     tokens,
     log: options.log,

@@ -30,7 +30,7 @@ export async function checkDeployment(env: Env, options: { url?: string | undefi
     return checks;
   }
 
-  const store = GitHubStore.create({ token: config.token, repo: config.repo, branch: config.branch, apiUrl: config.apiUrl, log: silentLogger });
+  const store = GitHubStore.create({ token: config.token, repo: config.repo, branch: config.branch, apiUrl: config.apiUrl, log: silentLogger, patience: 'serve' });
   try {
     const releases = await store.listReleases();
     checks.push({ ok: true, what: 'repository', detail: `the token can read ${config.repo} (${releases.length} release${releases.length === 1 ? '' : 's'})` });

@@ -10,7 +10,7 @@ const MANIFEST_MAX_AGE_MS = 5_000;
 /** The context of a GitHub-backed deployment (Vercel, or `updateforge serve --github`), from its environment. */
 export function contextFromEnv(env: Readonly<Record<string, string | undefined>>, log: Logger = jsonLogger()): ServerContext {
   const config = parseServerEnv(env);
-  const store = GitHubStore.create({ token: config.token, repo: config.repo, branch: config.branch, apiUrl: config.apiUrl, log });
+  const store = GitHubStore.create({ token: config.token, repo: config.repo, branch: config.branch, apiUrl: config.apiUrl, log, patience: 'serve' });
   return createServerContext({
     store,
     users: config.users,

@@ -14,6 +14,8 @@ export interface FeedState {
  * The manifest, held in memory per server instance. It is re-checked at most every
  * `maxAgeMs` with a conditional read (unchanged costs nothing), concurrent requests
  * share one re-check, and when the store fails the last good manifest keeps serving.
+ * A request waits for a re-check at most `recheckWaitMs`: past that, a slow store is
+ * treated as a failing one for this request, while the re-check carries on.
  */
 export class FeedCache {
   private state: FeedState | null = null;
@@ -23,22 +25,35 @@ export class FeedCache {
 
   constructor(
     private readonly store: Store,
-    private readonly options: { maxAgeMs: number; log: Logger; now?: () => number },
+    private readonly options: { maxAgeMs: number; recheckWaitMs: number; log: Logger; now?: () => number },
   ) {}
 
   async get(): Promise<FeedState> {
-    const now = this.options.now?.() ?? Date.now();
-    if (this.state && now - this.checkedAt < this.options.maxAgeMs) return this.state;
-    this.inflight ??= this.refresh(now).finally(() => {
+    if (this.state && this.now() - this.checkedAt < this.options.maxAgeMs) return this.state;
+    this.inflight ??= this.refresh(this.now()).finally(() => {
       this.inflight = null;
     });
-    return this.inflight;
+    const last = this.state;
+    if (!last) return this.inflight;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<FeedState>((resolve) => {
+      timer = setTimeout(() => resolve({ ...last, stale: true }), this.options.recheckWaitMs);
+    });
+    try {
+      return await Promise.race([this.inflight, waited]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  private async refresh(now: number): Promise<FeedState> {
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private async refresh(startedAt: number): Promise<FeedState> {
     try {
       const file = await this.store.readBranchFile(MANIFEST_PATH, this.etag === undefined ? {} : { etag: this.etag });
-      this.checkedAt = now;
+      this.checkedAt = startedAt;
       if (file === 'not-modified' && this.state) {
         if (this.state.stale) this.state = { ...this.state, stale: false };
         return this.state;
@@ -55,7 +70,8 @@ export class FeedCache {
     } catch (error) {
       this.options.log.warn('manifest refresh failed', describeError(error));
       if (this.state) {
-        this.checkedAt = now;
+        // Counted from the failure, not the start: a store that took long to fail gets its rest too.
+        this.checkedAt = this.now();
         this.state = { ...this.state, stale: true };
         return this.state;
       }

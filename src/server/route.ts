@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../store/errors.js';
 import { describeError, jsonLogger } from '../util/logger.js';
 import { contextFor, type ServerContext } from './context.js';
 import { createResponse, ERRORS, errorResponse, isHttpError } from './responses.js';
@@ -98,6 +99,11 @@ async function dispatch(definition: RouteDefinition, request: Request): Promise<
       // Which variables are wrong goes to the log (it names no secret); clients only learn it is not their fault.
       (context?.log ?? jsonLogger()).error('server misconfigured', { message: error.message });
       return errorResponse(503, ERRORS.misconfigured);
+    }
+    if (error instanceof StoreUnavailableError) {
+      // The store's message says what failed and names no secret; clients learn to come back.
+      (context?.log ?? jsonLogger()).warn('store unavailable', { route: definition.pattern, message: error.message });
+      return errorResponse(503, ERRORS.feedUnavailable, { 'retry-after': '5' });
     }
     // Unknown failures are logged by name and message only: no stack, no request data.
     (context?.log ?? jsonLogger()).error('unhandled error', { route: definition.pattern, ...describeError(error) });

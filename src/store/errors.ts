@@ -8,7 +8,7 @@ export class StoreNotFoundError extends Error {
   override readonly name = 'StoreNotFoundError';
 }
 
-/** The store cannot be used at all as configured (no such folder, no access). */
+/** The store cannot be used: as configured (no such folder, no access), or for now (GitHub down or rate-limited). */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
 }

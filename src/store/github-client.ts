@@ -8,13 +8,29 @@ import { packageVersionOrUnknown } from '../util/project-root.js';
 export const GitHubOctokit = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
 
+/**
+ * How long a call may keep trying. Publishing waits out GitHub's hiccups (a CI job has
+ * minutes); a server answering a tester or a device does not, and a GitHub that accepts
+ * the connection but never answers must not hold a request open.
+ */
+export type Patience = 'publish' | 'serve';
+
+const PATIENCE: Record<Patience, { retries: number; retryBaseMs: number; responseTimeoutMs: number | null }> = {
+  publish: { retries: 3, retryBaseMs: 1000, responseTimeoutMs: null },
+  serve: { retries: 1, retryBaseMs: 250, responseTimeoutMs: 5000 },
+};
+
 export interface GitHubClientOptions {
   readonly token: string;
+  /** Default `publish`. */
+  readonly patience?: Patience | undefined;
   /** `https://api.github.com`, or GitHub Enterprise's `https://host/api/v3`; tests point it at the fake. */
   readonly apiUrl?: string | undefined;
   readonly log: Logger;
   /** Base of the retry waits in ms (GitHub's advice is seconds; tests make it short). */
   readonly retryBaseMs?: number;
+  /** Overrides the patience's wait for a response's headers (tests make it short). */
+  readonly responseTimeoutMs?: number;
   /**
    * Spacing of writes in ms. By default the throttling plugin keeps GitHub's advice
    * (a second between writes, three between ones that notify), which spares the
@@ -36,12 +52,13 @@ const isUpload = (options: { method?: string; url?: string }) => options.method 
  * not retried: it is the compare-and-swap telling us to re-read.
  */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
-  const base = options.retryBaseMs ?? 1000;
+  const patience = PATIENCE[options.patience ?? 'publish'];
+  const base = options.retryBaseMs ?? patience.retryBaseMs;
   const onLimit = (kind: string) => (retryAfter: number, request: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
     options.log.warn(`github ${kind}`, { retryAfter, method: request.method, retryCount });
     return retryCount < 3 && !isUpload(request);
   };
-  return new GitHubOctokit({
+  const octokit = new GitHubOctokit({
     auth: options.token,
     baseUrl: (options.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: `updateforge/${packageVersionOrUnknown()}`,
@@ -49,7 +66,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     // and the store reports real failures itself. Deprecation warnings still reach our log.
     log: { debug: () => {}, info: () => {}, warn: (message: string) => options.log.warn('github', { message }), error: () => {} },
     // (Setting request.retries globally would make the plugin retry every failure, 404s included.)
-    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], retryAfterBaseValue: base, retries: 3 },
+    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], retryAfterBaseValue: base, retries: patience.retries },
     throttle: {
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
@@ -57,4 +74,31 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       ...(options.pacingMs === undefined ? {} : { write: paced(options.pacingMs), notifications: paced(options.pacingMs) }),
     },
   });
+  // Octokit hands every call the same `request` object, and the retry plugin counts attempts in it: without
+  // a copy per call, each failure would lengthen every later call's retry waits for the life of the client.
+  const timedFetch = githubFetch(options);
+  octokit.hook.before('request', (request) => {
+    request.request = { ...request.request, fetch: timedFetch };
+  });
+  return octokit;
+}
+
+/**
+ * The fetch for GitHub's API and its signed download links: it gives up when a response's
+ * headers take longer than the patience allows. Only the wait for headers is bounded: a
+ * download's body may then take as long as it needs.
+ */
+export function githubFetch(options: Pick<GitHubClientOptions, 'patience' | 'responseTimeoutMs'>): typeof fetch {
+  const ms = options.responseTimeoutMs ?? PATIENCE[options.patience ?? 'publish'].responseTimeoutMs;
+  if (ms === null) return fetch;
+  return async (input, init) => {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error(`GitHub did not answer within ${ms / 1000} s`)), ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
+    try {
+      return await fetch(input, { ...init, signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }

@@ -4,6 +4,8 @@ import { StoreUnavailableError } from './errors.js';
 interface GitHubRequestError {
   readonly status: number;
   readonly message: string;
+  /** Absent when GitHub never answered: Octokit then reports the network failure as a 500. */
+  readonly response?: unknown;
 }
 
 export function isRequestError(error: unknown): error is GitHubRequestError {
@@ -36,24 +38,25 @@ export function parseRepo(value: string): [string, string] {
 export function describeGitHubError(error: unknown, context: { repo: string; branch: string; what: string }): Error {
   const { repo, what } = context;
   if (!isRequestError(error)) {
-    return error instanceof Error && error.name !== 'Error' ? error : new Error(`Could not ${what} on ${repo}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    return error instanceof Error && error.name !== 'Error' ? error : unavailable(`Could not ${what} on ${repo}: ${error instanceof Error ? error.message : String(error)}`);
   }
   // Octokit appends the documentation link to GitHub's message; the message is what helps.
   const said = (error.message.split('\n')[0] ?? '').replace(/:?\s+-\s+https?:\/\/\S+$/, '');
+  if (error.response === undefined) return unavailable(`Could not ${what} on ${repo}: GitHub could not be reached (${said}).`);
   if (error.status === 422 && /repository is empty/i.test(said)) return emptyRepository(repo, context.branch);
   switch (error.status) {
     case 401:
       return unavailable(`GitHub refused the token (401 ${said}) when trying to ${what} on ${repo}. Check the token given to UpdateForge.`);
     case 403:
-      if (/rate limit/i.test(said)) return new Error(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
+      if (/rate limit/i.test(said)) return unavailable(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
       return unavailable(
         `The token may not ${what} on ${repo} (403 ${said}). In a workflow, add \`permissions: contents: write\`; otherwise use a token with Contents: read and write on ${repo}.`,
       );
     case 404:
       return unavailable(`Could not ${what}: ${repo} was not found, or the token cannot see it. Check the repository name and the token's access.`);
     case 429:
-      return new Error(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
+      return unavailable(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
     default:
-      return new Error(`Could not ${what} on ${repo}: GitHub answered ${error.status} ${said}`, { cause: error });
+      return unavailable(`Could not ${what} on ${repo}: GitHub answered ${error.status} ${said}`);
   }
 }

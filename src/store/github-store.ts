@@ -2,8 +2,8 @@ import { Readable, pipeline } from 'node:stream';
 import { HashingStream } from '../util/hashing-stream.js';
 import type { Logger } from '../util/logger.js';
 import { StoreConflictError, StoreNotFoundError } from './errors.js';
-import { createGitHubClient, type GitHubClient } from './github-client.js';
-import { describeGitHubError, emptyRepository, isRequestError, isStatus, parseRepo } from './github-errors.js';
+import { createGitHubClient, githubFetch, type GitHubClient, type GitHubClientOptions } from './github-client.js';
+import { describeGitHubError, emptyRepository, isRequestError, isStatus, parseRepo, unavailable } from './github-errors.js';
 import type { Store } from './store.js';
 import type { Asset, AssetUpload, BranchFile, ByteRange, NewRelease, Release, ReleasePatch, WriteBranchFile } from './types.js';
 
@@ -51,6 +51,8 @@ export class GitHubStore implements Store {
   constructor(
     private readonly octokit: GitHubClient,
     options: { repo: string; branch: string; log: Logger },
+    /** For the signed download links, which are not API calls. */
+    private readonly fetchSigned: typeof fetch = fetch,
   ) {
     [this.owner, this.repo] = parseRepo(options.repo);
     this.location = `${this.owner}/${this.repo}`;
@@ -58,15 +60,8 @@ export class GitHubStore implements Store {
     this.log = options.log;
   }
 
-  static create(options: { token: string; repo: string; branch: string; apiUrl?: string | undefined; log: Logger; retryBaseMs?: number; pacingMs?: number | undefined }): GitHubStore {
-    const octokit = createGitHubClient({
-      token: options.token,
-      apiUrl: options.apiUrl,
-      log: options.log,
-      pacingMs: options.pacingMs,
-      ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
-    });
-    return new GitHubStore(octokit, options);
+  static create(options: GitHubClientOptions & { repo: string; branch: string }): GitHubStore {
+    return new GitHubStore(createGitHubClient(options), options, githubFetch(options));
   }
 
   private get ids() {
@@ -228,8 +223,16 @@ export class GitHubStore implements Store {
     const response = await this.requestAsset(assetId, rangeHeader);
     const location = response.headers.location;
     if (response.status >= 300 && response.status < 400 && location) {
-      const signed = await fetch(location, { headers: rangeHeader });
-      if (!signed.ok || !signed.body) throw new Error(`GitHub's download link for asset ${assetId} answered ${signed.status}`);
+      let signed: Response;
+      try {
+        signed = await this.fetchSigned(location, { headers: rangeHeader });
+      } catch (error) {
+        throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link could not be reached (${error instanceof Error ? error.message : String(error)})`);
+      }
+      if (!signed.ok || !signed.body) {
+        await signed.body?.cancel();
+        throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link answered ${signed.status}`);
+      }
       return range && signed.status === 200 ? slice(signed.body, range) : signed.body;
     }
     const body = response.data as unknown as ReadableStream<Uint8Array>;

@@ -110,9 +110,11 @@ describe('passwords and users', () => {
     const users = parseUsers(first.stdout.trim());
     expect(users).toMatchObject([{ id: 'alice', email: 'a@example.com', teams: ['acme', 'globex'] }]);
     expect(await verifyPassword('pw-one', users[0]!.passwordHash)).toBe(true);
+    expect(first.stderr).toContain('Read from UPDATEFORGE_USERS, which is not set; set UPDATEFORGE_USERS to the line below.');
 
     const second = await runCli(['user', 'add', '--email', 'b@example.com', '--teams', 'acme'], { input: 'pw-two\n', env: { UPDATEFORGE_USERS: first.stdout.trim() } });
     expect(parseUsers(second.stdout.trim()).map((u) => u.email)).toEqual(['a@example.com', 'b@example.com']);
+    expect(second.stderr).toContain('Read from UPDATEFORGE_USERS; set UPDATEFORGE_USERS to the line below.');
 
     const duplicate = await runCli(['user', 'add', '--email', ' A@Example.com', '--teams', 'acme'], { input: 'x\n', env: { UPDATEFORGE_USERS: first.stdout.trim() } });
     expect(duplicate.code).toBe(2);

@@ -28,8 +28,11 @@ async function env(repo: string) {
 describe('updateforge serve --github', () => {
   test('serves a feed on GitHub as a deployment would', async () => {
     const repo = await publishedRepo();
-    const child = startCli(['serve', '--github', repo, '--port', '0'], { env: await env(repo) });
-    const url = /listening on (http:\/\/\S+)/.exec(await waitForOutput(child.stdout, /listening on http/))![1]!;
+    const variables = await env(repo);
+    const child = startCli(['serve', '--github', repo, '--port', '0'], { env: variables });
+    const banner = await waitForOutput(child.stdout, /listening on http/);
+    expect(banner).toContain(`(store: ${repo}@updateforge on ${variables.UPDATEFORGE_GITHUB_API_URL}, 2 users)`);
+    const url = /listening on (http:\/\/\S+)/.exec(banner)![1]!;
     const login = await fetch(`${url}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'alice@example.com', password: 'correct horse' }) });
     const { token } = (await login.json()) as { token: string };
     const apps = (await (await fetch(`${url}/api/v1/apps`, { headers: { authorization: `Bearer ${token}` } })).json()) as { teams: { apps: { release: { current: { version: string } } }[] }[] };

@@ -17,6 +17,8 @@ export interface Fault {
   readonly headers?: Record<string, string>;
   /** Uploads only: keep this many bytes, leave the asset half-made (state "open") and cut the connection. */
   readonly abortUploadAfter?: number;
+  /** Answer only once this settles: a GitHub that accepts the request and then says nothing. */
+  readonly holdUntil?: Promise<unknown>;
 }
 
 export interface LoggedRequest {
@@ -113,6 +115,11 @@ export class FakeGitHub {
 
     const fault = operationId ? this.faults.find((f) => f.operationId === operationId && f.left > 0) : undefined;
     if (fault) fault.left--;
+    await fault?.holdUntil?.catch(() => {});
+    if (req.destroyed) {
+      log(0);
+      return;
+    }
     const isUpload = operationId === 'repos/upload-release-asset';
     const raw = await readBody(req, isUpload && fault?.abortUploadAfter !== undefined ? fault.abortUploadAfter : undefined);
     if (!matched) {

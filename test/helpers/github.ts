@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { Patience } from '../../src/store/github-client.js';
 import { GitHubStore } from '../../src/store/github-store.js';
 import { silentLogger, type Logger } from '../../src/util/logger.js';
 import { FakeGitHub } from '../fake-github/server.js';
@@ -36,6 +37,20 @@ export function useFakeGitHub(): { fake: () => FakeGitHub; newRepo: (options?: P
   };
 }
 
-export function githubStore(fake: FakeGitHub, repo: string, options: { token?: string; branch?: string; log?: Logger } = {}): GitHubStore {
-  return GitHubStore.create({ token: options.token ?? WRITE_TOKEN, repo, branch: options.branch ?? 'updateforge', apiUrl: fake.url, log: options.log ?? silentLogger, retryBaseMs: 5, pacingMs: 0 });
+export function githubStore(
+  fake: FakeGitHub,
+  repo: string,
+  options: { token?: string; branch?: string; log?: Logger; patience?: Patience; responseTimeoutMs?: number } = {},
+): GitHubStore {
+  return GitHubStore.create({
+    token: options.token ?? WRITE_TOKEN,
+    repo,
+    branch: options.branch ?? 'updateforge',
+    apiUrl: fake.url,
+    log: options.log ?? silentLogger,
+    retryBaseMs: 5,
+    pacingMs: 0,
+    patience: options.patience,
+    ...(options.responseTimeoutMs === undefined ? {} : { responseTimeoutMs: options.responseTimeoutMs }),
+  });
 }

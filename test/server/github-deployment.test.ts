@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { createServerContext } from '../../src/server/create-context.js';
 import { contextFromEnv } from '../../src/server/env-context.js';
 import { startServer } from '../../src/server/node-server.js';
-import { silentLogger } from '../../src/util/logger.js';
+import { jsonLogger, silentLogger, type Logger } from '../../src/util/logger.js';
 import { buildFile, runAction, workspace } from '../helpers/action.js';
 import { CONFIG } from '../helpers/fixtures.js';
 import { githubStore, READ_TOKEN, useFakeGitHub } from '../helpers/github.js';
@@ -85,7 +85,7 @@ describe('the API on a feed the action published to a private GitHub repository'
 });
 
 describe('reading the feed from GitHub', () => {
-  async function feedServer(options: { manifestMaxAgeMs?: number; downloads?: 'proxy' | 'redirect' } = {}) {
+  async function feedServer(options: { manifestMaxAgeMs?: number; downloads?: 'proxy' | 'redirect'; recheckWaitMs?: number; responseTimeoutMs?: number; log?: Logger } = {}) {
     const repo = github.newRepo({ private: true });
     const publishing = githubStore(github.fake(), repo);
     const { publish } = await import('../../src/publish/publish.js');
@@ -94,11 +94,12 @@ describe('reading the feed from GitHub', () => {
     const bundle = await publish({ store: publishing, config, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('on github') } });
     const users = [await makeUser('alice', 'alice@example.com', ['acme'])];
     const context = createServerContext({
-      store: githubStore(github.fake(), repo, { token: READ_TOKEN }),
+      store: githubStore(github.fake(), repo, { token: READ_TOKEN, patience: 'serve', ...(options.responseTimeoutMs === undefined ? {} : { responseTimeoutMs: options.responseTimeoutMs }) }),
       users,
       jwtSecret: SECRET,
-      log: silentLogger,
+      log: options.log ?? silentLogger,
       manifestMaxAgeMs: options.manifestMaxAgeMs ?? 0,
+      ...(options.recheckWaitMs === undefined ? {} : { manifestRecheckWaitMs: options.recheckWaitMs }),
       downloads: options.downloads ?? 'proxy',
       devicePolls: { burst: 100, perMinute: 100 },
     });
@@ -135,6 +136,56 @@ describe('reading the feed from GitHub', () => {
     } finally {
       await server.close();
     }
+  });
+
+  test('GitHub slow after the first read: testers get the last good manifest without waiting on it', async () => {
+    const { server, token } = await feedServer({ recheckWaitMs: 50 });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const good = await (await fetch(`${server.url}/api/v1/apps`, { headers: { authorization: `Bearer ${token}` } })).json();
+      github.fake().inject({ operationId: 'repos/get-content', holdUntil: held });
+      // GitHub answers only once `held` is released, after these checks.
+      const during = await fetch(`${server.url}/api/v1/apps`, { headers: { authorization: `Bearer ${token}` } });
+      expect(during.status).toBe(200);
+      expect(during.headers.get('x-updateforge-stale')).toBe('1');
+      expect(await during.json()).toEqual(good);
+    } finally {
+      release();
+      await server.close();
+    }
+  });
+
+  test('GitHub failing or silent during a download: 503 feed unavailable, soon, and the log says why without the token', async () => {
+    const lines: string[] = [];
+    const { server, token, bundle } = await feedServer({ responseTimeoutMs: 100, log: jsonLogger((line) => lines.push(line)) });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const url = `${server.url}/api/v1/versions/${bundle.id}/download`;
+      github.fake().inject({ operationId: 'repos/get-release-asset', status: 502, times: 2 });
+      const failing = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(failing.status).toBe(503);
+      expect(failing.headers.get('retry-after')).toBe('5');
+      expect(await failing.json()).toEqual({ error: 'feed unavailable' });
+
+      github.fake().inject({ operationId: 'repos/get-release-asset', holdUntil: held, times: 2 });
+      const silent = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(silent.status).toBe(503);
+      expect(await silent.json()).toEqual({ error: 'feed unavailable' });
+
+      const whole = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(sha256(Buffer.from(await whole.arrayBuffer()))).toBe(bundle.file!.sha256);
+    } finally {
+      release();
+      await server.close();
+    }
+    const warnings = lines.map((line) => JSON.parse(line) as { event: string; message: string }).filter((l) => l.event === 'store unavailable');
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/Could not download an asset on acme\/feed-\w+: GitHub answered 502 Server Error/),
+      expect.stringMatching(/Could not download an asset on acme\/feed-\w+: GitHub could not be reached \(GitHub did not answer within 0.1 s\)/),
+    ]);
+    expect(lines.join('')).not.toContain(READ_TOKEN);
   });
 
   test('a tester who stops a download stops the download from GitHub too', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { StoreUnavailableError } from '../../src/store/errors.js';
-import { githubStore, READ_TOKEN, useFakeGitHub } from '../helpers/github.js';
+import { createGitHubClient } from '../../src/store/github-client.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { githubStore, READ_TOKEN, useFakeGitHub, WRITE_TOKEN } from '../helpers/github.js';
 import { describeStoreContract, readAll, upload } from './store-contract.js';
 
 const github = useFakeGitHub();
@@ -73,5 +75,14 @@ describe('GitHub store specifics', () => {
     expect(await store.listReleases()).toEqual([]);
     github.fake().inject({ operationId: 'repos/list-releases', status: 403, times: 1, headers: { 'retry-after': '0' }, body: { message: 'You have exceeded a secondary rate limit.', documentation_url: 'https://docs.github.com' } });
     expect(await store.listReleases()).toEqual([]);
+  });
+
+  test('a retried call leaves no retry count behind to lengthen the next call’s waits', async () => {
+    const client = createGitHubClient({ token: WRITE_TOKEN, apiUrl: github.fake().url, log: silentLogger, retryBaseMs: 1 });
+    const [owner, repo] = github.newRepo().split('/') as [string, string];
+    github.fake().inject({ operationId: 'repos/list-releases', status: 502, times: 2 });
+    expect((await client.rest.repos.listReleases({ owner, repo })).data).toEqual([]);
+    // The retry plugin counts attempts in the call's `request` options; Octokit's defaults hold the one every call starts from.
+    expect(client.request.endpoint.DEFAULTS.request).not.toHaveProperty('retryCount');
   });
 });
