@@ -4,7 +4,7 @@ import { loadConfig } from '../src/feed/config.js';
 import { publish } from '../src/publish/publish.js';
 import { GitHubStore } from '../src/store/github-store.js';
 import { silentLogger } from '../src/util/logger.js';
-import { FakeGitHub } from '../test/fake-github/server.js';
+import { onFakeGitHub } from './fake-github.js';
 import { writeBigFile } from './fixtures.js';
 import { CLI, peakRssMiB, startServer } from './processes.js';
 import type { BenchContext, BenchSection } from './run.js';
@@ -16,24 +16,22 @@ import { client, median, memoryVerdict, MiB, rate } from './transfer.js';
  * leaves a device to do. GitHub is the fake, in this process.
  */
 export async function benchGitHubDownload(ctx: BenchContext): Promise<BenchSection> {
-  const fake = await FakeGitHub.start();
   const configPath = path.join(ctx.dir, 'gh-download.json');
   await writeFile(configPath, JSON.stringify({ teams: [{ id: 'bench', name: 'Bench' }], apps: [{ id: 'big', team: 'bench', title: 'Big', packageName: 'com.bench.big' }] }));
   const config = await loadConfig(configPath);
   const repoName = 'acme/private-feed';
-  const repo = fake.addRepo(repoName, { private: true });
-  const store = await GitHubStore.create({ token: 'ghs_write_token', repo: repoName, branch: 'updateforge', apiUrl: fake.url, log: silentLogger, pacingMs: 0 });
-  const env = {
-    UPDATEFORGE_GITHUB_TOKEN: 'ghs_read_token',
-    UPDATEFORGE_GITHUB_API_URL: fake.url,
-    UPDATEFORGE_USERS: JSON.stringify([{ id: 'bench', email: 'bench@example.com', passwordHash: ctx.passwordHash, teams: ['bench'] }]),
-    UPDATEFORGE_JWT_SECRET: ctx.secret,
-  };
-
   const rows: string[] = [];
   let ratio = 0;
   const peaks: { sizeMiB: number; rssMiB: number }[] = [];
-  try {
+  await onFakeGitHub(async (fake) => {
+    const repo = fake.addRepo(repoName, { private: true });
+    const store = GitHubStore.create({ token: 'ghs_write_token', repo: repoName, branch: 'updateforge', apiUrl: fake.url, log: silentLogger, pacingMs: 0 });
+    const env = {
+      UPDATEFORGE_GITHUB_TOKEN: 'ghs_read_token',
+      UPDATEFORGE_GITHUB_API_URL: fake.url,
+      UPDATEFORGE_USERS: JSON.stringify([{ id: 'bench', email: 'bench@example.com', passwordHash: ctx.passwordHash, teams: ['bench'] }]),
+      UPDATEFORGE_JWT_SECRET: ctx.secret,
+    };
     for (const size of ctx.downloadSizes) {
       const file = path.join(ctx.dir, `gh-big-${size}.apk`);
       await writeBigFile(file, size);
@@ -55,10 +53,7 @@ export async function benchGitHubDownload(ctx: BenchContext): Promise<BenchSecti
         await server.stop();
       }
     }
-    if (fake.violations.length) throw new Error(`the fake GitHub saw requests GitHub would refuse: ${fake.violations.join('; ')}`);
-  } finally {
-    await fake.stop();
-  }
+  });
   return {
     title: 'Downloads proxied from a private GitHub repository',
     body: [
