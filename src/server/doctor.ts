@@ -17,9 +17,17 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 /**
  * Checks a GitHub-backed deployment's configuration the way the server will use it:
  * the variables, the repository and the token's access to it, the manifest, the users;
- * and, given the deployment's URL, that it answers as the clients expect.
+ * and, given the deployment's URL, that it answers as the clients expect (whatever the
+ * configuration checks found: the deployment may hold other values than the ones given).
  */
 export async function checkDeployment(env: Env, options: { url?: string | undefined; fetch?: typeof fetch } = {}): Promise<Check[]> {
+  const checks = await checkConfiguration(env);
+  if (options.url) checks.push(...(await probe(options.url.replace(/\/+$/, ''), options.fetch ?? fetch)));
+  return checks;
+}
+
+/** Each check stops at the first that fails among those the next ones depend on. */
+async function checkConfiguration(env: Env): Promise<Check[]> {
   const checks: Check[] = [];
   let config: ServerEnv;
   try {
@@ -61,8 +69,6 @@ export async function checkDeployment(env: Env, options: { url?: string | undefi
         : { ok: false, what: 'users', detail: `${lost.map((u) => u.email).join(', ')} ${lost.length === 1 ? 'belongs' : 'belong'} to no team of the feed (teams: ${[...teams].join(', ')}); they would see no apps` },
     );
   }
-
-  if (options.url) checks.push(...(await probe(options.url.replace(/\/+$/, ''), options.fetch ?? fetch)));
   return checks;
 }
 

@@ -73,6 +73,16 @@ describe('updateforge doctor', () => {
     expect(run.stdout).not.toContain(READ_TOKEN);
   });
 
+  test('still calls the deployment when the variables it was given are wrong', async () => {
+    const repo = await publishedRepo();
+    const child = startCli(['serve', '--github', repo, '--port', '0'], { env: await env(repo) });
+    const url = /listening on (http:\/\/\S+)/.exec(await waitForOutput(child.stdout, /listening on http/))![1]!;
+    const run = await runCli(['doctor', '--url', url], { env: { UPDATEFORGE_REPO: repo } });
+    expect(run.stdout).toContain('✗ configuration: UPDATEFORGE_GITHUB_TOKEN is not set');
+    expect(run.stdout).toContain(`✓ ${url}/api/v1/apps: answers 401 {"error":"unauthorized"} as expected`);
+    expect(run.code).toBe(1);
+  });
+
   test('a manifest branch that is not there yet is explained', async () => {
     const repo = github.newRepo();
     const run = await runCli(['doctor'], { env: { ...(await env(repo)), UPDATEFORGE_USERS: '[]' } });
