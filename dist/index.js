@@ -65537,6 +65537,26 @@ ${leftovers.map((l) => `  - ${l}`).join("\n")}`, { cause: error63 });
 // src/store/github-store.ts
 import { Readable as Readable2, pipeline as pipeline2 } from "node:stream";
 
+// src/util/idle-stream.ts
+function failWhenIdle(body, ms, abort) {
+  const reader = body.getReader();
+  return new ReadableStream({
+    async pull(controller) {
+      const timer = setTimeout(() => abort(new Error(`the download stalled: nothing came for ${ms / 1e3} s`)), ms);
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    }
+  });
+}
+
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
@@ -69922,16 +69942,25 @@ function packageVersionOrUnknown() {
 // src/store/github-client.ts
 var GitHubOctokit = Octokit2.plugin(retry, throttling);
 var PATIENCE = {
-  publish: { retries: 3, retryBaseMs: 1e3, responseTimeoutMs: null },
-  serve: { retries: 1, retryBaseMs: 250, responseTimeoutMs: 5e3 }
+  publish: { retries: 3, retryBaseMs: 1e3, responseTimeoutMs: null, idleTimeoutMs: null },
+  serve: { retries: 1, retryBaseMs: 250, responseTimeoutMs: 5e3, idleTimeoutMs: 3e4 }
 };
+function patienceLimits(options2) {
+  const base = PATIENCE[options2.patience ?? "publish"];
+  return {
+    retries: base.retries,
+    retryBaseMs: options2.retryBaseMs ?? base.retryBaseMs,
+    responseTimeoutMs: options2.responseTimeoutMs ?? base.responseTimeoutMs,
+    idleTimeoutMs: options2.idleTimeoutMs ?? base.idleTimeoutMs
+  };
+}
 function paced(minTime) {
   return new import_bottleneck.default.Group({ maxConcurrent: 1, minTime });
 }
 var isUpload = (options2) => options2.method === "POST" && /\/releases\/\d+\/assets/.test(options2.url ?? "");
 function createGitHubClient(options2) {
-  const patience = PATIENCE[options2.patience ?? "publish"];
-  const base = options2.retryBaseMs ?? patience.retryBaseMs;
+  const patience = patienceLimits(options2);
+  const base = patience.retryBaseMs;
   const onLimit = (kind) => (retryAfter, request2, _octokit, retryCount) => {
     options2.log.warn(`github ${kind}`, { retryAfter, method: request2.method, retryCount });
     return retryCount < 3 && !isUpload(request2);
@@ -69962,7 +69991,7 @@ function createGitHubClient(options2) {
   return octokit;
 }
 function githubFetch(options2) {
-  const ms = options2.responseTimeoutMs ?? PATIENCE[options2.patience ?? "publish"].responseTimeoutMs;
+  const ms = patienceLimits(options2).responseTimeoutMs;
   if (ms === null) return fetch;
   return async (input3, init) => {
     const timeout = new AbortController();
@@ -70025,16 +70054,16 @@ function toAsset(a) {
 }
 var UPLOAD_ATTEMPTS = 3;
 var GitHubStore = class _GitHubStore {
-  constructor(octokit, options2, fetchSigned = fetch) {
+  constructor(octokit, options2, downloads = { fetchSigned: fetch, idleTimeoutMs: null }) {
     this.octokit = octokit;
-    this.fetchSigned = fetchSigned;
+    this.downloads = downloads;
     [this.owner, this.repo] = parseRepo(options2.repo);
     this.location = `${this.owner}/${this.repo}`;
     this.branch = options2.branch;
     this.log = options2.log;
   }
   octokit;
-  fetchSigned;
+  downloads;
   location;
   owner;
   repo;
@@ -70043,7 +70072,7 @@ var GitHubStore = class _GitHubStore {
   uploadUrls = /* @__PURE__ */ new Map();
   branchReady = null;
   static create(options2) {
-    return new _GitHubStore(createGitHubClient(options2), options2, githubFetch(options2));
+    return new _GitHubStore(createGitHubClient(options2), options2, { fetchSigned: githubFetch(options2), idleTimeoutMs: patienceLimits(options2).idleTimeoutMs });
   }
   get ids() {
     return { owner: this.owner, repo: this.repo };
@@ -70167,7 +70196,7 @@ var GitHubStore = class _GitHubStore {
     await response.data?.cancel?.();
     return response.status >= 300 && response.status < 400 ? response.headers.location ?? null : null;
   }
-  requestAsset(assetId, rangeHeader) {
+  requestAsset(assetId, rangeHeader, signal) {
     if (!/^\d+$/.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
     return this.call("download an asset", async () => {
       try {
@@ -70175,7 +70204,7 @@ var GitHubStore = class _GitHubStore {
           ...this.ids,
           asset_id: Number(assetId),
           headers: { accept: "application/octet-stream", ...rangeHeader },
-          request: { redirect: "manual", parseSuccessResponseBody: false }
+          request: { redirect: "manual", parseSuccessResponseBody: false, ...signal ? { signal } : {} }
         });
       } catch (error63) {
         if (isStatus(error63, 404)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
@@ -70185,12 +70214,13 @@ var GitHubStore = class _GitHubStore {
   }
   async openAsset(assetId, range2) {
     const rangeHeader = range2 ? { range: `bytes=${range2.start}-${range2.end}` } : {};
-    const response = await this.requestAsset(assetId, rangeHeader);
+    const download = new AbortController();
+    const response = await this.requestAsset(assetId, rangeHeader, download.signal);
     const location = response.headers.location;
     if (response.status >= 300 && response.status < 400 && location) {
       let signed;
       try {
-        signed = await this.fetchSigned(location, { headers: rangeHeader });
+        signed = await this.downloads.fetchSigned(location, { headers: rangeHeader, signal: download.signal });
       } catch (error63) {
         throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link could not be reached (${error63 instanceof Error ? error63.message : String(error63)})`);
       }
@@ -70198,10 +70228,14 @@ var GitHubStore = class _GitHubStore {
         await signed.body?.cancel();
         throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link answered ${signed.status}`);
       }
-      return range2 && signed.status === 200 ? slice(signed.body, range2) : signed.body;
+      return this.watched(range2 && signed.status === 200 ? slice(signed.body, range2) : signed.body, download);
     }
     const body = response.data;
-    return range2 && response.status === 200 ? slice(body, range2) : body;
+    return this.watched(range2 && response.status === 200 ? slice(body, range2) : body, download);
+  }
+  watched(body, download) {
+    const ms = this.downloads.idleTimeoutMs;
+    return ms === null ? body : failWhenIdle(body, ms, (reason) => download.abort(reason));
   }
   async readBranchFile(path6, options2 = {}) {
     let response;

@@ -15,10 +15,30 @@ export type GitHubClient = InstanceType<typeof GitHubOctokit>;
  */
 export type Patience = 'publish' | 'serve';
 
-const PATIENCE: Record<Patience, { retries: number; retryBaseMs: number; responseTimeoutMs: number | null }> = {
-  publish: { retries: 3, retryBaseMs: 1000, responseTimeoutMs: null },
-  serve: { retries: 1, retryBaseMs: 250, responseTimeoutMs: 5000 },
+interface PatienceLimits {
+  readonly retries: number;
+  readonly retryBaseMs: number;
+  /** The longest wait for a response's headers. */
+  readonly responseTimeoutMs: number | null;
+  /** The longest wait for a download's next bytes, once it has started. */
+  readonly idleTimeoutMs: number | null;
+}
+
+const PATIENCE: Record<Patience, PatienceLimits> = {
+  publish: { retries: 3, retryBaseMs: 1000, responseTimeoutMs: null, idleTimeoutMs: null },
+  serve: { retries: 1, retryBaseMs: 250, responseTimeoutMs: 5000, idleTimeoutMs: 30_000 },
 };
+
+/** The limits of the options' patience, with the overrides the options give (tests make them short). */
+export function patienceLimits(options: Pick<GitHubClientOptions, 'patience' | 'retryBaseMs' | 'responseTimeoutMs' | 'idleTimeoutMs'>): PatienceLimits {
+  const base = PATIENCE[options.patience ?? 'publish'];
+  return {
+    retries: base.retries,
+    retryBaseMs: options.retryBaseMs ?? base.retryBaseMs,
+    responseTimeoutMs: options.responseTimeoutMs ?? base.responseTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? base.idleTimeoutMs,
+  };
+}
 
 export interface GitHubClientOptions {
   readonly token: string;
@@ -29,8 +49,10 @@ export interface GitHubClientOptions {
   readonly log: Logger;
   /** Base of the retry waits in ms (GitHub's advice is seconds; tests make it short). */
   readonly retryBaseMs?: number;
-  /** Overrides the patience's wait for a response's headers (tests make it short). */
+  /** Overrides the patience's wait for a response's headers. */
   readonly responseTimeoutMs?: number;
+  /** Overrides the patience's wait for a download's next bytes. */
+  readonly idleTimeoutMs?: number;
   /**
    * Spacing of writes in ms. By default the throttling plugin keeps GitHub's advice
    * (a second between writes, three between ones that notify), which spares the
@@ -52,8 +74,8 @@ const isUpload = (options: { method?: string; url?: string }) => options.method 
  * not retried: it is the compare-and-swap telling us to re-read.
  */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
-  const patience = PATIENCE[options.patience ?? 'publish'];
-  const base = options.retryBaseMs ?? patience.retryBaseMs;
+  const patience = patienceLimits(options);
+  const base = patience.retryBaseMs;
   const onLimit = (kind: string) => (retryAfter: number, request: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
     options.log.warn(`github ${kind}`, { retryAfter, method: request.method, retryCount });
     return retryCount < 3 && !isUpload(request);
@@ -89,7 +111,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
  * download's body may then take as long as it needs.
  */
 export function githubFetch(options: Pick<GitHubClientOptions, 'patience' | 'responseTimeoutMs'>): typeof fetch {
-  const ms = options.responseTimeoutMs ?? PATIENCE[options.patience ?? 'publish'].responseTimeoutMs;
+  const ms = patienceLimits(options).responseTimeoutMs;
   if (ms === null) return fetch;
   return async (input, init) => {
     const timeout = new AbortController();

@@ -1,8 +1,9 @@
 import { Readable, pipeline } from 'node:stream';
 import { HashingStream } from '../util/hashing-stream.js';
+import { failWhenIdle } from '../util/idle-stream.js';
 import type { Logger } from '../util/logger.js';
 import { StoreConflictError, StoreNotFoundError } from './errors.js';
-import { createGitHubClient, githubFetch, type GitHubClient, type GitHubClientOptions } from './github-client.js';
+import { createGitHubClient, githubFetch, patienceLimits, type GitHubClient, type GitHubClientOptions } from './github-client.js';
 import { describeGitHubError, emptyRepository, isRequestError, isStatus, parseRepo, unavailable } from './github-errors.js';
 import type { Store } from './store.js';
 import type { Asset, AssetUpload, BranchFile, ByteRange, NewRelease, Release, ReleasePatch, WriteBranchFile } from './types.js';
@@ -51,8 +52,12 @@ export class GitHubStore implements Store {
   constructor(
     private readonly octokit: GitHubClient,
     options: { repo: string; branch: string; log: Logger },
-    /** For the signed download links, which are not API calls. */
-    private readonly fetchSigned: typeof fetch = fetch,
+    private readonly downloads: {
+      /** For the signed download links, which are not API calls. */
+      readonly fetchSigned: typeof fetch;
+      /** How long a started download may send nothing before it is given up. */
+      readonly idleTimeoutMs: number | null;
+    } = { fetchSigned: fetch, idleTimeoutMs: null },
   ) {
     [this.owner, this.repo] = parseRepo(options.repo);
     this.location = `${this.owner}/${this.repo}`;
@@ -61,7 +66,7 @@ export class GitHubStore implements Store {
   }
 
   static create(options: GitHubClientOptions & { repo: string; branch: string }): GitHubStore {
-    return new GitHubStore(createGitHubClient(options), options, githubFetch(options));
+    return new GitHubStore(createGitHubClient(options), options, { fetchSigned: githubFetch(options), idleTimeoutMs: patienceLimits(options).idleTimeoutMs });
   }
 
   private get ids() {
@@ -201,7 +206,7 @@ export class GitHubStore implements Store {
     return response.status >= 300 && response.status < 400 ? (response.headers.location ?? null) : null;
   }
 
-  private requestAsset(assetId: string, rangeHeader: Record<string, string>) {
+  private requestAsset(assetId: string, rangeHeader: Record<string, string>, signal?: AbortSignal) {
     if (!/^\d+$/.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
     return this.call('download an asset', async () => {
       try {
@@ -209,7 +214,7 @@ export class GitHubStore implements Store {
           ...this.ids,
           asset_id: Number(assetId),
           headers: { accept: 'application/octet-stream', ...rangeHeader },
-          request: { redirect: 'manual', parseSuccessResponseBody: false },
+          request: { redirect: 'manual', parseSuccessResponseBody: false, ...(signal ? { signal } : {}) },
         });
       } catch (error) {
         if (isStatus(error, 404)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
@@ -220,12 +225,13 @@ export class GitHubStore implements Store {
 
   async openAsset(assetId: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>> {
     const rangeHeader: Record<string, string> = range ? { range: `bytes=${range.start}-${range.end}` } : {};
-    const response = await this.requestAsset(assetId, rangeHeader);
+    const download = new AbortController();
+    const response = await this.requestAsset(assetId, rangeHeader, download.signal);
     const location = response.headers.location;
     if (response.status >= 300 && response.status < 400 && location) {
       let signed: Response;
       try {
-        signed = await this.fetchSigned(location, { headers: rangeHeader });
+        signed = await this.downloads.fetchSigned(location, { headers: rangeHeader, signal: download.signal });
       } catch (error) {
         throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link could not be reached (${error instanceof Error ? error.message : String(error)})`);
       }
@@ -233,10 +239,15 @@ export class GitHubStore implements Store {
         await signed.body?.cancel();
         throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link answered ${signed.status}`);
       }
-      return range && signed.status === 200 ? slice(signed.body, range) : signed.body;
+      return this.watched(range && signed.status === 200 ? slice(signed.body, range) : signed.body, download);
     }
     const body = response.data as unknown as ReadableStream<Uint8Array>;
-    return range && response.status === 200 ? slice(body, range) : body;
+    return this.watched(range && response.status === 200 ? slice(body, range) : body, download);
+  }
+
+  private watched(body: ReadableStream<Uint8Array>, download: AbortController): ReadableStream<Uint8Array> {
+    const ms = this.downloads.idleTimeoutMs;
+    return ms === null ? body : failWhenIdle(body, ms, (reason) => download.abort(reason));
   }
 
   async readBranchFile(path: string, options: { etag?: string } = {}): Promise<BranchFile | 'not-modified' | null> {

@@ -47,10 +47,12 @@ export class FakeGitHub {
   readonly requests: LoggedRequest[] = [];
   readonly violations: string[] = [];
   readonly faults: (Fault & { left: number })[] = [];
-  /** Signed downloads whose client went away before the last byte. */
+  /** Downloads (signed URLs, or asset bytes served directly) whose client went away before the last byte. */
   abortedDownloads = 0;
   /** Answer asset downloads with the bytes (200) instead of a redirect to a signed URL. */
   assetsServedDirectly = false;
+  /** Send this many bytes of a download, then nothing more, keeping the connection open: a stalled CDN. */
+  stallDownloadsAfter: number | null = null;
   private rateRemaining = 5000;
   private server: Server | null = null;
   private readonly signingKey = createHash('sha256').update(String(Math.random())).digest();
@@ -206,15 +208,22 @@ export class FakeGitHub {
       ...reply.headers,
     };
     log(status);
-    if (reply.bytes) return void streamBytes(res.writeHead(status, headers), reply.bytes);
+    if (reply.bytes) {
+      this.watchForAbort(res);
+      return void streamBytes(res.writeHead(status, headers), reply.bytes, this.stallDownloadsAfter);
+    }
     res.writeHead(status, headers).end(notModified ? undefined : json || undefined);
+  }
+
+  private watchForAbort(res: ServerResponse): void {
+    res.on('close', () => {
+      if (!res.writableFinished) this.abortedDownloads++;
+    });
   }
 
   /** The signed download URL: no Authorization allowed (S3 refuses a second credential), Range honoured. */
   private serveSigned(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    res.on('close', () => {
-      if (!res.writableFinished) this.abortedDownloads++;
-    });
+    this.watchForAbort(res);
     const [, , owner, name, id, expires] = url.pathname.split('/');
     const payload = `${owner}/${name}/${id}/${expires}`;
     const expected = createHmac('sha256', this.signingKey).update(payload).digest('hex');
@@ -228,17 +237,22 @@ export class FakeGitHub {
       const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
       if (start >= size || start > end) return void res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
       res.writeHead(206, { 'content-type': 'application/octet-stream', 'content-length': String(end - start + 1), 'content-range': `bytes ${start}-${end}/${size}`, 'accept-ranges': 'bytes' });
-      return streamBytes(res, asset.bytes.subarray(start, end + 1));
+      return streamBytes(res, asset.bytes.subarray(start, end + 1), this.stallDownloadsAfter);
     }
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size), 'accept-ranges': 'bytes' });
-    streamBytes(res, asset.bytes);
+    streamBytes(res, asset.bytes, this.stallDownloadsAfter);
   }
 }
 
-/** Sends in chunks, as a real CDN does, so a reader who hangs up stops the transfer (and is seen to). */
-function streamBytes(res: ServerResponse, bytes: Buffer): void {
-  const chunks = function* () {
-    for (let at = 0; at < bytes.length; at += 64 * 1024) yield bytes.subarray(at, at + 64 * 1024);
+/**
+ * Sends in chunks, as a real CDN does, so a reader who hangs up stops the transfer (and is seen to).
+ * With `stallAfter`, sends that many bytes and then nothing until the reader hangs up.
+ */
+function streamBytes(res: ServerResponse, bytes: Buffer, stallAfter: number | null = null): void {
+  const sent = stallAfter === null ? bytes : bytes.subarray(0, stallAfter);
+  const chunks = async function* () {
+    for (let at = 0; at < sent.length; at += 64 * 1024) yield sent.subarray(at, at + 64 * 1024);
+    if (stallAfter !== null) await new Promise((resolve) => res.once('close', resolve));
   };
   pipeline(Readable.from(chunks()), res).catch(() => undefined);
 }

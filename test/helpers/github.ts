@@ -40,7 +40,7 @@ export function useFakeGitHub(): { fake: () => FakeGitHub; newRepo: (options?: P
 export function githubStore(
   fake: FakeGitHub,
   repo: string,
-  options: { token?: string; branch?: string; log?: Logger; patience?: Patience; responseTimeoutMs?: number } = {},
+  options: { token?: string; branch?: string; log?: Logger; patience?: Patience; responseTimeoutMs?: number; idleTimeoutMs?: number } = {},
 ): GitHubStore {
   return GitHubStore.create({
     token: options.token ?? WRITE_TOKEN,
@@ -52,5 +52,6 @@ export function githubStore(
     pacingMs: 0,
     patience: options.patience,
     ...(options.responseTimeoutMs === undefined ? {} : { responseTimeoutMs: options.responseTimeoutMs }),
+    ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
   });
 }

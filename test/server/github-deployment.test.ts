@@ -210,6 +210,53 @@ describe('reading the feed from GitHub', () => {
     }
   });
 
+  test.each([
+    ['redirects to a signed URL', false],
+    ['serves the bytes itself', true],
+  ])('a download GitHub stops sending ends, and the tester resumes it (GitHub %s)', async (_, direct) => {
+    const repo = github.newRepo({ private: true });
+    const { publish } = await import('../../src/publish/publish.js');
+    const { writeBuild, writeConfig } = await import('../helpers/fixtures.js');
+    const apk = Buffer.from(Array.from({ length: 1024 * 1024 }, (_, i) => (i * 7) % 253));
+    const { version } = await publish({ store: githubStore(github.fake(), repo), config: await writeConfig(), request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await writeBuild(apk) } });
+    const store = githubStore(github.fake(), repo, { token: READ_TOKEN, patience: 'serve', idleTimeoutMs: 200 });
+    const context = createServerContext({ store, users: [await makeUser('alice', 'alice@example.com', ['acme'])], jwtSecret: SECRET, log: silentLogger, manifestMaxAgeMs: 0 });
+    const server = await startServer({ context });
+    github.fake().assetsServedDirectly = direct;
+    github.fake().stallDownloadsAfter = 256 * 1024;
+    onTestFinished(() => {
+      github.fake().assetsServedDirectly = false;
+      github.fake().stallDownloadsAfter = null;
+    });
+    try {
+      const login = await fetch(`${server.url}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'alice@example.com', password: 'correct horse' }) });
+      const { token } = (await login.json()) as { token: string };
+      const url = `${server.url}/api/v1/versions/${version.id}/download`;
+      const before = github.fake().abortedDownloads;
+      const stalled = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(stalled.status).toBe(200);
+      const received: Buffer[] = [];
+      const reader = stalled.body!.getReader();
+      await expect(
+        (async () => {
+          for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) received.push(Buffer.from(chunk.value));
+        })(),
+      ).rejects.toThrow();
+      const have = Buffer.concat(received);
+      expect(have.length).toBeLessThan(apk.length);
+      expect(have.equals(apk.subarray(0, have.length))).toBe(true);
+      // The server gave up on GitHub too, rather than holding its request open.
+      await expect.poll(() => github.fake().abortedDownloads, { timeout: 5000 }).toBe(before + 1);
+
+      github.fake().stallDownloadsAfter = null;
+      const rest = await fetch(url, { headers: { authorization: `Bearer ${token}`, range: `bytes=${have.length}-` } });
+      expect(rest.status).toBe(206);
+      expect(Buffer.concat([have, Buffer.from(await rest.arrayBuffer())]).equals(apk)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('device links can redirect to GitHub’s signed URL, which serves the bytes without our credentials', async () => {
     const { server, bundle } = await feedServer({ downloads: 'redirect' });
     try {
