@@ -2,20 +2,22 @@ import { describeError } from '../util/logger.js';
 import { bindContext, type ServerContext } from './context.js';
 import { findRoute, loadRouteTable } from './route-table.js';
 import { ERRORS, errorResponse } from './responses.js';
+import { landingPage } from './static-page.js';
 import type { Method } from './route.js';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 /**
  * The whole API as one Web-standard fetch handler over the `api/` route table:
- * what `updateforge serve` and the tests run. Unknown paths are a JSON 404.
+ * what `updateforge serve` and the tests run, plus the landing page Vercel serves from `web/`.
+ * Unknown paths are a JSON 404.
  */
 export async function createApp(context: ServerContext, options: { apiDir?: string } = {}): Promise<FetchHandler> {
   const table = await loadRouteTable(options.apiDir);
   return async (request) => {
     try {
       const entry = findRoute(table, new URL(request.url).pathname);
-      if (!entry) return errorResponse(404, ERRORS.notFound);
+      if (!entry) return (await landingPage(request)) ?? errorResponse(404, ERRORS.notFound);
       const method = entry.methods[request.method.toUpperCase() as Method];
       if (!method) return errorResponse(405, ERRORS.methodNotAllowed);
       bindContext(request, context);

@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { LocalStore } from '../../src/store/local-store.js';
 import { jsonLogger } from '../../src/util/logger.js';
+import { projectRoot } from '../../src/util/project-root.js';
 import { withFaults } from '../helpers/faulty-store.js';
 import { startFeedServer } from '../helpers/feed-server.js';
 import { login, makeUser, SECRET, serve } from '../helpers/server.js';
@@ -11,7 +14,17 @@ describe('errors', () => {
     ({ url } = await startFeedServer());
   });
 
-  test.each(['/', '/api', '/api/v1', '/api/v1/nope', '/api/v1/apps/extra', '/api/v1/versions//download', '/favicon.ico'])('unknown route %s is a JSON 404', async (path) => {
+  test('/ is the page Vercel serves from web/, for a browser pointed at the server', async () => {
+    const res = await fetch(`${url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await res.text()).toBe(await readFile(path.join(projectRoot(), 'web', 'index.html'), 'utf8'));
+    const post = await fetch(`${url}/`, { method: 'POST' });
+    expect(post.status).toBe(404);
+    expect(await post.json()).toEqual({ error: 'not found' });
+  });
+
+  test.each(['/api', '/api/v1', '/api/v1/nope', '/api/v1/apps/extra', '/api/v1/versions//download', '/favicon.ico'])('unknown route %s is a JSON 404', async (path) => {
     const res = await fetch(`${url}${path}`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
