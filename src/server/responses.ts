@@ -51,6 +51,11 @@ export function rawJsonResponse(status: number, json: string, headers: Record<st
   return createResponse(json, { status, headers: { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(json)), ...headers } });
 }
 
+/** Marks an answer made from the last good manifest because the store could not be re-read. */
+export function staleHeaders(stale: boolean): Record<string, string> {
+  return stale ? { 'x-updateforge-stale': '1' } : {};
+}
+
 /** Every error the API gives has this one shape: `{"error": "<message>"}` (Capgo routes add `message` and `kind`). */
 export function errorResponse(status: number, message: string, headers: Record<string, string> = {}, details: Record<string, string> = {}): Response {
   return jsonResponse(status, { error: message, ...details }, headers);

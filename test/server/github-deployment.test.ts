@@ -132,6 +132,10 @@ describe('reading the feed from GitHub', () => {
       expect(during.status).toBe(200);
       expect(during.headers.get('x-updateforge-stale')).toBe('1');
       expect(await during.json()).toEqual(good);
+      // Devices are answered from it too, and told so.
+      const check = await fetch(`${server.url}/api/v1/updates`, { method: 'POST', body: JSON.stringify({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin' }) });
+      expect(check.headers.get('x-updateforge-stale')).toBe('1');
+      expect(await check.json()).toMatchObject({ version: '1.0.0' });
       github.fake().faults.length = 0;
     } finally {
       await server.close();

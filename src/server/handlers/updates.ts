@@ -2,7 +2,7 @@ import { decideUpdate } from '../../capgo/decide-update.js';
 import { DeviceInfoSchema } from '../../capgo/device-request.js';
 import { publicOrigin, readDeviceBody } from '../device-body.js';
 import type { Handler } from '../route.js';
-import { HttpError, jsonResponse } from '../responses.js';
+import { HttpError, jsonResponse, staleHeaders } from '../responses.js';
 
 /**
  * POST /api/v1/updates: the capacitor-updater plugin's update check (no auth; the
@@ -18,7 +18,8 @@ export const checkForUpdate: Handler = async (request, context) => {
   if (wait !== null) {
     throw new HttpError(429, 'too_many_requests', { 'retry-after': String(wait) }, { kind: 'failed', message: `Too many update checks from this device; retry in ${wait} s.` });
   }
-  const { snapshot } = await context.feed.get();
+  const { snapshot, stale } = await context.feed.get();
+  const headers = staleHeaders(stale);
   const decision = decideUpdate(device, snapshot);
   // Most polls find nothing new: only answers that change something on a device are logged.
   if (decision.kind !== 'none' || decision.status !== 'up_to_date') context.log.info('update check', {
@@ -34,22 +35,30 @@ export const checkForUpdate: Handler = async (request, context) => {
     case 'update': {
       const token = await context.tokens.downloadToken(decision.version.id);
       const url = `${publicOrigin(request, context.publicUrl)}/api/v1/versions/${encodeURIComponent(decision.version.id)}/download?token=${token}`;
-      return jsonResponse(200, {
-        version: decision.version.version,
-        url,
-        checksum: decision.checksum,
-        ...(decision.sessionKey ? { session_key: decision.sessionKey } : {}),
-      });
+      return jsonResponse(
+        200,
+        {
+          version: decision.version.version,
+          url,
+          checksum: decision.checksum,
+          ...(decision.sessionKey ? { session_key: decision.sessionKey } : {}),
+        },
+        headers,
+      );
     }
     case 'builtin':
-      return jsonResponse(200, { version: 'builtin' });
+      return jsonResponse(200, { version: 'builtin' }, headers);
     case 'none':
-      return jsonResponse(200, {
-        error: decision.error,
-        kind: decision.status,
-        message: decision.message,
-        // A store update: plugins emit majorAvailable / breakingAvailable so the app can tell its user.
-        ...(decision.storeUpdate ? { version: decision.storeUpdate.version, major: true, breaking: true } : {}),
-      });
+      return jsonResponse(
+        200,
+        {
+          error: decision.error,
+          kind: decision.status,
+          message: decision.message,
+          // A store update: plugins emit majorAvailable / breakingAvailable so the app can tell its user.
+          ...(decision.storeUpdate ? { version: decision.storeUpdate.version, major: true, breaking: true } : {}),
+        },
+        headers,
+      );
   }
 };
