@@ -122,6 +122,20 @@ describe('reading the feed from GitHub', () => {
     }
   });
 
+  test('HEAD on a download is answered from the manifest, without asking GitHub for the asset', async () => {
+    const { server, token, bundle } = await feedServer();
+    try {
+      const since = github.fake().requests.length;
+      const head = await fetch(`${server.url}/api/v1/versions/${bundle.id}/download`, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, range: 'bytes=0-9' } });
+      expect(head.status).toBe(206);
+      expect(head.headers.get('content-range')).toBe(`bytes 0-9/${bundle.file!.size}`);
+      expect(head.headers.get('etag')).toBe(`"${bundle.file!.sha256}"`);
+      expect(github.fake().requests.slice(since).map((r) => r.operationId)).not.toContain('repos/get-release-asset');
+    } finally {
+      await server.close();
+    }
+  });
+
   test('GitHub down after the first read: the last good manifest keeps serving, marked stale', async () => {
     const { server, token } = await feedServer();
     try {

@@ -56,6 +56,11 @@ export const downloadVersion: Handler = async (request, context, params) => {
     return errorResponse(416, ERRORS.rangeNotSatisfiable, { 'content-range': `bytes */${file.size}`, 'accept-ranges': 'bytes' });
   }
   const range = decision.kind === 'partial' ? { start: decision.start, end: decision.end } : undefined;
+  const lengthHeaders: Record<string, string> = range
+    ? { 'content-range': `bytes ${range.start}-${range.end}/${file.size}`, 'content-length': String(range.end - range.start + 1) }
+    : { 'content-length': String(file.size) };
+  // Download managers ask HEAD first: the manifest knows all of it, so GitHub is not asked.
+  if (request.method.toUpperCase() === 'HEAD') return createResponse(null, { status: range ? 206 : 200, headers: { ...headers, ...lengthHeaders } });
   let body: ReadableStream<Uint8Array>;
   try {
     body = await context.store.openAsset(file.assetId, range);
@@ -65,13 +70,7 @@ export const downloadVersion: Handler = async (request, context, params) => {
     throw error;
   }
   context.log.info('download', { by: who, versionId: version.id, range: range ? `${range.start}-${range.end}` : 'full' });
-  if (range) {
-    return createResponse(body, {
-      status: 206,
-      headers: { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${file.size}`, 'content-length': String(range.end - range.start + 1) },
-    });
-  }
-  return createResponse(body, { status: 200, headers: { ...headers, 'content-length': String(file.size) } });
+  return createResponse(body, { status: range ? 206 : 200, headers: { ...headers, ...lengthHeaders } });
 };
 
 /** For clients that ignore `filename*`: accents dropped, other non-ASCII characters as `_`. */
