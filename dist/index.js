@@ -35018,8 +35018,8 @@ var require_yauzl = __commonJS({
             var isUtf8 = (entry.generalPurposeBitFlag & 2048) !== 0;
             entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8);
             entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self2.strictFileNames);
-            var errorMessage = validateFileName(entry.fileName);
-            if (errorMessage != null) return emitErrorAndAutoClose(self2, new Error(errorMessage));
+            var errorMessage2 = validateFileName(entry.fileName);
+            if (errorMessage2 != null) return emitErrorAndAutoClose(self2, new Error(errorMessage2));
           } else {
             entry.fileComment = entry.fileCommentRaw;
             entry.fileName = entry.fileNameRaw;
@@ -60010,6 +60010,11 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/util/error-message.ts
+function errorMessage(error63) {
+  return error63 instanceof Error ? error63.message : String(error63);
+}
+
 // src/util/fs-error.ts
 function describeFsError(error63) {
   const code = error63?.code;
@@ -60026,7 +60031,7 @@ function describeFsError(error63) {
     case "ENOSPC":
       return "no space left on device";
     default:
-      return code ?? (error63 instanceof Error ? error63.message : String(error63));
+      return code ?? errorMessage(error63);
   }
 }
 
@@ -60060,7 +60065,7 @@ function parseJson(text, source) {
   try {
     return JSON.parse(text);
   } catch (error63) {
-    const detail = error63 instanceof Error ? error63.message : String(error63);
+    const detail = errorMessage(error63);
     throw new ValidationError(source, [`not valid JSON (${detail})`]);
   }
 }
@@ -64914,7 +64919,7 @@ async function checkBundleZip(file2) {
       zip.close();
     }
   } catch (error63) {
-    const reason = error63 instanceof Error ? error63.message : String(error63);
+    const reason = errorMessage(error63);
     throw new PublishInputError("path", `'${file2}' is not a usable zip: ${reason}.`);
   }
   const files = names.filter((n) => !n.endsWith("/"));
@@ -65299,7 +65304,7 @@ var UndoLog = class {
       try {
         await step.run();
       } catch (error63) {
-        failed.push(`${step.label}: ${error63 instanceof Error ? error63.message : String(error63)}`);
+        failed.push(`${step.label}: ${errorMessage(error63)}`);
       }
     }
     this.steps.length = 0;
@@ -65504,7 +65509,7 @@ async function publish(options2) {
   } catch (error63) {
     const leftovers = await undo.rollback();
     if (leftovers.length > 0) {
-      const reason = error63 instanceof Error ? error63.message : String(error63);
+      const reason = errorMessage(error63);
       throw new RollbackIncompleteError(`${reason}
 Undoing the partial publish also failed; left over:
 ${leftovers.map((l) => `  - ${l}`).join("\n")}`, { cause: error63 });
@@ -65516,7 +65521,7 @@ ${leftovers.map((l) => `  - ${l}`).join("\n")}`, { cause: error63 });
   const warnings = written.skipped.map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`);
   for (const asset of step.obsoleteAssets) {
     await options2.store.deleteAsset(step.release, asset).catch((error63) => {
-      warnings.push(`Could not remove superseded asset '${asset.name}': ${error63 instanceof Error ? error63.message : String(error63)}.`);
+      warnings.push(`Could not remove superseded asset '${asset.name}': ${errorMessage(error63)}.`);
     });
   }
   const version2 = written.manifest.versions.find((v) => v.id === step.release.id);
@@ -70026,7 +70031,7 @@ function parseRepo(value) {
 function describeGitHubError(error63, context) {
   const { repo, what } = context;
   if (!isRequestError2(error63)) {
-    return error63 instanceof Error && error63.name !== "Error" ? error63 : unavailable(`Could not ${what} on ${repo}: ${error63 instanceof Error ? error63.message : String(error63)}`);
+    return error63 instanceof Error && error63.name !== "Error" ? error63 : unavailable(`Could not ${what} on ${repo}: ${errorMessage(error63)}`);
   }
   const said = (error63.message.split("\n")[0] ?? "").replace(/:?\s+-\s+https?:\/\/\S+$/, "");
   if (error63.response === void 0) return unavailable(`Could not ${what} on ${repo}: GitHub could not be reached (${said}).`);
@@ -70218,15 +70223,16 @@ var GitHubStore = class _GitHubStore {
     const response = await this.requestAsset(assetId, rangeHeader, download.signal);
     const location = response.headers.location;
     if (response.status >= 300 && response.status < 400 && location) {
+      const linkFailed = (how) => unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link ${how}`);
       let signed;
       try {
         signed = await this.downloads.fetchSigned(location, { headers: rangeHeader, signal: download.signal });
       } catch (error63) {
-        throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link could not be reached (${error63 instanceof Error ? error63.message : String(error63)})`);
+        throw linkFailed(`could not be reached (${errorMessage(error63)})`);
       }
       if (!signed.ok || !signed.body) {
         await signed.body?.cancel();
-        throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link answered ${signed.status}`);
+        throw linkFailed(`answered ${signed.status}`);
       }
       return this.watched(range2 && signed.status === 200 ? slice(signed.body, range2) : signed.body, download);
     }
@@ -70525,7 +70531,7 @@ async function runAction(io) {
 }
 function failureMessage(error63) {
   if (error63 instanceof PublishInputError) return `Input \`${error63.field}\`: ${error63.message}`;
-  return error63 instanceof Error ? error63.message : String(error63);
+  return errorMessage(error63);
 }
 
 // src/cli/progress.ts

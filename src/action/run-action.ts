@@ -7,6 +7,7 @@ import { describeFsError } from '../util/fs-error.js';
 import type { Logger } from '../util/logger.js';
 import { parseActionInputs, type Env } from './inputs.js';
 import { summaryMarkdown } from './summary.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** What the action needs from the runner, handed in (production: @actions/core; tests: plain functions). */
 export interface ActionIO {
@@ -59,5 +60,5 @@ export async function runAction(io: ActionIO): Promise<void> {
 /** The one line the run fails with: which input to fix, or what went wrong; never a stack. */
 export function failureMessage(error: unknown): string {
   if (error instanceof PublishInputError) return `Input \`${error.field}\`: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

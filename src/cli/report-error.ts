@@ -5,6 +5,7 @@ import { ServerConfigError } from '../server/tokens.js';
 import { UserEditError } from '../users/manage.js';
 import { ValidationError } from '../util/validation.js';
 import { UsageError } from './errors.js';
+import { errorMessage } from '../util/error-message.js';
 
 /** Exit code 2: the command was called wrongly (flags, config, environment); nothing was written. */
 const USAGE_ERRORS = [UsageError, ValidationError, ConfigFileError, UserEditError, ServerConfigError];
@@ -17,7 +18,7 @@ export function reportError(error: unknown, stderr: NodeJS.WritableStream, env: 
     stderr.write(`error: --${error.field}: ${error.message}\n`);
     return 2;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (USAGE_ERRORS.some((type) => error instanceof type)) {
     stderr.write(`error: ${message}\n`);
     return 2;

@@ -6,6 +6,7 @@ import { PublishInputError, RollbackIncompleteError, VersionConflictError } from
 import { validateVersionTarget } from './inputs.js';
 import { UndoLog } from './undo.js';
 import { writeManifest } from './write-manifest.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface VersionEdit {
   readonly store: Store;
@@ -69,7 +70,7 @@ async function editMetadata(edit: VersionEdit, change: (meta: ReleaseMetadata) =
     written = await writeManifest({ store: edit.store, config: edit.config.config, now: edit.now ?? (() => new Date()) });
   } catch (error) {
     const leftovers = await undo.rollback();
-    if (leftovers.length > 0) throw new RollbackIncompleteError(`${error instanceof Error ? error.message : String(error)}\nUndoing it also failed: ${leftovers.join('; ')}`, { cause: error });
+    if (leftovers.length > 0) throw new RollbackIncompleteError(`${errorMessage(error)}\nUndoing it also failed: ${leftovers.join('; ')}`, { cause: error });
     throw error;
   }
   const version = written.manifest.versions.find((v) => v.id === release.id);

@@ -9,6 +9,7 @@ import { packageArtifact, type PackageProgress } from './package.js';
 import { applyRelease, type ReleaseOutcome } from './release-step.js';
 import { UndoLog } from './undo.js';
 import { writeManifest } from './write-manifest.js';
+import { errorMessage } from '../util/error-message.js';
 
 export type PublishProgress = PackageProgress | { readonly phase: 'uploading'; readonly done: number; readonly total: number };
 
@@ -79,7 +80,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   } catch (error) {
     const leftovers = await undo.rollback();
     if (leftovers.length > 0) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       throw new RollbackIncompleteError(`${reason}\nUndoing the partial publish also failed; left over:\n${leftovers.map((l) => `  - ${l}`).join('\n')}`, { cause: error });
     }
     throw error;
@@ -91,7 +92,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const warnings = written.skipped.map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`);
   for (const asset of step.obsoleteAssets) {
     await options.store.deleteAsset(step.release, asset).catch((error: unknown) => {
-      warnings.push(`Could not remove superseded asset '${asset.name}': ${error instanceof Error ? error.message : String(error)}.`);
+      warnings.push(`Could not remove superseded asset '${asset.name}': ${errorMessage(error)}.`);
     });
   }
   const version = written.manifest.versions.find((v) => v.id === step.release.id);

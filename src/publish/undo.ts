@@ -1,3 +1,5 @@
+import { errorMessage } from '../util/error-message.js';
+
 /**
  * The changes a publish has made so far, newest last, each with how to take it back:
  * a publish that fails part-way leaves the store as it found it.
@@ -16,7 +18,7 @@ export class UndoLog {
       try {
         await step.run();
       } catch (error) {
-        failed.push(`${step.label}: ${error instanceof Error ? error.message : String(error)}`);
+        failed.push(`${step.label}: ${errorMessage(error)}`);
       }
     }
     this.steps.length = 0;

@@ -1,5 +1,6 @@
 import yauzl from 'yauzl';
 import { PublishInputError } from './errors.js';
+import { errorMessage } from '../util/error-message.js';
 
 /**
  * Checks that a .zip given as a bundle is one the plugin can install: readable, with no
@@ -17,7 +18,7 @@ export async function checkBundleZip(file: string): Promise<void> {
       zip.close();
     }
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new PublishInputError('path', `'${file}' is not a usable zip: ${reason}.`);
   }
   const files = names.filter((n) => !n.endsWith('/'));

@@ -2,6 +2,7 @@ import { MANIFEST_PATH, parseManifest, type Manifest } from '../feed/manifest.js
 import { GitHubStore } from '../store/github-store.js';
 import { silentLogger } from '../util/logger.js';
 import { parseServerEnv, type ServerEnv } from './env-config.js';
+import { errorMessage } from '../util/error-message.js';
 
 export interface Check {
   readonly ok: boolean;
@@ -11,8 +12,6 @@ export interface Check {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Checks a GitHub-backed deployment's configuration the way the server will use it:
@@ -34,7 +33,7 @@ async function checkConfiguration(env: Env): Promise<Check[]> {
     config = parseServerEnv(env);
     checks.push({ ok: true, what: 'configuration', detail: `repo ${config.repo}, branch ${config.branch}, ${config.users.length} users, downloads: ${config.downloads}` });
   } catch (error) {
-    for (const line of message(error).split('\n').slice(1)) checks.push({ ok: false, what: 'configuration', detail: line.replace(/^\s*-\s*/, '') });
+    for (const line of errorMessage(error).split('\n').slice(1)) checks.push({ ok: false, what: 'configuration', detail: line.replace(/^\s*-\s*/, '') });
     return checks;
   }
 
@@ -43,7 +42,7 @@ async function checkConfiguration(env: Env): Promise<Check[]> {
     const releases = await store.listReleases();
     checks.push({ ok: true, what: 'repository', detail: `the token can read ${config.repo} (${releases.length} release${releases.length === 1 ? '' : 's'})` });
   } catch (error) {
-    checks.push({ ok: false, what: 'repository', detail: message(error) });
+    checks.push({ ok: false, what: 'repository', detail: errorMessage(error) });
     return checks;
   }
 
@@ -57,7 +56,7 @@ async function checkConfiguration(env: Env): Promise<Check[]> {
       checks.push({ ok: true, what: 'manifest', detail: `valid: ${manifest.apps.length} apps, ${manifest.versions.length} versions, generated ${manifest.generatedAt}` });
     }
   } catch (error) {
-    checks.push({ ok: false, what: 'manifest', detail: `cannot be used: ${message(error)}` });
+    checks.push({ ok: false, what: 'manifest', detail: `cannot be used: ${errorMessage(error)}` });
   }
 
   if (manifest) {
@@ -81,7 +80,7 @@ async function probe(base: string, fetcher: typeof fetch): Promise<Check[]> {
       if (res.status === status && body?.error === error) return { ok: true, what, detail: `answers ${status} {"error":"${error}"} as expected` };
       return { ok: false, what, detail: `answered ${res.status} ${JSON.stringify(body)}; expected ${status} {"error":"${error}"}. Check the deployment's logs.` };
     } catch (cause) {
-      return { ok: false, what, detail: `unreachable: ${message(cause)}` };
+      return { ok: false, what, detail: `unreachable: ${errorMessage(cause)}` };
     }
   };
   return [

@@ -2,7 +2,7 @@ import { MANIFEST_PATH, parseManifest } from '../feed/manifest.js';
 import type { Store } from '../store/store.js';
 import { describeError, type Logger } from '../util/logger.js';
 import { EMPTY_MANIFEST, indexManifest, type FeedSnapshot } from '../feed/feed-snapshot.js';
-import { ERRORS, HttpError } from './responses.js';
+import { feedUnavailable } from './responses.js';
 
 export interface FeedState {
   readonly snapshot: FeedSnapshot;
@@ -75,7 +75,7 @@ export class FeedCache {
         this.state = { ...this.state, stale: true };
         return this.state;
       }
-      throw new HttpError(503, ERRORS.feedUnavailable, { 'retry-after': '5' });
+      throw feedUnavailable();
     }
   }
 }

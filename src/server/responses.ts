@@ -51,6 +51,11 @@ export function rawJsonResponse(status: number, json: string, headers: Record<st
   return createResponse(json, { status, headers: { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(json)), ...headers } });
 }
 
+/** The store cannot be read right now (GitHub down, or no manifest read yet): clients are told to come back shortly. */
+export function feedUnavailable(): HttpError {
+  return new HttpError(503, ERRORS.feedUnavailable, { 'retry-after': '5' });
+}
+
 /** Marks an answer made from the last good manifest because the store could not be re-read. */
 export function staleHeaders(stale: boolean): Record<string, string> {
   return stale ? { 'x-updateforge-stale': '1' } : {};

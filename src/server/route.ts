@@ -1,7 +1,7 @@
 import { StoreUnavailableError } from '../store/errors.js';
 import { describeError, jsonLogger } from '../util/logger.js';
 import { contextFor, type ServerContext } from './context.js';
-import { createResponse, ERRORS, errorResponse, isHttpError } from './responses.js';
+import { createResponse, ERRORS, errorResponse, feedUnavailable, isHttpError } from './responses.js';
 import { ServerConfigError } from './tokens.js';
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -93,20 +93,22 @@ async function dispatch(definition: RouteDefinition, request: Request): Promise<
       return createResponse(null, { status: response.status, headers: response.headers });
     }
     return response;
-  } catch (error) {
+  } catch (caught) {
+    const log = context?.log ?? jsonLogger();
+    let error = caught;
+    if (error instanceof StoreUnavailableError) {
+      // The store's message says what failed and names no secret; clients learn to come back.
+      log.warn('store unavailable', { route: definition.pattern, message: error.message });
+      error = feedUnavailable();
+    }
     if (isHttpError(error)) return errorResponse(error.status, error.message, error.headers, error.details);
     if (error instanceof ServerConfigError) {
       // Which variables are wrong goes to the log (it names no secret); clients only learn it is not their fault.
-      (context?.log ?? jsonLogger()).error('server misconfigured', { message: error.message });
+      log.error('server misconfigured', { message: error.message });
       return errorResponse(503, ERRORS.misconfigured);
     }
-    if (error instanceof StoreUnavailableError) {
-      // The store's message says what failed and names no secret; clients learn to come back.
-      (context?.log ?? jsonLogger()).warn('store unavailable', { route: definition.pattern, message: error.message });
-      return errorResponse(503, ERRORS.feedUnavailable, { 'retry-after': '5' });
-    }
     // Unknown failures are logged by name and message only: no stack, no request data.
-    (context?.log ?? jsonLogger()).error('unhandled error', { route: definition.pattern, ...describeError(error) });
+    log.error('unhandled error', { route: definition.pattern, ...describeError(error) });
     return errorResponse(500, ERRORS.internal);
   }
 }

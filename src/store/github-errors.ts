@@ -1,3 +1,4 @@
+import { errorMessage } from '../util/error-message.js';
 import { StoreUnavailableError } from './errors.js';
 
 /** What Octokit throws for an HTTP failure (a RequestError), checked by shape. */
@@ -38,7 +39,7 @@ export function parseRepo(value: string): [string, string] {
 export function describeGitHubError(error: unknown, context: { repo: string; branch: string; what: string }): Error {
   const { repo, what } = context;
   if (!isRequestError(error)) {
-    return error instanceof Error && error.name !== 'Error' ? error : unavailable(`Could not ${what} on ${repo}: ${error instanceof Error ? error.message : String(error)}`);
+    return error instanceof Error && error.name !== 'Error' ? error : unavailable(`Could not ${what} on ${repo}: ${errorMessage(error)}`);
   }
   // Octokit appends the documentation link to GitHub's message; the message is what helps.
   const said = (error.message.split('\n')[0] ?? '').replace(/:?\s+-\s+https?:\/\/\S+$/, '');

@@ -7,6 +7,7 @@ import { createGitHubClient, githubFetch, patienceLimits, type GitHubClient, typ
 import { describeGitHubError, emptyRepository, isRequestError, isStatus, parseRepo, unavailable } from './github-errors.js';
 import type { Store } from './store.js';
 import type { Asset, AssetUpload, BranchFile, ByteRange, NewRelease, Release, ReleasePatch, WriteBranchFile } from './types.js';
+import { errorMessage } from '../util/error-message.js';
 
 interface GitHubAsset {
   id: number;
@@ -229,15 +230,16 @@ export class GitHubStore implements Store {
     const response = await this.requestAsset(assetId, rangeHeader, download.signal);
     const location = response.headers.location;
     if (response.status >= 300 && response.status < 400 && location) {
+      const linkFailed = (how: string) => unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link ${how}`);
       let signed: Response;
       try {
         signed = await this.downloads.fetchSigned(location, { headers: rangeHeader, signal: download.signal });
       } catch (error) {
-        throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link could not be reached (${error instanceof Error ? error.message : String(error)})`);
+        throw linkFailed(`could not be reached (${errorMessage(error)})`);
       }
       if (!signed.ok || !signed.body) {
         await signed.body?.cancel();
-        throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link answered ${signed.status}`);
+        throw linkFailed(`answered ${signed.status}`);
       }
       return this.watched(range && signed.status === 200 ? slice(signed.body, range) : signed.body, download);
     }

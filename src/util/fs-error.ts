@@ -1,3 +1,5 @@
+import { errorMessage } from './error-message.js';
+
 /** A short, user-facing reason for a file-system error (no paths, no stack). */
 export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
@@ -14,6 +16,6 @@ export function describeFsError(error: unknown): string {
     case 'ENOSPC':
       return 'no space left on device';
     default:
-      return code ?? (error instanceof Error ? error.message : String(error));
+      return code ?? errorMessage(error);
   }
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { errorMessage } from './error-message.js';
 
 /** A document that failed its schema: every problem, each with where it is. */
 export class ValidationError extends Error {
@@ -33,7 +34,7 @@ export function parseJson(text: string, source: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     throw new ValidationError(source, [`not valid JSON (${detail})`]);
   }
 }

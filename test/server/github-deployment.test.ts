@@ -85,16 +85,21 @@ describe('the API on a feed the action published to a private GitHub repository'
 });
 
 describe('reading the feed from GitHub', () => {
-  async function feedServer(options: { manifestMaxAgeMs?: number; downloads?: 'proxy' | 'redirect'; recheckWaitMs?: number; responseTimeoutMs?: number; log?: Logger } = {}) {
+  /** A private feed with one release (a web bundle, or `apk` as a file), served from GitHub, and alice logged in. */
+  async function feedServer(
+    options: { manifestMaxAgeMs?: number; downloads?: 'proxy' | 'redirect'; recheckWaitMs?: number; responseTimeoutMs?: number; idleTimeoutMs?: number; log?: Logger; apk?: Buffer } = {},
+  ) {
     const repo = github.newRepo({ private: true });
     const publishing = githubStore(github.fake(), repo);
     const { publish } = await import('../../src/publish/publish.js');
-    const { writeConfig } = await import('../helpers/fixtures.js');
+    const { writeBuild, writeConfig } = await import('../helpers/fixtures.js');
     const config = await writeConfig();
-    const bundle = await publish({ store: publishing, config, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('on github') } });
+    const build = options.apk ? await writeBuild(options.apk) : await webBuild('on github');
+    const bundle = await publish({ store: publishing, config, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: build } });
     const users = [await makeUser('alice', 'alice@example.com', ['acme'])];
+    const { responseTimeoutMs, idleTimeoutMs } = options;
     const context = createServerContext({
-      store: githubStore(github.fake(), repo, { token: READ_TOKEN, patience: 'serve', ...(options.responseTimeoutMs === undefined ? {} : { responseTimeoutMs: options.responseTimeoutMs }) }),
+      store: githubStore(github.fake(), repo, { token: READ_TOKEN, patience: 'serve', ...(responseTimeoutMs === undefined ? {} : { responseTimeoutMs }), ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }) }),
       users,
       jwtSecret: SECRET,
       log: options.log ?? silentLogger,
@@ -207,18 +212,11 @@ describe('reading the feed from GitHub', () => {
   });
 
   test('a tester who stops a download stops the download from GitHub too', async () => {
-    const repo = github.newRepo({ private: true });
-    const { publish } = await import('../../src/publish/publish.js');
-    const { writeBuild, writeConfig } = await import('../helpers/fixtures.js');
-    const big = await publish({ store: githubStore(github.fake(), repo), config: await writeConfig(), request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await writeBuild(Buffer.alloc(64 * 1024 * 1024, 9)) } });
-    const context = createServerContext({ store: githubStore(github.fake(), repo, { token: READ_TOKEN }), users: [await makeUser('alice', 'alice@example.com', ['acme'])], jwtSecret: SECRET, log: silentLogger, manifestMaxAgeMs: 0 });
-    const server = await startServer({ context });
+    const { server, token, bundle } = await feedServer({ apk: Buffer.alloc(64 * 1024 * 1024, 9) });
     try {
-      const login = await fetch(`${server.url}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'alice@example.com', password: 'correct horse' }) });
-      const { token } = (await login.json()) as { token: string };
       const before = github.fake().abortedDownloads;
       const controller = new AbortController();
-      const res = await fetch(`${server.url}/api/v1/versions/${big.version.id}/download`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+      const res = await fetch(`${server.url}/api/v1/versions/${bundle.id}/download`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
       const reader = res.body!.getReader();
       await reader.read();
       controller.abort();
@@ -232,14 +230,8 @@ describe('reading the feed from GitHub', () => {
     ['redirects to a signed URL', false],
     ['serves the bytes itself', true],
   ])('a download GitHub stops sending ends, and the tester resumes it (GitHub %s)', async (_, direct) => {
-    const repo = github.newRepo({ private: true });
-    const { publish } = await import('../../src/publish/publish.js');
-    const { writeBuild, writeConfig } = await import('../helpers/fixtures.js');
     const apk = Buffer.from(Array.from({ length: 1024 * 1024 }, (_, i) => (i * 7) % 253));
-    const { version } = await publish({ store: githubStore(github.fake(), repo), config: await writeConfig(), request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await writeBuild(apk) } });
-    const store = githubStore(github.fake(), repo, { token: READ_TOKEN, patience: 'serve', idleTimeoutMs: 200 });
-    const context = createServerContext({ store, users: [await makeUser('alice', 'alice@example.com', ['acme'])], jwtSecret: SECRET, log: silentLogger, manifestMaxAgeMs: 0 });
-    const server = await startServer({ context });
+    const { server, token, bundle: version } = await feedServer({ apk, idleTimeoutMs: 200 });
     github.fake().assetsServedDirectly = direct;
     github.fake().stallDownloadsAfter = 256 * 1024;
     onTestFinished(() => {
@@ -247,8 +239,6 @@ describe('reading the feed from GitHub', () => {
       github.fake().stallDownloadsAfter = null;
     });
     try {
-      const login = await fetch(`${server.url}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'alice@example.com', password: 'correct horse' }) });
-      const { token } = (await login.json()) as { token: string };
       const url = `${server.url}/api/v1/versions/${version.id}/download`;
       const before = github.fake().abortedDownloads;
       const stalled = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
