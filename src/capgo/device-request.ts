@@ -37,5 +37,9 @@ export const StatsEventSchema = DeviceInfoSchema.extend({
 });
 export type StatsEvent = z.output<typeof StatsEventSchema>;
 
-/** Plugins before 8 send one event per request; newer ones send a batch (at most 200). */
-export const StatsBodySchema = z.union([StatsEventSchema, z.array(StatsEventSchema).min(1).max(500)]);
+/**
+ * Plugins before 8.42 send one event per request; newer ones send a batch of at most
+ * 200. A batch is checked event by event (see the stats handler), so here it is only
+ * an array of a bounded length.
+ */
+export const StatsBodySchema = z.union([StatsEventSchema, z.array(z.unknown()).max(500, 'a batch holds at most 500 events')]);

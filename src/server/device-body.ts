@@ -10,9 +10,14 @@ export async function readDeviceBody<T extends z.ZodType>(request: Request, sche
   const body = await readJsonBody(request, limit);
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  throw new HttpError(400, 'invalid_request', {}, { message: describeIssue(result.error), kind: 'failed' });
+}
+
+/** The first problem of a rejected body, as `field: what is wrong`. */
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
   const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  throw new HttpError(400, 'invalid_request', {}, { message: `${where}${issue?.message ?? 'invalid body'}`, kind: 'failed' });
+  return `${where}${issue?.message ?? 'invalid body'}`;
 }
 
 /** The origin devices reach this server at: the configured public URL, else the request's own. */

@@ -32,10 +32,29 @@ describe('POST /api/v1/stats', () => {
     expect(lines.filter((l) => l.includes('"device stat"'))).toHaveLength(200);
   });
 
+  test('a batch with odd events keeps every good one: 8.42+ drop a whole batch on a 4xx (8.51.14:A/CapgoUpdater.java:3145-3146)', async () => {
+    lines.length = 0;
+    const batch: unknown[] = Array.from({ length: 199 }, (_, i) => ({ ...info, action: 'set', version_name: `1.0.${i}` }));
+    batch.splice(57, 0, { ...info, action: '' });
+    batch.push('not an event', { action: 'set' });
+    const res = await post(batch);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', rejected: 3 });
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.filter((l) => l['event'] === 'device stat').map((l) => l['version'])).toEqual(Array.from({ length: 199 }, (_, i) => `1.0.${i}`));
+    expect(logged.filter((l) => l['event'] === 'device stats rejected')).toEqual([expect.objectContaining({ level: 'warn', rejected: 3, first: expect.stringContaining('action') })]);
+  });
+
+  test('an empty batch is fine: there is nothing to lose', async () => {
+    const res = await post([]);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
   test.each([
     ['an event without action', { ...info }],
-    ['an empty batch', []],
-    ['a batch with a bad event', [{ ...info, action: 'set' }, { action: 'set' }]],
+    ['a batch larger than any plugin sends', Array.from({ length: 501 }, () => ({ ...info, action: 'set' }))],
+    ['a number', 42],
   ])('400 for %s', async (_label, body) => {
     const res = await post(body);
     expect(res.status).toBe(400);
