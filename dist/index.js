@@ -60114,12 +60114,15 @@ var AppSchema = external_exports.strictObject({
   }).refine((p) => ICON_FILE_NAME.test(path.posix.basename(p)), {
     message: "file name must be plain (letters, digits, . _ -) and end in .png, .jpg, .webp, .gif or .svg"
   }).optional().describe("Icon image, relative to updateforge.json; published as icons/<app id>/<file name>."),
-  defaultChannel: external_exports.string().optional().describe('The channel devices of this app follow unless they ask for another (a build type or a declared channel); default "release".')
+  defaultChannel: external_exports.string().optional().describe('The channel devices of this app follow unless they ask for another (a build type or a declared channel); default "release".'),
+  encryptedBundles: external_exports.boolean().optional().describe(
+    "Whether this app's capacitor.config sets a Capgo publicKey. true: only encrypted bundles are published and offered (iOS decrypts every checksum once a key is set); false: only unencrypted ones. Unset: either, with the limits the README describes."
+  )
 }).describe("An app. Declaration order is the order the API lists apps in.");
 var ChannelSchema = external_exports.strictObject({
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1-64 letters, digits, '.', '_' or '-'").describe("What devices ask for, as defaultChannel in capacitor.config or with setChannel()."),
   buildType: external_exports.enum(BUILD_TYPES).describe("The build type whose bundles this channel serves."),
-  allowSelfSet: external_exports.boolean().optional().describe("Devices may switch themselves to this channel with setChannel() (default false).")
+  allowSelfSet: external_exports.boolean().optional().describe("Devices may pick this channel themselves, with setChannel() or as defaultChannel in capacitor.config (default false: only devices whose app defaults to it get it).")
 }).describe("A live-update channel: another name for a build type, and whether devices may pick it themselves.");
 var ConfigSchema = external_exports.strictObject({
   $schema: external_exports.string().optional().describe("Path or URL of this JSON Schema, for editor completion."),
@@ -60206,6 +60209,27 @@ var ManifestContentionError = class extends Error {
 var RollbackIncompleteError = class extends Error {
   name = "RollbackIncompleteError";
 };
+
+// src/publish/bundle-encryption-policy.ts
+function checkBundleEncryption(app, artifact) {
+  if (artifact.kind !== "bundle") return [];
+  const encrypted = artifact.encryption !== void 0;
+  if (app.encryptedBundles === true && !encrypted) {
+    throw new PublishInputError(
+      "encrypt-key",
+      `App '${app.id}' declares encryptedBundles (its devices have a public key), and such devices cannot install an unencrypted bundle: give --encrypt-key, or --session-key and --checksum.`
+    );
+  }
+  if (app.encryptedBundles === false && encrypted) {
+    throw new PublishInputError("encrypt-key", `App '${app.id}' declares "encryptedBundles": false (its devices have no public key), so they could not decrypt this bundle: publish it unencrypted.`);
+  }
+  if (artifact.encryption && !artifact.encryption.checksum) {
+    return [
+      "This bundle carries its checksum only in the older base64 form, which @capgo/capacitor-updater 5.30+, 6.43+, 7.30+ and 8.x do not read: those devices will be told to update instead. Publish with --encrypt-key (UpdateForge writes both forms), or encrypt with a @capgo/cli project whose plugin is recent."
+    ];
+  }
+  return [];
+}
 
 // src/publish/icons.ts
 import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
@@ -65339,7 +65363,9 @@ var ManifestAppSchema = external_exports.object({
   /** Path of the icon on the manifest branch (`icons/<app>/<file>`), or null. */
   icon: external_exports.string().nullable(),
   /** The channel devices follow unless they ask for another. */
-  defaultChannel: external_exports.string().default(DEFAULT_CHANNEL)
+  defaultChannel: external_exports.string().default(DEFAULT_CHANNEL),
+  /** Whether the app's devices have a Capgo public key (updateforge.json); absent: not declared. */
+  encryptedBundles: external_exports.boolean().optional()
 });
 var ChannelSchema2 = external_exports.object({
   id: external_exports.number().int().positive(),
@@ -65408,7 +65434,8 @@ function buildManifest(input3) {
       title: app.title,
       packageName: app.packageName,
       icon: iconBranchPath(app),
-      defaultChannel: app.defaultChannel ?? DEFAULT_CHANNEL
+      defaultChannel: app.defaultChannel ?? DEFAULT_CHANNEL,
+      ...app.encryptedBundles === void 0 ? {} : { encryptedBundles: app.encryptedBundles }
     })),
     channels: resolveChannels(config2.channels),
     versions
@@ -65491,6 +65518,13 @@ async function publish(options2) {
     await artifact.cleanup();
     throw new PublishInputError(request2.rollout !== void 0 ? "rollout" : "min-native-version", "Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.");
   }
+  let encryptionWarnings = [];
+  try {
+    encryptionWarnings = artifact ? checkBundleEncryption(request2.app, artifact) : [];
+  } catch (error63) {
+    await artifact?.cleanup();
+    throw error63;
+  }
   const undo = new UndoLog();
   let step;
   let iconsWritten;
@@ -65518,7 +65552,7 @@ ${leftovers.map((l) => `  - ${l}`).join("\n")}`, { cause: error63 });
   } finally {
     await artifact?.cleanup();
   }
-  const warnings = written.skipped.map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`);
+  const warnings = [...encryptionWarnings, ...written.skipped.map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
   for (const asset of step.obsoleteAssets) {
     await options2.store.deleteAsset(step.release, asset).catch((error63) => {
       warnings.push(`Could not remove superseded asset '${asset.name}': ${errorMessage(error63)}.`);

@@ -1,11 +1,12 @@
 import semver from 'semver';
-import type { Channel } from '../feed/channels.js';
 import { channelKey, type FeedSnapshot } from '../feed/feed-snapshot.js';
-import type { ManifestApp } from '../feed/manifest.js';
 import type { FileRecord, VersionRecord } from '../feed/version-record.js';
-import type { DeviceInfo } from './device-request.js';
-import { pluginAbilities, type PluginAbilities } from './plugin-abilities.js';
+import { deviceChannel } from './device-channel.js';
+import { candidateBuilds, type PluginRequest } from './identify-plugin.js';
+import { PluginAbilities, type ChecksumRefusal } from './plugin-abilities.js';
+import type { EncryptedForm } from './plugin-builds.js';
 import { inRollout } from './rollout.js';
+import { refusalMessage, resetUnsupportedMessage, storeUpdateMessage } from './update-messages.js';
 
 /** An update to offer: the plugin downloads `version` and checks it against `checksum`. */
 export interface OfferUpdate {
@@ -37,10 +38,10 @@ export interface NoUpdate {
 
 export type UpdateDecision = OfferUpdate | ResetToBuiltin | NoUpdate;
 
-/** The channel a device follows: the one it asks for when it exists, else its app's default. */
-export function channelFor(app: ManifestApp, channels: readonly Channel[], asked: string | null | undefined): Channel {
-  const byName = (name: string) => channels.find((c) => c.name === name);
-  return (asked ? byName(asked) : undefined) ?? byName(app.defaultChannel) ?? { id: 1, name: 'release', buildType: 'release', allowSelfSet: false };
+/** What the plugins that may have sent `request` can take, given what the app declares. */
+export function abilitiesFor(request: PluginRequest, appDeclaresKey?: boolean): PluginAbilities {
+  const keyIdSent = typeof request.info.key_id === 'string' && request.info.key_id !== '';
+  return PluginAbilities.of(candidateBuilds(request), { keyIdSent, appDeclares: appDeclaresKey });
 }
 
 function nativeTooOld(file: FileRecord, versionBuild: string | undefined): boolean {
@@ -51,17 +52,27 @@ function nativeTooOld(file: FileRecord, versionBuild: string | undefined): boole
   return !native || !needed || semver.lt(native, needed);
 }
 
-/** The checksum this plugin verifies, or null when it cannot take this bundle at all. */
-function checksumFor(file: FileRecord, abilities: PluginAbilities): string | null {
-  if (file.encryption) {
-    const { checksum, legacyChecksum } = file.encryption;
-    if (abilities.encryptedChecksum === 'v3') return checksum ?? legacyChecksum ?? null;
-    if (abilities.encryptedChecksum === 'legacy') return legacyChecksum ?? null;
-    return null;
+/** Plugins before 8.40.8 (and x.41.1) send 4 characters of the key id, later ones 20: the shorter must start the longer. */
+function sameKey(deviceKeyId: string, bundleKeyId: string): boolean {
+  return deviceKeyId.length <= bundleKeyId.length ? bundleKeyId.startsWith(deviceKeyId) : deviceKeyId.startsWith(bundleKeyId);
+}
+
+type Checked = { readonly ok: true; readonly checksum: string; readonly sessionKey?: string } | { readonly ok: false; readonly reason: ChecksumRefusal; readonly carried: readonly EncryptedForm[] };
+
+/** The checksum this device's plugin verifies `file` with, or why none fits. */
+function checksumFor(file: FileRecord, abilities: PluginAbilities): Checked {
+  const encryption = file.encryption;
+  if (!encryption) {
+    // Every bundle has its SHA-256; its CRC32 only if it was published since the CRC32 was recorded.
+    const choice = abilities.plainChecksum(file.crc32 ? ['sha256', 'crc32', 'empty'] : ['sha256', 'empty']);
+    if (!choice.ok) return { ok: false, reason: choice.reason, carried: [] };
+    return { ok: true, checksum: choice.form === 'sha256' ? file.sha256 : choice.form === 'crc32' ? file.crc32! : '' };
   }
-  if (abilities.plainChecksum === 'crc32') return file.crc32 ?? null;
-  if (abilities.plainChecksum === 'empty') return '';
-  return file.sha256;
+  const carried: EncryptedForm[] = [...(encryption.checksum ? (['v3'] as const) : []), ...(encryption.legacyChecksum ? (['legacy'] as const) : [])];
+  const choice = abilities.encryptedChecksum(carried);
+  if (!choice.ok) return { ok: false, reason: choice.reason, carried };
+  const checksum = choice.form === 'v3' ? encryption.checksum! : encryption.legacyChecksum!;
+  return { ok: true, checksum, sessionKey: encryption.sessionKey };
 }
 
 /**
@@ -73,18 +84,21 @@ function checksumFor(file: FileRecord, abilities: PluginAbilities): string | nul
  * that is not what it already runs, older included: that is how a withdrawn (yanked)
  * bundle is rolled back.
  */
-export function decideUpdate(device: DeviceInfo, snapshot: FeedSnapshot): UpdateDecision {
+export function decideUpdate(request: PluginRequest, snapshot: FeedSnapshot): UpdateDecision {
+  const device = request.info;
   const app = snapshot.appsByPackageName.get(device.app_id);
   if (!app) {
     return { kind: 'none', status: 'failed', error: 'unknown_app', message: `No app with package name '${device.app_id}' in this feed; check appId in capacitor.config.` };
   }
-  const channel = channelFor(app, snapshot.manifest.channels, device.defaultChannel);
+  const chosen = deviceChannel(app, snapshot.manifest.channels, device.defaultChannel);
+  if (!chosen.ok) return { kind: 'none', status: 'failed', error: chosen.error, message: chosen.message };
+  const channel = chosen.channel;
   const bundles = snapshot.liveBundles.get(channelKey(app.id, channel.buildType)) ?? [];
-  const abilities = pluginAbilities(device.plugin_version, device.platform);
+  const abilities = abilitiesFor(request, app.encryptedBundles);
   const current = device.version_name;
 
   let storeUpdate: VersionRecord | null = null;
-  let unreadable: VersionRecord | null = null;
+  let refused: { bundle: VersionRecord; reason: ChecksumRefusal; carried: readonly EncryptedForm[] } | null = null;
   let keyMismatch: VersionRecord | null = null;
   for (const bundle of bundles) {
     const file = bundle.file!;
@@ -93,46 +107,51 @@ export function decideUpdate(device: DeviceInfo, snapshot: FeedSnapshot): Update
       storeUpdate ??= bundle;
       continue;
     }
-    if (file.encryption?.keyId && device.key_id && device.key_id !== file.encryption.keyId) {
+    if (file.encryption?.keyId && device.key_id && !sameKey(device.key_id, file.encryption.keyId)) {
       keyMismatch ??= bundle;
       continue;
     }
-    const checksum = checksumFor(file, abilities);
-    if (checksum === null) {
-      unreadable ??= bundle;
+    const checked = checksumFor(file, abilities);
+    if (!checked.ok) {
+      refused ??= { bundle, reason: checked.reason, carried: checked.carried };
       continue;
     }
     if (bundle.version === current) {
       return storeUpdate
-        ? needsStoreUpdate(storeUpdate, channel)
+        ? needsStoreUpdate(storeUpdate, channel.name)
         : { kind: 'none', status: 'up_to_date', error: 'no_new_version_available', message: `${current} is the latest version on channel '${channel.name}'.` };
     }
-    return { kind: 'update', version: bundle, file, checksum, ...(file.encryption ? { sessionKey: file.encryption.sessionKey } : {}) };
+    return { kind: 'update', version: bundle, file, checksum: checked.checksum, ...(checked.sessionKey ? { sessionKey: checked.sessionKey } : {}) };
   }
 
-  if (storeUpdate) return needsStoreUpdate(storeUpdate, channel);
+  if (storeUpdate) return needsStoreUpdate(storeUpdate, channel.name);
   if (keyMismatch) {
     return { kind: 'none', status: 'blocked', error: 'encryption_key_mismatch', message: `Bundle ${keyMismatch.version} is encrypted with another key than this app's public key.` };
   }
-  if (unreadable) {
-    return {
-      kind: 'none',
-      status: 'blocked',
-      error: 'plugin_too_old',
-      message: `Bundle ${unreadable.version} needs a newer @capgo/capacitor-updater than ${device.plugin_version ?? 'this one'}; update the app from the store.`,
-    };
+  if (refused) {
+    const context = { version: refused.bundle.version, abilities, carried: refused.carried, reported: device.plugin_version, platform: device.platform };
+    return { kind: 'none', status: 'blocked', error: refused.reason, message: refusalMessage(refused.reason, context) };
   }
   const runsWithdrawn = snapshot.manifest.versions.some((v) => v.app === app.id && v.buildType === channel.buildType && v.version === current && v.yanked);
-  if (runsWithdrawn && abilities.builtinReset) return { kind: 'builtin' };
+  if (runsWithdrawn) {
+    return abilities.builtin
+      ? { kind: 'builtin' }
+      : { kind: 'none', status: 'blocked', error: 'reset_unsupported', message: resetUnsupportedMessage(current, device.plugin_version, device.platform) };
+  }
   return { kind: 'none', status: 'up_to_date', error: 'no_bundle', message: `No live-update bundle for this device on channel '${channel.name}'.` };
 }
 
-function needsStoreUpdate(bundle: VersionRecord, channel: Channel): NoUpdate {
+/**
+ * Capgo's own code for "this bundle needs a newer native app": Android 8.46+ raises
+ * breakingAvailable/majorAvailable only for this `error` (with a `version`), iOS 8.46.2+
+ * for it or `breaking: true`, message-first plugins for `major: true`.
+ */
+function needsStoreUpdate(bundle: VersionRecord, channel: string): NoUpdate {
   return {
     kind: 'none',
     status: 'blocked',
-    error: 'store_update_required',
-    message: `Bundle ${bundle.version} on channel '${channel.name}' needs native version ${bundle.file?.minNativeVersion} or later; update the app from the store.`,
+    error: 'disable_auto_update_to_major',
+    message: storeUpdateMessage(bundle.version, channel, bundle.file?.minNativeVersion),
     storeUpdate: { version: bundle.version },
   };
 }

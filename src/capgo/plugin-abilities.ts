@@ -1,56 +1,87 @@
-import semver from 'semver';
+import type { EncryptedForm, PlainForm, PluginBuild } from './plugin-builds.js';
+
+/** Whether the app on the device sets a Capgo public key: known from `key_id` or updateforge.json, else unknown. */
+export type KeyState = 'yes' | 'no' | 'unknown';
+
+/** Why no checksum form fits: each becomes a "blocked" answer that says what to do. */
+export type ChecksumRefusal =
+  /** An unencrypted bundle, and the app's public key makes the plugin decrypt every checksum. */
+  | 'encryption_required'
+  /** An encrypted bundle, and the app sets no public key. */
+  | 'public_key_missing'
+  /** An encrypted bundle, and the plugin cannot decrypt bundles at all. */
+  | 'plugin_too_old'
+  /** An encrypted bundle whose checksum form this plugin does not read (or that not every build sending this request reads). */
+  | 'checksum_form_unsupported';
+
+export type Choice<T> = { readonly ok: true; readonly form: T } | { readonly ok: false; readonly reason: ChecksumRefusal };
+
+/** Integrity first: a real digest beats an empty checksum whenever every candidate accepts it. */
+const PLAIN_PREFERENCE: readonly PlainForm[] = ['sha256', 'crc32', 'empty'];
 
 /**
- * What a given capacitor-updater plugin can check, read from its own source
- * (Cap-go/capacitor-updater, Android `finishDownload` / iOS `download`) and matched
- * against the Capgo CLI's thresholds (`isDeprecatedPluginVersion`, `HEX_CHECKSUM_MIN_VERSION_*`):
- *
- * | plugin            | unencrypted bundle          | encrypted bundle (session key)      |
- * | ----------------- | --------------------------- | ----------------------------------- |
- * | 5.0 – 5.9         | CRC32                        | cannot decrypt (no public-key mode) |
- * | 5.10 – 5.29       | SHA-256                      | legacy base64 checksum              |
- * | 5.30+             | SHA-256                      | hex (V3) checksum                   |
- * | 6.0 – 6.1         | CRC32                        | cannot decrypt                      |
- * | 6.2 – 6.24        | CRC32                        | legacy base64 checksum              |
- * | 6.25 – 6.29       | SHA-256                      | legacy base64 checksum              |
- * | 6.30+             | SHA-256                      | hex (V3) checksum                   |
- * | 7.0.0 – 7.0.1     | CRC32                        | cannot decrypt                      |
- * | 7.0.2 – 7.0.29    | Android: none*, iOS: SHA-256 | legacy base64 checksum              |
- * | 7.0.30 – 7.29     | SHA-256                      | legacy base64 checksum              |
- * | 7.30+, 8.x        | SHA-256                      | hex (V3) checksum                   |
- *
- * *Android 7.0.2–7.0.29 only hashes a bundle it decrypted, then compares against any
- * non-empty checksum it was given, so an unencrypted bundle must come with an empty one.
+ * What every build that may have sent a request can take. Where builds that send
+ * identical requests differ, only an answer all of them accept is given, so a wrong
+ * guess ends in a clear "blocked" answer on the device, never in a failed install.
  */
-export interface PluginAbilities {
-  /** The checksum an unencrypted bundle must carry for this plugin to accept it. */
-  readonly plainChecksum: 'crc32' | 'sha256' | 'empty';
-  /** The encrypted-checksum form this plugin reads, or null when it cannot decrypt bundles. */
-  readonly encryptedChecksum: 'v3' | 'legacy' | null;
-  /** Whether it understands `{"version": "builtin"}` as "go back to the shipped assets" (added with 6.1.32 / 5.10 / 7.0.2). */
-  readonly builtinReset: boolean;
-}
+export class PluginAbilities {
+  constructor(
+    readonly candidates: readonly PluginBuild[],
+    /** The key state of each candidate, in the same order. */
+    private readonly keys: readonly KeyState[],
+  ) {}
 
-const NEWEST: PluginAbilities = { plainChecksum: 'sha256', encryptedChecksum: 'v3', builtinReset: true };
-const OLDEST: PluginAbilities = { plainChecksum: 'crc32', encryptedChecksum: null, builtinReset: false };
+  /** Builds whose key state is decided by `key_id` know it; for the others the app's declaration (or nothing) tells. */
+  static of(candidates: readonly PluginBuild[], signs: { keyIdSent: boolean; appDeclares?: boolean | undefined }): PluginAbilities {
+    const keyOf = (b: PluginBuild): KeyState => {
+      if (signs.keyIdSent) return 'yes';
+      if (b.keyId) return 'no';
+      return signs.appDeclares === undefined ? 'unknown' : signs.appDeclares ? 'yes' : 'no';
+    };
+    return new PluginAbilities(candidates, candidates.map(keyOf));
+  }
 
-/** Abilities of the plugin that sent `plugin_version` from `platform`; unknown versions are taken as the newest. */
-export function pluginAbilities(pluginVersion: string | undefined, platform: string | undefined): PluginAbilities {
-  const parsed = pluginVersion ? semver.coerce(pluginVersion) : null;
-  if (!parsed) return NEWEST;
-  const at = (v: string) => semver.gte(parsed, v);
-  switch (parsed.major) {
-    case 5:
-      if (!at('5.10.0')) return OLDEST;
-      return { plainChecksum: 'sha256', encryptedChecksum: at('5.30.0') ? 'v3' : 'legacy', builtinReset: true };
-    case 6:
-      if (!at('6.2.0')) return { ...OLDEST, builtinReset: at('6.1.32') };
-      return { plainChecksum: at('6.25.0') ? 'sha256' : 'crc32', encryptedChecksum: at('6.30.0') ? 'v3' : 'legacy', builtinReset: true };
-    case 7:
-      if (!at('7.0.2')) return OLDEST;
-      if (!at('7.0.30')) return { plainChecksum: platform === 'android' ? 'empty' : 'sha256', encryptedChecksum: 'legacy', builtinReset: true };
-      return { plainChecksum: 'sha256', encryptedChecksum: at('7.30.0') ? 'v3' : 'legacy', builtinReset: true };
-    default:
-      return parsed.major < 5 ? OLDEST : NEWEST;
+  /** The checksum an unencrypted bundle goes out with, of those it has (a bundle may lack its CRC32). */
+  plainChecksum(available: readonly PlainForm[]): Choice<PlainForm> {
+    const sets = this.candidates.map((b, i) => {
+      const key = this.keys[i];
+      if (key === 'yes') return { sure: b.plainWithKey, likely: b.plainWithKey };
+      if (key === 'no') return { sure: b.plain, likely: b.plain };
+      return { sure: b.plain.filter((f) => b.plainWithKey.includes(f)), likely: b.plain };
+    });
+    // Prefer a form that installs whether or not the app sets a key; else what installs without one (the common case).
+    const forms = PLAIN_PREFERENCE.filter((f) => available.includes(f));
+    const form = forms.find((f) => sets.every((s) => s.sure.includes(f))) ?? forms.find((f) => sets.every((s) => s.likely.includes(f)));
+    return form ? { ok: true, form } : { ok: false, reason: 'encryption_required' };
+  }
+
+  /** The form to send an encrypted bundle's checksum in, of those it carries (V3 first). */
+  encryptedChecksum(available: readonly EncryptedForm[]): Choice<EncryptedForm> {
+    if (this.keys.includes('no')) return { ok: false, reason: 'public_key_missing' };
+    if (this.candidates.some((b) => b.encrypted === null)) return { ok: false, reason: 'plugin_too_old' };
+    const form = available.find((f) => this.candidates.every((b) => b.encrypted === f));
+    return form ? { ok: true, form } : { ok: false, reason: 'checksum_form_unsupported' };
+  }
+
+  /** The forms these builds read, for messages: "the hex (V3) form". */
+  readForms(): readonly EncryptedForm[] {
+    return [...new Set(this.candidates.flatMap((b) => (b.encrypted ? [b.encrypted] : [])))];
+  }
+
+  get builtin(): boolean {
+    return this.candidates.every((b) => b.builtin);
+  }
+
+  get keepsChannel(): boolean {
+    return this.candidates.every((b) => b.keepsChannel);
+  }
+
+  get retryAfter(): boolean {
+    return this.candidates.every((b) => b.retryAfter);
+  }
+
+  /** "Android 7.0.2–7.0.29", or several names joined when builds share a request. */
+  get names(): string {
+    return this.candidates.map((b) => b.name).join(' or ');
   }
 }

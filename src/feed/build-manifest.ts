@@ -66,6 +66,7 @@ export function buildManifest(input: {
       packageName: app.packageName,
       icon: iconBranchPath(app),
       defaultChannel: app.defaultChannel ?? DEFAULT_CHANNEL,
+      ...(app.encryptedBundles === undefined ? {} : { encryptedBundles: app.encryptedBundles }),
     })),
     channels: resolveChannels(config.channels),
     versions,

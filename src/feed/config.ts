@@ -44,6 +44,12 @@ export const AppSchema = z
       .string()
       .optional()
       .describe('The channel devices of this app follow unless they ask for another (a build type or a declared channel); default "release".'),
+    encryptedBundles: z
+      .boolean()
+      .optional()
+      .describe(
+        "Whether this app's capacitor.config sets a Capgo publicKey. true: only encrypted bundles are published and offered (iOS decrypts every checksum once a key is set); false: only unencrypted ones. Unset: either, with the limits the README describes.",
+      ),
   })
   .describe('An app. Declaration order is the order the API lists apps in.');
 
@@ -54,7 +60,10 @@ export const ChannelSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1-64 letters, digits, '.', '_' or '-'")
       .describe('What devices ask for, as defaultChannel in capacitor.config or with setChannel().'),
     buildType: z.enum(BUILD_TYPES).describe('The build type whose bundles this channel serves.'),
-    allowSelfSet: z.boolean().optional().describe('Devices may switch themselves to this channel with setChannel() (default false).'),
+    allowSelfSet: z
+      .boolean()
+      .optional()
+      .describe('Devices may pick this channel themselves, with setChannel() or as defaultChannel in capacitor.config (default false: only devices whose app defaults to it get it).'),
   })
   .describe('A live-update channel: another name for a build type, and whether devices may pick it themselves.');
 

@@ -18,6 +18,8 @@ const ManifestAppSchema = z.object({
   icon: z.string().nullable(),
   /** The channel devices follow unless they ask for another. */
   defaultChannel: z.string().default(DEFAULT_CHANNEL),
+  /** Whether the app's devices have a Capgo public key (updateforge.json); absent: not declared. */
+  encryptedBundles: z.boolean().optional(),
 });
 
 const ChannelSchema = z.object({

@@ -2,6 +2,7 @@ import type { LoadedConfig } from '../feed/config.js';
 import type { Manifest } from '../feed/manifest.js';
 import type { VersionRecord } from '../feed/version-record.js';
 import type { Store } from '../store/store.js';
+import { checkBundleEncryption } from './bundle-encryption-policy.js';
 import { PublishInputError, RollbackIncompleteError } from './errors.js';
 import { readIcons, syncIcons } from './icons.js';
 import { validatePublishRequest, type PublishRequest } from './inputs.js';
@@ -62,6 +63,13 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     await artifact.cleanup();
     throw new PublishInputError(request.rollout !== undefined ? 'rollout' : 'min-native-version', 'Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.');
   }
+  let encryptionWarnings: string[] = [];
+  try {
+    encryptionWarnings = artifact ? checkBundleEncryption(request.app, artifact) : [];
+  } catch (error) {
+    await artifact?.cleanup();
+    throw error;
+  }
   const undo = new UndoLog();
   let step: Awaited<ReturnType<typeof applyRelease>>;
   let iconsWritten: number;
@@ -89,7 +97,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   }
 
   // The manifest is written: the publish has happened, and nothing below undoes it.
-  const warnings = written.skipped.map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`);
+  const warnings = [...encryptionWarnings, ...written.skipped.map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
   for (const asset of step.obsoleteAssets) {
     await options.store.deleteAsset(step.release, asset).catch((error: unknown) => {
       warnings.push(`Could not remove superseded asset '${asset.name}': ${errorMessage(error)}.`);

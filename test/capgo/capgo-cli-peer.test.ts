@@ -1,41 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { openChecksum, openSessionKey } from '../../src/capgo/bundle-encryption.js';
+import { createPublicKey } from 'node:crypto';
+import { keyIdOf, openChecksum, openSessionKey } from '../../src/capgo/bundle-encryption.js';
 import { publish } from '../../src/publish/publish.js';
-import { projectRoot } from '../../src/util/project-root.js';
-import { tempDir } from '../helpers/fixtures.js';
+import { capacitorProject, capgo } from '../helpers/capgo-cli.js';
 import { startLiveFeed, webBuild } from '../helpers/live-feed.js';
 
-/**
- * The real peer: Capgo's own CLI (`@capgo/cli`, a dev dependency), run offline in a stub
- * Capacitor project. It must decrypt and verify what we encrypt, and we must serve
- * what it encrypts.
- */
-const CAPGO = path.join(projectRoot(), 'node_modules', '@capgo', 'cli', 'dist', 'index.js');
-/** Runs the CLI with no standard input, so its interactive questions end at once. */
-function capgo(project: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CAPGO, ...args], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, env: { PATH: process.env['PATH'], HOME: project, CI: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`capgo ${args.join(' ')} exited with ${code}: ${stderr || stdout}`))));
-  });
-}
-
-/** A Capacitor project as the CLI expects it: config, package.json, and the installed updater's version (which picks the checksum form). */
-async function capacitorProject(updaterVersion: string): Promise<string> {
-  const dir = await tempDir('uf-capacitor-');
-  await mkdir(path.join(dir, 'node_modules', '@capgo', 'capacitor-updater'), { recursive: true });
-  await writeFile(path.join(dir, 'capacitor.config.json'), JSON.stringify({ appId: 'com.acme.rocket', appName: 'Rocket', webDir: 'dist' }));
-  await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'rocket', version: '1.0.0', dependencies: { '@capgo/capacitor-updater': updaterVersion } }));
-  await writeFile(path.join(dir, 'node_modules', '@capgo', 'capacitor-updater', 'package.json'), JSON.stringify({ name: '@capgo/capacitor-updater', version: updaterVersion }));
-  await capgo(dir, ['key', 'create']);
-  return dir;
+/** The `key_id` a plugin of `version` sends for the project's public key, if it sends one. */
+async function keyIdOfProject(project: string, version: string): Promise<{ key_id?: string }> {
+  if (!version.startsWith('8.')) return {};
+  return { key_id: keyIdOf(createPublicKey(await readFile(path.join(project, '.capgo_key_v2.pub'), 'utf8'))) };
 }
 
 async function download(url: string, file: string): Promise<Buffer> {
@@ -58,7 +33,8 @@ describe('@capgo/cli as the other side', () => {
       config: feed.config,
       request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: folder, encryptKey: { pem: await readFile(path.join(project, '.capgo_key_v2'), 'utf8'), source: '.capgo_key_v2' } },
     });
-    const answer = (await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: '0.9.0', plugin_version: updater, platform: 'android' })).json;
+    // 8.x sends key_id once the app has a public key (8.51.14:A/CapgoUpdater.java:1986-1988); 6.x does not.
+    const answer = (await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: '0.9.0', plugin_version: updater, platform: 'android', ...(await keyIdOfProject(project, updater)) })).json;
     const file = path.join(project, 'bundle.zip');
     await download(String(answer['url']), file);
 
@@ -78,7 +54,7 @@ describe('@capgo/cli as the other side', () => {
       request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('x'), encryptKey: { pem: await readFile(path.join(project, '.capgo_key_v2'), 'utf8'), source: 'key' } },
     });
     const other = await feed.publishBundle({ version: '2.0.0', buildType: 'debug', encrypt: true });
-    const answer = (await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin' })).json;
+    const answer = (await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', ...(await keyIdOfProject(project, '8.51.14')) })).json;
     const file = path.join(project, 'bundle.zip');
     await download(String(answer['url']), file);
     await expect(capgo(project, ['bundle', 'decrypt', file, String(answer['session_key']), '--checksum', other.file!.encryption!.checksum!])).rejects.toThrow();
@@ -97,7 +73,7 @@ describe('@capgo/cli as the other side', () => {
       config: feed.config,
       request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: path.join(project, encrypted.filename), sessionKey: encrypted.ivSessionKey, checksum: encrypted.checksum },
     });
-    const answer = (await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', plugin_version: '8.51.14' })).json;
+    const answer = (await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', plugin_version: '8.51.14', ...(await keyIdOfProject(project, '8.51.14')) })).json;
     expect(answer['session_key']).toBe(encrypted.ivSessionKey);
     expect(answer['checksum']).toBe(encrypted.checksum);
 
@@ -108,8 +84,8 @@ describe('@capgo/cli as the other side', () => {
     expect(zip.equals(await readFile(path.join(project, zipped.filename)))).toBe(true);
     expect(openChecksum(String(answer['checksum']), publicKey)).toBe(zipped.checksum);
 
-    // A plugin below 5.30/6.30/7.30 cannot read that hex form: it is told so rather than sent a checksum it would reject.
-    expect((await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', plugin_version: '6.25.1' })).json).toMatchObject({ error: 'plugin_too_old' });
+    // A plugin that reads only the older base64 form is told so rather than sent a checksum it would reject.
+    expect((await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', plugin_version: '6.25.1' })).json).toMatchObject({ error: 'checksum_form_unsupported', kind: 'blocked' });
   });
 
   test('serves a zip the CLI made with the SHA-256 checksum it printed', async () => {

@@ -92,15 +92,30 @@ describe('/api/v1/channel_self', () => {
   test('PUT tells the device its channel', async () => {
     expect(await call('PUT', info)).toEqual({ status: 200, json: { channel: 'release', status: 'default', allowSet: true } });
     expect(await call('PUT', { ...info, defaultChannel: 'beta' })).toEqual({ status: 200, json: { channel: 'beta', status: 'override', allowSet: true } });
-    expect(await call('PUT', { ...info, defaultChannel: 'gone' })).toEqual({ status: 200, json: { channel: 'release', status: 'default', allowSet: true } });
+    // A channel the device may not be on is refused, not answered: 8.47.9+ would store the answer (8.51.14:A/CapgoUpdater.java:2600).
+    expect(await call('PUT', { ...info, defaultChannel: 'gone' })).toMatchObject({ status: 200, json: { error: 'channel_not_found' } });
+    expect(await call('PUT', { ...info, defaultChannel: 'debug' })).toMatchObject({ status: 200, json: { error: 'channel_not_allowed' } });
   });
 
-  test('POST sets only self-assignable channels; the default channel unsets', async () => {
+  test('POST sets only channels open to devices; the default channel unsets; a refusal is 200 with error, as Capgo answers', async () => {
     expect(await call('POST', { ...info, channel: 'beta' })).toEqual({ status: 200, json: { status: 'ok', message: "Device now on channel 'beta'." } });
-    expect(await call('POST', { ...info, channel: 'release' })).toMatchObject({ status: 200, json: { status: 'ok', unset: true } });
-    expect(await call('POST', { ...info, channel: 'debug' })).toMatchObject({ status: 400, json: { error: 'channel_self_set_not_allowed' } });
-    expect(await call('POST', { ...info, channel: 'nope' })).toMatchObject({ status: 400, json: { error: 'channel_not_found' } });
+    expect(await call('POST', { ...info, defaultChannel: 'beta', channel: 'release' })).toMatchObject({ status: 200, json: { status: 'ok', unset: true } });
+    expect(await call('POST', { ...info, channel: 'debug' })).toMatchObject({ status: 200, json: { error: 'channel_not_allowed', message: expect.stringContaining('allowSelfSet') } });
+    expect(await call('POST', { ...info, channel: 'nope' })).toMatchObject({ status: 200, json: { error: 'channel_not_found' } });
     expect(await call('POST', { ...info })).toMatchObject({ status: 400, json: { error: 'invalid_request' } });
+  });
+
+  test('POST from a plugin that does not keep the channel is refused with what to do, unless it asks for the channel it is on', async () => {
+    const old = { ...info, plugin_version: '7.30.0', defaultChannel: '' };
+    expect(await call('POST', { ...old, channel: 'beta' })).toEqual({
+      status: 200,
+      json: {
+        error: 'set_channel_unsupported',
+        message: "@capgo/capacitor-updater 7.30.0 does not keep the channel setChannel() picks, and this server stores none: update the plugin (7.34.0, 5.35.0, 6.43.0, 8.2.0 or later), or build the app with defaultChannel 'beta' in capacitor.config.",
+      },
+    });
+    expect(await call('POST', { ...old, channel: 'release' })).toEqual({ status: 200, json: { status: 'ok', unset: true } });
+    expect(await call('POST', { ...old, defaultChannel: 'beta', channel: 'beta' })).toEqual({ status: 200, json: { status: 'ok' } });
   });
 
   test('DELETE answers ok (older plugins unset the channel this way)', async () => {

@@ -30,7 +30,7 @@ describe('POST /api/v1/updates', () => {
     const snapshot = indexManifest((await readManifest(feed.store))!);
     const ids = Array.from({ length: 10_000 }, () => randomUUID());
     const offered = ids.filter((id) => {
-      const decision = decideUpdate(device({ device_id: id }) as never, snapshot);
+      const decision = decideUpdate({ info: device({ device_id: id }) as never }, snapshot);
       return decision.kind === 'update' && decision.version.version === '2.0.0';
     });
     expect(Math.abs((offered.length / ids.length) * 100 - 30)).toBeLessThanOrEqual(2);
@@ -62,8 +62,10 @@ describe('POST /api/v1/updates', () => {
 
     await yankVersion({ ...edit, version: '1.0.0' });
     expect((await feed.check(device({ version_name: '1.0.0' }))).json).toEqual({ version: 'builtin' });
-    // Plugins too old to understand a reset are simply told there is nothing.
-    expect((await feed.check(device({ version_name: '1.0.0', plugin_version: '5.9.5' }))).json).toMatchObject({ error: 'no_bundle', kind: 'up_to_date' });
+    // Plugins that do not understand a reset (before 6.2.0 / 5.10 / 7.0.2) are told why, never sent "builtin" (6.1.32:A/CapacitorUpdaterPlugin.java:1151-1162).
+    for (const plugin_version of ['5.9.5', '6.1.32', '7.0.1']) {
+      expect((await feed.check(device({ version_name: '1.0.0', plugin_version }))).json).toMatchObject({ error: 'reset_unsupported', kind: 'blocked', message: expect.stringContaining('6.2.0') });
+    }
     expect((await feed.check(device())).json).toMatchObject({ error: 'no_bundle', kind: 'up_to_date' });
   });
 
@@ -76,15 +78,16 @@ describe('POST /api/v1/updates', () => {
     expect((await feed.check(device({ version_build: '1.9.0' }))).json['version']).toBe('1.0.0');
     // ...and once it has it, hears about the store update.
     const blocked = (await feed.check(device({ version_build: '1.9.0', version_name: '1.0.0' }))).json;
+    // Capgo's own code: what Android 8.46+ and iOS 8.46.2+ raise breakingAvailable/majorAvailable on (8.51.14:A/CapacitorUpdaterPlugin.java:321-333).
     expect(blocked).toEqual({
-      error: 'store_update_required',
+      error: 'disable_auto_update_to_major',
       kind: 'blocked',
       message: "Bundle 2.0.0 on channel 'release' needs native version 2.0.0 or later; update the app from the store.",
       version: '2.0.0',
       major: true,
       breaking: true,
     });
-    expect((await feed.check(device({ version_build: 'unknown', version_name: '1.0.0' }))).json['error']).toBe('store_update_required');
+    expect((await feed.check(device({ version_build: 'unknown', version_name: '1.0.0' }))).json['error']).toBe('disable_auto_update_to_major');
   });
 
   test('an app binary is never offered as a live update', async () => {
@@ -94,17 +97,24 @@ describe('POST /api/v1/updates', () => {
     expect((await feed.check(device())).json['version']).toBe('1.0.0');
   });
 
-  test('the channel is defaultChannel when it names a build type or a declared channel, else the app default', async () => {
+  test('a device may name its app\'s default channel or a channel open to devices (allowSelfSet); any other name is refused', async () => {
     const feed = await startLiveFeed();
     await feed.publishBundle({ version: '1.0.0' });
     await feed.publishBundle({ version: '1.1.0-beta.1', buildType: 'debug' });
     await feed.publishBundle({ app: 'anvil', version: '3.0.0' });
     expect((await feed.check(device({ defaultChannel: 'beta' }))).json['version']).toBe('1.1.0-beta.1');
-    expect((await feed.check(device({ defaultChannel: 'debug' }))).json['version']).toBe('1.1.0-beta.1');
-    expect((await feed.check(device({ defaultChannel: 'no-such-channel' }))).json['version']).toBe('1.0.0');
     expect((await feed.check(device({ defaultChannel: '' }))).json['version']).toBe('1.0.0');
+    expect((await feed.check(device({ defaultChannel: 'release' }))).json['version']).toBe('1.0.0');
     expect((await feed.check(device({ app_id: 'com.acme.anvil' }))).json['version']).toBe('3.0.0');
-    expect((await feed.check(device({ defaultChannel: 'profile' }))).json).toMatchObject({ error: 'no_bundle', message: "No live-update bundle for this device on channel 'profile'." });
+    expect((await feed.check(device({ app_id: 'com.acme.anvil', defaultChannel: 'production' }))).json['version']).toBe('3.0.0');
+    // The debug build type holds the same bundle as beta, but only beta is open to devices.
+    expect((await feed.check(device({ defaultChannel: 'debug' }))).json).toEqual({
+      error: 'channel_not_allowed',
+      kind: 'failed',
+      message: `Channel 'debug' is not open to devices: mark it "allowSelfSet": true in updateforge.json, or use 'release', 'beta'.`,
+    });
+    expect((await feed.check(device({ defaultChannel: 'production' }))).json).toMatchObject({ error: 'channel_not_allowed', kind: 'failed' });
+    expect((await feed.check(device({ defaultChannel: 'no-such-channel' }))).json).toMatchObject({ error: 'channel_not_found', kind: 'failed' });
   });
 
   test('an encrypted bundle is not offered to a device holding another public key', async () => {

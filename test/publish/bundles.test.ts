@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { openChecksum, openSessionKey } from '../../src/capgo/bundle-encryption.js';
+import { encryptChecksums, loadBundleKey, newSessionKey, openChecksum, openSessionKey } from '../../src/capgo/bundle-encryption.js';
 import { PublishInputError } from '../../src/publish/errors.js';
 import { publish, type PublishOptions } from '../../src/publish/publish.js';
 import { LocalStore } from '../../src/store/local-store.js';
@@ -125,5 +125,35 @@ describe('publishing live-update bundles', () => {
     expect((await refusal(run({ path: await writeBuild('apk', 'app.apk'), rollout: 50 }))).field).toBe('rollout');
     expect((await refusal(run({ path: await writeBuild('apk', 'app.apk'), minNativeVersion: '2.0.0' }))).field).toBe('min-native-version');
     expect((await refusal(run({ path: await writeBuild('apk', 'app.apk'), encryptKey: { pem: capgoKeyPair().privateKey, source: 'k' } }))).field).toBe('encrypt-key');
+  });
+
+  test('an app that declares its devices have a public key takes only encrypted bundles, and one that declares none only unencrypted ones', async () => {
+    const store = await LocalStore.openOrCreate(path.join(await tempDir(), 'store'));
+    const config = await writeConfig({
+      ...LIVE_CONFIG,
+      apps: LIVE_CONFIG.apps.map((a) => ({ ...a, encryptedBundles: a.id === 'rocket' })),
+    });
+    const key = { pem: capgoKeyPair().privateKey, source: 'k' };
+    const run = (request: Partial<PublishOptions['request']>) => publish({ store, config, request: { buildType: 'release', version: '1.0.0', app: 'rocket', ...request } });
+    const plain = await refusal(run({ path: await webBuild('plain') }));
+    expect(plain.field).toBe('encrypt-key');
+    expect(plain.message).toMatch(/App 'rocket' declares encryptedBundles .* cannot install an unencrypted bundle/);
+    expect((await refusal(run({ app: 'anvil', path: await webBuild('x'), encryptKey: key }))).message).toMatch(/"encryptedBundles": false/);
+    // Nothing was left behind by the refusals; what fits goes through.
+    expect(await store.listReleases()).toEqual([]);
+    expect((await run({ path: await webBuild('sealed'), encryptKey: key })).version.file?.encryption).toBeDefined();
+    expect((await run({ app: 'anvil', path: await webBuild('open') })).version.file?.encryption).toBeUndefined();
+    // App binaries are not live updates: the declaration does not apply to them.
+    expect((await run({ version: '2.0.0', path: await writeBuild('apk', 'app.apk') })).version.file?.kind).toBe('binary');
+  });
+
+  test('a pre-encrypted bundle whose checksum is only in the older base64 form is published with a warning: today\'s plugins cannot read it', async () => {
+    const { run } = await setup();
+    const key = loadBundleKey(capgoKeyPair().privateKey, 'k');
+    const file = await writeBuild('ciphertext', 'bundle_encrypted.zip');
+    const { legacyChecksum } = encryptChecksums('a'.repeat(64), key);
+    const result = await run({ path: file, sessionKey: newSessionKey(key).sessionKey, checksum: legacyChecksum });
+    expect(result.version.file?.encryption).toMatchObject({ legacyChecksum });
+    expect(result.warnings).toEqual([expect.stringContaining('only in the older base64 form, which @capgo/capacitor-updater 5.30+, 6.43+, 7.30+ and 8.x do not read')]);
   });
 });

@@ -1,4 +1,5 @@
-import { channelFor } from '../../capgo/decide-update.js';
+import { abilitiesFor } from '../../capgo/decide-update.js';
+import { deviceChannel, selectableChannels } from '../../capgo/device-channel.js';
 import { DeviceInfoSchema, SetChannelSchema } from '../../capgo/device-request.js';
 import type { FeedSnapshot } from '../../feed/feed-snapshot.js';
 import type { ManifestApp } from '../../feed/manifest.js';
@@ -8,8 +9,14 @@ import { HttpError, jsonResponse } from '../responses.js';
 
 /**
  * /api/v1/channel_self: the plugin's channel calls. The server keeps no per-device
- * state: a device that switches channel remembers it and sends it as `defaultChannel`
- * with every update check.
+ * state (no database of our own): a device that switches channel must remember it and
+ * send it back as `defaultChannel`, which only some plugin builds do; the others are
+ * told so instead of being answered a false "ok".
+ *
+ * A refusal is HTTP 200 with `error` and `message`, as Capgo answers: every plugin
+ * build rejects the JS call on a non-empty `error` and passes that code to the app,
+ * while on a non-2xx status most builds replace it with "response_error"
+ * (5.9.5:A/CapacitorUpdater.java:790-809, 7.30.0:A/CapgoUpdater.java:878-885).
  */
 
 function appOf(snapshot: FeedSnapshot, appId: string | null | undefined): ManifestApp {
@@ -18,40 +25,46 @@ function appOf(snapshot: FeedSnapshot, appId: string | null | undefined): Manife
   return app;
 }
 
-const anySelfAssignable = (snapshot: FeedSnapshot) => snapshot.manifest.channels.some((c) => c.allowSelfSet);
+const refusal = (error: string, message: string) => jsonResponse(200, { error, message });
 
-/** PUT (`getChannel`): the channel the device is on. */
+/** PUT (`getChannel`): the channel the device is on. 8.47.9+ store the `channel` answered, so it must be one the device may be on. */
 export const getDeviceChannel: Handler = async (request, context) => {
   const device = await readDeviceBody(request, DeviceInfoSchema);
   const { snapshot } = await context.feed.get();
   const app = appOf(snapshot, device.app_id);
-  const channel = channelFor(app, snapshot.manifest.channels, device.defaultChannel);
-  return jsonResponse(200, { channel: channel.name, status: channel.name === app.defaultChannel ? 'default' : 'override', allowSet: anySelfAssignable(snapshot) });
+  const chosen = deviceChannel(app, snapshot.manifest.channels, device.defaultChannel);
+  if (!chosen.ok) return refusal(chosen.error, chosen.message);
+  const allowSet = selectableChannels(app, snapshot.manifest.channels).some((c) => c.allowSelfSet);
+  return jsonResponse(200, { channel: chosen.channel.name, status: chosen.isDefault ? 'default' : 'override', allowSet });
 };
 
-/** POST (`setChannel`): allowed only to a channel marked `allowSelfSet` (or back to the app's default). */
+/** POST (`setChannel`): to a channel open to devices (or back to the app's default), and only for plugins that keep it. */
 export const setDeviceChannel: Handler = async (request, context) => {
   const device = await readDeviceBody(request, SetChannelSchema);
   const { snapshot } = await context.feed.get();
   const app = appOf(snapshot, device.app_id);
-  const channel = snapshot.manifest.channels.find((c) => c.name === device.channel);
-  if (!channel) {
-    const names = snapshot.manifest.channels.map((c) => c.name).join(', ');
-    throw new HttpError(400, 'channel_not_found', {}, { message: `No channel '${device.channel}' (channels: ${names}).` });
+  const chosen = deviceChannel(app, snapshot.manifest.channels, device.channel);
+  if (!chosen.ok) return refusal(chosen.error, chosen.message);
+  const current = deviceChannel(app, snapshot.manifest.channels, device.defaultChannel);
+  // Asking for the channel the device already sends changes nothing, so it is true whatever the plugin keeps.
+  if (current.ok && current.channel.name === chosen.channel.name) return jsonResponse(200, { status: 'ok', ...(chosen.isDefault ? { unset: true } : {}) });
+  const abilities = abilitiesFor({ info: device, userAgent: request.headers.get('user-agent') });
+  if (!abilities.keepsChannel) {
+    return refusal(
+      'set_channel_unsupported',
+      `@capgo/capacitor-updater ${device.plugin_version ?? ''} does not keep the channel setChannel() picks, and this server stores none: update the plugin (7.34.0, 5.35.0, 6.43.0, 8.2.0 or later), or build the app with defaultChannel '${chosen.channel.name}' in capacitor.config.`,
+    );
   }
-  // Asking for the default channel is leaving any override: plugin 8 then forgets its stored choice.
-  if (channel.name === app.defaultChannel) return jsonResponse(200, { status: 'ok', unset: true, message: `Back on the default channel '${channel.name}'.` });
-  if (!channel.allowSelfSet) {
-    throw new HttpError(400, 'channel_self_set_not_allowed', {}, { message: `Channel '${channel.name}' cannot be chosen by devices (allowSelfSet is off in updateforge.json).` });
-  }
-  context.log.info('channel set', { app: device.app_id, device: device.device_id, channel: channel.name });
-  return jsonResponse(200, { status: 'ok', message: `Device now on channel '${channel.name}'.` });
+  context.log.info('channel set', { app: device.app_id, device: device.device_id, channel: chosen.channel.name });
+  // Back on the default channel: 8.42.6+ then forget their stored choice (8.51.14:A/CapgoUpdater.java:2467-2474).
+  if (chosen.isDefault) return jsonResponse(200, { status: 'ok', unset: true, message: `Back on the default channel '${chosen.channel.name}'.` });
+  return jsonResponse(200, { status: 'ok', message: `Device now on channel '${chosen.channel.name}'.` });
 };
 
-/** DELETE (`unsetChannel`, plugins before 8): nothing is stored here, so there is nothing to forget. */
+/** DELETE (`unsetChannel`, plugins before 7.34): nothing is stored here, so there is nothing to forget. */
 export const unsetDeviceChannel: Handler = async () => jsonResponse(200, { status: 'ok' });
 
-/** GET (`listChannels`): `[{id, name, public, allow_self_set}]`, ids being numbers as the plugin requires. */
+/** GET (`listChannels`): `[{id, name, public, allow_self_set}]`, ids being numbers as Android 8.47.7+ require. */
 export const listChannels: Handler = async (request, context) => {
   const { snapshot } = await context.feed.get();
   const app = appOf(snapshot, new URL(request.url).searchParams.get('app_id'));

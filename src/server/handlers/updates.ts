@@ -1,33 +1,34 @@
-import { decideUpdate } from '../../capgo/decide-update.js';
+import { abilitiesFor, decideUpdate } from '../../capgo/decide-update.js';
 import { DeviceInfoSchema } from '../../capgo/device-request.js';
+import type { PluginRequest } from '../../capgo/identify-plugin.js';
 import { publicOrigin, readDeviceBody } from '../device-body.js';
 import type { Handler } from '../route.js';
 import { HttpError, jsonResponse, staleHeaders } from '../responses.js';
 
 /**
  * POST /api/v1/updates: the capacitor-updater plugin's update check (no auth; the
- * plugin sends none). Answers are shaped for plugin majors 5 to 8 at once:
- * - an update is `{version, url, checksum[, session_key]}`, never with `message`
- *   (older plugins take any `message` as "no update");
+ * plugin sends none). Answers suit every plugin build in the field at once:
+ * - an update is `{version, url, checksum[, session_key]}`, never with `error` or
+ *   `message` (older plugins stop on `message`, 5.10+ on `error`);
  * - anything else is HTTP 200 with `error` (a stable code), `kind` and `message`, and no
- *   `url`: 5–7 stop on `message`, 8 reads `kind` (`up_to_date` | `blocked` | `failed`).
+ *   `url`: every build stops on one of `message`, `error` or `kind`
+ *   (`up_to_date` | `blocked` | `failed`), see docs/CAPGO_PLUGINS.md.
  */
 export const checkForUpdate: Handler = async (request, context) => {
-  const device = await readDeviceBody(request, DeviceInfoSchema);
-  const wait = context.deviceLimiter.take(`${device.app_id}\0${device.device_id}`);
-  if (wait !== null) {
-    throw new HttpError(429, 'too_many_requests', { 'retry-after': String(wait) }, { kind: 'failed', message: `Too many update checks from this device; retry in ${wait} s.` });
-  }
+  const info = await readDeviceBody(request, DeviceInfoSchema);
+  const plugin: PluginRequest = { info, userAgent: request.headers.get('user-agent') };
+  const wait = context.deviceLimiter.take(`${info.app_id}\0${info.device_id}`);
+  if (wait !== null) return tooManyChecks(plugin, wait);
   const { snapshot, stale } = await context.feed.get();
   const headers = staleHeaders(stale);
-  const decision = decideUpdate(device, snapshot);
+  const decision = decideUpdate(plugin, snapshot);
   // Most polls find nothing new: only answers that change something on a device are logged.
   if (decision.kind !== 'none' || decision.status !== 'up_to_date') context.log.info('update check', {
-    app: device.app_id,
-    device: device.device_id,
-    from: device.version_name,
-    plugin: device.plugin_version,
-    platform: device.platform,
+    app: info.app_id,
+    device: info.device_id,
+    from: info.version_name,
+    plugin: info.plugin_version,
+    platform: info.platform,
     answer: decision.kind === 'update' ? decision.version.version : decision.kind === 'builtin' ? 'builtin' : decision.error,
   });
 
@@ -62,3 +63,18 @@ export const checkForUpdate: Handler = async (request, context) => {
       );
   }
 };
+
+/**
+ * A device polling too often. Only plugins that honour Retry-After (8.51.5+, 6.51.15+,
+ * 7.51.13+) get a 429: on the others a 429 either just fails the check or sets a latch
+ * that stops their stats and channel calls until the app restarts (Android 5.10+,
+ * 6.14.28+, 7.23.8 → 8.51.4: 7.30.0:A/CapgoUpdater.java:869; iOS 8.45.11 → 8.51.4).
+ * Those get a cheap "nothing new" instead, made without reading the feed.
+ */
+function tooManyChecks(plugin: PluginRequest, wait: number): Response {
+  const message = `Too many update checks from this device; retry in ${wait} s.`;
+  if (abilitiesFor(plugin).retryAfter) {
+    throw new HttpError(429, 'too_many_requests', { 'retry-after': String(wait) }, { kind: 'failed', message });
+  }
+  return jsonResponse(200, { error: 'too_many_requests', kind: 'up_to_date', message });
+}

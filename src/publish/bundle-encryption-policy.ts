@@ -1,0 +1,31 @@
+import type { AppConfig } from '../feed/config.js';
+import { PublishInputError } from './errors.js';
+import type { PackagedArtifact } from './package.js';
+
+/**
+ * Whether a bundle suits its app's devices, checked before anything is uploaded.
+ * An app declares in updateforge.json whether its capacitor.config sets a public key
+ * (`encryptedBundles`): iOS plugins then decrypt every checksum, so an unencrypted
+ * bundle can never install there; without a key, no device can decrypt one.
+ * Returns what is worth a warning.
+ */
+export function checkBundleEncryption(app: AppConfig, artifact: PackagedArtifact): string[] {
+  if (artifact.kind !== 'bundle') return [];
+  const encrypted = artifact.encryption !== undefined;
+  if (app.encryptedBundles === true && !encrypted) {
+    throw new PublishInputError(
+      'encrypt-key',
+      `App '${app.id}' declares encryptedBundles (its devices have a public key), and such devices cannot install an unencrypted bundle: give --encrypt-key, or --session-key and --checksum.`,
+    );
+  }
+  if (app.encryptedBundles === false && encrypted) {
+    throw new PublishInputError('encrypt-key', `App '${app.id}' declares "encryptedBundles": false (its devices have no public key), so they could not decrypt this bundle: publish it unencrypted.`);
+  }
+  if (artifact.encryption && !artifact.encryption.checksum) {
+    return [
+      'This bundle carries its checksum only in the older base64 form, which @capgo/capacitor-updater 5.30+, 6.43+, 7.30+ and 8.x do not read: those devices will be told to update instead. ' +
+        'Publish with --encrypt-key (UpdateForge writes both forms), or encrypt with a @capgo/cli project whose plugin is recent.',
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,97 @@
+/**
+ * How real capacitor-updater plugins read an update-check answer in their background
+ * (auto-update) path, per era, from the plugin's source at the cited tags
+ * (`A/`, `iP/`, `iS/` as in plugin-crypto.ts). Android reads the body into a map and
+ * tests key *presence* (`has`); iOS decodes `AppVersionDec` and tests for nil / "".
+ */
+
+export type Json = Record<string, unknown>;
+
+/** What the plugin makes of an answer. */
+export type Reading =
+  /** A no-update answer it recognises; `events` are what it emits to the app (majorAvailable, breakingAvailable). */
+  | { readonly kind: 'stop'; readonly events: readonly string[] }
+  | { readonly kind: 'download'; readonly version: string; readonly url: string; readonly checksum: string; readonly sessionKey: string }
+  /** `{"version":"builtin"}`: back to the assets shipped in the app. */
+  | { readonly kind: 'reset' }
+  /** Neither: the plugin logs a failure (`download_fail`), e.g. "Error no url or wrong format". */
+  | { readonly kind: 'error'; readonly reason: string };
+
+export type AnswerReader = (json: Json) => Reading;
+
+/** Which keys of an update answer stop the background update, and what else the era does. */
+export type StopRule =
+  /** Any `message` stops (5.0 → 6.14.24, 7.0.x, Feb-2025 and May-2023 "8.0.0"): 5.9.5:A/CapacitorUpdaterPlugin.java:1125, 7.0.2:A/CapacitorUpdaterPlugin.java:1033, 7b50db23:A/CapacitorUpdaterPlugin.java:1033; iOS 7.0.2:iP/CapacitorUpdaterPlugin.swift:750. `error` alone is ignored. */
+  | 'message'
+  /** `error`, then `message` (6.14.25 → 6.25.4, 7.9 → 7.24): 6.14.26:A/CapacitorUpdaterPlugin.java:1051,1079; 7.24.0:A/CapacitorUpdaterPlugin.java:1583,1610. */
+  | 'error-then-message'
+  /** `error` only, `message` ignored (5.10 → 5.45.9, 6.25.5 →, 7.27.9 → 8.45.10): 7233d9de:A/CapacitorUpdaterPlugin.java:1644; 7.27.9:A/CapacitorUpdaterPlugin.java:1629-1642; 6.25.5:A/CapacitorUpdaterPlugin.java:1634-1648. */
+  | 'error'
+  /** `error` or `kind` (5.45.10+, x.50 backports, 8.45.11+): 8.51.14:A/CapacitorUpdaterPlugin.java:4780; 8.51.14:iS/CapacitorUpdaterPlugin.swift:4293. */
+  | 'error-or-kind';
+
+/** Which no-update answers make the plugin tell the app a store update is out. */
+export type BreakingEvents =
+  | 'none'
+  /** `message` + `major == true` + `version` → majorAvailable (5.0.0:A/CapacitorUpdaterPlugin.java:842-851, 7b50db23:A/CapacitorUpdaterPlugin.java:1035-1039). */
+  | 'major-on-message'
+  /** `message` + `version` + the *keys* `breaking`/`major` → both events; error answers never fire (6.14.28:A/CapacitorUpdaterPlugin.java:1612-1628, 7.24.0:A/CapacitorUpdaterPlugin.java:1612-1614; iOS: `breaking == true || major == true`, 7.24.0:iS/CapacitorUpdaterPlugin.swift:1197-1204). */
+  | 'breaking-on-message'
+  /** Android 8.46+/x.50: error answers keep only error, kind, message, version (8.51.14:A/CapgoUpdater.java:2250-2291); fire on error=="disable_auto_update_to_major" or message=="store_update_required", only with a version (8.51.14:A/CapacitorUpdaterPlugin.java:310-333). */
+  | 'android-codes'
+  /** iOS 8.46.2+/x.50: the same codes, or `breaking == true` (8.51.14:iS/CapacitorUpdaterPlugin.swift:4091-4104). */
+  | 'ios-codes';
+
+const has = (json: Json, key: string) => key in json;
+const text = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : String(value));
+
+/** Android `new URL(url)` must not throw; iOS `URL(string:)` must not be nil ("" is nil). */
+const validUrl = (url: unknown) => typeof url === 'string' && URL.canParse(url);
+
+/** iOS `AppVersionDec` is Decodable: a present key of the wrong type fails the whole answer (5.0.0:iP/CapacitorUpdater.swift:88-96; 8.51.14:iS/InternalUtils.swift:258-273). */
+function iosDecodes(json: Json): boolean {
+  const strings = ['version', 'checksum', 'url', 'message', 'error', 'session_key', 'kind', 'link', 'comment'];
+  const bools = ['major', 'breaking'];
+  return strings.every((k) => json[k] == null || typeof json[k] === 'string') && bools.every((k) => json[k] == null || typeof json[k] === 'boolean');
+}
+
+function events(rule: BreakingEvents, platform: 'android' | 'ios', json: Json, inErrorBranch: boolean): string[] {
+  const version = text(json['version']);
+  switch (rule) {
+    case 'none':
+      return [];
+    case 'major-on-message':
+      return !inErrorBranch && json['major'] === true && version !== '' ? ['majorAvailable'] : [];
+    case 'breaking-on-message': {
+      // Android tests the keys' presence, iOS their value.
+      const flagged = platform === 'android' ? 'breaking' in json || 'major' in json : json['breaking'] === true || json['major'] === true;
+      return !inErrorBranch && version !== '' && flagged ? ['breakingAvailable', 'majorAvailable'] : [];
+    }
+    case 'android-codes':
+      return version !== '' && (json['error'] === 'disable_auto_update_to_major' || json['message'] === 'store_update_required') ? ['breakingAvailable', 'majorAvailable'] : [];
+    case 'ios-codes':
+      return json['breaking'] === true || json['error'] === 'disable_auto_update_to_major' || json['message'] === 'store_update_required' ? ['breakingAvailable', 'majorAvailable'] : [];
+  }
+}
+
+/**
+ * A plugin's background answer reader. `builtin`: whether `{"version":"builtin"}`
+ * resets (6.2.0:A/CapacitorUpdaterPlugin.java:1153, 7.0.2:A/CapacitorUpdaterPlugin.java:1051,
+ * 7233d9de:A/CapacitorUpdaterPlugin.java:1671; absent before 6.2.0, in 5.0–5.9 and 7.0.0/7.0.1,
+ * where it ends in "Error no url": 6.1.32:A/CapacitorUpdaterPlugin.java:1151-1162).
+ */
+export function answerReader(options: { platform: 'android' | 'ios'; stop: StopRule; events: BreakingEvents; builtin: boolean }): AnswerReader {
+  const { platform, stop, builtin } = options;
+  // iOS compares decoded strings with "" (an empty error is no error); Android tests presence.
+  const present = (json: Json, key: string) => (platform === 'android' ? has(json, key) : text(json[key]) !== '');
+  return (json) => {
+    if (platform === 'ios' && !iosDecodes(json)) return { kind: 'error', reason: 'response_error (AppVersionDec decoding)' };
+    const errorStops = stop !== 'message' && present(json, 'error');
+    const kindStops = stop === 'error-or-kind' && present(json, 'kind');
+    if (errorStops || kindStops) return { kind: 'stop', events: events(options.events, platform, json, true) };
+    if ((stop === 'message' || stop === 'error-then-message') && present(json, 'message')) return { kind: 'stop', events: events(options.events, platform, json, false) };
+    if (builtin && json['version'] === 'builtin') return { kind: 'reset' };
+    if (!validUrl(json['url'])) return { kind: 'error', reason: 'Error no url or wrong format' };
+    return { kind: 'download', version: text(json['version']), url: text(json['url']), checksum: text(json['checksum']), sessionKey: text(json['session_key']) };
+  };
+}
