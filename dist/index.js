@@ -60216,8 +60216,8 @@ function checkBundleEncryption(app, artifact) {
   const encrypted = artifact.encryption !== void 0;
   if (app.encryptedBundles === true && !encrypted) {
     throw new PublishInputError(
-      "encrypt-key",
-      `App '${app.id}' declares encryptedBundles (its devices have a public key), and such devices cannot install an unencrypted bundle: give --encrypt-key, or --session-key and --checksum.`
+      "path",
+      `This bundle is not encrypted, and app '${app.id}' declares "encryptedBundles": true (its devices have a public key), so it would never be offered: add --encrypt-key, or --session-key and --checksum for a bundle encrypted by @capgo/cli.`
     );
   }
   if (app.encryptedBundles === false && encrypted) {
@@ -65235,6 +65235,7 @@ async function republish(ctx, release, prior, priorFile, base, notes) {
     const changed = await updateIfDifferent(ctx, release, desired2, notes, false);
     return { outcome: changed ? "updated" : "unchanged", release: changed ?? release, obsoleteAssets: [] };
   }
+  ctx.admitFile?.(artifact);
   const asset = await upload(ctx, release, artifact);
   const desired = { ...base, state: "published", file: fileRecord(asset, artifact, request2) };
   const updated = await updateIfDifferent(ctx, release, desired, notes, false) ?? release;
@@ -65251,6 +65252,7 @@ async function registerPending(ctx, release, prior, base, notes, tag) {
   return { outcome, release: changed ?? release, obsoleteAssets: release.assets };
 }
 async function attachFile(ctx, existing, artifact, base, notes, tag) {
+  ctx.admitFile?.(artifact);
   const release = existing ?? await create(ctx, tag, { ...base, state: "uploading", file: null }, notes);
   const digest = `sha256:${artifact.sha256}`;
   const asset = release.assets.find((a) => a.state === "uploaded" && a.digest === digest && a.size === artifact.size) ?? await upload(ctx, release, artifact);
@@ -65518,13 +65520,7 @@ async function publish(options2) {
     await artifact.cleanup();
     throw new PublishInputError(request2.rollout !== void 0 ? "rollout" : "min-native-version", "Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.");
   }
-  let encryptionWarnings = [];
-  try {
-    encryptionWarnings = artifact ? checkBundleEncryption(request2.app, artifact) : [];
-  } catch (error63) {
-    await artifact?.cleanup();
-    throw error63;
-  }
+  const encryptionWarnings = [];
   const undo = new UndoLog();
   let step;
   let iconsWritten;
@@ -65536,7 +65532,8 @@ async function publish(options2) {
       artifact,
       now: now(),
       undo,
-      onUploadProgress: (done, total) => options2.onProgress?.({ phase: "uploading", done, total })
+      onUploadProgress: (done, total) => options2.onProgress?.({ phase: "uploading", done, total }),
+      admitFile: (file2) => encryptionWarnings.push(...checkBundleEncryption(request2.app, file2))
     });
     iconsWritten = await syncIcons(options2.store, icons, undo);
     written = await writeManifest({ store: options2.store, config: options2.config.config, now });

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { channelKey, type FeedSnapshot } from '../feed/feed-snapshot.js';
 import type { FileRecord, VersionRecord } from '../feed/version-record.js';
+import { compareVersions, parseStrictVersion } from '../feed/version.js';
 import { deviceChannel } from './device-channel.js';
 import { candidateBuilds, type PluginRequest } from './identify-plugin.js';
 import { PluginAbilities, type ChecksumRefusal } from './plugin-abilities.js';
@@ -38,10 +39,10 @@ export interface NoUpdate {
 
 export type UpdateDecision = OfferUpdate | ResetToBuiltin | NoUpdate;
 
-/** What the plugins that may have sent `request` can take, given what the app declares. */
-export function abilitiesFor(request: PluginRequest, appDeclaresKey?: boolean): PluginAbilities {
+/** What the plugins that may have sent `request` can take (`noKeyDeclared`: updateforge.json says the app sets no public key). */
+export function abilitiesFor(request: PluginRequest, noKeyDeclared = false): PluginAbilities {
   const keyIdSent = typeof request.info.key_id === 'string' && request.info.key_id !== '';
-  return PluginAbilities.of(candidateBuilds(request), { keyIdSent, appDeclares: appDeclaresKey });
+  return PluginAbilities.of(candidateBuilds(request), { keyIdSent, noKeyDeclared });
 }
 
 function nativeTooOld(file: FileRecord, versionBuild: string | undefined): boolean {
@@ -57,20 +58,28 @@ function sameKey(deviceKeyId: string, bundleKeyId: string): boolean {
   return deviceKeyId.length <= bundleKeyId.length ? bundleKeyId.startsWith(deviceKeyId) : deviceKeyId.startsWith(bundleKeyId);
 }
 
-type Checked = { readonly ok: true; readonly checksum: string; readonly sessionKey?: string } | { readonly ok: false; readonly reason: ChecksumRefusal; readonly carried: readonly EncryptedForm[] };
+type Checked =
+  | { readonly ok: true; readonly checksum: string; readonly sessionKey?: string }
+  | { readonly ok: false; readonly reason: ChecksumRefusal; readonly carried: readonly EncryptedForm[]; readonly declared: boolean };
 
-/** The checksum this device's plugin verifies `file` with, or why none fits. */
-function checksumFor(file: FileRecord, abilities: PluginAbilities): Checked {
+/**
+ * The checksum this device's plugin verifies `file` with, or why none fits. An app that
+ * declares whether its devices have a public key gets only bundles of that kind, even
+ * ones published before it said so.
+ */
+function checksumFor(file: FileRecord, abilities: PluginAbilities, declared: boolean | undefined): Checked {
   const encryption = file.encryption;
   if (!encryption) {
+    if (declared === true) return { ok: false, reason: 'encryption_required', carried: [], declared: true };
     // Every bundle has its SHA-256; its CRC32 only if it was published since the CRC32 was recorded.
     const choice = abilities.plainChecksum(file.crc32 ? ['sha256', 'crc32', 'empty'] : ['sha256', 'empty']);
-    if (!choice.ok) return { ok: false, reason: choice.reason, carried: [] };
+    if (!choice.ok) return { ok: false, reason: choice.reason, carried: [], declared: false };
     return { ok: true, checksum: choice.form === 'sha256' ? file.sha256 : choice.form === 'crc32' ? file.crc32! : '' };
   }
   const carried: EncryptedForm[] = [...(encryption.checksum ? (['v3'] as const) : []), ...(encryption.legacyChecksum ? (['legacy'] as const) : [])];
+  if (declared === false) return { ok: false, reason: 'public_key_missing', carried, declared: true };
   const choice = abilities.encryptedChecksum(carried);
-  if (!choice.ok) return { ok: false, reason: choice.reason, carried };
+  if (!choice.ok) return { ok: false, reason: choice.reason, carried, declared: false };
   const checksum = choice.form === 'v3' ? encryption.checksum! : encryption.legacyChecksum!;
   return { ok: true, checksum, sessionKey: encryption.sessionKey };
 }
@@ -82,7 +91,8 @@ function checksumFor(file: FileRecord, abilities: PluginAbilities): Checked {
  * The device is offered the newest live bundle of its channel that it may run (native
  * version high enough, inside the rollout, a checksum its plugin can verify) whenever
  * that is not what it already runs, older included: that is how a withdrawn (yanked)
- * bundle is rolled back.
+ * bundle is rolled back. A newer bundle it cannot take is reported (it is what the
+ * developer must act on); an older one is simply not an option.
  */
 export function decideUpdate(request: PluginRequest, snapshot: FeedSnapshot): UpdateDecision {
   const device = request.info;
@@ -94,51 +104,66 @@ export function decideUpdate(request: PluginRequest, snapshot: FeedSnapshot): Up
   if (!chosen.ok) return { kind: 'none', status: 'failed', error: chosen.error, message: chosen.message };
   const channel = chosen.channel;
   const bundles = snapshot.liveBundles.get(channelKey(app.id, channel.buildType)) ?? [];
-  const abilities = abilitiesFor(request, app.encryptedBundles);
+  const abilities = abilitiesFor(request, app.encryptedBundles === false);
   const current = device.version_name;
+  const runs = parseStrictVersion(current);
+  const newer = (version: string) => runs === null || compareVersions(version, runs.version) > 0;
 
+  // Why the device gets nothing newer, most telling first: a store update, another key, no checksum it can verify.
   let storeUpdate: VersionRecord | null = null;
-  let refused: { bundle: VersionRecord; reason: ChecksumRefusal; carried: readonly EncryptedForm[] } | null = null;
   let keyMismatch: VersionRecord | null = null;
+  let refused: Refused | null = null;
+  const blocked = (): NoUpdate | null =>
+    storeUpdate ? needsStoreUpdate(storeUpdate, channel.name) : keyMismatch ? otherKey(keyMismatch) : refused ? refusal(refused, abilities, device) : null;
+
   for (const bundle of bundles) {
     const file = bundle.file!;
     if (!inRollout({ deviceId: device.device_id, app: app.id, version: bundle.version, percent: bundle.rollout ?? 100 })) continue;
+    // What the device runs needs no new check: it is installed already.
+    if (bundle.version === current) {
+      return blocked() ?? { kind: 'none', status: 'up_to_date', error: 'no_new_version_available', message: `${current} is the latest version on channel '${channel.name}'.` };
+    }
+    const reportable = newer(bundle.version);
     if (nativeTooOld(file, device.version_build)) {
-      storeUpdate ??= bundle;
+      if (reportable) storeUpdate ??= bundle;
       continue;
     }
     if (file.encryption?.keyId && device.key_id && !sameKey(device.key_id, file.encryption.keyId)) {
-      keyMismatch ??= bundle;
+      if (reportable) keyMismatch ??= bundle;
       continue;
     }
-    const checked = checksumFor(file, abilities);
+    const checked = checksumFor(file, abilities, app.encryptedBundles);
     if (!checked.ok) {
-      refused ??= { bundle, reason: checked.reason, carried: checked.carried };
+      if (reportable) refused ??= { bundle, reason: checked.reason, carried: checked.carried, declared: checked.declared };
       continue;
-    }
-    if (bundle.version === current) {
-      return storeUpdate
-        ? needsStoreUpdate(storeUpdate, channel.name)
-        : { kind: 'none', status: 'up_to_date', error: 'no_new_version_available', message: `${current} is the latest version on channel '${channel.name}'.` };
     }
     return { kind: 'update', version: bundle, file, checksum: checked.checksum, ...(checked.sessionKey ? { sessionKey: checked.sessionKey } : {}) };
   }
 
-  if (storeUpdate) return needsStoreUpdate(storeUpdate, channel.name);
-  if (keyMismatch) {
-    return { kind: 'none', status: 'blocked', error: 'encryption_key_mismatch', message: `Bundle ${keyMismatch.version} is encrypted with another key than this app's public key.` };
-  }
-  if (refused) {
-    const context = { version: refused.bundle.version, abilities, carried: refused.carried, reported: device.plugin_version, platform: device.platform };
-    return { kind: 'none', status: 'blocked', error: refused.reason, message: refusalMessage(refused.reason, context) };
-  }
+  // A withdrawn bundle goes before anything else: nothing may keep a device on it.
   const runsWithdrawn = snapshot.manifest.versions.some((v) => v.app === app.id && v.buildType === channel.buildType && v.version === current && v.yanked);
   if (runsWithdrawn) {
     return abilities.builtin
       ? { kind: 'builtin' }
       : { kind: 'none', status: 'blocked', error: 'reset_unsupported', message: resetUnsupportedMessage(current, device.plugin_version, device.platform) };
   }
-  return { kind: 'none', status: 'up_to_date', error: 'no_bundle', message: `No live-update bundle for this device on channel '${channel.name}'.` };
+  return blocked() ?? { kind: 'none', status: 'up_to_date', error: 'no_bundle', message: `No live-update bundle for this device on channel '${channel.name}'.` };
+}
+
+interface Refused {
+  readonly bundle: VersionRecord;
+  readonly reason: ChecksumRefusal;
+  readonly carried: readonly EncryptedForm[];
+  readonly declared: boolean;
+}
+
+function refusal(refused: Refused, abilities: PluginAbilities, device: PluginRequest['info']): NoUpdate {
+  const context = { version: refused.bundle.version, abilities, carried: refused.carried, reported: device.plugin_version, platform: device.platform, declared: refused.declared };
+  return { kind: 'none', status: 'blocked', error: refused.reason, message: refusalMessage(refused.reason, context) };
+}
+
+function otherKey(bundle: VersionRecord): NoUpdate {
+  return { kind: 'none', status: 'blocked', error: 'encryption_key_mismatch', message: `Bundle ${bundle.version} is encrypted with another key than this app's public key.` };
 }
 
 /**

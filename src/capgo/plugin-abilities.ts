@@ -1,6 +1,6 @@
 import type { EncryptedForm, PlainForm, PluginBuild } from './plugin-builds.js';
 
-/** Whether the app on the device sets a Capgo public key: known from `key_id` or updateforge.json, else unknown. */
+/** Whether the app on the device sets a Capgo public key, as far as its request tells. */
 export type KeyState = 'yes' | 'no' | 'unknown';
 
 /** Why no checksum form fits: each becomes a "blocked" answer that says what to do. */
@@ -31,13 +31,12 @@ export class PluginAbilities {
     private readonly keys: readonly KeyState[],
   ) {}
 
-  /** Builds whose key state is decided by `key_id` know it; for the others the app's declaration (or nothing) tells. */
-  static of(candidates: readonly PluginBuild[], signs: { keyIdSent: boolean; appDeclares?: boolean | undefined }): PluginAbilities {
-    const keyOf = (b: PluginBuild): KeyState => {
-      if (signs.keyIdSent) return 'yes';
-      if (b.keyId) return 'no';
-      return signs.appDeclares === undefined ? 'unknown' : signs.appDeclares ? 'yes' : 'no';
-    };
+  /**
+   * A `key_id` says the app has a key; its absence says it has none only on builds that
+   * always send one, or when updateforge.json declares the app has none.
+   */
+  static of(candidates: readonly PluginBuild[], signs: { keyIdSent: boolean; noKeyDeclared?: boolean }): PluginAbilities {
+    const keyOf = (b: PluginBuild): KeyState => (signs.keyIdSent ? 'yes' : b.keyId || signs.noKeyDeclared ? 'no' : 'unknown');
     return new PluginAbilities(candidates, candidates.map(keyOf));
   }
 

@@ -15,10 +15,15 @@ function plugin(reported: string | undefined, platform: string | undefined): str
 /** Why bundle `version` cannot go to this device, and what to do about it. */
 export function refusalMessage(
   reason: ChecksumRefusal,
-  context: { version: string; abilities: PluginAbilities; carried: readonly EncryptedForm[]; reported: string | undefined; platform: string | undefined },
+  context: { version: string; abilities: PluginAbilities; carried: readonly EncryptedForm[]; reported: string | undefined; platform: string | undefined; declared: boolean },
 ): string {
   const { version, abilities, carried, reported, platform } = context;
   const who = plugin(reported, platform);
+  if (context.declared) {
+    return reason === 'encryption_required'
+      ? `Bundle ${version} is not encrypted, and updateforge.json declares this app's devices have a public key ("encryptedBundles": true), so it is not offered: publish an encrypted bundle.`
+      : `Bundle ${version} is encrypted, and updateforge.json declares this app's devices have no public key ("encryptedBundles": false), so it is not offered: publish it unencrypted.`;
+  }
   switch (reason) {
     case 'encryption_required':
       return `This app sets a public key, so ${who} checks every bundle's checksum with it and cannot install the unencrypted bundle ${version}: publish bundles encrypted (--encrypt-key).`;
@@ -42,5 +47,5 @@ export function storeUpdateMessage(version: string, channel: string, minNative: 
 }
 
 export function resetUnsupportedMessage(current: string, reported: string | undefined, platform: string | undefined): string {
-  return `Bundle ${current} was withdrawn and no other bundle is live, but ${plugin(reported, platform)} cannot go back to the built-in bundle (6.2.0 and later can): publish a newer bundle.`;
+  return `Bundle ${current} was withdrawn and no other bundle is live for this device, but ${plugin(reported, platform)} cannot go back to the built-in bundle (5.10, 6.2.0 and 7.0.2 and later can): publish a newer bundle.`;
 }

@@ -3,7 +3,7 @@ import { PublishInputError } from './errors.js';
 import type { PackagedArtifact } from './package.js';
 
 /**
- * Whether a bundle suits its app's devices, checked before anything is uploaded.
+ * Whether a new bundle suits its app's devices, checked before it is uploaded.
  * An app declares in updateforge.json whether its capacitor.config sets a public key
  * (`encryptedBundles`): iOS plugins then decrypt every checksum, so an unencrypted
  * bundle can never install there; without a key, no device can decrypt one.
@@ -14,8 +14,8 @@ export function checkBundleEncryption(app: AppConfig, artifact: PackagedArtifact
   const encrypted = artifact.encryption !== undefined;
   if (app.encryptedBundles === true && !encrypted) {
     throw new PublishInputError(
-      'encrypt-key',
-      `App '${app.id}' declares encryptedBundles (its devices have a public key), and such devices cannot install an unencrypted bundle: give --encrypt-key, or --session-key and --checksum.`,
+      'path',
+      `This bundle is not encrypted, and app '${app.id}' declares "encryptedBundles": true (its devices have a public key), so it would never be offered: add --encrypt-key, or --session-key and --checksum for a bundle encrypted by @capgo/cli.`,
     );
   }
   if (app.encryptedBundles === false && encrypted) {

@@ -63,13 +63,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     await artifact.cleanup();
     throw new PublishInputError(request.rollout !== undefined ? 'rollout' : 'min-native-version', 'Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.');
   }
-  let encryptionWarnings: string[] = [];
-  try {
-    encryptionWarnings = artifact ? checkBundleEncryption(request.app, artifact) : [];
-  } catch (error) {
-    await artifact?.cleanup();
-    throw error;
-  }
+  const encryptionWarnings: string[] = [];
   const undo = new UndoLog();
   let step: Awaited<ReturnType<typeof applyRelease>>;
   let iconsWritten: number;
@@ -82,6 +76,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       now: now(),
       undo,
       onUploadProgress: (done, total) => options.onProgress?.({ phase: 'uploading', done, total }),
+      admitFile: (file) => encryptionWarnings.push(...checkBundleEncryption(request.app, file)),
     });
     iconsWritten = await syncIcons(options.store, icons, undo);
     written = await writeManifest({ store: options.store, config: options.config.config, now });

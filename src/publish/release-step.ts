@@ -33,6 +33,8 @@ interface StepContext {
   readonly now: Date;
   readonly undo: UndoLog;
   readonly onUploadProgress?: ((sent: number, total: number) => void) | undefined;
+  /** Checks a file before it becomes the version's (throws to refuse it); a re-run with the same bytes is not checked again. */
+  readonly admitFile?: ((artifact: PackagedArtifact) => void) | undefined;
 }
 
 /**
@@ -108,6 +110,7 @@ async function republish(ctx: StepContext, release: Release, prior: ReleaseMetad
     const changed = await updateIfDifferent(ctx, release, desired, notes, false);
     return { outcome: changed ? 'updated' : 'unchanged', release: changed ?? release, obsoleteAssets: [] };
   }
+  ctx.admitFile?.(artifact);
   const asset = await upload(ctx, release, artifact);
   const desired: ReleaseMetadata = { ...base, state: 'published', file: fileRecord(asset, artifact, request) };
   const updated = (await updateIfDifferent(ctx, release, desired, notes, false)) ?? release;
@@ -129,6 +132,7 @@ async function registerPending(ctx: StepContext, release: Release | null, prior:
 
 /** A new version, a pending one getting its file, or an interrupted publish being finished. */
 async function attachFile(ctx: StepContext, existing: Release | null, artifact: PackagedArtifact, base: Base, notes: string, tag: string): Promise<ReleaseStep> {
+  ctx.admitFile?.(artifact);
   const release = existing ?? (await create(ctx, tag, { ...base, state: 'uploading', file: null }, notes));
   const digest = `sha256:${artifact.sha256}`;
   // An interrupted earlier run may have uploaded these very bytes already.

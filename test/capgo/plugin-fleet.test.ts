@@ -101,9 +101,11 @@ function owed(model: PluginModel, version: VersionRecord, state: DeviceState): b
   return answersFor(version).some((answer) => group.every((m) => passes(m, version, answer, state.publicKey ?? '')));
 }
 
-const SCENARIOS: readonly { name: string; app: FleetApp; bundle: keyof Feed['bundles']; key: boolean; applies?: (m: PluginModel) => boolean }[] = [
+const SCENARIOS: readonly { name: string; app: FleetApp; bundle: keyof Feed['bundles']; key: boolean; applies?: (m: PluginModel) => boolean; neverOffered?: true }[] = [
   { name: 'a plain bundle, app without a public key', app: 'plain', bundle: 'plain', key: false },
-  { name: 'a plain bundle, app with a public key it declares (encryptedBundles)', app: 'keyed', bundle: 'keyed', key: true },
+  { name: 'a plain bundle, app that declares it has no public key', app: 'unkeyed', bundle: 'unkeyed', key: false },
+  // The declaration is a promise about the app, so its devices get only encrypted bundles, whatever their plugin could take.
+  { name: 'a plain bundle published before its app declared encryptedBundles', app: 'keyed', bundle: 'keyed', key: true, neverOffered: true },
   // Without the declaration only a key_id tells the server the app has a key (README: "Live updates").
   { name: 'a plain bundle, app with an undeclared public key', app: 'plain', bundle: 'plain', key: true, applies: (m) => m.keyIdLength > 0 },
   { name: 'a bundle encrypted here (both checksum forms)', app: 'encrypted', bundle: 'encrypted', key: true },
@@ -125,7 +127,9 @@ describe.each(FLEET.map((m) => [m.label, m] as const))('capacitor-updater %s', (
       const version = feed.bundles[scenario.bundle];
       const outcome = await attempt(model, state);
       expect(outcome.kind, outcome.kind === 'failed' ? outcome.why : '').not.toBe('failed');
-      if (owed(model, version, state)) {
+      if (scenario.neverOffered) {
+        expect(outcome.kind).toBe('stopped');
+      } else if (owed(model, version, state)) {
         if (outcome.kind !== 'installed') throw new Error(`expected an install, got ${JSON.stringify(outcome)}`);
         const zip = outcome.zip;
         if (scenario.bundle === 'encrypted') expect(sha256Hex(zip)).toBe(version.file!.encryption!.plainSha256);

@@ -111,15 +111,26 @@ describe('/api/v1/channel_self', () => {
       status: 200,
       json: {
         error: 'set_channel_unsupported',
-        message: "@capgo/capacitor-updater 7.30.0 does not keep the channel setChannel() picks, and this server stores none: update the plugin (7.34.0, 5.35.0, 6.43.0, 8.2.0 or later), or build the app with defaultChannel 'beta' in capacitor.config.",
+        message: "@capgo/capacitor-updater 7.30.0 does not keep the channel setChannel() picks, and this server stores none: update the plugin (5.35.0, 6.35.0, 7.34.0, 8.2.0 or later), or build the app with defaultChannel 'beta' in capacitor.config.",
       },
     });
-    expect(await call('POST', { ...old, channel: 'release' })).toEqual({ status: 200, json: { status: 'ok', unset: true } });
-    expect(await call('POST', { ...old, defaultChannel: 'beta', channel: 'beta' })).toEqual({ status: 200, json: { status: 'ok' } });
+    expect(await call('POST', { ...old, channel: 'release' })).toEqual({ status: 200, json: { status: 'ok', unset: true, message: "Already on the default channel 'release'." } });
+    expect(await call('POST', { ...old, defaultChannel: 'beta', channel: 'beta' })).toEqual({ status: 200, json: { status: 'ok', message: "Already on channel 'beta'." } });
   });
 
-  test('DELETE answers ok (older plugins unset the channel this way)', async () => {
+  test('DELETE (unsetChannel before 7.34) is ok when the device follows its default; a channel from capacitor.config cannot be unset here', async () => {
     expect(await call('DELETE', info)).toEqual({ status: 200, json: { status: 'ok' } });
+    expect(await call('DELETE', { ...info, plugin_version: '7.30.0', defaultChannel: 'beta' })).toMatchObject({ status: 200, json: { error: 'unset_channel_unsupported', message: expect.stringContaining('capacitor.config') } });
+  });
+
+  test('a body that is not JSON gets the plugin\'s error shape', async () => {
+    const res = await fetch(`${feed.url}/api/v1/channel_self`, { method: 'POST', body: '{not json' });
+    expect({ status: res.status, json: await res.json() }).toEqual({ status: 400, json: { error: 'invalid_request', message: 'the body is not JSON', kind: 'failed' } });
+  });
+
+  test('a device may name any channel of its default channel\'s build type: they are names for the same bundles', async () => {
+    expect(await call('PUT', { ...info, app_id: 'com.acme.anvil', defaultChannel: 'release' })).toEqual({ status: 200, json: { channel: 'release', status: 'override', allowSet: true } });
+    expect(await call('PUT', { ...info, app_id: 'com.acme.anvil', defaultChannel: 'debug' })).toMatchObject({ status: 200, json: { error: 'channel_not_allowed' } });
   });
 
   test('an unknown app is a 400 with a stable code', async () => {

@@ -7,7 +7,7 @@ import { setRollout, yankVersion } from '../../src/publish/edit-version.js';
 import { publish } from '../../src/publish/publish.js';
 import { readManifest } from '../helpers/feed.js';
 import { writeBuild } from '../helpers/fixtures.js';
-import { startLiveFeed } from '../helpers/live-feed.js';
+import { LIVE_CONFIG, startLiveFeed } from '../helpers/live-feed.js';
 import { createPublicKey } from 'node:crypto';
 
 const device = (over: Record<string, unknown> = {}) => ({
@@ -97,7 +97,7 @@ describe('POST /api/v1/updates', () => {
     expect((await feed.check(device())).json['version']).toBe('1.0.0');
   });
 
-  test('a device may name its app\'s default channel or a channel open to devices (allowSelfSet); any other name is refused', async () => {
+  test('a device may name a channel of its app\'s default build type or one open to devices (allowSelfSet); any other name is refused', async () => {
     const feed = await startLiveFeed();
     await feed.publishBundle({ version: '1.0.0' });
     await feed.publishBundle({ version: '1.1.0-beta.1', buildType: 'debug' });
@@ -111,10 +111,24 @@ describe('POST /api/v1/updates', () => {
     expect((await feed.check(device({ defaultChannel: 'debug' }))).json).toEqual({
       error: 'channel_not_allowed',
       kind: 'failed',
-      message: `Channel 'debug' is not open to devices: mark it "allowSelfSet": true in updateforge.json, or use 'release', 'beta'.`,
+      message: `Channel 'debug' is not open to devices: mark it "allowSelfSet": true in updateforge.json, or use 'release', 'production', 'beta'.`,
     });
-    expect((await feed.check(device({ defaultChannel: 'production' }))).json).toMatchObject({ error: 'channel_not_allowed', kind: 'failed' });
+    // 'production' serves release, rocket's default build type: another name for the same bundles.
+    expect((await feed.check(device({ defaultChannel: 'production' }))).json['version']).toBe('1.0.0');
+    expect((await feed.check(device({ app_id: 'com.acme.anvil', defaultChannel: 'beta' }))).json).toMatchObject({ error: 'no_bundle' });
+    expect((await feed.check(device({ app_id: 'com.acme.anvil', defaultChannel: 'profile' }))).json).toMatchObject({ error: 'channel_not_allowed', kind: 'failed' });
     expect((await feed.check(device({ defaultChannel: 'no-such-channel' }))).json).toMatchObject({ error: 'channel_not_found', kind: 'failed' });
+  });
+
+  test('iOS plugins that accept only "" once a key is set get "" unless the app declares it has no key; then the real checksum', async () => {
+    const undeclared = await startLiveFeed();
+    const plain = await undeclared.publishBundle({ version: '1.0.0' });
+    const ios702 = device({ plugin_version: '7.0.2', platform: 'ios', defaultChannel: '' });
+    expect((await undeclared.check(ios702)).json['checksum']).toBe('');
+    const declared = await startLiveFeed({ config: { ...LIVE_CONFIG, apps: LIVE_CONFIG.apps.map((a) => ({ ...a, encryptedBundles: false })) } });
+    const again = await declared.publishBundle({ version: '1.0.0' });
+    expect((await declared.check(ios702)).json['checksum']).toBe(again.file!.sha256);
+    expect(plain.file!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   test('an encrypted bundle is not offered to a device holding another public key', async () => {

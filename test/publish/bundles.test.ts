@@ -136,8 +136,8 @@ describe('publishing live-update bundles', () => {
     const key = { pem: capgoKeyPair().privateKey, source: 'k' };
     const run = (request: Partial<PublishOptions['request']>) => publish({ store, config, request: { buildType: 'release', version: '1.0.0', app: 'rocket', ...request } });
     const plain = await refusal(run({ path: await webBuild('plain') }));
-    expect(plain.field).toBe('encrypt-key');
-    expect(plain.message).toMatch(/App 'rocket' declares encryptedBundles .* cannot install an unencrypted bundle/);
+    expect(plain.field).toBe('path');
+    expect(plain.message).toMatch(/not encrypted, and app 'rocket' declares "encryptedBundles": true .* add --encrypt-key/);
     expect((await refusal(run({ app: 'anvil', path: await webBuild('x'), encryptKey: key }))).message).toMatch(/"encryptedBundles": false/);
     // Nothing was left behind by the refusals; what fits goes through.
     expect(await store.listReleases()).toEqual([]);
@@ -145,6 +145,16 @@ describe('publishing live-update bundles', () => {
     expect((await run({ app: 'anvil', path: await webBuild('open') })).version.file?.encryption).toBeUndefined();
     // App binaries are not live updates: the declaration does not apply to them.
     expect((await run({ version: '2.0.0', path: await writeBuild('apk', 'app.apk') })).version.file?.kind).toBe('binary');
+  });
+
+  test('declaring encryptedBundles later does not break re-running an old publish: the same bytes again are still a no-op', async () => {
+    const store = await LocalStore.openOrCreate(path.join(await tempDir(), 'store'));
+    const folder = await webBuild('before the key');
+    const before = await writeConfig(LIVE_CONFIG);
+    await publish({ store, config: before, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: folder } });
+    const after = await writeConfig({ ...LIVE_CONFIG, apps: LIVE_CONFIG.apps.map((a) => ({ ...a, encryptedBundles: true })) });
+    expect((await publish({ store, config: after, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: folder } })).outcome).toBe('unchanged');
+    expect((await refusal(publish({ store, config: after, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('other'), overwrite: true } }))).field).toBe('path');
   });
 
   test('a pre-encrypted bundle whose checksum is only in the older base64 form is published with a warning: today\'s plugins cannot read it', async () => {

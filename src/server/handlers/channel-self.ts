@@ -47,22 +47,35 @@ export const setDeviceChannel: Handler = async (request, context) => {
   if (!chosen.ok) return refusal(chosen.error, chosen.message);
   const current = deviceChannel(app, snapshot.manifest.channels, device.defaultChannel);
   // Asking for the channel the device already sends changes nothing, so it is true whatever the plugin keeps.
-  if (current.ok && current.channel.name === chosen.channel.name) return jsonResponse(200, { status: 'ok', ...(chosen.isDefault ? { unset: true } : {}) });
-  const abilities = abilitiesFor({ info: device, userAgent: request.headers.get('user-agent') });
-  if (!abilities.keepsChannel) {
-    return refusal(
-      'set_channel_unsupported',
-      `@capgo/capacitor-updater ${device.plugin_version ?? ''} does not keep the channel setChannel() picks, and this server stores none: update the plugin (7.34.0, 5.35.0, 6.43.0, 8.2.0 or later), or build the app with defaultChannel '${chosen.channel.name}' in capacitor.config.`,
-    );
+  const already = current.ok && current.channel.name === chosen.channel.name;
+  if (!already && !abilitiesFor({ info: device, userAgent: request.headers.get('user-agent') }).keepsChannel) {
+    return refusal('set_channel_unsupported', `${pluginName(device.plugin_version)} does not keep the channel setChannel() picks, and this server stores none: ${KEEPING_PLUGINS}, or build the app with defaultChannel '${chosen.channel.name}' in capacitor.config.`);
   }
-  context.log.info('channel set', { app: device.app_id, device: device.device_id, channel: chosen.channel.name });
+  if (!already) context.log.info('channel set', { app: device.app_id, device: device.device_id, channel: chosen.channel.name });
   // Back on the default channel: 8.42.6+ then forget their stored choice (8.51.14:A/CapgoUpdater.java:2467-2474).
-  if (chosen.isDefault) return jsonResponse(200, { status: 'ok', unset: true, message: `Back on the default channel '${chosen.channel.name}'.` });
-  return jsonResponse(200, { status: 'ok', message: `Device now on channel '${chosen.channel.name}'.` });
+  const name = chosen.channel.name;
+  if (chosen.isDefault) return jsonResponse(200, { status: 'ok', unset: true, message: already ? `Already on the default channel '${name}'.` : `Back on the default channel '${name}'.` });
+  return jsonResponse(200, { status: 'ok', message: already ? `Already on channel '${name}'.` : `Device now on channel '${name}'.` });
 };
 
-/** DELETE (`unsetChannel`, plugins before 7.34): nothing is stored here, so there is nothing to forget. */
-export const unsetDeviceChannel: Handler = async () => jsonResponse(200, { status: 'ok' });
+/**
+ * DELETE (`unsetChannel`, plugins before 7.34 and Feb-2025 8.0.x; later ones unset
+ * locally): nothing is stored here, so it is true only when the device already
+ * follows its app's default; a channel from capacitor.config cannot be unset.
+ */
+export const unsetDeviceChannel: Handler = async (request, context) => {
+  const device = await readDeviceBody(request, DeviceInfoSchema);
+  const { snapshot } = await context.feed.get();
+  const app = appOf(snapshot, device.app_id);
+  const current = deviceChannel(app, snapshot.manifest.channels, device.defaultChannel);
+  if (current.ok && current.isDefault) return jsonResponse(200, { status: 'ok' });
+  return refusal('unset_channel_unsupported', `This device's channel '${device.defaultChannel ?? ''}' comes from capacitor.config, which this server cannot change: ${KEEPING_PLUGINS}, or build the app without defaultChannel.`);
+};
+
+/** The plugins that keep setChannel()'s choice (5.34.0 and 6.34.0 do too, but report 5.31.0 and 6.27.11, like builds that do not). */
+const KEEPING_PLUGINS = 'update the plugin (5.35.0, 6.35.0, 7.34.0, 8.2.0 or later)';
+
+const pluginName = (version: string | undefined) => `@capgo/capacitor-updater ${version ?? '(unknown version)'}`;
 
 /** GET (`listChannels`): `[{id, name, public, allow_self_set}]`, ids being numbers as Android 8.47.7+ require. */
 export const listChannels: Handler = async (request, context) => {

@@ -17,7 +17,8 @@ import { serve } from '../server.js';
  *   7.29.0 (the older base64 form) or 7.30.0 (the hex form), published as they are;
  * - native: a bundle that needs native version 2.0.0;
  * - yanked: its only bundle withdrawn;
- * - keyed: a plain bundle of an app that later declares its devices have a public key.
+ * - keyed: a plain bundle of an app that later declares its devices have a public key;
+ * - unkeyed: a plain bundle of an app that declares its devices have none.
  * The apps' debug channel is "beta", open to devices.
  */
 export const FLEET_APPS = {
@@ -28,6 +29,7 @@ export const FLEET_APPS = {
   native: 'com.fleet.native',
   yanked: 'com.fleet.yanked',
   keyed: 'com.fleet.keyed',
+  unkeyed: 'com.fleet.unkeyed',
 } as const;
 export type FleetApp = keyof typeof FLEET_APPS;
 
@@ -40,6 +42,7 @@ function fleetConfig(keyedDeclared: boolean) {
       title: id,
       packageName,
       ...(id === 'keyed' && keyedDeclared ? { encryptedBundles: true } : {}),
+      ...(id === 'unkeyed' ? { encryptedBundles: false } : {}),
     })),
     channels: [{ name: 'beta', buildType: 'debug', allowSelfSet: true }],
   };
@@ -67,6 +70,7 @@ export async function startFleetFeed(options: { devicePolls?: { burst: number; p
     native: await put('native', '2.0.0', { minNativeVersion: '2.0.0' }),
     yanked: await put('yanked', '1.0.0'),
     keyed: await put('keyed', '1.0.0'),
+    unkeyed: await put('unkeyed', '1.0.0'),
   };
   await yankVersion({ store, config, app: 'yanked', buildType: 'release', version: '1.0.0' });
   // The keyed app's config now says its devices have a public key; the manifest follows the config.
