@@ -131,6 +131,23 @@ describe('POST /api/v1/updates', () => {
     expect(plain.file!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  test('nothing keeps a device on a withdrawn bundle, and a device is told about a newer bundle it cannot take, never an older one', async () => {
+    const feed = await startLiveFeed();
+    const keyId = keyIdOf(createPublicKey(feed.keys.publicKey));
+    await feed.publishBundle({ version: '1.0.0' });
+    await feed.publishBundle({ version: '1.1.0', encrypt: true });
+    const ios = (over: Record<string, unknown>) => device({ plugin_version: '8.51.14', platform: 'ios', defaultChannel: '', key_id: keyId, ...over });
+    // iOS with a key cannot take the unencrypted 1.0.0 (it decrypts every checksum): on 1.1.0 it is up to date, on 1.0.0 too.
+    expect((await feed.check(ios({ version_name: '1.1.0' }))).json).toMatchObject({ error: 'no_new_version_available' });
+    expect((await feed.check(ios({ version_name: '1.0.0' }))).json['version']).toBe('1.1.0');
+    // 5.9.5 cannot decrypt 1.1.0: it gets 1.0.0, and then hears why it gets nothing newer.
+    expect((await feed.check(device({ plugin_version: '5.9.5', defaultChannel: '' }))).json['version']).toBe('1.0.0');
+    expect((await feed.check(device({ plugin_version: '5.9.5', defaultChannel: '', version_name: '1.0.0' }))).json).toMatchObject({ error: 'plugin_too_old', kind: 'blocked' });
+    // Withdrawn 1.1.0: the only bundle left is one this device cannot take, so back to builtin.
+    await yankVersion({ store: feed.store, config: feed.config, app: 'rocket', buildType: 'release', version: '1.1.0' });
+    expect((await feed.check(ios({ version_name: '1.1.0' }))).json).toEqual({ version: 'builtin' });
+  });
+
   test('an encrypted bundle is not offered to a device holding another public key', async () => {
     const feed = await startLiveFeed();
     await feed.publishBundle({ version: '1.0.0', encrypt: true });
