@@ -64930,27 +64930,71 @@ var HashingStream = class extends Transform5 {
   }
 };
 
+// src/publish/bundle-entry-names.ts
+function entryNameProblem(name) {
+  if (name.includes("\0")) return "has a NUL byte, which cuts the name short";
+  if (/[\u0001-\u001f\u007f]/.test(name)) return "has a control character";
+  if (name.includes("\\")) return "has a backslash, which extractors may take for a folder separator";
+  if (name.includes(":")) return "has a colon, which extractors may take for a drive letter or a stream name";
+  if (name.startsWith("/")) return "is an absolute path";
+  if (name.replace(/\/$/, "").split("/").some((part) => part === "" || part === "." || part === "..")) return "has an empty, '.' or '..' part";
+  return null;
+}
+function clashingNames(names) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const name of names) {
+    const key = name.normalize("NFC").toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier === name) return `'${name}' is in it twice`;
+    if (earlier !== void 0) return `'${earlier}' and '${name}' are the same file on a case-insensitive file system (iOS, macOS, Windows)`;
+    seen.set(key, name);
+  }
+  return null;
+}
+
 // src/publish/zip-check.ts
 var import_yauzl = __toESM(require_yauzl(), 1);
+var MAX_INFLATED = 1024 * 1024 * 1024;
+var MAX_RATIO = 100;
+var RATIO_FROM = 1024 * 1024;
+var S_IFMT = 61440;
+var S_IFLNK = 40960;
 async function checkBundleZip(file2) {
+  const refuse = (why) => new PublishInputError("path", `Bundle '${file2}': ${why}.`);
   let names;
   try {
     const zip = await import_yauzl.default.openPromise(file2, { strictFileNames: true });
     names = [];
+    let inflated = 0;
     try {
-      for await (const entry of zip.eachEntry()) names.push(entry.fileName);
+      for await (const entry of zip.eachEntry()) {
+        const name = entry.fileName;
+        if (entry.fileNameRaw.includes(0)) throw refuse(`an entry name has a NUL byte, which cuts it short to '${name}'`);
+        const problem = entryNameProblem(name);
+        if (problem) throw refuse(`the entry '${name}' ${problem}`);
+        if ((entry.externalFileAttributes >>> 16 & S_IFMT) === S_IFLNK) throw refuse(`'${name}' is a symbolic link; a bundle can hold only plain files and folders`);
+        if (name.endsWith("/")) continue;
+        names.push(name);
+        inflated += entry.uncompressedSize;
+        if (inflated > MAX_INFLATED) throw refuse(`it inflates to more than ${MAX_INFLATED / 1024 ** 3} GiB`);
+        if (entry.uncompressedSize > RATIO_FROM && entry.uncompressedSize > MAX_RATIO * Math.max(1, entry.compressedSize)) {
+          throw refuse(`'${name}' inflates to ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its size (a zip bomb?)`);
+        }
+        for await (const chunk of await zip.openReadStreamPromise(entry)) void chunk;
+      }
     } finally {
       zip.close();
     }
   } catch (error63) {
-    const reason = errorMessage(error63);
-    throw new PublishInputError("path", `'${file2}' is not a usable zip: ${reason}.`);
+    if (error63 instanceof PublishInputError) throw error63;
+    throw new PublishInputError("path", `'${file2}' is not a usable zip: ${errorMessage(error63)}.`);
   }
-  const files = names.filter((n) => !n.endsWith("/"));
-  if (files.includes("index.html")) return;
-  const tops = new Set(files.map((n) => n.split("/")[0]));
+  const clash = clashingNames(names);
+  if (clash) throw refuse(clash);
+  if (names.includes("index.html")) return;
+  const tops = new Set(names.map((n) => n.split("/")[0]));
   const [top] = tops;
-  if (tops.size === 1 && files.includes(`${top}/index.html`)) return;
+  if (tops.size === 1 && names.includes(`${top}/index.html`)) return;
   throw new PublishInputError("path", `'${file2}' has no index.html at its root (or inside its single top-level folder); zip your web build output (e.g. dist/ or www/).`);
 }
 
@@ -65020,11 +65064,15 @@ async function listFolder(root) {
       const info2 = await lstat4(absolute);
       const entryName = `${prefix}${name}`;
       if (info2.isSymbolicLink()) throw new PublishInputError("path", `'${entryName}' in '${root}' is a symbolic link; a bundle can hold only plain files and folders.`);
+      const problem = entryNameProblem(entryName);
+      if (problem) throw new PublishInputError("path", `'${entryName}' in '${root}' ${problem}; rename it.`);
       if (info2.isDirectory()) await walk(absolute, `${entryName}/`);
       else if (info2.isFile()) out.push({ absolute, name: entryName, stats: info2 });
     }
   }
   await walk(root, "");
+  const clash = clashingNames(out.map((e) => e.name));
+  if (clash) throw new PublishInputError("path", `In '${root}', ${clash}; rename one.`);
   return out;
 }
 async function packageFolder(options2) {

@@ -11,6 +11,7 @@ import { describeFsError } from '../util/fs-error.js';
 import { createNewFileStream } from '../util/new-file.js';
 import { PublishInputError } from './errors.js';
 import { HashingStream, type Digests } from '../util/hashing-stream.js';
+import { clashingNames, entryNameProblem } from './bundle-entry-names.js';
 import { checkBundleZip } from './zip-check.js';
 
 export type ArtifactKind = 'binary' | 'bundle';
@@ -126,7 +127,11 @@ interface FolderEntry {
   readonly stats: Stats;
 }
 
-/** Every file under `root`, in a stable order; symbolic links are refused rather than followed out of the folder. */
+/**
+ * Every file under `root`, in a stable order, under a name that is safe in a zip (the
+ * rules of bundle-entry-names.ts, as for a zip we are given); symbolic links are refused
+ * rather than followed out of the folder.
+ */
 async function listFolder(root: string): Promise<FolderEntry[]> {
   const out: FolderEntry[] = [];
   async function walk(dir: string, prefix: string): Promise<void> {
@@ -135,11 +140,15 @@ async function listFolder(root: string): Promise<FolderEntry[]> {
       const info = await lstat(absolute);
       const entryName = `${prefix}${name}`;
       if (info.isSymbolicLink()) throw new PublishInputError('path', `'${entryName}' in '${root}' is a symbolic link; a bundle can hold only plain files and folders.`);
+      const problem = entryNameProblem(entryName);
+      if (problem) throw new PublishInputError('path', `'${entryName}' in '${root}' ${problem}; rename it.`);
       if (info.isDirectory()) await walk(absolute, `${entryName}/`);
       else if (info.isFile()) out.push({ absolute, name: entryName, stats: info });
     }
   }
   await walk(root, '');
+  const clash = clashingNames(out.map((e) => e.name));
+  if (clash) throw new PublishInputError('path', `In '${root}', ${clash}; rename one.`);
   return out;
 }
 
