@@ -1079,14 +1079,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path6 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path9 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path6 && path6[0] !== "/") {
-          path6 = `/${path6}`;
+        if (path9 && path9[0] !== "/") {
+          path9 = `/${path9}`;
         }
-        return new URL(`${origin}${path6}`);
+        return new URL(`${origin}${path9}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1537,39 +1537,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path6, origin }
+          request: { method, path: path9, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path6);
+        debuglog("sending request to %s %s/%s", method, origin, path9);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path6, origin },
+          request: { method, path: path9, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path6,
+          path9,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path6, origin }
+          request: { method, path: path9, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path6);
+        debuglog("trailers received from %s %s/%s", method, origin, path9);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path6, origin },
+          request: { method, path: path9, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path6,
+          path9,
           error63.message
         );
       });
@@ -1618,9 +1618,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path6, origin }
+            request: { method, path: path9, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path6);
+          debuglog("sending request to %s %s/%s", method, origin, path9);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1683,7 +1683,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path6,
+        path: path9,
         method,
         body,
         headers,
@@ -1698,11 +1698,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path6 !== "string") {
+        if (typeof path9 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path6[0] !== "/" && !(path6.startsWith("http://") || path6.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path9[0] !== "/" && !(path9.startsWith("http://") || path9.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path6)) {
+        } else if (invalidPathRegex.test(path9)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1768,7 +1768,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path6, query) : path6;
+        this.path = query ? buildURL(path9, query) : path9;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6461,7 +6461,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path6, host, upgrade, blocking, reset } = request2;
+      const { method, path: path9, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util3.isFormDataLike(body)) {
@@ -6542,7 +6542,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path6} HTTP/1.1\r
+      let header = `${method} ${path9} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7071,7 +7071,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path9, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util3.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7168,7 +7168,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path6;
+      headers[HTTP2_HEADER_PATH] = path9;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7521,9 +7521,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util3.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path6 = search ? `${pathname}${search}` : pathname;
+        const path9 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path6;
+        this.opts.path = path9;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8762,10 +8762,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path6 = "/",
+          path: path9 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path6;
+        opts.path = origin + path9;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10737,20 +10737,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path6) {
-      if (typeof path6 !== "string") {
-        return path6;
+    function safeUrl(path9) {
+      if (typeof path9 !== "string") {
+        return path9;
       }
-      const pathSegments = path6.split("?");
+      const pathSegments = path9.split("?");
       if (pathSegments.length !== 2) {
-        return path6;
+        return path9;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path6, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path6);
+    function matchKey(mockDispatch2, { path: path9, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path9);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10772,7 +10772,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path6 }) => matchValue(safeUrl(path6), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path9 }) => matchValue(safeUrl(path9), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10810,9 +10810,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path6, method, body, headers, query } = opts;
+      const { path: path9, method, body, headers, query } = opts;
       return {
-        path: path6,
+        path: path9,
         method,
         body,
         headers,
@@ -11275,10 +11275,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path6, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path9, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path6,
+            Path: path9,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16157,9 +16157,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path6) {
-      for (let i = 0; i < path6.length; ++i) {
-        const code = path6.charCodeAt(i);
+    function validateCookiePath(path9) {
+      for (let i = 0; i < path9.length; ++i) {
+        const code = path9.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19079,11 +19079,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path6 = opts.path;
+          let path9 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path6 = `/${path6}`;
+            path9 = `/${path9}`;
           }
-          url2 = new URL(util3.parseOrigin(url2).origin + path6);
+          url2 = new URL(util3.parseOrigin(url2).origin + path9);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -31714,22 +31714,22 @@ var require_ours = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports2, module2) {
-    module2.exports = function(path6, stripTrailing) {
-      if (typeof path6 !== "string") {
+    module2.exports = function(path9, stripTrailing) {
+      if (typeof path9 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path6 === "\\" || path6 === "/") return "/";
-      var len = path6.length;
-      if (len <= 1) return path6;
+      if (path9 === "\\" || path9 === "/") return "/";
+      var len = path9.length;
+      if (len <= 1) return path9;
       var prefix = "";
-      if (len > 4 && path6[3] === "\\") {
-        var ch = path6[2];
-        if ((ch === "?" || ch === ".") && path6.slice(0, 2) === "\\\\") {
-          path6 = path6.slice(2);
+      if (len > 4 && path9[3] === "\\") {
+        var ch = path9[2];
+        if ((ch === "?" || ch === ".") && path9.slice(0, 2) === "\\\\") {
+          path9 = path9.slice(2);
           prefix = "//";
         }
       }
-      var segs = path6.split(/[/\\]+/);
+      var segs = path9.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -34758,7 +34758,7 @@ var require_yauzl = __commonJS({
     var PassThrough3 = __require("stream").PassThrough;
     var Writable = __require("stream").Writable;
     var crc326 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc322();
-    exports2.open = open4;
+    exports2.open = open5;
     exports2.fromFd = fromFd;
     exports2.fromBuffer = fromBuffer;
     exports2.fromRandomAccessReader = fromRandomAccessReader;
@@ -34774,9 +34774,9 @@ var require_yauzl = __commonJS({
     exports2.Entry = Entry;
     exports2.LocalFileHeader = LocalFileHeader;
     exports2.RandomAccessReader = RandomAccessReader;
-    function openPromise(path6, options2) {
+    function openPromise(path9, options2) {
       return new Promise((resolve2, reject) => {
-        open4(path6, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open5(path9, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve2(zipfile);
         });
@@ -34806,7 +34806,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open4(path6, options2, callback) {
+    function open5(path9, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -34818,7 +34818,7 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs4.open(path6, "r", function(err, fd) {
+      fs4.open(path9, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
           if (err2) fs4.close(fd, defaultCallback);
@@ -40287,7 +40287,7 @@ function info(message) {
 }
 
 // src/action/run-action.ts
-import { readFile as readFile3 } from "node:fs/promises";
+import path8 from "node:path";
 
 // src/feed/config.ts
 import { readFile } from "node:fs/promises";
@@ -41110,10 +41110,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path6) {
-  if (!path6)
+function getElementAtPath(obj, path9) {
+  if (!path9)
     return obj;
-  return path6.reduce((acc, key) => acc?.[key], obj);
+  return path9.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -41453,11 +41453,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path6, issues) {
+function prefixIssues(path9, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path6);
+    iss.path.unshift(path9);
     return iss;
   });
 }
@@ -41919,16 +41919,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path6 = []) => {
+  const processError = (error64, path9 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path6, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path9, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
       } else {
-        const fullpath = [...path6, ...issue3.path];
+        const fullpath = [...path9, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -41967,17 +41967,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path6 = []) => {
+  const processError = (error64, path9 = []) => {
     var _a4;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path6, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path9, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path6, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
       } else {
-        const fullpath = [...path6, ...issue3.path];
+        const fullpath = [...path9, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -42016,8 +42016,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path6 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path6) {
+  const path9 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path9) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -59155,13 +59155,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path6 = ref.slice(1).split("/").filter(Boolean);
-  if (path6.length === 0) {
+  const path9 = ref.slice(1).split("/").filter(Boolean);
+  if (path9.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path6[0] === defsKey) {
-    const key = path6[1] === void 0 ? void 0 : decodeJSONPointerSegment(path6[1]);
+  if (path9[0] === defsKey) {
+    const key = path9[1] === void 0 ? void 0 : decodeJSONPointerSegment(path9[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -60047,9 +60047,9 @@ ${problems.map((p) => `  - ${p}`).join("\n")}`);
   problems;
   name = "ValidationError";
 };
-function formatPath(path6) {
+function formatPath(path9) {
   let out = "";
-  for (const key of path6) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
+  for (const key of path9) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
   return out;
 }
 function validate2(schema, value, source) {
@@ -60232,7 +60232,7 @@ function checkBundleEncryption(app, artifact) {
 }
 
 // src/publish/icons.ts
-import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
+import path3 from "node:path";
 
 // src/store/errors.ts
 var StoreConflictError = class extends Error {
@@ -60248,21 +60248,73 @@ function isStoreConflict(error63) {
   return error63 instanceof StoreConflictError;
 }
 
+// src/publish/read-within.ts
+import { open as open3, realpath, stat as stat2 } from "node:fs/promises";
+import path2 from "node:path";
+function unreadable(file2, options2, error63) {
+  const reason = describeFsError(error63);
+  return new PublishInputError(options2.field, options2.what ? `${options2.what}: ${reason}.` : `Cannot read '${options2.shown ?? file2}': ${reason}.`);
+}
+async function resolveWithin(file2, options2) {
+  const what = options2.what ?? `'${options2.shown ?? file2}'`;
+  const root = options2.root ?? path2.dirname(path2.resolve(file2));
+  const [realRoot, real] = await Promise.all([realpath(root), realpath(path2.resolve(file2))]).catch((error63) => {
+    throw unreadable(file2, options2, error63);
+  });
+  const relative = path2.relative(realRoot, real);
+  if (relative === ".." || relative.startsWith(`..${path2.sep}`) || path2.isAbsolute(relative)) {
+    throw new PublishInputError(options2.field, `${what} resolves to '${real}', outside '${root}'; only files inside it are read (a symbolic link may not lead out).`);
+  }
+  return real;
+}
+async function readWithin(file2, options2) {
+  const what = options2.what ?? `'${options2.shown ?? file2}'`;
+  const real = await resolveWithin(file2, options2);
+  const fail = (error63) => {
+    throw unreadable(file2, options2, error63);
+  };
+  if (!(await stat2(real).catch(fail)).isFile()) throw new PublishInputError(options2.field, `${what} is not a file.`);
+  const handle = await open3(real, "r").catch(fail);
+  try {
+    const buffer = Buffer.alloc(options2.maxBytes + 1);
+    let length = 0;
+    for (; ; ) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null).catch(fail);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > options2.maxBytes) throw new PublishInputError(options2.field, `${what} is larger than ${options2.maxBytes} bytes.`);
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+var MAX_NOTES_BYTES = 4e5;
+async function readNotesFile(file2, where = {}) {
+  return (await readWithin(file2, { field: "notes-file", maxBytes: MAX_NOTES_BYTES, ...where })).toString("utf8");
+}
+
 // src/publish/icons.ts
 var MAX_ICON_BYTES = 1024 * 1024;
+var IMAGE_SIGNATURES = [
+  (b) => b.subarray(0, 8).equals(Buffer.from("89504e470d0a1a0a", "hex")),
+  // PNG
+  (b) => b.subarray(0, 3).equals(Buffer.from("ffd8ff", "hex")),
+  // JPEG
+  (b) => /^GIF8[79]a/.test(b.subarray(0, 6).toString("latin1")),
+  (b) => b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP",
+  (b) => /^(\ufeff)?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(b.subarray(0, 4096).toString("utf8"))
+];
 async function readIcons(loaded) {
   const icons = [];
   for (const app of loaded.config.apps) {
     const source = iconSourcePath(loaded, app);
     const branchPath = iconBranchPath(app);
     if (source === null || branchPath === null) continue;
-    const info2 = await stat2(source).catch((error63) => {
-      throw new PublishInputError("config", `Icon of app '${app.id}' ('${app.icon}'): ${describeFsError(error63)}.`);
-    });
-    if (!info2.isFile() || info2.size > MAX_ICON_BYTES) {
-      throw new PublishInputError("config", `Icon of app '${app.id}' ('${app.icon}') must be a file of at most 1 MiB.`);
-    }
-    icons.push({ appId: app.id, branchPath, content: await readFile2(source) });
+    const what = `Icon of app '${app.id}' ('${app.icon}')`;
+    const content = await readWithin(source, { root: path3.dirname(loaded.path), field: "config", what, maxBytes: MAX_ICON_BYTES });
+    if (!IMAGE_SIGNATURES.some((matches) => matches(content))) throw new PublishInputError("config", `${what} is not a PNG, JPEG, GIF, WebP or SVG image.`);
+    icons.push({ appId: app.id, branchPath, content });
   }
   return icons;
 }
@@ -60418,7 +60470,7 @@ function validateEncryption(request2) {
 import { createReadStream as createReadStream2 } from "node:fs";
 import { lstat as lstat4, mkdtemp, readdir as readdir4, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path3 from "node:path";
+import path5 from "node:path";
 import { pipeline } from "node:stream/promises";
 
 // node_modules/archiver/lib/core.js
@@ -60526,19 +60578,19 @@ function balancedWithBudget(str, masked, budget) {
 }
 function maskUnmatchedOpens(masked, budget) {
   budget.remaining -= masked.length;
-  const open4 = [];
+  const open5 = [];
   for (let i = 0; i < masked.length; i++) {
     const c = masked.charCodeAt(i);
     if (c === 123) {
-      open4.push(i);
-    } else if (c === 125 && open4.length) {
-      open4.pop();
+      open5.push(i);
+    } else if (c === 125 && open5.length) {
+      open5.pop();
     }
   }
   let out = "";
   let last = 0;
-  for (let i = 0; i < open4.length; i++) {
-    const at = open4[i];
+  for (let i = 0; i < open5.length; i++) {
+    const at = open5[i];
     out += masked.slice(last, at) + "\0";
     last = at + 1;
   }
@@ -61647,11 +61699,11 @@ var qmarksTestNoExtDot = ([$0]) => {
   return (f) => f.length === len && f !== "." && f !== "..";
 };
 var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path2 = {
+var path4 = {
   win32: { sep: "\\" },
   posix: { sep: "/" }
 };
-var sep = defaultPlatform === "win32" ? path2.win32.sep : path2.posix.sep;
+var sep = defaultPlatform === "win32" ? path4.win32.sep : path4.posix.sep;
 minimatch.sep = sep;
 var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
 minimatch.GLOBSTAR = GLOBSTAR;
@@ -62322,10 +62374,10 @@ var Minimatch = class {
       }
       return filtered.join("/");
     }).join("|");
-    const [open4, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
-    re = "^" + open4 + re + close + "$";
+    const [open5, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
+    re = "^" + open5 + re + close + "$";
     if (this.partial) {
-      re = "^(?:\\/|" + open4 + re.slice(1, -1) + close + ")$";
+      re = "^(?:\\/|" + open5 + re.slice(1, -1) + close + ")$";
     }
     if (this.negate)
       re = "^(?!" + re + ").+$";
@@ -62439,13 +62491,13 @@ function getStat(file2, followSymlinks) {
     });
   });
 }
-async function* exploreWalkAsync(dir, path6, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir3(path6 + dir, strict);
+async function* exploreWalkAsync(dir, path9, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir3(path9 + dir, strict);
   for (const file2 of files) {
     let name = file2.name;
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
-    const absolute = path6 + "/" + relative;
+    const absolute = path9 + "/" + relative;
     let stat4 = file2;
     if (useStat || followSymlinks) stat4 = await getStat(absolute, followSymlinks) ?? stat4;
     if (stat4.isDirectory()) {
@@ -62455,7 +62507,7 @@ async function* exploreWalkAsync(dir, path6, followSymlinks, useStat, shouldSkip
           absolute,
           stat: stat4
         };
-        yield* exploreWalkAsync(filename, path6, followSymlinks, useStat, shouldSkip, false);
+        yield* exploreWalkAsync(filename, path9, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
@@ -62464,8 +62516,8 @@ async function* exploreWalkAsync(dir, path6, followSymlinks, useStat, shouldSkip
     };
   }
 }
-async function* explore(path6, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path6, followSymlinks, useStat, shouldSkip, true);
+async function* explore(path9, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path9, followSymlinks, useStat, shouldSkip, true);
 }
 function readOptions(options2) {
   return {
@@ -64898,9 +64950,9 @@ var ZipArchive = class extends Archiver {
 };
 
 // src/util/new-file.ts
-import { open as open3 } from "node:fs/promises";
+import { open as open4 } from "node:fs/promises";
 async function createNewFileStream(file2) {
-  const handle = await open3(file2, "wx");
+  const handle = await open4(file2, "wx");
   return handle.createWriteStream();
 }
 
@@ -65012,20 +65064,20 @@ async function packageArtifact(options2) {
   });
   if (info2.isDirectory()) return packageFolder(options2);
   if (!info2.isFile()) throw new PublishInputError("path", `'${options2.input}' is neither a file nor a folder.`);
-  const ext2 = path3.extname(options2.input).toLowerCase();
+  const ext2 = path5.extname(options2.input).toLowerCase();
   const encryption = options2.encryption;
   if (encryption && "sessionKey" in encryption) {
     const { sessionKey, checksum, form } = encryption;
     return packageAsIs(options2, info2.size, "bundle", CONTENT_TYPES[".zip"], { sessionKey, ...form === "v3" ? { checksum: checksum.toLowerCase() } : { legacyChecksum: checksum } });
   }
   if (ext2 !== ".zip") {
-    if (encryption) throw new PublishInputError("encrypt-key", `Only live-update bundles (a web build folder or a .zip) can be encrypted, not '${path3.basename(options2.input)}'.`);
+    if (encryption) throw new PublishInputError("encrypt-key", `Only live-update bundles (a web build folder or a .zip) can be encrypted, not '${path5.basename(options2.input)}'.`);
     return packageAsIs(options2, info2.size, "binary", CONTENT_TYPES[ext2] ?? "application/octet-stream");
   }
   await checkBundleZip(options2.input);
-  if (encryption) return withWorkDir((dir) => writeBundle(createReadStream2(options2.input), { ...options2, name: path3.basename(options2.input), dir, total: info2.size, key: encryption.key }));
+  if (encryption) return withWorkDir((dir) => writeBundle(createReadStream2(options2.input), { ...options2, name: path5.basename(options2.input), dir, total: info2.size, key: encryption.key }));
   const digests = await hashFile(options2.input, info2.size, options2.onProgress);
-  return { file: options2.input, name: path3.basename(options2.input), ...digests, contentSha256: digests.sha256, contentType: CONTENT_TYPES[".zip"], kind: "bundle", cleanup: async () => {
+  return { file: options2.input, name: path5.basename(options2.input), ...digests, contentSha256: digests.sha256, contentType: CONTENT_TYPES[".zip"], kind: "bundle", cleanup: async () => {
   } };
 }
 async function hashFile(file2, total, onProgress) {
@@ -65045,7 +65097,7 @@ async function packageAsIs(options2, size, kind, contentType, encryption) {
   const { sha256 } = await hashFile(options2.input, size, options2.onProgress);
   return {
     file: options2.input,
-    name: path3.basename(options2.input),
+    name: path5.basename(options2.input),
     size,
     sha256,
     ...encryption ? { encryption } : {},
@@ -65060,7 +65112,7 @@ async function listFolder(root) {
   const out = [];
   async function walk(dir, prefix) {
     for (const name of (await readdir4(dir)).sort()) {
-      const absolute = path3.join(dir, name);
+      const absolute = path5.join(dir, name);
       const info2 = await lstat4(absolute);
       const entryName = `${prefix}${name}`;
       if (info2.isSymbolicLink()) throw new PublishInputError("path", `'${entryName}' in '${root}' is a symbolic link; a bundle can hold only plain files and folders.`);
@@ -65100,7 +65152,7 @@ async function packageFolder(options2) {
   return artifact;
 }
 async function withWorkDir(work) {
-  const dir = await mkdtemp(path3.join(tmpdir(), "updateforge-bundle-"));
+  const dir = await mkdtemp(path5.join(tmpdir(), "updateforge-bundle-"));
   try {
     const artifact = await work(dir);
     return { ...artifact, cleanup: () => rm2(dir, { recursive: true, force: true }) };
@@ -65110,7 +65162,7 @@ async function withWorkDir(work) {
   }
 }
 async function writeBundle(source, options2) {
-  const target = path3.join(options2.dir, options2.key ? `${options2.name}.encrypted` : options2.name);
+  const target = path5.join(options2.dir, options2.key ? `${options2.name}.encrypted` : options2.name);
   const plain = new HashingStream((done) => {
     if (!options2.silent) options2.onProgress?.({ phase: options2.key ? "encrypting" : "hashing", done, total: options2.total });
   });
@@ -65138,7 +65190,7 @@ async function writeBundle(source, options2) {
 
 // src/publish/release-step.ts
 import { createReadStream as createReadStream3 } from "node:fs";
-import path4 from "node:path";
+import path6 from "node:path";
 
 // src/feed/version-record.ts
 var StrictVersion = external_exports.string().refine((v) => parseStrictVersion(v) !== null, { message: "must be a strict semantic version" });
@@ -65345,7 +65397,7 @@ async function upload(ctx, release, artifact) {
 function assetName(artifact, existing) {
   const plain = artifact.name.replace(/[^A-Za-z0-9._-]+/g, ".").replace(/\.{2,}/g, ".").replace(/^\.+|\.+$/g, "") || "artifact";
   if (!existing.some((a) => a.name === plain)) return plain;
-  const ext2 = path4.extname(plain);
+  const ext2 = path6.extname(plain);
   return `${plain.slice(0, plain.length - ext2.length)}-${artifact.sha256.slice(0, 12)}${ext2}`;
 }
 function fileRecord(asset, artifact, request2) {
@@ -67112,17 +67164,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options2);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options2);
-    const path6 = requestOptions.url.replace(options2.baseUrl, "");
+    const path9 = requestOptions.url.replace(options2.baseUrl, "");
     return request2(options2).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path6} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path9} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error63) => {
       const requestId = error63.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path6} - ${error63.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path9} - ${error63.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error63;
     });
@@ -69835,7 +69887,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path6) => path6.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path9) => path9.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -70000,20 +70052,20 @@ var import_bottleneck = __toESM(require_lib(), 1);
 
 // src/util/project-root.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
-import path5 from "node:path";
+import path7 from "node:path";
 import { fileURLToPath } from "node:url";
 function projectRoot() {
-  let dir = path5.dirname(fileURLToPath(import.meta.url));
+  let dir = path7.dirname(fileURLToPath(import.meta.url));
   for (; ; ) {
-    const candidate = path5.join(dir, "package.json");
+    const candidate = path7.join(dir, "package.json");
     if (existsSync2(candidate) && JSON.parse(readFileSync(candidate, "utf8")).name === "updateforge") return dir;
-    const parent = path5.dirname(dir);
+    const parent = path7.dirname(dir);
     if (parent === dir) throw new Error("Cannot find the UpdateForge package.json above this module.");
     dir = parent;
   }
 }
 function packageVersion() {
-  return JSON.parse(readFileSync(path5.join(projectRoot(), "package.json"), "utf8")).version;
+  return JSON.parse(readFileSync(path7.join(projectRoot(), "package.json"), "utf8")).version;
 }
 function packageVersionOrUnknown() {
   try {
@@ -70322,14 +70374,14 @@ var GitHubStore = class _GitHubStore {
     const ms = this.downloads.idleTimeoutMs;
     return ms === null ? body : failWhenIdle(body, ms, (reason) => download.abort(reason));
   }
-  async readBranchFile(path6, options2 = {}) {
+  async readBranchFile(path9, options2 = {}) {
     let response;
     try {
-      response = await this.octokit.rest.repos.getContent({ ...this.ids, path: path6, ref: this.branch, headers: options2.etag ? { "if-none-match": options2.etag } : {} });
+      response = await this.octokit.rest.repos.getContent({ ...this.ids, path: path9, ref: this.branch, headers: options2.etag ? { "if-none-match": options2.etag } : {} });
     } catch (error63) {
       if (isStatus(error63, 304)) return "not-modified";
       if (isStatus(error63, 404)) return null;
-      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `read ${path6}` });
+      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `read ${path9}` });
     }
     const data = response.data;
     if (Array.isArray(response.data) || data.type !== "file") return null;
@@ -70340,12 +70392,12 @@ var GitHubStore = class _GitHubStore {
     const { data } = await this.call("read a blob", () => this.octokit.rest.git.getBlob({ ...this.ids, file_sha: sha }));
     return Buffer.from(data.content, "base64");
   }
-  async writeBranchFile(path6, content, options2) {
+  async writeBranchFile(path9, content, options2) {
     await this.ensureBranch();
     try {
       const { data } = await this.octokit.rest.repos.createOrUpdateFileContents({
         ...this.ids,
-        path: path6,
+        path: path9,
         branch: this.branch,
         message: options2.message,
         content: Buffer.from(content).toString("base64"),
@@ -70354,17 +70406,17 @@ var GitHubStore = class _GitHubStore {
       return { sha: data.content?.sha ?? "" };
     } catch (error63) {
       if (isStatus(error63, 409) || isStatus(error63, 422) && /sha/.test(error63.message)) {
-        throw new StoreConflictError(`'${path6}' on ${this.location}@${this.branch} changed meanwhile`);
+        throw new StoreConflictError(`'${path9}' on ${this.location}@${this.branch} changed meanwhile`);
       }
-      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `write ${path6}` });
+      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `write ${path9}` });
     }
   }
-  async deleteBranchFile(path6, options2) {
+  async deleteBranchFile(path9, options2) {
     try {
-      await this.octokit.rest.repos.deleteFile({ ...this.ids, path: path6, branch: this.branch, message: options2.message, sha: options2.expectedSha });
+      await this.octokit.rest.repos.deleteFile({ ...this.ids, path: path9, branch: this.branch, message: options2.message, sha: options2.expectedSha });
     } catch (error63) {
-      if (isStatus(error63, 409)) throw new StoreConflictError(`'${path6}' on ${this.location}@${this.branch} changed meanwhile`);
-      if (!isStatus(error63, 404)) throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `delete ${path6}` });
+      if (isStatus(error63, 409)) throw new StoreConflictError(`'${path9}' on ${this.location}@${this.branch} changed meanwhile`);
+      if (!isStatus(error63, 404)) throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `delete ${path9}` });
     }
   }
   /** The manifest branch, created on first write as an orphan branch holding a README. */
@@ -70582,10 +70634,14 @@ async function runAction(io) {
   const inputs = parseActionInputs(io.env);
   io.setSecret(inputs.token);
   for (const line2 of inputs.request.encryptKey?.pem.split("\n") ?? []) if (line2.trim().length > 8) io.setSecret(line2.trim());
-  const config2 = await loadConfig(inputs.configPath);
-  const notes = inputs.notesFile === void 0 ? inputs.request.notes : await readFile3(inputs.notesFile, "utf8").catch((error63) => {
-    throw new PublishInputError("notes-file", `Cannot read '${inputs.notesFile}': ${describeFsError(error63)}.`);
-  });
+  const inWorkspace = async (file2, field) => {
+    const absolute = path8.resolve(inputs.workspace, file2);
+    await resolveWithin(absolute, { root: inputs.workspace, field, shown: file2 });
+    return absolute;
+  };
+  const config2 = await loadConfig(await inWorkspace(inputs.configPath, "config"));
+  const notes = inputs.notesFile === void 0 ? inputs.request.notes : await readNotesFile(path8.resolve(inputs.workspace, inputs.notesFile), { root: inputs.workspace, shown: inputs.notesFile });
+  const bundlePath = inputs.request.path === void 0 ? void 0 : await inWorkspace(inputs.request.path, "path");
   const store = GitHubStore.create({
     token: inputs.token,
     repo: inputs.repo,
@@ -70595,7 +70651,7 @@ async function runAction(io) {
     pacingMs: inputs.pacingMs,
     ...inputs.retryBaseMs === void 0 ? {} : { retryBaseMs: inputs.retryBaseMs }
   });
-  const result = await publish({ store, config: config2, request: { ...inputs.request, notes }, onProgress: (p) => io.progress(p) });
+  const result = await publish({ store, config: config2, request: { ...inputs.request, notes, path: bundlePath }, onProgress: (p) => io.progress(p) });
   const v = result.version;
   const releaseUrl = `${inputs.serverUrl}/${store.location}/releases${v.file ? `/tag/${encodeURIComponent(result.tag)}` : ""}`;
   io.setOutput("version-id", v.id);

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { loadConfig } from '../feed/config.js';
 import { PublishInputError } from '../publish/errors.js';
 import { publish, type PublishProgress } from '../publish/publish.js';
+import { readNotesFile, resolveWithin } from '../publish/read-within.js';
 import { GitHubStore } from '../store/github-store.js';
-import { describeFsError } from '../util/fs-error.js';
 import type { Logger } from '../util/logger.js';
 import { parseActionInputs, type Env } from './inputs.js';
 import { summaryMarkdown } from './summary.js';
@@ -26,13 +26,15 @@ export async function runAction(io: ActionIO): Promise<void> {
   io.setSecret(inputs.token);
   for (const line of inputs.request.encryptKey?.pem.split('\n') ?? []) if (line.trim().length > 8) io.setSecret(line.trim());
 
-  const config = await loadConfig(inputs.configPath);
-  const notes =
-    inputs.notesFile === undefined
-      ? inputs.request.notes
-      : await readFile(inputs.notesFile, 'utf8').catch((error: unknown) => {
-          throw new PublishInputError('notes-file', `Cannot read '${inputs.notesFile}': ${describeFsError(error)}.`);
-        });
+  // Every path an input names is read inside the workspace: the repository is not trusted to keep its links there.
+  const inWorkspace = async (file: string, field: string) => {
+    const absolute = path.resolve(inputs.workspace, file);
+    await resolveWithin(absolute, { root: inputs.workspace, field, shown: file });
+    return absolute;
+  };
+  const config = await loadConfig(await inWorkspace(inputs.configPath, 'config'));
+  const notes = inputs.notesFile === undefined ? inputs.request.notes : await readNotesFile(path.resolve(inputs.workspace, inputs.notesFile), { root: inputs.workspace, shown: inputs.notesFile });
+  const bundlePath = inputs.request.path === undefined ? undefined : await inWorkspace(inputs.request.path, 'path');
   const store = GitHubStore.create({
     token: inputs.token,
     repo: inputs.repo,
@@ -42,7 +44,7 @@ export async function runAction(io: ActionIO): Promise<void> {
     pacingMs: inputs.pacingMs,
     ...(inputs.retryBaseMs === undefined ? {} : { retryBaseMs: inputs.retryBaseMs }),
   });
-  const result = await publish({ store, config, request: { ...inputs.request, notes }, onProgress: (p) => io.progress(p) });
+  const result = await publish({ store, config, request: { ...inputs.request, notes, path: bundlePath }, onProgress: (p) => io.progress(p) });
 
   const v = result.version;
   const releaseUrl = `${inputs.serverUrl}/${store.location}/releases${v.file ? `/tag/${encodeURIComponent(result.tag)}` : ''}`;

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { loadConfig } from '../feed/config.js';
 import { validatePublishRequest, type PublishRequest } from '../publish/inputs.js';
+import { readNotesFile, resolveWithin } from '../publish/read-within.js';
 import { PublishInputError } from '../publish/errors.js';
 import { publish, type PublishResult } from '../publish/publish.js';
 import { LocalStore } from '../store/local-store.js';
@@ -38,12 +39,9 @@ const HEADLINES: Record<PublishResult['outcome'], string> = {
 
 export async function runPublish(options: PublishCommandOptions, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<void> {
   const config = await loadConfig(options.config);
-  const notes =
-    options.notesFile === undefined
-      ? options.notes
-      : await readFile(options.notesFile, 'utf8').catch((error: unknown) => {
-          throw new PublishInputError('notes-file', `Cannot read '${options.notesFile}': ${describeFsError(error)}.`);
-        });
+  const notes = options.notesFile === undefined ? options.notes : await readNotesFile(options.notesFile);
+  // What the user names is read where the name says: a link out of its folder is refused (read-within.ts).
+  if (options.path !== undefined) await resolveWithin(options.path, { field: 'path' });
   const encryptKey =
     options.encryptKey === undefined
       ? undefined

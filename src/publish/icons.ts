@@ -1,9 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { iconBranchPath, iconSourcePath, type LoadedConfig } from '../feed/config.js';
 import { isStoreConflict } from '../store/errors.js';
 import type { Store } from '../store/store.js';
-import { describeFsError } from '../util/fs-error.js';
 import { PublishInputError } from './errors.js';
+import { readWithin } from './read-within.js';
 import type { UndoLog } from './undo.js';
 
 export interface IconFile {
@@ -14,20 +14,29 @@ export interface IconFile {
 
 const MAX_ICON_BYTES = 1024 * 1024;
 
-/** Reads every app's icon up front, so a missing icon fails the publish before the store is touched. */
+/** The images an icon may be, by their first bytes: what is served as an icon is a picture, whatever the file is named. */
+const IMAGE_SIGNATURES: readonly ((bytes: Buffer) => boolean)[] = [
+  (b) => b.subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex')), // PNG
+  (b) => b.subarray(0, 3).equals(Buffer.from('ffd8ff', 'hex')), // JPEG
+  (b) => /^GIF8[79]a/.test(b.subarray(0, 6).toString('latin1')),
+  (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  (b) => /^(\ufeff)?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(b.subarray(0, 4096).toString('utf8')),
+];
+
+/**
+ * Reads every app's icon up front, so a missing icon fails the publish before the store
+ * is touched. An icon is read only inside the config's folder, and only if it is an image.
+ */
 export async function readIcons(loaded: LoadedConfig): Promise<IconFile[]> {
   const icons: IconFile[] = [];
   for (const app of loaded.config.apps) {
     const source = iconSourcePath(loaded, app);
     const branchPath = iconBranchPath(app);
     if (source === null || branchPath === null) continue;
-    const info = await stat(source).catch((error: unknown) => {
-      throw new PublishInputError('config', `Icon of app '${app.id}' ('${app.icon}'): ${describeFsError(error)}.`);
-    });
-    if (!info.isFile() || info.size > MAX_ICON_BYTES) {
-      throw new PublishInputError('config', `Icon of app '${app.id}' ('${app.icon}') must be a file of at most 1 MiB.`);
-    }
-    icons.push({ appId: app.id, branchPath, content: await readFile(source) });
+    const what = `Icon of app '${app.id}' ('${app.icon}')`;
+    const content = await readWithin(source, { root: path.dirname(loaded.path), field: 'config', what, maxBytes: MAX_ICON_BYTES });
+    if (!IMAGE_SIGNATURES.some((matches) => matches(content))) throw new PublishInputError('config', `${what} is not a PNG, JPEG, GIF, WebP or SVG image.`);
+    icons.push({ appId: app.id, branchPath, content });
   }
   return icons;
 }
