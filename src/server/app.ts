@@ -15,6 +15,8 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 export async function createApp(context: ServerContext, options: { apiDir?: string } = {}): Promise<FetchHandler> {
   const table = await loadRouteTable(options.apiDir);
   return async (request) => {
+    // A Host header can make the URL unparseable (a port over 65535): nothing below could read it.
+    if (!URL.canParse(request.url)) return errorResponse(400, ERRORS.badRequest);
     try {
       const entry = findRoute(table, new URL(request.url).pathname);
       if (!entry) return (await landingPage(request)) ?? errorResponse(404, ERRORS.notFound);

@@ -5,6 +5,12 @@ import { createApp } from './app.js';
 import type { ServerContext } from './context.js';
 import { useResponseClass } from './responses.js';
 
+/** Answers to requests Node refuses before they reach a route, by Node's error code. */
+const CLIENT_ERRORS: Record<string, [status: string, message: string]> = {
+  HPE_HEADER_OVERFLOW: ['431 Request Header Fields Too Large', 'request headers too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: ['408 Request Timeout', 'request timeout'],
+};
+
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8787`. */
   readonly url: string;
@@ -13,23 +19,25 @@ export interface RunningServer {
 }
 
 /** Serves the API on a plain Node HTTP server: `updateforge serve`, `npm start` and the tests. */
-export async function startServer(options: { context: ServerContext; port?: number; host?: string }): Promise<RunningServer> {
+export async function startServer(options: { context: ServerContext; port?: number; host?: string; requestTimeoutMs?: number }): Promise<RunningServer> {
   useResponseClass(FastResponse);
   const app = await createApp(options.context);
   const handle = toNodeHandler(app) as (req: IncomingMessage, res: ServerResponse) => void;
-  const server = createServer(handle);
-  // Slow or stalled clients must not hold sockets forever.
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
+  // Slow or stalled clients must not hold sockets forever (Node checks the timeouts every few seconds).
+  const requestTimeout = options.requestTimeoutMs ?? 60_000;
+  const server = createServer({ requestTimeout, headersTimeout: Math.min(20_000, requestTimeout), connectionsCheckingInterval: Math.min(5_000, requestTimeout / 2) }, handle);
   // Even a request too malformed to reach a route gets the documented JSON error shape.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || error.code === 'ECONNRESET') {
+    // Node's own handler checks this too: a response already under way on the connection
+    // (a download) must be cut, never have an error written into its body.
+    const responding = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+    if (!socket.writable || error.code === 'ECONNRESET' || responding) {
       socket.destroy();
       return;
     }
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify({ error: tooLarge ? 'request headers too large' : 'bad request' });
-    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+    const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? ['400 Bad Request', 'bad request'];
+    const body = JSON.stringify({ error: message });
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -14,7 +14,10 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    // A client that hangs up mid-body is not a server fault: a quiet 400, never an error-level log.
+    const { done, value } = await reader.read().catch(() => {
+      throw new HttpError(400, ERRORS.bodyIncomplete);
+    });
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

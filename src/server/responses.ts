@@ -83,4 +83,6 @@ export const ERRORS = {
   feedUnavailable: 'feed unavailable',
   misconfigured: 'server misconfigured',
   internal: 'internal error',
+  badRequest: 'bad request',
+  bodyIncomplete: 'request body incomplete',
 } as const;

@@ -77,6 +77,7 @@ export function paramsOf(definition: RouteDefinition, url: URL): Params | null {
 }
 
 async function dispatch(definition: RouteDefinition, request: Request): Promise<Response> {
+  if (!URL.canParse(request.url)) return errorResponse(400, ERRORS.badRequest);
   const params = paramsOf(definition, new URL(request.url));
   if (params === null) return errorResponse(404, ERRORS.notFound);
   const method = request.method.toUpperCase();

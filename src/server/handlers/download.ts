@@ -17,13 +17,14 @@ async function authorize(request: Request, context: ServerContext, id: string): 
   if (link !== null) {
     if (!(await context.tokens.verifyDownloadToken(link, id))) throw new HttpError(401, ERRORS.unauthorized);
     const version = (await context.feed.get()).snapshot.versionsById.get(id);
-    if (!version) throw new HttpError(404, ERRORS.versionNotFound);
+    // A yanked version is withdrawn for good: even a link handed out before the yank stops working.
+    if (!version || version.yanked) throw new HttpError(404, ERRORS.versionNotFound);
     return { version, who: 'device link', viaLink: true };
   }
   const user = await authenticate(request, context);
   const { snapshot } = await context.feed.get();
   const version = snapshot.versionsById.get(id);
-  if (!version) throw new HttpError(404, ERRORS.versionNotFound);
+  if (!version || version.yanked) throw new HttpError(404, ERRORS.versionNotFound);
   const app = snapshot.appsById.get(version.app);
   if (!app || !user.teams.includes(app.team)) throw new HttpError(403, ERRORS.forbidden);
   return { version, who: user.id, viaLink: false };
