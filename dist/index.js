@@ -1079,14 +1079,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path9 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path10 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path9 && path9[0] !== "/") {
-          path9 = `/${path9}`;
+        if (path10 && path10[0] !== "/") {
+          path10 = `/${path10}`;
         }
-        return new URL(`${origin}${path9}`);
+        return new URL(`${origin}${path10}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1537,39 +1537,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path9);
+        debuglog("sending request to %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin },
+          request: { method, path: path10, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path9,
+          path10,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path9);
+        debuglog("trailers received from %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin },
+          request: { method, path: path10, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path9,
+          path10,
           error63.message
         );
       });
@@ -1618,9 +1618,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path9, origin }
+            request: { method, path: path10, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path9);
+          debuglog("sending request to %s %s/%s", method, origin, path10);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1683,7 +1683,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path9,
+        path: path10,
         method,
         body,
         headers,
@@ -1698,11 +1698,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path9 !== "string") {
+        if (typeof path10 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path9[0] !== "/" && !(path9.startsWith("http://") || path9.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path9)) {
+        } else if (invalidPathRegex.test(path10)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1768,7 +1768,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path9, query) : path9;
+        this.path = query ? buildURL(path10, query) : path10;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6461,7 +6461,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path9, host, upgrade, blocking, reset } = request2;
+      const { method, path: path10, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util3.isFormDataLike(body)) {
@@ -6542,7 +6542,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path9} HTTP/1.1\r
+      let header = `${method} ${path10} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7071,7 +7071,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path9, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util3.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7168,7 +7168,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path9;
+      headers[HTTP2_HEADER_PATH] = path10;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7521,9 +7521,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util3.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path9 = search ? `${pathname}${search}` : pathname;
+        const path10 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path9;
+        this.opts.path = path10;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8762,10 +8762,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path9 = "/",
+          path: path10 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path9;
+        opts.path = origin + path10;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10737,20 +10737,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path9) {
-      if (typeof path9 !== "string") {
-        return path9;
+    function safeUrl(path10) {
+      if (typeof path10 !== "string") {
+        return path10;
       }
-      const pathSegments = path9.split("?");
+      const pathSegments = path10.split("?");
       if (pathSegments.length !== 2) {
-        return path9;
+        return path10;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path9, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path9);
+    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path10);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10772,7 +10772,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path9 }) => matchValue(safeUrl(path9), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10810,9 +10810,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path9, method, body, headers, query } = opts;
+      const { path: path10, method, body, headers, query } = opts;
       return {
-        path: path9,
+        path: path10,
         method,
         body,
         headers,
@@ -11275,10 +11275,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path9, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path9,
+            Path: path10,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16157,9 +16157,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path9) {
-      for (let i = 0; i < path9.length; ++i) {
-        const code = path9.charCodeAt(i);
+    function validateCookiePath(path10) {
+      for (let i = 0; i < path10.length; ++i) {
+        const code = path10.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19079,11 +19079,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path9 = opts.path;
+          let path10 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path9 = `/${path9}`;
+            path10 = `/${path10}`;
           }
-          url2 = new URL(util3.parseOrigin(url2).origin + path9);
+          url2 = new URL(util3.parseOrigin(url2).origin + path10);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -31714,22 +31714,22 @@ var require_ours = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports2, module2) {
-    module2.exports = function(path9, stripTrailing) {
-      if (typeof path9 !== "string") {
+    module2.exports = function(path10, stripTrailing) {
+      if (typeof path10 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path9 === "\\" || path9 === "/") return "/";
-      var len = path9.length;
-      if (len <= 1) return path9;
+      if (path10 === "\\" || path10 === "/") return "/";
+      var len = path10.length;
+      if (len <= 1) return path10;
       var prefix = "";
-      if (len > 4 && path9[3] === "\\") {
-        var ch = path9[2];
-        if ((ch === "?" || ch === ".") && path9.slice(0, 2) === "\\\\") {
-          path9 = path9.slice(2);
+      if (len > 4 && path10[3] === "\\") {
+        var ch = path10[2];
+        if ((ch === "?" || ch === ".") && path10.slice(0, 2) === "\\\\") {
+          path10 = path10.slice(2);
           prefix = "//";
         }
       }
-      var segs = path9.split(/[/\\]+/);
+      var segs = path10.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -34774,9 +34774,9 @@ var require_yauzl = __commonJS({
     exports2.Entry = Entry;
     exports2.LocalFileHeader = LocalFileHeader;
     exports2.RandomAccessReader = RandomAccessReader;
-    function openPromise(path9, options2) {
+    function openPromise(path10, options2) {
       return new Promise((resolve2, reject) => {
-        open5(path9, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open5(path10, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve2(zipfile);
         });
@@ -34806,7 +34806,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open5(path9, options2, callback) {
+    function open5(path10, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -34818,7 +34818,7 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs4.open(path9, "r", function(err, fd) {
+      fs4.open(path10, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
           if (err2) fs4.close(fd, defaultCallback);
@@ -40287,7 +40287,7 @@ function info(message) {
 }
 
 // src/action/run-action.ts
-import path8 from "node:path";
+import path9 from "node:path";
 
 // src/feed/config.ts
 import { readFile } from "node:fs/promises";
@@ -41110,10 +41110,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path9) {
-  if (!path9)
+function getElementAtPath(obj, path10) {
+  if (!path10)
     return obj;
-  return path9.reduce((acc, key) => acc?.[key], obj);
+  return path10.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -41453,11 +41453,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path9, issues) {
+function prefixIssues(path10, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path9);
+    iss.path.unshift(path10);
     return iss;
   });
 }
@@ -41919,16 +41919,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path9 = []) => {
+  const processError = (error64, path10 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path9, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else {
-        const fullpath = [...path9, ...issue3.path];
+        const fullpath = [...path10, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -41967,17 +41967,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path9 = []) => {
+  const processError = (error64, path10 = []) => {
     var _a4;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path9, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else {
-        const fullpath = [...path9, ...issue3.path];
+        const fullpath = [...path10, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -42016,8 +42016,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path9 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path9) {
+  const path10 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path10) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -59155,13 +59155,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path9 = ref.slice(1).split("/").filter(Boolean);
-  if (path9.length === 0) {
+  const path10 = ref.slice(1).split("/").filter(Boolean);
+  if (path10.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path9[0] === defsKey) {
-    const key = path9[1] === void 0 ? void 0 : decodeJSONPointerSegment(path9[1]);
+  if (path10[0] === defsKey) {
+    const key = path10[1] === void 0 ? void 0 : decodeJSONPointerSegment(path10[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -60047,9 +60047,9 @@ ${problems.map((p) => `  - ${p}`).join("\n")}`);
   problems;
   name = "ValidationError";
 };
-function formatPath(path9) {
+function formatPath(path10) {
   let out = "";
-  for (const key of path9) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
+  for (const key of path10) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
   return out;
 }
 function validate2(schema, value, source) {
@@ -60468,9 +60468,9 @@ function validateEncryption(request2) {
 
 // src/publish/package.ts
 import { createReadStream as createReadStream2 } from "node:fs";
-import { lstat as lstat4, mkdtemp, readdir as readdir4, rm as rm2 } from "node:fs/promises";
+import { lstat as lstat4, mkdtemp, readdir as readdir5, rm as rm3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path5 from "node:path";
+import path6 from "node:path";
 import { pipeline } from "node:stream/promises";
 
 // node_modules/archiver/lib/core.js
@@ -62491,33 +62491,33 @@ function getStat(file2, followSymlinks) {
     });
   });
 }
-async function* exploreWalkAsync(dir, path9, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir3(path9 + dir, strict);
+async function* exploreWalkAsync(dir, path10, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir3(path10 + dir, strict);
   for (const file2 of files) {
     let name = file2.name;
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
-    const absolute = path9 + "/" + relative;
-    let stat4 = file2;
-    if (useStat || followSymlinks) stat4 = await getStat(absolute, followSymlinks) ?? stat4;
-    if (stat4.isDirectory()) {
+    const absolute = path10 + "/" + relative;
+    let stat5 = file2;
+    if (useStat || followSymlinks) stat5 = await getStat(absolute, followSymlinks) ?? stat5;
+    if (stat5.isDirectory()) {
       if (!shouldSkip(relative)) {
         yield {
           relative,
           absolute,
-          stat: stat4
+          stat: stat5
         };
-        yield* exploreWalkAsync(filename, path9, followSymlinks, useStat, shouldSkip, false);
+        yield* exploreWalkAsync(filename, path10, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
       absolute,
-      stat: stat4
+      stat: stat5
     };
   }
 }
-async function* explore(path9, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path9, followSymlinks, useStat, shouldSkip, true);
+async function* explore(path10, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path10, followSymlinks, useStat, shouldSkip, true);
 }
 function readOptions(options2) {
   return {
@@ -64982,6 +64982,30 @@ var HashingStream = class extends Transform5 {
   }
 };
 
+// src/util/stale-temp.ts
+import { readdir as readdir4, rm as rm2, stat as stat4 } from "node:fs/promises";
+import path5 from "node:path";
+function writerIsGone(name, prefix = "") {
+  if (!name.startsWith(prefix)) return false;
+  const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error63) {
+    return error63.code === "ESRCH";
+  }
+}
+async function sweepTemp(dir, options2) {
+  const prefix = options2.prefix ?? "";
+  for (const name of await readdir4(dir).catch(() => [])) {
+    if (!name.startsWith(prefix)) continue;
+    const entry = path5.join(dir, name);
+    const info2 = await stat4(entry).catch(() => null);
+    if (info2 && (writerIsGone(name, prefix) || Date.now() - info2.mtimeMs > options2.staleMs)) await rm2(entry, { force: true, recursive: true });
+  }
+}
+
 // src/publish/bundle-entry-names.ts
 function entryNameProblem(name) {
   if (name.includes("\0")) return "has a NUL byte, which cuts the name short";
@@ -65064,20 +65088,20 @@ async function packageArtifact(options2) {
   });
   if (info2.isDirectory()) return packageFolder(options2);
   if (!info2.isFile()) throw new PublishInputError("path", `'${options2.input}' is neither a file nor a folder.`);
-  const ext2 = path5.extname(options2.input).toLowerCase();
+  const ext2 = path6.extname(options2.input).toLowerCase();
   const encryption = options2.encryption;
   if (encryption && "sessionKey" in encryption) {
     const { sessionKey, checksum, form } = encryption;
     return packageAsIs(options2, info2.size, "bundle", CONTENT_TYPES[".zip"], { sessionKey, ...form === "v3" ? { checksum: checksum.toLowerCase() } : { legacyChecksum: checksum } });
   }
   if (ext2 !== ".zip") {
-    if (encryption) throw new PublishInputError("encrypt-key", `Only live-update bundles (a web build folder or a .zip) can be encrypted, not '${path5.basename(options2.input)}'.`);
+    if (encryption) throw new PublishInputError("encrypt-key", `Only live-update bundles (a web build folder or a .zip) can be encrypted, not '${path6.basename(options2.input)}'.`);
     return packageAsIs(options2, info2.size, "binary", CONTENT_TYPES[ext2] ?? "application/octet-stream");
   }
   await checkBundleZip(options2.input);
-  if (encryption) return withWorkDir((dir) => writeBundle(createReadStream2(options2.input), { ...options2, name: path5.basename(options2.input), dir, total: info2.size, key: encryption.key }));
+  if (encryption) return withWorkDir((dir) => writeBundle(createReadStream2(options2.input), { ...options2, name: path6.basename(options2.input), dir, total: info2.size, key: encryption.key }));
   const digests = await hashFile(options2.input, info2.size, options2.onProgress);
-  return { file: options2.input, name: path5.basename(options2.input), ...digests, contentSha256: digests.sha256, contentType: CONTENT_TYPES[".zip"], kind: "bundle", cleanup: async () => {
+  return { file: options2.input, name: path6.basename(options2.input), ...digests, contentSha256: digests.sha256, contentType: CONTENT_TYPES[".zip"], kind: "bundle", cleanup: async () => {
   } };
 }
 async function hashFile(file2, total, onProgress) {
@@ -65097,7 +65121,7 @@ async function packageAsIs(options2, size, kind, contentType, encryption) {
   const { sha256 } = await hashFile(options2.input, size, options2.onProgress);
   return {
     file: options2.input,
-    name: path5.basename(options2.input),
+    name: path6.basename(options2.input),
     size,
     sha256,
     ...encryption ? { encryption } : {},
@@ -65111,8 +65135,8 @@ async function packageAsIs(options2, size, kind, contentType, encryption) {
 async function listFolder(root) {
   const out = [];
   async function walk(dir, prefix) {
-    for (const name of (await readdir4(dir)).sort()) {
-      const absolute = path5.join(dir, name);
+    for (const name of (await readdir5(dir)).sort()) {
+      const absolute = path6.join(dir, name);
       const info2 = await lstat4(absolute);
       const entryName = `${prefix}${name}`;
       if (info2.isSymbolicLink()) throw new PublishInputError("path", `'${entryName}' in '${root}' is a symbolic link; a bundle can hold only plain files and folders.`);
@@ -65151,18 +65175,20 @@ async function packageFolder(options2) {
   await finalized;
   return artifact;
 }
+var WORK_DIR_PREFIX = "updateforge-bundle-";
 async function withWorkDir(work) {
-  const dir = await mkdtemp(path5.join(tmpdir(), "updateforge-bundle-"));
+  await sweepTemp(tmpdir(), { prefix: WORK_DIR_PREFIX, staleMs: 24 * 60 * 60 * 1e3 });
+  const dir = await mkdtemp(path6.join(tmpdir(), `${WORK_DIR_PREFIX}${process.pid}-`));
   try {
     const artifact = await work(dir);
-    return { ...artifact, cleanup: () => rm2(dir, { recursive: true, force: true }) };
+    return { ...artifact, cleanup: () => rm3(dir, { recursive: true, force: true }) };
   } catch (error63) {
-    await rm2(dir, { recursive: true, force: true });
+    await rm3(dir, { recursive: true, force: true });
     throw error63;
   }
 }
 async function writeBundle(source, options2) {
-  const target = path5.join(options2.dir, options2.key ? `${options2.name}.encrypted` : options2.name);
+  const target = path6.join(options2.dir, options2.key ? `${options2.name}.encrypted` : options2.name);
   const plain = new HashingStream((done) => {
     if (!options2.silent) options2.onProgress?.({ phase: options2.key ? "encrypting" : "hashing", done, total: options2.total });
   });
@@ -65190,7 +65216,7 @@ async function writeBundle(source, options2) {
 
 // src/publish/release-step.ts
 import { createReadStream as createReadStream3 } from "node:fs";
-import path6 from "node:path";
+import path7 from "node:path";
 
 // src/feed/version-record.ts
 var StrictVersion = external_exports.string().refine((v) => parseStrictVersion(v) !== null, { message: "must be a strict semantic version" });
@@ -65397,7 +65423,7 @@ async function upload(ctx, release, artifact) {
 function assetName(artifact, existing) {
   const plain = artifact.name.replace(/[^A-Za-z0-9._-]+/g, ".").replace(/\.{2,}/g, ".").replace(/^\.+|\.+$/g, "") || "artifact";
   if (!existing.some((a) => a.name === plain)) return plain;
-  const ext2 = path6.extname(plain);
+  const ext2 = path7.extname(plain);
   return `${plain.slice(0, plain.length - ext2.length)}-${artifact.sha256.slice(0, 12)}${ext2}`;
 }
 function fileRecord(asset, artifact, request2) {
@@ -67164,17 +67190,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options2);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options2);
-    const path9 = requestOptions.url.replace(options2.baseUrl, "");
+    const path10 = requestOptions.url.replace(options2.baseUrl, "");
     return request2(options2).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path9} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path10} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error63) => {
       const requestId = error63.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path9} - ${error63.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path10} - ${error63.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error63;
     });
@@ -69887,7 +69913,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path9) => path9.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path10) => path10.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -70052,20 +70078,20 @@ var import_bottleneck = __toESM(require_lib(), 1);
 
 // src/util/project-root.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
-import path7 from "node:path";
+import path8 from "node:path";
 import { fileURLToPath } from "node:url";
 function projectRoot() {
-  let dir = path7.dirname(fileURLToPath(import.meta.url));
+  let dir = path8.dirname(fileURLToPath(import.meta.url));
   for (; ; ) {
-    const candidate = path7.join(dir, "package.json");
+    const candidate = path8.join(dir, "package.json");
     if (existsSync2(candidate) && JSON.parse(readFileSync(candidate, "utf8")).name === "updateforge") return dir;
-    const parent = path7.dirname(dir);
+    const parent = path8.dirname(dir);
     if (parent === dir) throw new Error("Cannot find the UpdateForge package.json above this module.");
     dir = parent;
   }
 }
 function packageVersion() {
-  return JSON.parse(readFileSync(path7.join(projectRoot(), "package.json"), "utf8")).version;
+  return JSON.parse(readFileSync(path8.join(projectRoot(), "package.json"), "utf8")).version;
 }
 function packageVersionOrUnknown() {
   try {
@@ -70374,14 +70400,14 @@ var GitHubStore = class _GitHubStore {
     const ms = this.downloads.idleTimeoutMs;
     return ms === null ? body : failWhenIdle(body, ms, (reason) => download.abort(reason));
   }
-  async readBranchFile(path9, options2 = {}) {
+  async readBranchFile(path10, options2 = {}) {
     let response;
     try {
-      response = await this.octokit.rest.repos.getContent({ ...this.ids, path: path9, ref: this.branch, headers: options2.etag ? { "if-none-match": options2.etag } : {} });
+      response = await this.octokit.rest.repos.getContent({ ...this.ids, path: path10, ref: this.branch, headers: options2.etag ? { "if-none-match": options2.etag } : {} });
     } catch (error63) {
       if (isStatus(error63, 304)) return "not-modified";
       if (isStatus(error63, 404)) return null;
-      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `read ${path9}` });
+      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `read ${path10}` });
     }
     const data = response.data;
     if (Array.isArray(response.data) || data.type !== "file") return null;
@@ -70392,12 +70418,12 @@ var GitHubStore = class _GitHubStore {
     const { data } = await this.call("read a blob", () => this.octokit.rest.git.getBlob({ ...this.ids, file_sha: sha }));
     return Buffer.from(data.content, "base64");
   }
-  async writeBranchFile(path9, content, options2) {
+  async writeBranchFile(path10, content, options2) {
     await this.ensureBranch();
     try {
       const { data } = await this.octokit.rest.repos.createOrUpdateFileContents({
         ...this.ids,
-        path: path9,
+        path: path10,
         branch: this.branch,
         message: options2.message,
         content: Buffer.from(content).toString("base64"),
@@ -70406,17 +70432,17 @@ var GitHubStore = class _GitHubStore {
       return { sha: data.content?.sha ?? "" };
     } catch (error63) {
       if (isStatus(error63, 409) || isStatus(error63, 422) && /sha/.test(error63.message)) {
-        throw new StoreConflictError(`'${path9}' on ${this.location}@${this.branch} changed meanwhile`);
+        throw new StoreConflictError(`'${path10}' on ${this.location}@${this.branch} changed meanwhile`);
       }
-      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `write ${path9}` });
+      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `write ${path10}` });
     }
   }
-  async deleteBranchFile(path9, options2) {
+  async deleteBranchFile(path10, options2) {
     try {
-      await this.octokit.rest.repos.deleteFile({ ...this.ids, path: path9, branch: this.branch, message: options2.message, sha: options2.expectedSha });
+      await this.octokit.rest.repos.deleteFile({ ...this.ids, path: path10, branch: this.branch, message: options2.message, sha: options2.expectedSha });
     } catch (error63) {
-      if (isStatus(error63, 409)) throw new StoreConflictError(`'${path9}' on ${this.location}@${this.branch} changed meanwhile`);
-      if (!isStatus(error63, 404)) throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `delete ${path9}` });
+      if (isStatus(error63, 409)) throw new StoreConflictError(`'${path10}' on ${this.location}@${this.branch} changed meanwhile`);
+      if (!isStatus(error63, 404)) throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `delete ${path10}` });
     }
   }
   /** The manifest branch, created on first write as an orphan branch holding a README. */
@@ -70635,12 +70661,12 @@ async function runAction(io) {
   io.setSecret(inputs.token);
   for (const line2 of inputs.request.encryptKey?.pem.split("\n") ?? []) if (line2.trim().length > 8) io.setSecret(line2.trim());
   const inWorkspace = async (file2, field) => {
-    const absolute = path8.resolve(inputs.workspace, file2);
+    const absolute = path9.resolve(inputs.workspace, file2);
     await resolveWithin(absolute, { root: inputs.workspace, field, shown: file2 });
     return absolute;
   };
   const config2 = await loadConfig(await inWorkspace(inputs.configPath, "config"));
-  const notes = inputs.notesFile === void 0 ? inputs.request.notes : await readNotesFile(path8.resolve(inputs.workspace, inputs.notesFile), { root: inputs.workspace, shown: inputs.notesFile });
+  const notes = inputs.notesFile === void 0 ? inputs.request.notes : await readNotesFile(path9.resolve(inputs.workspace, inputs.notesFile), { root: inputs.workspace, shown: inputs.notesFile });
   const bundlePath = inputs.request.path === void 0 ? void 0 : await inWorkspace(inputs.request.path, "path");
   const store = GitHubStore.create({
     token: inputs.token,

@@ -11,6 +11,7 @@ import { describeFsError } from '../util/fs-error.js';
 import { createNewFileStream } from '../util/new-file.js';
 import { PublishInputError } from './errors.js';
 import { HashingStream, type Digests } from '../util/hashing-stream.js';
+import { sweepTemp } from '../util/stale-temp.js';
 import { clashingNames, entryNameProblem } from './bundle-entry-names.js';
 import { checkBundleZip } from './zip-check.js';
 
@@ -177,8 +178,12 @@ async function packageFolder(options: Options): Promise<PackagedArtifact> {
   return artifact;
 }
 
+const WORK_DIR_PREFIX = 'updateforge-bundle-';
+
 async function withWorkDir(work: (dir: string) => Promise<PackagedArtifact>): Promise<PackagedArtifact> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'updateforge-bundle-'));
+  // What a killed publish left goes first: bundles can be large, and nothing else would remove them.
+  await sweepTemp(tmpdir(), { prefix: WORK_DIR_PREFIX, staleMs: 24 * 60 * 60 * 1000 });
+  const dir = await mkdtemp(path.join(tmpdir(), `${WORK_DIR_PREFIX}${process.pid}-`));
   try {
     const artifact = await work(dir);
     return { ...artifact, cleanup: () => rm(dir, { recursive: true, force: true }) };

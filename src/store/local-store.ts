@@ -6,6 +6,7 @@ import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { describeFsError } from '../util/fs-error.js';
 import { HashingStream } from '../util/hashing-stream.js';
+import { sweepTemp } from '../util/stale-temp.js';
 import { createNewFileStream } from '../util/new-file.js';
 import { StoreConflictError, StoreNotFoundError, StoreUnavailableError } from './errors.js';
 import { LocalBranch } from './local-branch.js';
@@ -116,14 +117,9 @@ export class LocalStore implements Store {
     return this.layout;
   }
 
-  /** Files left in tmp/ by a writer that was killed long ago. */
+  /** Files left in tmp/ by a writer that was killed (see stale-temp.ts). */
   private async sweepTemp(): Promise<void> {
-    const tmp = path.join(this.root, 'tmp');
-    for (const name of await readdir(tmp).catch(() => [])) {
-      const file = path.join(tmp, name);
-      const info = await stat(file).catch(() => null);
-      if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS) await rm(file, { force: true, recursive: true });
-    }
+    await sweepTemp(path.join(this.root, 'tmp'), { staleMs: STALE_TEMP_MS });
   }
 
   private get tmpDir(): string {
