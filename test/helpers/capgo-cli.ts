@@ -38,7 +38,8 @@ export async function capacitorProject(updaterVersion: string, keyFrom?: string)
   if (keyFrom) {
     await copyFile(path.join(keyFrom, '.capgo_key_v2'), path.join(dir, '.capgo_key_v2'));
     await copyFile(path.join(keyFrom, '.capgo_key_v2.pub'), path.join(dir, '.capgo_key_v2.pub'));
-    // `key create` also writes the public key into capacitor.config, where `bundle encrypt` looks for it.
+    // `key create` also writes the public key into capacitor.config (Cap-go/CLI@aa5eb5e5:src/key.ts:67), where
+    // `bundle encrypt` looks for it and refuses to run without it (src/bundle/encrypt.ts:39,62).
     await copyFile(path.join(keyFrom, 'capacitor.config.json'), path.join(dir, 'capacitor.config.json'));
   } else {
     await capgo(dir, ['key', 'create']);

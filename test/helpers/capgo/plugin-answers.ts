@@ -45,7 +45,7 @@ export type BreakingEvents =
 const has = (json: Json, key: string) => key in json;
 const text = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : String(value));
 
-/** Android `new URL(url)` must not throw; iOS `URL(string:)` must not be nil ("" is nil). */
+/** Android `new URL(url)` must not throw (`isValidURL`, 5.0.0:A/CapacitorUpdaterPlugin.java:812-818); iOS `URL(string:)` must not be nil, and "" is (5.0.0:iP/CapacitorUpdaterPlugin.swift:516). */
 const validUrl = (url: unknown) => typeof url === 'string' && URL.canParse(url);
 
 /** iOS `AppVersionDec` is Decodable: a present key of the wrong type fails the whole answer (5.0.0:iP/CapacitorUpdater.swift:88-96; 8.51.14:iS/InternalUtils.swift:258-273). */
@@ -82,7 +82,8 @@ function events(rule: BreakingEvents, platform: 'android' | 'ios', json: Json, i
  */
 export function answerReader(options: { platform: 'android' | 'ios'; stop: StopRule; events: BreakingEvents; builtin: boolean }): AnswerReader {
   const { platform, stop, builtin } = options;
-  // iOS compares decoded strings with "" (an empty error is no error); Android tests presence.
+  // Android tests the key's presence (`jsRes.has("error")`: 7.30.0:A/CapacitorUpdaterPlugin.java:1644); iOS compares the
+  // decoded string with "" (`res.error != ""`: 7.30.0:iS/CapacitorUpdaterPlugin.swift:1263), so an empty error is no error there.
   const present = (json: Json, key: string) => (platform === 'android' ? has(json, key) : text(json[key]) !== '');
   return (json) => {
     if (platform === 'ios' && !iosDecodes(json)) return { kind: 'error', reason: 'response_error (AppVersionDec decoding)' };

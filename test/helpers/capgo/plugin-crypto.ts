@@ -31,7 +31,12 @@ export const crc32Hex = (bytes: Buffer): string => crc32(bytes).toString(16).pad
 /** Lowercase hex SHA-256: 7.30.0:A/CryptoCipher.java:200-228, 8.51.14:iS/CryptoCipher.swift (calcChecksum). */
 export const sha256Hex = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
-/** Java's `Cipher.getInstance("RSA/ECB/PKCS1Padding")` in DECRYPT_MODE with the public key: 8.51.14:A/CryptoCipher.java:47,56. Throws on any input that is not a valid PKCS#1 type-1 block of the modulus' length. */
+/**
+ * Java's `Cipher.getInstance("RSA/ECB/PKCS1Padding")` in DECRYPT_MODE with the public key
+ * (8.51.14:A/CryptoCipher.java:47,56): throws on any input that is not a valid PKCS#1
+ * type-1 block; input longer than the modulus is an IllegalBlockSizeException, which the
+ * plugin reports as a download failure, not a checksum one (6.14.26:A/CryptoCipherV2.java:43, caught at 7.0.2:A/CapacitorUpdater.java:334).
+ */
 function javaRsaPublicDecrypt(input: Buffer, publicKey: string): Buffer {
   if (input.length === 0 || input.length > 256) throw new InstallFailure('download_fail', `RSA input of ${input.length} bytes (IllegalBlockSizeException)`);
   try {
@@ -81,6 +86,8 @@ function secKeyRsa(checksum: string, publicKey: string): Buffer {
   if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(checksum)) throw new AppCrash(`Data(base64Encoded: "${checksum.slice(0, 16)}…")! is nil`);
   const bytes = Buffer.from(checksum, 'base64');
   if (bytes.length === 0) return Buffer.alloc(0);
+  // Blocks of 256 bytes (7.0.2:iP/CryptoCipherV2.swift:88-99); a short one fails SecKeyDecrypt or yields garbage, a failure
+  // either way, reported as `decrypt_fail` (7.0.2:iP/CapacitorUpdater.swift:372).
   if (bytes.length % 256 !== 0) throw new InstallFailure('decrypt_fail', `SecKeyDecrypt of a ${bytes.length}-byte block`);
   return bigIntRsa(bytes, publicKey);
 }
@@ -111,6 +118,8 @@ export const legacyIosSecKey: ChecksumReader = (checksum, publicKey) => secKeyRs
 function v3Reader(platform: 'android' | 'ios', strict: boolean): ChecksumReader {
   return (checksum, publicKey) => {
     const hex = /^[0-9a-fA-F]*$/.test(checksum);
+    // Odd-length hex: Android's decoder throws (7.30.0:A/CryptoCipher.java:200-202), iOS's drops the last digit (7.30.0:iS/CryptoCipher.swift:44-52).
+    if (hex && checksum.length % 2 === 1 && platform === 'android') throw new InstallFailure('download_fail', 'odd-length hex checksum');
     const bytes = hex ? Buffer.from(checksum.length % 2 ? checksum.slice(0, -1) : checksum, 'hex') : Buffer.from(checksum, 'base64');
     if (bytes.length === 0) throw new InstallFailure('download_fail', 'Decoded checksum is empty');
     if (strict && bytes.length !== 256) throw new InstallFailure('download_fail', `Checksum is ${bytes.length} bytes, not 256`);
@@ -126,11 +135,13 @@ export const v3IosStrict = v3Reader('ios', true);
 /**
  * The bundle itself: `base64(iv):base64(RSA(aesKey))`, AES-128-CBC/PKCS5 over the whole
  * zip (V2: 6.1.18:A/CryptoCipherV2.java:36,45; 8.51.14:A/CryptoCipher.java:47,56,141-151).
- * Android skips decryption silently when the app has no public key (7233d9de:A/CryptoCipher.java:141-149).
+ * Both platforms skip decryption silently, leaving the ciphertext, when the app has no
+ * public key or the session key is not `iv:key` (7233d9de:A/CryptoCipher.java:141-149,
+ * 8.51.14:iS/CryptoCipher.swift:235-239); the checksum or the unzip then fails.
  */
 export function decryptBundle(bytes: Buffer, sessionKey: string, publicKey: string): Buffer {
   const [iv, sealed, extra] = sessionKey.split(':');
-  if (extra !== undefined || !iv || !sealed) throw new InstallFailure('decrypt_fail', 'session key is not iv:key');
+  if (publicKey === '' || extra !== undefined || !iv || !sealed) return bytes;
   const aesKey = javaRsaPublicDecrypt(Buffer.from(sealed, 'base64'), publicKey);
   try {
     const decipher = createDecipheriv('aes-128-cbc', aesKey, Buffer.from(iv, 'base64'));

@@ -42,6 +42,13 @@ interface Era {
   readonly on429: On429;
 }
 
+/**
+ * Our User-Agent on update checks: Android once they go through `DownloadService.sharedClient`
+ * (7233d9de:A/CapgoUpdater.java:833, 6.14.28:A/CapgoUpdater.java:807, 7.24.0:A/CapgoUpdater.java:825;
+ * not 7.9.0, whose own client has no interceptor: 7.9.0:A/CapacitorUpdaterPlugin.java:156-161), iOS once
+ * they use `alamofireSession` (7.9.0:iP/CapgoUpdater.swift:263, 6.14.28:iS/CapgoUpdater.swift:292). None of
+ * the message-era builds has the header at all (no "User-Agent" in 5.9.5, 6.14.26, 7.0.38, 7b50db23).
+ */
 const MESSAGE_ERA: Era = { stop: 'message', events: 'major-on-message', builtin: false, sendsDefaultChannel: true, keyIdLength: 0, sendsInstallSource: false, userAgent: false, persistsChannel: false, on429: 'nothing' };
 const ERROR_ERA: Era = { ...MESSAGE_ERA, stop: 'error', events: 'none', builtin: true, userAgent: true };
 

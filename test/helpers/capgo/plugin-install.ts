@@ -47,7 +47,7 @@ export interface BundleAnswer {
 
 const plainDigest = (hash: InstallRules['plainHash'], bytes: Buffer) => (hash === 'crc32' ? crc32Hex(bytes) : hash === 'sha256' ? sha256Hex(bytes) : '');
 
-/** Unzipping what is not a zip fails the install too (the plugin then reports `download_fail`). */
+/** Unzipping what is not a zip fails the install too (`unzip` → `unzip_fail`: 8.51.14:A/CapgoUpdater.java:318-373). */
 function unzippable(bytes: Buffer): Buffer {
   if (bytes.subarray(0, 4).toString('latin1') !== 'PK\u0003\u0004') throw new InstallFailure('download_fail', 'not a zip (unzip failed)');
   return bytes;
@@ -61,7 +61,8 @@ function unzippable(bytes: Buffer): Buffer {
 export function install(rules: InstallRules, downloaded: Buffer, answer: BundleAnswer, publicKey: string): Buffer {
   const { sessionKey } = answer;
   if (sessionKey !== '' && rules.reader === null) {
-    // V1 builds decrypt every session key with an app-held (or built-in) private key, OAEP: a V2 key never opens.
+    // V1 builds decrypt every session key with the app's private key, or one built into the plugin, by RSA-OAEP
+    // (5.0.0:A/CryptoCipher.java:36-48, built-in key 5.0.0:A/CapacitorUpdaterPlugin.java:53,132): a V2 key never opens.
     if (rules.platform === 'ios' && rules.v1CrashesOnSessionKey) throw new AppCrash('V1 decrypt of a V2 session key, force-unwrapped');
     throw new InstallFailure('decrypt_fail', 'this plugin has no public-key decryption (V1 only)');
   }
@@ -75,17 +76,17 @@ export function install(rules: InstallRules, downloaded: Buffer, answer: BundleA
   let computed: string;
   let expected = answer.checksum;
   if (sessionKey !== '') {
-    // Without a public key Android skips decryption silently and hashes the ciphertext (7233d9de:A/CryptoCipher.java:141-149).
-    if (publicKey !== '') {
-      zip = decryptBundle(downloaded, sessionKey, publicKey);
-      expected = rules.reader!(expected, publicKey);
-    }
+    // With a session key the decrypted zip is hashed with SHA-256, whatever the plain hash (6.1.32:A/CapacitorUpdater.java:369,549-583);
+    // the checksum is decrypted only when the app has a key (`decryptChecksum` returns it as it is otherwise: 7.0.2:iP/CapacitorUpdater.swift:356-359).
+    zip = decryptBundle(downloaded, sessionKey, publicKey);
+    if (publicKey !== '') expected = rules.reader!(expected, publicKey);
     computed = sha256Hex(zip);
   } else {
     computed = plainDigest(rules.plainHash, zip);
     if (rules.platform === 'ios' && rules.iosDecryptsEveryChecksum && publicKey !== '' && rules.reader) expected = rules.reader(expected, publicKey);
   }
 
+  // iOS: `res.checksum != "" && next.checksum != res.checksum` (7.0.2:iP/CapacitorUpdaterPlugin.swift:809, 8.51.14:iS/CapacitorUpdaterPlugin.swift:4408).
   const fails =
     rules.platform === 'ios' || rules.androidRule === 'old'
       ? expected !== '' && expected !== computed

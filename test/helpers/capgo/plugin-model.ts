@@ -97,10 +97,15 @@ export function pluginModel(spec: ModelSpec): PluginModel {
         is_emulator: false,
         is_prod: true,
       };
+      // Android always sends it, one of google_play, amazon_appstore… or "" (8.51.14:A/CapgoUpdater.java:177-220,1982);
+      // iOS only when known, never in a simulator or a debug build, as these models are (8.51.14:iS/CapgoUpdater.swift:458-472).
       if (spec.sendsInstallSource && spec.platform === 'android') body['install_source'] = 'google_play';
-      // The stored channel wins over the config on persisting builds (7.34.0:A/CapacitorUpdaterPlugin.java:327-338).
+      // The config's channel, "" when unset (5.9.5:A/CapacitorUpdaterPlugin.java:184-185); the stored one wins on
+      // persisting builds (7.34.0:A/CapacitorUpdaterPlugin.java:327-338).
       if (spec.sendsDefaultChannel) body['defaultChannel'] = (spec.persistsChannel ? device.storedChannel : undefined) ?? device.configChannel ?? '';
       if (spec.keyIdLength > 0 && device.publicKey) body['key_id'] = keyId(device.publicKey, spec.keyIdLength);
+      // Without our User-Agent a build sends its HTTP client's own: OkHttp's (7b50db23:A/CapacitorUpdaterPlugin.java:137-142)
+      // or Alamofire's (`AF.request`: 7b50db23:iP/CapacitorUpdater.swift:293); Volley's on the oldest.
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         'user-agent': spec.userAgent ? `CapacitorUpdater/${spec.reports} (${device.appId}) ${spec.platform}/${body['version_os'] as string}` : spec.platform === 'android' ? 'okhttp/4.12.0' : 'Rocket/1.0 (com.acme.rocket; build:1; iOS 17.4.0) Alamofire/5.9.1',
