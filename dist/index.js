@@ -60251,12 +60251,15 @@ function isStoreConflict(error63) {
 // src/publish/read-within.ts
 import { open as open3, realpath, stat as stat2 } from "node:fs/promises";
 import path2 from "node:path";
+function nameOf(file2, options2) {
+  return options2.what ?? `'${options2.shown ?? file2}'`;
+}
 function unreadable(file2, options2, error63) {
   const reason = describeFsError(error63);
   return new PublishInputError(options2.field, options2.what ? `${options2.what}: ${reason}.` : `Cannot read '${options2.shown ?? file2}': ${reason}.`);
 }
 async function resolveWithin(file2, options2) {
-  const what = options2.what ?? `'${options2.shown ?? file2}'`;
+  const what = nameOf(file2, options2);
   const root = options2.root ?? path2.dirname(path2.resolve(file2));
   const [realRoot, real] = await Promise.all([realpath(root), realpath(path2.resolve(file2))]).catch((error63) => {
     throw unreadable(file2, options2, error63);
@@ -60268,7 +60271,7 @@ async function resolveWithin(file2, options2) {
   return real;
 }
 async function readWithin(file2, options2) {
-  const what = options2.what ?? `'${options2.shown ?? file2}'`;
+  const what = nameOf(file2, options2);
   const real = await resolveWithin(file2, options2);
   const fail = (error63) => {
     throw unreadable(file2, options2, error63);

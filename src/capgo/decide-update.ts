@@ -3,8 +3,8 @@ import { channelKey, type FeedSnapshot } from '../feed/feed-snapshot.js';
 import type { FileRecord, VersionRecord } from '../feed/version-record.js';
 import { compareVersions, parseStrictVersion } from '../feed/version.js';
 import { deviceChannel } from './device-channel.js';
-import { candidateBuilds, type PluginRequest } from './identify-plugin.js';
-import { PluginAbilities, type ChecksumRefusal } from './plugin-abilities.js';
+import type { PluginRequest } from './identify-plugin.js';
+import { abilitiesFor, type ChecksumRefusal, type PluginAbilities } from './plugin-abilities.js';
 import type { EncryptedForm } from './plugin-builds.js';
 import { inRollout } from './rollout.js';
 import { refusalMessage, resetUnsupportedMessage, storeUpdateMessage } from './update-messages.js';
@@ -38,12 +38,6 @@ export interface NoUpdate {
 }
 
 export type UpdateDecision = OfferUpdate | ResetToBuiltin | NoUpdate;
-
-/** What the plugins that may have sent `request` can take (`noKeyDeclared`: updateforge.json says the app sets no public key). */
-export function abilitiesFor(request: PluginRequest, noKeyDeclared = false): PluginAbilities {
-  const keyIdSent = typeof request.info.key_id === 'string' && request.info.key_id !== '';
-  return PluginAbilities.of(candidateBuilds(request), { keyIdSent, noKeyDeclared });
-}
 
 function nativeTooOld(file: FileRecord, versionBuild: string | undefined): boolean {
   if (!file.minNativeVersion) return false;

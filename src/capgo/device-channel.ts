@@ -33,18 +33,19 @@ export function deviceChannel(app: ManifestApp, channels: readonly Channel[], as
   const byName = (name: string) => channels.find((c) => c.name === name);
   const fallback = defaultChannelOf(app, channels);
   if (!asked || asked === fallback.name) return { ok: true, channel: fallback, isDefault: true };
-  const open = selectableChannels(app, channels)
-    .map((c) => `'${c.name}'`)
-    .join(', ');
+  const open = () =>
+    selectableChannels(app, channels)
+      .map((c) => `'${c.name}'`)
+      .join(', ');
   const channel = byName(asked);
   if (!channel) {
-    return { ok: false, error: 'channel_not_found', message: `No channel '${asked}' in this feed; devices of this app may use ${open}.` };
+    return { ok: false, error: 'channel_not_found', message: `No channel '${asked}' in this feed; devices of this app may use ${open()}.` };
   }
   if (!channel.allowSelfSet && channel.buildType !== fallback.buildType) {
     return {
       ok: false,
       error: 'channel_not_allowed',
-      message: `Channel '${asked}' is not open to devices: mark it "allowSelfSet": true in updateforge.json, or use ${open}.`,
+      message: `Channel '${asked}' is not open to devices: mark it "allowSelfSet": true in updateforge.json, or use ${open()}.`,
     };
   }
   return { ok: true, channel, isDefault: false };

@@ -22,7 +22,7 @@ export function candidateBuilds(request: PluginRequest): readonly PluginBuild[] 
     platform: info.platform,
     version: info.plugin_version,
     hasChannelKey: 'defaultChannel' in info,
-    hasKeyId: typeof info.key_id === 'string' && info.key_id !== '',
+    hasKeyId: sendsKeyId(info),
     // A User-Agent is only read when there is one: a proxy may drop it, but none writes another plugin's.
     userAgent: request.userAgent ? (/^CapacitorUpdater\//.test(request.userAgent) ? ('ours' as const) : ('theirs' as const)) : undefined,
   };
@@ -55,6 +55,11 @@ function match(signs: { platform: string | undefined; version: string | undefine
   );
   // A hand-made request can contradict every build of its version: then the version alone decides.
   return bySigns.length > 0 ? bySigns : byVersion;
+}
+
+/** A `key_id` in the request: the app sets a public key (plugins send it only then). */
+export function sendsKeyId(info: DeviceInfo): boolean {
+  return typeof info.key_id === 'string' && info.key_id !== '';
 }
 
 /** An unknown or missing platform could be either. */

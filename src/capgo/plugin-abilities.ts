@@ -1,3 +1,4 @@
+import { candidateBuilds, sendsKeyId, type PluginRequest } from './identify-plugin.js';
 import type { EncryptedForm, PlainForm, PluginBuild } from './plugin-builds.js';
 
 /** Whether the app on the device sets a Capgo public key, as far as its request tells. */
@@ -83,4 +84,9 @@ export class PluginAbilities {
   get names(): string {
     return this.candidates.map((b) => b.name).join(' or ');
   }
+}
+
+/** What the plugins that may have sent `request` can take (`noKeyDeclared`: updateforge.json says the app sets no public key). */
+export function abilitiesFor(request: PluginRequest, noKeyDeclared = false): PluginAbilities {
+  return PluginAbilities.of(candidateBuilds(request), { keyIdSent: sendsKeyId(request.info), noKeyDeclared });
 }

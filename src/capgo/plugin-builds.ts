@@ -84,6 +84,9 @@ function pair(reports: string, name: string, common: Omit<Traits, 'plain' | 'pla
   return [row('android', reports, name, { ...common, ...android }), row('ios', reports, name, { ...common, ...ios })];
 }
 
+/** What a plugin that says nothing of itself, or a version newer than any known, is taken to be: the newest. */
+export const NEWEST_BUILDS: readonly PluginBuild[] = both('>=8.51.23', '8.51.23+', { ...LATER, ...SHA_REQUIRED, encrypted: 'v3', keepsChannel: true, keyId: true, retryAfter: true });
+
 export const PLUGIN_BUILDS: readonly PluginBuild[] = [
   // Before 5: Capacitor 3/4 plugins, taken as the oldest 5.x.
   ...both('<5.0.0', 'before 5.0', OLD),
@@ -144,8 +147,5 @@ export const PLUGIN_BUILDS: readonly PluginBuild[] = [
   ...pair('>=8.0.2 <8.51.5', '8.2–8.51.4', { ...LATER, encrypted: 'v3', keepsChannel: true, keyId: true }, SHA_A, SHA_I),
   // 8.51.5: Retry-After instead of the latch (8.51.14:A/CapgoUpdater.java:129,2010-2113).
   ...pair('>=8.51.5 <8.51.23', '8.51.5–8.51.22', { ...LATER, encrypted: 'v3', keepsChannel: true, keyId: true, retryAfter: true }, SHA_A, SHA_I),
-  ...both('>=8.51.23', '8.51.23+', { ...LATER, ...SHA_REQUIRED, encrypted: 'v3', keepsChannel: true, keyId: true, retryAfter: true }),
+  ...NEWEST_BUILDS,
 ];
-
-/** What a plugin that says nothing of itself is taken to be: the newest. */
-export const NEWEST_BUILDS: readonly PluginBuild[] = PLUGIN_BUILDS.filter((b) => b.reports === '>=8.51.23');

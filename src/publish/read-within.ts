@@ -14,6 +14,11 @@ export interface WithinOptions {
   readonly what?: string;
 }
 
+/** How messages name the file: "Icon of app 'rocket' ('icons/rocket.png')", or its name in quotes. */
+function nameOf(file: string, options: WithinOptions): string {
+  return options.what ?? `'${options.shown ?? file}'`;
+}
+
 /** "Icon of app …: reason." or "Cannot read 'file': reason." */
 function unreadable(file: string, options: WithinOptions, error: unknown): PublishInputError {
   const reason = describeFsError(error);
@@ -27,7 +32,7 @@ function unreadable(file: string, options: WithinOptions, error: unknown): Publi
  * /proc/self/environ, or .git/config) would publish them as an icon or release notes.
  */
 export async function resolveWithin(file: string, options: WithinOptions): Promise<string> {
-  const what = options.what ?? `'${options.shown ?? file}'`;
+  const what = nameOf(file, options);
   const root = options.root ?? path.dirname(path.resolve(file));
   const [realRoot, real] = await Promise.all([realpath(root), realpath(path.resolve(file))]).catch((error: unknown) => {
     throw unreadable(file, options, error);
@@ -42,7 +47,7 @@ export async function resolveWithin(file: string, options: WithinOptions): Promi
 
 /** The bytes of a regular file inside `root` (see resolveWithin), at most `maxBytes` of them. */
 export async function readWithin(file: string, options: WithinOptions & { readonly maxBytes: number }): Promise<Buffer> {
-  const what = options.what ?? `'${options.shown ?? file}'`;
+  const what = nameOf(file, options);
   const real = await resolveWithin(file, options);
   const fail = (error: unknown): never => {
     throw unreadable(file, options, error);

@@ -1,6 +1,6 @@
-import { abilitiesFor } from '../../capgo/decide-update.js';
 import { deviceChannel, selectableChannels } from '../../capgo/device-channel.js';
 import { DeviceInfoSchema, SetChannelSchema } from '../../capgo/device-request.js';
+import { abilitiesFor } from '../../capgo/plugin-abilities.js';
 import type { FeedSnapshot } from '../../feed/feed-snapshot.js';
 import type { ManifestApp } from '../../feed/manifest.js';
 import { readDeviceBody } from '../device-body.js';

@@ -1,6 +1,7 @@
-import { abilitiesFor, decideUpdate } from '../../capgo/decide-update.js';
+import { decideUpdate } from '../../capgo/decide-update.js';
 import { DeviceInfoSchema } from '../../capgo/device-request.js';
 import type { PluginRequest } from '../../capgo/identify-plugin.js';
+import { abilitiesFor } from '../../capgo/plugin-abilities.js';
 import { publicOrigin, readDeviceBody } from '../device-body.js';
 import type { Handler } from '../route.js';
 import { HttpError, jsonResponse, staleHeaders } from '../responses.js';
