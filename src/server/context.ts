@@ -3,6 +3,7 @@ import type { UserDirectory } from '../users/users.js';
 import type { Logger } from '../util/logger.js';
 import type { DownloadMode } from './env-config.js';
 import type { FeedCache } from './feed-cache.js';
+import type { LoginThrottle } from './login-throttle.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { TokenService } from './tokens.js';
 
@@ -17,6 +18,8 @@ export interface ServerContext {
   readonly publicUrl?: string | undefined;
   /** Limits how often one device may poll for updates. */
   readonly deviceLimiter: RateLimiter;
+  /** Limits wrong passwords per email and per client address. */
+  readonly logins: LoginThrottle;
   /** How device bundle links are answered: streamed through (proxy) or sent on to the store's own signed URL (redirect). */
   readonly downloads: DownloadMode;
 }

@@ -3,7 +3,9 @@ import { UserDirectory, type User } from '../users/users.js';
 import type { Logger } from '../util/logger.js';
 import type { ServerContext } from './context.js';
 import type { DownloadMode } from './env-config.js';
+import { dummyHash } from '../users/password.js';
 import { FeedCache } from './feed-cache.js';
+import { LoginThrottle, type LoginLimits } from './login-throttle.js';
 import { RateLimiter } from './rate-limit.js';
 import { TokenService } from './tokens.js';
 
@@ -21,8 +23,12 @@ export function createServerContext(options: {
   /** Update checks one device may make in a burst, and per minute after it. */
   devicePolls?: { burst: number; perMinute: number };
   downloads?: DownloadMode;
+  /** Wrong passwords allowed per email and per client address (DEFAULT_LOGIN_LIMITS). */
+  loginLimits?: LoginLimits;
 }): ServerContext {
   const tokens = new TokenService(options.jwtSecret ?? '');
+  // Hashed now, not at the first unknown email: that login would otherwise pay two hashes and tell it apart.
+  void dummyHash();
   return {
     store: options.store,
     feed: new FeedCache(options.store, { maxAgeMs: options.manifestMaxAgeMs ?? 1000, recheckWaitMs: options.manifestRecheckWaitMs ?? 2000, log: options.log }),
@@ -31,6 +37,7 @@ export function createServerContext(options: {
     log: options.log,
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     deviceLimiter: new RateLimiter({ capacity: options.devicePolls?.burst ?? 20, refillPerSecond: (options.devicePolls?.perMinute ?? 20) / 60 }),
+    logins: new LoginThrottle(options.loginLimits),
     downloads: options.downloads ?? 'proxy',
   };
 }

@@ -1,5 +1,5 @@
 /**
- * A token bucket per key (a device), in memory: each instance of the server limits on
+ * A token bucket per key (a device, an email, a client address), in memory: each instance of the server limits on
  * its own. The least recently seen keys are forgotten beyond `maxKeys`, so memory
  * stays bounded whatever the number of devices.
  */
@@ -24,5 +24,11 @@ export class RateLimiter {
     this.buckets.set(key, { tokens: tokens - 1, at: now });
     if (this.buckets.size > (this.options.maxKeys ?? 100_000)) this.buckets.delete(this.buckets.keys().next().value ?? '');
     return null;
+  }
+
+  /** Returns a token taken for an attempt that turned out not to count (a right password). */
+  giveBack(key: string): void {
+    const bucket = this.buckets.get(key);
+    if (bucket) bucket.tokens = Math.min(this.options.capacity, bucket.tokens + 1);
   }
 }

@@ -70,6 +70,7 @@ export function errorResponse(status: number, message: string, headers: Record<s
 export const ERRORS = {
   credentialsRequired: 'email and password are required',
   invalidCredentials: 'invalid credentials',
+  tooManyAttempts: 'too many attempts',
   unauthorized: 'unauthorized',
   forbidden: 'forbidden',
   versionNotFound: 'version not found',

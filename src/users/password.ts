@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { BoundedQueue } from '../util/bounded-queue.js';
 
 /**
  * Passwords are stored as scrypt hashes in PHC string form:
@@ -8,12 +9,23 @@ const DEFAULT = { ln: 15, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 const PHC = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]{16,})\$([A-Za-z0-9+/]{32,})$/;
 
+/**
+ * scrypt runs on libuv's thread pool (4 threads unless UV_THREADPOOL_SIZE says otherwise),
+ * the same threads that read every file the server sends. Two hashes at a time leave the
+ * other threads to downloads however many logins arrive; a login beyond the waiting room is
+ * refused (QueueFullError) rather than queued for seconds.
+ */
+const hashing = new BoundedQueue(2, 32);
+
 function derive(password: string, salt: Buffer, cost: { ln: number; r: number; p: number }, length: number): Promise<Buffer> {
   const N = 2 ** cost.ln;
   const options: ScryptOptions = { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r + 1024 * 1024 };
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, length, options, (error, key) => (error ? reject(error) : resolve(key)));
-  });
+  return hashing.run(
+    () =>
+      new Promise((resolve, reject) => {
+        scrypt(password.normalize('NFKC'), salt, length, options, (error, key) => (error ? reject(error) : resolve(key)));
+      }),
+  );
 }
 
 export async function hashPassword(password: string): Promise<string> {
@@ -36,7 +48,7 @@ function parseHash(hash: string): { ln: number; r: number; p: number; salt: Buff
   return { ln, r, p, salt: Buffer.from(m[4] ?? '', 'base64'), key: Buffer.from(m[5] ?? '', 'base64') };
 }
 
-/** Constant-time check of `password` against a stored hash; false for a malformed hash. */
+/** Constant-time check of `password` against a stored hash; false for a malformed hash; QueueFullError when too many checks wait. */
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
   const parsed = parseHash(hash);
   if (!parsed) return false;

@@ -1,5 +1,6 @@
 import { afterAll } from 'vitest';
 import { createServerContext } from '../../src/server/create-context.js';
+import type { LoginLimits } from '../../src/server/login-throttle.js';
 import { startServer, type RunningServer } from '../../src/server/node-server.js';
 import type { Store } from '../../src/store/store.js';
 import { hashPassword } from '../../src/users/password.js';
@@ -28,6 +29,7 @@ export async function serve(options: {
   log?: Logger;
   secret?: string;
   devicePolls?: { burst: number; perMinute: number };
+  loginLimits?: LoginLimits;
 }): Promise<RunningServer> {
   const context = createServerContext({
     store: options.store,
@@ -37,6 +39,7 @@ export async function serve(options: {
     manifestMaxAgeMs: 0,
     // Tests poll a lot; the limit itself is tested on its own.
     devicePolls: options.devicePolls ?? { burst: 10_000, perMinute: 10_000 },
+    ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
   });
   const server = await startServer({ context });
   running.push(server);

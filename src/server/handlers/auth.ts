@@ -1,22 +1,43 @@
 import { dummyHash, verifyPassword } from '../../users/password.js';
+import { QueueFullError } from '../../util/bounded-queue.js';
+import { clientAddress } from '../client-address.js';
 import type { Handler } from '../route.js';
 import { readJsonBody } from '../request-body.js';
 import { ERRORS, HttpError, jsonResponse } from '../responses.js';
 
-/** POST /api/v1/auth: email + password → `{token, userId, email}` (WEB_API.md). */
+const tooManyAttempts = (seconds: number) => new HttpError(429, ERRORS.tooManyAttempts, { 'retry-after': String(seconds) });
+
+/** POST /api/v1/auth: email + password → `{token, userId, email}` (WEB_API.md); wrong passwords are throttled. */
 export const login: Handler = async (request, context) => {
   const body = await readJsonBody(request);
   const { email, password } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   if (typeof email !== 'string' || typeof password !== 'string' || email.trim() === '' || password === '') {
     throw new HttpError(400, ERRORS.credentialsRequired);
   }
+  const address = clientAddress(request);
+  const wait = context.logins.attempt(email, address);
+  if (wait !== null) {
+    context.log.warn('login throttled', { retryAfter: wait });
+    throw tooManyAttempts(wait);
+  }
+  // Every login waits for the dummy hash, so the first unknown email of an instance costs no more than any other.
+  const dummy = await dummyHash();
   const user = context.users.byEmail(email);
-  // Unknown emails are checked against a dummy hash, so they take as long as a wrong password.
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+  let ok: boolean;
+  try {
+    // Unknown emails are checked against the dummy hash, so they take as long as a wrong password.
+    ok = await verifyPassword(password, user?.passwordHash ?? dummy);
+  } catch (error) {
+    if (!(error instanceof QueueFullError)) throw error;
+    context.logins.release(email, address);
+    context.log.warn('login refused: password checks queue full');
+    throw tooManyAttempts(1);
+  }
   if (!user || !ok) {
     context.log.info('login refused');
     throw new HttpError(401, ERRORS.invalidCredentials);
   }
+  context.logins.release(email, address);
   const token = await context.tokens.issueTesterToken(user);
   context.log.info('login', { userId: user.id });
   return jsonResponse(200, { token, userId: user.id, email: user.email });

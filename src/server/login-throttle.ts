@@ -1,0 +1,51 @@
+import { normalizeEmail } from '../users/users.js';
+import { RateLimiter } from './rate-limit.js';
+
+export interface LoginLimits {
+  /** Wrong passwords for one account: stops guessing one tester's password from many addresses. */
+  readonly perEmail: { readonly burst: number; readonly perMinute: number };
+  /** Wrong passwords from one client address: stops one client spraying many accounts. */
+  readonly perAddress: { readonly burst: number; readonly perMinute: number };
+}
+
+/** Generous to a tester mistyping, hopeless for guessing: after the burst, six guesses a minute per account. */
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+  perEmail: { burst: 10, perMinute: 6 },
+  perAddress: { burst: 30, perMinute: 30 },
+};
+
+const limiter = (limit: LoginLimits['perEmail']) => new RateLimiter({ capacity: limit.burst, refillPerSecond: limit.perMinute / 60, maxKeys: 50_000 });
+
+/**
+ * Counts failed logins per email and per client address, in memory (per server instance).
+ * Every attempt takes a token from both buckets before its password is hashed, so a flood is
+ * refused before it costs any scrypt; a right password gives its tokens back, so testers who
+ * log in are never counted.
+ */
+export class LoginThrottle {
+  private readonly emails: RateLimiter;
+  private readonly addresses: RateLimiter;
+
+  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
+    this.emails = limiter(limits.perEmail);
+    this.addresses = limiter(limits.perAddress);
+  }
+
+  /** Null when this attempt may go on, else how many seconds to wait. */
+  attempt(email: string, address: string): number | null {
+    const byAddress = this.addresses.take(address);
+    if (byAddress !== null) return byAddress;
+    const byEmail = this.emails.take(normalizeEmail(email));
+    if (byEmail !== null) {
+      this.addresses.giveBack(address);
+      return byEmail;
+    }
+    return null;
+  }
+
+  /** The attempt did not count against anyone: a right password, or a server too busy to check it. */
+  release(email: string, address: string): void {
+    this.addresses.giveBack(address);
+    this.emails.giveBack(normalizeEmail(email));
+  }
+}
