@@ -19,13 +19,24 @@ export interface RunningServer {
 }
 
 /** Serves the API on a plain Node HTTP server: `updateforge serve`, `npm start` and the tests. */
-export async function startServer(options: { context: ServerContext; port?: number; host?: string; requestTimeoutMs?: number }): Promise<RunningServer> {
+export async function startServer(options: {
+  context: ServerContext;
+  port?: number;
+  host?: string;
+  requestTimeoutMs?: number;
+  /** How long a connection may go without sending or receiving a byte (default 30 s). */
+  stallTimeoutMs?: number;
+}): Promise<RunningServer> {
   useResponseClass(FastResponse);
   const app = await createApp(options.context);
   const handle = toNodeHandler(app) as (req: IncomingMessage, res: ServerResponse) => void;
   // Slow or stalled clients must not hold sockets forever (Node checks the timeouts every few seconds).
   const requestTimeout = options.requestTimeoutMs ?? 60_000;
   const server = createServer({ requestTimeout, headersTimeout: Math.min(20_000, requestTimeout), connectionsCheckingInterval: Math.min(5_000, requestTimeout / 2) }, handle);
+  // The timeouts above end once a request is read; a reader that stops reading a download would
+  // otherwise hold its socket and file open for good. Node destroys a socket idle this long, and
+  // the download's file is closed with it; the client can resume with a Range.
+  server.timeout = options.stallTimeoutMs ?? 30_000;
   // Even a request too malformed to reach a route gets the documented JSON error shape.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     // Node's own handler checks this too: a response already under way on the connection
