@@ -2582,14 +2582,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname3, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname4, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options2.servername || util3.getServerName(host) || null;
-          const sessionKey = servername || hostname3;
+          const sessionKey = servername || hostname4;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2605,7 +2605,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname3
+            host: hostname4
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2619,14 +2619,14 @@ var require_connect = __commonJS({
             ...options2,
             localAddress,
             port,
-            host: hostname3
+            host: hostname4
           });
         }
         if (options2.keepAlive == null || options2.keepAlive) {
           const keepAliveInitialDelay = options2.keepAliveInitialDelay === void 0 ? 6e4 : options2.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname3, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname4, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -7094,8 +7094,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname3, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
+      const { hostname: hostname4, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname4}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
         if (request2.aborted) {
@@ -7935,20 +7935,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname3, protocol, port } = client[kUrl];
-      if (hostname3[0] === "[") {
-        const idx = hostname3.indexOf("]");
+      let { host, hostname: hostname4, protocol, port } = client[kUrl];
+      if (hostname4[0] === "[") {
+        const idx = hostname4.indexOf("]");
         assert2(idx !== -1);
-        const ip = hostname3.substring(1, idx);
+        const ip = hostname4.substring(1, idx);
         assert2(net.isIP(ip));
-        hostname3 = ip;
+        hostname4 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname3,
+            hostname: hostname4,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7962,7 +7962,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
-            hostname: hostname3,
+            hostname: hostname4,
             protocol,
             port,
             servername: client[kServerName],
@@ -7995,7 +7995,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname: hostname3,
+              hostname: hostname4,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8016,7 +8016,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname: hostname3,
+              hostname: hostname4,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8991,10 +8991,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url2) {
-        let { protocol, host: hostname3, port } = url2;
-        hostname3 = hostname3.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname4, port } = url2;
+        hostname4 = hostname4.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname3, port)) {
+        if (!this.#shouldProxy(hostname4, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9002,7 +9002,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname3, port) {
+      #shouldProxy(hostname4, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9018,11 +9018,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname3 === entry.hostname) {
+            if (hostname4 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname3.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname4.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -33438,7 +33438,7 @@ var require_headers2 = __commonJS({
       }
       return result;
     };
-    exports2.encode = function encode3(opts) {
+    exports2.encode = function encode4(opts) {
       const buf = b4a.alloc(512);
       let name = opts.name;
       let prefix = "";
@@ -43119,9 +43119,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname4) {
+  hostname4.lastIndex = 0;
+  return hostname4.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -60200,6 +60200,9 @@ var PublishInputError = class extends Error {
 var VersionConflictError = class extends Error {
   name = "VersionConflictError";
 };
+var PublishBusyError = class extends Error {
+  name = "PublishBusyError";
+};
 var DigestMismatchError = class extends Error {
   name = "DigestMismatchError";
 };
@@ -60209,6 +60212,90 @@ var ManifestContentionError = class extends Error {
 var RollbackIncompleteError = class extends Error {
   name = "RollbackIncompleteError";
 };
+
+// src/feed/version-record.ts
+var StrictVersion = external_exports.string().refine((v) => parseStrictVersion(v) !== null, { message: "must be a strict semantic version" });
+var Sha256Hex = external_exports.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits");
+var EncryptionSchema = external_exports.object({
+  /** `base64(iv):base64(RSA-private-encrypted AES key)`, sent to devices as `session_key`. */
+  sessionKey: external_exports.string().min(1),
+  /** The SHA-256 of the decrypted zip, RSA-encrypted, hex: what plugins 5.30+/6.30+/7.30+/8 read. */
+  checksum: external_exports.string().regex(/^[0-9a-f]{512}$/).optional(),
+  /** The same in the older base64 form, for plugins below those versions. */
+  legacyChecksum: external_exports.string().regex(/^[A-Za-z0-9+/]{342}==$/).optional(),
+  /** SHA-256 of the zip before encryption: what makes a re-run with the same build a no-op. */
+  plainSha256: Sha256Hex.optional(),
+  /** Capgo's key id (start of the public key), which plugin 8 sends as `key_id`. */
+  keyId: external_exports.string().optional()
+});
+var FileRecordSchema = external_exports.object({
+  assetId: external_exports.string().min(1),
+  name: external_exports.string().min(1).max(255),
+  size: external_exports.number().int().nonnegative(),
+  /** Of the stored bytes (for an encrypted bundle, the ciphertext). */
+  sha256: Sha256Hex,
+  contentType: external_exports.string().min(1),
+  kind: external_exports.enum(["binary", "bundle"]),
+  /** CRC32 of an unencrypted bundle, 8 hex digits: the checksum the oldest plugins verify. */
+  crc32: external_exports.string().regex(/^[0-9a-f]{8}$/).optional(),
+  encryption: EncryptionSchema.optional(),
+  /** Devices whose native app version is lower must update from the store first. */
+  minNativeVersion: external_exports.string().optional()
+});
+var VersionRecordSchema = external_exports.object({
+  /** The release id: stable and opaque. */
+  id: external_exports.string().min(1),
+  app: external_exports.string().min(1),
+  buildType: external_exports.enum(BUILD_TYPES),
+  version: StrictVersion,
+  name: external_exports.string(),
+  public: external_exports.boolean(),
+  created: external_exports.iso.datetime(),
+  notes: external_exports.string(),
+  file: FileRecordSchema.nullable(),
+  /** Percentage of devices offered this bundle (staged rollout); absent means 100. */
+  rollout: external_exports.number().int().min(0).max(100).optional(),
+  /** Withdrawn: never offered or listed again; devices go back to the previous bundle. */
+  yanked: external_exports.boolean().optional()
+});
+
+// src/feed/release-body.ts
+var ReleaseMetadataSchema = VersionRecordSchema.pick({ app: true, buildType: true, version: true, name: true, public: true, created: true, rollout: true, yanked: true }).extend({
+  updateforge: external_exports.literal(1),
+  state: external_exports.enum(["pending", "uploading", "published"]),
+  file: FileRecordSchema.nullable()
+});
+var MARKER = "<!-- updateforge ";
+var END = " -->";
+function releaseTag(app, buildType, version2) {
+  return `${app}/${buildType}/v${precedenceKey(version2)}`;
+}
+function releaseTitle(meta3) {
+  const base = `${meta3.app} ${meta3.version} (${meta3.buildType})`;
+  return meta3.name ? `${base}: ${meta3.name}` : base;
+}
+function renderReleaseBody(notes, meta3) {
+  const json2 = JSON.stringify(meta3).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const block = `${MARKER}${json2}${END}`;
+  return notes.trim() ? `${notes.trim()}
+
+${block}` : block;
+}
+function parseReleaseBody(body) {
+  const start = body.lastIndexOf(MARKER);
+  if (start < 0) return null;
+  const end = body.indexOf(END, start + MARKER.length);
+  if (end < 0) return null;
+  let raw;
+  try {
+    raw = JSON.parse(body.slice(start + MARKER.length, end));
+  } catch {
+    return null;
+  }
+  const parsed = ReleaseMetadataSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  return { notes: body.slice(0, start).trim(), metadata: parsed.data };
+}
 
 // src/publish/bundle-encryption-policy.ts
 function checkBundleEncryption(app, artifact) {
@@ -64990,7 +65077,9 @@ import { readdir as readdir4, rm as rm2, stat as stat4 } from "node:fs/promises"
 import path5 from "node:path";
 function writerIsGone(name, prefix = "") {
   if (!name.startsWith(prefix)) return false;
-  const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+  return processIsGone(Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]));
+}
+function processIsGone(pid) {
   if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
@@ -65220,92 +65309,6 @@ async function writeBundle(source, options2) {
 // src/publish/release-step.ts
 import { createReadStream as createReadStream3 } from "node:fs";
 import path7 from "node:path";
-
-// src/feed/version-record.ts
-var StrictVersion = external_exports.string().refine((v) => parseStrictVersion(v) !== null, { message: "must be a strict semantic version" });
-var Sha256Hex = external_exports.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits");
-var EncryptionSchema = external_exports.object({
-  /** `base64(iv):base64(RSA-private-encrypted AES key)`, sent to devices as `session_key`. */
-  sessionKey: external_exports.string().min(1),
-  /** The SHA-256 of the decrypted zip, RSA-encrypted, hex: what plugins 5.30+/6.30+/7.30+/8 read. */
-  checksum: external_exports.string().regex(/^[0-9a-f]{512}$/).optional(),
-  /** The same in the older base64 form, for plugins below those versions. */
-  legacyChecksum: external_exports.string().regex(/^[A-Za-z0-9+/]{342}==$/).optional(),
-  /** SHA-256 of the zip before encryption: what makes a re-run with the same build a no-op. */
-  plainSha256: Sha256Hex.optional(),
-  /** Capgo's key id (start of the public key), which plugin 8 sends as `key_id`. */
-  keyId: external_exports.string().optional()
-});
-var FileRecordSchema = external_exports.object({
-  assetId: external_exports.string().min(1),
-  name: external_exports.string().min(1).max(255),
-  size: external_exports.number().int().nonnegative(),
-  /** Of the stored bytes (for an encrypted bundle, the ciphertext). */
-  sha256: Sha256Hex,
-  contentType: external_exports.string().min(1),
-  kind: external_exports.enum(["binary", "bundle"]),
-  /** CRC32 of an unencrypted bundle, 8 hex digits: the checksum the oldest plugins verify. */
-  crc32: external_exports.string().regex(/^[0-9a-f]{8}$/).optional(),
-  encryption: EncryptionSchema.optional(),
-  /** Devices whose native app version is lower must update from the store first. */
-  minNativeVersion: external_exports.string().optional()
-});
-var VersionRecordSchema = external_exports.object({
-  /** The release id: stable and opaque. */
-  id: external_exports.string().min(1),
-  app: external_exports.string().min(1),
-  buildType: external_exports.enum(BUILD_TYPES),
-  version: StrictVersion,
-  name: external_exports.string(),
-  public: external_exports.boolean(),
-  created: external_exports.iso.datetime(),
-  notes: external_exports.string(),
-  file: FileRecordSchema.nullable(),
-  /** Percentage of devices offered this bundle (staged rollout); absent means 100. */
-  rollout: external_exports.number().int().min(0).max(100).optional(),
-  /** Withdrawn: never offered or listed again; devices go back to the previous bundle. */
-  yanked: external_exports.boolean().optional()
-});
-
-// src/feed/release-body.ts
-var ReleaseMetadataSchema = VersionRecordSchema.pick({ app: true, buildType: true, version: true, name: true, public: true, created: true, rollout: true, yanked: true }).extend({
-  updateforge: external_exports.literal(1),
-  state: external_exports.enum(["pending", "uploading", "published"]),
-  file: FileRecordSchema.nullable()
-});
-var MARKER = "<!-- updateforge ";
-var END = " -->";
-function releaseTag(app, buildType, version2) {
-  return `${app}/${buildType}/v${precedenceKey(version2)}`;
-}
-function releaseTitle(meta3) {
-  const base = `${meta3.app} ${meta3.version} (${meta3.buildType})`;
-  return meta3.name ? `${base}: ${meta3.name}` : base;
-}
-function renderReleaseBody(notes, meta3) {
-  const json2 = JSON.stringify(meta3).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  const block = `${MARKER}${json2}${END}`;
-  return notes.trim() ? `${notes.trim()}
-
-${block}` : block;
-}
-function parseReleaseBody(body) {
-  const start = body.lastIndexOf(MARKER);
-  if (start < 0) return null;
-  const end = body.indexOf(END, start + MARKER.length);
-  if (end < 0) return null;
-  let raw;
-  try {
-    raw = JSON.parse(body.slice(start + MARKER.length, end));
-  } catch {
-    return null;
-  }
-  const parsed = ReleaseMetadataSchema.safeParse(raw);
-  if (!parsed.success) return null;
-  return { notes: body.slice(0, start).trim(), metadata: parsed.data };
-}
-
-// src/publish/release-step.ts
 async function applyRelease(ctx) {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -65466,6 +65469,167 @@ var UndoLog = class {
     return failed;
   }
 };
+
+// src/publish/version-lease.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { hostname as hostname3 } from "node:os";
+
+// src/publish/read-only-store.ts
+var WriteNeeded = class extends Error {
+  name = "WriteNeeded";
+};
+function readOnlyStore(store) {
+  const refuse = () => Promise.reject(new WriteNeeded("this publish changes the store"));
+  return {
+    location: store.location,
+    listReleases: () => store.listReleases(),
+    findReleaseByTag: (tag) => store.findReleaseByTag(tag),
+    openAsset: (assetId, range2) => store.openAsset(assetId, range2),
+    assetLink: (assetId) => store.assetLink(assetId),
+    readBranchFile: (file2, options2) => store.readBranchFile(file2, options2),
+    createRelease: refuse,
+    updateRelease: refuse,
+    deleteRelease: refuse,
+    uploadAsset: refuse,
+    deleteAsset: refuse,
+    writeBranchFile: refuse,
+    deleteBranchFile: refuse
+  };
+}
+
+// src/publish/version-lease.ts
+var LEASE_MS = 12e4;
+var WAIT_MS = 15 * 6e4;
+var POLL_MS = 2e3;
+function currentPublisher(run) {
+  return { host: hostname3(), pid: process.pid, ...run ? { run } : {} };
+}
+var VersionLease = class _VersionLease {
+  constructor(store, file2, label, record2, sha, options2) {
+    this.store = store;
+    this.file = file2;
+    this.label = label;
+    this.record = record2;
+    this.sha = sha;
+    this.options = options2;
+  }
+  store;
+  file;
+  label;
+  record;
+  sha;
+  options;
+  timer;
+  lost = null;
+  renewing = Promise.resolve();
+  /** Takes the lease on `tag`, waiting while another live publisher holds it. */
+  static async acquire(store, tag, publisher, options2 = {}) {
+    const leaseMs = options2.leaseMs ?? LEASE_MS;
+    const now = options2.now ?? Date.now;
+    const file2 = `locks/${tag}.json`;
+    const owner = randomBytes2(8).toString("hex");
+    const record2 = () => ({ owner, publisher, renewed: new Date(now()).toISOString() });
+    const giveUpAt = now() + (options2.waitMs ?? WAIT_MS);
+    let told = false;
+    let current = null;
+    for (; ; ) {
+      if (current === null || abandoned(current.record, publisher, leaseMs, now())) {
+        const mine = record2();
+        try {
+          const { sha } = await store.writeBranchFile(file2, encode3(mine), { expectedSha: current?.sha ?? null, message: `Publishing ${tag}` });
+          const lease = new _VersionLease(store, file2, tag, mine, sha, { leaseMs, now });
+          lease.startRenewing();
+          return lease;
+        } catch (error63) {
+          if (!isStoreConflict(error63)) throw error63;
+          current = await readLease(store, file2);
+          continue;
+        }
+      }
+      if (now() >= giveUpAt) {
+        throw new PublishBusyError(`Another publish of ${tag} (${describe3(current.record.publisher)}) is still under way. Run this one again once it has finished.`);
+      }
+      if (!told) options2.onWait?.(`Waiting for another publish of ${tag} (${describe3(current.record.publisher)}) to finish\u2026`);
+      told = true;
+      await new Promise((resolve2) => setTimeout(resolve2, options2.pollMs ?? POLL_MS));
+      current = await readLease(store, file2);
+    }
+  }
+  /** Throws when the lease was lost (another publisher took it over): nothing more may be written. */
+  async assertHeld() {
+    await this.renewing;
+    if (this.lost) throw this.lost;
+  }
+  /**
+   * Gives the lease up; a lease already lost is left to its new holder. Never fails: a lease
+   * that could not be removed is taken over once it expires, or at once from this machine.
+   */
+  async release() {
+    clearInterval(this.timer);
+    await this.renewing;
+    if (this.lost) return;
+    await this.store.deleteBranchFile(this.file, { expectedSha: this.sha, message: `Published ${this.label}` }).catch(() => {
+    });
+  }
+  startRenewing() {
+    this.timer = setInterval(() => {
+      this.renewing = this.renew();
+    }, this.options.leaseMs / 4);
+    this.timer.unref();
+  }
+  async renew() {
+    if (this.lost) return;
+    const next = { ...this.record, renewed: new Date(this.options.now()).toISOString() };
+    try {
+      ({ sha: this.sha } = await this.store.writeBranchFile(this.file, encode3(next), { expectedSha: this.sha, message: `Publishing ${this.label}` }));
+      this.record = next;
+    } catch (error63) {
+      if (isStoreConflict(error63)) {
+        clearInterval(this.timer);
+        this.lost = new PublishBusyError(`Another publish took over ${this.label} while this one was running (this one had stopped renewing its lease). Run it again.`);
+      }
+    }
+  }
+};
+async function leasedWhenWriting(store, tag, publisher, options2, work) {
+  try {
+    return await work(readOnlyStore(store), null);
+  } catch (error63) {
+    if (!(error63 instanceof WriteNeeded)) throw error63;
+  }
+  const lease = await VersionLease.acquire(store, tag, publisher, options2);
+  try {
+    return await work(store, lease);
+  } finally {
+    await lease.release();
+  }
+}
+async function readLease(store, file2) {
+  const found = await store.readBranchFile(file2);
+  if (found === null || found === "not-modified") return null;
+  let record2 = null;
+  try {
+    const parsed = JSON.parse(Buffer.from(found.content).toString("utf8"));
+    if (typeof parsed.owner === "string" && typeof parsed.renewed === "string" && typeof parsed.publisher?.host === "string") record2 = parsed;
+  } catch {
+  }
+  return { record: record2 ?? { owner: "", publisher: { host: "", pid: 0 }, renewed: (/* @__PURE__ */ new Date(0)).toISOString() }, sha: found.sha };
+}
+function abandoned(record2, me, leaseMs, now) {
+  const held = record2.publisher;
+  if (held.host === me.host && processIsGone(held.pid)) return true;
+  if (held.run && me.run && held.run.id === me.run.id && held.run.attempt < me.run.attempt) return true;
+  const renewed = Date.parse(record2.renewed);
+  return !Number.isFinite(renewed) || now - renewed > leaseMs;
+}
+function describe3(publisher) {
+  const run = publisher.run ? `workflow run ${publisher.run.id} attempt ${publisher.run.attempt}, ` : "";
+  return `${run}process ${publisher.pid} on ${publisher.host}`;
+}
+function encode3(record2) {
+  return Buffer.from(`${JSON.stringify(record2, null, 2)}
+`);
+}
 
 // src/publish/write-manifest.ts
 import { setTimeout as sleep } from "node:timers/promises";
@@ -65649,6 +65813,30 @@ async function publish(options2) {
     await artifact.cleanup();
     throw new PublishInputError(request2.rollout !== void 0 ? "rollout" : "min-native-version", "Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.");
   }
+  const tag = releaseTag(request2.app.id, request2.buildType, request2.version);
+  const publisher = options2.publisher ?? currentPublisher();
+  let recorded;
+  try {
+    recorded = await leasedWhenWriting(options2.store, tag, publisher, { ...options2.lease, onWait: options2.onWait }, (store, lease) => recordRelease({ ...options2, store }, request2, artifact, icons, now, tag, lease));
+  } finally {
+    await artifact?.cleanup();
+  }
+  const { step, iconsWritten, written, warnings } = recorded;
+  const version2 = written.manifest.versions.find((v) => v.id === step.release.id);
+  if (!version2) throw new Error(`Release '${step.release.tag}' is published but missing from the manifest; run the publish again.`);
+  return {
+    outcome: step.outcome,
+    version: version2,
+    manifest: written.manifest,
+    tag: step.release.tag,
+    manifestSha: written.sha,
+    manifestChanged: written.changed,
+    iconsWritten,
+    downloadPath: version2.file ? `/api/v1/versions/${encodeURIComponent(version2.id)}/download` : null,
+    warnings
+  };
+}
+async function recordRelease(options2, request2, artifact, icons, now, tag, lease) {
   const encryptionWarnings = [];
   const undo = new UndoLog();
   let step;
@@ -65665,6 +65853,7 @@ async function publish(options2) {
       admitFile: (file2) => encryptionWarnings.push(...checkBundleEncryption(request2.app, file2))
     });
     iconsWritten = await syncIcons(options2.store, icons, undo);
+    await lease?.assertHeld();
     written = await writeManifest({ store: options2.store, config: options2.config.config, now });
   } catch (error63) {
     const leftovers = await undo.rollback();
@@ -65675,28 +65864,14 @@ Undoing the partial publish also failed; left over:
 ${leftovers.map((l) => `  - ${l}`).join("\n")}`, { cause: error63 });
     }
     throw error63;
-  } finally {
-    await artifact?.cleanup();
   }
-  const warnings = [...encryptionWarnings, ...written.skipped.map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
+  const warnings = [...encryptionWarnings, ...written.skipped.filter((s) => s.tag === tag).map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
   for (const asset of step.obsoleteAssets) {
     await options2.store.deleteAsset(step.release, asset).catch((error63) => {
       warnings.push(`Could not remove superseded asset '${asset.name}': ${errorMessage(error63)}.`);
     });
   }
-  const version2 = written.manifest.versions.find((v) => v.id === step.release.id);
-  if (!version2) throw new Error(`Release '${step.release.tag}' is published but missing from the manifest; run the publish again.`);
-  return {
-    outcome: step.outcome,
-    version: version2,
-    manifest: written.manifest,
-    tag: step.release.tag,
-    manifestSha: written.sha,
-    manifestChanged: written.changed,
-    iconsWritten,
-    downloadPath: version2.file ? `/api/v1/versions/${encodeURIComponent(version2.id)}/download` : null,
-    warnings
-  };
+  return { step, iconsWritten, written, warnings };
 }
 
 // src/store/github-store.ts
@@ -70552,6 +70727,8 @@ function parseActionInputs(env) {
     apiUrl: env["GITHUB_API_URL"] || "https://api.github.com",
     serverUrl: env["GITHUB_SERVER_URL"] || "https://github.com",
     workspace: env["GITHUB_WORKSPACE"] || process.cwd(),
+    // Default variables of every run (https://docs.github.com/en/actions/reference/variables-reference).
+    run: env["GITHUB_RUN_ID"] ? { id: env["GITHUB_RUN_ID"], attempt: Number(env["GITHUB_RUN_ATTEMPT"] ?? "1") || 1 } : void 0,
     pacingMs: numberOrUndefined("UPDATEFORGE_GITHUB_PACING_MS"),
     retryBaseMs: numberOrUndefined("UPDATEFORGE_GITHUB_RETRY_MS")
   };
@@ -70680,7 +70857,14 @@ async function runAction(io) {
     pacingMs: inputs.pacingMs,
     ...inputs.retryBaseMs === void 0 ? {} : { retryBaseMs: inputs.retryBaseMs }
   });
-  const result = await publish({ store, config: config2, request: { ...inputs.request, notes, path: bundlePath }, onProgress: (p) => io.progress(p) });
+  const result = await publish({
+    store,
+    config: config2,
+    request: { ...inputs.request, notes, path: bundlePath },
+    onProgress: (p) => io.progress(p),
+    onWait: (message) => io.log.info(message),
+    publisher: currentPublisher(inputs.run)
+  });
   const v = result.version;
   const releaseUrl = `${inputs.serverUrl}/${store.location}/releases${v.file ? `/tag/${encodeURIComponent(result.tag)}` : ""}`;
   io.setOutput("version-id", v.id);

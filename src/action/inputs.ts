@@ -15,6 +15,8 @@ export interface ActionInputs {
   readonly apiUrl: string;
   readonly serverUrl: string;
   readonly workspace: string;
+  /** This workflow run, so a re-run can take over the version lease its killed attempt left. */
+  readonly run: { readonly id: string; readonly attempt: number } | undefined;
   /** Test knobs: GitHub's advised pacing of writes and retry waits, shortened against the fake. */
   readonly pacingMs: number | undefined;
   readonly retryBaseMs: number | undefined;
@@ -85,6 +87,8 @@ export function parseActionInputs(env: Env): ActionInputs {
     apiUrl: env['GITHUB_API_URL'] || 'https://api.github.com',
     serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
     workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
+    // Default variables of every run (https://docs.github.com/en/actions/reference/variables-reference).
+    run: env['GITHUB_RUN_ID'] ? { id: env['GITHUB_RUN_ID'], attempt: Number(env['GITHUB_RUN_ATTEMPT'] ?? '1') || 1 } : undefined,
     pacingMs: numberOrUndefined('UPDATEFORGE_GITHUB_PACING_MS'),
     retryBaseMs: numberOrUndefined('UPDATEFORGE_GITHUB_RETRY_MS'),
   };

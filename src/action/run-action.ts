@@ -3,6 +3,7 @@ import { loadConfig } from '../feed/config.js';
 import { PublishInputError } from '../publish/errors.js';
 import { publish, type PublishProgress } from '../publish/publish.js';
 import { readNotesFile, resolveWithin } from '../publish/read-within.js';
+import { currentPublisher } from '../publish/version-lease.js';
 import { GitHubStore } from '../store/github-store.js';
 import type { Logger } from '../util/logger.js';
 import { parseActionInputs, type Env } from './inputs.js';
@@ -44,7 +45,14 @@ export async function runAction(io: ActionIO): Promise<void> {
     pacingMs: inputs.pacingMs,
     ...(inputs.retryBaseMs === undefined ? {} : { retryBaseMs: inputs.retryBaseMs }),
   });
-  const result = await publish({ store, config, request: { ...inputs.request, notes, path: bundlePath }, onProgress: (p) => io.progress(p) });
+  const result = await publish({
+    store,
+    config,
+    request: { ...inputs.request, notes, path: bundlePath },
+    onProgress: (p) => io.progress(p),
+    onWait: (message) => io.log.info(message),
+    publisher: currentPublisher(inputs.run),
+  });
 
   const v = result.version;
   const releaseUrl = `${inputs.serverUrl}/${store.location}/releases${v.file ? `/tag/${encodeURIComponent(result.tag)}` : ''}`;

@@ -74,7 +74,7 @@ export async function runPublish(options: PublishCommandOptions, io: { stdout: N
     });
   }
   const store = await LocalStore.openOrCreate(options.store, { branch: options.branch });
-  const result = await publish({ store, config, request, onProgress: progressReporter(io.stderr) });
+  const result = await publish({ store, config, request, onProgress: progressReporter(io.stderr), onWait: (message) => io.stderr.write(`${message}\n`) });
 
   for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (options.json) {

@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import { PublishInputError, RollbackIncompleteError, VersionConflictError } from './errors.js';
 import { validateVersionTarget } from './inputs.js';
 import { UndoLog } from './undo.js';
+import { currentPublisher, leasedWhenWriting } from './version-lease.js';
 import { writeManifest } from './write-manifest.js';
 import { errorMessage } from '../util/error-message.js';
 
@@ -15,6 +16,8 @@ export interface VersionEdit {
   readonly buildType: string;
   readonly version: string;
   readonly now?: () => Date;
+  /** Told when this edit waits for a publish of the same version to finish. */
+  readonly onWait?: (message: string) => void;
 }
 
 export interface EditResult {
@@ -42,18 +45,23 @@ export function yankVersion(edit: VersionEdit): Promise<EditResult> {
 
 /**
  * Changes the metadata of one published version in its release, then regenerates the
- * manifest. If the manifest cannot be written, the release is put back as it was.
+ * manifest. If the manifest cannot be written, the release is put back as it was. Holds
+ * the version's lease while it writes, like a publish.
  */
 async function editMetadata(edit: VersionEdit, change: (meta: ReleaseMetadata) => ReleaseMetadata): Promise<EditResult> {
   const { app, buildType } = validateVersionTarget(edit, edit.config.config);
   const tag = releaseTag(app.id, buildType, edit.version);
+  return leasedWhenWriting(edit.store, tag, currentPublisher(), { onWait: edit.onWait }, (store) => editRelease({ ...edit, store }, tag, app.id, change));
+}
+
+async function editRelease(edit: VersionEdit, tag: string, appId: string, change: (meta: ReleaseMetadata) => ReleaseMetadata): Promise<EditResult> {
   const release = await edit.store.findReleaseByTag(tag);
   const parsed = release ? parseReleaseBody(release.body) : null;
   if (!release || !parsed || parsed.metadata.state !== 'published' || !parsed.metadata.file) {
-    throw new PublishInputError('version', `${app.id} ${edit.buildType} ${edit.version} is not a published version with a file.`);
+    throw new PublishInputError('version', `${appId} ${edit.buildType} ${edit.version} is not a published version with a file.`);
   }
   if (parsed.metadata.file.kind !== 'bundle') {
-    throw new PublishInputError('version', `${app.id} ${edit.buildType} ${edit.version} is an app binary; rollouts and yanks are for live-update bundles.`);
+    throw new PublishInputError('version', `${appId} ${edit.buildType} ${edit.version} is an app binary; rollouts and yanks are for live-update bundles.`);
   }
   const next = change(parsed.metadata);
   const body = renderReleaseBody(parsed.notes, next);

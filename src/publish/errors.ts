@@ -14,6 +14,11 @@ export class VersionConflictError extends Error {
   override readonly name = 'VersionConflictError';
 }
 
+/** Another publish of the same version is under way and did not finish in time. */
+export class PublishBusyError extends Error {
+  override readonly name = 'PublishBusyError';
+}
+
 /** The store received other bytes than the ones we packaged. */
 export class DigestMismatchError extends Error {
   override readonly name = 'DigestMismatchError';

@@ -1,14 +1,16 @@
 import type { LoadedConfig } from '../feed/config.js';
 import type { Manifest } from '../feed/manifest.js';
 import type { VersionRecord } from '../feed/version-record.js';
+import { releaseTag } from '../feed/release-body.js';
 import type { Store } from '../store/store.js';
 import { checkBundleEncryption } from './bundle-encryption-policy.js';
 import { PublishInputError, RollbackIncompleteError } from './errors.js';
 import { readIcons, syncIcons } from './icons.js';
 import { validatePublishRequest, type PublishRequest } from './inputs.js';
-import { packageArtifact, type PackageProgress } from './package.js';
+import { packageArtifact, type PackagedArtifact, type PackageProgress } from './package.js';
 import { applyRelease, type ReleaseOutcome } from './release-step.js';
 import { UndoLog } from './undo.js';
+import { currentPublisher, leasedWhenWriting, type LeaseOptions, type Publisher, type VersionLease } from './version-lease.js';
 import { writeManifest } from './write-manifest.js';
 import { errorMessage } from '../util/error-message.js';
 
@@ -20,6 +22,12 @@ export interface PublishOptions {
   readonly request: PublishRequest;
   readonly now?: () => Date;
   readonly onProgress?: (progress: PublishProgress) => void;
+  /** Told when this publish waits for another publish of the same version to finish. */
+  readonly onWait?: (message: string) => void;
+  /** Who publishes, so that others can tell when it has died (default: this process). */
+  readonly publisher?: Publisher;
+  /** Tuning of the per-version lease (tests). */
+  readonly lease?: Omit<LeaseOptions, 'onWait'>;
 }
 
 export interface PublishResult {
@@ -41,11 +49,12 @@ export interface PublishResult {
 
 /**
  * The one publish pipeline, shared by the CLI and the action:
- * validate → package → release (+ asset) → icons → manifest (compare-and-swap).
+ * validate → package → lease the version → release (+ asset) → icons → manifest (compare-and-swap).
  *
  * Anything that fails before the manifest is written is undone, so the store is
  * left as it was. Once the manifest is written the publish has happened; what
- * follows (removing superseded assets) only warns when it fails.
+ * follows (removing superseded assets) only warns when it fails. Publishes of one
+ * version run one at a time (the lease); publishes of different versions at once.
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const now = options.now ?? (() => new Date());
@@ -63,6 +72,40 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     await artifact.cleanup();
     throw new PublishInputError(request.rollout !== undefined ? 'rollout' : 'min-native-version', 'Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.');
   }
+  const tag = releaseTag(request.app.id, request.buildType, request.version);
+  const publisher = options.publisher ?? currentPublisher();
+  let recorded: Awaited<ReturnType<typeof recordRelease>>;
+  try {
+    recorded = await leasedWhenWriting(options.store, tag, publisher, { ...options.lease, onWait: options.onWait }, (store, lease) => recordRelease({ ...options, store }, request, artifact, icons, now, tag, lease));
+  } finally {
+    await artifact?.cleanup();
+  }
+  const { step, iconsWritten, written, warnings } = recorded;
+  const version = written.manifest.versions.find((v) => v.id === step.release.id);
+  if (!version) throw new Error(`Release '${step.release.tag}' is published but missing from the manifest; run the publish again.`);
+  return {
+    outcome: step.outcome,
+    version,
+    manifest: written.manifest,
+    tag: step.release.tag,
+    manifestSha: written.sha,
+    manifestChanged: written.changed,
+    iconsWritten,
+    downloadPath: version.file ? `/api/v1/versions/${encodeURIComponent(version.id)}/download` : null,
+    warnings,
+  };
+}
+
+/** Release, icons and manifest, undone on failure; then the superseded assets go. Runs under the version's lease. */
+async function recordRelease(
+  options: PublishOptions,
+  request: ReturnType<typeof validatePublishRequest>,
+  artifact: PackagedArtifact | null,
+  icons: Awaited<ReturnType<typeof readIcons>>,
+  now: () => Date,
+  tag: string,
+  lease: VersionLease | null,
+) {
   const encryptionWarnings: string[] = [];
   const undo = new UndoLog();
   let step: Awaited<ReturnType<typeof applyRelease>>;
@@ -79,6 +122,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       admitFile: (file) => encryptionWarnings.push(...checkBundleEncryption(request.app, file)),
     });
     iconsWritten = await syncIcons(options.store, icons, undo);
+    await lease?.assertHeld();
     written = await writeManifest({ store: options.store, config: options.config.config, now });
   } catch (error) {
     const leftovers = await undo.rollback();
@@ -87,28 +131,15 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
       throw new RollbackIncompleteError(`${reason}\nUndoing the partial publish also failed; left over:\n${leftovers.map((l) => `  - ${l}`).join('\n')}`, { cause: error });
     }
     throw error;
-  } finally {
-    await artifact?.cleanup();
   }
 
   // The manifest is written: the publish has happened, and nothing below undoes it.
-  const warnings = [...encryptionWarnings, ...written.skipped.map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
+  // Other publishers' releases still uploading are their business, not this job's.
+  const warnings = [...encryptionWarnings, ...written.skipped.filter((s) => s.tag === tag).map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
   for (const asset of step.obsoleteAssets) {
     await options.store.deleteAsset(step.release, asset).catch((error: unknown) => {
       warnings.push(`Could not remove superseded asset '${asset.name}': ${errorMessage(error)}.`);
     });
   }
-  const version = written.manifest.versions.find((v) => v.id === step.release.id);
-  if (!version) throw new Error(`Release '${step.release.tag}' is published but missing from the manifest; run the publish again.`);
-  return {
-    outcome: step.outcome,
-    version,
-    manifest: written.manifest,
-    tag: step.release.tag,
-    manifestSha: written.sha,
-    manifestChanged: written.changed,
-    iconsWritten,
-    downloadPath: version.file ? `/api/v1/versions/${encodeURIComponent(version.id)}/download` : null,
-    warnings,
-  };
+  return { step, iconsWritten, written, warnings };
 }

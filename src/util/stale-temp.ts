@@ -9,7 +9,11 @@ import path from 'node:path';
  */
 export function writerIsGone(name: string, prefix = ''): boolean {
   if (!name.startsWith(prefix)) return false;
-  const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+  return processIsGone(Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]));
+}
+
+/** True only when no process of this machine has that pid any more (never for our own). */
+export function processIsGone(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);

@@ -39,8 +39,8 @@ describe('reading the inputs', () => {
   });
 
   test('inputs are read as the runner passes them, trimmed', () => {
-    const inputs = parseActionInputs({ 'INPUT_TOKEN': ' t ', 'INPUT_APP': 'rocket', 'INPUT_BUILD-TYPE': 'debug', 'INPUT_PUBLIC': 'TRUE', 'INPUT_ROLLOUT': '25', GITHUB_REF: 'refs/tags/v3.1.0', GITHUB_REPOSITORY: 'acme/app' });
-    expect(inputs).toMatchObject({ token: 't', repo: 'acme/app', request: { app: 'rocket', buildType: 'debug', version: '3.1.0', public: true, rollout: 25, overwrite: false } });
+    const inputs = parseActionInputs({ 'INPUT_TOKEN': ' t ', 'INPUT_APP': 'rocket', 'INPUT_BUILD-TYPE': 'debug', 'INPUT_PUBLIC': 'TRUE', 'INPUT_ROLLOUT': '25', GITHUB_REF: 'refs/tags/v3.1.0', GITHUB_REPOSITORY: 'acme/app', GITHUB_RUN_ID: '1234', GITHUB_RUN_ATTEMPT: '2' });
+    expect(inputs).toMatchObject({ token: 't', repo: 'acme/app', run: { id: '1234', attempt: 2 }, request: { app: 'rocket', buildType: 'debug', version: '3.1.0', public: true, rollout: 25, overwrite: false } });
   });
 
   test.each([
