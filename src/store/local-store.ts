@@ -18,6 +18,7 @@ const MARKER_FILE = 'updateforge-store.json';
 const MARKER = { kind: 'updateforge-local-store', version: 1 };
 const ID = /^[0-9a-f]{16}$/;
 const STALE_TEMP_MS = 60 * 60 * 1000;
+const LOCK_STALE_MS = 10_000;
 
 const AssetSchema = z.object({
   id: z.string().regex(ID),
@@ -138,16 +139,38 @@ export class LocalStore implements Store {
   /** Serialises read-modify-write across processes; held only for a few small file operations. */
   private async locked<T>(work: () => Promise<T>): Promise<T> {
     await this.ready();
-    const release = await lockfile.lock(path.join(this.root, MARKER_FILE), {
-      realpath: false,
-      stale: 10_000,
-      retries: { retries: 200, minTimeout: 5, maxTimeout: 100, factor: 1.5 },
-      onCompromised: () => {},
-    });
+    const marker = path.join(this.root, MARKER_FILE);
+    const release = await lockfile
+      .lock(marker, {
+        realpath: false,
+        stale: LOCK_STALE_MS,
+        retries: { retries: 200, minTimeout: 5, maxTimeout: 100, factor: 1.5 },
+        onCompromised: () => {},
+      })
+      .catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ELOCKED') throw error;
+        // A lock is held for milliseconds, and one left by a killed process is taken over after
+        // LOCK_STALE_MS; one that outlasts that is dated in the future (clock skew, a network share).
+        throw new StoreUnavailableError(
+          `The store is locked: '${marker}.lock' stayed held for over ${LOCK_STALE_MS / 1000} s. If no other publish is writing to '${this.root}', delete that folder and publish again.`,
+        );
+      });
     try {
       return await work();
     } finally {
       await release();
+    }
+  }
+
+  /** A write the disk refused (full, read-only, no permission) as a message naming the store, the step and the fix. */
+  private async writing<T>(step: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException | null)?.code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new StoreUnavailableError(`No space left to write the store at '${this.root}' (${step}). Free some space and publish again.`, { cause: error });
+      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') throw new StoreUnavailableError(`Cannot write the store at '${this.root}' (${step}): ${describeFsError(error)}.`, { cause: error });
+      throw error;
     }
   }
 
@@ -195,7 +218,11 @@ export class LocalStore implements Store {
     return this.readRelease(this.releasePath(tag));
   }
 
-  async createRelease(input: NewRelease): Promise<Release> {
+  createRelease(input: NewRelease): Promise<Release> {
+    return this.writing(`creating release ${input.tag}`, () => this.create(input));
+  }
+
+  private async create(input: NewRelease): Promise<Release> {
     await this.ready();
     const release: Release = { id: newId(), ...input, createdAt: new Date().toISOString(), assets: [] };
     const created = await createFileExclusive(this.tmpDir, this.releasePath(input.tag), Buffer.from(JSON.stringify(release, null, 2)));
@@ -203,8 +230,8 @@ export class LocalStore implements Store {
     return release;
   }
 
-  async updateRelease(release: Release, patch: ReleasePatch): Promise<Release> {
-    return this.mutateRelease(release, (current) => ({ ...current, ...patch }));
+  updateRelease(release: Release, patch: ReleasePatch): Promise<Release> {
+    return this.writing(`updating release ${release.tag}`, () => this.mutateRelease(release, (current) => ({ ...current, ...patch })));
   }
 
   async deleteRelease(release: Release): Promise<void> {
@@ -217,7 +244,11 @@ export class LocalStore implements Store {
     for (const asset of removed?.assets ?? []) await rm(this.assetPath(asset.id), { force: true });
   }
 
-  async uploadAsset(release: Release, upload: AssetUpload): Promise<Asset> {
+  uploadAsset(release: Release, upload: AssetUpload): Promise<Asset> {
+    return this.writing(`storing '${upload.name}' of release ${release.tag}`, () => this.storeAsset(release, upload));
+  }
+
+  private async storeAsset(release: Release, upload: AssetUpload): Promise<Asset> {
     if (release.assets.some((a) => a.name === upload.name)) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${upload.name}'`);
     await this.ready();
     const tmp = tempPath(this.tmpDir);
@@ -276,7 +307,7 @@ export class LocalStore implements Store {
   }
 
   writeBranchFile(file: string, content: Uint8Array, options: WriteBranchFile): Promise<{ sha: string }> {
-    return this.locked(() => this.branch.write(file, content, options.expectedSha));
+    return this.writing(`writing ${file}`, () => this.locked(() => this.branch.write(file, content, options.expectedSha)));
   }
 
   async deleteBranchFile(file: string, options: { expectedSha: string; message: string }): Promise<void> {
