@@ -60,13 +60,13 @@ describe('a failed publish leaves the store exactly as it was', () => {
   });
 
   const faults: [string, PublishOptions['request'], Parameters<typeof withFaults>[1], RegExp][] = [
-    ['disk full while uploading a new version', { app: 'rocket', buildType: 'release', version: '3.0.0' }, { uploadAsset: failingUpload }, /no space left/],
-    ['disk full while attaching the file of a pending version', { app: 'rocket', buildType: 'release', version: '2.0.0' }, { uploadAsset: failingUpload }, /no space left/],
+    ['disk full while uploading a new version', { app: 'rocket', buildType: 'release', version: '3.0.0' }, { uploadAsset: failingUpload }, /no space left/i],
+    ['disk full while attaching the file of a pending version', { app: 'rocket', buildType: 'release', version: '2.0.0' }, { uploadAsset: failingUpload }, /no space left/i],
     [
       'disk full while overwriting a published file',
       { app: 'rocket', buildType: 'release', version: '1.0.0', overwrite: true },
       { uploadAsset: failingUpload },
-      /no space left/,
+      /no space left/i,
     ],
     [
       'the store failing as the release is made visible',
@@ -81,7 +81,7 @@ describe('a failed publish leaves the store exactly as it was', () => {
         writeBranchFile: (inner, file, content, options) =>
           file === MANIFEST_PATH ? Promise.reject(diskFull()) : inner.writeBranchFile(file, content, options),
       },
-      /no space left/,
+      /no space left/i,
     ],
   ];
 
