@@ -8,6 +8,7 @@ import { benchApps } from './api.js';
 import { benchDownload } from './download.js';
 import { benchGitHubDownload } from './github-download.js';
 import { benchGitHubRequests } from './github-requests.js';
+import { benchMixedLoad } from './mixed-load.js';
 import { benchPackaging } from './packaging.js';
 import { benchUpdates } from './updates.js';
 import { ROOT } from './processes.js';
@@ -44,7 +45,7 @@ const ctx: BenchContext = {
 
 const sections: BenchSection[] = [];
 try {
-  for (const bench of [benchApps, benchDownload, benchUpdates, benchPackaging, benchGitHubRequests, benchGitHubDownload].filter((b) => !only || b.name === only)) {
+  for (const bench of [benchApps, benchDownload, benchUpdates, benchPackaging, benchGitHubRequests, benchGitHubDownload, benchMixedLoad].filter((b) => !only || b.name === only)) {
     process.stderr.write(`running ${bench.name} ...\n`);
     const section = await bench(ctx);
     process.stderr.write(`${section.body}\n\n`);

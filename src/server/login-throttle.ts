@@ -25,6 +25,8 @@ const limiter = (limit: LoginLimits['perEmail']) => new RateLimiter({ capacity: 
 export class LoginThrottle {
   private readonly emails: RateLimiter;
   private readonly addresses: RateLimiter;
+  private refused = 0;
+  private reportedAt = 0;
 
   constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
     this.emails = limiter(limits.perEmail);
@@ -34,13 +36,22 @@ export class LoginThrottle {
   /** Null when this attempt may go on, else how many seconds to wait. */
   attempt(email: string, address: string): number | null {
     const byAddress = this.addresses.take(address);
-    if (byAddress !== null) return byAddress;
-    const byEmail = this.emails.take(normalizeEmail(email));
-    if (byEmail !== null) {
-      this.addresses.giveBack(address);
-      return byEmail;
-    }
-    return null;
+    const wait = byAddress ?? this.emails.take(normalizeEmail(email));
+    if (byAddress === null && wait !== null) this.addresses.giveBack(address);
+    if (wait !== null) this.refused++;
+    return wait;
+  }
+
+  /**
+   * How many attempts were refused since the last report, at most once per `everyMs`
+   * (else null): a flood is worth one log line now and then, not one per attempt.
+   */
+  refusalsToReport(everyMs = 10_000, now = Date.now()): number | null {
+    if (this.refused === 0 || now - this.reportedAt < everyMs) return null;
+    const count = this.refused;
+    this.refused = 0;
+    this.reportedAt = now;
+    return count;
   }
 
   /** The attempt did not count against anyone: a right password, or a server too busy to check it. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { LocalStore } from '../../src/store/local-store.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { jsonLogger, type Logger } from '../../src/util/logger.js';
 import { makeUser, serve } from '../helpers/server.js';
 
 interface Answer {
@@ -28,10 +29,10 @@ function loginFrom(url: string, from: string, email: string, password: string): 
 
 const statuses = (answers: Answer[]) => answers.map((a) => a.status);
 
-async function server(limits: { perEmail: { burst: number; perMinute: number }; perAddress: { burst: number; perMinute: number } }) {
+async function server(limits: { perEmail: { burst: number; perMinute: number }; perAddress: { burst: number; perMinute: number } }, log?: Logger) {
   const store = await LocalStore.openOrCreate(path.join(await tempDir(), 'store'));
   const users = [await makeUser('alice', 'alice@example.com', ['acme']), await makeUser('bob', 'bob@example.com', ['acme'])];
-  return (await serve({ store, users, loginLimits: limits })).url;
+  return (await serve({ store, users, loginLimits: limits, ...(log ? { log } : {}) })).url;
 }
 
 describe('failed logins are throttled per email and per client address', () => {
@@ -78,5 +79,18 @@ describe('failed logins are throttled per email and per client address', () => {
     expect(refused.retryAfter).toBe('1');
     await new Promise((r) => setTimeout(r, 1000 * Number(refused.retryAfter)));
     expect((await loginFrom(quick, '127.0.0.7', 'alice@example.com', 'correct horse')).status).toBe(200);
+  });
+
+  test('a flood of refused attempts is one log line, not one per attempt', async () => {
+    const lines: string[] = [];
+    const flooded = await server({ perEmail: { burst: 1, perMinute: 1 }, perAddress: { burst: 100, perMinute: 1 } }, jsonLogger((line) => lines.push(line)));
+    const answers: Answer[] = [];
+    for (let i = 0; i < 40; i++) answers.push(await loginFrom(flooded, '127.0.0.8', 'alice@example.com', 'wrong'));
+    expect(statuses(answers).filter((s) => s === 429)).toHaveLength(39);
+    const throttled = lines.filter((l) => l.includes('logins throttled'));
+    expect(throttled).toHaveLength(1);
+    expect(JSON.parse(throttled[0] ?? '{}')).toMatchObject({ level: 'warn', refused: 1 });
+    // Nothing of the attempt itself is logged: no email, no password, no address.
+    expect(lines.join('\n')).not.toMatch(/alice|wrong|127\.0\.0\.8/);
   });
 });

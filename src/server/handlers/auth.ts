@@ -17,7 +17,8 @@ export const login: Handler = async (request, context) => {
   const address = clientAddress(request);
   const wait = context.logins.attempt(email, address);
   if (wait !== null) {
-    context.log.warn('login throttled', { retryAfter: wait });
+    const refused = context.logins.refusalsToReport();
+    if (refused !== null) context.log.warn('logins throttled', { refused });
     throw tooManyAttempts(wait);
   }
   // Every login waits for the dummy hash, so the first unknown email of an instance costs no more than any other.
