@@ -3,7 +3,8 @@ import { passwordFingerprint } from '../users/users.js';
 import type { ServerContext } from './context.js';
 import { ERRORS, HttpError } from './responses.js';
 
-const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+// A compact JWS exactly as issued (three base64url parts, no padding): one spelling per token.
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/i;
 
 /**
  * The tester a request's Bearer token stands for. 401 for a missing, malformed,

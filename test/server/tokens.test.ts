@@ -43,6 +43,8 @@ describe('tester tokens', () => {
     ['HS512 with the right key', async () => `Bearer ${await claims(alice, 'HS512').sign(key(SECRET))}`],
     ['a user that does not exist', async () => `Bearer ${await claims({ ...alice, id: 'mallory' }).sign(key(SECRET))}`],
     ['a stale password fingerprint', async () => `Bearer ${await claims({ ...alice, passwordHash: 'old' }).sign(key(SECRET))}`],
+    // One encoding per token (security-findings.md F14): base64url without padding, as issued.
+    ['a valid token with padding added', async () => `Bearer ${await claims(alice).setExpirationTime('1h').sign(key(SECRET))}=`],
   ];
 
   test.each(forged)('401 "unauthorized" for %s', async (_label, make) => {
