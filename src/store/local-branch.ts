@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { StoreConflictError, StoreNotFoundError } from './errors.js';
@@ -24,8 +25,9 @@ export class LocalBranch {
   }
 
   async read(file: string, options: { etag?: string } = {}): Promise<BranchFile | 'not-modified' | null> {
-    const handle = await open(this.pathOf(file), 'r').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR') return null;
+    // Not through a link: one planted in the store would serve whatever it points at (a secret) as an icon.
+    const handle = await open(this.pathOf(file), constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'EISDIR' || error.code === 'ELOOP') return null;
       throw error;
     });
     if (handle === null) return null;

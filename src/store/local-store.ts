@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -290,8 +291,9 @@ export class LocalStore implements Store {
 
   async openAsset(assetId: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>> {
     const file = this.assetPath(assetId);
-    const handle = await open(file, 'r').catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'ENOENT' ? new StoreNotFoundError(`no asset '${assetId}'`) : error;
+    // Not through a link, like branch files (see LocalBranch.read).
+    const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' || error.code === 'ELOOP' ? new StoreNotFoundError(`no asset '${assetId}'`) : error;
     });
     const { size } = await handle.stat();
     return fileStream(handle, size, range);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { StoreNotFoundError, StoreUnavailableError } from '../../src/store/errors.js';
@@ -28,6 +29,21 @@ describe('local store folder', () => {
 
   test('open() needs an existing store', async () => {
     await expect(LocalStore.open(path.join(await tempDir(), 'missing'))).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  test('a symlink placed inside the store is never followed: branch files and assets read as absent (F15)', async () => {
+    const root = path.join(await tempDir(), 'store');
+    const store = await LocalStore.openOrCreate(root);
+    const release = await store.createRelease({ tag: 't', name: '', body: '', draft: true });
+    const secret = path.join(await tempDir(), 'jwt-secret');
+    await writeFile(secret, 'a secret the store must not serve');
+    await mkdir(path.join(root, 'branches', 'updateforge', 'icons', 'rocket'), { recursive: true });
+    await symlink(secret, path.join(root, 'branches', 'updateforge', 'icons', 'rocket', 'rocket.png'));
+    expect(await store.readBranchFile('icons/rocket/rocket.png')).toBeNull();
+    const asset = await store.uploadAsset(release, { name: 'a.bin', label: 'a.bin', contentType: 'application/octet-stream', size: 1, open: () => Readable.from([Buffer.from('x')]) });
+    await rm(path.join(root, 'assets', asset.id));
+    await symlink(secret, path.join(root, 'assets', asset.id));
+    await expect(store.openAsset(asset.id)).rejects.toBeInstanceOf(StoreNotFoundError);
   });
 
   test('branch paths cannot leave the branch folder', async () => {
