@@ -65547,9 +65547,9 @@ var VersionLease = class _VersionLease {
         }
       }
       if (now() >= giveUpAt) {
-        throw new PublishBusyError(`Another publish of ${tag} (${describe3(current.record.publisher)}) is still under way. Run this one again once it has finished.`);
+        throw new PublishBusyError(`Another publish of ${tag} (${whoHolds(current.record.publisher)}) is still under way. Run this one again once it has finished.`);
       }
-      if (!told) options2.onWait?.(`Waiting for another publish of ${tag} (${describe3(current.record.publisher)}) to finish\u2026`);
+      if (!told) options2.onWait?.(`Waiting for another publish of ${tag} (${whoHolds(current.record.publisher)}) to finish\u2026`);
       told = true;
       await new Promise((resolve2) => setTimeout(resolve2, options2.pollMs ?? POLL_MS));
       current = await readLease(store, file2);
@@ -65572,8 +65572,13 @@ var VersionLease = class _VersionLease {
     });
   }
   startRenewing() {
+    let inFlight = false;
     this.timer = setInterval(() => {
-      this.renewing = this.renew();
+      if (inFlight) return;
+      inFlight = true;
+      this.renewing = this.renew().finally(() => {
+        inFlight = false;
+      });
     }, this.options.leaseMs / 4);
     this.timer.unref();
   }
@@ -65622,7 +65627,7 @@ function abandoned(record2, me, leaseMs, now) {
   const renewed = Date.parse(record2.renewed);
   return !Number.isFinite(renewed) || now - renewed > leaseMs;
 }
-function describe3(publisher) {
+function whoHolds(publisher) {
   const run = publisher.run ? `workflow run ${publisher.run.id} attempt ${publisher.run.attempt}, ` : "";
   return `${run}process ${publisher.pid} on ${publisher.host}`;
 }

@@ -91,9 +91,9 @@ export class VersionLease {
         }
       }
       if (now() >= giveUpAt) {
-        throw new PublishBusyError(`Another publish of ${tag} (${describe(current.record.publisher)}) is still under way. Run this one again once it has finished.`);
+        throw new PublishBusyError(`Another publish of ${tag} (${whoHolds(current.record.publisher)}) is still under way. Run this one again once it has finished.`);
       }
-      if (!told) options.onWait?.(`Waiting for another publish of ${tag} (${describe(current.record.publisher)}) to finish…`);
+      if (!told) options.onWait?.(`Waiting for another publish of ${tag} (${whoHolds(current.record.publisher)}) to finish…`);
       told = true;
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? POLL_MS));
       current = await readLease(store, file);
@@ -118,8 +118,14 @@ export class VersionLease {
   }
 
   private startRenewing(): void {
+    let inFlight = false;
     this.timer = setInterval(() => {
-      this.renewing = this.renew();
+      // A renewal still under way (a slow store) is not overtaken: the second would write over a stale sha.
+      if (inFlight) return;
+      inFlight = true;
+      this.renewing = this.renew().finally(() => {
+        inFlight = false;
+      });
     }, this.options.leaseMs / 4);
     this.timer.unref();
   }
@@ -188,7 +194,7 @@ function abandoned(record: LeaseRecord, me: Publisher, leaseMs: number, now: num
   return !Number.isFinite(renewed) || now - renewed > leaseMs;
 }
 
-function describe(publisher: Publisher): string {
+function whoHolds(publisher: Publisher): string {
   const run = publisher.run ? `workflow run ${publisher.run.id} attempt ${publisher.run.attempt}, ` : '';
   return `${run}process ${publisher.pid} on ${publisher.host}`;
 }
