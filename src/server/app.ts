@@ -3,7 +3,7 @@ import { bindContext, type ServerContext } from './context.js';
 import { findRoute, loadRouteTable } from './route-table.js';
 import { ERRORS, errorResponse } from './responses.js';
 import { landingPage } from './static-page.js';
-import type { Method } from './route.js';
+import { allowedMethods, type Method } from './route.js';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
@@ -15,13 +15,15 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 export async function createApp(context: ServerContext, options: { apiDir?: string } = {}): Promise<FetchHandler> {
   const table = await loadRouteTable(options.apiDir);
   return async (request) => {
-    // A Host header can make the URL unparseable (a port over 65535): nothing below could read it.
-    if (!URL.canParse(request.url)) return errorResponse(400, ERRORS.badRequest);
+    // Everything inside: a rejection escaping this handler is unhandled, and takes the process down with it.
     try {
-      const entry = findRoute(table, new URL(request.url).pathname);
+      const url = requestUrl(request);
+      if (!url) return errorResponse(400, ERRORS.badRequest);
+      const entry = findRoute(table, url.pathname);
       if (!entry) return (await landingPage(request)) ?? errorResponse(404, ERRORS.notFound);
       const method = entry.methods[request.method.toUpperCase() as Method];
-      if (!method) return errorResponse(405, ERRORS.methodNotAllowed);
+      // A method no route file exports (PROPFIND, TRACE...): RFC 9110 §15.5.6 wants Allow on every 405.
+      if (!method) return errorResponse(405, ERRORS.methodNotAllowed, { allow: allowedMethods(entry.methods.GET.route) });
       bindContext(request, context);
       return await method(request);
     } catch (error) {
@@ -29,4 +31,17 @@ export async function createApp(context: ServerContext, options: { apiDir?: stri
       return errorResponse(500, ERRORS.internal);
     }
   };
+}
+
+/**
+ * The request's URL, or null when a Host header makes it unparseable (a port over 65535).
+ * srvx builds it lazily and, for a path it must normalise (`/a/../b`, `#`), throws from the
+ * `url` getter itself rather than handing back a string that fails to parse.
+ */
+function requestUrl(request: Request): URL | null {
+  try {
+    return new URL(request.url);
+  } catch {
+    return null;
+  }
 }

@@ -19,9 +19,24 @@ export async function readDeviceBody<T extends z.ZodType>(request: Request, sche
 
 /** The first problem of a rejected body, as `field: what is wrong`. */
 export function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
+  const issue = firstIssue(error.issues);
   const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
   return `${where}${issue?.message ?? 'invalid body'}`;
+}
+
+/**
+ * A union's own issue says only "Invalid input". When the body has the type of just one
+ * of its forms (an object where a stats event or a batch is allowed), that form's first
+ * problem is the one that names the field.
+ */
+function firstIssue(issues: readonly z.core.$ZodIssue[]): { path: PropertyKey[]; message: string } | undefined {
+  const issue = issues[0];
+  if (issue?.code === 'invalid_union') {
+    const meant = issue.errors.filter((form) => !form.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+    const inner = meant.length === 1 && meant[0] ? firstIssue(meant[0]) : undefined;
+    if (inner) return { path: [...issue.path, ...inner.path], message: inner.message };
+  }
+  return issue && { path: issue.path, message: issue.message };
 }
 
 /** The origin devices reach this server at: the configured public URL, else the request's own. */

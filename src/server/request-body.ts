@@ -8,7 +8,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
  */
 export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > limit) throw new HttpError(413, ERRORS.bodyTooLarge);
+  if (declared > limit) throw tooLarge();
   if (!request.body) return undefined;
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -22,7 +22,7 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => {});
-      throw new HttpError(413, ERRORS.bodyTooLarge);
+      throw tooLarge();
     }
     chunks.push(value);
   }
@@ -39,4 +39,13 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
   } catch {
     throw new HttpError(400, ERRORS.invalidJson);
   }
+}
+
+/**
+ * The rest of a refused body is never read, so the connection cannot carry another
+ * request: it is closed once the 413 is sent. Kept open, it would sit unread until the
+ * keep-alive timeout and then be reset under the client's next request.
+ */
+function tooLarge(): HttpError {
+  return new HttpError(413, ERRORS.bodyTooLarge, { connection: 'close' });
 }

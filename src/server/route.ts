@@ -52,7 +52,8 @@ export function route(pattern: string, handlers: Partial<Record<Method, Handler>
   return Object.fromEntries(METHODS.map((m) => [m, call])) as Record<Method, RouteFunction>;
 }
 
-function allowed(definition: RouteDefinition): string {
+/** The Allow header of a route: its methods, HEAD wherever GET is, and OPTIONS. */
+export function allowedMethods(definition: RouteDefinition): string {
   const methods = new Set(Object.keys(definition.handlers));
   if (methods.has('GET')) methods.add('HEAD');
   methods.add('OPTIONS');
@@ -81,9 +82,9 @@ async function dispatch(definition: RouteDefinition, request: Request): Promise<
   const params = paramsOf(definition, new URL(request.url));
   if (params === null) return errorResponse(404, ERRORS.notFound);
   const method = request.method.toUpperCase();
-  if (method === 'OPTIONS') return createResponse(null, { status: 204, headers: { allow: allowed(definition) } });
+  if (method === 'OPTIONS') return createResponse(null, { status: 204, headers: { allow: allowedMethods(definition) } });
   const handler = definition.handlers[method as Method] ?? (method === 'HEAD' ? definition.handlers.GET : undefined);
-  if (!handler) return errorResponse(405, ERRORS.methodNotAllowed, { allow: allowed(definition) });
+  if (!handler) return errorResponse(405, ERRORS.methodNotAllowed, { allow: allowedMethods(definition) });
 
   let context: ServerContext | null = null;
   try {
