@@ -86,4 +86,5 @@ export const ERRORS = {
   internal: 'internal error',
   badRequest: 'bad request',
   bodyIncomplete: 'request body incomplete',
+  expectationFailed: 'expectation failed',
 } as const;

@@ -124,3 +124,18 @@ describe('a request that never finishes', () => {
   });
 });
 
+
+describe('requests Node would answer without the JSON error shape', () => {
+  test.each([
+    ['an HTTP/1.1 request without Host', 'GET /api/v1/apps HTTP/1.1\r\n\r\n', 400, 'bad request'],
+    ['CONNECT', 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', 405, 'method not allowed'],
+    ['an Expect the server does not know', 'POST /api/v1/auth HTTP/1.1\r\nHost: x\r\nExpect: nonsense\r\nContent-Length: 2\r\n\r\n{}', 417, 'expectation failed'],
+  ])('%s gets a JSON error, and the server goes on serving', async (_label, request, status, error) => {
+    const feed = await startFeedServer();
+    const answer = await raw(feed.url, [request]);
+    expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(answer).toMatch(/content-type: application\/json; charset=utf-8/i);
+    expect(answer.slice(answer.indexOf('\r\n\r\n') + 4)).toBe(JSON.stringify({ error }));
+    expect((await fetch(`${feed.url}/api/v1/auth`, { method: 'POST', body: '{}' })).status).toBe(400);
+  });
+});
