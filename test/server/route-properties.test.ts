@@ -22,11 +22,10 @@ import { login, SECRET } from '../helpers/server.js';
  * serving. Where the right answer is cheap to know (OPTIONS, 405, 401, downloads and
  * their ranges, device bodies), it is checked exactly, not just its shape.
  *
- * Not generated, because Node answers them before any of our code runs (reported, the
- * fix belongs in node-server.ts): an HTTP/1.1 request without Host (a bare 400), the
- * CONNECT method (the connection is dropped unanswered) and an Expect other than
- * 100-continue (a bare 417). A client that half-closes its side after the request is
- * not generated either: Node aborts the request then, by design.
+ * Not generated, because they never reach a route: an HTTP/1.1 request without Host,
+ * the CONNECT method and an Expect other than 100-continue (node-server.ts answers each
+ * in JSON; hostile-clients.test.ts checks them). A client that half-closes its side after
+ * the request is not generated either: Node aborts the request then, by design.
  */
 
 const REQUEST_TIMEOUT_MS = 5_000;
