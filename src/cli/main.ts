@@ -129,7 +129,7 @@ export function buildProgram(io: CliIO): Command {
     .description('Read a password (prompted, or the first line of standard input) and print its scrypt hash.')
     .action(async () => (await userCommands()).runHashPassword(io));
 
-  const user = program.command('user').description('Manage testers: prints the updated UPDATEFORGE_USERS value.');
+  const user = program.command('user').description('Manage testers: prints the updated UPDATEFORGE_USERS value, or with --users-file updates that file.');
   const source = (cmd: Command) =>
     cmd.option('--users-file <file>', 'read and update this users file instead of the UPDATEFORGE_USERS variable');
   const edit = (name: UserEdit, description: string, configure: (cmd: Command) => Command) =>

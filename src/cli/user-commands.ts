@@ -38,8 +38,11 @@ export type UserEdit = 'add' | 'set-password' | 'set-teams' | 'remove';
 
 /**
  * `updateforge user add|set-password|set-teams|remove`: reads the current users
- * (--users-file, else UPDATEFORGE_USERS), applies the change and prints the new
- * UPDATEFORGE_USERS value; with --users-file, writes it back too.
+ * (--users-file, else UPDATEFORGE_USERS) and applies the change. With --users-file the
+ * file is the output: it is written back and stdout says only what changed, so no hash
+ * reaches a terminal or CI log. Without it, stdout is the only output: the new
+ * UPDATEFORGE_USERS value, hashes included (what was asked for), and the summary goes
+ * to stderr so `$(updateforge user add ...)` captures the value alone.
  */
 export async function runUserEdit(edit: UserEdit, options: UserEditOptions, io: CliIO): Promise<void> {
   const { users, from } = await readUsers({ file: options.usersFile, env: io.env, missingFileOk: edit === 'add' });
@@ -73,11 +76,10 @@ export async function runUserEdit(edit: UserEdit, options: UserEditOptions, io: 
   }
   if (options.usersFile !== undefined) {
     await writeUsersFile(options.usersFile, next);
-    summary += ` Wrote ${options.usersFile}.`;
-  } else {
-    summary += ` Read from ${from}; set UPDATEFORGE_USERS to the line below.`;
+    io.stdout.write(`${summary} Wrote ${options.usersFile}.\n`);
+    return;
   }
-  io.stderr.write(`${summary}\n`);
+  io.stderr.write(`${summary} Read from ${from}; set UPDATEFORGE_USERS to the line below.\n`);
   io.stdout.write(`${formatUsers(next)}\n`);
 }
 

@@ -129,9 +129,14 @@ describe('passwords and users', () => {
     expect(unknown.stderr).toContain("--teams: unknown team 'nope'");
     expect(existsSync(file)).toBe(false);
 
-    expect((await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme', '--users-file', file], { input: 'pw\n' })).code).toBe(0);
+    const added = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme', '--users-file', file], { input: 'pw\n' });
+    expect(added.code).toBe(0);
     const before = parseUsers(await readFile(file, 'utf8'))[0]!;
-    expect((await runCli(['user', 'set-password', '--email', 'A@example.com', '--users-file', file], { input: 'new-pw\n' })).code).toBe(0);
+    // The file is the output: stdout says what changed, and no hash reaches a terminal or CI log.
+    expect(added.stdout).toBe(`Added ${before.id} (a@example.com) to teams acme. Wrote ${file}.\n`);
+    const changed = await runCli(['user', 'set-password', '--email', 'A@example.com', '--users-file', file], { input: 'new-pw\n' });
+    expect(changed.code).toBe(0);
+    expect(changed.stdout).toBe(`Changed the password of A@example.com; their existing tokens no longer work. Wrote ${file}.\n`);
     const after = parseUsers(await readFile(file, 'utf8'))[0]!;
     expect(after.passwordHash).not.toBe(before.passwordHash);
     expect(await verifyPassword('new-pw', after.passwordHash)).toBe(true);
@@ -140,8 +145,12 @@ describe('passwords and users', () => {
     expect(list.stdout).toBe(`${after.id}\ta@example.com\tacme\n`);
     expect(list.stdout).not.toContain('scrypt');
 
-    expect((await runCli(['user', 'remove', '--email', 'a@example.com', '--users-file', file])).code).toBe(0);
-    expect(parseUsers(await readFile(file, 'utf8'))).toEqual([]);
+    expect((await runCli(['user', 'add', '--email', 'b@example.com', '--id', 'bob', '--teams', 'acme', '--users-file', file], { input: 'pw-b\n' })).code).toBe(0);
+    const removed = await runCli(['user', 'remove', '--email', 'a@example.com', '--users-file', file]);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toBe(`Removed a@example.com. Wrote ${file}.\n`);
+    expect(parseUsers(await readFile(file, 'utf8')).map((u) => u.id)).toEqual(['bob']);
+    for (const run of [added, changed, removed]) expect(run.stdout + run.stderr).not.toContain('$scrypt$');
   });
 });
 

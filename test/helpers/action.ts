@@ -5,6 +5,7 @@ import { projectRoot } from '../../src/util/project-root.js';
 import type { FakeGitHub } from '../fake-github/server.js';
 import { PNG, tempDir } from './fixtures.js';
 import { WRITE_TOKEN } from './github.js';
+import { recordActionRun, registerPrivateKey, registerSecret } from './sweep/record.js';
 
 export const ACTION = path.join(projectRoot(), 'dist', 'index.js');
 
@@ -61,13 +62,18 @@ export async function runAction(fake: FakeGitHub, options: { repo: string; cwd: 
     ...Object.fromEntries(Object.entries(options.inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     ...options.env,
   };
+  registerSecret('github-token', env['INPUT_TOKEN'], 'the action token input');
+  if (env['INPUT_ENCRYPT-KEY']) registerPrivateKey(env['INPUT_ENCRYPT-KEY'], 'the action encrypt-key input');
   const child = spawn(process.execPath, [ACTION], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr, outputs: parseOutputs(await readFile(outputFile, 'utf8')), summary: await readFile(summaryFile, 'utf8') };
+  const outputsFile = await readFile(outputFile, 'utf8');
+  const summary = await readFile(summaryFile, 'utf8');
+  recordActionRun({ stdout, stderr, outputsFile, summary });
+  return { code, stdout, stderr, outputs: parseOutputs(outputsFile), summary };
 }
 
 export async function buildFile(dir: string, name: string, content: string | Buffer): Promise<string> {

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { projectRoot } from '../../src/util/project-root.js';
 import { tempDir } from './fixtures.js';
+import { registerPrivateKey } from './sweep/record.js';
 
 /**
  * The real peer: Capgo's own CLI (`@capgo/cli`, a dev dependency), run offline in a stub
@@ -43,6 +44,7 @@ export async function capacitorProject(updaterVersion: string, keyFrom?: string)
     await copyFile(path.join(keyFrom, 'capacitor.config.json'), path.join(dir, 'capacitor.config.json'));
   } else {
     await capgo(dir, ['key', 'create']);
+    registerPrivateKey(await readFile(path.join(dir, '.capgo_key_v2'), 'utf8'), 'a private key made by `@capgo/cli key create`');
   }
   return dir;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { loadConfig, type LoadedConfig } from '../../src/feed/config.js';
+import { sweepStores } from './sweep/record.js';
 
 const made: string[] = [];
 
@@ -14,7 +15,10 @@ export async function tempDir(prefix = 'uf-test-'): Promise<string> {
 }
 
 afterAll(async () => {
-  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+  const dirs = made.splice(0);
+  // The last look at the stores the file made before they go: nothing secret may be in one.
+  await sweepStores(dirs);
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
 /** A 1x1 PNG: enough for an icon. */

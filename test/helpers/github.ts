@@ -4,9 +4,12 @@ import type { Patience } from '../../src/store/github-client.js';
 import { GitHubStore } from '../../src/store/github-store.js';
 import { silentLogger, type Logger } from '../../src/util/logger.js';
 import { FakeGitHub } from '../fake-github/server.js';
+import { markNotProduct, registerSecret, sweepGitHub, unmarkNotProduct } from './sweep/record.js';
 
 export const WRITE_TOKEN = 'ghs_write_token';
 export const READ_TOKEN = 'ghs_read_token';
+registerSecret('github-token', WRITE_TOKEN, 'WRITE_TOKEN');
+registerSecret('github-token', READ_TOKEN, 'READ_TOKEN');
 
 /**
  * A fake GitHub for the tests of one file, checked after every test: any request or
@@ -16,13 +19,17 @@ export function useFakeGitHub(): { fake: () => FakeGitHub; newRepo: (options?: P
   let fake: FakeGitHub | null = null;
   beforeAll(async () => {
     fake = await FakeGitHub.start();
+    // GitHub's answers are not the product's output; what the product wrote to it is swept at the end.
+    markNotProduct(Number(new URL(fake.url).port));
   });
   afterEach(() => {
     const violations = fake?.violations.splice(0) ?? [];
     expect(violations, 'requests or responses GitHub would not have').toEqual([]);
   });
   afterAll(async () => {
+    if (fake) sweepGitHub(fake);
     await fake?.stop();
+    if (fake) unmarkNotProduct(Number(new URL(fake.url).port));
   });
   return {
     fake: () => {
@@ -42,6 +49,7 @@ export function githubStore(
   repo: string,
   options: { token?: string; branch?: string; log?: Logger; patience?: Patience; responseTimeoutMs?: number; idleTimeoutMs?: number } = {},
 ): GitHubStore {
+  registerSecret('github-token', options.token, 'a githubStore() token');
   return GitHubStore.create({
     token: options.token ?? WRITE_TOKEN,
     repo,

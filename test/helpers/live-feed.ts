@@ -7,6 +7,7 @@ import { LocalStore } from '../../src/store/local-store.js';
 import type { Logger } from '../../src/util/logger.js';
 import { tempDir, writeConfig } from './fixtures.js';
 import { serve } from './server.js';
+import { registerPrivateKey, registerSecret } from './sweep/record.js';
 
 /** A feed for live updates: rocket (com.acme.rocket) and anvil (com.acme.anvil), with a self-assignable beta channel. */
 export const LIVE_CONFIG = {
@@ -24,7 +25,9 @@ export const LIVE_CONFIG = {
 /** An RSA-2048 key pair in PKCS#1 PEM, as `npx @capgo/cli key create` writes them. */
 export function capgoKeyPair(): { privateKey: string; publicKey: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), publicKey: publicKey.export({ type: 'pkcs1', format: 'pem' }).toString() };
+  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  registerPrivateKey(pem, 'a capgoKeyPair() private key');
+  return { privateKey: pem, publicKey: publicKey.export({ type: 'pkcs1', format: 'pem' }).toString() };
 }
 
 /** A web build folder whose index.html says `text`. */
@@ -61,7 +64,9 @@ export async function startLiveFeed(options: { log?: Logger; config?: unknown; d
   /** POSTs an update check and returns the JSON answer. */
   const check = async (body: unknown): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> => {
     const res = await fetch(`${server.url}/api/v1/updates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
+    const json = (await res.json()) as Record<string, unknown>;
+    if (typeof json['url'] === 'string') registerSecret('token', new URL(json['url']).searchParams.get('token') ?? undefined, 'a device link token from check()');
+    return { status: res.status, json, headers: res.headers };
   };
 
   return { url: server.url, store, config, keys, publishBundle, check };

@@ -6,8 +6,10 @@ import type { Store } from '../../src/store/store.js';
 import { hashPassword } from '../../src/users/password.js';
 import type { User } from '../../src/users/users.js';
 import { silentLogger, type Logger } from '../../src/util/logger.js';
+import { recordingLogger, registerPasswordHash, registerSecret } from './sweep/record.js';
 
 export const SECRET = 'test-secret-that-is-long-enough-0123456789';
+registerSecret('jwt-secret', SECRET, 'SECRET of test/helpers/server.ts');
 
 const running: RunningServer[] = [];
 afterAll(async () => {
@@ -19,7 +21,10 @@ const hashes = new Map<string, Promise<string>>();
 /** A user with a real scrypt hash of `password` (hashed once per password, to keep tests quick). */
 export async function makeUser(id: string, email: string, teams: string[], password = 'correct horse'): Promise<User> {
   if (!hashes.has(password)) hashes.set(password, hashPassword(password));
-  return { id, email, passwordHash: await hashes.get(password)!, teams };
+  const passwordHash = await hashes.get(password)!;
+  registerSecret('password', password, 'a makeUser() password');
+  registerPasswordHash(passwordHash, 'a makeUser() hash');
+  return { id, email, passwordHash, teams };
 }
 
 /** A real server on a loopback port, closed when the test file is done; the manifest is re-read on every request. */
@@ -31,11 +36,12 @@ export async function serve(options: {
   devicePolls?: { burst: number; perMinute: number };
   loginLimits?: LoginLimits;
 }): Promise<RunningServer> {
+  registerSecret('jwt-secret', options.secret, 'a serve({ secret }) secret');
   const context = createServerContext({
     store: options.store,
     users: options.users,
     jwtSecret: options.secret ?? SECRET,
-    log: options.log ?? silentLogger,
+    log: options.log ? recordingLogger(options.log) : silentLogger,
     manifestMaxAgeMs: 0,
     // Tests poll a lot; the limit itself is tested on its own.
     devicePolls: options.devicePolls ?? { burst: 10_000, perMinute: 10_000 },
@@ -49,5 +55,7 @@ export async function serve(options: {
 export async function login(base: string, email: string, password = 'correct horse'): Promise<string> {
   const res = await fetch(`${base}/api/v1/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
+  const { token } = (await res.json()) as { token: string };
+  registerSecret('token', token, 'a tester token from login()');
+  return token;
 }
