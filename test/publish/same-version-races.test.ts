@@ -157,12 +157,13 @@ describe('the version lease', () => {
       const file = await store.readBranchFile(LEASE);
       return file === null || file === 'not-modified' ? null : (JSON.parse(Buffer.from(file.content).toString()) as { renewed: string }).renewed;
     };
-    const lease = await VersionLease.acquire(store, TAG, currentPublisher(), { leaseMs: 200 });
+    // Renewed every quarter of its time: even a loaded machine renews it several times over.
+    const lease = await VersionLease.acquire(store, TAG, currentPublisher(), { leaseMs: 1200 });
     const first = await renewedAt();
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 1500));
     expect(await renewedAt()).not.toBe(first);
-    // Older than the first renewal's lease time, yet renewed: another machine must wait.
-    const other = await VersionLease.acquire(store, TAG, { host: 'elsewhere', pid: 1 }, { leaseMs: 200, waitMs: 0 }).catch((e: unknown) => e);
+    // Older than the lease time, yet renewed meanwhile: another machine must wait.
+    const other = await VersionLease.acquire(store, TAG, { host: 'elsewhere', pid: 1 }, { leaseMs: 1200, waitMs: 0 }).catch((e: unknown) => e);
     expect(other).toBeInstanceOf(PublishBusyError);
     await lease.assertHeld();
     await lease.release();
