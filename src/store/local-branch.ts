@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { mkdir, open, unlink } from 'node:fs/promises';
+import { mkdir, open, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { StoreConflictError, StoreNotFoundError } from './errors.js';
 import { gitBlobSha, writeFileAtomic } from './local-files.js';
@@ -56,6 +56,10 @@ export class LocalBranch {
     const target = this.pathOf(file);
     await this.expectSha(file, expectedSha);
     await unlink(target);
+    // Git has no empty folders: neither does the branch (a publish's lease leaves no locks/ behind).
+    for (let dir = path.dirname(target); dir.startsWith(`${this.dir}${path.sep}`); dir = path.dirname(dir)) {
+      if (!(await rmdir(dir).then(() => true, () => false))) break;
+    }
   }
 
   private async expectSha(file: string, expected: string | null): Promise<void> {

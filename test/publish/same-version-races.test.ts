@@ -65,6 +65,7 @@ describe('one version published by several jobs at once', () => {
     await expectOneWinner(store, outcomes);
     expect(await readdir(path.join(root, 'assets'))).toHaveLength(1);
     expect(await readdir(path.join(root, 'tmp'))).toEqual([]);
+    expect((await readdir(path.join(root, 'branches', 'updateforge'))).sort()).toEqual(['icons', 'manifest.json']);
   });
 
   test('GitHub store, 4 jobs with different bytes: one wins, three get the conflict, nothing is replaced or orphaned', async () => {
