@@ -65393,7 +65393,7 @@ async function attachFile(ctx, existing, artifact, base, notes, tag) {
   return { outcome: "published", release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
 }
 async function create(ctx, tag, meta3, notes) {
-  const release = await ctx.store.createRelease({ tag, name: releaseTitle(meta3), body: renderReleaseBody(notes, meta3), draft: true }).catch((error63) => {
+  const release = await ctx.store.createRelease({ tag, name: releaseTitle(meta3), body: renderReleaseBody(notes, meta3), draft: true, target: ctx.commit }).catch((error63) => {
     throw error63 instanceof StoreConflictError ? new TagTaken(error63.message, { cause: error63 }) : error63;
   });
   ctx.undo.push(`delete release ${tag}`, () => ctx.store.deleteRelease(release));
@@ -65853,6 +65853,7 @@ async function recordRelease(options2, request2, artifact, icons, now, tag, leas
       request: request2,
       artifact,
       now: now(),
+      commit: options2.commit,
       undo,
       onUploadProgress: (done, total) => options2.onProgress?.({ phase: "uploading", done, total }),
       admitFile: (file2) => encryptionWarnings.push(...checkBundleEncryption(request2.app, file2))
@@ -70447,7 +70448,16 @@ var GitHubStore = class _GitHubStore {
   }
   async createRelease(input3) {
     try {
-      const { data } = await this.octokit.rest.repos.createRelease({ ...this.ids, tag_name: input3.tag, name: input3.name, body: input3.body, draft: input3.draft });
+      const { data } = await this.octokit.rest.repos.createRelease({
+        ...this.ids,
+        tag_name: input3.tag,
+        name: input3.name,
+        body: input3.body,
+        draft: input3.draft,
+        ...input3.target ? { target_commitish: input3.target } : {},
+        // A build for testers is never the project's "Latest release" (GitHub's default for a published one).
+        make_latest: "false"
+      });
       return this.remember(data);
     } catch (error63) {
       if (isStatus(error63, 422) && /already_exists/.test(JSON.stringify(error63.response?.data ?? ""))) {
@@ -70458,7 +70468,7 @@ var GitHubStore = class _GitHubStore {
   }
   async updateRelease(release, patch) {
     try {
-      const { data } = await this.octokit.rest.repos.updateRelease({ ...this.ids, release_id: Number(release.id), ...patch });
+      const { data } = await this.octokit.rest.repos.updateRelease({ ...this.ids, release_id: Number(release.id), ...patch, ...patch.draft === false ? { make_latest: "false" } : {} });
       return this.remember(data);
     } catch (error63) {
       if (isStatus(error63, 422) && /already_exists/.test(JSON.stringify(error63.response?.data ?? ""))) {
@@ -70708,9 +70718,11 @@ function parseActionInputs(env) {
   if (notes !== void 0 && notesFile !== void 0) throw new PublishInputError("notes-file", "Give either `notes` or `notes-file`, not both.");
   const key = optional3(env["INPUT_ENCRYPT-KEY"] ?? "");
   const numberOrUndefined = (name) => env[name] && /^\d+$/.test(env[name] ?? "") ? Number(env[name]) : void 0;
+  const repo = input2(env, "repo") || env["GITHUB_REPOSITORY"] || "";
+  const ownRepo = repo.toLowerCase() === (env["GITHUB_REPOSITORY"] ?? "").toLowerCase();
   return {
     token,
-    repo: input2(env, "repo") || env["GITHUB_REPOSITORY"] || "",
+    repo,
     configPath: input2(env, "config") || "updateforge.json",
     branch: input2(env, "branch") || "updateforge",
     notesFile,
@@ -70733,6 +70745,7 @@ function parseActionInputs(env) {
     serverUrl: env["GITHUB_SERVER_URL"] || "https://github.com",
     workspace: env["GITHUB_WORKSPACE"] || process.cwd(),
     // Default variables of every run (https://docs.github.com/en/actions/reference/variables-reference).
+    commit: ownRepo ? env["GITHUB_SHA"] || void 0 : void 0,
     run: env["GITHUB_RUN_ID"] ? { id: env["GITHUB_RUN_ID"], attempt: Number(env["GITHUB_RUN_ATTEMPT"] ?? "1") || 1 } : void 0,
     pacingMs: numberOrUndefined("UPDATEFORGE_GITHUB_PACING_MS"),
     retryBaseMs: numberOrUndefined("UPDATEFORGE_GITHUB_RETRY_MS")
@@ -70868,7 +70881,8 @@ async function runAction(io) {
     request: { ...inputs.request, notes, path: bundlePath },
     onProgress: (p) => io.progress(p),
     onWait: (message) => io.log.info(message),
-    publisher: currentPublisher(inputs.run)
+    publisher: currentPublisher(inputs.run),
+    commit: inputs.commit
   });
   const v = result.version;
   const releaseUrl = `${inputs.serverUrl}/${store.location}/releases${v.file ? `/tag/${encodeURIComponent(result.tag)}` : ""}`;

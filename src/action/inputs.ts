@@ -15,6 +15,8 @@ export interface ActionInputs {
   readonly apiUrl: string;
   readonly serverUrl: string;
   readonly workspace: string;
+  /** The commit the workflow run builds: the release's tag is made there, not at the branch's later head. */
+  readonly commit: string | undefined;
   /** This workflow run, so a re-run can take over the version lease its killed attempt left. */
   readonly run: { readonly id: string; readonly attempt: number } | undefined;
   /** Test knobs: GitHub's advised pacing of writes and retry waits, shortened against the fake. */
@@ -63,9 +65,12 @@ export function parseActionInputs(env: Env): ActionInputs {
   if (notes !== undefined && notesFile !== undefined) throw new PublishInputError('notes-file', 'Give either `notes` or `notes-file`, not both.');
   const key = optional(env['INPUT_ENCRYPT-KEY'] ?? '');
   const numberOrUndefined = (name: string) => (env[name] && /^\d+$/.test(env[name] ?? '') ? Number(env[name]) : undefined);
+  const repo = input(env, 'repo') || env['GITHUB_REPOSITORY'] || '';
+  // The built commit exists only in the workflow's own repository; a feed kept elsewhere tags its default branch.
+  const ownRepo = repo.toLowerCase() === (env['GITHUB_REPOSITORY'] ?? '').toLowerCase();
   return {
     token,
-    repo: input(env, 'repo') || env['GITHUB_REPOSITORY'] || '',
+    repo,
     configPath: input(env, 'config') || 'updateforge.json',
     branch: input(env, 'branch') || 'updateforge',
     notesFile,
@@ -88,6 +93,7 @@ export function parseActionInputs(env: Env): ActionInputs {
     serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
     workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
     // Default variables of every run (https://docs.github.com/en/actions/reference/variables-reference).
+    commit: ownRepo ? env['GITHUB_SHA'] || undefined : undefined,
     run: env['GITHUB_RUN_ID'] ? { id: env['GITHUB_RUN_ID'], attempt: Number(env['GITHUB_RUN_ATTEMPT'] ?? '1') || 1 } : undefined,
     pacingMs: numberOrUndefined('UPDATEFORGE_GITHUB_PACING_MS'),
     retryBaseMs: numberOrUndefined('UPDATEFORGE_GITHUB_RETRY_MS'),

@@ -52,6 +52,7 @@ export async function runAction(io: ActionIO): Promise<void> {
     onProgress: (p) => io.progress(p),
     onWait: (message) => io.log.info(message),
     publisher: currentPublisher(inputs.run),
+    commit: inputs.commit,
   });
 
   const v = result.version;

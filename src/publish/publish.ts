@@ -24,6 +24,8 @@ export interface PublishOptions {
   readonly onProgress?: (progress: PublishProgress) => void;
   /** Told when this publish waits for another publish of the same version to finish. */
   readonly onWait?: (message: string) => void;
+  /** The commit the build was made from, where the release's tag goes (default: the default branch's head). */
+  readonly commit?: string | undefined;
   /** Who publishes, so that others can tell when it has died (default: this process). */
   readonly publisher?: Publisher;
   /** Tuning of the per-version lease (tests). */
@@ -117,6 +119,7 @@ async function recordRelease(
       request,
       artifact,
       now: now(),
+      commit: options.commit,
       undo,
       onUploadProgress: (done, total) => options.onProgress?.({ phase: 'uploading', done, total }),
       admitFile: (file) => encryptionWarnings.push(...checkBundleEncryption(request.app, file)),

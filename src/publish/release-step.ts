@@ -33,6 +33,8 @@ interface StepContext {
   readonly now: Date;
   readonly undo: UndoLog;
   readonly onUploadProgress?: ((sent: number, total: number) => void) | undefined;
+  /** The commit the build was made from: the release's tag is made there. */
+  readonly commit?: string | undefined;
   /** Checks a file before it becomes the version's (throws to refuse it); a re-run with the same bytes is not checked again. */
   readonly admitFile?: ((artifact: PackagedArtifact) => void) | undefined;
 }
@@ -143,7 +145,7 @@ async function attachFile(ctx: StepContext, existing: Release | null, artifact: 
 }
 
 async function create(ctx: StepContext, tag: string, meta: ReleaseMetadata, notes: string): Promise<Release> {
-  const release = await ctx.store.createRelease({ tag, name: releaseTitle(meta), body: renderReleaseBody(notes, meta), draft: true }).catch((error: unknown) => {
+  const release = await ctx.store.createRelease({ tag, name: releaseTitle(meta), body: renderReleaseBody(notes, meta), draft: true, target: ctx.commit }).catch((error: unknown) => {
     throw error instanceof StoreConflictError ? new TagTaken(error.message, { cause: error }) : error;
   });
   ctx.undo.push(`delete release ${tag}`, () => ctx.store.deleteRelease(release));

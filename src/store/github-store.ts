@@ -105,7 +105,16 @@ export class GitHubStore implements Store {
 
   async createRelease(input: NewRelease): Promise<Release> {
     try {
-      const { data } = await this.octokit.rest.repos.createRelease({ ...this.ids, tag_name: input.tag, name: input.name, body: input.body, draft: input.draft });
+      const { data } = await this.octokit.rest.repos.createRelease({
+        ...this.ids,
+        tag_name: input.tag,
+        name: input.name,
+        body: input.body,
+        draft: input.draft,
+        ...(input.target ? { target_commitish: input.target } : {}),
+        // A build for testers is never the project's "Latest release" (GitHub's default for a published one).
+        make_latest: 'false',
+      });
       return this.remember(data as GitHubRelease);
     } catch (error) {
       if (isStatus(error, 422) && /already_exists/.test(JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? ''))) {
@@ -117,7 +126,7 @@ export class GitHubStore implements Store {
 
   async updateRelease(release: Release, patch: ReleasePatch): Promise<Release> {
     try {
-      const { data } = await this.octokit.rest.repos.updateRelease({ ...this.ids, release_id: Number(release.id), ...patch });
+      const { data } = await this.octokit.rest.repos.updateRelease({ ...this.ids, release_id: Number(release.id), ...patch, ...(patch.draft === false ? { make_latest: 'false' as const } : {}) });
       return this.remember(data as GitHubRelease);
     } catch (error) {
       // Drafts may share a tag; GitHub keeps tags unique when they are published.

@@ -33,6 +33,8 @@ export interface NewRelease {
   readonly name: string;
   readonly body: string;
   readonly draft: boolean;
+  /** The commit the tag is made at once the release is published (on GitHub; else the default branch's head). */
+  readonly target?: string | undefined;
 }
 
 export interface ReleasePatch {

@@ -50,12 +50,19 @@ function base(route: Route): string {
   return route.fake.url;
 }
 
-/** Publishing creates the tag, pointing at the target branch's head, as GitHub does. */
-function publish(repo: FakeRepo, release: FakeRelease): void {
+/**
+ * Publishing creates the tag where `target_commitish` says: "Can be any branch or commit SHA.
+ * Unused if the Git tag already exists. Default: the repository's default branch" (OAS
+ * `repos/create-release`). It also makes the release "Latest" unless `make_latest` is "false"
+ * (prereleases never are: "Drafts and prereleases cannot be set as latest", same field).
+ */
+function publish(repo: FakeRepo, release: FakeRelease, makeLatest: unknown): void {
   release.draft = false;
   release.publishedAt = new Date().toISOString();
-  const head = repo.refs.get(`refs/heads/${release.targetCommitish}`) ?? repo.refs.get(`refs/heads/${repo.defaultBranch}`);
-  if (head && !repo.refs.has(`refs/tags/${release.tagName}`)) repo.refs.set(`refs/tags/${release.tagName}`, head);
+  const target = release.targetCommitish;
+  const commit = repo.refs.get(`refs/heads/${target}`) ?? (repo.commits.has(target) ? target : repo.refs.get(`refs/heads/${repo.defaultBranch}`));
+  if (commit && !repo.refs.has(`refs/tags/${release.tagName}`)) repo.refs.set(`refs/tags/${release.tagName}`, commit);
+  if (makeLatest !== 'false' && !release.prerelease) repo.latestReleaseId = release.id;
 }
 
 const publishedWithTag = (repo: FakeRepo, tag: string) => [...repo.releases.values()].find((r) => !r.draft && r.tagName === tag);
@@ -87,6 +94,12 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     return release ? { status: 200, body: releaseJson(base(route), repo, release) } : notFound();
   },
 
+  'repos/get-latest-release': (route) => {
+    const repo = repoOf(route);
+    const release = repo.latestReleaseId === null ? undefined : repo.releases.get(repo.latestReleaseId);
+    return release ? { status: 200, body: releaseJson(base(route), repo, release) } : notFound();
+  },
+
   'repos/get-release': (route) => {
     const repo = repoOf(route);
     const release = repo.releases.get(Number(route.params['release_id']));
@@ -99,6 +112,13 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     const tag = String(body['tag_name']);
     if (publishedWithTag(repo, tag)) return invalid('Validation Failed', [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }]);
     if (repo.refs.size === 0) return invalid('Repository is empty.');
+    // A target that is neither a branch nor a full commit sha of this repository is refused, e.g. a
+    // commit of another repository (iNavFlight/inav#11388: "Release.target_commitish is invalid";
+    // the body as jreleaser/jreleaser#1500 quotes it).
+    const target = body['target_commitish'];
+    if (typeof target === 'string' && !repo.refs.has(`refs/heads/${target}`) && !repo.commits.has(target)) {
+      return invalid('Validation Failed', [{ resource: 'Release', code: 'invalid', field: 'target_commitish' }]);
+    }
     const release: FakeRelease = {
       id: newId(),
       tagName: tag,
@@ -112,7 +132,7 @@ export const handlers: Record<string, (route: Route) => Reply> = {
       assetIds: [],
     };
     repo.releases.set(release.id, release);
-    if (!release.draft) publish(repo, release);
+    if (!release.draft) publish(repo, release, body['make_latest']);
     return { status: 201, body: releaseJson(base(route), repo, release) };
   },
 
@@ -127,8 +147,9 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     if (typeof body['tag_name'] === 'string' && release.draft) release.tagName = body['tag_name'];
     if (body['draft'] === false && release.draft) {
       if (publishedWithTag(repo, release.tagName)) return invalid('Validation Failed', [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }]);
-      publish(repo, release);
+      publish(repo, release, body['make_latest']);
     } else if (body['draft'] === true) release.draft = true;
+    else if (body['make_latest'] === 'true' && !release.draft && !release.prerelease) repo.latestReleaseId = release.id;
     return { status: 200, body: releaseJson(base(route), repo, release) };
   },
 
@@ -138,6 +159,8 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     if (!release) return notFound();
     repo.releases.delete(release.id);
     for (const id of release.assetIds) repo.assets.delete(id);
+    // Which release GitHub promotes then is not documented; the fake shows none rather than guess.
+    if (repo.latestReleaseId === release.id) repo.latestReleaseId = null;
     return { status: 204 };
   },
 

@@ -51,6 +51,12 @@ export interface FakeRepo {
   blobs: Map<string, Buffer>;
   commits: Map<string, FakeCommit>;
   refs: Map<string, string>;
+  /**
+   * The release GitHub shows as "Latest": a release published without `make_latest: "false"`
+   * becomes it ("Defaults to `true` for newly published releases", OAS `repos/create-release`
+   * and `repos/update-release`, `make_latest`), and drafts never are.
+   */
+  latestReleaseId: number | null;
 }
 
 let nextId = 1000;
@@ -72,6 +78,7 @@ export function createRepo(owner: string, name: string, options: { private?: boo
     blobs: new Map(),
     commits: new Map(),
     refs: new Map(),
+    latestReleaseId: null,
   };
   if (!options.empty) {
     const readme = Buffer.from(`# ${name}\n`);
