@@ -65421,7 +65421,10 @@ async function upload(ctx, release, artifact) {
     onProgress: (sent) => ctx.onUploadProgress?.(sent, artifact.size)
   });
   ctx.undo.push(`delete asset ${name}`, () => ctx.store.deleteAsset(release, asset));
-  if (asset.digest !== null && asset.digest !== `sha256:${artifact.sha256}`) {
+  if (asset.digest === null) {
+    if (asset.size !== artifact.size) throw new DigestMismatchError(`The store holds ${asset.size} bytes for '${artifact.name}', not the ${artifact.size} uploaded. Publish again.`);
+    ctx.warn?.(`GitHub reported no digest for '${artifact.name}' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.`);
+  } else if (asset.digest !== `sha256:${artifact.sha256}`) {
     throw new DigestMismatchError(`The store holds other bytes than were uploaded for '${artifact.name}' (${asset.digest}, expected sha256:${artifact.sha256}). Publish again.`);
   }
   return asset;
@@ -65842,7 +65845,7 @@ async function publish(options2) {
   };
 }
 async function recordRelease(options2, request2, artifact, icons, now, tag, lease) {
-  const encryptionWarnings = [];
+  const stepWarnings = [];
   const undo = new UndoLog();
   let step;
   let iconsWritten;
@@ -65856,7 +65859,8 @@ async function recordRelease(options2, request2, artifact, icons, now, tag, leas
       commit: options2.commit,
       undo,
       onUploadProgress: (done, total) => options2.onProgress?.({ phase: "uploading", done, total }),
-      admitFile: (file2) => encryptionWarnings.push(...checkBundleEncryption(request2.app, file2))
+      admitFile: (file2) => stepWarnings.push(...checkBundleEncryption(request2.app, file2)),
+      warn: (message) => stepWarnings.push(message)
     });
     iconsWritten = await syncIcons(options2.store, icons, undo);
     await lease?.assertHeld();
@@ -65871,7 +65875,7 @@ ${leftovers.map((l) => `  - ${l}`).join("\n")}`, { cause: error63 });
     }
     throw error63;
   }
-  const warnings = [...encryptionWarnings, ...written.skipped.filter((s) => s.tag === tag).map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
+  const warnings = [...stepWarnings, ...written.skipped.filter((s) => s.tag === tag).map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
   for (const asset of step.obsoleteAssets) {
     await options2.store.deleteAsset(step.release, asset).catch((error63) => {
       warnings.push(`Could not remove superseded asset '${asset.name}': ${errorMessage(error63)}.`);

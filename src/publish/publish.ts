@@ -108,7 +108,7 @@ async function recordRelease(
   tag: string,
   lease: VersionLease | null,
 ) {
-  const encryptionWarnings: string[] = [];
+  const stepWarnings: string[] = [];
   const undo = new UndoLog();
   let step: Awaited<ReturnType<typeof applyRelease>>;
   let iconsWritten: number;
@@ -122,7 +122,8 @@ async function recordRelease(
       commit: options.commit,
       undo,
       onUploadProgress: (done, total) => options.onProgress?.({ phase: 'uploading', done, total }),
-      admitFile: (file) => encryptionWarnings.push(...checkBundleEncryption(request.app, file)),
+      admitFile: (file) => stepWarnings.push(...checkBundleEncryption(request.app, file)),
+      warn: (message) => stepWarnings.push(message),
     });
     iconsWritten = await syncIcons(options.store, icons, undo);
     await lease?.assertHeld();
@@ -138,7 +139,7 @@ async function recordRelease(
 
   // The manifest is written: the publish has happened, and nothing below undoes it.
   // Other publishers' releases still uploading are their business, not this job's.
-  const warnings = [...encryptionWarnings, ...written.skipped.filter((s) => s.tag === tag).map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
+  const warnings = [...stepWarnings, ...written.skipped.filter((s) => s.tag === tag).map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
   for (const asset of step.obsoleteAssets) {
     await options.store.deleteAsset(step.release, asset).catch((error: unknown) => {
       warnings.push(`Could not remove superseded asset '${asset.name}': ${errorMessage(error)}.`);

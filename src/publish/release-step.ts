@@ -33,6 +33,8 @@ interface StepContext {
   readonly now: Date;
   readonly undo: UndoLog;
   readonly onUploadProgress?: ((sent: number, total: number) => void) | undefined;
+  /** Told what the maintainer should know but that does not stop the publish. */
+  readonly warn?: ((message: string) => void) | undefined;
   /** The commit the build was made from: the release's tag is made there. */
   readonly commit?: string | undefined;
   /** Checks a file before it becomes the version's (throws to refuse it); a re-run with the same bytes is not checked again. */
@@ -177,7 +179,11 @@ async function upload(ctx: StepContext, release: Release, artifact: PackagedArti
     onProgress: (sent) => ctx.onUploadProgress?.(sent, artifact.size),
   });
   ctx.undo.push(`delete asset ${name}`, () => ctx.store.deleteAsset(release, asset));
-  if (asset.digest !== null && asset.digest !== `sha256:${artifact.sha256}`) {
+  if (asset.digest === null) {
+    // Only the size is left to check; silence here would claim a verification that never happened.
+    if (asset.size !== artifact.size) throw new DigestMismatchError(`The store holds ${asset.size} bytes for '${artifact.name}', not the ${artifact.size} uploaded. Publish again.`);
+    ctx.warn?.(`GitHub reported no digest for '${artifact.name}' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.`);
+  } else if (asset.digest !== `sha256:${artifact.sha256}`) {
     throw new DigestMismatchError(`The store holds other bytes than were uploaded for '${artifact.name}' (${asset.digest}, expected sha256:${artifact.sha256}). Publish again.`);
   }
   return asset;

@@ -46,6 +46,12 @@ export interface FakeRepo {
   defaultBranch: string;
   /** GitHub's immutable releases setting: a published release's assets can no longer change. */
   immutableReleases: boolean;
+  /**
+   * Whether assets carry a `digest`: GitHub added it on 2025-06-03
+   * (https://github.blog/changelog/2025-06-03-releases-now-expose-digests-for-release-assets/);
+   * older GitHub Enterprise Servers answer without it (OAS: `digest` is nullable).
+   */
+  assetDigests: boolean;
   releases: Map<number, FakeRelease>;
   assets: Map<number, FakeAsset>;
   blobs: Map<string, Buffer>;
@@ -66,13 +72,14 @@ export function gitBlobSha(content: Buffer): string {
   return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 }
 
-export function createRepo(owner: string, name: string, options: { private?: boolean; empty?: boolean; immutableReleases?: boolean } = {}): FakeRepo {
+export function createRepo(owner: string, name: string, options: { private?: boolean; empty?: boolean; immutableReleases?: boolean; assetDigests?: boolean } = {}): FakeRepo {
   const repo: FakeRepo = {
     owner,
     name,
     private: options.private ?? true,
     defaultBranch: 'main',
     immutableReleases: options.immutableReleases ?? false,
+    assetDigests: options.assetDigests ?? true,
     releases: new Map(),
     assets: new Map(),
     blobs: new Map(),
@@ -142,7 +149,7 @@ export function assetJson(base: string, repo: FakeRepo, asset: FakeAsset) {
     state: asset.state,
     content_type: asset.contentType,
     size: asset.bytes.length,
-    digest: asset.state === 'uploaded' ? `sha256:${createHash('sha256').update(asset.bytes).digest('hex')}` : null,
+    digest: asset.state === 'uploaded' && repo.assetDigests ? `sha256:${createHash('sha256').update(asset.bytes).digest('hex')}` : null,
     download_count: 0,
     created_at: ISO(asset.createdAt),
     updated_at: ISO(asset.createdAt),

@@ -18,6 +18,17 @@ async function setup(options: Parameters<ReturnType<typeof useFakeGitHub>['newRe
 }
 
 describe('publishing into GitHub Releases', () => {
+  test('a server that reports no asset digest: the size is checked and the publish says loudly that the bytes were not verified', async () => {
+    const { run } = await setup({ assetDigests: false });
+    const result = await run({ version: '1.0.0', path: await writeBuild('hello github', 'rocket.apk') });
+    expect(result.outcome).toBe('published');
+    expect(result.warnings).toEqual([
+      "GitHub reported no digest for 'rocket.apk' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.",
+    ]);
+    // A re-run that changes nothing does not warn again.
+    expect((await run({ version: '1.0.0', path: await writeBuild('hello github', 'rocket.apk') })).warnings).toEqual([]);
+  });
+
   test('a new version becomes a published release with its asset, the manifest and icons on the feed branch', async () => {
     const { store, run, fakeRepo } = await setup();
     const result = await run({ version: '1.0.0', path: await writeBuild('hello github', 'Rocket café.apk') });
