@@ -102,3 +102,24 @@ describe('publishing into GitHub Releases', () => {
     expect([...fakeRepo().releases.values()].map((r) => r.tagName)).toEqual(['rocket/release/v1.0.0']);
   });
 });
+
+describe('many publishers at once on GitHub', () => {
+  test('8 jobs publishing 8 versions at once all land in the manifest within the compare-and-swap budget', async () => {
+    const { store, config, repo } = await setup();
+    const since = github.fake().requests.length;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) =>
+        publish({ store: githubStore(github.fake(), repo), config, request: { app: 'rocket', buildType: 'release', version: `2.${i}.0`, path: await writeBuild(`build ${i}`, `rocket-${i}.apk`) } }),
+      ),
+    );
+    expect(results.map((r) => r.outcome)).toEqual(Array(8).fill('published'));
+    expect((await readManifest(store))?.versions.map((v) => v.version).sort()).toEqual(results.map((r) => r.version.version).sort());
+    // A publish whose release another writer's manifest already lists writes nothing; lost swaps are
+    // retried, within the budget of 10 attempts a publish.
+    const manifestWrites = github.fake().requests.slice(since).filter((r) => r.operationId === 'repos/create-or-update-file-contents' && r.path.endsWith('/manifest.json'));
+    const won = manifestWrites.filter((r) => r.status === 200 || r.status === 201).length;
+    expect(won).toBeGreaterThanOrEqual(1);
+    expect(won).toBeLessThanOrEqual(8);
+    expect(manifestWrites.length - won).toBeLessThan(8 * 9);
+  });
+});
