@@ -70444,6 +70444,15 @@ var GitHubStore = class _GitHubStore {
     return all.map((r) => this.remember(r));
   }
   async findReleaseByTag(tag) {
+    const published = await this.call("read a release by tag", async () => {
+      try {
+        return (await this.octokit.rest.repos.getReleaseByTag({ ...this.ids, tag })).data;
+      } catch (error63) {
+        if (isStatus(error63, 404)) return null;
+        throw error63;
+      }
+    });
+    if (published) return this.remember(published);
     return (await this.listReleases()).find((r) => r.tag === tag) ?? null;
   }
   async reload(id) {

@@ -94,7 +94,18 @@ export class GitHubStore implements Store {
   }
 
   async findReleaseByTag(tag: string): Promise<Release | null> {
-    // Drafts have no tag yet, so GitHub's by-tag lookup cannot see them: scan the list (100 a page).
+    // A published release first, by its tag: one request whatever the number of releases, and a
+    // draft another run left with the same tag (GitHub allows several) can never stand in for it.
+    const published = await this.call('read a release by tag', async () => {
+      try {
+        return (await this.octokit.rest.repos.getReleaseByTag({ ...this.ids, tag })).data as GitHubRelease;
+      } catch (error) {
+        if (isStatus(error, 404)) return null;
+        throw error;
+      }
+    });
+    if (published) return this.remember(published);
+    // Drafts have no tag yet, so GitHub's by-tag lookup cannot see them (OAS `repos/get-release-by-tag`): scan the list.
     return (await this.listReleases()).find((r) => r.tag === tag) ?? null;
   }
 

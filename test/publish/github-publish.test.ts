@@ -3,6 +3,7 @@ import { publish } from '../../src/publish/publish.js';
 import { readAll } from '../store/store-contract.js';
 import { assertNoDanglingAssets, readManifest } from '../helpers/feed.js';
 import { writeBuild, writeConfig } from '../helpers/fixtures.js';
+import { newId } from '../fake-github/model.js';
 import { githubStore, useFakeGitHub } from '../helpers/github.js';
 import { webBuild } from '../helpers/live-feed.js';
 
@@ -121,5 +122,26 @@ describe('many publishers at once on GitHub', () => {
     expect(won).toBeGreaterThanOrEqual(1);
     expect(won).toBeLessThanOrEqual(8);
     expect(manifestWrites.length - won).toBeLessThan(8 * 9);
+  });
+});
+
+describe('an orphan draft with the tag of a published version', () => {
+  test("a cancelled run's draft does not hijack later publishes: the published release is found by its tag", async () => {
+    const { run, fakeRepo } = await setup();
+    const build = await writeBuild('hello github', 'rocket.apk');
+    const first = await run({ version: '1.0.0', path: build });
+    // GitHub lets several drafts share a tag (ncipollo/release-action#8): two runs of one version each
+    // made a draft while neither was published yet; one published, the other was cancelled. Its
+    // draft is the newer of the two, so it lists first.
+    const published = [...fakeRepo().releases.values()][0]!;
+    const orphan = { ...published, id: newId(), draft: true, publishedAt: null, assetIds: [], createdAt: new Date(Date.now() + 1000).toISOString() };
+    orphan.body = (published.body ?? '').replace('"state":"published"', '"state":"uploading"');
+    fakeRepo().releases.set(orphan.id, orphan);
+    const again = await run({ version: '1.0.0', path: build });
+    expect(again.outcome).toBe('unchanged');
+    expect(again.version).toEqual(first.version);
+    const renamed = await run({ version: '1.0.0', path: build, name: 'Renamed' });
+    expect(renamed.outcome).toBe('updated');
+    expect(renamed.version.name).toBe('Renamed');
   });
 });

@@ -25,14 +25,17 @@ describe('API requests a publish makes', () => {
   test.each([1, 100, 250])('with %i existing releases: pages of 100, nothing per release', async (existing) => {
     const { first, again } = await countPublish(existing);
     const pages = Math.ceil((existing + 1) / 100);
-    // Listing three times (find the version's release before and again under the version's lease,
-    // then rebuild the manifest), plus a fixed handful: the lease (create, delete), release, upload,
-    // publish, icon and manifest, and the first time the feed branch (4 calls).
+    // Listing three times (look for a draft of the version before and again under the version's
+    // lease, then rebuild the manifest), plus a fixed handful: two look-ups by tag, the lease
+    // (create, delete), release, upload, publish, icon and manifest, and the first time the feed
+    // branch (4 calls).
     expect(first.byOperation['repos/list-releases']).toBeLessThanOrEqual(3 * pages);
-    expect(first.total - (first.byOperation['repos/list-releases'] ?? 0)).toBeLessThanOrEqual(14);
+    expect(first.byOperation['repos/get-release-by-tag']).toBe(2);
+    expect(first.total - (first.byOperation['repos/list-releases'] ?? 0)).toBeLessThanOrEqual(16);
     expect(first.byOperation['repos/create-or-update-file-contents']).toBeGreaterThanOrEqual(2);
     expect(first.byOperation['repos/delete-file']).toBe(1);
-    // A re-run writes nothing, not even a lease: two listings and two reads.
-    expect(again.byOperation).toEqual({ 'repos/list-releases': 2 * pages, 'repos/get-content': 2 });
+    // A re-run writes nothing, not even a lease: its release found by tag, one listing (the manifest
+    // check) and two reads.
+    expect(again.byOperation).toEqual({ 'repos/get-release-by-tag': 1, 'repos/list-releases': pages, 'repos/get-content': 2 });
   });
 });
