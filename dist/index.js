@@ -65825,7 +65825,13 @@ async function publish(options2) {
   const publisher = options2.publisher ?? currentPublisher();
   let recorded;
   try {
-    recorded = await leasedWhenWriting(options2.store, tag, publisher, { ...options2.lease, onWait: options2.onWait }, (store, lease) => recordRelease({ ...options2, store }, request2, artifact, icons, now, tag, lease));
+    recorded = await leasedWhenWriting(
+      options2.store,
+      tag,
+      publisher,
+      { ...options2.lease, onWait: options2.onWait },
+      (store, lease) => recordRelease({ options: { ...options2, store }, request: request2, artifact, icons, now, tag, lease })
+    );
   } finally {
     await artifact?.cleanup();
   }
@@ -65844,7 +65850,7 @@ async function publish(options2) {
     warnings
   };
 }
-async function recordRelease(options2, request2, artifact, icons, now, tag, lease) {
+async function recordRelease({ options: options2, request: request2, artifact, icons, now, tag, lease }) {
   const stepWarnings = [];
   const undo = new UndoLog();
   let step;

@@ -78,7 +78,9 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const publisher = options.publisher ?? currentPublisher();
   let recorded: Awaited<ReturnType<typeof recordRelease>>;
   try {
-    recorded = await leasedWhenWriting(options.store, tag, publisher, { ...options.lease, onWait: options.onWait }, (store, lease) => recordRelease({ ...options, store }, request, artifact, icons, now, tag, lease));
+    recorded = await leasedWhenWriting(options.store, tag, publisher, { ...options.lease, onWait: options.onWait }, (store, lease) =>
+      recordRelease({ options: { ...options, store }, request, artifact, icons, now, tag, lease }),
+    );
   } finally {
     await artifact?.cleanup();
   }
@@ -99,15 +101,15 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
 }
 
 /** Release, icons and manifest, undone on failure; then the superseded assets go. Runs under the version's lease. */
-async function recordRelease(
-  options: PublishOptions,
-  request: ReturnType<typeof validatePublishRequest>,
-  artifact: PackagedArtifact | null,
-  icons: Awaited<ReturnType<typeof readIcons>>,
-  now: () => Date,
-  tag: string,
-  lease: VersionLease | null,
-) {
+async function recordRelease({ options, request, artifact, icons, now, tag, lease }: {
+  options: PublishOptions;
+  request: ReturnType<typeof validatePublishRequest>;
+  artifact: PackagedArtifact | null;
+  icons: Awaited<ReturnType<typeof readIcons>>;
+  now: () => Date;
+  tag: string;
+  lease: VersionLease | null;
+}) {
   const stepWarnings: string[] = [];
   const undo = new UndoLog();
   let step: Awaited<ReturnType<typeof applyRelease>>;

@@ -3,7 +3,7 @@ import { bindContext, type ServerContext } from './context.js';
 import { findRoute, loadRouteTable } from './route-table.js';
 import { ERRORS, errorResponse } from './responses.js';
 import { landingPage } from './static-page.js';
-import { allowedMethods, type Method } from './route.js';
+import { allowedMethods, requestUrl, type Method } from './route.js';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
@@ -31,17 +31,4 @@ export async function createApp(context: ServerContext, options: { apiDir?: stri
       return errorResponse(500, ERRORS.internal);
     }
   };
-}
-
-/**
- * The request's URL, or null when a Host header makes it unparseable (a port over 65535).
- * srvx builds it lazily and, for a path it must normalise (`/a/../b`, `#`), throws from the
- * `url` getter itself rather than handing back a string that fails to parse.
- */
-function requestUrl(request: Request): URL | null {
-  try {
-    return new URL(request.url);
-  } catch {
-    return null;
-  }
 }

@@ -8,8 +8,8 @@ import { ERRORS, useResponseClass } from './responses.js';
 
 /** Answers to requests Node refuses before they reach a route, by Node's error code. */
 const CLIENT_ERRORS: Record<string, [status: string, message: string]> = {
-  HPE_HEADER_OVERFLOW: ['431 Request Header Fields Too Large', 'request headers too large'],
-  ERR_HTTP_REQUEST_TIMEOUT: ['408 Request Timeout', 'request timeout'],
+  HPE_HEADER_OVERFLOW: ['431 Request Header Fields Too Large', ERRORS.headersTooLarge],
+  ERR_HTTP_REQUEST_TIMEOUT: ['408 Request Timeout', ERRORS.requestTimeout],
 };
 
 /** Writes a whole JSON error answer on a socket no route will answer on, and closes it. */

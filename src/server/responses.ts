@@ -87,4 +87,6 @@ export const ERRORS = {
   badRequest: 'bad request',
   bodyIncomplete: 'request body incomplete',
   expectationFailed: 'expectation failed',
+  headersTooLarge: 'request headers too large',
+  requestTimeout: 'request timeout',
 } as const;

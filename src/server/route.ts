@@ -77,9 +77,23 @@ export function paramsOf(definition: RouteDefinition, url: URL): Params | null {
   return resolved;
 }
 
+/**
+ * The request's URL, or null when a Host header makes it unparseable (a port over 65535).
+ * srvx builds it lazily and, for a path it must normalise (`/a/../b`, `#`), throws from the
+ * `url` getter itself rather than handing back a string that fails to parse.
+ */
+export function requestUrl(request: Request): URL | null {
+  try {
+    return new URL(request.url);
+  } catch {
+    return null;
+  }
+}
+
 async function dispatch(definition: RouteDefinition, request: Request): Promise<Response> {
-  if (!URL.canParse(request.url)) return errorResponse(400, ERRORS.badRequest);
-  const params = paramsOf(definition, new URL(request.url));
+  const url = requestUrl(request);
+  if (!url) return errorResponse(400, ERRORS.badRequest);
+  const params = paramsOf(definition, url);
   if (params === null) return errorResponse(404, ERRORS.notFound);
   const method = request.method.toUpperCase();
   if (method === 'OPTIONS') return createResponse(null, { status: 204, headers: { allow: allowedMethods(definition) } });

@@ -149,6 +149,7 @@ export const handlers: Record<string, (route: Route) => Reply> = {
       if (publishedWithTag(repo, release.tagName)) return invalid('Validation Failed', [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }]);
       publish(repo, release, body['make_latest']);
     } else if (body['draft'] === true) release.draft = true;
+    // OAS `repos/update-release`, `make_latest`: "true" sets an already published release as the latest.
     else if (body['make_latest'] === 'true' && !release.draft && !release.prerelease) repo.latestReleaseId = release.id;
     return { status: 200, body: releaseJson(base(route), repo, release) };
   },
