@@ -1,5 +1,6 @@
 import { MANIFEST_PATH, parseManifest } from '../feed/manifest.js';
-import type { Store } from '../store/store.js';
+import { StoreUnavailableError } from '../store/errors.js';
+import type { FeedReader } from '../store/store.js';
 import { describeError, type Logger } from '../util/logger.js';
 import { EMPTY_MANIFEST, indexManifest, type FeedSnapshot } from '../feed/feed-snapshot.js';
 import { feedUnavailable } from './responses.js';
@@ -24,7 +25,7 @@ export class FeedCache {
   private inflight: Promise<FeedState> | null = null;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: FeedReader,
     private readonly options: { maxAgeMs: number; recheckWaitMs: number; log: Logger; now?: () => number },
   ) {}
 
@@ -52,7 +53,8 @@ export class FeedCache {
 
   private async refresh(startedAt: number): Promise<FeedState> {
     try {
-      const file = await this.store.readBranchFile(MANIFEST_PATH, this.etag === undefined ? {} : { etag: this.etag });
+      // `recheck`: the first read already sets up the free re-checks (on GitHub, the branch's commit sha).
+      const file = await this.store.readBranchFile(MANIFEST_PATH, { recheck: true, ...(this.etag === undefined ? {} : { etag: this.etag }) });
       this.checkedAt = startedAt;
       if (file === 'not-modified' && this.state) {
         if (this.state.stale) this.state = { ...this.state, stale: false };
@@ -75,7 +77,7 @@ export class FeedCache {
         this.state = { ...this.state, stale: true };
         return this.state;
       }
-      throw feedUnavailable();
+      throw feedUnavailable(error instanceof StoreUnavailableError ? error.retryAfterSeconds : undefined);
     }
   }
 }

@@ -51,9 +51,12 @@ export function rawJsonResponse(status: number, json: string, headers: Record<st
   return createResponse(json, { status, headers: { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(json)), ...headers } });
 }
 
-/** The store cannot be read right now (GitHub down, or no manifest read yet): clients are told to come back shortly. */
-export function feedUnavailable(): HttpError {
-  return new HttpError(503, ERRORS.feedUnavailable, { 'retry-after': '5' });
+/**
+ * The store cannot be read right now (GitHub down or rate-limited, or no manifest read yet): clients
+ * are told when to come back, GitHub's own wait when it gave one, else shortly.
+ */
+export function feedUnavailable(retryAfterSeconds = 5): HttpError {
+  return new HttpError(503, ERRORS.feedUnavailable, { 'retry-after': String(retryAfterSeconds) });
 }
 
 /** Marks an answer made from the last good manifest because the store could not be re-read. */

@@ -115,7 +115,7 @@ async function dispatch(definition: RouteDefinition, request: Request): Promise<
     if (error instanceof StoreUnavailableError) {
       // The store's message says what failed and names no secret; clients learn to come back.
       log.warn('store unavailable', { route: definition.pattern, message: error.message });
-      error = feedUnavailable();
+      error = feedUnavailable(error.retryAfterSeconds);
     }
     if (isHttpError(error)) return errorResponse(error.status, error.message, error.headers, error.details);
     if (error instanceof ServerConfigError) {

@@ -3,21 +3,26 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
 import type { Logger } from '../util/logger.js';
+import { StoreUnavailableError } from './errors.js';
+import { RateLimitGate } from './github-rate-limit.js';
 import { packageVersionOrUnknown } from '../util/project-root.js';
 
 export const GitHubOctokit = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
 
 /**
- * How long a call may keep trying. Publishing waits out GitHub's hiccups (a CI job has
- * minutes); a server answering a tester or a device does not, and a GitHub that accepts
- * the connection but never answers must not hold a request open.
+ * How long a call may keep trying. Publishing waits out GitHub's hiccups and rate limits (a CI
+ * job has minutes); a server answering a tester or a device does not: it never waits out a rate
+ * limit (that can be an hour), and a GitHub that accepts the connection but never answers must
+ * not hold a request open.
  */
 export type Patience = 'publish' | 'serve';
 
 interface PatienceLimits {
   readonly retries: number;
   readonly retryBaseMs: number;
+  /** Wait out GitHub's rate limits (up to 3 times), or fail at once with the time GitHub gave. */
+  readonly waitsOutRateLimits: boolean;
   /** The longest wait for a response's headers. */
   readonly responseTimeoutMs: number | null;
   /** The longest wait for a download's next bytes, once it has started. */
@@ -25,8 +30,9 @@ interface PatienceLimits {
 }
 
 const PATIENCE: Record<Patience, PatienceLimits> = {
-  publish: { retries: 3, retryBaseMs: 1000, responseTimeoutMs: null, idleTimeoutMs: null },
-  serve: { retries: 1, retryBaseMs: 250, responseTimeoutMs: 5000, idleTimeoutMs: 30_000 },
+  // A 1000 ms base turns GitHub's `retry-after` and reset times, given in seconds, into the waits GitHub asks for.
+  publish: { retries: 3, retryBaseMs: 1000, waitsOutRateLimits: true, responseTimeoutMs: null, idleTimeoutMs: null },
+  serve: { retries: 1, retryBaseMs: 250, waitsOutRateLimits: false, responseTimeoutMs: 5000, idleTimeoutMs: 30_000 },
 };
 
 /** The limits of the options' patience, with the overrides the options give (tests make them short). */
@@ -35,6 +41,7 @@ export function patienceLimits(options: Pick<GitHubClientOptions, 'patience' | '
   return {
     retries: base.retries,
     retryBaseMs: options.retryBaseMs ?? base.retryBaseMs,
+    waitsOutRateLimits: base.waitsOutRateLimits,
     responseTimeoutMs: options.responseTimeoutMs ?? base.responseTimeoutMs,
     idleTimeoutMs: options.idleTimeoutMs ?? base.idleTimeoutMs,
   };
@@ -70,14 +77,21 @@ const isUpload = (options: { method?: string; url?: string }) => options.method 
 
 /**
  * Octokit with GitHub's recommended manners: 5xx and network failures retried with
- * growing waits, primary and secondary rate limits waited out (up to 3 times). 409 is
- * not retried: it is the compare-and-swap telling us to re-read.
+ * growing waits; primary and secondary rate limits waited out (up to 3 times) when
+ * publishing, and when serving not waited at all: the call fails with GitHub's time to
+ * wait, and every call until then fails at once without asking GitHub (RateLimitGate).
+ * 409 is not retried: it is the compare-and-swap telling us to re-read.
  */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const patience = patienceLimits(options);
   const base = patience.retryBaseMs;
+  const gate = patience.waitsOutRateLimits ? null : new RateLimitGate();
   const onLimit = (kind: string) => (retryAfter: number, request: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
     options.log.warn(`github ${kind}`, { retryAfter, method: request.method, retryCount });
+    if (gate) {
+      gate.close(retryAfter);
+      return false;
+    }
     return retryCount < 3 && !isUpload(request);
   };
   const octokit = new GitHubOctokit({
@@ -88,7 +102,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     // and the store reports real failures itself. Deprecation warnings still reach our log.
     log: { debug: () => {}, info: () => {}, warn: (message: string) => options.log.warn('github', { message }), error: () => {} },
     // (Setting request.retries globally would make the plugin retry every failure, 404s included.)
-    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], retryAfterBaseValue: base, retries: patience.retries },
+    // 429 is a rate limit, the throttling plugin's to handle with GitHub's own wait, not a blind retry's.
+    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451], retryAfterBaseValue: base, retries: patience.retries },
     throttle: {
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
@@ -102,6 +117,13 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   octokit.hook.before('request', (request) => {
     request.request = { ...request.request, fetch: timedFetch };
   });
+  // Added last, so it runs first: a closed gate stops the call before any plugin sees it.
+  if (gate) {
+    octokit.hook.before('request', () => {
+      const wait = gate.secondsLeft();
+      if (wait > 0) throw new StoreUnavailableError(`GitHub's rate limit asked UpdateForge to wait; it will ask GitHub again in ${wait} s.`, { retryAfterSeconds: wait });
+    });
+  }
   return octokit;
 }
 

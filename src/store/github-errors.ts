@@ -1,12 +1,13 @@
 import { errorMessage } from '../util/error-message.js';
 import { StoreUnavailableError } from './errors.js';
+import { isRateLimitAnswer, retryAfterSeconds } from './github-rate-limit.js';
 
 /** What Octokit throws for an HTTP failure (a RequestError), checked by shape. */
 interface GitHubRequestError {
   readonly status: number;
   readonly message: string;
   /** Absent when GitHub never answered: Octokit then reports the network failure as a 500. */
-  readonly response?: unknown;
+  readonly response?: { readonly headers?: Readonly<Record<string, string | number | undefined>> } | undefined;
 }
 
 export function isRequestError(error: unknown): error is GitHubRequestError {
@@ -45,18 +46,23 @@ export function describeGitHubError(error: unknown, context: { repo: string; bra
   const said = (error.message.split('\n')[0] ?? '').replace(/:?\s+-\s+https?:\/\/\S+$/, '');
   if (error.response === undefined) return unavailable(`Could not ${what} on ${repo}: GitHub could not be reached (${said}).`);
   if (error.status === 422 && /repository is empty/i.test(said)) return emptyRepository(repo, context.branch);
+  const headers = error.response.headers ?? {};
+  if (isRateLimitAnswer(error.status, headers, said)) {
+    // The wait travels with the error: a server answers 503 with it as Retry-After, a CLI prints it.
+    const wait = retryAfterSeconds(headers);
+    return new StoreUnavailableError(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo} (${error.status} ${said}); GitHub asks to wait ${wait} s before trying again.`, {
+      retryAfterSeconds: wait,
+    });
+  }
   switch (error.status) {
     case 401:
       return unavailable(`GitHub refused the token (401 ${said}) when trying to ${what} on ${repo}. Check the token given to UpdateForge.`);
     case 403:
-      if (/rate limit/i.test(said)) return unavailable(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
       return unavailable(
         `The token may not ${what} on ${repo} (403 ${said}). In a workflow, add \`permissions: contents: write\`; otherwise use a token with Contents: read and write on ${repo}.`,
       );
     case 404:
       return unavailable(`Could not ${what}: ${repo} was not found, or the token cannot see it. Check the repository name and the token's access.`);
-    case 429:
-      return unavailable(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
     default:
       return unavailable(`Could not ${what} on ${repo}: GitHub answered ${error.status} ${said}`);
   }

@@ -68,6 +68,16 @@ export interface BranchFile {
   readonly etag: string;
 }
 
+export interface ReadBranchFile {
+  /** The etag of the copy the caller holds: the answer is `'not-modified'` while it still matches. */
+  readonly etag?: string | undefined;
+  /**
+   * The caller keeps the file and re-checks it with the etag it gets back (a cache). A store whose
+   * free re-check needs a particular first read (GitHub: the branch's commit sha) makes that read.
+   */
+  readonly recheck?: boolean;
+}
+
 export interface WriteBranchFile {
   /** The sha the file must still have (null: it must not exist yet), or the write fails with StoreConflictError. */
   readonly expectedSha: string | null;

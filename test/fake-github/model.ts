@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * The state of the fake GitHub: repositories with releases, assets and a small git
@@ -63,6 +63,14 @@ export interface FakeRepo {
    * and `repos/update-release`, `make_latest`), and drafts never are.
    */
   latestReleaseId: number | null;
+  /**
+   * Tags an immutable release was published with and that release then deleted: "If you delete the
+   * immutable release, you can delete the tag, but you cannot reuse the same tag name"
+   * (https://docs.github.com/en/code-security/concepts/supply-chain-security/immutable-releases,
+   * quoted in tenstorrent/tt-system-firmware#1396). Burned for good, even with the setting off
+   * (dhkts1/teamclaude-rs#112, cameronrye/openzim-mcp#217).
+   */
+  reservedTags: Set<string>;
 }
 
 let nextId = 1000;
@@ -86,6 +94,7 @@ export function createRepo(owner: string, name: string, options: { private?: boo
     commits: new Map(),
     refs: new Map(),
     latestReleaseId: null,
+    reservedTags: new Set(),
   };
   if (!options.empty) {
     const readme = Buffer.from(`# ${name}\n`);
@@ -204,6 +213,7 @@ export function contentFileJson(base: string, repo: FakeRepo, path: string, sha:
   const content = repo.blobs.get(sha) ?? Buffer.alloc(0);
   const api = `${base}/repos/${repo.owner}/${repo.name}`;
   const encoded = path.split('/').map(encodeURIComponent).join('/');
+  const raw = `https://raw.githubusercontent.com/${repo.owner}/${repo.name}/${encodeURIComponent(ref)}/${encoded}`;
   // Like GitHub: files over 1 MB come without their content; read them as a blob.
   const inline = content.length <= 1024 * 1024;
   return {
@@ -217,9 +227,21 @@ export function contentFileJson(base: string, repo: FakeRepo, path: string, sha:
     url: `${api}/contents/${encoded}?ref=${encodeURIComponent(ref)}`,
     git_url: `${api}/git/blobs/${sha}`,
     html_url: `https://github.com/${repo.owner}/${repo.name}/blob/${encodeURIComponent(ref)}/${encoded}`,
-    download_url: `https://raw.githubusercontent.com/${repo.owner}/${repo.name}/${encodeURIComponent(ref)}/${encoded}`,
+    download_url: repo.private ? `${raw}?token=${rawToken()}` : raw,
     _links: { self: `${api}/contents/${encoded}?ref=${encodeURIComponent(ref)}`, git: `${api}/git/blobs/${sha}`, html: `https://github.com/${repo.owner}/${repo.name}/blob/${encodeURIComponent(ref)}/${encoded}` },
   };
+}
+
+/**
+ * The token of a private file's `download_url`, new on every read: raw.githubusercontent.com cannot be read
+ * with an API token, so GitHub hands out one per file (mozilla/experimenter#9946 and #9947), and "Download
+ * URLs expire and are meant to be used just once. To ensure the download URL does not expire, please use
+ * the contents API to obtain a fresh download URL for each download" (OAS `repos/get-content`). As the
+ * answer's ETag hashes its JSON, a private file's ETag changes on every read and `If-None-Match` never
+ * gets a 304 (KnpLabs/php-github-api#273); a public file's `download_url` has no token and its ETag holds.
+ */
+function rawToken(): string {
+  return `A${randomBytes(20).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, 'A')}`;
 }
 
 export function refJson(base: string, repo: FakeRepo, ref: string, sha: string) {

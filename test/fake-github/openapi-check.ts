@@ -37,7 +37,7 @@ function describe(errors: AjvError[] | null | undefined): string[] {
 async function load(): Promise<OpenApiChecker> {
   const require = createRequire(import.meta.url);
   const file = require.resolve('@octokit/openapi/generated/api.github.com.json');
-  const definition = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  const definition = spellNullsOut(JSON.parse(await readFile(file, 'utf8')) as unknown) as Record<string, unknown>;
   const api = new OpenAPIBackend({
     definition: definition as never,
     // quick: validators are compiled on first use, so only the endpoints the fake serves cost anything.
@@ -68,4 +68,20 @@ async function load(): Promise<OpenApiChecker> {
       return describe(result.errors as AjvError[] | null);
     },
   };
+}
+
+/**
+ * GitHub's description marks some schemas `nullable` without a `type` (a commit's `author` is
+ * `{nullable: true, oneOf: [...]}`), which Ajv refuses to compile ("nullable" cannot be used without
+ * "type"), failing every check of such an operation. Each becomes `anyOf: [the schema, {type: "null"}]`:
+ * the same values allowed, in words Ajv reads.
+ */
+function spellNullsOut(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(spellNullsOut);
+  if (node === null || typeof node !== 'object') return node;
+  const entries = Object.entries(node).map(([key, value]) => [key, spellNullsOut(value)] as const);
+  const schema = Object.fromEntries(entries) as Record<string, unknown>;
+  if (schema['nullable'] === undefined || 'type' in schema || '$ref' in schema) return schema;
+  const { nullable, ...rest } = schema;
+  return nullable === true ? { anyOf: [rest, { type: 'null' }] } : rest;
 }

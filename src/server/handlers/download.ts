@@ -64,7 +64,8 @@ export const downloadVersion: Handler = async (request, context, params) => {
   if (request.method.toUpperCase() === 'HEAD') return createResponse(null, { status: range ? 206 : 200, headers: { ...headers, ...lengthHeaders } });
   let body: ReadableStream<Uint8Array>;
   try {
-    body = await context.store.openAsset(file.assetId, range);
+    // The manifest knows the size: a source answering with another length (or an HTML page) is refused, not streamed.
+    body = await context.store.openAsset(file.assetId, range, { size: file.size });
   } catch (error) {
     // The manifest we hold may be older than a replaced asset; a retry will see the new one.
     if (error instanceof StoreNotFoundError) throw new HttpError(404, ERRORS.noFileAttached);
