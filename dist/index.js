@@ -1079,14 +1079,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path10 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path14 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path10 && path10[0] !== "/") {
-          path10 = `/${path10}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin}${path10}`);
+        return new URL(`${origin}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1537,39 +1537,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path10);
+        debuglog("sending request to %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path14, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path10,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path10);
+        debuglog("trailers received from %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path14, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path10,
+          path14,
           error63.message
         );
       });
@@ -1618,9 +1618,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path10, origin }
+            request: { method, path: path14, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path10);
+          debuglog("sending request to %s %s/%s", method, origin, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1683,7 +1683,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path10,
+        path: path14,
         method,
         body,
         headers,
@@ -1698,11 +1698,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path10 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path10)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1768,7 +1768,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path10, query) : path10;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5790,7 +5790,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants6 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util3.addListener;
@@ -5865,7 +5865,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5960,11 +5960,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants6.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants6.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5987,10 +5987,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants6.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6007,7 +6007,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants6.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6187,7 +6187,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants6.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6209,7 +6209,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6245,13 +6245,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util3.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util3.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util3.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6461,7 +6461,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path10, host, upgrade, blocking, reset } = request2;
+      const { method, path: path14, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util3.isFormDataLike(body)) {
@@ -6542,7 +6542,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path10} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6872,7 +6872,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline3 } = __require("node:stream");
+    var { pipeline: pipeline4 } = __require("node:stream");
     var util3 = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7071,7 +7071,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util3.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7168,7 +7168,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path10;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7351,7 +7351,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe2 = pipeline3(
+      const pipe2 = pipeline4(
         body,
         h2stream,
         (err) => {
@@ -7521,9 +7521,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util3.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path10 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path10;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8762,10 +8762,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path10 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path10;
+        opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10396,7 +10396,7 @@ var require_api_pipeline = __commonJS({
         util3.destroy(ret, err);
       }
     };
-    function pipeline3(opts, handler2) {
+    function pipeline4(opts, handler2) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10405,7 +10405,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough3().destroy(err);
       }
     }
-    module2.exports = pipeline3;
+    module2.exports = pipeline4;
   }
 });
 
@@ -10737,20 +10737,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path10) {
-      if (typeof path10 !== "string") {
-        return path10;
+    function safeUrl(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path10.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path10;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path10);
+    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10772,7 +10772,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10810,9 +10810,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path10, method, body, headers, query } = opts;
+      const { path: path14, method, body, headers, query } = opts;
       return {
-        path: path10,
+        path: path14,
         method,
         body,
         headers,
@@ -11275,10 +11275,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path10,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12169,7 +12169,7 @@ var require_headers = __commonJS({
         }
       }
     };
-    var Headers2 = class _Headers {
+    var Headers3 = class _Headers {
       #guard;
       #headersList;
       constructor(init = void 0) {
@@ -12319,13 +12319,13 @@ var require_headers = __commonJS({
         o.#headersList = list;
       }
     };
-    var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
-    Reflect.deleteProperty(Headers2, "getHeadersGuard");
-    Reflect.deleteProperty(Headers2, "setHeadersGuard");
-    Reflect.deleteProperty(Headers2, "getHeadersList");
-    Reflect.deleteProperty(Headers2, "setHeadersList");
-    iteratorMixin("Headers", Headers2, kHeadersSortedMap, 0, 1);
-    Object.defineProperties(Headers2.prototype, {
+    var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers3;
+    Reflect.deleteProperty(Headers3, "getHeadersGuard");
+    Reflect.deleteProperty(Headers3, "setHeadersGuard");
+    Reflect.deleteProperty(Headers3, "getHeadersList");
+    Reflect.deleteProperty(Headers3, "setHeadersList");
+    iteratorMixin("Headers", Headers3, kHeadersSortedMap, 0, 1);
+    Object.defineProperties(Headers3.prototype, {
       append: kEnumerableProperty,
       delete: kEnumerableProperty,
       get: kEnumerableProperty,
@@ -12343,7 +12343,7 @@ var require_headers = __commonJS({
     webidl.converters.HeadersInit = function(V, prefix, argument) {
       if (webidl.util.Type(V) === "Object") {
         const iterator2 = Reflect.get(V, Symbol.iterator);
-        if (!util3.types.isProxy(V) && iterator2 === Headers2.prototype.entries) {
+        if (!util3.types.isProxy(V) && iterator2 === Headers3.prototype.entries) {
           try {
             return getHeadersList(V).entriesList;
           } catch {
@@ -12364,7 +12364,7 @@ var require_headers = __commonJS({
       fill,
       // for test.
       compareHeaderName,
-      Headers: Headers2,
+      Headers: Headers3,
       HeadersList,
       getHeadersGuard,
       setHeadersGuard,
@@ -12378,7 +12378,7 @@ var require_headers = __commonJS({
 var require_response = __commonJS({
   "node_modules/undici/lib/web/fetch/response.js"(exports2, module2) {
     "use strict";
-    var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
+    var { Headers: Headers3, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
     var util3 = require_util();
     var nodeUtil = __require("node:util");
@@ -12456,7 +12456,7 @@ var require_response = __commonJS({
         }
         init = webidl.converters.ResponseInit(init);
         this[kState] = makeResponse({});
-        this[kHeaders] = new Headers2(kConstruct);
+        this[kHeaders] = new Headers3(kConstruct);
         setHeadersGuard(this[kHeaders], "response");
         setHeadersList(this[kHeaders], this[kState].headersList);
         let bodyWithType = null;
@@ -12700,7 +12700,7 @@ var require_response = __commonJS({
     function fromInnerResponse(innerResponse, guard) {
       const response = new Response(kConstruct);
       response[kState] = innerResponse;
-      response[kHeaders] = new Headers2(kConstruct);
+      response[kHeaders] = new Headers3(kConstruct);
       setHeadersList(response[kHeaders], innerResponse.headersList);
       setHeadersGuard(response[kHeaders], guard);
       if (hasFinalizationRegistry && innerResponse.body?.stream) {
@@ -12820,7 +12820,7 @@ var require_request2 = __commonJS({
   "node_modules/undici/lib/web/fetch/request.js"(exports2, module2) {
     "use strict";
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
-    var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers();
+    var { Headers: Headers3, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers();
     var { FinalizationRegistry: FinalizationRegistry2 } = require_dispatcher_weakref()();
     var util3 = require_util();
     var nodeUtil = __require("node:util");
@@ -13088,7 +13088,7 @@ var require_request2 = __commonJS({
             requestFinalizer.register(ac, { signal, abort }, abort);
           }
         }
-        this[kHeaders] = new Headers2(kConstruct);
+        this[kHeaders] = new Headers3(kConstruct);
         setHeadersList(this[kHeaders], request2.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
@@ -13377,7 +13377,7 @@ var require_request2 = __commonJS({
       const request2 = new Request(kConstruct);
       request2[kState] = innerRequest;
       request2[kSignal] = signal;
-      request2[kHeaders] = new Headers2(kConstruct);
+      request2[kHeaders] = new Headers3(kConstruct);
       setHeadersList(request2[kHeaders], innerRequest.headersList);
       setHeadersGuard(request2[kHeaders], guard);
       return request2;
@@ -13570,7 +13570,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable3, pipeline: pipeline3, finished } = __require("node:stream");
+    var { Readable: Readable3, pipeline: pipeline4, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14515,7 +14515,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline3(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline4(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -16157,9 +16157,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path10) {
-      for (let i = 0; i < path10.length; ++i) {
-        const code = path10.charCodeAt(i);
+    function validateCookiePath(path14) {
+      for (let i = 0; i < path14.length; ++i) {
+        const code = path14.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -16447,10 +16447,10 @@ var require_cookies = __commonJS({
     var { parseSetCookie } = require_parse();
     var { stringify } = require_util6();
     var { webidl } = require_webidl();
-    var { Headers: Headers2 } = require_headers();
+    var { Headers: Headers3 } = require_headers();
     function getCookies(headers) {
       webidl.argumentLengthCheck(arguments, 1, "getCookies");
-      webidl.brandCheck(headers, Headers2, { strict: false });
+      webidl.brandCheck(headers, Headers3, { strict: false });
       const cookie = headers.get("cookie");
       const out = {};
       if (!cookie) {
@@ -16463,7 +16463,7 @@ var require_cookies = __commonJS({
       return out;
     }
     function deleteCookie(headers, name, attributes) {
-      webidl.brandCheck(headers, Headers2, { strict: false });
+      webidl.brandCheck(headers, Headers3, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
       name = webidl.converters.DOMString(name, prefix, "name");
@@ -16477,7 +16477,7 @@ var require_cookies = __commonJS({
     }
     function getSetCookies(headers) {
       webidl.argumentLengthCheck(arguments, 1, "getSetCookies");
-      webidl.brandCheck(headers, Headers2, { strict: false });
+      webidl.brandCheck(headers, Headers3, { strict: false });
       const cookies = headers.getSetCookie();
       if (!cookies) {
         return [];
@@ -16486,7 +16486,7 @@ var require_cookies = __commonJS({
     }
     function setCookie(headers, cookie) {
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
-      webidl.brandCheck(headers, Headers2, { strict: false });
+      webidl.brandCheck(headers, Headers3, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
       const str = stringify(cookie);
       if (str) {
@@ -17176,7 +17176,7 @@ var require_connection = __commonJS({
     var { CloseEvent } = require_events();
     var { makeRequest } = require_request2();
     var { fetching } = require_fetch();
-    var { Headers: Headers2, getHeadersList } = require_headers();
+    var { Headers: Headers3, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
     var crypto2;
@@ -17198,7 +17198,7 @@ var require_connection = __commonJS({
         redirect: "error"
       });
       if (options2.headers) {
-        const headersList = getHeadersList(new Headers2(options2.headers));
+        const headersList = getHeadersList(new Headers3(options2.headers));
         request2.headersList = headersList;
       }
       const keyValue = crypto2.randomBytes(16).toString("base64");
@@ -18322,7 +18322,7 @@ var require_eventsource_stream = __commonJS({
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
-    var ID2 = Buffer.from("id");
+    var ID3 = Buffer.from("id");
     var RETRY = Buffer.from("retry");
     var minParserItems = 1024;
     var maxParserItems = 131072;
@@ -18538,7 +18538,7 @@ ${value}`;
           }
           return;
         }
-        if (isFieldName(line2, fieldLength, ID2)) {
+        if (isFieldName(line2, fieldLength, ID3)) {
           if (isValidLastEventIdBytes(line2, valueStart)) {
             this.setEventFieldSize("id", line2.length - valueStart);
             event.id = line2.toString("utf8", valueStart);
@@ -18716,7 +18716,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports2, module2) {
     "use strict";
-    var { pipeline: pipeline3 } = __require("node:stream");
+    var { pipeline: pipeline4 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18876,7 +18876,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline3(
+          pipeline4(
             response.body.stream,
             eventSourceStream,
             (error63) => {
@@ -19079,11 +19079,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path10 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path10 = `/${path10}`;
+            path14 = `/${path14}`;
           }
-          url2 = new URL(util3.parseOrigin(url2).origin + path10);
+          url2 = new URL(util3.parseOrigin(url2).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -20032,10 +20032,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
     var parse5 = require_parse2();
-    var constants4 = require_constants6();
+    var constants6 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options2) => {
-      if (!constants4.RELEASE_TYPES.includes(truncation)) {
+      if (!constants6.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options2);
@@ -21275,7 +21275,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
-    var constants4 = require_constants6();
+    var constants6 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse5 = require_parse2();
@@ -21359,11 +21359,5780 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants4.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants6.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
+  }
+});
+
+// node_modules/bottleneck/light.js
+var require_light = __commonJS({
+  "node_modules/bottleneck/light.js"(exports2, module2) {
+    (function(global2, factory) {
+      typeof exports2 === "object" && typeof module2 !== "undefined" ? module2.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
+    })(exports2, (function() {
+      "use strict";
+      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
+      function getCjsExportFromNamespace(n) {
+        return n && n["default"] || n;
+      }
+      var load = function(received, defaults2, onto = {}) {
+        var k, ref, v;
+        for (k in defaults2) {
+          v = defaults2[k];
+          onto[k] = (ref = received[k]) != null ? ref : v;
+        }
+        return onto;
+      };
+      var overwrite = function(received, defaults2, onto = {}) {
+        var k, v;
+        for (k in received) {
+          v = received[k];
+          if (defaults2[k] !== void 0) {
+            onto[k] = v;
+          }
+        }
+        return onto;
+      };
+      var parser2 = {
+        load,
+        overwrite
+      };
+      var DLList;
+      DLList = class DLList {
+        constructor(incr, decr) {
+          this.incr = incr;
+          this.decr = decr;
+          this._first = null;
+          this._last = null;
+          this.length = 0;
+        }
+        push(value) {
+          var node2;
+          this.length++;
+          if (typeof this.incr === "function") {
+            this.incr();
+          }
+          node2 = {
+            value,
+            prev: this._last,
+            next: null
+          };
+          if (this._last != null) {
+            this._last.next = node2;
+            this._last = node2;
+          } else {
+            this._first = this._last = node2;
+          }
+          return void 0;
+        }
+        shift() {
+          var value;
+          if (this._first == null) {
+            return;
+          } else {
+            this.length--;
+            if (typeof this.decr === "function") {
+              this.decr();
+            }
+          }
+          value = this._first.value;
+          if ((this._first = this._first.next) != null) {
+            this._first.prev = null;
+          } else {
+            this._last = null;
+          }
+          return value;
+        }
+        first() {
+          if (this._first != null) {
+            return this._first.value;
+          }
+        }
+        getArray() {
+          var node2, ref, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, ref.value));
+          }
+          return results;
+        }
+        forEachShift(cb) {
+          var node2;
+          node2 = this.shift();
+          while (node2 != null) {
+            cb(node2), node2 = this.shift();
+          }
+          return void 0;
+        }
+        debug() {
+          var node2, ref, ref1, ref2, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, {
+              value: ref.value,
+              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+              next: (ref2 = ref.next) != null ? ref2.value : void 0
+            }));
+          }
+          return results;
+        }
+      };
+      var DLList_1 = DLList;
+      var Events2;
+      Events2 = class Events {
+        constructor(instance) {
+          this.instance = instance;
+          this._events = {};
+          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+            throw new Error("An Emitter already exists for this object");
+          }
+          this.instance.on = (name, cb) => {
+            return this._addListener(name, "many", cb);
+          };
+          this.instance.once = (name, cb) => {
+            return this._addListener(name, "once", cb);
+          };
+          this.instance.removeAllListeners = (name = null) => {
+            if (name != null) {
+              return delete this._events[name];
+            } else {
+              return this._events = {};
+            }
+          };
+        }
+        _addListener(name, status, cb) {
+          var base;
+          if ((base = this._events)[name] == null) {
+            base[name] = [];
+          }
+          this._events[name].push({ cb, status });
+          return this.instance;
+        }
+        listenerCount(name) {
+          if (this._events[name] != null) {
+            return this._events[name].length;
+          } else {
+            return 0;
+          }
+        }
+        async trigger(name, ...args) {
+          var e, promises3;
+          try {
+            if (name !== "debug") {
+              this.trigger("debug", `Event triggered: ${name}`, args);
+            }
+            if (this._events[name] == null) {
+              return;
+            }
+            this._events[name] = this._events[name].filter(function(listener) {
+              return listener.status !== "none";
+            });
+            promises3 = this._events[name].map(async (listener) => {
+              var e2, returned;
+              if (listener.status === "none") {
+                return;
+              }
+              if (listener.status === "once") {
+                listener.status = "none";
+              }
+              try {
+                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+                if (typeof (returned != null ? returned.then : void 0) === "function") {
+                  return await returned;
+                } else {
+                  return returned;
+                }
+              } catch (error63) {
+                e2 = error63;
+                {
+                  this.trigger("error", e2);
+                }
+                return null;
+              }
+            });
+            return (await Promise.all(promises3)).find(function(x) {
+              return x != null;
+            });
+          } catch (error63) {
+            e = error63;
+            {
+              this.trigger("error", e);
+            }
+            return null;
+          }
+        }
+      };
+      var Events_1 = Events2;
+      var DLList$1, Events$1, Queues;
+      DLList$1 = DLList_1;
+      Events$1 = Events_1;
+      Queues = class Queues {
+        constructor(num_priorities) {
+          var i;
+          this.Events = new Events$1(this);
+          this._length = 0;
+          this._lists = (function() {
+            var j, ref, results;
+            results = [];
+            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+              results.push(new DLList$1((() => {
+                return this.incr();
+              }), (() => {
+                return this.decr();
+              })));
+            }
+            return results;
+          }).call(this);
+        }
+        incr() {
+          if (this._length++ === 0) {
+            return this.Events.trigger("leftzero");
+          }
+        }
+        decr() {
+          if (--this._length === 0) {
+            return this.Events.trigger("zero");
+          }
+        }
+        push(job) {
+          return this._lists[job.options.priority].push(job);
+        }
+        queued(priority) {
+          if (priority != null) {
+            return this._lists[priority].length;
+          } else {
+            return this._length;
+          }
+        }
+        shiftAll(fn) {
+          return this._lists.forEach(function(list) {
+            return list.forEachShift(fn);
+          });
+        }
+        getFirst(arr = this._lists) {
+          var j, len, list;
+          for (j = 0, len = arr.length; j < len; j++) {
+            list = arr[j];
+            if (list.length > 0) {
+              return list;
+            }
+          }
+          return [];
+        }
+        shiftLastFrom(priority) {
+          return this.getFirst(this._lists.slice(priority).reverse()).shift();
+        }
+      };
+      var Queues_1 = Queues;
+      var BottleneckError;
+      BottleneckError = class BottleneckError extends Error {
+      };
+      var BottleneckError_1 = BottleneckError;
+      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+      NUM_PRIORITIES = 10;
+      DEFAULT_PRIORITY = 5;
+      parser$1 = parser2;
+      BottleneckError$1 = BottleneckError_1;
+      Job = class Job {
+        constructor(task, args, options2, jobDefaults, rejectOnDrop, Events3, _states, Promise2) {
+          this.task = task;
+          this.args = args;
+          this.rejectOnDrop = rejectOnDrop;
+          this.Events = Events3;
+          this._states = _states;
+          this.Promise = Promise2;
+          this.options = parser$1.load(options2, jobDefaults);
+          this.options.priority = this._sanitizePriority(this.options.priority);
+          if (this.options.id === jobDefaults.id) {
+            this.options.id = `${this.options.id}-${this._randomIndex()}`;
+          }
+          this.promise = new this.Promise((_resolve, _reject) => {
+            this._resolve = _resolve;
+            this._reject = _reject;
+          });
+          this.retryCount = 0;
+        }
+        _sanitizePriority(priority) {
+          var sProperty;
+          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+          if (sProperty < 0) {
+            return 0;
+          } else if (sProperty > NUM_PRIORITIES - 1) {
+            return NUM_PRIORITIES - 1;
+          } else {
+            return sProperty;
+          }
+        }
+        _randomIndex() {
+          return Math.random().toString(36).slice(2);
+        }
+        doDrop({ error: error63, message = "This job has been dropped by Bottleneck" } = {}) {
+          if (this._states.remove(this.options.id)) {
+            if (this.rejectOnDrop) {
+              this._reject(error63 != null ? error63 : new BottleneckError$1(message));
+            }
+            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
+            return true;
+          } else {
+            return false;
+          }
+        }
+        _assertStatus(expected) {
+          var status;
+          status = this._states.jobStatus(this.options.id);
+          if (!(status === expected || expected === "DONE" && status === null)) {
+            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+          }
+        }
+        doReceive() {
+          this._states.start(this.options.id);
+          return this.Events.trigger("received", { args: this.args, options: this.options });
+        }
+        doQueue(reachedHWM, blocked) {
+          this._assertStatus("RECEIVED");
+          this._states.next(this.options.id);
+          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
+        }
+        doRun() {
+          if (this.retryCount === 0) {
+            this._assertStatus("QUEUED");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
+        }
+        async doExecute(chained, clearGlobalState, run, free) {
+          var error63, eventInfo, passed;
+          if (this.retryCount === 0) {
+            this._assertStatus("RUNNING");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          this.Events.trigger("executing", eventInfo);
+          try {
+            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
+            if (clearGlobalState()) {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._resolve(passed);
+            }
+          } catch (error1) {
+            error63 = error1;
+            return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
+          }
+        }
+        doExpire(clearGlobalState, run, free) {
+          var error63, eventInfo;
+          if (this._states.jobStatus(this.options.id === "RUNNING")) {
+            this._states.next(this.options.id);
+          }
+          this._assertStatus("EXECUTING");
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
+        }
+        async _onFailure(error63, eventInfo, clearGlobalState, run, free) {
+          var retry2, retryAfter;
+          if (clearGlobalState()) {
+            retry2 = await this.Events.trigger("failed", error63, eventInfo);
+            if (retry2 != null) {
+              retryAfter = ~~retry2;
+              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+              this.retryCount++;
+              return run(retryAfter);
+            } else {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._reject(error63);
+            }
+          }
+        }
+        doDone(eventInfo) {
+          this._assertStatus("EXECUTING");
+          this._states.next(this.options.id);
+          return this.Events.trigger("done", eventInfo);
+        }
+      };
+      var Job_1 = Job;
+      var BottleneckError$2, LocalDatastore, parser$2;
+      parser$2 = parser2;
+      BottleneckError$2 = BottleneckError_1;
+      LocalDatastore = class LocalDatastore {
+        constructor(instance, storeOptions, storeInstanceOptions) {
+          this.instance = instance;
+          this.storeOptions = storeOptions;
+          this.clientId = this.instance._randomIndex();
+          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+          this._running = 0;
+          this._done = 0;
+          this._unblockTime = 0;
+          this.ready = this.Promise.resolve();
+          this.clients = {};
+          this._startHeartbeat();
+        }
+        _startHeartbeat() {
+          var base;
+          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+            return typeof (base = this.heartbeat = setInterval(() => {
+              var amount, incr, maximum, now, reservoir;
+              now = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now;
+                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+                this.instance._drainAll(this.computeCapacity());
+              }
+              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+                ({
+                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseMaximum: maximum,
+                  reservoir
+                } = this.storeOptions);
+                this._lastReservoirIncrease = now;
+                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                if (incr > 0) {
+                  this.storeOptions.reservoir += incr;
+                  return this.instance._drainAll(this.computeCapacity());
+                }
+              }
+            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
+          } else {
+            return clearInterval(this.heartbeat);
+          }
+        }
+        async __publish__(message) {
+          await this.yieldLoop();
+          return this.instance.Events.trigger("message", message.toString());
+        }
+        async __disconnect__(flush) {
+          await this.yieldLoop();
+          clearInterval(this.heartbeat);
+          return this.Promise.resolve();
+        }
+        yieldLoop(t = 0) {
+          return new this.Promise(function(resolve2, reject) {
+            return setTimeout(resolve2, t);
+          });
+        }
+        computePenalty() {
+          var ref;
+          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+        }
+        async __updateSettings__(options2) {
+          await this.yieldLoop();
+          parser$2.overwrite(options2, options2, this.storeOptions);
+          this._startHeartbeat();
+          this.instance._drainAll(this.computeCapacity());
+          return true;
+        }
+        async __running__() {
+          await this.yieldLoop();
+          return this._running;
+        }
+        async __queued__() {
+          await this.yieldLoop();
+          return this.instance.queued();
+        }
+        async __done__() {
+          await this.yieldLoop();
+          return this._done;
+        }
+        async __groupCheck__(time3) {
+          await this.yieldLoop();
+          return this._nextRequest + this.timeout < time3;
+        }
+        computeCapacity() {
+          var maxConcurrent, reservoir;
+          ({ maxConcurrent, reservoir } = this.storeOptions);
+          if (maxConcurrent != null && reservoir != null) {
+            return Math.min(maxConcurrent - this._running, reservoir);
+          } else if (maxConcurrent != null) {
+            return maxConcurrent - this._running;
+          } else if (reservoir != null) {
+            return reservoir;
+          } else {
+            return null;
+          }
+        }
+        conditionsCheck(weight) {
+          var capacity;
+          capacity = this.computeCapacity();
+          return capacity == null || weight <= capacity;
+        }
+        async __incrementReservoir__(incr) {
+          var reservoir;
+          await this.yieldLoop();
+          reservoir = this.storeOptions.reservoir += incr;
+          this.instance._drainAll(this.computeCapacity());
+          return reservoir;
+        }
+        async __currentReservoir__() {
+          await this.yieldLoop();
+          return this.storeOptions.reservoir;
+        }
+        isBlocked(now) {
+          return this._unblockTime >= now;
+        }
+        check(weight, now) {
+          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+        }
+        async __check__(weight) {
+          var now;
+          await this.yieldLoop();
+          now = Date.now();
+          return this.check(weight, now);
+        }
+        async __register__(index2, weight, expiration) {
+          var now, wait;
+          await this.yieldLoop();
+          now = Date.now();
+          if (this.conditionsCheck(weight)) {
+            this._running += weight;
+            if (this.storeOptions.reservoir != null) {
+              this.storeOptions.reservoir -= weight;
+            }
+            wait = Math.max(this._nextRequest - now, 0);
+            this._nextRequest = now + wait + this.storeOptions.minTime;
+            return {
+              success: true,
+              wait,
+              reservoir: this.storeOptions.reservoir
+            };
+          } else {
+            return {
+              success: false
+            };
+          }
+        }
+        strategyIsBlock() {
+          return this.storeOptions.strategy === 3;
+        }
+        async __submit__(queueLength, weight) {
+          var blocked, now, reachedHWM;
+          await this.yieldLoop();
+          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
+            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+          }
+          now = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+          if (blocked) {
+            this._unblockTime = now + this.computePenalty();
+            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+            this.instance._dropAllQueued();
+          }
+          return {
+            reachedHWM,
+            blocked,
+            strategy: this.storeOptions.strategy
+          };
+        }
+        async __free__(index2, weight) {
+          await this.yieldLoop();
+          this._running -= weight;
+          this._done += weight;
+          this.instance._drainAll(this.computeCapacity());
+          return {
+            running: this._running
+          };
+        }
+      };
+      var LocalDatastore_1 = LocalDatastore;
+      var BottleneckError$3, States;
+      BottleneckError$3 = BottleneckError_1;
+      States = class States {
+        constructor(status1) {
+          this.status = status1;
+          this._jobs = {};
+          this.counts = this.status.map(function() {
+            return 0;
+          });
+        }
+        next(id) {
+          var current, next;
+          current = this._jobs[id];
+          next = current + 1;
+          if (current != null && next < this.status.length) {
+            this.counts[current]--;
+            this.counts[next]++;
+            return this._jobs[id]++;
+          } else if (current != null) {
+            this.counts[current]--;
+            return delete this._jobs[id];
+          }
+        }
+        start(id) {
+          var initial;
+          initial = 0;
+          this._jobs[id] = initial;
+          return this.counts[initial]++;
+        }
+        remove(id) {
+          var current;
+          current = this._jobs[id];
+          if (current != null) {
+            this.counts[current]--;
+            delete this._jobs[id];
+          }
+          return current != null;
+        }
+        jobStatus(id) {
+          var ref;
+          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+        }
+        statusJobs(status) {
+          var k, pos, ref, results, v;
+          if (status != null) {
+            pos = this.status.indexOf(status);
+            if (pos < 0) {
+              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
+            }
+            ref = this._jobs;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              if (v === pos) {
+                results.push(k);
+              }
+            }
+            return results;
+          } else {
+            return Object.keys(this._jobs);
+          }
+        }
+        statusCounts() {
+          return this.counts.reduce(((acc, v, i) => {
+            acc[this.status[i]] = v;
+            return acc;
+          }), {});
+        }
+      };
+      var States_1 = States;
+      var DLList$2, Sync;
+      DLList$2 = DLList_1;
+      Sync = class Sync {
+        constructor(name, Promise2) {
+          this.schedule = this.schedule.bind(this);
+          this.name = name;
+          this.Promise = Promise2;
+          this._running = 0;
+          this._queue = new DLList$2();
+        }
+        isEmpty() {
+          return this._queue.length === 0;
+        }
+        async _tryToRun() {
+          var args, cb, error63, reject, resolve2, returned, task;
+          if (this._running < 1 && this._queue.length > 0) {
+            this._running++;
+            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            cb = await (async function() {
+              try {
+                returned = await task(...args);
+                return function() {
+                  return resolve2(returned);
+                };
+              } catch (error1) {
+                error63 = error1;
+                return function() {
+                  return reject(error63);
+                };
+              }
+            })();
+            this._running--;
+            this._tryToRun();
+            return cb();
+          }
+        }
+        schedule(task, ...args) {
+          var promise2, reject, resolve2;
+          resolve2 = reject = null;
+          promise2 = new this.Promise(function(_resolve, _reject) {
+            resolve2 = _resolve;
+            return reject = _reject;
+          });
+          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._tryToRun();
+          return promise2;
+        }
+      };
+      var Sync_1 = Sync;
+      var version2 = "2.19.5";
+      var version$1 = {
+        version: version2
+      };
+      var version$2 = /* @__PURE__ */ Object.freeze({
+        version: version2,
+        default: version$1
+      });
+      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+      parser$3 = parser2;
+      Events$2 = Events_1;
+      RedisConnection$1 = require$$2;
+      IORedisConnection$1 = require$$3;
+      Scripts$1 = require$$4;
+      Group = (function() {
+        class Group2 {
+          constructor(limiterOptions = {}) {
+            this.deleteKey = this.deleteKey.bind(this);
+            this.limiterOptions = limiterOptions;
+            parser$3.load(this.limiterOptions, this.defaults, this);
+            this.Events = new Events$2(this);
+            this.instances = {};
+            this.Bottleneck = Bottleneck_1;
+            this._startAutoCleanup();
+            this.sharedConnection = this.connection != null;
+            if (this.connection == null) {
+              if (this.limiterOptions.datastore === "redis") {
+                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              } else if (this.limiterOptions.datastore === "ioredis") {
+                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              }
+            }
+          }
+          key(key = "") {
+            var ref;
+            return (ref = this.instances[key]) != null ? ref : (() => {
+              var limiter;
+              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key}`,
+                timeout: this.timeout,
+                connection: this.connection
+              }));
+              this.Events.trigger("created", limiter, key);
+              return limiter;
+            })();
+          }
+          async deleteKey(key = "") {
+            var deleted, instance;
+            instance = this.instances[key];
+            if (this.connection) {
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
+            }
+            if (instance != null) {
+              delete this.instances[key];
+              await instance.disconnect();
+            }
+            return instance != null || deleted > 0;
+          }
+          limiters() {
+            var k, ref, results, v;
+            ref = this.instances;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              results.push({
+                key: k,
+                limiter: v
+              });
+            }
+            return results;
+          }
+          keys() {
+            return Object.keys(this.instances);
+          }
+          async clusterKeys() {
+            var cursor, end, found, i, k, keys, len, next, start;
+            if (this.connection == null) {
+              return this.Promise.resolve(this.keys());
+            }
+            keys = [];
+            cursor = null;
+            start = `b_${this.id}-`.length;
+            end = "_settings".length;
+            while (cursor !== 0) {
+              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              cursor = ~~next;
+              for (i = 0, len = found.length; i < len; i++) {
+                k = found[i];
+                keys.push(k.slice(start, -end));
+              }
+            }
+            return keys;
+          }
+          _startAutoCleanup() {
+            var base;
+            clearInterval(this.interval);
+            return typeof (base = this.interval = setInterval(async () => {
+              var e, k, ref, results, time3, v;
+              time3 = Date.now();
+              ref = this.instances;
+              results = [];
+              for (k in ref) {
+                v = ref[k];
+                try {
+                  if (await v._store.__groupCheck__(time3)) {
+                    results.push(this.deleteKey(k));
+                  } else {
+                    results.push(void 0);
+                  }
+                } catch (error63) {
+                  e = error63;
+                  results.push(v.Events.trigger("error", e));
+                }
+              }
+              return results;
+            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
+          }
+          updateSettings(options2 = {}) {
+            parser$3.overwrite(options2, this.defaults, this);
+            parser$3.overwrite(options2, options2, this.limiterOptions);
+            if (options2.timeout != null) {
+              return this._startAutoCleanup();
+            }
+          }
+          disconnect(flush = true) {
+            var ref;
+            if (!this.sharedConnection) {
+              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+            }
+          }
+        }
+        Group2.prototype.defaults = {
+          timeout: 1e3 * 60 * 5,
+          connection: null,
+          Promise,
+          id: "group-key"
+        };
+        return Group2;
+      }).call(commonjsGlobal);
+      var Group_1 = Group;
+      var Batcher, Events$3, parser$4;
+      parser$4 = parser2;
+      Events$3 = Events_1;
+      Batcher = (function() {
+        class Batcher2 {
+          constructor(options2 = {}) {
+            this.options = options2;
+            parser$4.load(this.options, this.defaults, this);
+            this.Events = new Events$3(this);
+            this._arr = [];
+            this._resetPromise();
+            this._lastFlush = Date.now();
+          }
+          _resetPromise() {
+            return this._promise = new this.Promise((res, rej) => {
+              return this._resolve = res;
+            });
+          }
+          _flush() {
+            clearTimeout(this._timeout);
+            this._lastFlush = Date.now();
+            this._resolve();
+            this.Events.trigger("batch", this._arr);
+            this._arr = [];
+            return this._resetPromise();
+          }
+          add(data) {
+            var ret;
+            this._arr.push(data);
+            ret = this._promise;
+            if (this._arr.length === this.maxSize) {
+              this._flush();
+            } else if (this.maxTime != null && this._arr.length === 1) {
+              this._timeout = setTimeout(() => {
+                return this._flush();
+              }, this.maxTime);
+            }
+            return ret;
+          }
+        }
+        Batcher2.prototype.defaults = {
+          maxTime: null,
+          maxSize: null,
+          Promise
+        };
+        return Batcher2;
+      }).call(commonjsGlobal);
+      var Batcher_1 = Batcher;
+      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$8 = getCjsExportFromNamespace(version$2);
+      var Bottleneck3, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
+      NUM_PRIORITIES$1 = 10;
+      DEFAULT_PRIORITY$1 = 5;
+      parser$5 = parser2;
+      Queues$1 = Queues_1;
+      Job$1 = Job_1;
+      LocalDatastore$1 = LocalDatastore_1;
+      RedisDatastore$1 = require$$4$1;
+      Events$4 = Events_1;
+      States$1 = States_1;
+      Sync$1 = Sync_1;
+      Bottleneck3 = (function() {
+        class Bottleneck4 {
+          constructor(options2 = {}, ...invalid) {
+            var storeInstanceOptions, storeOptions;
+            this._addToQueue = this._addToQueue.bind(this);
+            this._validateOptions(options2, invalid);
+            parser$5.load(options2, this.instanceDefaults, this);
+            this._queues = new Queues$1(NUM_PRIORITIES$1);
+            this._scheduled = {};
+            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+            this._limiter = null;
+            this.Events = new Events$4(this);
+            this._submitLock = new Sync$1("submit", this.Promise);
+            this._registerLock = new Sync$1("register", this.Promise);
+            storeOptions = parser$5.load(options2, this.storeDefaults, {});
+            this._store = (function() {
+              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+                storeInstanceOptions = parser$5.load(options2, this.redisStoreDefaults, {});
+                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else if (this.datastore === "local") {
+                storeInstanceOptions = parser$5.load(options2, this.localStoreDefaults, {});
+                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else {
+                throw new Bottleneck4.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+              }
+            }).call(this);
+            this._queues.on("leftzero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+            });
+            this._queues.on("zero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+            });
+          }
+          _validateOptions(options2, invalid) {
+            if (!(options2 != null && typeof options2 === "object" && invalid.length === 0)) {
+              throw new Bottleneck4.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+            }
+          }
+          ready() {
+            return this._store.ready;
+          }
+          clients() {
+            return this._store.clients;
+          }
+          channel() {
+            return `b_${this.id}`;
+          }
+          channel_client() {
+            return `b_${this.id}_${this._store.clientId}`;
+          }
+          publish(message) {
+            return this._store.__publish__(message);
+          }
+          disconnect(flush = true) {
+            return this._store.__disconnect__(flush);
+          }
+          chain(_limiter) {
+            this._limiter = _limiter;
+            return this;
+          }
+          queued(priority) {
+            return this._queues.queued(priority);
+          }
+          clusterQueued() {
+            return this._store.__queued__();
+          }
+          empty() {
+            return this.queued() === 0 && this._submitLock.isEmpty();
+          }
+          running() {
+            return this._store.__running__();
+          }
+          done() {
+            return this._store.__done__();
+          }
+          jobStatus(id) {
+            return this._states.jobStatus(id);
+          }
+          jobs(status) {
+            return this._states.statusJobs(status);
+          }
+          counts() {
+            return this._states.statusCounts();
+          }
+          _randomIndex() {
+            return Math.random().toString(36).slice(2);
+          }
+          check(weight = 1) {
+            return this._store.__check__(weight);
+          }
+          _clearGlobalState(index2) {
+            if (this._scheduled[index2] != null) {
+              clearTimeout(this._scheduled[index2].expiration);
+              delete this._scheduled[index2];
+              return true;
+            } else {
+              return false;
+            }
+          }
+          async _free(index2, job, options2, eventInfo) {
+            var e, running;
+            try {
+              ({ running } = await this._store.__free__(index2, options2.weight));
+              this.Events.trigger("debug", `Freed ${options2.id}`, eventInfo);
+              if (running === 0 && this.empty()) {
+                return this.Events.trigger("idle");
+              }
+            } catch (error1) {
+              e = error1;
+              return this.Events.trigger("error", e);
+            }
+          }
+          _run(index2, job, wait) {
+            var clearGlobalState, free, run;
+            job.doRun();
+            clearGlobalState = this._clearGlobalState.bind(this, index2);
+            run = this._run.bind(this, index2, job);
+            free = this._free.bind(this, index2, job);
+            return this._scheduled[index2] = {
+              timeout: setTimeout(() => {
+                return job.doExecute(this._limiter, clearGlobalState, run, free);
+              }, wait),
+              expiration: job.options.expiration != null ? setTimeout(function() {
+                return job.doExpire(clearGlobalState, run, free);
+              }, wait + job.options.expiration) : void 0,
+              job
+            };
+          }
+          _drainOne(capacity) {
+            return this._registerLock.schedule(() => {
+              var args, index2, next, options2, queue2;
+              if (this.queued() === 0) {
+                return this.Promise.resolve(null);
+              }
+              queue2 = this._queues.getFirst();
+              ({ options: options2, args } = next = queue2.first());
+              if (capacity != null && options2.weight > capacity) {
+                return this.Promise.resolve(null);
+              }
+              this.Events.trigger("debug", `Draining ${options2.id}`, { args, options: options2 });
+              index2 = this._randomIndex();
+              return this._store.__register__(index2, options2.weight, options2.expiration).then(({ success: success2, wait, reservoir }) => {
+                var empty;
+                this.Events.trigger("debug", `Drained ${options2.id}`, { success: success2, args, options: options2 });
+                if (success2) {
+                  queue2.shift();
+                  empty = this.empty();
+                  if (empty) {
+                    this.Events.trigger("empty");
+                  }
+                  if (reservoir === 0) {
+                    this.Events.trigger("depleted", empty);
+                  }
+                  this._run(index2, next, wait);
+                  return this.Promise.resolve(options2.weight);
+                } else {
+                  return this.Promise.resolve(null);
+                }
+              });
+            });
+          }
+          _drainAll(capacity, total = 0) {
+            return this._drainOne(capacity).then((drained) => {
+              var newCapacity;
+              if (drained != null) {
+                newCapacity = capacity != null ? capacity - drained : capacity;
+                return this._drainAll(newCapacity, total + drained);
+              } else {
+                return this.Promise.resolve(total);
+              }
+            }).catch((e) => {
+              return this.Events.trigger("error", e);
+            });
+          }
+          _dropAllQueued(message) {
+            return this._queues.shiftAll(function(job) {
+              return job.doDrop({ message });
+            });
+          }
+          stop(options2 = {}) {
+            var done, waitForExecuting;
+            options2 = parser$5.load(options2, this.stopDefaults);
+            waitForExecuting = (at) => {
+              var finished;
+              finished = () => {
+                var counts;
+                counts = this._states.counts;
+                return counts[0] + counts[1] + counts[2] + counts[3] === at;
+              };
+              return new this.Promise((resolve2, reject) => {
+                if (finished()) {
+                  return resolve2();
+                } else {
+                  return this.on("done", () => {
+                    if (finished()) {
+                      this.removeAllListeners("done");
+                      return resolve2();
+                    }
+                  });
+                }
+              });
+            };
+            done = options2.dropWaitingJobs ? (this._run = function(index2, next) {
+              return next.doDrop({
+                message: options2.dropErrorMessage
+              });
+            }, this._drainOne = () => {
+              return this.Promise.resolve(null);
+            }, this._registerLock.schedule(() => {
+              return this._submitLock.schedule(() => {
+                var k, ref, v;
+                ref = this._scheduled;
+                for (k in ref) {
+                  v = ref[k];
+                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
+                    clearTimeout(v.timeout);
+                    clearTimeout(v.expiration);
+                    v.job.doDrop({
+                      message: options2.dropErrorMessage
+                    });
+                  }
+                }
+                this._dropAllQueued(options2.dropErrorMessage);
+                return waitForExecuting(0);
+              });
+            })) : this.schedule({
+              priority: NUM_PRIORITIES$1 - 1,
+              weight: 0
+            }, () => {
+              return waitForExecuting(1);
+            });
+            this._receive = function(job) {
+              return job._reject(new Bottleneck4.prototype.BottleneckError(options2.enqueueErrorMessage));
+            };
+            this.stop = () => {
+              return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
+            };
+            return done;
+          }
+          async _addToQueue(job) {
+            var args, blocked, error63, options2, reachedHWM, shifted, strategy;
+            ({ args, options: options2 } = job);
+            try {
+              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options2.weight));
+            } catch (error1) {
+              error63 = error1;
+              this.Events.trigger("debug", `Could not queue ${options2.id}`, { args, options: options2, error: error63 });
+              job.doDrop({ error: error63 });
+              return false;
+            }
+            if (blocked) {
+              job.doDrop();
+              return true;
+            } else if (reachedHWM) {
+              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted != null) {
+                shifted.doDrop();
+              }
+              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
+                if (shifted == null) {
+                  job.doDrop();
+                }
+                return reachedHWM;
+              }
+            }
+            job.doQueue(reachedHWM, blocked);
+            this._queues.push(job);
+            await this._drainAll();
+            return reachedHWM;
+          }
+          _receive(job) {
+            if (this._states.jobStatus(job.options.id) != null) {
+              job._reject(new Bottleneck4.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+              return false;
+            } else {
+              job.doReceive();
+              return this._submitLock.schedule(this._addToQueue, job);
+            }
+          }
+          submit(...args) {
+            var cb, fn, job, options2, ref, ref1, task;
+            if (typeof args[0] === "function") {
+              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              options2 = parser$5.load({}, this.jobDefaults);
+            } else {
+              ref1 = args, [options2, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+              options2 = parser$5.load(options2, this.jobDefaults);
+            }
+            task = (...args2) => {
+              return new this.Promise(function(resolve2, reject) {
+                return fn(...args2, function(...args3) {
+                  return (args3[0] != null ? reject : resolve2)(args3);
+                });
+              });
+            };
+            job = new Job$1(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            job.promise.then(function(args2) {
+              return typeof cb === "function" ? cb(...args2) : void 0;
+            }).catch(function(args2) {
+              if (Array.isArray(args2)) {
+                return typeof cb === "function" ? cb(...args2) : void 0;
+              } else {
+                return typeof cb === "function" ? cb(args2) : void 0;
+              }
+            });
+            return this._receive(job);
+          }
+          schedule(...args) {
+            var job, options2, task;
+            if (typeof args[0] === "function") {
+              [task, ...args] = args;
+              options2 = {};
+            } else {
+              [options2, task, ...args] = args;
+            }
+            job = new Job$1(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            this._receive(job);
+            return job.promise;
+          }
+          wrap(fn) {
+            var schedule, wrapped;
+            schedule = this.schedule.bind(this);
+            wrapped = function(...args) {
+              return schedule(fn.bind(this), ...args);
+            };
+            wrapped.withOptions = function(options2, ...args) {
+              return schedule(options2, fn, ...args);
+            };
+            return wrapped;
+          }
+          async updateSettings(options2 = {}) {
+            await this._store.__updateSettings__(parser$5.overwrite(options2, this.storeDefaults));
+            parser$5.overwrite(options2, this.instanceDefaults, this);
+            return this;
+          }
+          currentReservoir() {
+            return this._store.__currentReservoir__();
+          }
+          incrementReservoir(incr = 0) {
+            return this._store.__incrementReservoir__(incr);
+          }
+        }
+        Bottleneck4.default = Bottleneck4;
+        Bottleneck4.Events = Events$4;
+        Bottleneck4.version = Bottleneck4.prototype.version = require$$8.version;
+        Bottleneck4.strategy = Bottleneck4.prototype.strategy = {
+          LEAK: 1,
+          OVERFLOW: 2,
+          OVERFLOW_PRIORITY: 4,
+          BLOCK: 3
+        };
+        Bottleneck4.BottleneckError = Bottleneck4.prototype.BottleneckError = BottleneckError_1;
+        Bottleneck4.Group = Bottleneck4.prototype.Group = Group_1;
+        Bottleneck4.RedisConnection = Bottleneck4.prototype.RedisConnection = require$$2;
+        Bottleneck4.IORedisConnection = Bottleneck4.prototype.IORedisConnection = require$$3;
+        Bottleneck4.Batcher = Bottleneck4.prototype.Batcher = Batcher_1;
+        Bottleneck4.prototype.jobDefaults = {
+          priority: DEFAULT_PRIORITY$1,
+          weight: 1,
+          expiration: null,
+          id: "<no-id>"
+        };
+        Bottleneck4.prototype.storeDefaults = {
+          maxConcurrent: null,
+          minTime: 0,
+          highWater: null,
+          strategy: Bottleneck4.prototype.strategy.LEAK,
+          penalty: null,
+          reservoir: null,
+          reservoirRefreshInterval: null,
+          reservoirRefreshAmount: null,
+          reservoirIncreaseInterval: null,
+          reservoirIncreaseAmount: null,
+          reservoirIncreaseMaximum: null
+        };
+        Bottleneck4.prototype.localStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 250
+        };
+        Bottleneck4.prototype.redisStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 5e3,
+          clientTimeout: 1e4,
+          Redis: null,
+          clientOptions: {},
+          clusterNodes: null,
+          clearDatastore: false,
+          connection: null
+        };
+        Bottleneck4.prototype.instanceDefaults = {
+          datastore: "local",
+          connection: null,
+          id: "<no-id>",
+          rejectOnDrop: true,
+          trackDoneStatus: false,
+          Promise
+        };
+        Bottleneck4.prototype.stopDefaults = {
+          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+          dropWaitingJobs: true,
+          dropErrorMessage: "This limiter has been stopped."
+        };
+        return Bottleneck4;
+      }).call(commonjsGlobal);
+      var Bottleneck_1 = Bottleneck3;
+      var lib = Bottleneck_1;
+      return lib;
+    }));
+  }
+});
+
+// node_modules/bottleneck/lib/parser.js
+var require_parser = __commonJS({
+  "node_modules/bottleneck/lib/parser.js"(exports2) {
+    "use strict";
+    exports2.load = function(received, defaults2, onto = {}) {
+      var k, ref, v;
+      for (k in defaults2) {
+        v = defaults2[k];
+        onto[k] = (ref = received[k]) != null ? ref : v;
+      }
+      return onto;
+    };
+    exports2.overwrite = function(received, defaults2, onto = {}) {
+      var k, v;
+      for (k in received) {
+        v = received[k];
+        if (defaults2[k] !== void 0) {
+          onto[k] = v;
+        }
+      }
+      return onto;
+    };
+  }
+});
+
+// node_modules/bottleneck/lib/DLList.js
+var require_DLList = __commonJS({
+  "node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
+    "use strict";
+    var DLList;
+    DLList = class DLList {
+      constructor(incr, decr) {
+        this.incr = incr;
+        this.decr = decr;
+        this._first = null;
+        this._last = null;
+        this.length = 0;
+      }
+      push(value) {
+        var node2;
+        this.length++;
+        if (typeof this.incr === "function") {
+          this.incr();
+        }
+        node2 = {
+          value,
+          prev: this._last,
+          next: null
+        };
+        if (this._last != null) {
+          this._last.next = node2;
+          this._last = node2;
+        } else {
+          this._first = this._last = node2;
+        }
+        return void 0;
+      }
+      shift() {
+        var value;
+        if (this._first == null) {
+          return;
+        } else {
+          this.length--;
+          if (typeof this.decr === "function") {
+            this.decr();
+          }
+        }
+        value = this._first.value;
+        if ((this._first = this._first.next) != null) {
+          this._first.prev = null;
+        } else {
+          this._last = null;
+        }
+        return value;
+      }
+      first() {
+        if (this._first != null) {
+          return this._first.value;
+        }
+      }
+      getArray() {
+        var node2, ref, results;
+        node2 = this._first;
+        results = [];
+        while (node2 != null) {
+          results.push((ref = node2, node2 = node2.next, ref.value));
+        }
+        return results;
+      }
+      forEachShift(cb) {
+        var node2;
+        node2 = this.shift();
+        while (node2 != null) {
+          cb(node2), node2 = this.shift();
+        }
+        return void 0;
+      }
+      debug() {
+        var node2, ref, ref1, ref2, results;
+        node2 = this._first;
+        results = [];
+        while (node2 != null) {
+          results.push((ref = node2, node2 = node2.next, {
+            value: ref.value,
+            prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+            next: (ref2 = ref.next) != null ? ref2.value : void 0
+          }));
+        }
+        return results;
+      }
+    };
+    module2.exports = DLList;
+  }
+});
+
+// node_modules/bottleneck/lib/Events.js
+var require_Events = __commonJS({
+  "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
+    "use strict";
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info2 = gen[key](arg);
+        var value = info2.value;
+      } catch (error63) {
+        reject(error63);
+        return;
+      }
+      if (info2.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var Events2;
+    Events2 = class Events {
+      constructor(instance) {
+        this.instance = instance;
+        this._events = {};
+        if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+          throw new Error("An Emitter already exists for this object");
+        }
+        this.instance.on = (name, cb) => {
+          return this._addListener(name, "many", cb);
+        };
+        this.instance.once = (name, cb) => {
+          return this._addListener(name, "once", cb);
+        };
+        this.instance.removeAllListeners = (name = null) => {
+          if (name != null) {
+            return delete this._events[name];
+          } else {
+            return this._events = {};
+          }
+        };
+      }
+      _addListener(name, status, cb) {
+        var base;
+        if ((base = this._events)[name] == null) {
+          base[name] = [];
+        }
+        this._events[name].push({
+          cb,
+          status
+        });
+        return this.instance;
+      }
+      listenerCount(name) {
+        if (this._events[name] != null) {
+          return this._events[name].length;
+        } else {
+          return 0;
+        }
+      }
+      trigger(name, ...args) {
+        var _this = this;
+        return _asyncToGenerator2(function* () {
+          var e, promises3;
+          try {
+            if (name !== "debug") {
+              _this.trigger("debug", `Event triggered: ${name}`, args);
+            }
+            if (_this._events[name] == null) {
+              return;
+            }
+            _this._events[name] = _this._events[name].filter(function(listener) {
+              return listener.status !== "none";
+            });
+            promises3 = _this._events[name].map(
+              /* @__PURE__ */ (function() {
+                var _ref = _asyncToGenerator2(function* (listener) {
+                  var e2, returned;
+                  if (listener.status === "none") {
+                    return;
+                  }
+                  if (listener.status === "once") {
+                    listener.status = "none";
+                  }
+                  try {
+                    returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+                    if (typeof (returned != null ? returned.then : void 0) === "function") {
+                      return yield returned;
+                    } else {
+                      return returned;
+                    }
+                  } catch (error63) {
+                    e2 = error63;
+                    if (true) {
+                      _this.trigger("error", e2);
+                    }
+                    return null;
+                  }
+                });
+                return function(_x) {
+                  return _ref.apply(this, arguments);
+                };
+              })()
+            );
+            return (yield Promise.all(promises3)).find(function(x) {
+              return x != null;
+            });
+          } catch (error63) {
+            e = error63;
+            if (true) {
+              _this.trigger("error", e);
+            }
+            return null;
+          }
+        })();
+      }
+    };
+    module2.exports = Events2;
+  }
+});
+
+// node_modules/bottleneck/lib/Queues.js
+var require_Queues = __commonJS({
+  "node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
+    "use strict";
+    var DLList;
+    var Events2;
+    var Queues;
+    DLList = require_DLList();
+    Events2 = require_Events();
+    Queues = class Queues {
+      constructor(num_priorities) {
+        var i;
+        this.Events = new Events2(this);
+        this._length = 0;
+        this._lists = function() {
+          var j, ref, results;
+          results = [];
+          for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+            results.push(new DLList(() => {
+              return this.incr();
+            }, () => {
+              return this.decr();
+            }));
+          }
+          return results;
+        }.call(this);
+      }
+      incr() {
+        if (this._length++ === 0) {
+          return this.Events.trigger("leftzero");
+        }
+      }
+      decr() {
+        if (--this._length === 0) {
+          return this.Events.trigger("zero");
+        }
+      }
+      push(job) {
+        return this._lists[job.options.priority].push(job);
+      }
+      queued(priority) {
+        if (priority != null) {
+          return this._lists[priority].length;
+        } else {
+          return this._length;
+        }
+      }
+      shiftAll(fn) {
+        return this._lists.forEach(function(list) {
+          return list.forEachShift(fn);
+        });
+      }
+      getFirst(arr = this._lists) {
+        var j, len, list;
+        for (j = 0, len = arr.length; j < len; j++) {
+          list = arr[j];
+          if (list.length > 0) {
+            return list;
+          }
+        }
+        return [];
+      }
+      shiftLastFrom(priority) {
+        return this.getFirst(this._lists.slice(priority).reverse()).shift();
+      }
+    };
+    module2.exports = Queues;
+  }
+});
+
+// node_modules/bottleneck/lib/BottleneckError.js
+var require_BottleneckError = __commonJS({
+  "node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
+    "use strict";
+    var BottleneckError;
+    BottleneckError = class BottleneckError extends Error {
+    };
+    module2.exports = BottleneckError;
+  }
+});
+
+// node_modules/bottleneck/lib/Job.js
+var require_Job = __commonJS({
+  "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
+    "use strict";
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info2 = gen[key](arg);
+        var value = info2.value;
+      } catch (error63) {
+        reject(error63);
+        return;
+      }
+      if (info2.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var BottleneckError;
+    var DEFAULT_PRIORITY;
+    var Job;
+    var NUM_PRIORITIES;
+    var parser2;
+    NUM_PRIORITIES = 10;
+    DEFAULT_PRIORITY = 5;
+    parser2 = require_parser();
+    BottleneckError = require_BottleneckError();
+    Job = class Job {
+      constructor(task, args, options2, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
+        this.task = task;
+        this.args = args;
+        this.rejectOnDrop = rejectOnDrop;
+        this.Events = Events2;
+        this._states = _states;
+        this.Promise = Promise2;
+        this.options = parser2.load(options2, jobDefaults);
+        this.options.priority = this._sanitizePriority(this.options.priority);
+        if (this.options.id === jobDefaults.id) {
+          this.options.id = `${this.options.id}-${this._randomIndex()}`;
+        }
+        this.promise = new this.Promise((_resolve, _reject) => {
+          this._resolve = _resolve;
+          this._reject = _reject;
+        });
+        this.retryCount = 0;
+      }
+      _sanitizePriority(priority) {
+        var sProperty;
+        sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+        if (sProperty < 0) {
+          return 0;
+        } else if (sProperty > NUM_PRIORITIES - 1) {
+          return NUM_PRIORITIES - 1;
+        } else {
+          return sProperty;
+        }
+      }
+      _randomIndex() {
+        return Math.random().toString(36).slice(2);
+      }
+      doDrop({
+        error: error63,
+        message = "This job has been dropped by Bottleneck"
+      } = {}) {
+        if (this._states.remove(this.options.id)) {
+          if (this.rejectOnDrop) {
+            this._reject(error63 != null ? error63 : new BottleneckError(message));
+          }
+          this.Events.trigger("dropped", {
+            args: this.args,
+            options: this.options,
+            task: this.task,
+            promise: this.promise
+          });
+          return true;
+        } else {
+          return false;
+        }
+      }
+      _assertStatus(expected) {
+        var status;
+        status = this._states.jobStatus(this.options.id);
+        if (!(status === expected || expected === "DONE" && status === null)) {
+          throw new BottleneckError(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+        }
+      }
+      doReceive() {
+        this._states.start(this.options.id);
+        return this.Events.trigger("received", {
+          args: this.args,
+          options: this.options
+        });
+      }
+      doQueue(reachedHWM, blocked) {
+        this._assertStatus("RECEIVED");
+        this._states.next(this.options.id);
+        return this.Events.trigger("queued", {
+          args: this.args,
+          options: this.options,
+          reachedHWM,
+          blocked
+        });
+      }
+      doRun() {
+        if (this.retryCount === 0) {
+          this._assertStatus("QUEUED");
+          this._states.next(this.options.id);
+        } else {
+          this._assertStatus("EXECUTING");
+        }
+        return this.Events.trigger("scheduled", {
+          args: this.args,
+          options: this.options
+        });
+      }
+      doExecute(chained, clearGlobalState, run, free) {
+        var _this = this;
+        return _asyncToGenerator2(function* () {
+          var error63, eventInfo, passed;
+          if (_this.retryCount === 0) {
+            _this._assertStatus("RUNNING");
+            _this._states.next(_this.options.id);
+          } else {
+            _this._assertStatus("EXECUTING");
+          }
+          eventInfo = {
+            args: _this.args,
+            options: _this.options,
+            retryCount: _this.retryCount
+          };
+          _this.Events.trigger("executing", eventInfo);
+          try {
+            passed = yield chained != null ? chained.schedule(_this.options, _this.task, ..._this.args) : _this.task(..._this.args);
+            if (clearGlobalState()) {
+              _this.doDone(eventInfo);
+              yield free(_this.options, eventInfo);
+              _this._assertStatus("DONE");
+              return _this._resolve(passed);
+            }
+          } catch (error1) {
+            error63 = error1;
+            return _this._onFailure(error63, eventInfo, clearGlobalState, run, free);
+          }
+        })();
+      }
+      doExpire(clearGlobalState, run, free) {
+        var error63, eventInfo;
+        if (this._states.jobStatus(this.options.id === "RUNNING")) {
+          this._states.next(this.options.id);
+        }
+        this._assertStatus("EXECUTING");
+        eventInfo = {
+          args: this.args,
+          options: this.options,
+          retryCount: this.retryCount
+        };
+        error63 = new BottleneckError(`This job timed out after ${this.options.expiration} ms.`);
+        return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
+      }
+      _onFailure(error63, eventInfo, clearGlobalState, run, free) {
+        var _this2 = this;
+        return _asyncToGenerator2(function* () {
+          var retry2, retryAfter;
+          if (clearGlobalState()) {
+            retry2 = yield _this2.Events.trigger("failed", error63, eventInfo);
+            if (retry2 != null) {
+              retryAfter = ~~retry2;
+              _this2.Events.trigger("retry", `Retrying ${_this2.options.id} after ${retryAfter} ms`, eventInfo);
+              _this2.retryCount++;
+              return run(retryAfter);
+            } else {
+              _this2.doDone(eventInfo);
+              yield free(_this2.options, eventInfo);
+              _this2._assertStatus("DONE");
+              return _this2._reject(error63);
+            }
+          }
+        })();
+      }
+      doDone(eventInfo) {
+        this._assertStatus("EXECUTING");
+        this._states.next(this.options.id);
+        return this.Events.trigger("done", eventInfo);
+      }
+    };
+    module2.exports = Job;
+  }
+});
+
+// node_modules/bottleneck/lib/LocalDatastore.js
+var require_LocalDatastore = __commonJS({
+  "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
+    "use strict";
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info2 = gen[key](arg);
+        var value = info2.value;
+      } catch (error63) {
+        reject(error63);
+        return;
+      }
+      if (info2.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var BottleneckError;
+    var LocalDatastore;
+    var parser2;
+    parser2 = require_parser();
+    BottleneckError = require_BottleneckError();
+    LocalDatastore = class LocalDatastore {
+      constructor(instance, storeOptions, storeInstanceOptions) {
+        this.instance = instance;
+        this.storeOptions = storeOptions;
+        this.clientId = this.instance._randomIndex();
+        parser2.load(storeInstanceOptions, storeInstanceOptions, this);
+        this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+        this._running = 0;
+        this._done = 0;
+        this._unblockTime = 0;
+        this.ready = this.Promise.resolve();
+        this.clients = {};
+        this._startHeartbeat();
+      }
+      _startHeartbeat() {
+        var base;
+        if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+          return typeof (base = this.heartbeat = setInterval(() => {
+            var amount, incr, maximum, now, reservoir;
+            now = Date.now();
+            if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+              this._lastReservoirRefresh = now;
+              this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+              this.instance._drainAll(this.computeCapacity());
+            }
+            if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+              var _this$storeOptions = this.storeOptions;
+              amount = _this$storeOptions.reservoirIncreaseAmount;
+              maximum = _this$storeOptions.reservoirIncreaseMaximum;
+              reservoir = _this$storeOptions.reservoir;
+              this._lastReservoirIncrease = now;
+              incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+              if (incr > 0) {
+                this.storeOptions.reservoir += incr;
+                return this.instance._drainAll(this.computeCapacity());
+              }
+            }
+          }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
+        } else {
+          return clearInterval(this.heartbeat);
+        }
+      }
+      __publish__(message) {
+        var _this = this;
+        return _asyncToGenerator2(function* () {
+          yield _this.yieldLoop();
+          return _this.instance.Events.trigger("message", message.toString());
+        })();
+      }
+      __disconnect__(flush) {
+        var _this2 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this2.yieldLoop();
+          clearInterval(_this2.heartbeat);
+          return _this2.Promise.resolve();
+        })();
+      }
+      yieldLoop(t = 0) {
+        return new this.Promise(function(resolve2, reject) {
+          return setTimeout(resolve2, t);
+        });
+      }
+      computePenalty() {
+        var ref;
+        return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+      }
+      __updateSettings__(options2) {
+        var _this3 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this3.yieldLoop();
+          parser2.overwrite(options2, options2, _this3.storeOptions);
+          _this3._startHeartbeat();
+          _this3.instance._drainAll(_this3.computeCapacity());
+          return true;
+        })();
+      }
+      __running__() {
+        var _this4 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this4.yieldLoop();
+          return _this4._running;
+        })();
+      }
+      __queued__() {
+        var _this5 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this5.yieldLoop();
+          return _this5.instance.queued();
+        })();
+      }
+      __done__() {
+        var _this6 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this6.yieldLoop();
+          return _this6._done;
+        })();
+      }
+      __groupCheck__(time3) {
+        var _this7 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this7.yieldLoop();
+          return _this7._nextRequest + _this7.timeout < time3;
+        })();
+      }
+      computeCapacity() {
+        var maxConcurrent, reservoir;
+        var _this$storeOptions2 = this.storeOptions;
+        maxConcurrent = _this$storeOptions2.maxConcurrent;
+        reservoir = _this$storeOptions2.reservoir;
+        if (maxConcurrent != null && reservoir != null) {
+          return Math.min(maxConcurrent - this._running, reservoir);
+        } else if (maxConcurrent != null) {
+          return maxConcurrent - this._running;
+        } else if (reservoir != null) {
+          return reservoir;
+        } else {
+          return null;
+        }
+      }
+      conditionsCheck(weight) {
+        var capacity;
+        capacity = this.computeCapacity();
+        return capacity == null || weight <= capacity;
+      }
+      __incrementReservoir__(incr) {
+        var _this8 = this;
+        return _asyncToGenerator2(function* () {
+          var reservoir;
+          yield _this8.yieldLoop();
+          reservoir = _this8.storeOptions.reservoir += incr;
+          _this8.instance._drainAll(_this8.computeCapacity());
+          return reservoir;
+        })();
+      }
+      __currentReservoir__() {
+        var _this9 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this9.yieldLoop();
+          return _this9.storeOptions.reservoir;
+        })();
+      }
+      isBlocked(now) {
+        return this._unblockTime >= now;
+      }
+      check(weight, now) {
+        return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+      }
+      __check__(weight) {
+        var _this10 = this;
+        return _asyncToGenerator2(function* () {
+          var now;
+          yield _this10.yieldLoop();
+          now = Date.now();
+          return _this10.check(weight, now);
+        })();
+      }
+      __register__(index2, weight, expiration) {
+        var _this11 = this;
+        return _asyncToGenerator2(function* () {
+          var now, wait;
+          yield _this11.yieldLoop();
+          now = Date.now();
+          if (_this11.conditionsCheck(weight)) {
+            _this11._running += weight;
+            if (_this11.storeOptions.reservoir != null) {
+              _this11.storeOptions.reservoir -= weight;
+            }
+            wait = Math.max(_this11._nextRequest - now, 0);
+            _this11._nextRequest = now + wait + _this11.storeOptions.minTime;
+            return {
+              success: true,
+              wait,
+              reservoir: _this11.storeOptions.reservoir
+            };
+          } else {
+            return {
+              success: false
+            };
+          }
+        })();
+      }
+      strategyIsBlock() {
+        return this.storeOptions.strategy === 3;
+      }
+      __submit__(queueLength, weight) {
+        var _this12 = this;
+        return _asyncToGenerator2(function* () {
+          var blocked, now, reachedHWM;
+          yield _this12.yieldLoop();
+          if (_this12.storeOptions.maxConcurrent != null && weight > _this12.storeOptions.maxConcurrent) {
+            throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${_this12.storeOptions.maxConcurrent}`);
+          }
+          now = Date.now();
+          reachedHWM = _this12.storeOptions.highWater != null && queueLength === _this12.storeOptions.highWater && !_this12.check(weight, now);
+          blocked = _this12.strategyIsBlock() && (reachedHWM || _this12.isBlocked(now));
+          if (blocked) {
+            _this12._unblockTime = now + _this12.computePenalty();
+            _this12._nextRequest = _this12._unblockTime + _this12.storeOptions.minTime;
+            _this12.instance._dropAllQueued();
+          }
+          return {
+            reachedHWM,
+            blocked,
+            strategy: _this12.storeOptions.strategy
+          };
+        })();
+      }
+      __free__(index2, weight) {
+        var _this13 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this13.yieldLoop();
+          _this13._running -= weight;
+          _this13._done += weight;
+          _this13.instance._drainAll(_this13.computeCapacity());
+          return {
+            running: _this13._running
+          };
+        })();
+      }
+    };
+    module2.exports = LocalDatastore;
+  }
+});
+
+// node_modules/bottleneck/lib/lua.json
+var require_lua = __commonJS({
+  "node_modules/bottleneck/lib/lua.json"(exports2, module2) {
+    module2.exports = {
+      "blacklist_client.lua": "local blacklist = ARGV[num_static_argv + 1]\n\nif redis.call('zscore', client_last_seen_key, blacklist) then\n  redis.call('zadd', client_last_seen_key, 0, blacklist)\nend\n\n\nreturn {}\n",
+      "check.lua": "local weight = tonumber(ARGV[num_static_argv + 1])\n\nlocal capacity = process_tick(now, false)['capacity']\nlocal nextRequest = tonumber(redis.call('hget', settings_key, 'nextRequest'))\n\nreturn conditions_check(capacity, weight) and nextRequest - now <= 0\n",
+      "conditions_check.lua": "local conditions_check = function (capacity, weight)\n  return capacity == nil or weight <= capacity\nend\n",
+      "current_reservoir.lua": "return process_tick(now, false)['reservoir']\n",
+      "done.lua": "process_tick(now, false)\n\nreturn tonumber(redis.call('hget', settings_key, 'done'))\n",
+      "free.lua": "local index = ARGV[num_static_argv + 1]\n\nredis.call('zadd', job_expirations_key, 0, index)\n\nreturn process_tick(now, false)['running']\n",
+      "get_time.lua": "redis.replicate_commands()\n\nlocal get_time = function ()\n  local time = redis.call('time')\n\n  return tonumber(time[1]..string.sub(time[2], 1, 3))\nend\n",
+      "group_check.lua": "return not (redis.call('exists', settings_key) == 1)\n",
+      "heartbeat.lua": "process_tick(now, true)\n",
+      "increment_reservoir.lua": "local incr = tonumber(ARGV[num_static_argv + 1])\n\nredis.call('hincrby', settings_key, 'reservoir', incr)\n\nlocal reservoir = process_tick(now, true)['reservoir']\n\nlocal groupTimeout = tonumber(redis.call('hget', settings_key, 'groupTimeout'))\nrefresh_expiration(0, 0, groupTimeout)\n\nreturn reservoir\n",
+      "init.lua": `local clear = tonumber(ARGV[num_static_argv + 1])
+local limiter_version = ARGV[num_static_argv + 2]
+local num_local_argv = num_static_argv + 2
+
+if clear == 1 then
+  redis.call('del', unpack(KEYS))
+end
+
+if redis.call('exists', settings_key) == 0 then
+  -- Create
+  local args = {'hmset', settings_key}
+
+  for i = num_local_argv + 1, #ARGV do
+    table.insert(args, ARGV[i])
+  end
+
+  redis.call(unpack(args))
+  redis.call('hmset', settings_key,
+    'nextRequest', now,
+    'lastReservoirRefresh', now,
+    'lastReservoirIncrease', now,
+    'running', 0,
+    'done', 0,
+    'unblockTime', 0,
+    'capacityPriorityCounter', 0
+  )
+
+else
+  -- Apply migrations
+  local settings = redis.call('hmget', settings_key,
+    'id',
+    'version'
+  )
+  local id = settings[1]
+  local current_version = settings[2]
+
+  if current_version ~= limiter_version then
+    local version_digits = {}
+    for k, v in string.gmatch(current_version, "([^.]+)") do
+      table.insert(version_digits, tonumber(k))
+    end
+
+    -- 2.10.0
+    if version_digits[2] < 10 then
+      redis.call('hsetnx', settings_key, 'reservoirRefreshInterval', '')
+      redis.call('hsetnx', settings_key, 'reservoirRefreshAmount', '')
+      redis.call('hsetnx', settings_key, 'lastReservoirRefresh', '')
+      redis.call('hsetnx', settings_key, 'done', 0)
+      redis.call('hset', settings_key, 'version', '2.10.0')
+    end
+
+    -- 2.11.1
+    if version_digits[2] < 11 or (version_digits[2] == 11 and version_digits[3] < 1) then
+      if redis.call('hstrlen', settings_key, 'lastReservoirRefresh') == 0 then
+        redis.call('hmset', settings_key,
+          'lastReservoirRefresh', now,
+          'version', '2.11.1'
+        )
+      end
+    end
+
+    -- 2.14.0
+    if version_digits[2] < 14 then
+      local old_running_key = 'b_'..id..'_running'
+      local old_executing_key = 'b_'..id..'_executing'
+
+      if redis.call('exists', old_running_key) == 1 then
+        redis.call('rename', old_running_key, job_weights_key)
+      end
+      if redis.call('exists', old_executing_key) == 1 then
+        redis.call('rename', old_executing_key, job_expirations_key)
+      end
+      redis.call('hset', settings_key, 'version', '2.14.0')
+    end
+
+    -- 2.15.2
+    if version_digits[2] < 15 or (version_digits[2] == 15 and version_digits[3] < 2) then
+      redis.call('hsetnx', settings_key, 'capacityPriorityCounter', 0)
+      redis.call('hset', settings_key, 'version', '2.15.2')
+    end
+
+    -- 2.17.0
+    if version_digits[2] < 17 then
+      redis.call('hsetnx', settings_key, 'clientTimeout', 10000)
+      redis.call('hset', settings_key, 'version', '2.17.0')
+    end
+
+    -- 2.18.0
+    if version_digits[2] < 18 then
+      redis.call('hsetnx', settings_key, 'reservoirIncreaseInterval', '')
+      redis.call('hsetnx', settings_key, 'reservoirIncreaseAmount', '')
+      redis.call('hsetnx', settings_key, 'reservoirIncreaseMaximum', '')
+      redis.call('hsetnx', settings_key, 'lastReservoirIncrease', now)
+      redis.call('hset', settings_key, 'version', '2.18.0')
+    end
+
+  end
+
+  process_tick(now, false)
+end
+
+local groupTimeout = tonumber(redis.call('hget', settings_key, 'groupTimeout'))
+refresh_expiration(0, 0, groupTimeout)
+
+return {}
+`,
+      "process_tick.lua": "local process_tick = function (now, always_publish)\n\n  local compute_capacity = function (maxConcurrent, running, reservoir)\n    if maxConcurrent ~= nil and reservoir ~= nil then\n      return math.min((maxConcurrent - running), reservoir)\n    elseif maxConcurrent ~= nil then\n      return maxConcurrent - running\n    elseif reservoir ~= nil then\n      return reservoir\n    else\n      return nil\n    end\n  end\n\n  local settings = redis.call('hmget', settings_key,\n    'id',\n    'maxConcurrent',\n    'running',\n    'reservoir',\n    'reservoirRefreshInterval',\n    'reservoirRefreshAmount',\n    'lastReservoirRefresh',\n    'reservoirIncreaseInterval',\n    'reservoirIncreaseAmount',\n    'reservoirIncreaseMaximum',\n    'lastReservoirIncrease',\n    'capacityPriorityCounter',\n    'clientTimeout'\n  )\n  local id = settings[1]\n  local maxConcurrent = tonumber(settings[2])\n  local running = tonumber(settings[3])\n  local reservoir = tonumber(settings[4])\n  local reservoirRefreshInterval = tonumber(settings[5])\n  local reservoirRefreshAmount = tonumber(settings[6])\n  local lastReservoirRefresh = tonumber(settings[7])\n  local reservoirIncreaseInterval = tonumber(settings[8])\n  local reservoirIncreaseAmount = tonumber(settings[9])\n  local reservoirIncreaseMaximum = tonumber(settings[10])\n  local lastReservoirIncrease = tonumber(settings[11])\n  local capacityPriorityCounter = tonumber(settings[12])\n  local clientTimeout = tonumber(settings[13])\n\n  local initial_capacity = compute_capacity(maxConcurrent, running, reservoir)\n\n  --\n  -- Process 'running' changes\n  --\n  local expired = redis.call('zrangebyscore', job_expirations_key, '-inf', '('..now)\n\n  if #expired > 0 then\n    redis.call('zremrangebyscore', job_expirations_key, '-inf', '('..now)\n\n    local flush_batch = function (batch, acc)\n      local weights = redis.call('hmget', job_weights_key, unpack(batch))\n                      redis.call('hdel',  job_weights_key, unpack(batch))\n      local clients = redis.call('hmget', job_clients_key, unpack(batch))\n                      redis.call('hdel',  job_clients_key, unpack(batch))\n\n      -- Calculate sum of removed weights\n      for i = 1, #weights do\n        acc['total'] = acc['total'] + (tonumber(weights[i]) or 0)\n      end\n\n      -- Calculate sum of removed weights by client\n      local client_weights = {}\n      for i = 1, #clients do\n        local removed = tonumber(weights[i]) or 0\n        if removed > 0 then\n          acc['client_weights'][clients[i]] = (acc['client_weights'][clients[i]] or 0) + removed\n        end\n      end\n    end\n\n    local acc = {\n      ['total'] = 0,\n      ['client_weights'] = {}\n    }\n    local batch_size = 1000\n\n    -- Compute changes to Zsets and apply changes to Hashes\n    for i = 1, #expired, batch_size do\n      local batch = {}\n      for j = i, math.min(i + batch_size - 1, #expired) do\n        table.insert(batch, expired[j])\n      end\n\n      flush_batch(batch, acc)\n    end\n\n    -- Apply changes to Zsets\n    if acc['total'] > 0 then\n      redis.call('hincrby', settings_key, 'done', acc['total'])\n      running = tonumber(redis.call('hincrby', settings_key, 'running', -acc['total']))\n    end\n\n    for client, weight in pairs(acc['client_weights']) do\n      redis.call('zincrby', client_running_key, -weight, client)\n    end\n  end\n\n  --\n  -- Process 'reservoir' changes\n  --\n  local reservoirRefreshActive = reservoirRefreshInterval ~= nil and reservoirRefreshAmount ~= nil\n  if reservoirRefreshActive and now >= lastReservoirRefresh + reservoirRefreshInterval then\n    reservoir = reservoirRefreshAmount\n    redis.call('hmset', settings_key,\n      'reservoir', reservoir,\n      'lastReservoirRefresh', now\n    )\n  end\n\n  local reservoirIncreaseActive = reservoirIncreaseInterval ~= nil and reservoirIncreaseAmount ~= nil\n  if reservoirIncreaseActive and now >= lastReservoirIncrease + reservoirIncreaseInterval then\n    local num_intervals = math.floor((now - lastReservoirIncrease) / reservoirIncreaseInterval)\n    local incr = reservoirIncreaseAmount * num_intervals\n    if reservoirIncreaseMaximum ~= nil then\n      incr = math.min(incr, reservoirIncreaseMaximum - (reservoir or 0))\n    end\n    if incr > 0 then\n      reservoir = (reservoir or 0) + incr\n    end\n    redis.call('hmset', settings_key,\n      'reservoir', reservoir,\n      'lastReservoirIncrease', lastReservoirIncrease + (num_intervals * reservoirIncreaseInterval)\n    )\n  end\n\n  --\n  -- Clear unresponsive clients\n  --\n  local unresponsive = redis.call('zrangebyscore', client_last_seen_key, '-inf', (now - clientTimeout))\n  local unresponsive_lookup = {}\n  local terminated_clients = {}\n  for i = 1, #unresponsive do\n    unresponsive_lookup[unresponsive[i]] = true\n    if tonumber(redis.call('zscore', client_running_key, unresponsive[i])) == 0 then\n      table.insert(terminated_clients, unresponsive[i])\n    end\n  end\n  if #terminated_clients > 0 then\n    redis.call('zrem', client_running_key,         unpack(terminated_clients))\n    redis.call('hdel', client_num_queued_key,      unpack(terminated_clients))\n    redis.call('zrem', client_last_registered_key, unpack(terminated_clients))\n    redis.call('zrem', client_last_seen_key,       unpack(terminated_clients))\n  end\n\n  --\n  -- Broadcast capacity changes\n  --\n  local final_capacity = compute_capacity(maxConcurrent, running, reservoir)\n\n  if always_publish or (initial_capacity ~= nil and final_capacity == nil) then\n    -- always_publish or was not unlimited, now unlimited\n    redis.call('publish', 'b_'..id, 'capacity:'..(final_capacity or ''))\n\n  elseif initial_capacity ~= nil and final_capacity ~= nil and final_capacity > initial_capacity then\n    -- capacity was increased\n    -- send the capacity message to the limiter having the lowest number of running jobs\n    -- the tiebreaker is the limiter having not registered a job in the longest time\n\n    local lowest_concurrency_value = nil\n    local lowest_concurrency_clients = {}\n    local lowest_concurrency_last_registered = {}\n    local client_concurrencies = redis.call('zrange', client_running_key, 0, -1, 'withscores')\n\n    for i = 1, #client_concurrencies, 2 do\n      local client = client_concurrencies[i]\n      local concurrency = tonumber(client_concurrencies[i+1])\n\n      if (\n        lowest_concurrency_value == nil or lowest_concurrency_value == concurrency\n      ) and (\n        not unresponsive_lookup[client]\n      ) and (\n        tonumber(redis.call('hget', client_num_queued_key, client)) > 0\n      ) then\n        lowest_concurrency_value = concurrency\n        table.insert(lowest_concurrency_clients, client)\n        local last_registered = tonumber(redis.call('zscore', client_last_registered_key, client))\n        table.insert(lowest_concurrency_last_registered, last_registered)\n      end\n    end\n\n    if #lowest_concurrency_clients > 0 then\n      local position = 1\n      local earliest = lowest_concurrency_last_registered[1]\n\n      for i,v in ipairs(lowest_concurrency_last_registered) do\n        if v < earliest then\n          position = i\n          earliest = v\n        end\n      end\n\n      local next_client = lowest_concurrency_clients[position]\n      redis.call('publish', 'b_'..id,\n        'capacity-priority:'..(final_capacity or '')..\n        ':'..next_client..\n        ':'..capacityPriorityCounter\n      )\n      redis.call('hincrby', settings_key, 'capacityPriorityCounter', '1')\n    else\n      redis.call('publish', 'b_'..id, 'capacity:'..(final_capacity or ''))\n    end\n  end\n\n  return {\n    ['capacity'] = final_capacity,\n    ['running'] = running,\n    ['reservoir'] = reservoir\n  }\nend\n",
+      "queued.lua": "local clientTimeout = tonumber(redis.call('hget', settings_key, 'clientTimeout'))\nlocal valid_clients = redis.call('zrangebyscore', client_last_seen_key, (now - clientTimeout), 'inf')\nlocal client_queued = redis.call('hmget', client_num_queued_key, unpack(valid_clients))\n\nlocal sum = 0\nfor i = 1, #client_queued do\n  sum = sum + tonumber(client_queued[i])\nend\n\nreturn sum\n",
+      "refresh_expiration.lua": "local refresh_expiration = function (now, nextRequest, groupTimeout)\n\n  if groupTimeout ~= nil then\n    local ttl = (nextRequest + groupTimeout) - now\n\n    for i = 1, #KEYS do\n      redis.call('pexpire', KEYS[i], ttl)\n    end\n  end\n\nend\n",
+      "refs.lua": "local settings_key = KEYS[1]\nlocal job_weights_key = KEYS[2]\nlocal job_expirations_key = KEYS[3]\nlocal job_clients_key = KEYS[4]\nlocal client_running_key = KEYS[5]\nlocal client_num_queued_key = KEYS[6]\nlocal client_last_registered_key = KEYS[7]\nlocal client_last_seen_key = KEYS[8]\n\nlocal now = tonumber(ARGV[1])\nlocal client = ARGV[2]\n\nlocal num_static_argv = 2\n",
+      "register.lua": "local index = ARGV[num_static_argv + 1]\nlocal weight = tonumber(ARGV[num_static_argv + 2])\nlocal expiration = tonumber(ARGV[num_static_argv + 3])\n\nlocal state = process_tick(now, false)\nlocal capacity = state['capacity']\nlocal reservoir = state['reservoir']\n\nlocal settings = redis.call('hmget', settings_key,\n  'nextRequest',\n  'minTime',\n  'groupTimeout'\n)\nlocal nextRequest = tonumber(settings[1])\nlocal minTime = tonumber(settings[2])\nlocal groupTimeout = tonumber(settings[3])\n\nif conditions_check(capacity, weight) then\n\n  redis.call('hincrby', settings_key, 'running', weight)\n  redis.call('hset', job_weights_key, index, weight)\n  if expiration ~= nil then\n    redis.call('zadd', job_expirations_key, now + expiration, index)\n  end\n  redis.call('hset', job_clients_key, index, client)\n  redis.call('zincrby', client_running_key, weight, client)\n  redis.call('hincrby', client_num_queued_key, client, -1)\n  redis.call('zadd', client_last_registered_key, now, client)\n\n  local wait = math.max(nextRequest - now, 0)\n  local newNextRequest = now + wait + minTime\n\n  if reservoir == nil then\n    redis.call('hset', settings_key,\n      'nextRequest', newNextRequest\n    )\n  else\n    reservoir = reservoir - weight\n    redis.call('hmset', settings_key,\n      'reservoir', reservoir,\n      'nextRequest', newNextRequest\n    )\n  end\n\n  refresh_expiration(now, newNextRequest, groupTimeout)\n\n  return {true, wait, reservoir}\n\nelse\n  return {false}\nend\n",
+      "register_client.lua": "local queued = tonumber(ARGV[num_static_argv + 1])\n\n-- Could have been re-registered concurrently\nif not redis.call('zscore', client_last_seen_key, client) then\n  redis.call('zadd', client_running_key, 0, client)\n  redis.call('hset', client_num_queued_key, client, queued)\n  redis.call('zadd', client_last_registered_key, 0, client)\nend\n\nredis.call('zadd', client_last_seen_key, now, client)\n\nreturn {}\n",
+      "running.lua": "return process_tick(now, false)['running']\n",
+      "submit.lua": "local queueLength = tonumber(ARGV[num_static_argv + 1])\nlocal weight = tonumber(ARGV[num_static_argv + 2])\n\nlocal capacity = process_tick(now, false)['capacity']\n\nlocal settings = redis.call('hmget', settings_key,\n  'id',\n  'maxConcurrent',\n  'highWater',\n  'nextRequest',\n  'strategy',\n  'unblockTime',\n  'penalty',\n  'minTime',\n  'groupTimeout'\n)\nlocal id = settings[1]\nlocal maxConcurrent = tonumber(settings[2])\nlocal highWater = tonumber(settings[3])\nlocal nextRequest = tonumber(settings[4])\nlocal strategy = tonumber(settings[5])\nlocal unblockTime = tonumber(settings[6])\nlocal penalty = tonumber(settings[7])\nlocal minTime = tonumber(settings[8])\nlocal groupTimeout = tonumber(settings[9])\n\nif maxConcurrent ~= nil and weight > maxConcurrent then\n  return redis.error_reply('OVERWEIGHT:'..weight..':'..maxConcurrent)\nend\n\nlocal reachedHWM = (highWater ~= nil and queueLength == highWater\n  and not (\n    conditions_check(capacity, weight)\n    and nextRequest - now <= 0\n  )\n)\n\nlocal blocked = strategy == 3 and (reachedHWM or unblockTime >= now)\n\nif blocked then\n  local computedPenalty = penalty\n  if computedPenalty == nil then\n    if minTime == 0 then\n      computedPenalty = 5000\n    else\n      computedPenalty = 15 * minTime\n    end\n  end\n\n  local newNextRequest = now + computedPenalty + minTime\n\n  redis.call('hmset', settings_key,\n    'unblockTime', now + computedPenalty,\n    'nextRequest', newNextRequest\n  )\n\n  local clients_queued_reset = redis.call('hkeys', client_num_queued_key)\n  local queued_reset = {}\n  for i = 1, #clients_queued_reset do\n    table.insert(queued_reset, clients_queued_reset[i])\n    table.insert(queued_reset, 0)\n  end\n  redis.call('hmset', client_num_queued_key, unpack(queued_reset))\n\n  redis.call('publish', 'b_'..id, 'blocked:')\n\n  refresh_expiration(now, newNextRequest, groupTimeout)\nend\n\nif not blocked and not reachedHWM then\n  redis.call('hincrby', client_num_queued_key, client, 1)\nend\n\nreturn {reachedHWM, blocked, strategy}\n",
+      "update_settings.lua": "local args = {'hmset', settings_key}\n\nfor i = num_static_argv + 1, #ARGV do\n  table.insert(args, ARGV[i])\nend\n\nredis.call(unpack(args))\n\nprocess_tick(now, true)\n\nlocal groupTimeout = tonumber(redis.call('hget', settings_key, 'groupTimeout'))\nrefresh_expiration(0, 0, groupTimeout)\n\nreturn {}\n",
+      "validate_client.lua": "if not redis.call('zscore', client_last_seen_key, client) then\n  return redis.error_reply('UNKNOWN_CLIENT')\nend\n\nredis.call('zadd', client_last_seen_key, now, client)\n",
+      "validate_keys.lua": "if not (redis.call('exists', settings_key) == 1) then\n  return redis.error_reply('SETTINGS_KEY_NOT_FOUND')\nend\n"
+    };
+  }
+});
+
+// node_modules/bottleneck/lib/Scripts.js
+var require_Scripts = __commonJS({
+  "node_modules/bottleneck/lib/Scripts.js"(exports2) {
+    "use strict";
+    var headers;
+    var lua;
+    var templates;
+    lua = require_lua();
+    headers = {
+      refs: lua["refs.lua"],
+      validate_keys: lua["validate_keys.lua"],
+      validate_client: lua["validate_client.lua"],
+      refresh_expiration: lua["refresh_expiration.lua"],
+      process_tick: lua["process_tick.lua"],
+      conditions_check: lua["conditions_check.lua"],
+      get_time: lua["get_time.lua"]
+    };
+    exports2.allKeys = function(id) {
+      return [
+        /*
+        HASH
+        */
+        `b_${id}_settings`,
+        /*
+        HASH
+        job index -> weight
+        */
+        `b_${id}_job_weights`,
+        /*
+        ZSET
+        job index -> expiration
+        */
+        `b_${id}_job_expirations`,
+        /*
+        HASH
+        job index -> client
+        */
+        `b_${id}_job_clients`,
+        /*
+        ZSET
+        client -> sum running
+        */
+        `b_${id}_client_running`,
+        /*
+        HASH
+        client -> num queued
+        */
+        `b_${id}_client_num_queued`,
+        /*
+        ZSET
+        client -> last job registered
+        */
+        `b_${id}_client_last_registered`,
+        /*
+        ZSET
+        client -> last seen
+        */
+        `b_${id}_client_last_seen`
+      ];
+    };
+    templates = {
+      init: {
+        keys: exports2.allKeys,
+        headers: ["process_tick"],
+        refresh_expiration: true,
+        code: lua["init.lua"]
+      },
+      group_check: {
+        keys: exports2.allKeys,
+        headers: [],
+        refresh_expiration: false,
+        code: lua["group_check.lua"]
+      },
+      register_client: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys"],
+        refresh_expiration: false,
+        code: lua["register_client.lua"]
+      },
+      blacklist_client: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client"],
+        refresh_expiration: false,
+        code: lua["blacklist_client.lua"]
+      },
+      heartbeat: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: false,
+        code: lua["heartbeat.lua"]
+      },
+      update_settings: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: true,
+        code: lua["update_settings.lua"]
+      },
+      running: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: false,
+        code: lua["running.lua"]
+      },
+      queued: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client"],
+        refresh_expiration: false,
+        code: lua["queued.lua"]
+      },
+      done: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: false,
+        code: lua["done.lua"]
+      },
+      check: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
+        refresh_expiration: false,
+        code: lua["check.lua"]
+      },
+      submit: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
+        refresh_expiration: true,
+        code: lua["submit.lua"]
+      },
+      register: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
+        refresh_expiration: true,
+        code: lua["register.lua"]
+      },
+      free: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: true,
+        code: lua["free.lua"]
+      },
+      current_reservoir: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: false,
+        code: lua["current_reservoir.lua"]
+      },
+      increment_reservoir: {
+        keys: exports2.allKeys,
+        headers: ["validate_keys", "validate_client", "process_tick"],
+        refresh_expiration: true,
+        code: lua["increment_reservoir.lua"]
+      }
+    };
+    exports2.names = Object.keys(templates);
+    exports2.keys = function(name, id) {
+      return templates[name].keys(id);
+    };
+    exports2.payload = function(name) {
+      var template;
+      template = templates[name];
+      return Array.prototype.concat(headers.refs, template.headers.map(function(h) {
+        return headers[h];
+      }), template.refresh_expiration ? headers.refresh_expiration : "", template.code).join("\n");
+    };
+  }
+});
+
+// node_modules/bottleneck/lib/RedisConnection.js
+var require_RedisConnection = __commonJS({
+  "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
+    "use strict";
+    function asyncGeneratorStep(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info2 = gen[key](arg);
+        var value = info2.value;
+      } catch (error63) {
+        reject(error63);
+        return;
+      }
+      if (info2.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var Events;
+    var RedisConnection;
+    var Scripts;
+    var parser;
+    parser = require_parser();
+    Events = require_Events();
+    Scripts = require_Scripts();
+    RedisConnection = function() {
+      class RedisConnection {
+        constructor(options = {}) {
+          parser.load(options, this.defaults, this);
+          if (this.Redis == null) {
+            this.Redis = eval("require")("redis");
+          }
+          if (this.Events == null) {
+            this.Events = new Events(this);
+          }
+          this.terminated = false;
+          if (this.client == null) {
+            this.client = this.Redis.createClient(this.clientOptions);
+          }
+          this.subscriber = this.client.duplicate();
+          this.limiters = {};
+          this.shas = {};
+          this.ready = this.Promise.all([this._setup(this.client, false), this._setup(this.subscriber, true)]).then(() => {
+            return this._loadScripts();
+          }).then(() => {
+            return {
+              client: this.client,
+              subscriber: this.subscriber
+            };
+          });
+        }
+        _setup(client, sub) {
+          client.setMaxListeners(0);
+          return new this.Promise((resolve2, reject) => {
+            client.on("error", (e) => {
+              return this.Events.trigger("error", e);
+            });
+            if (sub) {
+              client.on("message", (channel, message) => {
+                var ref;
+                return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
+              });
+            }
+            if (client.ready) {
+              return resolve2();
+            } else {
+              return client.once("ready", resolve2);
+            }
+          });
+        }
+        _loadScript(name) {
+          return new this.Promise((resolve2, reject) => {
+            var payload;
+            payload = Scripts.payload(name);
+            return this.client.multi([["script", "load", payload]]).exec((err, replies) => {
+              if (err != null) {
+                return reject(err);
+              }
+              this.shas[name] = replies[0];
+              return resolve2(replies[0]);
+            });
+          });
+        }
+        _loadScripts() {
+          return this.Promise.all(Scripts.names.map((k) => {
+            return this._loadScript(k);
+          }));
+        }
+        __runCommand__(cmd) {
+          var _this = this;
+          return _asyncToGenerator(function* () {
+            yield _this.ready;
+            return new _this.Promise((resolve2, reject) => {
+              return _this.client.multi([cmd]).exec_atomic(function(err, replies) {
+                if (err != null) {
+                  return reject(err);
+                } else {
+                  return resolve2(replies[0]);
+                }
+              });
+            });
+          })();
+        }
+        __addLimiter__(instance) {
+          return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
+            return new this.Promise((resolve2, reject) => {
+              var handler2;
+              handler2 = (chan) => {
+                if (chan === channel) {
+                  this.subscriber.removeListener("subscribe", handler2);
+                  this.limiters[channel] = instance;
+                  return resolve2();
+                }
+              };
+              this.subscriber.on("subscribe", handler2);
+              return this.subscriber.subscribe(channel);
+            });
+          }));
+        }
+        __removeLimiter__(instance) {
+          var _this2 = this;
+          return this.Promise.all([instance.channel(), instance.channel_client()].map(
+            /* @__PURE__ */ (function() {
+              var _ref = _asyncToGenerator(function* (channel) {
+                if (!_this2.terminated) {
+                  yield new _this2.Promise((resolve2, reject) => {
+                    return _this2.subscriber.unsubscribe(channel, function(err, chan) {
+                      if (err != null) {
+                        return reject(err);
+                      }
+                      if (chan === channel) {
+                        return resolve2();
+                      }
+                    });
+                  });
+                }
+                return delete _this2.limiters[channel];
+              });
+              return function(_x) {
+                return _ref.apply(this, arguments);
+              };
+            })()
+          ));
+        }
+        __scriptArgs__(name, id, args, cb) {
+          var keys;
+          keys = Scripts.keys(name, id);
+          return [this.shas[name], keys.length].concat(keys, args, cb);
+        }
+        __scriptFn__(name) {
+          return this.client.evalsha.bind(this.client);
+        }
+        disconnect(flush = true) {
+          var i, k, len, ref;
+          ref = Object.keys(this.limiters);
+          for (i = 0, len = ref.length; i < len; i++) {
+            k = ref[i];
+            clearInterval(this.limiters[k]._store.heartbeat);
+          }
+          this.limiters = {};
+          this.terminated = true;
+          this.client.end(flush);
+          this.subscriber.end(flush);
+          return this.Promise.resolve();
+        }
+      }
+      ;
+      RedisConnection.prototype.datastore = "redis";
+      RedisConnection.prototype.defaults = {
+        Redis: null,
+        clientOptions: {},
+        client: null,
+        Promise,
+        Events: null
+      };
+      return RedisConnection;
+    }.call(void 0);
+    module.exports = RedisConnection;
+  }
+});
+
+// node_modules/bottleneck/lib/IORedisConnection.js
+var require_IORedisConnection = __commonJS({
+  "node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
+    "use strict";
+    function _slicedToArray(arr, i) {
+      return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest();
+    }
+    function _nonIterableRest() {
+      throw new TypeError("Invalid attempt to destructure non-iterable instance");
+    }
+    function _iterableToArrayLimit(arr, i) {
+      var _arr = [];
+      var _n = true;
+      var _d = false;
+      var _e = void 0;
+      try {
+        for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) {
+          _arr.push(_s.value);
+          if (i && _arr.length === i) break;
+        }
+      } catch (err) {
+        _d = true;
+        _e = err;
+      } finally {
+        try {
+          if (!_n && _i["return"] != null) _i["return"]();
+        } finally {
+          if (_d) throw _e;
+        }
+      }
+      return _arr;
+    }
+    function _arrayWithHoles(arr) {
+      if (Array.isArray(arr)) return arr;
+    }
+    function asyncGeneratorStep(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info2 = gen[key](arg);
+        var value = info2.value;
+      } catch (error63) {
+        reject(error63);
+        return;
+      }
+      if (info2.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var Events;
+    var IORedisConnection;
+    var Scripts;
+    var parser;
+    parser = require_parser();
+    Events = require_Events();
+    Scripts = require_Scripts();
+    IORedisConnection = function() {
+      class IORedisConnection {
+        constructor(options = {}) {
+          parser.load(options, this.defaults, this);
+          if (this.Redis == null) {
+            this.Redis = eval("require")("ioredis");
+          }
+          if (this.Events == null) {
+            this.Events = new Events(this);
+          }
+          this.terminated = false;
+          if (this.clusterNodes != null) {
+            this.client = new this.Redis.Cluster(this.clusterNodes, this.clientOptions);
+            this.subscriber = new this.Redis.Cluster(this.clusterNodes, this.clientOptions);
+          } else if (this.client != null && this.client.duplicate == null) {
+            this.subscriber = new this.Redis.Cluster(this.client.startupNodes, this.client.options);
+          } else {
+            if (this.client == null) {
+              this.client = new this.Redis(this.clientOptions);
+            }
+            this.subscriber = this.client.duplicate();
+          }
+          this.limiters = {};
+          this.ready = this.Promise.all([this._setup(this.client, false), this._setup(this.subscriber, true)]).then(() => {
+            this._loadScripts();
+            return {
+              client: this.client,
+              subscriber: this.subscriber
+            };
+          });
+        }
+        _setup(client, sub) {
+          client.setMaxListeners(0);
+          return new this.Promise((resolve2, reject) => {
+            client.on("error", (e) => {
+              return this.Events.trigger("error", e);
+            });
+            if (sub) {
+              client.on("message", (channel, message) => {
+                var ref;
+                return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
+              });
+            }
+            if (client.status === "ready") {
+              return resolve2();
+            } else {
+              return client.once("ready", resolve2);
+            }
+          });
+        }
+        _loadScripts() {
+          return Scripts.names.forEach((name) => {
+            return this.client.defineCommand(name, {
+              lua: Scripts.payload(name)
+            });
+          });
+        }
+        __runCommand__(cmd) {
+          var _this = this;
+          return _asyncToGenerator(function* () {
+            var _, deleted;
+            yield _this.ready;
+            var _ref = yield _this.client.pipeline([cmd]).exec();
+            var _ref2 = _slicedToArray(_ref, 1);
+            var _ref2$ = _slicedToArray(_ref2[0], 2);
+            _ = _ref2$[0];
+            deleted = _ref2$[1];
+            return deleted;
+          })();
+        }
+        __addLimiter__(instance) {
+          return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
+            return new this.Promise((resolve2, reject) => {
+              return this.subscriber.subscribe(channel, () => {
+                this.limiters[channel] = instance;
+                return resolve2();
+              });
+            });
+          }));
+        }
+        __removeLimiter__(instance) {
+          var _this2 = this;
+          return [instance.channel(), instance.channel_client()].forEach(
+            /* @__PURE__ */ (function() {
+              var _ref3 = _asyncToGenerator(function* (channel) {
+                if (!_this2.terminated) {
+                  yield _this2.subscriber.unsubscribe(channel);
+                }
+                return delete _this2.limiters[channel];
+              });
+              return function(_x) {
+                return _ref3.apply(this, arguments);
+              };
+            })()
+          );
+        }
+        __scriptArgs__(name, id, args, cb) {
+          var keys;
+          keys = Scripts.keys(name, id);
+          return [keys.length].concat(keys, args, cb);
+        }
+        __scriptFn__(name) {
+          return this.client[name].bind(this.client);
+        }
+        disconnect(flush = true) {
+          var i, k, len, ref;
+          ref = Object.keys(this.limiters);
+          for (i = 0, len = ref.length; i < len; i++) {
+            k = ref[i];
+            clearInterval(this.limiters[k]._store.heartbeat);
+          }
+          this.limiters = {};
+          this.terminated = true;
+          if (flush) {
+            return this.Promise.all([this.client.quit(), this.subscriber.quit()]);
+          } else {
+            this.client.disconnect();
+            this.subscriber.disconnect();
+            return this.Promise.resolve();
+          }
+        }
+      }
+      ;
+      IORedisConnection.prototype.datastore = "ioredis";
+      IORedisConnection.prototype.defaults = {
+        Redis: null,
+        clientOptions: {},
+        clusterNodes: null,
+        client: null,
+        Promise,
+        Events: null
+      };
+      return IORedisConnection;
+    }.call(void 0);
+    module.exports = IORedisConnection;
+  }
+});
+
+// node_modules/bottleneck/lib/RedisDatastore.js
+var require_RedisDatastore = __commonJS({
+  "node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
+    "use strict";
+    function _slicedToArray2(arr, i) {
+      return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
+    }
+    function _nonIterableRest2() {
+      throw new TypeError("Invalid attempt to destructure non-iterable instance");
+    }
+    function _iterableToArrayLimit2(arr, i) {
+      var _arr = [];
+      var _n = true;
+      var _d = false;
+      var _e = void 0;
+      try {
+        for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) {
+          _arr.push(_s.value);
+          if (i && _arr.length === i) break;
+        }
+      } catch (err) {
+        _d = true;
+        _e = err;
+      } finally {
+        try {
+          if (!_n && _i["return"] != null) _i["return"]();
+        } finally {
+          if (_d) throw _e;
+        }
+      }
+      return _arr;
+    }
+    function _arrayWithHoles2(arr) {
+      if (Array.isArray(arr)) return arr;
+    }
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info2 = gen[key](arg);
+        var value = info2.value;
+      } catch (error63) {
+        reject(error63);
+        return;
+      }
+      if (info2.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var BottleneckError;
+    var IORedisConnection2;
+    var RedisConnection2;
+    var RedisDatastore;
+    var parser2;
+    parser2 = require_parser();
+    BottleneckError = require_BottleneckError();
+    RedisConnection2 = require_RedisConnection();
+    IORedisConnection2 = require_IORedisConnection();
+    RedisDatastore = class RedisDatastore {
+      constructor(instance, storeOptions, storeInstanceOptions) {
+        this.instance = instance;
+        this.storeOptions = storeOptions;
+        this.originalId = this.instance.id;
+        this.clientId = this.instance._randomIndex();
+        parser2.load(storeInstanceOptions, storeInstanceOptions, this);
+        this.clients = {};
+        this.capacityPriorityCounters = {};
+        this.sharedConnection = this.connection != null;
+        if (this.connection == null) {
+          this.connection = this.instance.datastore === "redis" ? new RedisConnection2({
+            Redis: this.Redis,
+            clientOptions: this.clientOptions,
+            Promise: this.Promise,
+            Events: this.instance.Events
+          }) : this.instance.datastore === "ioredis" ? new IORedisConnection2({
+            Redis: this.Redis,
+            clientOptions: this.clientOptions,
+            clusterNodes: this.clusterNodes,
+            Promise: this.Promise,
+            Events: this.instance.Events
+          }) : void 0;
+        }
+        this.instance.connection = this.connection;
+        this.instance.datastore = this.connection.datastore;
+        this.ready = this.connection.ready.then((clients) => {
+          this.clients = clients;
+          return this.runScript("init", this.prepareInitSettings(this.clearDatastore));
+        }).then(() => {
+          return this.connection.__addLimiter__(this.instance);
+        }).then(() => {
+          return this.runScript("register_client", [this.instance.queued()]);
+        }).then(() => {
+          var base;
+          if (typeof (base = this.heartbeat = setInterval(() => {
+            return this.runScript("heartbeat", []).catch((e) => {
+              return this.instance.Events.trigger("error", e);
+            });
+          }, this.heartbeatInterval)).unref === "function") {
+            base.unref();
+          }
+          return this.clients;
+        });
+      }
+      __publish__(message) {
+        var _this = this;
+        return _asyncToGenerator2(function* () {
+          var client;
+          var _ref = yield _this.ready;
+          client = _ref.client;
+          return client.publish(_this.instance.channel(), `message:${message.toString()}`);
+        })();
+      }
+      onMessage(channel, message) {
+        var _this2 = this;
+        return _asyncToGenerator2(function* () {
+          var capacity, counter, data, drained, e, newCapacity, pos, priorityClient, rawCapacity, type;
+          try {
+            pos = message.indexOf(":");
+            var _ref2 = [message.slice(0, pos), message.slice(pos + 1)];
+            type = _ref2[0];
+            data = _ref2[1];
+            if (type === "capacity") {
+              return yield _this2.instance._drainAll(data.length > 0 ? ~~data : void 0);
+            } else if (type === "capacity-priority") {
+              var _data$split = data.split(":");
+              var _data$split2 = _slicedToArray2(_data$split, 3);
+              rawCapacity = _data$split2[0];
+              priorityClient = _data$split2[1];
+              counter = _data$split2[2];
+              capacity = rawCapacity.length > 0 ? ~~rawCapacity : void 0;
+              if (priorityClient === _this2.clientId) {
+                drained = yield _this2.instance._drainAll(capacity);
+                newCapacity = capacity != null ? capacity - (drained || 0) : "";
+                return yield _this2.clients.client.publish(_this2.instance.channel(), `capacity-priority:${newCapacity}::${counter}`);
+              } else if (priorityClient === "") {
+                clearTimeout(_this2.capacityPriorityCounters[counter]);
+                delete _this2.capacityPriorityCounters[counter];
+                return _this2.instance._drainAll(capacity);
+              } else {
+                return _this2.capacityPriorityCounters[counter] = setTimeout(
+                  /* @__PURE__ */ _asyncToGenerator2(function* () {
+                    var e2;
+                    try {
+                      delete _this2.capacityPriorityCounters[counter];
+                      yield _this2.runScript("blacklist_client", [priorityClient]);
+                      return yield _this2.instance._drainAll(capacity);
+                    } catch (error63) {
+                      e2 = error63;
+                      return _this2.instance.Events.trigger("error", e2);
+                    }
+                  }),
+                  1e3
+                );
+              }
+            } else if (type === "message") {
+              return _this2.instance.Events.trigger("message", data);
+            } else if (type === "blocked") {
+              return yield _this2.instance._dropAllQueued();
+            }
+          } catch (error63) {
+            e = error63;
+            return _this2.instance.Events.trigger("error", e);
+          }
+        })();
+      }
+      __disconnect__(flush) {
+        clearInterval(this.heartbeat);
+        if (this.sharedConnection) {
+          return this.connection.__removeLimiter__(this.instance);
+        } else {
+          return this.connection.disconnect(flush);
+        }
+      }
+      runScript(name, args) {
+        var _this3 = this;
+        return _asyncToGenerator2(function* () {
+          if (!(name === "init" || name === "register_client")) {
+            yield _this3.ready;
+          }
+          return new _this3.Promise((resolve2, reject) => {
+            var all_args, arr;
+            all_args = [Date.now(), _this3.clientId].concat(args);
+            _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
+            arr = _this3.connection.__scriptArgs__(name, _this3.originalId, all_args, function(err, replies) {
+              if (err != null) {
+                return reject(err);
+              }
+              return resolve2(replies);
+            });
+            return _this3.connection.__scriptFn__(name)(...arr);
+          }).catch((e) => {
+            if (e.message === "SETTINGS_KEY_NOT_FOUND") {
+              if (name === "heartbeat") {
+                return _this3.Promise.resolve();
+              } else {
+                return _this3.runScript("init", _this3.prepareInitSettings(false)).then(() => {
+                  return _this3.runScript(name, args);
+                });
+              }
+            } else if (e.message === "UNKNOWN_CLIENT") {
+              return _this3.runScript("register_client", [_this3.instance.queued()]).then(() => {
+                return _this3.runScript(name, args);
+              });
+            } else {
+              return _this3.Promise.reject(e);
+            }
+          });
+        })();
+      }
+      prepareArray(arr) {
+        var i, len, results, x;
+        results = [];
+        for (i = 0, len = arr.length; i < len; i++) {
+          x = arr[i];
+          results.push(x != null ? x.toString() : "");
+        }
+        return results;
+      }
+      prepareObject(obj) {
+        var arr, k, v;
+        arr = [];
+        for (k in obj) {
+          v = obj[k];
+          arr.push(k, v != null ? v.toString() : "");
+        }
+        return arr;
+      }
+      prepareInitSettings(clear) {
+        var args;
+        args = this.prepareObject(Object.assign({}, this.storeOptions, {
+          id: this.originalId,
+          version: this.instance.version,
+          groupTimeout: this.timeout,
+          clientTimeout: this.clientTimeout
+        }));
+        args.unshift(clear ? 1 : 0, this.instance.version);
+        return args;
+      }
+      convertBool(b) {
+        return !!b;
+      }
+      __updateSettings__(options2) {
+        var _this4 = this;
+        return _asyncToGenerator2(function* () {
+          yield _this4.runScript("update_settings", _this4.prepareObject(options2));
+          return parser2.overwrite(options2, options2, _this4.storeOptions);
+        })();
+      }
+      __running__() {
+        return this.runScript("running", []);
+      }
+      __queued__() {
+        return this.runScript("queued", []);
+      }
+      __done__() {
+        return this.runScript("done", []);
+      }
+      __groupCheck__() {
+        var _this5 = this;
+        return _asyncToGenerator2(function* () {
+          return _this5.convertBool(yield _this5.runScript("group_check", []));
+        })();
+      }
+      __incrementReservoir__(incr) {
+        return this.runScript("increment_reservoir", [incr]);
+      }
+      __currentReservoir__() {
+        return this.runScript("current_reservoir", []);
+      }
+      __check__(weight) {
+        var _this6 = this;
+        return _asyncToGenerator2(function* () {
+          return _this6.convertBool(yield _this6.runScript("check", _this6.prepareArray([weight])));
+        })();
+      }
+      __register__(index2, weight, expiration) {
+        var _this7 = this;
+        return _asyncToGenerator2(function* () {
+          var reservoir, success2, wait;
+          var _ref4 = yield _this7.runScript("register", _this7.prepareArray([index2, weight, expiration]));
+          var _ref5 = _slicedToArray2(_ref4, 3);
+          success2 = _ref5[0];
+          wait = _ref5[1];
+          reservoir = _ref5[2];
+          return {
+            success: _this7.convertBool(success2),
+            wait,
+            reservoir
+          };
+        })();
+      }
+      __submit__(queueLength, weight) {
+        var _this8 = this;
+        return _asyncToGenerator2(function* () {
+          var blocked, e, maxConcurrent, overweight, reachedHWM, strategy;
+          try {
+            var _ref6 = yield _this8.runScript("submit", _this8.prepareArray([queueLength, weight]));
+            var _ref7 = _slicedToArray2(_ref6, 3);
+            reachedHWM = _ref7[0];
+            blocked = _ref7[1];
+            strategy = _ref7[2];
+            return {
+              reachedHWM: _this8.convertBool(reachedHWM),
+              blocked: _this8.convertBool(blocked),
+              strategy
+            };
+          } catch (error63) {
+            e = error63;
+            if (e.message.indexOf("OVERWEIGHT") === 0) {
+              var _e$message$split = e.message.split(":");
+              var _e$message$split2 = _slicedToArray2(_e$message$split, 3);
+              overweight = _e$message$split2[0];
+              weight = _e$message$split2[1];
+              maxConcurrent = _e$message$split2[2];
+              throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${maxConcurrent}`);
+            } else {
+              throw e;
+            }
+          }
+        })();
+      }
+      __free__(index2, weight) {
+        var _this9 = this;
+        return _asyncToGenerator2(function* () {
+          var running;
+          running = yield _this9.runScript("free", _this9.prepareArray([index2]));
+          return {
+            running
+          };
+        })();
+      }
+    };
+    module2.exports = RedisDatastore;
+  }
+});
+
+// node_modules/bottleneck/lib/States.js
+var require_States = __commonJS({
+  "node_modules/bottleneck/lib/States.js"(exports2, module2) {
+    "use strict";
+    var BottleneckError;
+    var States;
+    BottleneckError = require_BottleneckError();
+    States = class States {
+      constructor(status1) {
+        this.status = status1;
+        this._jobs = {};
+        this.counts = this.status.map(function() {
+          return 0;
+        });
+      }
+      next(id) {
+        var current, next;
+        current = this._jobs[id];
+        next = current + 1;
+        if (current != null && next < this.status.length) {
+          this.counts[current]--;
+          this.counts[next]++;
+          return this._jobs[id]++;
+        } else if (current != null) {
+          this.counts[current]--;
+          return delete this._jobs[id];
+        }
+      }
+      start(id) {
+        var initial;
+        initial = 0;
+        this._jobs[id] = initial;
+        return this.counts[initial]++;
+      }
+      remove(id) {
+        var current;
+        current = this._jobs[id];
+        if (current != null) {
+          this.counts[current]--;
+          delete this._jobs[id];
+        }
+        return current != null;
+      }
+      jobStatus(id) {
+        var ref;
+        return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+      }
+      statusJobs(status) {
+        var k, pos, ref, results, v;
+        if (status != null) {
+          pos = this.status.indexOf(status);
+          if (pos < 0) {
+            throw new BottleneckError(`status must be one of ${this.status.join(", ")}`);
+          }
+          ref = this._jobs;
+          results = [];
+          for (k in ref) {
+            v = ref[k];
+            if (v === pos) {
+              results.push(k);
+            }
+          }
+          return results;
+        } else {
+          return Object.keys(this._jobs);
+        }
+      }
+      statusCounts() {
+        return this.counts.reduce((acc, v, i) => {
+          acc[this.status[i]] = v;
+          return acc;
+        }, {});
+      }
+    };
+    module2.exports = States;
+  }
+});
+
+// node_modules/bottleneck/lib/Sync.js
+var require_Sync = __commonJS({
+  "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
+    "use strict";
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info2 = gen[key](arg);
+        var value = info2.value;
+      } catch (error63) {
+        reject(error63);
+        return;
+      }
+      if (info2.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var DLList;
+    var Sync;
+    DLList = require_DLList();
+    Sync = class Sync {
+      constructor(name, Promise2) {
+        this.schedule = this.schedule.bind(this);
+        this.name = name;
+        this.Promise = Promise2;
+        this._running = 0;
+        this._queue = new DLList();
+      }
+      isEmpty() {
+        return this._queue.length === 0;
+      }
+      _tryToRun() {
+        var _this = this;
+        return _asyncToGenerator2(function* () {
+          var args, cb, error63, reject, resolve2, returned, task;
+          if (_this._running < 1 && _this._queue.length > 0) {
+            _this._running++;
+            var _this$_queue$shift = _this._queue.shift();
+            task = _this$_queue$shift.task;
+            args = _this$_queue$shift.args;
+            resolve2 = _this$_queue$shift.resolve;
+            reject = _this$_queue$shift.reject;
+            cb = yield _asyncToGenerator2(function* () {
+              try {
+                returned = yield task(...args);
+                return function() {
+                  return resolve2(returned);
+                };
+              } catch (error1) {
+                error63 = error1;
+                return function() {
+                  return reject(error63);
+                };
+              }
+            })();
+            _this._running--;
+            _this._tryToRun();
+            return cb();
+          }
+        })();
+      }
+      schedule(task, ...args) {
+        var promise2, reject, resolve2;
+        resolve2 = reject = null;
+        promise2 = new this.Promise(function(_resolve, _reject) {
+          resolve2 = _resolve;
+          return reject = _reject;
+        });
+        this._queue.push({
+          task,
+          args,
+          resolve: resolve2,
+          reject
+        });
+        this._tryToRun();
+        return promise2;
+      }
+    };
+    module2.exports = Sync;
+  }
+});
+
+// node_modules/bottleneck/lib/version.json
+var require_version = __commonJS({
+  "node_modules/bottleneck/lib/version.json"(exports2, module2) {
+    module2.exports = { version: "2.19.5" };
+  }
+});
+
+// node_modules/bottleneck/lib/Group.js
+var require_Group = __commonJS({
+  "node_modules/bottleneck/lib/Group.js"(exports2, module2) {
+    "use strict";
+    function _slicedToArray2(arr, i) {
+      return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
+    }
+    function _nonIterableRest2() {
+      throw new TypeError("Invalid attempt to destructure non-iterable instance");
+    }
+    function _iterableToArrayLimit2(arr, i) {
+      var _arr = [];
+      var _n = true;
+      var _d = false;
+      var _e = void 0;
+      try {
+        for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) {
+          _arr.push(_s.value);
+          if (i && _arr.length === i) break;
+        }
+      } catch (err) {
+        _d = true;
+        _e = err;
+      } finally {
+        try {
+          if (!_n && _i["return"] != null) _i["return"]();
+        } finally {
+          if (_d) throw _e;
+        }
+      }
+      return _arr;
+    }
+    function _arrayWithHoles2(arr) {
+      if (Array.isArray(arr)) return arr;
+    }
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info2 = gen[key](arg);
+        var value = info2.value;
+      } catch (error63) {
+        reject(error63);
+        return;
+      }
+      if (info2.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var Events2;
+    var Group;
+    var IORedisConnection2;
+    var RedisConnection2;
+    var Scripts2;
+    var parser2;
+    parser2 = require_parser();
+    Events2 = require_Events();
+    RedisConnection2 = require_RedisConnection();
+    IORedisConnection2 = require_IORedisConnection();
+    Scripts2 = require_Scripts();
+    Group = function() {
+      class Group2 {
+        constructor(limiterOptions = {}) {
+          this.deleteKey = this.deleteKey.bind(this);
+          this.limiterOptions = limiterOptions;
+          parser2.load(this.limiterOptions, this.defaults, this);
+          this.Events = new Events2(this);
+          this.instances = {};
+          this.Bottleneck = require_Bottleneck();
+          this._startAutoCleanup();
+          this.sharedConnection = this.connection != null;
+          if (this.connection == null) {
+            if (this.limiterOptions.datastore === "redis") {
+              this.connection = new RedisConnection2(Object.assign({}, this.limiterOptions, {
+                Events: this.Events
+              }));
+            } else if (this.limiterOptions.datastore === "ioredis") {
+              this.connection = new IORedisConnection2(Object.assign({}, this.limiterOptions, {
+                Events: this.Events
+              }));
+            }
+          }
+        }
+        key(key = "") {
+          var ref;
+          return (ref = this.instances[key]) != null ? ref : (() => {
+            var limiter;
+            limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+              id: `${this.id}-${key}`,
+              timeout: this.timeout,
+              connection: this.connection
+            }));
+            this.Events.trigger("created", limiter, key);
+            return limiter;
+          })();
+        }
+        deleteKey(key = "") {
+          var _this = this;
+          return _asyncToGenerator2(function* () {
+            var deleted, instance;
+            instance = _this.instances[key];
+            if (_this.connection) {
+              deleted = yield _this.connection.__runCommand__(["del", ...Scripts2.allKeys(`${_this.id}-${key}`)]);
+            }
+            if (instance != null) {
+              delete _this.instances[key];
+              yield instance.disconnect();
+            }
+            return instance != null || deleted > 0;
+          })();
+        }
+        limiters() {
+          var k, ref, results, v;
+          ref = this.instances;
+          results = [];
+          for (k in ref) {
+            v = ref[k];
+            results.push({
+              key: k,
+              limiter: v
+            });
+          }
+          return results;
+        }
+        keys() {
+          return Object.keys(this.instances);
+        }
+        clusterKeys() {
+          var _this2 = this;
+          return _asyncToGenerator2(function* () {
+            var cursor, end, found, i, k, keys, len, next, start;
+            if (_this2.connection == null) {
+              return _this2.Promise.resolve(_this2.keys());
+            }
+            keys = [];
+            cursor = null;
+            start = `b_${_this2.id}-`.length;
+            end = "_settings".length;
+            while (cursor !== 0) {
+              var _ref = yield _this2.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${_this2.id}-*_settings`, "count", 1e4]);
+              var _ref2 = _slicedToArray2(_ref, 2);
+              next = _ref2[0];
+              found = _ref2[1];
+              cursor = ~~next;
+              for (i = 0, len = found.length; i < len; i++) {
+                k = found[i];
+                keys.push(k.slice(start, -end));
+              }
+            }
+            return keys;
+          })();
+        }
+        _startAutoCleanup() {
+          var _this3 = this;
+          var base;
+          clearInterval(this.interval);
+          return typeof (base = this.interval = setInterval(
+            /* @__PURE__ */ _asyncToGenerator2(function* () {
+              var e, k, ref, results, time3, v;
+              time3 = Date.now();
+              ref = _this3.instances;
+              results = [];
+              for (k in ref) {
+                v = ref[k];
+                try {
+                  if (yield v._store.__groupCheck__(time3)) {
+                    results.push(_this3.deleteKey(k));
+                  } else {
+                    results.push(void 0);
+                  }
+                } catch (error63) {
+                  e = error63;
+                  results.push(v.Events.trigger("error", e));
+                }
+              }
+              return results;
+            }),
+            this.timeout / 2
+          )).unref === "function" ? base.unref() : void 0;
+        }
+        updateSettings(options2 = {}) {
+          parser2.overwrite(options2, this.defaults, this);
+          parser2.overwrite(options2, options2, this.limiterOptions);
+          if (options2.timeout != null) {
+            return this._startAutoCleanup();
+          }
+        }
+        disconnect(flush = true) {
+          var ref;
+          if (!this.sharedConnection) {
+            return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+          }
+        }
+      }
+      ;
+      Group2.prototype.defaults = {
+        timeout: 1e3 * 60 * 5,
+        connection: null,
+        Promise,
+        id: "group-key"
+      };
+      return Group2;
+    }.call(void 0);
+    module2.exports = Group;
+  }
+});
+
+// node_modules/bottleneck/lib/Batcher.js
+var require_Batcher = __commonJS({
+  "node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
+    "use strict";
+    var Batcher;
+    var Events2;
+    var parser2;
+    parser2 = require_parser();
+    Events2 = require_Events();
+    Batcher = function() {
+      class Batcher2 {
+        constructor(options2 = {}) {
+          this.options = options2;
+          parser2.load(this.options, this.defaults, this);
+          this.Events = new Events2(this);
+          this._arr = [];
+          this._resetPromise();
+          this._lastFlush = Date.now();
+        }
+        _resetPromise() {
+          return this._promise = new this.Promise((res, rej) => {
+            return this._resolve = res;
+          });
+        }
+        _flush() {
+          clearTimeout(this._timeout);
+          this._lastFlush = Date.now();
+          this._resolve();
+          this.Events.trigger("batch", this._arr);
+          this._arr = [];
+          return this._resetPromise();
+        }
+        add(data) {
+          var ret;
+          this._arr.push(data);
+          ret = this._promise;
+          if (this._arr.length === this.maxSize) {
+            this._flush();
+          } else if (this.maxTime != null && this._arr.length === 1) {
+            this._timeout = setTimeout(() => {
+              return this._flush();
+            }, this.maxTime);
+          }
+          return ret;
+        }
+      }
+      ;
+      Batcher2.prototype.defaults = {
+        maxTime: null,
+        maxSize: null,
+        Promise
+      };
+      return Batcher2;
+    }.call(void 0);
+    module2.exports = Batcher;
+  }
+});
+
+// node_modules/bottleneck/lib/Bottleneck.js
+var require_Bottleneck = __commonJS({
+  "node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
+    "use strict";
+    function _slicedToArray2(arr, i) {
+      return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
+    }
+    function _iterableToArrayLimit2(arr, i) {
+      var _arr = [];
+      var _n = true;
+      var _d = false;
+      var _e = void 0;
+      try {
+        for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) {
+          _arr.push(_s.value);
+          if (i && _arr.length === i) break;
+        }
+      } catch (err) {
+        _d = true;
+        _e = err;
+      } finally {
+        try {
+          if (!_n && _i["return"] != null) _i["return"]();
+        } finally {
+          if (_d) throw _e;
+        }
+      }
+      return _arr;
+    }
+    function _toArray(arr) {
+      return _arrayWithHoles2(arr) || _iterableToArray(arr) || _nonIterableRest2();
+    }
+    function _nonIterableRest2() {
+      throw new TypeError("Invalid attempt to destructure non-iterable instance");
+    }
+    function _iterableToArray(iter) {
+      if (Symbol.iterator in Object(iter) || Object.prototype.toString.call(iter) === "[object Arguments]") return Array.from(iter);
+    }
+    function _arrayWithHoles2(arr) {
+      if (Array.isArray(arr)) return arr;
+    }
+    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+      try {
+        var info2 = gen[key](arg);
+        var value = info2.value;
+      } catch (error63) {
+        reject(error63);
+        return;
+      }
+      if (info2.done) {
+        resolve2(value);
+      } else {
+        Promise.resolve(value).then(_next, _throw);
+      }
+    }
+    function _asyncToGenerator2(fn) {
+      return function() {
+        var self2 = this, args = arguments;
+        return new Promise(function(resolve2, reject) {
+          var gen = fn.apply(self2, args);
+          function _next(value) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+          }
+          function _throw(err) {
+            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+          }
+          _next(void 0);
+        });
+      };
+    }
+    var Bottleneck3;
+    var DEFAULT_PRIORITY;
+    var Events2;
+    var Job;
+    var LocalDatastore;
+    var NUM_PRIORITIES;
+    var Queues;
+    var RedisDatastore;
+    var States;
+    var Sync;
+    var parser2;
+    var splice = [].splice;
+    NUM_PRIORITIES = 10;
+    DEFAULT_PRIORITY = 5;
+    parser2 = require_parser();
+    Queues = require_Queues();
+    Job = require_Job();
+    LocalDatastore = require_LocalDatastore();
+    RedisDatastore = require_RedisDatastore();
+    Events2 = require_Events();
+    States = require_States();
+    Sync = require_Sync();
+    Bottleneck3 = function() {
+      class Bottleneck4 {
+        constructor(options2 = {}, ...invalid) {
+          var storeInstanceOptions, storeOptions;
+          this._addToQueue = this._addToQueue.bind(this);
+          this._validateOptions(options2, invalid);
+          parser2.load(options2, this.instanceDefaults, this);
+          this._queues = new Queues(NUM_PRIORITIES);
+          this._scheduled = {};
+          this._states = new States(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+          this._limiter = null;
+          this.Events = new Events2(this);
+          this._submitLock = new Sync("submit", this.Promise);
+          this._registerLock = new Sync("register", this.Promise);
+          storeOptions = parser2.load(options2, this.storeDefaults, {});
+          this._store = function() {
+            if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+              storeInstanceOptions = parser2.load(options2, this.redisStoreDefaults, {});
+              return new RedisDatastore(this, storeOptions, storeInstanceOptions);
+            } else if (this.datastore === "local") {
+              storeInstanceOptions = parser2.load(options2, this.localStoreDefaults, {});
+              return new LocalDatastore(this, storeOptions, storeInstanceOptions);
+            } else {
+              throw new Bottleneck4.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+            }
+          }.call(this);
+          this._queues.on("leftzero", () => {
+            var ref;
+            return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+          });
+          this._queues.on("zero", () => {
+            var ref;
+            return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+          });
+        }
+        _validateOptions(options2, invalid) {
+          if (!(options2 != null && typeof options2 === "object" && invalid.length === 0)) {
+            throw new Bottleneck4.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+          }
+        }
+        ready() {
+          return this._store.ready;
+        }
+        clients() {
+          return this._store.clients;
+        }
+        channel() {
+          return `b_${this.id}`;
+        }
+        channel_client() {
+          return `b_${this.id}_${this._store.clientId}`;
+        }
+        publish(message) {
+          return this._store.__publish__(message);
+        }
+        disconnect(flush = true) {
+          return this._store.__disconnect__(flush);
+        }
+        chain(_limiter) {
+          this._limiter = _limiter;
+          return this;
+        }
+        queued(priority) {
+          return this._queues.queued(priority);
+        }
+        clusterQueued() {
+          return this._store.__queued__();
+        }
+        empty() {
+          return this.queued() === 0 && this._submitLock.isEmpty();
+        }
+        running() {
+          return this._store.__running__();
+        }
+        done() {
+          return this._store.__done__();
+        }
+        jobStatus(id) {
+          return this._states.jobStatus(id);
+        }
+        jobs(status) {
+          return this._states.statusJobs(status);
+        }
+        counts() {
+          return this._states.statusCounts();
+        }
+        _randomIndex() {
+          return Math.random().toString(36).slice(2);
+        }
+        check(weight = 1) {
+          return this._store.__check__(weight);
+        }
+        _clearGlobalState(index2) {
+          if (this._scheduled[index2] != null) {
+            clearTimeout(this._scheduled[index2].expiration);
+            delete this._scheduled[index2];
+            return true;
+          } else {
+            return false;
+          }
+        }
+        _free(index2, job, options2, eventInfo) {
+          var _this = this;
+          return _asyncToGenerator2(function* () {
+            var e, running;
+            try {
+              var _ref = yield _this._store.__free__(index2, options2.weight);
+              running = _ref.running;
+              _this.Events.trigger("debug", `Freed ${options2.id}`, eventInfo);
+              if (running === 0 && _this.empty()) {
+                return _this.Events.trigger("idle");
+              }
+            } catch (error1) {
+              e = error1;
+              return _this.Events.trigger("error", e);
+            }
+          })();
+        }
+        _run(index2, job, wait) {
+          var clearGlobalState, free, run;
+          job.doRun();
+          clearGlobalState = this._clearGlobalState.bind(this, index2);
+          run = this._run.bind(this, index2, job);
+          free = this._free.bind(this, index2, job);
+          return this._scheduled[index2] = {
+            timeout: setTimeout(() => {
+              return job.doExecute(this._limiter, clearGlobalState, run, free);
+            }, wait),
+            expiration: job.options.expiration != null ? setTimeout(function() {
+              return job.doExpire(clearGlobalState, run, free);
+            }, wait + job.options.expiration) : void 0,
+            job
+          };
+        }
+        _drainOne(capacity) {
+          return this._registerLock.schedule(() => {
+            var args, index2, next, options2, queue2;
+            if (this.queued() === 0) {
+              return this.Promise.resolve(null);
+            }
+            queue2 = this._queues.getFirst();
+            var _next2 = next = queue2.first();
+            options2 = _next2.options;
+            args = _next2.args;
+            if (capacity != null && options2.weight > capacity) {
+              return this.Promise.resolve(null);
+            }
+            this.Events.trigger("debug", `Draining ${options2.id}`, {
+              args,
+              options: options2
+            });
+            index2 = this._randomIndex();
+            return this._store.__register__(index2, options2.weight, options2.expiration).then(({
+              success: success2,
+              wait,
+              reservoir
+            }) => {
+              var empty;
+              this.Events.trigger("debug", `Drained ${options2.id}`, {
+                success: success2,
+                args,
+                options: options2
+              });
+              if (success2) {
+                queue2.shift();
+                empty = this.empty();
+                if (empty) {
+                  this.Events.trigger("empty");
+                }
+                if (reservoir === 0) {
+                  this.Events.trigger("depleted", empty);
+                }
+                this._run(index2, next, wait);
+                return this.Promise.resolve(options2.weight);
+              } else {
+                return this.Promise.resolve(null);
+              }
+            });
+          });
+        }
+        _drainAll(capacity, total = 0) {
+          return this._drainOne(capacity).then((drained) => {
+            var newCapacity;
+            if (drained != null) {
+              newCapacity = capacity != null ? capacity - drained : capacity;
+              return this._drainAll(newCapacity, total + drained);
+            } else {
+              return this.Promise.resolve(total);
+            }
+          }).catch((e) => {
+            return this.Events.trigger("error", e);
+          });
+        }
+        _dropAllQueued(message) {
+          return this._queues.shiftAll(function(job) {
+            return job.doDrop({
+              message
+            });
+          });
+        }
+        stop(options2 = {}) {
+          var done, waitForExecuting;
+          options2 = parser2.load(options2, this.stopDefaults);
+          waitForExecuting = (at) => {
+            var finished;
+            finished = () => {
+              var counts;
+              counts = this._states.counts;
+              return counts[0] + counts[1] + counts[2] + counts[3] === at;
+            };
+            return new this.Promise((resolve2, reject) => {
+              if (finished()) {
+                return resolve2();
+              } else {
+                return this.on("done", () => {
+                  if (finished()) {
+                    this.removeAllListeners("done");
+                    return resolve2();
+                  }
+                });
+              }
+            });
+          };
+          done = options2.dropWaitingJobs ? (this._run = function(index2, next) {
+            return next.doDrop({
+              message: options2.dropErrorMessage
+            });
+          }, this._drainOne = () => {
+            return this.Promise.resolve(null);
+          }, this._registerLock.schedule(() => {
+            return this._submitLock.schedule(() => {
+              var k, ref, v;
+              ref = this._scheduled;
+              for (k in ref) {
+                v = ref[k];
+                if (this.jobStatus(v.job.options.id) === "RUNNING") {
+                  clearTimeout(v.timeout);
+                  clearTimeout(v.expiration);
+                  v.job.doDrop({
+                    message: options2.dropErrorMessage
+                  });
+                }
+              }
+              this._dropAllQueued(options2.dropErrorMessage);
+              return waitForExecuting(0);
+            });
+          })) : this.schedule({
+            priority: NUM_PRIORITIES - 1,
+            weight: 0
+          }, () => {
+            return waitForExecuting(1);
+          });
+          this._receive = function(job) {
+            return job._reject(new Bottleneck4.prototype.BottleneckError(options2.enqueueErrorMessage));
+          };
+          this.stop = () => {
+            return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
+          };
+          return done;
+        }
+        _addToQueue(job) {
+          var _this2 = this;
+          return _asyncToGenerator2(function* () {
+            var args, blocked, error63, options2, reachedHWM, shifted, strategy;
+            args = job.args;
+            options2 = job.options;
+            try {
+              var _ref2 = yield _this2._store.__submit__(_this2.queued(), options2.weight);
+              reachedHWM = _ref2.reachedHWM;
+              blocked = _ref2.blocked;
+              strategy = _ref2.strategy;
+            } catch (error1) {
+              error63 = error1;
+              _this2.Events.trigger("debug", `Could not queue ${options2.id}`, {
+                args,
+                options: options2,
+                error: error63
+              });
+              job.doDrop({
+                error: error63
+              });
+              return false;
+            }
+            if (blocked) {
+              job.doDrop();
+              return true;
+            } else if (reachedHWM) {
+              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? _this2._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? _this2._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted != null) {
+                shifted.doDrop();
+              }
+              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
+                if (shifted == null) {
+                  job.doDrop();
+                }
+                return reachedHWM;
+              }
+            }
+            job.doQueue(reachedHWM, blocked);
+            _this2._queues.push(job);
+            yield _this2._drainAll();
+            return reachedHWM;
+          })();
+        }
+        _receive(job) {
+          if (this._states.jobStatus(job.options.id) != null) {
+            job._reject(new Bottleneck4.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+            return false;
+          } else {
+            job.doReceive();
+            return this._submitLock.schedule(this._addToQueue, job);
+          }
+        }
+        submit(...args) {
+          var cb, fn, job, options2, ref, ref1, task;
+          if (typeof args[0] === "function") {
+            var _ref3, _ref4, _splice$call, _splice$call2;
+            ref = args, _ref3 = ref, _ref4 = _toArray(_ref3), fn = _ref4[0], args = _ref4.slice(1), _ref3, _splice$call = splice.call(args, -1), _splice$call2 = _slicedToArray2(_splice$call, 1), cb = _splice$call2[0], _splice$call;
+            options2 = parser2.load({}, this.jobDefaults);
+          } else {
+            var _ref5, _ref6, _splice$call3, _splice$call4;
+            ref1 = args, _ref5 = ref1, _ref6 = _toArray(_ref5), options2 = _ref6[0], fn = _ref6[1], args = _ref6.slice(2), _ref5, _splice$call3 = splice.call(args, -1), _splice$call4 = _slicedToArray2(_splice$call3, 1), cb = _splice$call4[0], _splice$call3;
+            options2 = parser2.load(options2, this.jobDefaults);
+          }
+          task = (...args2) => {
+            return new this.Promise(function(resolve2, reject) {
+              return fn(...args2, function(...args3) {
+                return (args3[0] != null ? reject : resolve2)(args3);
+              });
+            });
+          };
+          job = new Job(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+          job.promise.then(function(args2) {
+            return typeof cb === "function" ? cb(...args2) : void 0;
+          }).catch(function(args2) {
+            if (Array.isArray(args2)) {
+              return typeof cb === "function" ? cb(...args2) : void 0;
+            } else {
+              return typeof cb === "function" ? cb(args2) : void 0;
+            }
+          });
+          return this._receive(job);
+        }
+        schedule(...args) {
+          var job, options2, task;
+          if (typeof args[0] === "function") {
+            var _args = args;
+            var _args2 = _toArray(_args);
+            task = _args2[0];
+            args = _args2.slice(1);
+            options2 = {};
+          } else {
+            var _args3 = args;
+            var _args4 = _toArray(_args3);
+            options2 = _args4[0];
+            task = _args4[1];
+            args = _args4.slice(2);
+          }
+          job = new Job(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+          this._receive(job);
+          return job.promise;
+        }
+        wrap(fn) {
+          var schedule, wrapped;
+          schedule = this.schedule.bind(this);
+          wrapped = function wrapped2(...args) {
+            return schedule(fn.bind(this), ...args);
+          };
+          wrapped.withOptions = function(options2, ...args) {
+            return schedule(options2, fn, ...args);
+          };
+          return wrapped;
+        }
+        updateSettings(options2 = {}) {
+          var _this3 = this;
+          return _asyncToGenerator2(function* () {
+            yield _this3._store.__updateSettings__(parser2.overwrite(options2, _this3.storeDefaults));
+            parser2.overwrite(options2, _this3.instanceDefaults, _this3);
+            return _this3;
+          })();
+        }
+        currentReservoir() {
+          return this._store.__currentReservoir__();
+        }
+        incrementReservoir(incr = 0) {
+          return this._store.__incrementReservoir__(incr);
+        }
+      }
+      ;
+      Bottleneck4.default = Bottleneck4;
+      Bottleneck4.Events = Events2;
+      Bottleneck4.version = Bottleneck4.prototype.version = require_version().version;
+      Bottleneck4.strategy = Bottleneck4.prototype.strategy = {
+        LEAK: 1,
+        OVERFLOW: 2,
+        OVERFLOW_PRIORITY: 4,
+        BLOCK: 3
+      };
+      Bottleneck4.BottleneckError = Bottleneck4.prototype.BottleneckError = require_BottleneckError();
+      Bottleneck4.Group = Bottleneck4.prototype.Group = require_Group();
+      Bottleneck4.RedisConnection = Bottleneck4.prototype.RedisConnection = require_RedisConnection();
+      Bottleneck4.IORedisConnection = Bottleneck4.prototype.IORedisConnection = require_IORedisConnection();
+      Bottleneck4.Batcher = Bottleneck4.prototype.Batcher = require_Batcher();
+      Bottleneck4.prototype.jobDefaults = {
+        priority: DEFAULT_PRIORITY,
+        weight: 1,
+        expiration: null,
+        id: "<no-id>"
+      };
+      Bottleneck4.prototype.storeDefaults = {
+        maxConcurrent: null,
+        minTime: 0,
+        highWater: null,
+        strategy: Bottleneck4.prototype.strategy.LEAK,
+        penalty: null,
+        reservoir: null,
+        reservoirRefreshInterval: null,
+        reservoirRefreshAmount: null,
+        reservoirIncreaseInterval: null,
+        reservoirIncreaseAmount: null,
+        reservoirIncreaseMaximum: null
+      };
+      Bottleneck4.prototype.localStoreDefaults = {
+        Promise,
+        timeout: null,
+        heartbeatInterval: 250
+      };
+      Bottleneck4.prototype.redisStoreDefaults = {
+        Promise,
+        timeout: null,
+        heartbeatInterval: 5e3,
+        clientTimeout: 1e4,
+        Redis: null,
+        clientOptions: {},
+        clusterNodes: null,
+        clearDatastore: false,
+        connection: null
+      };
+      Bottleneck4.prototype.instanceDefaults = {
+        datastore: "local",
+        connection: null,
+        id: "<no-id>",
+        rejectOnDrop: true,
+        trackDoneStatus: false,
+        Promise
+      };
+      Bottleneck4.prototype.stopDefaults = {
+        enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+        dropWaitingJobs: true,
+        dropErrorMessage: "This limiter has been stopped."
+      };
+      return Bottleneck4;
+    }.call(void 0);
+    module2.exports = Bottleneck3;
+  }
+});
+
+// node_modules/bottleneck/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/bottleneck/lib/index.js"(exports2, module2) {
+    "use strict";
+    module2.exports = require_Bottleneck();
+  }
+});
+
+// node_modules/graceful-fs/polyfills.js
+var require_polyfills = __commonJS({
+  "node_modules/graceful-fs/polyfills.js"(exports2, module2) {
+    var constants6 = __require("constants");
+    var origCwd = process.cwd;
+    var cwd = null;
+    var platform2 = process.env.GRACEFUL_FS_PLATFORM || process.platform;
+    process.cwd = function() {
+      if (!cwd)
+        cwd = origCwd.call(process);
+      return cwd;
+    };
+    try {
+      process.cwd();
+    } catch (er) {
+    }
+    if (typeof process.chdir === "function") {
+      chdir = process.chdir;
+      process.chdir = function(d) {
+        cwd = null;
+        chdir.call(process, d);
+      };
+      if (Object.setPrototypeOf) Object.setPrototypeOf(process.chdir, chdir);
+    }
+    var chdir;
+    module2.exports = patch;
+    function patch(fs4) {
+      if (constants6.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
+        patchLchmod(fs4);
+      }
+      if (!fs4.lutimes) {
+        patchLutimes(fs4);
+      }
+      fs4.chown = chownFix(fs4.chown);
+      fs4.fchown = chownFix(fs4.fchown);
+      fs4.lchown = chownFix(fs4.lchown);
+      fs4.chmod = chmodFix(fs4.chmod);
+      fs4.fchmod = chmodFix(fs4.fchmod);
+      fs4.lchmod = chmodFix(fs4.lchmod);
+      fs4.chownSync = chownFixSync(fs4.chownSync);
+      fs4.fchownSync = chownFixSync(fs4.fchownSync);
+      fs4.lchownSync = chownFixSync(fs4.lchownSync);
+      fs4.chmodSync = chmodFixSync(fs4.chmodSync);
+      fs4.fchmodSync = chmodFixSync(fs4.fchmodSync);
+      fs4.lchmodSync = chmodFixSync(fs4.lchmodSync);
+      fs4.stat = statFix(fs4.stat);
+      fs4.fstat = statFix(fs4.fstat);
+      fs4.lstat = statFix(fs4.lstat);
+      fs4.statSync = statFixSync(fs4.statSync);
+      fs4.fstatSync = statFixSync(fs4.fstatSync);
+      fs4.lstatSync = statFixSync(fs4.lstatSync);
+      if (fs4.chmod && !fs4.lchmod) {
+        fs4.lchmod = function(path14, mode, cb) {
+          if (cb) process.nextTick(cb);
+        };
+        fs4.lchmodSync = function() {
+        };
+      }
+      if (fs4.chown && !fs4.lchown) {
+        fs4.lchown = function(path14, uid, gid, cb) {
+          if (cb) process.nextTick(cb);
+        };
+        fs4.lchownSync = function() {
+        };
+      }
+      if (platform2 === "win32") {
+        fs4.rename = typeof fs4.rename !== "function" ? fs4.rename : (function(fs$rename) {
+          function rename4(from, to, cb) {
+            var start = Date.now();
+            var backoff = 0;
+            fs$rename(from, to, function CB(er) {
+              if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
+                setTimeout(function() {
+                  fs4.stat(to, function(stater, st) {
+                    if (stater && stater.code === "ENOENT")
+                      fs$rename(from, to, CB);
+                    else
+                      cb(er);
+                  });
+                }, backoff);
+                if (backoff < 100)
+                  backoff += 10;
+                return;
+              }
+              if (cb) cb(er);
+            });
+          }
+          if (Object.setPrototypeOf) Object.setPrototypeOf(rename4, fs$rename);
+          return rename4;
+        })(fs4.rename);
+      }
+      fs4.read = typeof fs4.read !== "function" ? fs4.read : (function(fs$read) {
+        function read(fd, buffer, offset, length, position, callback_) {
+          var callback;
+          if (callback_ && typeof callback_ === "function") {
+            var eagCounter = 0;
+            callback = function(er, _, __) {
+              if (er && er.code === "EAGAIN" && eagCounter < 10) {
+                eagCounter++;
+                return fs$read.call(fs4, fd, buffer, offset, length, position, callback);
+              }
+              callback_.apply(this, arguments);
+            };
+          }
+          return fs$read.call(fs4, fd, buffer, offset, length, position, callback);
+        }
+        if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read);
+        return read;
+      })(fs4.read);
+      fs4.readSync = typeof fs4.readSync !== "function" ? fs4.readSync : /* @__PURE__ */ (function(fs$readSync) {
+        return function(fd, buffer, offset, length, position) {
+          var eagCounter = 0;
+          while (true) {
+            try {
+              return fs$readSync.call(fs4, fd, buffer, offset, length, position);
+            } catch (er) {
+              if (er.code === "EAGAIN" && eagCounter < 10) {
+                eagCounter++;
+                continue;
+              }
+              throw er;
+            }
+          }
+        };
+      })(fs4.readSync);
+      function patchLchmod(fs5) {
+        fs5.lchmod = function(path14, mode, callback) {
+          fs5.open(
+            path14,
+            constants6.O_WRONLY | constants6.O_SYMLINK,
+            mode,
+            function(err, fd) {
+              if (err) {
+                if (callback) callback(err);
+                return;
+              }
+              fs5.fchmod(fd, mode, function(err2) {
+                fs5.close(fd, function(err22) {
+                  if (callback) callback(err2 || err22);
+                });
+              });
+            }
+          );
+        };
+        fs5.lchmodSync = function(path14, mode) {
+          var fd = fs5.openSync(path14, constants6.O_WRONLY | constants6.O_SYMLINK, mode);
+          var threw = true;
+          var ret;
+          try {
+            ret = fs5.fchmodSync(fd, mode);
+            threw = false;
+          } finally {
+            if (threw) {
+              try {
+                fs5.closeSync(fd);
+              } catch (er) {
+              }
+            } else {
+              fs5.closeSync(fd);
+            }
+          }
+          return ret;
+        };
+      }
+      function patchLutimes(fs5) {
+        if (constants6.hasOwnProperty("O_SYMLINK") && fs5.futimes) {
+          fs5.lutimes = function(path14, at, mt, cb) {
+            fs5.open(path14, constants6.O_SYMLINK, function(er, fd) {
+              if (er) {
+                if (cb) cb(er);
+                return;
+              }
+              fs5.futimes(fd, at, mt, function(er2) {
+                fs5.close(fd, function(er22) {
+                  if (cb) cb(er2 || er22);
+                });
+              });
+            });
+          };
+          fs5.lutimesSync = function(path14, at, mt) {
+            var fd = fs5.openSync(path14, constants6.O_SYMLINK);
+            var ret;
+            var threw = true;
+            try {
+              ret = fs5.futimesSync(fd, at, mt);
+              threw = false;
+            } finally {
+              if (threw) {
+                try {
+                  fs5.closeSync(fd);
+                } catch (er) {
+                }
+              } else {
+                fs5.closeSync(fd);
+              }
+            }
+            return ret;
+          };
+        } else if (fs5.futimes) {
+          fs5.lutimes = function(_a4, _b, _c, cb) {
+            if (cb) process.nextTick(cb);
+          };
+          fs5.lutimesSync = function() {
+          };
+        }
+      }
+      function chmodFix(orig) {
+        if (!orig) return orig;
+        return function(target, mode, cb) {
+          return orig.call(fs4, target, mode, function(er) {
+            if (chownErOk(er)) er = null;
+            if (cb) cb.apply(this, arguments);
+          });
+        };
+      }
+      function chmodFixSync(orig) {
+        if (!orig) return orig;
+        return function(target, mode) {
+          try {
+            return orig.call(fs4, target, mode);
+          } catch (er) {
+            if (!chownErOk(er)) throw er;
+          }
+        };
+      }
+      function chownFix(orig) {
+        if (!orig) return orig;
+        return function(target, uid, gid, cb) {
+          return orig.call(fs4, target, uid, gid, function(er) {
+            if (chownErOk(er)) er = null;
+            if (cb) cb.apply(this, arguments);
+          });
+        };
+      }
+      function chownFixSync(orig) {
+        if (!orig) return orig;
+        return function(target, uid, gid) {
+          try {
+            return orig.call(fs4, target, uid, gid);
+          } catch (er) {
+            if (!chownErOk(er)) throw er;
+          }
+        };
+      }
+      function statFix(orig) {
+        if (!orig) return orig;
+        return function(target, options2, cb) {
+          if (typeof options2 === "function") {
+            cb = options2;
+            options2 = null;
+          }
+          function callback(er, stats) {
+            if (stats) {
+              if (stats.uid < 0) stats.uid += 4294967296;
+              if (stats.gid < 0) stats.gid += 4294967296;
+            }
+            if (cb) cb.apply(this, arguments);
+          }
+          return options2 ? orig.call(fs4, target, options2, callback) : orig.call(fs4, target, callback);
+        };
+      }
+      function statFixSync(orig) {
+        if (!orig) return orig;
+        return function(target, options2) {
+          var stats = options2 ? orig.call(fs4, target, options2) : orig.call(fs4, target);
+          if (stats) {
+            if (stats.uid < 0) stats.uid += 4294967296;
+            if (stats.gid < 0) stats.gid += 4294967296;
+          }
+          return stats;
+        };
+      }
+      function chownErOk(er) {
+        if (!er)
+          return true;
+        if (er.code === "ENOSYS")
+          return true;
+        var nonroot = !process.getuid || process.getuid() !== 0;
+        if (nonroot) {
+          if (er.code === "EINVAL" || er.code === "EPERM")
+            return true;
+        }
+        return false;
+      }
+    }
+  }
+});
+
+// node_modules/graceful-fs/legacy-streams.js
+var require_legacy_streams = __commonJS({
+  "node_modules/graceful-fs/legacy-streams.js"(exports2, module2) {
+    var Stream = __require("stream").Stream;
+    module2.exports = legacy;
+    function legacy(fs4) {
+      return {
+        ReadStream,
+        WriteStream
+      };
+      function ReadStream(path14, options2) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path14, options2);
+        Stream.call(this);
+        var self2 = this;
+        this.path = path14;
+        this.fd = null;
+        this.readable = true;
+        this.paused = false;
+        this.flags = "r";
+        this.mode = 438;
+        this.bufferSize = 64 * 1024;
+        options2 = options2 || {};
+        var keys = Object.keys(options2);
+        for (var index2 = 0, length = keys.length; index2 < length; index2++) {
+          var key = keys[index2];
+          this[key] = options2[key];
+        }
+        if (this.encoding) this.setEncoding(this.encoding);
+        if (this.start !== void 0) {
+          if ("number" !== typeof this.start) {
+            throw TypeError("start must be a Number");
+          }
+          if (this.end === void 0) {
+            this.end = Infinity;
+          } else if ("number" !== typeof this.end) {
+            throw TypeError("end must be a Number");
+          }
+          if (this.start > this.end) {
+            throw new Error("start must be <= end");
+          }
+          this.pos = this.start;
+        }
+        if (this.fd !== null) {
+          process.nextTick(function() {
+            self2._read();
+          });
+          return;
+        }
+        fs4.open(this.path, this.flags, this.mode, function(err, fd) {
+          if (err) {
+            self2.emit("error", err);
+            self2.readable = false;
+            return;
+          }
+          self2.fd = fd;
+          self2.emit("open", fd);
+          self2._read();
+        });
+      }
+      function WriteStream(path14, options2) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path14, options2);
+        Stream.call(this);
+        this.path = path14;
+        this.fd = null;
+        this.writable = true;
+        this.flags = "w";
+        this.encoding = "binary";
+        this.mode = 438;
+        this.bytesWritten = 0;
+        options2 = options2 || {};
+        var keys = Object.keys(options2);
+        for (var index2 = 0, length = keys.length; index2 < length; index2++) {
+          var key = keys[index2];
+          this[key] = options2[key];
+        }
+        if (this.start !== void 0) {
+          if ("number" !== typeof this.start) {
+            throw TypeError("start must be a Number");
+          }
+          if (this.start < 0) {
+            throw new Error("start must be >= zero");
+          }
+          this.pos = this.start;
+        }
+        this.busy = false;
+        this._queue = [];
+        if (this.fd === null) {
+          this._open = fs4.open;
+          this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
+          this.flush();
+        }
+      }
+    }
+  }
+});
+
+// node_modules/graceful-fs/clone.js
+var require_clone = __commonJS({
+  "node_modules/graceful-fs/clone.js"(exports2, module2) {
+    "use strict";
+    module2.exports = clone2;
+    var getPrototypeOf = Object.getPrototypeOf || function(obj) {
+      return obj.__proto__;
+    };
+    function clone2(obj) {
+      if (obj === null || typeof obj !== "object")
+        return obj;
+      if (obj instanceof Object)
+        var copy = { __proto__: getPrototypeOf(obj) };
+      else
+        var copy = /* @__PURE__ */ Object.create(null);
+      Object.getOwnPropertyNames(obj).forEach(function(key) {
+        Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(obj, key));
+      });
+      return copy;
+    }
+  }
+});
+
+// node_modules/graceful-fs/graceful-fs.js
+var require_graceful_fs = __commonJS({
+  "node_modules/graceful-fs/graceful-fs.js"(exports2, module2) {
+    var fs4 = __require("fs");
+    var polyfills = require_polyfills();
+    var legacy = require_legacy_streams();
+    var clone2 = require_clone();
+    var util3 = __require("util");
+    var gracefulQueue;
+    var previousSymbol;
+    if (typeof Symbol === "function" && typeof Symbol.for === "function") {
+      gracefulQueue = /* @__PURE__ */ Symbol.for("graceful-fs.queue");
+      previousSymbol = /* @__PURE__ */ Symbol.for("graceful-fs.previous");
+    } else {
+      gracefulQueue = "___graceful-fs.queue";
+      previousSymbol = "___graceful-fs.previous";
+    }
+    function noop4() {
+    }
+    function publishQueue(context, queue3) {
+      Object.defineProperty(context, gracefulQueue, {
+        get: function() {
+          return queue3;
+        }
+      });
+    }
+    var debug2 = noop4;
+    if (util3.debuglog)
+      debug2 = util3.debuglog("gfs4");
+    else if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || ""))
+      debug2 = function() {
+        var m = util3.format.apply(util3, arguments);
+        m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
+        console.error(m);
+      };
+    if (!fs4[gracefulQueue]) {
+      queue2 = global[gracefulQueue] || [];
+      publishQueue(fs4, queue2);
+      fs4.close = (function(fs$close) {
+        function close(fd, cb) {
+          return fs$close.call(fs4, fd, function(err) {
+            if (!err) {
+              resetQueue();
+            }
+            if (typeof cb === "function")
+              cb.apply(this, arguments);
+          });
+        }
+        Object.defineProperty(close, previousSymbol, {
+          value: fs$close
+        });
+        return close;
+      })(fs4.close);
+      fs4.closeSync = (function(fs$closeSync) {
+        function closeSync(fd) {
+          fs$closeSync.apply(fs4, arguments);
+          resetQueue();
+        }
+        Object.defineProperty(closeSync, previousSymbol, {
+          value: fs$closeSync
+        });
+        return closeSync;
+      })(fs4.closeSync);
+      if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
+        process.on("exit", function() {
+          debug2(fs4[gracefulQueue]);
+          __require("assert").equal(fs4[gracefulQueue].length, 0);
+        });
+      }
+    }
+    var queue2;
+    if (!global[gracefulQueue]) {
+      publishQueue(global, fs4[gracefulQueue]);
+    }
+    module2.exports = patch(clone2(fs4));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs4.__patched) {
+      module2.exports = patch(fs4);
+      fs4.__patched = true;
+    }
+    function patch(fs5) {
+      polyfills(fs5);
+      fs5.gracefulify = patch;
+      fs5.createReadStream = createReadStream4;
+      fs5.createWriteStream = createWriteStream;
+      var fs$readFile = fs5.readFile;
+      fs5.readFile = readFile3;
+      function readFile3(path14, options2, cb) {
+        if (typeof options2 === "function")
+          cb = options2, options2 = null;
+        return go$readFile(path14, options2, cb);
+        function go$readFile(path15, options3, cb2, startTime) {
+          return fs$readFile(path15, options3, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$readFile, [path15, options3, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$writeFile = fs5.writeFile;
+      fs5.writeFile = writeFile3;
+      function writeFile3(path14, data, options2, cb) {
+        if (typeof options2 === "function")
+          cb = options2, options2 = null;
+        return go$writeFile(path14, data, options2, cb);
+        function go$writeFile(path15, data2, options3, cb2, startTime) {
+          return fs$writeFile(path15, data2, options3, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$writeFile, [path15, data2, options3, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$appendFile = fs5.appendFile;
+      if (fs$appendFile)
+        fs5.appendFile = appendFile2;
+      function appendFile2(path14, data, options2, cb) {
+        if (typeof options2 === "function")
+          cb = options2, options2 = null;
+        return go$appendFile(path14, data, options2, cb);
+        function go$appendFile(path15, data2, options3, cb2, startTime) {
+          return fs$appendFile(path15, data2, options3, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$appendFile, [path15, data2, options3, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$copyFile = fs5.copyFile;
+      if (fs$copyFile)
+        fs5.copyFile = copyFile2;
+      function copyFile2(src, dest, flags, cb) {
+        if (typeof flags === "function") {
+          cb = flags;
+          flags = 0;
+        }
+        return go$copyFile(src, dest, flags, cb);
+        function go$copyFile(src2, dest2, flags2, cb2, startTime) {
+          return fs$copyFile(src2, dest2, flags2, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$copyFile, [src2, dest2, flags2, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$readdir = fs5.readdir;
+      fs5.readdir = readdir7;
+      var noReaddirOptionVersions = /^v[0-5]\./;
+      function readdir7(path14, options2, cb) {
+        if (typeof options2 === "function")
+          cb = options2, options2 = null;
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path15, options3, cb2, startTime) {
+          return fs$readdir(path15, fs$readdirCallback(
+            path15,
+            options3,
+            cb2,
+            startTime
+          ));
+        } : function go$readdir2(path15, options3, cb2, startTime) {
+          return fs$readdir(path15, options3, fs$readdirCallback(
+            path15,
+            options3,
+            cb2,
+            startTime
+          ));
+        };
+        return go$readdir(path14, options2, cb);
+        function fs$readdirCallback(path15, options3, cb2, startTime) {
+          return function(err, files) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([
+                go$readdir,
+                [path15, options3, cb2],
+                err,
+                startTime || Date.now(),
+                Date.now()
+              ]);
+            else {
+              if (files && files.sort)
+                files.sort();
+              if (typeof cb2 === "function")
+                cb2.call(this, err, files);
+            }
+          };
+        }
+      }
+      if (process.version.substr(0, 4) === "v0.8") {
+        var legStreams = legacy(fs5);
+        ReadStream = legStreams.ReadStream;
+        WriteStream = legStreams.WriteStream;
+      }
+      var fs$ReadStream = fs5.ReadStream;
+      if (fs$ReadStream) {
+        ReadStream.prototype = Object.create(fs$ReadStream.prototype);
+        ReadStream.prototype.open = ReadStream$open;
+      }
+      var fs$WriteStream = fs5.WriteStream;
+      if (fs$WriteStream) {
+        WriteStream.prototype = Object.create(fs$WriteStream.prototype);
+        WriteStream.prototype.open = WriteStream$open;
+      }
+      Object.defineProperty(fs5, "ReadStream", {
+        get: function() {
+          return ReadStream;
+        },
+        set: function(val) {
+          ReadStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      Object.defineProperty(fs5, "WriteStream", {
+        get: function() {
+          return WriteStream;
+        },
+        set: function(val) {
+          WriteStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      var FileReadStream = ReadStream;
+      Object.defineProperty(fs5, "FileReadStream", {
+        get: function() {
+          return FileReadStream;
+        },
+        set: function(val) {
+          FileReadStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      var FileWriteStream = WriteStream;
+      Object.defineProperty(fs5, "FileWriteStream", {
+        get: function() {
+          return FileWriteStream;
+        },
+        set: function(val) {
+          FileWriteStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      function ReadStream(path14, options2) {
+        if (this instanceof ReadStream)
+          return fs$ReadStream.apply(this, arguments), this;
+        else
+          return ReadStream.apply(Object.create(ReadStream.prototype), arguments);
+      }
+      function ReadStream$open() {
+        var that = this;
+        open8(that.path, that.flags, that.mode, function(err, fd) {
+          if (err) {
+            if (that.autoClose)
+              that.destroy();
+            that.emit("error", err);
+          } else {
+            that.fd = fd;
+            that.emit("open", fd);
+            that.read();
+          }
+        });
+      }
+      function WriteStream(path14, options2) {
+        if (this instanceof WriteStream)
+          return fs$WriteStream.apply(this, arguments), this;
+        else
+          return WriteStream.apply(Object.create(WriteStream.prototype), arguments);
+      }
+      function WriteStream$open() {
+        var that = this;
+        open8(that.path, that.flags, that.mode, function(err, fd) {
+          if (err) {
+            that.destroy();
+            that.emit("error", err);
+          } else {
+            that.fd = fd;
+            that.emit("open", fd);
+          }
+        });
+      }
+      function createReadStream4(path14, options2) {
+        return new fs5.ReadStream(path14, options2);
+      }
+      function createWriteStream(path14, options2) {
+        return new fs5.WriteStream(path14, options2);
+      }
+      var fs$open = fs5.open;
+      fs5.open = open8;
+      function open8(path14, flags, mode, cb) {
+        if (typeof mode === "function")
+          cb = mode, mode = null;
+        return go$open(path14, flags, mode, cb);
+        function go$open(path15, flags2, mode2, cb2, startTime) {
+          return fs$open(path15, flags2, mode2, function(err, fd) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$open, [path15, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      return fs5;
+    }
+    function enqueue(elem) {
+      debug2("ENQUEUE", elem[0].name, elem[1]);
+      fs4[gracefulQueue].push(elem);
+      retry2();
+    }
+    var retryTimer;
+    function resetQueue() {
+      var now = Date.now();
+      for (var i = 0; i < fs4[gracefulQueue].length; ++i) {
+        if (fs4[gracefulQueue][i].length > 2) {
+          fs4[gracefulQueue][i][3] = now;
+          fs4[gracefulQueue][i][4] = now;
+        }
+      }
+      retry2();
+    }
+    function retry2() {
+      clearTimeout(retryTimer);
+      retryTimer = void 0;
+      if (fs4[gracefulQueue].length === 0)
+        return;
+      var elem = fs4[gracefulQueue].shift();
+      var fn = elem[0];
+      var args = elem[1];
+      var err = elem[2];
+      var startTime = elem[3];
+      var lastTime = elem[4];
+      if (startTime === void 0) {
+        debug2("RETRY", fn.name, args);
+        fn.apply(null, args);
+      } else if (Date.now() - startTime >= 6e4) {
+        debug2("TIMEOUT", fn.name, args);
+        var cb = args.pop();
+        if (typeof cb === "function")
+          cb.call(null, err);
+      } else {
+        var sinceAttempt = Date.now() - lastTime;
+        var sinceStart = Math.max(lastTime - startTime, 1);
+        var desiredDelay = Math.min(sinceStart * 1.2, 100);
+        if (sinceAttempt >= desiredDelay) {
+          debug2("RETRY", fn.name, args);
+          fn.apply(null, args.concat([startTime]));
+        } else {
+          fs4[gracefulQueue].push(elem);
+        }
+      }
+      if (retryTimer === void 0) {
+        retryTimer = setTimeout(retry2, 0);
+      }
+    }
+  }
+});
+
+// node_modules/retry/lib/retry_operation.js
+var require_retry_operation = __commonJS({
+  "node_modules/retry/lib/retry_operation.js"(exports2, module2) {
+    function RetryOperation(timeouts, options2) {
+      if (typeof options2 === "boolean") {
+        options2 = { forever: options2 };
+      }
+      this._originalTimeouts = JSON.parse(JSON.stringify(timeouts));
+      this._timeouts = timeouts;
+      this._options = options2 || {};
+      this._maxRetryTime = options2 && options2.maxRetryTime || Infinity;
+      this._fn = null;
+      this._errors = [];
+      this._attempts = 1;
+      this._operationTimeout = null;
+      this._operationTimeoutCb = null;
+      this._timeout = null;
+      this._operationStart = null;
+      if (this._options.forever) {
+        this._cachedTimeouts = this._timeouts.slice(0);
+      }
+    }
+    module2.exports = RetryOperation;
+    RetryOperation.prototype.reset = function() {
+      this._attempts = 1;
+      this._timeouts = this._originalTimeouts;
+    };
+    RetryOperation.prototype.stop = function() {
+      if (this._timeout) {
+        clearTimeout(this._timeout);
+      }
+      this._timeouts = [];
+      this._cachedTimeouts = null;
+    };
+    RetryOperation.prototype.retry = function(err) {
+      if (this._timeout) {
+        clearTimeout(this._timeout);
+      }
+      if (!err) {
+        return false;
+      }
+      var currentTime = (/* @__PURE__ */ new Date()).getTime();
+      if (err && currentTime - this._operationStart >= this._maxRetryTime) {
+        this._errors.unshift(new Error("RetryOperation timeout occurred"));
+        return false;
+      }
+      this._errors.push(err);
+      var timeout = this._timeouts.shift();
+      if (timeout === void 0) {
+        if (this._cachedTimeouts) {
+          this._errors.splice(this._errors.length - 1, this._errors.length);
+          this._timeouts = this._cachedTimeouts.slice(0);
+          timeout = this._timeouts.shift();
+        } else {
+          return false;
+        }
+      }
+      var self2 = this;
+      var timer = setTimeout(function() {
+        self2._attempts++;
+        if (self2._operationTimeoutCb) {
+          self2._timeout = setTimeout(function() {
+            self2._operationTimeoutCb(self2._attempts);
+          }, self2._operationTimeout);
+          if (self2._options.unref) {
+            self2._timeout.unref();
+          }
+        }
+        self2._fn(self2._attempts);
+      }, timeout);
+      if (this._options.unref) {
+        timer.unref();
+      }
+      return true;
+    };
+    RetryOperation.prototype.attempt = function(fn, timeoutOps) {
+      this._fn = fn;
+      if (timeoutOps) {
+        if (timeoutOps.timeout) {
+          this._operationTimeout = timeoutOps.timeout;
+        }
+        if (timeoutOps.cb) {
+          this._operationTimeoutCb = timeoutOps.cb;
+        }
+      }
+      var self2 = this;
+      if (this._operationTimeoutCb) {
+        this._timeout = setTimeout(function() {
+          self2._operationTimeoutCb();
+        }, self2._operationTimeout);
+      }
+      this._operationStart = (/* @__PURE__ */ new Date()).getTime();
+      this._fn(this._attempts);
+    };
+    RetryOperation.prototype.try = function(fn) {
+      console.log("Using RetryOperation.try() is deprecated");
+      this.attempt(fn);
+    };
+    RetryOperation.prototype.start = function(fn) {
+      console.log("Using RetryOperation.start() is deprecated");
+      this.attempt(fn);
+    };
+    RetryOperation.prototype.start = RetryOperation.prototype.try;
+    RetryOperation.prototype.errors = function() {
+      return this._errors;
+    };
+    RetryOperation.prototype.attempts = function() {
+      return this._attempts;
+    };
+    RetryOperation.prototype.mainError = function() {
+      if (this._errors.length === 0) {
+        return null;
+      }
+      var counts = {};
+      var mainError = null;
+      var mainErrorCount = 0;
+      for (var i = 0; i < this._errors.length; i++) {
+        var error63 = this._errors[i];
+        var message = error63.message;
+        var count = (counts[message] || 0) + 1;
+        counts[message] = count;
+        if (count >= mainErrorCount) {
+          mainError = error63;
+          mainErrorCount = count;
+        }
+      }
+      return mainError;
+    };
+  }
+});
+
+// node_modules/retry/lib/retry.js
+var require_retry2 = __commonJS({
+  "node_modules/retry/lib/retry.js"(exports2) {
+    var RetryOperation = require_retry_operation();
+    exports2.operation = function(options2) {
+      var timeouts = exports2.timeouts(options2);
+      return new RetryOperation(timeouts, {
+        forever: options2 && options2.forever,
+        unref: options2 && options2.unref,
+        maxRetryTime: options2 && options2.maxRetryTime
+      });
+    };
+    exports2.timeouts = function(options2) {
+      if (options2 instanceof Array) {
+        return [].concat(options2);
+      }
+      var opts = {
+        retries: 10,
+        factor: 2,
+        minTimeout: 1 * 1e3,
+        maxTimeout: Infinity,
+        randomize: false
+      };
+      for (var key in options2) {
+        opts[key] = options2[key];
+      }
+      if (opts.minTimeout > opts.maxTimeout) {
+        throw new Error("minTimeout is greater than maxTimeout");
+      }
+      var timeouts = [];
+      for (var i = 0; i < opts.retries; i++) {
+        timeouts.push(this.createTimeout(i, opts));
+      }
+      if (options2 && options2.forever && !timeouts.length) {
+        timeouts.push(this.createTimeout(i, opts));
+      }
+      timeouts.sort(function(a, b) {
+        return a - b;
+      });
+      return timeouts;
+    };
+    exports2.createTimeout = function(attempt, opts) {
+      var random = opts.randomize ? Math.random() + 1 : 1;
+      var timeout = Math.round(random * opts.minTimeout * Math.pow(opts.factor, attempt));
+      timeout = Math.min(timeout, opts.maxTimeout);
+      return timeout;
+    };
+    exports2.wrap = function(obj, options2, methods) {
+      if (options2 instanceof Array) {
+        methods = options2;
+        options2 = null;
+      }
+      if (!methods) {
+        methods = [];
+        for (var key in obj) {
+          if (typeof obj[key] === "function") {
+            methods.push(key);
+          }
+        }
+      }
+      for (var i = 0; i < methods.length; i++) {
+        var method = methods[i];
+        var original = obj[method];
+        obj[method] = function retryWrapper(original2) {
+          var op = exports2.operation(options2);
+          var args = Array.prototype.slice.call(arguments, 1);
+          var callback = args.pop();
+          args.push(function(err) {
+            if (op.retry(err)) {
+              return;
+            }
+            if (err) {
+              arguments[0] = op.mainError();
+            }
+            callback.apply(this, arguments);
+          });
+          op.attempt(function() {
+            original2.apply(obj, args);
+          });
+        }.bind(obj, original);
+        obj[method].options = options2;
+      }
+    };
+  }
+});
+
+// node_modules/retry/index.js
+var require_retry3 = __commonJS({
+  "node_modules/retry/index.js"(exports2, module2) {
+    module2.exports = require_retry2();
+  }
+});
+
+// node_modules/signal-exit/signals.js
+var require_signals = __commonJS({
+  "node_modules/signal-exit/signals.js"(exports2, module2) {
+    module2.exports = [
+      "SIGABRT",
+      "SIGALRM",
+      "SIGHUP",
+      "SIGINT",
+      "SIGTERM"
+    ];
+    if (process.platform !== "win32") {
+      module2.exports.push(
+        "SIGVTALRM",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGUSR2",
+        "SIGTRAP",
+        "SIGSYS",
+        "SIGQUIT",
+        "SIGIOT"
+        // should detect profiler and enable/disable accordingly.
+        // see #21
+        // 'SIGPROF'
+      );
+    }
+    if (process.platform === "linux") {
+      module2.exports.push(
+        "SIGIO",
+        "SIGPOLL",
+        "SIGPWR",
+        "SIGSTKFLT",
+        "SIGUNUSED"
+      );
+    }
+  }
+});
+
+// node_modules/signal-exit/index.js
+var require_signal_exit = __commonJS({
+  "node_modules/signal-exit/index.js"(exports2, module2) {
+    var process2 = global.process;
+    var processOk = function(process3) {
+      return process3 && typeof process3 === "object" && typeof process3.removeListener === "function" && typeof process3.emit === "function" && typeof process3.reallyExit === "function" && typeof process3.listeners === "function" && typeof process3.kill === "function" && typeof process3.pid === "number" && typeof process3.on === "function";
+    };
+    if (!processOk(process2)) {
+      module2.exports = function() {
+        return function() {
+        };
+      };
+    } else {
+      assert2 = __require("assert");
+      signals = require_signals();
+      isWin = /^win/i.test(process2.platform);
+      EE = __require("events");
+      if (typeof EE !== "function") {
+        EE = EE.EventEmitter;
+      }
+      if (process2.__signal_exit_emitter__) {
+        emitter = process2.__signal_exit_emitter__;
+      } else {
+        emitter = process2.__signal_exit_emitter__ = new EE();
+        emitter.count = 0;
+        emitter.emitted = {};
+      }
+      if (!emitter.infinite) {
+        emitter.setMaxListeners(Infinity);
+        emitter.infinite = true;
+      }
+      module2.exports = function(cb, opts) {
+        if (!processOk(global.process)) {
+          return function() {
+          };
+        }
+        assert2.equal(typeof cb, "function", "a callback must be provided for exit handler");
+        if (loaded === false) {
+          load();
+        }
+        var ev = "exit";
+        if (opts && opts.alwaysLast) {
+          ev = "afterexit";
+        }
+        var remove = function() {
+          emitter.removeListener(ev, cb);
+          if (emitter.listeners("exit").length === 0 && emitter.listeners("afterexit").length === 0) {
+            unload();
+          }
+        };
+        emitter.on(ev, cb);
+        return remove;
+      };
+      unload = function unload2() {
+        if (!loaded || !processOk(global.process)) {
+          return;
+        }
+        loaded = false;
+        signals.forEach(function(sig) {
+          try {
+            process2.removeListener(sig, sigListeners[sig]);
+          } catch (er) {
+          }
+        });
+        process2.emit = originalProcessEmit;
+        process2.reallyExit = originalProcessReallyExit;
+        emitter.count -= 1;
+      };
+      module2.exports.unload = unload;
+      emit = function emit2(event, code, signal) {
+        if (emitter.emitted[event]) {
+          return;
+        }
+        emitter.emitted[event] = true;
+        emitter.emit(event, code, signal);
+      };
+      sigListeners = {};
+      signals.forEach(function(sig) {
+        sigListeners[sig] = function listener() {
+          if (!processOk(global.process)) {
+            return;
+          }
+          var listeners = process2.listeners(sig);
+          if (listeners.length === emitter.count) {
+            unload();
+            emit("exit", null, sig);
+            emit("afterexit", null, sig);
+            if (isWin && sig === "SIGHUP") {
+              sig = "SIGINT";
+            }
+            process2.kill(process2.pid, sig);
+          }
+        };
+      });
+      module2.exports.signals = function() {
+        return signals;
+      };
+      loaded = false;
+      load = function load2() {
+        if (loaded || !processOk(global.process)) {
+          return;
+        }
+        loaded = true;
+        emitter.count += 1;
+        signals = signals.filter(function(sig) {
+          try {
+            process2.on(sig, sigListeners[sig]);
+            return true;
+          } catch (er) {
+            return false;
+          }
+        });
+        process2.emit = processEmit;
+        process2.reallyExit = processReallyExit;
+      };
+      module2.exports.load = load;
+      originalProcessReallyExit = process2.reallyExit;
+      processReallyExit = function processReallyExit2(code) {
+        if (!processOk(global.process)) {
+          return;
+        }
+        process2.exitCode = code || /* istanbul ignore next */
+        0;
+        emit("exit", process2.exitCode, null);
+        emit("afterexit", process2.exitCode, null);
+        originalProcessReallyExit.call(process2, process2.exitCode);
+      };
+      originalProcessEmit = process2.emit;
+      processEmit = function processEmit2(ev, arg) {
+        if (ev === "exit" && processOk(global.process)) {
+          if (arg !== void 0) {
+            process2.exitCode = arg;
+          }
+          var ret = originalProcessEmit.apply(this, arguments);
+          emit("exit", process2.exitCode, null);
+          emit("afterexit", process2.exitCode, null);
+          return ret;
+        } else {
+          return originalProcessEmit.apply(this, arguments);
+        }
+      };
+    }
+    var assert2;
+    var signals;
+    var isWin;
+    var EE;
+    var emitter;
+    var unload;
+    var emit;
+    var sigListeners;
+    var loaded;
+    var load;
+    var originalProcessReallyExit;
+    var processReallyExit;
+    var originalProcessEmit;
+    var processEmit;
+  }
+});
+
+// node_modules/proper-lockfile/lib/mtime-precision.js
+var require_mtime_precision = __commonJS({
+  "node_modules/proper-lockfile/lib/mtime-precision.js"(exports2, module2) {
+    "use strict";
+    var cacheSymbol = /* @__PURE__ */ Symbol();
+    function probe(file2, fs4, callback) {
+      const cachedPrecision = fs4[cacheSymbol];
+      if (cachedPrecision) {
+        return fs4.stat(file2, (err, stat6) => {
+          if (err) {
+            return callback(err);
+          }
+          callback(null, stat6.mtime, cachedPrecision);
+        });
+      }
+      const mtime = new Date(Math.ceil(Date.now() / 1e3) * 1e3 + 5);
+      fs4.utimes(file2, mtime, mtime, (err) => {
+        if (err) {
+          return callback(err);
+        }
+        fs4.stat(file2, (err2, stat6) => {
+          if (err2) {
+            return callback(err2);
+          }
+          const precision = stat6.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
+          Object.defineProperty(fs4, cacheSymbol, { value: precision });
+          callback(null, stat6.mtime, precision);
+        });
+      });
+    }
+    function getMtime(precision) {
+      let now = Date.now();
+      if (precision === "s") {
+        now = Math.ceil(now / 1e3) * 1e3;
+      }
+      return new Date(now);
+    }
+    module2.exports.probe = probe;
+    module2.exports.getMtime = getMtime;
+  }
+});
+
+// node_modules/proper-lockfile/lib/lockfile.js
+var require_lockfile = __commonJS({
+  "node_modules/proper-lockfile/lib/lockfile.js"(exports2, module2) {
+    "use strict";
+    var path14 = __require("path");
+    var fs4 = require_graceful_fs();
+    var retry2 = require_retry3();
+    var onExit = require_signal_exit();
+    var mtimePrecision = require_mtime_precision();
+    var locks = {};
+    function getLockFile(file2, options2) {
+      return options2.lockfilePath || `${file2}.lock`;
+    }
+    function resolveCanonicalPath(file2, options2, callback) {
+      if (!options2.realpath) {
+        return callback(null, path14.resolve(file2));
+      }
+      options2.fs.realpath(file2, callback);
+    }
+    function acquireLock(file2, options2, callback) {
+      const lockfilePath = getLockFile(file2, options2);
+      options2.fs.mkdir(lockfilePath, (err) => {
+        if (!err) {
+          return mtimePrecision.probe(lockfilePath, options2.fs, (err2, mtime, mtimePrecision2) => {
+            if (err2) {
+              options2.fs.rmdir(lockfilePath, () => {
+              });
+              return callback(err2);
+            }
+            callback(null, mtime, mtimePrecision2);
+          });
+        }
+        if (err.code !== "EEXIST") {
+          return callback(err);
+        }
+        if (options2.stale <= 0) {
+          return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
+        }
+        options2.fs.stat(lockfilePath, (err2, stat6) => {
+          if (err2) {
+            if (err2.code === "ENOENT") {
+              return acquireLock(file2, { ...options2, stale: 0 }, callback);
+            }
+            return callback(err2);
+          }
+          if (!isLockStale(stat6, options2)) {
+            return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
+          }
+          removeLock(file2, options2, (err3) => {
+            if (err3) {
+              return callback(err3);
+            }
+            acquireLock(file2, { ...options2, stale: 0 }, callback);
+          });
+        });
+      });
+    }
+    function isLockStale(stat6, options2) {
+      return stat6.mtime.getTime() < Date.now() - options2.stale;
+    }
+    function removeLock(file2, options2, callback) {
+      options2.fs.rmdir(getLockFile(file2, options2), (err) => {
+        if (err && err.code !== "ENOENT") {
+          return callback(err);
+        }
+        callback();
+      });
+    }
+    function updateLock(file2, options2) {
+      const lock2 = locks[file2];
+      if (lock2.updateTimeout) {
+        return;
+      }
+      lock2.updateDelay = lock2.updateDelay || options2.update;
+      lock2.updateTimeout = setTimeout(() => {
+        lock2.updateTimeout = null;
+        options2.fs.stat(lock2.lockfilePath, (err, stat6) => {
+          const isOverThreshold = lock2.lastUpdate + options2.stale < Date.now();
+          if (err) {
+            if (err.code === "ENOENT" || isOverThreshold) {
+              return setLockAsCompromised(file2, lock2, Object.assign(err, { code: "ECOMPROMISED" }));
+            }
+            lock2.updateDelay = 1e3;
+            return updateLock(file2, options2);
+          }
+          const isMtimeOurs = lock2.mtime.getTime() === stat6.mtime.getTime();
+          if (!isMtimeOurs) {
+            return setLockAsCompromised(
+              file2,
+              lock2,
+              Object.assign(
+                new Error("Unable to update lock within the stale threshold"),
+                { code: "ECOMPROMISED" }
+              )
+            );
+          }
+          const mtime = mtimePrecision.getMtime(lock2.mtimePrecision);
+          options2.fs.utimes(lock2.lockfilePath, mtime, mtime, (err2) => {
+            const isOverThreshold2 = lock2.lastUpdate + options2.stale < Date.now();
+            if (lock2.released) {
+              return;
+            }
+            if (err2) {
+              if (err2.code === "ENOENT" || isOverThreshold2) {
+                return setLockAsCompromised(file2, lock2, Object.assign(err2, { code: "ECOMPROMISED" }));
+              }
+              lock2.updateDelay = 1e3;
+              return updateLock(file2, options2);
+            }
+            lock2.mtime = mtime;
+            lock2.lastUpdate = Date.now();
+            lock2.updateDelay = null;
+            updateLock(file2, options2);
+          });
+        });
+      }, lock2.updateDelay);
+      if (lock2.updateTimeout.unref) {
+        lock2.updateTimeout.unref();
+      }
+    }
+    function setLockAsCompromised(file2, lock2, err) {
+      lock2.released = true;
+      if (lock2.updateTimeout) {
+        clearTimeout(lock2.updateTimeout);
+      }
+      if (locks[file2] === lock2) {
+        delete locks[file2];
+      }
+      lock2.options.onCompromised(err);
+    }
+    function lock(file2, options2, callback) {
+      options2 = {
+        stale: 1e4,
+        update: null,
+        realpath: true,
+        retries: 0,
+        fs: fs4,
+        onCompromised: (err) => {
+          throw err;
+        },
+        ...options2
+      };
+      options2.retries = options2.retries || 0;
+      options2.retries = typeof options2.retries === "number" ? { retries: options2.retries } : options2.retries;
+      options2.stale = Math.max(options2.stale || 0, 2e3);
+      options2.update = options2.update == null ? options2.stale / 2 : options2.update || 0;
+      options2.update = Math.max(Math.min(options2.update, options2.stale / 2), 1e3);
+      resolveCanonicalPath(file2, options2, (err, file3) => {
+        if (err) {
+          return callback(err);
+        }
+        const operation = retry2.operation(options2.retries);
+        operation.attempt(() => {
+          acquireLock(file3, options2, (err2, mtime, mtimePrecision2) => {
+            if (operation.retry(err2)) {
+              return;
+            }
+            if (err2) {
+              return callback(operation.mainError());
+            }
+            const lock2 = locks[file3] = {
+              lockfilePath: getLockFile(file3, options2),
+              mtime,
+              mtimePrecision: mtimePrecision2,
+              options: options2,
+              lastUpdate: Date.now()
+            };
+            updateLock(file3, options2);
+            callback(null, (releasedCallback) => {
+              if (lock2.released) {
+                return releasedCallback && releasedCallback(Object.assign(new Error("Lock is already released"), { code: "ERELEASED" }));
+              }
+              unlock(file3, { ...options2, realpath: false }, releasedCallback);
+            });
+          });
+        });
+      });
+    }
+    function unlock(file2, options2, callback) {
+      options2 = {
+        fs: fs4,
+        realpath: true,
+        ...options2
+      };
+      resolveCanonicalPath(file2, options2, (err, file3) => {
+        if (err) {
+          return callback(err);
+        }
+        const lock2 = locks[file3];
+        if (!lock2) {
+          return callback(Object.assign(new Error("Lock is not acquired/owned by you"), { code: "ENOTACQUIRED" }));
+        }
+        lock2.updateTimeout && clearTimeout(lock2.updateTimeout);
+        lock2.released = true;
+        delete locks[file3];
+        removeLock(file3, options2, callback);
+      });
+    }
+    function check2(file2, options2, callback) {
+      options2 = {
+        stale: 1e4,
+        realpath: true,
+        fs: fs4,
+        ...options2
+      };
+      options2.stale = Math.max(options2.stale || 0, 2e3);
+      resolveCanonicalPath(file2, options2, (err, file3) => {
+        if (err) {
+          return callback(err);
+        }
+        options2.fs.stat(getLockFile(file3, options2), (err2, stat6) => {
+          if (err2) {
+            return err2.code === "ENOENT" ? callback(null, false) : callback(err2);
+          }
+          return callback(null, !isLockStale(stat6, options2));
+        });
+      });
+    }
+    function getLocks() {
+      return locks;
+    }
+    onExit(() => {
+      for (const file2 in locks) {
+        const options2 = locks[file2].options;
+        try {
+          options2.fs.rmdirSync(getLockFile(file2, options2));
+        } catch (e) {
+        }
+      }
+    });
+    module2.exports.lock = lock;
+    module2.exports.unlock = unlock;
+    module2.exports.check = check2;
+    module2.exports.getLocks = getLocks;
+  }
+});
+
+// node_modules/proper-lockfile/lib/adapter.js
+var require_adapter = __commonJS({
+  "node_modules/proper-lockfile/lib/adapter.js"(exports2, module2) {
+    "use strict";
+    var fs4 = require_graceful_fs();
+    function createSyncFs(fs5) {
+      const methods = ["mkdir", "realpath", "stat", "rmdir", "utimes"];
+      const newFs = { ...fs5 };
+      methods.forEach((method) => {
+        newFs[method] = (...args) => {
+          const callback = args.pop();
+          let ret;
+          try {
+            ret = fs5[`${method}Sync`](...args);
+          } catch (err) {
+            return callback(err);
+          }
+          callback(null, ret);
+        };
+      });
+      return newFs;
+    }
+    function toPromise(method) {
+      return (...args) => new Promise((resolve2, reject) => {
+        args.push((err, result) => {
+          if (err) {
+            reject(err);
+          } else {
+            resolve2(result);
+          }
+        });
+        method(...args);
+      });
+    }
+    function toSync(method) {
+      return (...args) => {
+        let err;
+        let result;
+        args.push((_err, _result) => {
+          err = _err;
+          result = _result;
+        });
+        method(...args);
+        if (err) {
+          throw err;
+        }
+        return result;
+      };
+    }
+    function toSyncOptions(options2) {
+      options2 = { ...options2 };
+      options2.fs = createSyncFs(options2.fs || fs4);
+      if (typeof options2.retries === "number" && options2.retries > 0 || options2.retries && typeof options2.retries.retries === "number" && options2.retries.retries > 0) {
+        throw Object.assign(new Error("Cannot use retries with the sync api"), { code: "ESYNC" });
+      }
+      return options2;
+    }
+    module2.exports = {
+      toPromise,
+      toSync,
+      toSyncOptions
+    };
+  }
+});
+
+// node_modules/proper-lockfile/index.js
+var require_proper_lockfile = __commonJS({
+  "node_modules/proper-lockfile/index.js"(exports2, module2) {
+    "use strict";
+    var lockfile2 = require_lockfile();
+    var { toPromise, toSync, toSyncOptions } = require_adapter();
+    async function lock(file2, options2) {
+      const release = await toPromise(lockfile2.lock)(file2, options2);
+      return toPromise(release);
+    }
+    function lockSync(file2, options2) {
+      const release = toSync(lockfile2.lock)(file2, toSyncOptions(options2));
+      return toSync(release);
+    }
+    function unlock(file2, options2) {
+      return toPromise(lockfile2.unlock)(file2, options2);
+    }
+    function unlockSync(file2, options2) {
+      return toSync(lockfile2.unlock)(file2, toSyncOptions(options2));
+    }
+    function check2(file2, options2) {
+      return toPromise(lockfile2.check)(file2, options2);
+    }
+    function checkSync(file2, options2) {
+      return toSync(lockfile2.check)(file2, toSyncOptions(options2));
+    }
+    module2.exports = lock;
+    module2.exports.lock = lock;
+    module2.exports.unlock = unlock;
+    module2.exports.lockSync = lockSync;
+    module2.exports.unlockSync = unlockSync;
+    module2.exports.check = check2;
+    module2.exports.checkSync = checkSync;
   }
 });
 
@@ -26768,9 +32537,9 @@ var require_validators = __commonJS({
           return result;
         }
         for (let i = 0; i < hintsLength; i++) {
-          const link = hints[i];
-          validateLinkHeaderFormat(link, "hints");
-          result += link;
+          const link2 = hints[i];
+          validateLinkHeaderFormat(link2, "hints");
+          result += link2;
           if (i !== hintsLength - 1) {
             result += ", ";
           }
@@ -30617,7 +36386,7 @@ var require_pipeline = __commonJS({
         }
       }
     }
-    function pipeline3(...streams) {
+    function pipeline4(...streams) {
       return pipelineImpl(streams, once(popCallback(streams)));
     }
     function pipelineImpl(streams, callback, opts) {
@@ -30883,7 +36652,7 @@ var require_pipeline = __commonJS({
     }
     module2.exports = {
       pipelineImpl,
-      pipeline: pipeline3
+      pipeline: pipeline4
     };
   }
 });
@@ -30892,7 +36661,7 @@ var require_pipeline = __commonJS({
 var require_compose = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/compose.js"(exports2, module2) {
     "use strict";
-    var { pipeline: pipeline3 } = require_pipeline();
+    var { pipeline: pipeline4 } = require_pipeline();
     var Duplex = require_duplex();
     var { destroyer } = require_destroy2();
     var {
@@ -30952,7 +36721,7 @@ var require_compose = __commonJS({
         }
       }
       const head = streams[0];
-      const tail = pipeline3(streams, onfinished);
+      const tail = pipeline4(streams, onfinished);
       const writable = !!(isWritable(head) || isWritableStream(head) || isTransformStream(head));
       const readable2 = !!(isReadable(tail) || isReadableStream(tail) || isTransformStream(tail));
       d = new Duplex({
@@ -31495,7 +37264,7 @@ var require_promises = __commonJS({
     var { pipelineImpl: pl } = require_pipeline();
     var { finished } = require_end_of_stream();
     require_stream2();
-    function pipeline3(...streams) {
+    function pipeline4(...streams) {
       return new Promise2((resolve2, reject) => {
         let signal;
         let end;
@@ -31523,7 +37292,7 @@ var require_promises = __commonJS({
     }
     module2.exports = {
       finished,
-      pipeline: pipeline3
+      pipeline: pipeline4
     };
   }
 });
@@ -31543,7 +37312,7 @@ var require_stream2 = __commonJS({
     } = require_errors2();
     var compose = require_compose();
     var { setDefaultHighWaterMark, getDefaultHighWaterMark } = require_state();
-    var { pipeline: pipeline3 } = require_pipeline();
+    var { pipeline: pipeline4 } = require_pipeline();
     var { destroyer } = require_destroy2();
     var eos = require_end_of_stream();
     var promises3 = require_promises();
@@ -31607,7 +37376,7 @@ var require_stream2 = __commonJS({
     Stream.Duplex = require_duplex();
     Stream.Transform = require_transform();
     Stream.PassThrough = require_passthrough2();
-    Stream.pipeline = pipeline3;
+    Stream.pipeline = pipeline4;
     var { addAbortSignal } = require_add_abort_signal();
     Stream.addAbortSignal = addAbortSignal;
     Stream.finished = eos;
@@ -31623,7 +37392,7 @@ var require_stream2 = __commonJS({
         return promises3;
       }
     });
-    ObjectDefineProperty(pipeline3, customPromisify, {
+    ObjectDefineProperty(pipeline4, customPromisify, {
       __proto__: null,
       enumerable: true,
       get() {
@@ -31714,22 +37483,22 @@ var require_ours = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports2, module2) {
-    module2.exports = function(path10, stripTrailing) {
-      if (typeof path10 !== "string") {
+    module2.exports = function(path14, stripTrailing) {
+      if (typeof path14 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path10 === "\\" || path10 === "/") return "/";
-      var len = path10.length;
-      if (len <= 1) return path10;
+      if (path14 === "\\" || path14 === "/") return "/";
+      var len = path14.length;
+      if (len <= 1) return path14;
       var prefix = "";
-      if (len > 4 && path10[3] === "\\") {
-        var ch = path10[2];
-        if ((ch === "?" || ch === ".") && path10.slice(0, 2) === "\\\\") {
-          path10 = path10.slice(2);
+      if (len > 4 && path14[3] === "\\") {
+        var ch = path14[2];
+        if ((ch === "?" || ch === ".") && path14.slice(0, 2) === "\\\\") {
+          path14 = path14.slice(2);
           prefix = "//";
         }
       }
-      var segs = path10.split(/[/\\]+/);
+      var segs = path14.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -32982,7 +38751,7 @@ var require_streamx = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline3(src, out, noop4);
+          pipeline4(src, out, noop4);
         }).catch((err) => out.destroy(err));
         return out;
       }
@@ -33269,13 +39038,13 @@ var require_streamx = __commonJS({
     }
     function pipelinePromise(...streams) {
       return new Promise((resolve2, reject) => {
-        return pipeline3(...streams, (err) => {
+        return pipeline4(...streams, (err) => {
           if (err) return reject(err);
           resolve2();
         });
       });
     }
-    function pipeline3(stream, ...streams) {
+    function pipeline4(stream, ...streams) {
       const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -33373,7 +39142,7 @@ var require_streamx = __commonJS({
       return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
     }
     module2.exports = {
-      pipeline: pipeline3,
+      pipeline: pipeline4,
       pipelinePromise,
       isStream: isStream2,
       isStreamx,
@@ -33519,7 +39288,7 @@ var require_headers2 = __commonJS({
     function isGNU(buf) {
       return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) && b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2));
     }
-    function clamp(index2, len, defaultValue) {
+    function clamp2(index2, len, defaultValue) {
       if (typeof index2 !== "number") return defaultValue;
       index2 = ~~index2;
       if (index2 >= len) return len;
@@ -33638,7 +39407,7 @@ var require_headers2 = __commonJS({
         return parse256(val);
       } else {
         while (offset < val.length && val[offset] === 32) offset++;
-        const end = clamp(indexOf(val, 32, offset, val.length), val.length, val.length);
+        const end = clamp2(indexOf(val, 32, offset, val.length), val.length, val.length);
         while (offset < end && val[offset] === 0) offset++;
         if (end === offset) return 0;
         return parseInt(b4a.toString(val.subarray(offset, end)), 8);
@@ -34003,7 +39772,7 @@ var require_extract = __commonJS({
 // node_modules/tar-stream/constants.js
 var require_constants7 = __commonJS({
   "node_modules/tar-stream/constants.js"(exports2, module2) {
-    var constants4 = {
+    var constants6 = {
       // just for envs without fs
       S_IFMT: 61440,
       S_IFDIR: 16384,
@@ -34013,9 +39782,9 @@ var require_constants7 = __commonJS({
       S_IFLNK: 40960
     };
     try {
-      module2.exports = __require("fs").constants || constants4;
+      module2.exports = __require("fs").constants || constants6;
     } catch {
-      module2.exports = constants4;
+      module2.exports = constants6;
     }
   }
 });
@@ -34025,7 +39794,7 @@ var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports2, module2) {
     var { Readable: Readable3, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
-    var constants4 = require_constants7();
+    var constants6 = require_constants7();
     var headers = require_headers2();
     var DMODE = 493;
     var FMODE = 420;
@@ -34228,16 +39997,16 @@ var require_pack = __commonJS({
       return new Pack(opts);
     };
     function modeToType(mode) {
-      switch (mode & constants4.S_IFMT) {
-        case constants4.S_IFBLK:
+      switch (mode & constants6.S_IFMT) {
+        case constants6.S_IFBLK:
           return "block-device";
-        case constants4.S_IFCHR:
+        case constants6.S_IFCHR:
           return "character-device";
-        case constants4.S_IFDIR:
+        case constants6.S_IFDIR:
           return "directory";
-        case constants4.S_IFIFO:
+        case constants6.S_IFIFO:
           return "fifo";
-        case constants4.S_IFLNK:
+        case constants6.S_IFLNK:
           return "symlink";
       }
       return "file";
@@ -34758,7 +40527,7 @@ var require_yauzl = __commonJS({
     var PassThrough3 = __require("stream").PassThrough;
     var Writable = __require("stream").Writable;
     var crc326 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc322();
-    exports2.open = open5;
+    exports2.open = open8;
     exports2.fromFd = fromFd;
     exports2.fromBuffer = fromBuffer;
     exports2.fromRandomAccessReader = fromRandomAccessReader;
@@ -34774,9 +40543,9 @@ var require_yauzl = __commonJS({
     exports2.Entry = Entry;
     exports2.LocalFileHeader = LocalFileHeader;
     exports2.RandomAccessReader = RandomAccessReader;
-    function openPromise(path10, options2) {
+    function openPromise(path14, options2) {
       return new Promise((resolve2, reject) => {
-        open5(path10, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open8(path14, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve2(zipfile);
         });
@@ -34806,7 +40575,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open5(path10, options2, callback) {
+    function open8(path14, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -34818,7 +40587,7 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs4.open(path10, "r", function(err, fd) {
+      fs4.open(path14, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
           if (err2) fs4.close(fd, defaultCallback);
@@ -35605,4198 +41374,6 @@ var require_yauzl = __commonJS({
   }
 });
 
-// node_modules/bottleneck/light.js
-var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports2, module2) {
-    (function(global2, factory) {
-      typeof exports2 === "object" && typeof module2 !== "undefined" ? module2.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
-    })(exports2, (function() {
-      "use strict";
-      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
-      function getCjsExportFromNamespace(n) {
-        return n && n["default"] || n;
-      }
-      var load = function(received, defaults2, onto = {}) {
-        var k, ref, v;
-        for (k in defaults2) {
-          v = defaults2[k];
-          onto[k] = (ref = received[k]) != null ? ref : v;
-        }
-        return onto;
-      };
-      var overwrite = function(received, defaults2, onto = {}) {
-        var k, v;
-        for (k in received) {
-          v = received[k];
-          if (defaults2[k] !== void 0) {
-            onto[k] = v;
-          }
-        }
-        return onto;
-      };
-      var parser2 = {
-        load,
-        overwrite
-      };
-      var DLList;
-      DLList = class DLList {
-        constructor(incr, decr) {
-          this.incr = incr;
-          this.decr = decr;
-          this._first = null;
-          this._last = null;
-          this.length = 0;
-        }
-        push(value) {
-          var node2;
-          this.length++;
-          if (typeof this.incr === "function") {
-            this.incr();
-          }
-          node2 = {
-            value,
-            prev: this._last,
-            next: null
-          };
-          if (this._last != null) {
-            this._last.next = node2;
-            this._last = node2;
-          } else {
-            this._first = this._last = node2;
-          }
-          return void 0;
-        }
-        shift() {
-          var value;
-          if (this._first == null) {
-            return;
-          } else {
-            this.length--;
-            if (typeof this.decr === "function") {
-              this.decr();
-            }
-          }
-          value = this._first.value;
-          if ((this._first = this._first.next) != null) {
-            this._first.prev = null;
-          } else {
-            this._last = null;
-          }
-          return value;
-        }
-        first() {
-          if (this._first != null) {
-            return this._first.value;
-          }
-        }
-        getArray() {
-          var node2, ref, results;
-          node2 = this._first;
-          results = [];
-          while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, ref.value));
-          }
-          return results;
-        }
-        forEachShift(cb) {
-          var node2;
-          node2 = this.shift();
-          while (node2 != null) {
-            cb(node2), node2 = this.shift();
-          }
-          return void 0;
-        }
-        debug() {
-          var node2, ref, ref1, ref2, results;
-          node2 = this._first;
-          results = [];
-          while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, {
-              value: ref.value,
-              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-              next: (ref2 = ref.next) != null ? ref2.value : void 0
-            }));
-          }
-          return results;
-        }
-      };
-      var DLList_1 = DLList;
-      var Events2;
-      Events2 = class Events {
-        constructor(instance) {
-          this.instance = instance;
-          this._events = {};
-          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
-            throw new Error("An Emitter already exists for this object");
-          }
-          this.instance.on = (name, cb) => {
-            return this._addListener(name, "many", cb);
-          };
-          this.instance.once = (name, cb) => {
-            return this._addListener(name, "once", cb);
-          };
-          this.instance.removeAllListeners = (name = null) => {
-            if (name != null) {
-              return delete this._events[name];
-            } else {
-              return this._events = {};
-            }
-          };
-        }
-        _addListener(name, status, cb) {
-          var base;
-          if ((base = this._events)[name] == null) {
-            base[name] = [];
-          }
-          this._events[name].push({ cb, status });
-          return this.instance;
-        }
-        listenerCount(name) {
-          if (this._events[name] != null) {
-            return this._events[name].length;
-          } else {
-            return 0;
-          }
-        }
-        async trigger(name, ...args) {
-          var e, promises3;
-          try {
-            if (name !== "debug") {
-              this.trigger("debug", `Event triggered: ${name}`, args);
-            }
-            if (this._events[name] == null) {
-              return;
-            }
-            this._events[name] = this._events[name].filter(function(listener) {
-              return listener.status !== "none";
-            });
-            promises3 = this._events[name].map(async (listener) => {
-              var e2, returned;
-              if (listener.status === "none") {
-                return;
-              }
-              if (listener.status === "once") {
-                listener.status = "none";
-              }
-              try {
-                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
-                if (typeof (returned != null ? returned.then : void 0) === "function") {
-                  return await returned;
-                } else {
-                  return returned;
-                }
-              } catch (error63) {
-                e2 = error63;
-                {
-                  this.trigger("error", e2);
-                }
-                return null;
-              }
-            });
-            return (await Promise.all(promises3)).find(function(x) {
-              return x != null;
-            });
-          } catch (error63) {
-            e = error63;
-            {
-              this.trigger("error", e);
-            }
-            return null;
-          }
-        }
-      };
-      var Events_1 = Events2;
-      var DLList$1, Events$1, Queues;
-      DLList$1 = DLList_1;
-      Events$1 = Events_1;
-      Queues = class Queues {
-        constructor(num_priorities) {
-          var i;
-          this.Events = new Events$1(this);
-          this._length = 0;
-          this._lists = (function() {
-            var j, ref, results;
-            results = [];
-            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
-              results.push(new DLList$1((() => {
-                return this.incr();
-              }), (() => {
-                return this.decr();
-              })));
-            }
-            return results;
-          }).call(this);
-        }
-        incr() {
-          if (this._length++ === 0) {
-            return this.Events.trigger("leftzero");
-          }
-        }
-        decr() {
-          if (--this._length === 0) {
-            return this.Events.trigger("zero");
-          }
-        }
-        push(job) {
-          return this._lists[job.options.priority].push(job);
-        }
-        queued(priority) {
-          if (priority != null) {
-            return this._lists[priority].length;
-          } else {
-            return this._length;
-          }
-        }
-        shiftAll(fn) {
-          return this._lists.forEach(function(list) {
-            return list.forEachShift(fn);
-          });
-        }
-        getFirst(arr = this._lists) {
-          var j, len, list;
-          for (j = 0, len = arr.length; j < len; j++) {
-            list = arr[j];
-            if (list.length > 0) {
-              return list;
-            }
-          }
-          return [];
-        }
-        shiftLastFrom(priority) {
-          return this.getFirst(this._lists.slice(priority).reverse()).shift();
-        }
-      };
-      var Queues_1 = Queues;
-      var BottleneckError;
-      BottleneckError = class BottleneckError extends Error {
-      };
-      var BottleneckError_1 = BottleneckError;
-      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
-      NUM_PRIORITIES = 10;
-      DEFAULT_PRIORITY = 5;
-      parser$1 = parser2;
-      BottleneckError$1 = BottleneckError_1;
-      Job = class Job {
-        constructor(task, args, options2, jobDefaults, rejectOnDrop, Events3, _states, Promise2) {
-          this.task = task;
-          this.args = args;
-          this.rejectOnDrop = rejectOnDrop;
-          this.Events = Events3;
-          this._states = _states;
-          this.Promise = Promise2;
-          this.options = parser$1.load(options2, jobDefaults);
-          this.options.priority = this._sanitizePriority(this.options.priority);
-          if (this.options.id === jobDefaults.id) {
-            this.options.id = `${this.options.id}-${this._randomIndex()}`;
-          }
-          this.promise = new this.Promise((_resolve, _reject) => {
-            this._resolve = _resolve;
-            this._reject = _reject;
-          });
-          this.retryCount = 0;
-        }
-        _sanitizePriority(priority) {
-          var sProperty;
-          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
-          if (sProperty < 0) {
-            return 0;
-          } else if (sProperty > NUM_PRIORITIES - 1) {
-            return NUM_PRIORITIES - 1;
-          } else {
-            return sProperty;
-          }
-        }
-        _randomIndex() {
-          return Math.random().toString(36).slice(2);
-        }
-        doDrop({ error: error63, message = "This job has been dropped by Bottleneck" } = {}) {
-          if (this._states.remove(this.options.id)) {
-            if (this.rejectOnDrop) {
-              this._reject(error63 != null ? error63 : new BottleneckError$1(message));
-            }
-            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
-            return true;
-          } else {
-            return false;
-          }
-        }
-        _assertStatus(expected) {
-          var status;
-          status = this._states.jobStatus(this.options.id);
-          if (!(status === expected || expected === "DONE" && status === null)) {
-            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
-          }
-        }
-        doReceive() {
-          this._states.start(this.options.id);
-          return this.Events.trigger("received", { args: this.args, options: this.options });
-        }
-        doQueue(reachedHWM, blocked) {
-          this._assertStatus("RECEIVED");
-          this._states.next(this.options.id);
-          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
-        }
-        doRun() {
-          if (this.retryCount === 0) {
-            this._assertStatus("QUEUED");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
-        }
-        async doExecute(chained, clearGlobalState, run, free) {
-          var error63, eventInfo, passed;
-          if (this.retryCount === 0) {
-            this._assertStatus("RUNNING");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          this.Events.trigger("executing", eventInfo);
-          try {
-            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
-            if (clearGlobalState()) {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._resolve(passed);
-            }
-          } catch (error1) {
-            error63 = error1;
-            return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
-          }
-        }
-        doExpire(clearGlobalState, run, free) {
-          var error63, eventInfo;
-          if (this._states.jobStatus(this.options.id === "RUNNING")) {
-            this._states.next(this.options.id);
-          }
-          this._assertStatus("EXECUTING");
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
-        }
-        async _onFailure(error63, eventInfo, clearGlobalState, run, free) {
-          var retry2, retryAfter;
-          if (clearGlobalState()) {
-            retry2 = await this.Events.trigger("failed", error63, eventInfo);
-            if (retry2 != null) {
-              retryAfter = ~~retry2;
-              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
-              this.retryCount++;
-              return run(retryAfter);
-            } else {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._reject(error63);
-            }
-          }
-        }
-        doDone(eventInfo) {
-          this._assertStatus("EXECUTING");
-          this._states.next(this.options.id);
-          return this.Events.trigger("done", eventInfo);
-        }
-      };
-      var Job_1 = Job;
-      var BottleneckError$2, LocalDatastore, parser$2;
-      parser$2 = parser2;
-      BottleneckError$2 = BottleneckError_1;
-      LocalDatastore = class LocalDatastore {
-        constructor(instance, storeOptions, storeInstanceOptions) {
-          this.instance = instance;
-          this.storeOptions = storeOptions;
-          this.clientId = this.instance._randomIndex();
-          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
-          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
-          this._running = 0;
-          this._done = 0;
-          this._unblockTime = 0;
-          this.ready = this.Promise.resolve();
-          this.clients = {};
-          this._startHeartbeat();
-        }
-        _startHeartbeat() {
-          var base;
-          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
-            return typeof (base = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now, reservoir;
-              now = Date.now();
-              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-                this._lastReservoirRefresh = now;
-                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
-                this.instance._drainAll(this.computeCapacity());
-              }
-              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
-                ({
-                  reservoirIncreaseAmount: amount,
-                  reservoirIncreaseMaximum: maximum,
-                  reservoir
-                } = this.storeOptions);
-                this._lastReservoirIncrease = now;
-                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
-                if (incr > 0) {
-                  this.storeOptions.reservoir += incr;
-                  return this.instance._drainAll(this.computeCapacity());
-                }
-              }
-            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
-          } else {
-            return clearInterval(this.heartbeat);
-          }
-        }
-        async __publish__(message) {
-          await this.yieldLoop();
-          return this.instance.Events.trigger("message", message.toString());
-        }
-        async __disconnect__(flush) {
-          await this.yieldLoop();
-          clearInterval(this.heartbeat);
-          return this.Promise.resolve();
-        }
-        yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
-          });
-        }
-        computePenalty() {
-          var ref;
-          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
-        }
-        async __updateSettings__(options2) {
-          await this.yieldLoop();
-          parser$2.overwrite(options2, options2, this.storeOptions);
-          this._startHeartbeat();
-          this.instance._drainAll(this.computeCapacity());
-          return true;
-        }
-        async __running__() {
-          await this.yieldLoop();
-          return this._running;
-        }
-        async __queued__() {
-          await this.yieldLoop();
-          return this.instance.queued();
-        }
-        async __done__() {
-          await this.yieldLoop();
-          return this._done;
-        }
-        async __groupCheck__(time3) {
-          await this.yieldLoop();
-          return this._nextRequest + this.timeout < time3;
-        }
-        computeCapacity() {
-          var maxConcurrent, reservoir;
-          ({ maxConcurrent, reservoir } = this.storeOptions);
-          if (maxConcurrent != null && reservoir != null) {
-            return Math.min(maxConcurrent - this._running, reservoir);
-          } else if (maxConcurrent != null) {
-            return maxConcurrent - this._running;
-          } else if (reservoir != null) {
-            return reservoir;
-          } else {
-            return null;
-          }
-        }
-        conditionsCheck(weight) {
-          var capacity;
-          capacity = this.computeCapacity();
-          return capacity == null || weight <= capacity;
-        }
-        async __incrementReservoir__(incr) {
-          var reservoir;
-          await this.yieldLoop();
-          reservoir = this.storeOptions.reservoir += incr;
-          this.instance._drainAll(this.computeCapacity());
-          return reservoir;
-        }
-        async __currentReservoir__() {
-          await this.yieldLoop();
-          return this.storeOptions.reservoir;
-        }
-        isBlocked(now) {
-          return this._unblockTime >= now;
-        }
-        check(weight, now) {
-          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
-        }
-        async __check__(weight) {
-          var now;
-          await this.yieldLoop();
-          now = Date.now();
-          return this.check(weight, now);
-        }
-        async __register__(index2, weight, expiration) {
-          var now, wait;
-          await this.yieldLoop();
-          now = Date.now();
-          if (this.conditionsCheck(weight)) {
-            this._running += weight;
-            if (this.storeOptions.reservoir != null) {
-              this.storeOptions.reservoir -= weight;
-            }
-            wait = Math.max(this._nextRequest - now, 0);
-            this._nextRequest = now + wait + this.storeOptions.minTime;
-            return {
-              success: true,
-              wait,
-              reservoir: this.storeOptions.reservoir
-            };
-          } else {
-            return {
-              success: false
-            };
-          }
-        }
-        strategyIsBlock() {
-          return this.storeOptions.strategy === 3;
-        }
-        async __submit__(queueLength, weight) {
-          var blocked, now, reachedHWM;
-          await this.yieldLoop();
-          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
-            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
-          }
-          now = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
-          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
-          if (blocked) {
-            this._unblockTime = now + this.computePenalty();
-            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
-            this.instance._dropAllQueued();
-          }
-          return {
-            reachedHWM,
-            blocked,
-            strategy: this.storeOptions.strategy
-          };
-        }
-        async __free__(index2, weight) {
-          await this.yieldLoop();
-          this._running -= weight;
-          this._done += weight;
-          this.instance._drainAll(this.computeCapacity());
-          return {
-            running: this._running
-          };
-        }
-      };
-      var LocalDatastore_1 = LocalDatastore;
-      var BottleneckError$3, States;
-      BottleneckError$3 = BottleneckError_1;
-      States = class States {
-        constructor(status1) {
-          this.status = status1;
-          this._jobs = {};
-          this.counts = this.status.map(function() {
-            return 0;
-          });
-        }
-        next(id) {
-          var current, next;
-          current = this._jobs[id];
-          next = current + 1;
-          if (current != null && next < this.status.length) {
-            this.counts[current]--;
-            this.counts[next]++;
-            return this._jobs[id]++;
-          } else if (current != null) {
-            this.counts[current]--;
-            return delete this._jobs[id];
-          }
-        }
-        start(id) {
-          var initial;
-          initial = 0;
-          this._jobs[id] = initial;
-          return this.counts[initial]++;
-        }
-        remove(id) {
-          var current;
-          current = this._jobs[id];
-          if (current != null) {
-            this.counts[current]--;
-            delete this._jobs[id];
-          }
-          return current != null;
-        }
-        jobStatus(id) {
-          var ref;
-          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
-        }
-        statusJobs(status) {
-          var k, pos, ref, results, v;
-          if (status != null) {
-            pos = this.status.indexOf(status);
-            if (pos < 0) {
-              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
-            }
-            ref = this._jobs;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              if (v === pos) {
-                results.push(k);
-              }
-            }
-            return results;
-          } else {
-            return Object.keys(this._jobs);
-          }
-        }
-        statusCounts() {
-          return this.counts.reduce(((acc, v, i) => {
-            acc[this.status[i]] = v;
-            return acc;
-          }), {});
-        }
-      };
-      var States_1 = States;
-      var DLList$2, Sync;
-      DLList$2 = DLList_1;
-      Sync = class Sync {
-        constructor(name, Promise2) {
-          this.schedule = this.schedule.bind(this);
-          this.name = name;
-          this.Promise = Promise2;
-          this._running = 0;
-          this._queue = new DLList$2();
-        }
-        isEmpty() {
-          return this._queue.length === 0;
-        }
-        async _tryToRun() {
-          var args, cb, error63, reject, resolve2, returned, task;
-          if (this._running < 1 && this._queue.length > 0) {
-            this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
-            cb = await (async function() {
-              try {
-                returned = await task(...args);
-                return function() {
-                  return resolve2(returned);
-                };
-              } catch (error1) {
-                error63 = error1;
-                return function() {
-                  return reject(error63);
-                };
-              }
-            })();
-            this._running--;
-            this._tryToRun();
-            return cb();
-          }
-        }
-        schedule(task, ...args) {
-          var promise2, reject, resolve2;
-          resolve2 = reject = null;
-          promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
-            return reject = _reject;
-          });
-          this._queue.push({ task, args, resolve: resolve2, reject });
-          this._tryToRun();
-          return promise2;
-        }
-      };
-      var Sync_1 = Sync;
-      var version2 = "2.19.5";
-      var version$1 = {
-        version: version2
-      };
-      var version$2 = /* @__PURE__ */ Object.freeze({
-        version: version2,
-        default: version$1
-      });
-      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
-      parser$3 = parser2;
-      Events$2 = Events_1;
-      RedisConnection$1 = require$$2;
-      IORedisConnection$1 = require$$3;
-      Scripts$1 = require$$4;
-      Group = (function() {
-        class Group2 {
-          constructor(limiterOptions = {}) {
-            this.deleteKey = this.deleteKey.bind(this);
-            this.limiterOptions = limiterOptions;
-            parser$3.load(this.limiterOptions, this.defaults, this);
-            this.Events = new Events$2(this);
-            this.instances = {};
-            this.Bottleneck = Bottleneck_1;
-            this._startAutoCleanup();
-            this.sharedConnection = this.connection != null;
-            if (this.connection == null) {
-              if (this.limiterOptions.datastore === "redis") {
-                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              } else if (this.limiterOptions.datastore === "ioredis") {
-                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              }
-            }
-          }
-          key(key = "") {
-            var ref;
-            return (ref = this.instances[key]) != null ? ref : (() => {
-              var limiter;
-              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-                id: `${this.id}-${key}`,
-                timeout: this.timeout,
-                connection: this.connection
-              }));
-              this.Events.trigger("created", limiter, key);
-              return limiter;
-            })();
-          }
-          async deleteKey(key = "") {
-            var deleted, instance;
-            instance = this.instances[key];
-            if (this.connection) {
-              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
-            }
-            if (instance != null) {
-              delete this.instances[key];
-              await instance.disconnect();
-            }
-            return instance != null || deleted > 0;
-          }
-          limiters() {
-            var k, ref, results, v;
-            ref = this.instances;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              results.push({
-                key: k,
-                limiter: v
-              });
-            }
-            return results;
-          }
-          keys() {
-            return Object.keys(this.instances);
-          }
-          async clusterKeys() {
-            var cursor, end, found, i, k, keys, len, next, start;
-            if (this.connection == null) {
-              return this.Promise.resolve(this.keys());
-            }
-            keys = [];
-            cursor = null;
-            start = `b_${this.id}-`.length;
-            end = "_settings".length;
-            while (cursor !== 0) {
-              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
-              cursor = ~~next;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
-                keys.push(k.slice(start, -end));
-              }
-            }
-            return keys;
-          }
-          _startAutoCleanup() {
-            var base;
-            clearInterval(this.interval);
-            return typeof (base = this.interval = setInterval(async () => {
-              var e, k, ref, results, time3, v;
-              time3 = Date.now();
-              ref = this.instances;
-              results = [];
-              for (k in ref) {
-                v = ref[k];
-                try {
-                  if (await v._store.__groupCheck__(time3)) {
-                    results.push(this.deleteKey(k));
-                  } else {
-                    results.push(void 0);
-                  }
-                } catch (error63) {
-                  e = error63;
-                  results.push(v.Events.trigger("error", e));
-                }
-              }
-              return results;
-            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
-          }
-          updateSettings(options2 = {}) {
-            parser$3.overwrite(options2, this.defaults, this);
-            parser$3.overwrite(options2, options2, this.limiterOptions);
-            if (options2.timeout != null) {
-              return this._startAutoCleanup();
-            }
-          }
-          disconnect(flush = true) {
-            var ref;
-            if (!this.sharedConnection) {
-              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
-            }
-          }
-        }
-        Group2.prototype.defaults = {
-          timeout: 1e3 * 60 * 5,
-          connection: null,
-          Promise,
-          id: "group-key"
-        };
-        return Group2;
-      }).call(commonjsGlobal);
-      var Group_1 = Group;
-      var Batcher, Events$3, parser$4;
-      parser$4 = parser2;
-      Events$3 = Events_1;
-      Batcher = (function() {
-        class Batcher2 {
-          constructor(options2 = {}) {
-            this.options = options2;
-            parser$4.load(this.options, this.defaults, this);
-            this.Events = new Events$3(this);
-            this._arr = [];
-            this._resetPromise();
-            this._lastFlush = Date.now();
-          }
-          _resetPromise() {
-            return this._promise = new this.Promise((res, rej) => {
-              return this._resolve = res;
-            });
-          }
-          _flush() {
-            clearTimeout(this._timeout);
-            this._lastFlush = Date.now();
-            this._resolve();
-            this.Events.trigger("batch", this._arr);
-            this._arr = [];
-            return this._resetPromise();
-          }
-          add(data) {
-            var ret;
-            this._arr.push(data);
-            ret = this._promise;
-            if (this._arr.length === this.maxSize) {
-              this._flush();
-            } else if (this.maxTime != null && this._arr.length === 1) {
-              this._timeout = setTimeout(() => {
-                return this._flush();
-              }, this.maxTime);
-            }
-            return ret;
-          }
-        }
-        Batcher2.prototype.defaults = {
-          maxTime: null,
-          maxSize: null,
-          Promise
-        };
-        return Batcher2;
-      }).call(commonjsGlobal);
-      var Batcher_1 = Batcher;
-      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$8 = getCjsExportFromNamespace(version$2);
-      var Bottleneck3, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
-      NUM_PRIORITIES$1 = 10;
-      DEFAULT_PRIORITY$1 = 5;
-      parser$5 = parser2;
-      Queues$1 = Queues_1;
-      Job$1 = Job_1;
-      LocalDatastore$1 = LocalDatastore_1;
-      RedisDatastore$1 = require$$4$1;
-      Events$4 = Events_1;
-      States$1 = States_1;
-      Sync$1 = Sync_1;
-      Bottleneck3 = (function() {
-        class Bottleneck4 {
-          constructor(options2 = {}, ...invalid) {
-            var storeInstanceOptions, storeOptions;
-            this._addToQueue = this._addToQueue.bind(this);
-            this._validateOptions(options2, invalid);
-            parser$5.load(options2, this.instanceDefaults, this);
-            this._queues = new Queues$1(NUM_PRIORITIES$1);
-            this._scheduled = {};
-            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
-            this._limiter = null;
-            this.Events = new Events$4(this);
-            this._submitLock = new Sync$1("submit", this.Promise);
-            this._registerLock = new Sync$1("register", this.Promise);
-            storeOptions = parser$5.load(options2, this.storeDefaults, {});
-            this._store = (function() {
-              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
-                storeInstanceOptions = parser$5.load(options2, this.redisStoreDefaults, {});
-                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else if (this.datastore === "local") {
-                storeInstanceOptions = parser$5.load(options2, this.localStoreDefaults, {});
-                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else {
-                throw new Bottleneck4.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
-              }
-            }).call(this);
-            this._queues.on("leftzero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
-            });
-            this._queues.on("zero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
-            });
-          }
-          _validateOptions(options2, invalid) {
-            if (!(options2 != null && typeof options2 === "object" && invalid.length === 0)) {
-              throw new Bottleneck4.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
-            }
-          }
-          ready() {
-            return this._store.ready;
-          }
-          clients() {
-            return this._store.clients;
-          }
-          channel() {
-            return `b_${this.id}`;
-          }
-          channel_client() {
-            return `b_${this.id}_${this._store.clientId}`;
-          }
-          publish(message) {
-            return this._store.__publish__(message);
-          }
-          disconnect(flush = true) {
-            return this._store.__disconnect__(flush);
-          }
-          chain(_limiter) {
-            this._limiter = _limiter;
-            return this;
-          }
-          queued(priority) {
-            return this._queues.queued(priority);
-          }
-          clusterQueued() {
-            return this._store.__queued__();
-          }
-          empty() {
-            return this.queued() === 0 && this._submitLock.isEmpty();
-          }
-          running() {
-            return this._store.__running__();
-          }
-          done() {
-            return this._store.__done__();
-          }
-          jobStatus(id) {
-            return this._states.jobStatus(id);
-          }
-          jobs(status) {
-            return this._states.statusJobs(status);
-          }
-          counts() {
-            return this._states.statusCounts();
-          }
-          _randomIndex() {
-            return Math.random().toString(36).slice(2);
-          }
-          check(weight = 1) {
-            return this._store.__check__(weight);
-          }
-          _clearGlobalState(index2) {
-            if (this._scheduled[index2] != null) {
-              clearTimeout(this._scheduled[index2].expiration);
-              delete this._scheduled[index2];
-              return true;
-            } else {
-              return false;
-            }
-          }
-          async _free(index2, job, options2, eventInfo) {
-            var e, running;
-            try {
-              ({ running } = await this._store.__free__(index2, options2.weight));
-              this.Events.trigger("debug", `Freed ${options2.id}`, eventInfo);
-              if (running === 0 && this.empty()) {
-                return this.Events.trigger("idle");
-              }
-            } catch (error1) {
-              e = error1;
-              return this.Events.trigger("error", e);
-            }
-          }
-          _run(index2, job, wait) {
-            var clearGlobalState, free, run;
-            job.doRun();
-            clearGlobalState = this._clearGlobalState.bind(this, index2);
-            run = this._run.bind(this, index2, job);
-            free = this._free.bind(this, index2, job);
-            return this._scheduled[index2] = {
-              timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run, free);
-              }, wait),
-              expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run, free);
-              }, wait + job.options.expiration) : void 0,
-              job
-            };
-          }
-          _drainOne(capacity) {
-            return this._registerLock.schedule(() => {
-              var args, index2, next, options2, queue2;
-              if (this.queued() === 0) {
-                return this.Promise.resolve(null);
-              }
-              queue2 = this._queues.getFirst();
-              ({ options: options2, args } = next = queue2.first());
-              if (capacity != null && options2.weight > capacity) {
-                return this.Promise.resolve(null);
-              }
-              this.Events.trigger("debug", `Draining ${options2.id}`, { args, options: options2 });
-              index2 = this._randomIndex();
-              return this._store.__register__(index2, options2.weight, options2.expiration).then(({ success: success2, wait, reservoir }) => {
-                var empty;
-                this.Events.trigger("debug", `Drained ${options2.id}`, { success: success2, args, options: options2 });
-                if (success2) {
-                  queue2.shift();
-                  empty = this.empty();
-                  if (empty) {
-                    this.Events.trigger("empty");
-                  }
-                  if (reservoir === 0) {
-                    this.Events.trigger("depleted", empty);
-                  }
-                  this._run(index2, next, wait);
-                  return this.Promise.resolve(options2.weight);
-                } else {
-                  return this.Promise.resolve(null);
-                }
-              });
-            });
-          }
-          _drainAll(capacity, total = 0) {
-            return this._drainOne(capacity).then((drained) => {
-              var newCapacity;
-              if (drained != null) {
-                newCapacity = capacity != null ? capacity - drained : capacity;
-                return this._drainAll(newCapacity, total + drained);
-              } else {
-                return this.Promise.resolve(total);
-              }
-            }).catch((e) => {
-              return this.Events.trigger("error", e);
-            });
-          }
-          _dropAllQueued(message) {
-            return this._queues.shiftAll(function(job) {
-              return job.doDrop({ message });
-            });
-          }
-          stop(options2 = {}) {
-            var done, waitForExecuting;
-            options2 = parser$5.load(options2, this.stopDefaults);
-            waitForExecuting = (at) => {
-              var finished;
-              finished = () => {
-                var counts;
-                counts = this._states.counts;
-                return counts[0] + counts[1] + counts[2] + counts[3] === at;
-              };
-              return new this.Promise((resolve2, reject) => {
-                if (finished()) {
-                  return resolve2();
-                } else {
-                  return this.on("done", () => {
-                    if (finished()) {
-                      this.removeAllListeners("done");
-                      return resolve2();
-                    }
-                  });
-                }
-              });
-            };
-            done = options2.dropWaitingJobs ? (this._run = function(index2, next) {
-              return next.doDrop({
-                message: options2.dropErrorMessage
-              });
-            }, this._drainOne = () => {
-              return this.Promise.resolve(null);
-            }, this._registerLock.schedule(() => {
-              return this._submitLock.schedule(() => {
-                var k, ref, v;
-                ref = this._scheduled;
-                for (k in ref) {
-                  v = ref[k];
-                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
-                    clearTimeout(v.timeout);
-                    clearTimeout(v.expiration);
-                    v.job.doDrop({
-                      message: options2.dropErrorMessage
-                    });
-                  }
-                }
-                this._dropAllQueued(options2.dropErrorMessage);
-                return waitForExecuting(0);
-              });
-            })) : this.schedule({
-              priority: NUM_PRIORITIES$1 - 1,
-              weight: 0
-            }, () => {
-              return waitForExecuting(1);
-            });
-            this._receive = function(job) {
-              return job._reject(new Bottleneck4.prototype.BottleneckError(options2.enqueueErrorMessage));
-            };
-            this.stop = () => {
-              return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
-            };
-            return done;
-          }
-          async _addToQueue(job) {
-            var args, blocked, error63, options2, reachedHWM, shifted, strategy;
-            ({ args, options: options2 } = job);
-            try {
-              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options2.weight));
-            } catch (error1) {
-              error63 = error1;
-              this.Events.trigger("debug", `Could not queue ${options2.id}`, { args, options: options2, error: error63 });
-              job.doDrop({ error: error63 });
-              return false;
-            }
-            if (blocked) {
-              job.doDrop();
-              return true;
-            } else if (reachedHWM) {
-              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
-              }
-              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
-                  job.doDrop();
-                }
-                return reachedHWM;
-              }
-            }
-            job.doQueue(reachedHWM, blocked);
-            this._queues.push(job);
-            await this._drainAll();
-            return reachedHWM;
-          }
-          _receive(job) {
-            if (this._states.jobStatus(job.options.id) != null) {
-              job._reject(new Bottleneck4.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
-              return false;
-            } else {
-              job.doReceive();
-              return this._submitLock.schedule(this._addToQueue, job);
-            }
-          }
-          submit(...args) {
-            var cb, fn, job, options2, ref, ref1, task;
-            if (typeof args[0] === "function") {
-              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
-              options2 = parser$5.load({}, this.jobDefaults);
-            } else {
-              ref1 = args, [options2, fn, ...args] = ref1, [cb] = splice.call(args, -1);
-              options2 = parser$5.load(options2, this.jobDefaults);
-            }
-            task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
-                return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
-                });
-              });
-            };
-            job = new Job$1(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            job.promise.then(function(args2) {
-              return typeof cb === "function" ? cb(...args2) : void 0;
-            }).catch(function(args2) {
-              if (Array.isArray(args2)) {
-                return typeof cb === "function" ? cb(...args2) : void 0;
-              } else {
-                return typeof cb === "function" ? cb(args2) : void 0;
-              }
-            });
-            return this._receive(job);
-          }
-          schedule(...args) {
-            var job, options2, task;
-            if (typeof args[0] === "function") {
-              [task, ...args] = args;
-              options2 = {};
-            } else {
-              [options2, task, ...args] = args;
-            }
-            job = new Job$1(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            this._receive(job);
-            return job.promise;
-          }
-          wrap(fn) {
-            var schedule, wrapped;
-            schedule = this.schedule.bind(this);
-            wrapped = function(...args) {
-              return schedule(fn.bind(this), ...args);
-            };
-            wrapped.withOptions = function(options2, ...args) {
-              return schedule(options2, fn, ...args);
-            };
-            return wrapped;
-          }
-          async updateSettings(options2 = {}) {
-            await this._store.__updateSettings__(parser$5.overwrite(options2, this.storeDefaults));
-            parser$5.overwrite(options2, this.instanceDefaults, this);
-            return this;
-          }
-          currentReservoir() {
-            return this._store.__currentReservoir__();
-          }
-          incrementReservoir(incr = 0) {
-            return this._store.__incrementReservoir__(incr);
-          }
-        }
-        Bottleneck4.default = Bottleneck4;
-        Bottleneck4.Events = Events$4;
-        Bottleneck4.version = Bottleneck4.prototype.version = require$$8.version;
-        Bottleneck4.strategy = Bottleneck4.prototype.strategy = {
-          LEAK: 1,
-          OVERFLOW: 2,
-          OVERFLOW_PRIORITY: 4,
-          BLOCK: 3
-        };
-        Bottleneck4.BottleneckError = Bottleneck4.prototype.BottleneckError = BottleneckError_1;
-        Bottleneck4.Group = Bottleneck4.prototype.Group = Group_1;
-        Bottleneck4.RedisConnection = Bottleneck4.prototype.RedisConnection = require$$2;
-        Bottleneck4.IORedisConnection = Bottleneck4.prototype.IORedisConnection = require$$3;
-        Bottleneck4.Batcher = Bottleneck4.prototype.Batcher = Batcher_1;
-        Bottleneck4.prototype.jobDefaults = {
-          priority: DEFAULT_PRIORITY$1,
-          weight: 1,
-          expiration: null,
-          id: "<no-id>"
-        };
-        Bottleneck4.prototype.storeDefaults = {
-          maxConcurrent: null,
-          minTime: 0,
-          highWater: null,
-          strategy: Bottleneck4.prototype.strategy.LEAK,
-          penalty: null,
-          reservoir: null,
-          reservoirRefreshInterval: null,
-          reservoirRefreshAmount: null,
-          reservoirIncreaseInterval: null,
-          reservoirIncreaseAmount: null,
-          reservoirIncreaseMaximum: null
-        };
-        Bottleneck4.prototype.localStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 250
-        };
-        Bottleneck4.prototype.redisStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 5e3,
-          clientTimeout: 1e4,
-          Redis: null,
-          clientOptions: {},
-          clusterNodes: null,
-          clearDatastore: false,
-          connection: null
-        };
-        Bottleneck4.prototype.instanceDefaults = {
-          datastore: "local",
-          connection: null,
-          id: "<no-id>",
-          rejectOnDrop: true,
-          trackDoneStatus: false,
-          Promise
-        };
-        Bottleneck4.prototype.stopDefaults = {
-          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
-          dropWaitingJobs: true,
-          dropErrorMessage: "This limiter has been stopped."
-        };
-        return Bottleneck4;
-      }).call(commonjsGlobal);
-      var Bottleneck_1 = Bottleneck3;
-      var lib = Bottleneck_1;
-      return lib;
-    }));
-  }
-});
-
-// node_modules/bottleneck/lib/parser.js
-var require_parser = __commonJS({
-  "node_modules/bottleneck/lib/parser.js"(exports2) {
-    "use strict";
-    exports2.load = function(received, defaults2, onto = {}) {
-      var k, ref, v;
-      for (k in defaults2) {
-        v = defaults2[k];
-        onto[k] = (ref = received[k]) != null ? ref : v;
-      }
-      return onto;
-    };
-    exports2.overwrite = function(received, defaults2, onto = {}) {
-      var k, v;
-      for (k in received) {
-        v = received[k];
-        if (defaults2[k] !== void 0) {
-          onto[k] = v;
-        }
-      }
-      return onto;
-    };
-  }
-});
-
-// node_modules/bottleneck/lib/DLList.js
-var require_DLList = __commonJS({
-  "node_modules/bottleneck/lib/DLList.js"(exports2, module2) {
-    "use strict";
-    var DLList;
-    DLList = class DLList {
-      constructor(incr, decr) {
-        this.incr = incr;
-        this.decr = decr;
-        this._first = null;
-        this._last = null;
-        this.length = 0;
-      }
-      push(value) {
-        var node2;
-        this.length++;
-        if (typeof this.incr === "function") {
-          this.incr();
-        }
-        node2 = {
-          value,
-          prev: this._last,
-          next: null
-        };
-        if (this._last != null) {
-          this._last.next = node2;
-          this._last = node2;
-        } else {
-          this._first = this._last = node2;
-        }
-        return void 0;
-      }
-      shift() {
-        var value;
-        if (this._first == null) {
-          return;
-        } else {
-          this.length--;
-          if (typeof this.decr === "function") {
-            this.decr();
-          }
-        }
-        value = this._first.value;
-        if ((this._first = this._first.next) != null) {
-          this._first.prev = null;
-        } else {
-          this._last = null;
-        }
-        return value;
-      }
-      first() {
-        if (this._first != null) {
-          return this._first.value;
-        }
-      }
-      getArray() {
-        var node2, ref, results;
-        node2 = this._first;
-        results = [];
-        while (node2 != null) {
-          results.push((ref = node2, node2 = node2.next, ref.value));
-        }
-        return results;
-      }
-      forEachShift(cb) {
-        var node2;
-        node2 = this.shift();
-        while (node2 != null) {
-          cb(node2), node2 = this.shift();
-        }
-        return void 0;
-      }
-      debug() {
-        var node2, ref, ref1, ref2, results;
-        node2 = this._first;
-        results = [];
-        while (node2 != null) {
-          results.push((ref = node2, node2 = node2.next, {
-            value: ref.value,
-            prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-            next: (ref2 = ref.next) != null ? ref2.value : void 0
-          }));
-        }
-        return results;
-      }
-    };
-    module2.exports = DLList;
-  }
-});
-
-// node_modules/bottleneck/lib/Events.js
-var require_Events = __commonJS({
-  "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
-    "use strict";
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
-      try {
-        var info2 = gen[key](arg);
-        var value = info2.value;
-      } catch (error63) {
-        reject(error63);
-        return;
-      }
-      if (info2.done) {
-        resolve2(value);
-      } else {
-        Promise.resolve(value).then(_next, _throw);
-      }
-    }
-    function _asyncToGenerator2(fn) {
-      return function() {
-        var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
-          var gen = fn.apply(self2, args);
-          function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
-          }
-          function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
-          }
-          _next(void 0);
-        });
-      };
-    }
-    var Events2;
-    Events2 = class Events {
-      constructor(instance) {
-        this.instance = instance;
-        this._events = {};
-        if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
-          throw new Error("An Emitter already exists for this object");
-        }
-        this.instance.on = (name, cb) => {
-          return this._addListener(name, "many", cb);
-        };
-        this.instance.once = (name, cb) => {
-          return this._addListener(name, "once", cb);
-        };
-        this.instance.removeAllListeners = (name = null) => {
-          if (name != null) {
-            return delete this._events[name];
-          } else {
-            return this._events = {};
-          }
-        };
-      }
-      _addListener(name, status, cb) {
-        var base;
-        if ((base = this._events)[name] == null) {
-          base[name] = [];
-        }
-        this._events[name].push({
-          cb,
-          status
-        });
-        return this.instance;
-      }
-      listenerCount(name) {
-        if (this._events[name] != null) {
-          return this._events[name].length;
-        } else {
-          return 0;
-        }
-      }
-      trigger(name, ...args) {
-        var _this = this;
-        return _asyncToGenerator2(function* () {
-          var e, promises3;
-          try {
-            if (name !== "debug") {
-              _this.trigger("debug", `Event triggered: ${name}`, args);
-            }
-            if (_this._events[name] == null) {
-              return;
-            }
-            _this._events[name] = _this._events[name].filter(function(listener) {
-              return listener.status !== "none";
-            });
-            promises3 = _this._events[name].map(
-              /* @__PURE__ */ (function() {
-                var _ref = _asyncToGenerator2(function* (listener) {
-                  var e2, returned;
-                  if (listener.status === "none") {
-                    return;
-                  }
-                  if (listener.status === "once") {
-                    listener.status = "none";
-                  }
-                  try {
-                    returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
-                    if (typeof (returned != null ? returned.then : void 0) === "function") {
-                      return yield returned;
-                    } else {
-                      return returned;
-                    }
-                  } catch (error63) {
-                    e2 = error63;
-                    if (true) {
-                      _this.trigger("error", e2);
-                    }
-                    return null;
-                  }
-                });
-                return function(_x) {
-                  return _ref.apply(this, arguments);
-                };
-              })()
-            );
-            return (yield Promise.all(promises3)).find(function(x) {
-              return x != null;
-            });
-          } catch (error63) {
-            e = error63;
-            if (true) {
-              _this.trigger("error", e);
-            }
-            return null;
-          }
-        })();
-      }
-    };
-    module2.exports = Events2;
-  }
-});
-
-// node_modules/bottleneck/lib/Queues.js
-var require_Queues = __commonJS({
-  "node_modules/bottleneck/lib/Queues.js"(exports2, module2) {
-    "use strict";
-    var DLList;
-    var Events2;
-    var Queues;
-    DLList = require_DLList();
-    Events2 = require_Events();
-    Queues = class Queues {
-      constructor(num_priorities) {
-        var i;
-        this.Events = new Events2(this);
-        this._length = 0;
-        this._lists = function() {
-          var j, ref, results;
-          results = [];
-          for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
-            results.push(new DLList(() => {
-              return this.incr();
-            }, () => {
-              return this.decr();
-            }));
-          }
-          return results;
-        }.call(this);
-      }
-      incr() {
-        if (this._length++ === 0) {
-          return this.Events.trigger("leftzero");
-        }
-      }
-      decr() {
-        if (--this._length === 0) {
-          return this.Events.trigger("zero");
-        }
-      }
-      push(job) {
-        return this._lists[job.options.priority].push(job);
-      }
-      queued(priority) {
-        if (priority != null) {
-          return this._lists[priority].length;
-        } else {
-          return this._length;
-        }
-      }
-      shiftAll(fn) {
-        return this._lists.forEach(function(list) {
-          return list.forEachShift(fn);
-        });
-      }
-      getFirst(arr = this._lists) {
-        var j, len, list;
-        for (j = 0, len = arr.length; j < len; j++) {
-          list = arr[j];
-          if (list.length > 0) {
-            return list;
-          }
-        }
-        return [];
-      }
-      shiftLastFrom(priority) {
-        return this.getFirst(this._lists.slice(priority).reverse()).shift();
-      }
-    };
-    module2.exports = Queues;
-  }
-});
-
-// node_modules/bottleneck/lib/BottleneckError.js
-var require_BottleneckError = __commonJS({
-  "node_modules/bottleneck/lib/BottleneckError.js"(exports2, module2) {
-    "use strict";
-    var BottleneckError;
-    BottleneckError = class BottleneckError extends Error {
-    };
-    module2.exports = BottleneckError;
-  }
-});
-
-// node_modules/bottleneck/lib/Job.js
-var require_Job = __commonJS({
-  "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
-    "use strict";
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
-      try {
-        var info2 = gen[key](arg);
-        var value = info2.value;
-      } catch (error63) {
-        reject(error63);
-        return;
-      }
-      if (info2.done) {
-        resolve2(value);
-      } else {
-        Promise.resolve(value).then(_next, _throw);
-      }
-    }
-    function _asyncToGenerator2(fn) {
-      return function() {
-        var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
-          var gen = fn.apply(self2, args);
-          function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
-          }
-          function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
-          }
-          _next(void 0);
-        });
-      };
-    }
-    var BottleneckError;
-    var DEFAULT_PRIORITY;
-    var Job;
-    var NUM_PRIORITIES;
-    var parser2;
-    NUM_PRIORITIES = 10;
-    DEFAULT_PRIORITY = 5;
-    parser2 = require_parser();
-    BottleneckError = require_BottleneckError();
-    Job = class Job {
-      constructor(task, args, options2, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
-        this.task = task;
-        this.args = args;
-        this.rejectOnDrop = rejectOnDrop;
-        this.Events = Events2;
-        this._states = _states;
-        this.Promise = Promise2;
-        this.options = parser2.load(options2, jobDefaults);
-        this.options.priority = this._sanitizePriority(this.options.priority);
-        if (this.options.id === jobDefaults.id) {
-          this.options.id = `${this.options.id}-${this._randomIndex()}`;
-        }
-        this.promise = new this.Promise((_resolve, _reject) => {
-          this._resolve = _resolve;
-          this._reject = _reject;
-        });
-        this.retryCount = 0;
-      }
-      _sanitizePriority(priority) {
-        var sProperty;
-        sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
-        if (sProperty < 0) {
-          return 0;
-        } else if (sProperty > NUM_PRIORITIES - 1) {
-          return NUM_PRIORITIES - 1;
-        } else {
-          return sProperty;
-        }
-      }
-      _randomIndex() {
-        return Math.random().toString(36).slice(2);
-      }
-      doDrop({
-        error: error63,
-        message = "This job has been dropped by Bottleneck"
-      } = {}) {
-        if (this._states.remove(this.options.id)) {
-          if (this.rejectOnDrop) {
-            this._reject(error63 != null ? error63 : new BottleneckError(message));
-          }
-          this.Events.trigger("dropped", {
-            args: this.args,
-            options: this.options,
-            task: this.task,
-            promise: this.promise
-          });
-          return true;
-        } else {
-          return false;
-        }
-      }
-      _assertStatus(expected) {
-        var status;
-        status = this._states.jobStatus(this.options.id);
-        if (!(status === expected || expected === "DONE" && status === null)) {
-          throw new BottleneckError(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
-        }
-      }
-      doReceive() {
-        this._states.start(this.options.id);
-        return this.Events.trigger("received", {
-          args: this.args,
-          options: this.options
-        });
-      }
-      doQueue(reachedHWM, blocked) {
-        this._assertStatus("RECEIVED");
-        this._states.next(this.options.id);
-        return this.Events.trigger("queued", {
-          args: this.args,
-          options: this.options,
-          reachedHWM,
-          blocked
-        });
-      }
-      doRun() {
-        if (this.retryCount === 0) {
-          this._assertStatus("QUEUED");
-          this._states.next(this.options.id);
-        } else {
-          this._assertStatus("EXECUTING");
-        }
-        return this.Events.trigger("scheduled", {
-          args: this.args,
-          options: this.options
-        });
-      }
-      doExecute(chained, clearGlobalState, run, free) {
-        var _this = this;
-        return _asyncToGenerator2(function* () {
-          var error63, eventInfo, passed;
-          if (_this.retryCount === 0) {
-            _this._assertStatus("RUNNING");
-            _this._states.next(_this.options.id);
-          } else {
-            _this._assertStatus("EXECUTING");
-          }
-          eventInfo = {
-            args: _this.args,
-            options: _this.options,
-            retryCount: _this.retryCount
-          };
-          _this.Events.trigger("executing", eventInfo);
-          try {
-            passed = yield chained != null ? chained.schedule(_this.options, _this.task, ..._this.args) : _this.task(..._this.args);
-            if (clearGlobalState()) {
-              _this.doDone(eventInfo);
-              yield free(_this.options, eventInfo);
-              _this._assertStatus("DONE");
-              return _this._resolve(passed);
-            }
-          } catch (error1) {
-            error63 = error1;
-            return _this._onFailure(error63, eventInfo, clearGlobalState, run, free);
-          }
-        })();
-      }
-      doExpire(clearGlobalState, run, free) {
-        var error63, eventInfo;
-        if (this._states.jobStatus(this.options.id === "RUNNING")) {
-          this._states.next(this.options.id);
-        }
-        this._assertStatus("EXECUTING");
-        eventInfo = {
-          args: this.args,
-          options: this.options,
-          retryCount: this.retryCount
-        };
-        error63 = new BottleneckError(`This job timed out after ${this.options.expiration} ms.`);
-        return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
-      }
-      _onFailure(error63, eventInfo, clearGlobalState, run, free) {
-        var _this2 = this;
-        return _asyncToGenerator2(function* () {
-          var retry2, retryAfter;
-          if (clearGlobalState()) {
-            retry2 = yield _this2.Events.trigger("failed", error63, eventInfo);
-            if (retry2 != null) {
-              retryAfter = ~~retry2;
-              _this2.Events.trigger("retry", `Retrying ${_this2.options.id} after ${retryAfter} ms`, eventInfo);
-              _this2.retryCount++;
-              return run(retryAfter);
-            } else {
-              _this2.doDone(eventInfo);
-              yield free(_this2.options, eventInfo);
-              _this2._assertStatus("DONE");
-              return _this2._reject(error63);
-            }
-          }
-        })();
-      }
-      doDone(eventInfo) {
-        this._assertStatus("EXECUTING");
-        this._states.next(this.options.id);
-        return this.Events.trigger("done", eventInfo);
-      }
-    };
-    module2.exports = Job;
-  }
-});
-
-// node_modules/bottleneck/lib/LocalDatastore.js
-var require_LocalDatastore = __commonJS({
-  "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
-    "use strict";
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
-      try {
-        var info2 = gen[key](arg);
-        var value = info2.value;
-      } catch (error63) {
-        reject(error63);
-        return;
-      }
-      if (info2.done) {
-        resolve2(value);
-      } else {
-        Promise.resolve(value).then(_next, _throw);
-      }
-    }
-    function _asyncToGenerator2(fn) {
-      return function() {
-        var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
-          var gen = fn.apply(self2, args);
-          function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
-          }
-          function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
-          }
-          _next(void 0);
-        });
-      };
-    }
-    var BottleneckError;
-    var LocalDatastore;
-    var parser2;
-    parser2 = require_parser();
-    BottleneckError = require_BottleneckError();
-    LocalDatastore = class LocalDatastore {
-      constructor(instance, storeOptions, storeInstanceOptions) {
-        this.instance = instance;
-        this.storeOptions = storeOptions;
-        this.clientId = this.instance._randomIndex();
-        parser2.load(storeInstanceOptions, storeInstanceOptions, this);
-        this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
-        this._running = 0;
-        this._done = 0;
-        this._unblockTime = 0;
-        this.ready = this.Promise.resolve();
-        this.clients = {};
-        this._startHeartbeat();
-      }
-      _startHeartbeat() {
-        var base;
-        if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
-          return typeof (base = this.heartbeat = setInterval(() => {
-            var amount, incr, maximum, now, reservoir;
-            now = Date.now();
-            if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-              this._lastReservoirRefresh = now;
-              this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
-              this.instance._drainAll(this.computeCapacity());
-            }
-            if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
-              var _this$storeOptions = this.storeOptions;
-              amount = _this$storeOptions.reservoirIncreaseAmount;
-              maximum = _this$storeOptions.reservoirIncreaseMaximum;
-              reservoir = _this$storeOptions.reservoir;
-              this._lastReservoirIncrease = now;
-              incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
-              if (incr > 0) {
-                this.storeOptions.reservoir += incr;
-                return this.instance._drainAll(this.computeCapacity());
-              }
-            }
-          }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
-        } else {
-          return clearInterval(this.heartbeat);
-        }
-      }
-      __publish__(message) {
-        var _this = this;
-        return _asyncToGenerator2(function* () {
-          yield _this.yieldLoop();
-          return _this.instance.Events.trigger("message", message.toString());
-        })();
-      }
-      __disconnect__(flush) {
-        var _this2 = this;
-        return _asyncToGenerator2(function* () {
-          yield _this2.yieldLoop();
-          clearInterval(_this2.heartbeat);
-          return _this2.Promise.resolve();
-        })();
-      }
-      yieldLoop(t = 0) {
-        return new this.Promise(function(resolve2, reject) {
-          return setTimeout(resolve2, t);
-        });
-      }
-      computePenalty() {
-        var ref;
-        return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
-      }
-      __updateSettings__(options2) {
-        var _this3 = this;
-        return _asyncToGenerator2(function* () {
-          yield _this3.yieldLoop();
-          parser2.overwrite(options2, options2, _this3.storeOptions);
-          _this3._startHeartbeat();
-          _this3.instance._drainAll(_this3.computeCapacity());
-          return true;
-        })();
-      }
-      __running__() {
-        var _this4 = this;
-        return _asyncToGenerator2(function* () {
-          yield _this4.yieldLoop();
-          return _this4._running;
-        })();
-      }
-      __queued__() {
-        var _this5 = this;
-        return _asyncToGenerator2(function* () {
-          yield _this5.yieldLoop();
-          return _this5.instance.queued();
-        })();
-      }
-      __done__() {
-        var _this6 = this;
-        return _asyncToGenerator2(function* () {
-          yield _this6.yieldLoop();
-          return _this6._done;
-        })();
-      }
-      __groupCheck__(time3) {
-        var _this7 = this;
-        return _asyncToGenerator2(function* () {
-          yield _this7.yieldLoop();
-          return _this7._nextRequest + _this7.timeout < time3;
-        })();
-      }
-      computeCapacity() {
-        var maxConcurrent, reservoir;
-        var _this$storeOptions2 = this.storeOptions;
-        maxConcurrent = _this$storeOptions2.maxConcurrent;
-        reservoir = _this$storeOptions2.reservoir;
-        if (maxConcurrent != null && reservoir != null) {
-          return Math.min(maxConcurrent - this._running, reservoir);
-        } else if (maxConcurrent != null) {
-          return maxConcurrent - this._running;
-        } else if (reservoir != null) {
-          return reservoir;
-        } else {
-          return null;
-        }
-      }
-      conditionsCheck(weight) {
-        var capacity;
-        capacity = this.computeCapacity();
-        return capacity == null || weight <= capacity;
-      }
-      __incrementReservoir__(incr) {
-        var _this8 = this;
-        return _asyncToGenerator2(function* () {
-          var reservoir;
-          yield _this8.yieldLoop();
-          reservoir = _this8.storeOptions.reservoir += incr;
-          _this8.instance._drainAll(_this8.computeCapacity());
-          return reservoir;
-        })();
-      }
-      __currentReservoir__() {
-        var _this9 = this;
-        return _asyncToGenerator2(function* () {
-          yield _this9.yieldLoop();
-          return _this9.storeOptions.reservoir;
-        })();
-      }
-      isBlocked(now) {
-        return this._unblockTime >= now;
-      }
-      check(weight, now) {
-        return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
-      }
-      __check__(weight) {
-        var _this10 = this;
-        return _asyncToGenerator2(function* () {
-          var now;
-          yield _this10.yieldLoop();
-          now = Date.now();
-          return _this10.check(weight, now);
-        })();
-      }
-      __register__(index2, weight, expiration) {
-        var _this11 = this;
-        return _asyncToGenerator2(function* () {
-          var now, wait;
-          yield _this11.yieldLoop();
-          now = Date.now();
-          if (_this11.conditionsCheck(weight)) {
-            _this11._running += weight;
-            if (_this11.storeOptions.reservoir != null) {
-              _this11.storeOptions.reservoir -= weight;
-            }
-            wait = Math.max(_this11._nextRequest - now, 0);
-            _this11._nextRequest = now + wait + _this11.storeOptions.minTime;
-            return {
-              success: true,
-              wait,
-              reservoir: _this11.storeOptions.reservoir
-            };
-          } else {
-            return {
-              success: false
-            };
-          }
-        })();
-      }
-      strategyIsBlock() {
-        return this.storeOptions.strategy === 3;
-      }
-      __submit__(queueLength, weight) {
-        var _this12 = this;
-        return _asyncToGenerator2(function* () {
-          var blocked, now, reachedHWM;
-          yield _this12.yieldLoop();
-          if (_this12.storeOptions.maxConcurrent != null && weight > _this12.storeOptions.maxConcurrent) {
-            throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${_this12.storeOptions.maxConcurrent}`);
-          }
-          now = Date.now();
-          reachedHWM = _this12.storeOptions.highWater != null && queueLength === _this12.storeOptions.highWater && !_this12.check(weight, now);
-          blocked = _this12.strategyIsBlock() && (reachedHWM || _this12.isBlocked(now));
-          if (blocked) {
-            _this12._unblockTime = now + _this12.computePenalty();
-            _this12._nextRequest = _this12._unblockTime + _this12.storeOptions.minTime;
-            _this12.instance._dropAllQueued();
-          }
-          return {
-            reachedHWM,
-            blocked,
-            strategy: _this12.storeOptions.strategy
-          };
-        })();
-      }
-      __free__(index2, weight) {
-        var _this13 = this;
-        return _asyncToGenerator2(function* () {
-          yield _this13.yieldLoop();
-          _this13._running -= weight;
-          _this13._done += weight;
-          _this13.instance._drainAll(_this13.computeCapacity());
-          return {
-            running: _this13._running
-          };
-        })();
-      }
-    };
-    module2.exports = LocalDatastore;
-  }
-});
-
-// node_modules/bottleneck/lib/lua.json
-var require_lua = __commonJS({
-  "node_modules/bottleneck/lib/lua.json"(exports2, module2) {
-    module2.exports = {
-      "blacklist_client.lua": "local blacklist = ARGV[num_static_argv + 1]\n\nif redis.call('zscore', client_last_seen_key, blacklist) then\n  redis.call('zadd', client_last_seen_key, 0, blacklist)\nend\n\n\nreturn {}\n",
-      "check.lua": "local weight = tonumber(ARGV[num_static_argv + 1])\n\nlocal capacity = process_tick(now, false)['capacity']\nlocal nextRequest = tonumber(redis.call('hget', settings_key, 'nextRequest'))\n\nreturn conditions_check(capacity, weight) and nextRequest - now <= 0\n",
-      "conditions_check.lua": "local conditions_check = function (capacity, weight)\n  return capacity == nil or weight <= capacity\nend\n",
-      "current_reservoir.lua": "return process_tick(now, false)['reservoir']\n",
-      "done.lua": "process_tick(now, false)\n\nreturn tonumber(redis.call('hget', settings_key, 'done'))\n",
-      "free.lua": "local index = ARGV[num_static_argv + 1]\n\nredis.call('zadd', job_expirations_key, 0, index)\n\nreturn process_tick(now, false)['running']\n",
-      "get_time.lua": "redis.replicate_commands()\n\nlocal get_time = function ()\n  local time = redis.call('time')\n\n  return tonumber(time[1]..string.sub(time[2], 1, 3))\nend\n",
-      "group_check.lua": "return not (redis.call('exists', settings_key) == 1)\n",
-      "heartbeat.lua": "process_tick(now, true)\n",
-      "increment_reservoir.lua": "local incr = tonumber(ARGV[num_static_argv + 1])\n\nredis.call('hincrby', settings_key, 'reservoir', incr)\n\nlocal reservoir = process_tick(now, true)['reservoir']\n\nlocal groupTimeout = tonumber(redis.call('hget', settings_key, 'groupTimeout'))\nrefresh_expiration(0, 0, groupTimeout)\n\nreturn reservoir\n",
-      "init.lua": `local clear = tonumber(ARGV[num_static_argv + 1])
-local limiter_version = ARGV[num_static_argv + 2]
-local num_local_argv = num_static_argv + 2
-
-if clear == 1 then
-  redis.call('del', unpack(KEYS))
-end
-
-if redis.call('exists', settings_key) == 0 then
-  -- Create
-  local args = {'hmset', settings_key}
-
-  for i = num_local_argv + 1, #ARGV do
-    table.insert(args, ARGV[i])
-  end
-
-  redis.call(unpack(args))
-  redis.call('hmset', settings_key,
-    'nextRequest', now,
-    'lastReservoirRefresh', now,
-    'lastReservoirIncrease', now,
-    'running', 0,
-    'done', 0,
-    'unblockTime', 0,
-    'capacityPriorityCounter', 0
-  )
-
-else
-  -- Apply migrations
-  local settings = redis.call('hmget', settings_key,
-    'id',
-    'version'
-  )
-  local id = settings[1]
-  local current_version = settings[2]
-
-  if current_version ~= limiter_version then
-    local version_digits = {}
-    for k, v in string.gmatch(current_version, "([^.]+)") do
-      table.insert(version_digits, tonumber(k))
-    end
-
-    -- 2.10.0
-    if version_digits[2] < 10 then
-      redis.call('hsetnx', settings_key, 'reservoirRefreshInterval', '')
-      redis.call('hsetnx', settings_key, 'reservoirRefreshAmount', '')
-      redis.call('hsetnx', settings_key, 'lastReservoirRefresh', '')
-      redis.call('hsetnx', settings_key, 'done', 0)
-      redis.call('hset', settings_key, 'version', '2.10.0')
-    end
-
-    -- 2.11.1
-    if version_digits[2] < 11 or (version_digits[2] == 11 and version_digits[3] < 1) then
-      if redis.call('hstrlen', settings_key, 'lastReservoirRefresh') == 0 then
-        redis.call('hmset', settings_key,
-          'lastReservoirRefresh', now,
-          'version', '2.11.1'
-        )
-      end
-    end
-
-    -- 2.14.0
-    if version_digits[2] < 14 then
-      local old_running_key = 'b_'..id..'_running'
-      local old_executing_key = 'b_'..id..'_executing'
-
-      if redis.call('exists', old_running_key) == 1 then
-        redis.call('rename', old_running_key, job_weights_key)
-      end
-      if redis.call('exists', old_executing_key) == 1 then
-        redis.call('rename', old_executing_key, job_expirations_key)
-      end
-      redis.call('hset', settings_key, 'version', '2.14.0')
-    end
-
-    -- 2.15.2
-    if version_digits[2] < 15 or (version_digits[2] == 15 and version_digits[3] < 2) then
-      redis.call('hsetnx', settings_key, 'capacityPriorityCounter', 0)
-      redis.call('hset', settings_key, 'version', '2.15.2')
-    end
-
-    -- 2.17.0
-    if version_digits[2] < 17 then
-      redis.call('hsetnx', settings_key, 'clientTimeout', 10000)
-      redis.call('hset', settings_key, 'version', '2.17.0')
-    end
-
-    -- 2.18.0
-    if version_digits[2] < 18 then
-      redis.call('hsetnx', settings_key, 'reservoirIncreaseInterval', '')
-      redis.call('hsetnx', settings_key, 'reservoirIncreaseAmount', '')
-      redis.call('hsetnx', settings_key, 'reservoirIncreaseMaximum', '')
-      redis.call('hsetnx', settings_key, 'lastReservoirIncrease', now)
-      redis.call('hset', settings_key, 'version', '2.18.0')
-    end
-
-  end
-
-  process_tick(now, false)
-end
-
-local groupTimeout = tonumber(redis.call('hget', settings_key, 'groupTimeout'))
-refresh_expiration(0, 0, groupTimeout)
-
-return {}
-`,
-      "process_tick.lua": "local process_tick = function (now, always_publish)\n\n  local compute_capacity = function (maxConcurrent, running, reservoir)\n    if maxConcurrent ~= nil and reservoir ~= nil then\n      return math.min((maxConcurrent - running), reservoir)\n    elseif maxConcurrent ~= nil then\n      return maxConcurrent - running\n    elseif reservoir ~= nil then\n      return reservoir\n    else\n      return nil\n    end\n  end\n\n  local settings = redis.call('hmget', settings_key,\n    'id',\n    'maxConcurrent',\n    'running',\n    'reservoir',\n    'reservoirRefreshInterval',\n    'reservoirRefreshAmount',\n    'lastReservoirRefresh',\n    'reservoirIncreaseInterval',\n    'reservoirIncreaseAmount',\n    'reservoirIncreaseMaximum',\n    'lastReservoirIncrease',\n    'capacityPriorityCounter',\n    'clientTimeout'\n  )\n  local id = settings[1]\n  local maxConcurrent = tonumber(settings[2])\n  local running = tonumber(settings[3])\n  local reservoir = tonumber(settings[4])\n  local reservoirRefreshInterval = tonumber(settings[5])\n  local reservoirRefreshAmount = tonumber(settings[6])\n  local lastReservoirRefresh = tonumber(settings[7])\n  local reservoirIncreaseInterval = tonumber(settings[8])\n  local reservoirIncreaseAmount = tonumber(settings[9])\n  local reservoirIncreaseMaximum = tonumber(settings[10])\n  local lastReservoirIncrease = tonumber(settings[11])\n  local capacityPriorityCounter = tonumber(settings[12])\n  local clientTimeout = tonumber(settings[13])\n\n  local initial_capacity = compute_capacity(maxConcurrent, running, reservoir)\n\n  --\n  -- Process 'running' changes\n  --\n  local expired = redis.call('zrangebyscore', job_expirations_key, '-inf', '('..now)\n\n  if #expired > 0 then\n    redis.call('zremrangebyscore', job_expirations_key, '-inf', '('..now)\n\n    local flush_batch = function (batch, acc)\n      local weights = redis.call('hmget', job_weights_key, unpack(batch))\n                      redis.call('hdel',  job_weights_key, unpack(batch))\n      local clients = redis.call('hmget', job_clients_key, unpack(batch))\n                      redis.call('hdel',  job_clients_key, unpack(batch))\n\n      -- Calculate sum of removed weights\n      for i = 1, #weights do\n        acc['total'] = acc['total'] + (tonumber(weights[i]) or 0)\n      end\n\n      -- Calculate sum of removed weights by client\n      local client_weights = {}\n      for i = 1, #clients do\n        local removed = tonumber(weights[i]) or 0\n        if removed > 0 then\n          acc['client_weights'][clients[i]] = (acc['client_weights'][clients[i]] or 0) + removed\n        end\n      end\n    end\n\n    local acc = {\n      ['total'] = 0,\n      ['client_weights'] = {}\n    }\n    local batch_size = 1000\n\n    -- Compute changes to Zsets and apply changes to Hashes\n    for i = 1, #expired, batch_size do\n      local batch = {}\n      for j = i, math.min(i + batch_size - 1, #expired) do\n        table.insert(batch, expired[j])\n      end\n\n      flush_batch(batch, acc)\n    end\n\n    -- Apply changes to Zsets\n    if acc['total'] > 0 then\n      redis.call('hincrby', settings_key, 'done', acc['total'])\n      running = tonumber(redis.call('hincrby', settings_key, 'running', -acc['total']))\n    end\n\n    for client, weight in pairs(acc['client_weights']) do\n      redis.call('zincrby', client_running_key, -weight, client)\n    end\n  end\n\n  --\n  -- Process 'reservoir' changes\n  --\n  local reservoirRefreshActive = reservoirRefreshInterval ~= nil and reservoirRefreshAmount ~= nil\n  if reservoirRefreshActive and now >= lastReservoirRefresh + reservoirRefreshInterval then\n    reservoir = reservoirRefreshAmount\n    redis.call('hmset', settings_key,\n      'reservoir', reservoir,\n      'lastReservoirRefresh', now\n    )\n  end\n\n  local reservoirIncreaseActive = reservoirIncreaseInterval ~= nil and reservoirIncreaseAmount ~= nil\n  if reservoirIncreaseActive and now >= lastReservoirIncrease + reservoirIncreaseInterval then\n    local num_intervals = math.floor((now - lastReservoirIncrease) / reservoirIncreaseInterval)\n    local incr = reservoirIncreaseAmount * num_intervals\n    if reservoirIncreaseMaximum ~= nil then\n      incr = math.min(incr, reservoirIncreaseMaximum - (reservoir or 0))\n    end\n    if incr > 0 then\n      reservoir = (reservoir or 0) + incr\n    end\n    redis.call('hmset', settings_key,\n      'reservoir', reservoir,\n      'lastReservoirIncrease', lastReservoirIncrease + (num_intervals * reservoirIncreaseInterval)\n    )\n  end\n\n  --\n  -- Clear unresponsive clients\n  --\n  local unresponsive = redis.call('zrangebyscore', client_last_seen_key, '-inf', (now - clientTimeout))\n  local unresponsive_lookup = {}\n  local terminated_clients = {}\n  for i = 1, #unresponsive do\n    unresponsive_lookup[unresponsive[i]] = true\n    if tonumber(redis.call('zscore', client_running_key, unresponsive[i])) == 0 then\n      table.insert(terminated_clients, unresponsive[i])\n    end\n  end\n  if #terminated_clients > 0 then\n    redis.call('zrem', client_running_key,         unpack(terminated_clients))\n    redis.call('hdel', client_num_queued_key,      unpack(terminated_clients))\n    redis.call('zrem', client_last_registered_key, unpack(terminated_clients))\n    redis.call('zrem', client_last_seen_key,       unpack(terminated_clients))\n  end\n\n  --\n  -- Broadcast capacity changes\n  --\n  local final_capacity = compute_capacity(maxConcurrent, running, reservoir)\n\n  if always_publish or (initial_capacity ~= nil and final_capacity == nil) then\n    -- always_publish or was not unlimited, now unlimited\n    redis.call('publish', 'b_'..id, 'capacity:'..(final_capacity or ''))\n\n  elseif initial_capacity ~= nil and final_capacity ~= nil and final_capacity > initial_capacity then\n    -- capacity was increased\n    -- send the capacity message to the limiter having the lowest number of running jobs\n    -- the tiebreaker is the limiter having not registered a job in the longest time\n\n    local lowest_concurrency_value = nil\n    local lowest_concurrency_clients = {}\n    local lowest_concurrency_last_registered = {}\n    local client_concurrencies = redis.call('zrange', client_running_key, 0, -1, 'withscores')\n\n    for i = 1, #client_concurrencies, 2 do\n      local client = client_concurrencies[i]\n      local concurrency = tonumber(client_concurrencies[i+1])\n\n      if (\n        lowest_concurrency_value == nil or lowest_concurrency_value == concurrency\n      ) and (\n        not unresponsive_lookup[client]\n      ) and (\n        tonumber(redis.call('hget', client_num_queued_key, client)) > 0\n      ) then\n        lowest_concurrency_value = concurrency\n        table.insert(lowest_concurrency_clients, client)\n        local last_registered = tonumber(redis.call('zscore', client_last_registered_key, client))\n        table.insert(lowest_concurrency_last_registered, last_registered)\n      end\n    end\n\n    if #lowest_concurrency_clients > 0 then\n      local position = 1\n      local earliest = lowest_concurrency_last_registered[1]\n\n      for i,v in ipairs(lowest_concurrency_last_registered) do\n        if v < earliest then\n          position = i\n          earliest = v\n        end\n      end\n\n      local next_client = lowest_concurrency_clients[position]\n      redis.call('publish', 'b_'..id,\n        'capacity-priority:'..(final_capacity or '')..\n        ':'..next_client..\n        ':'..capacityPriorityCounter\n      )\n      redis.call('hincrby', settings_key, 'capacityPriorityCounter', '1')\n    else\n      redis.call('publish', 'b_'..id, 'capacity:'..(final_capacity or ''))\n    end\n  end\n\n  return {\n    ['capacity'] = final_capacity,\n    ['running'] = running,\n    ['reservoir'] = reservoir\n  }\nend\n",
-      "queued.lua": "local clientTimeout = tonumber(redis.call('hget', settings_key, 'clientTimeout'))\nlocal valid_clients = redis.call('zrangebyscore', client_last_seen_key, (now - clientTimeout), 'inf')\nlocal client_queued = redis.call('hmget', client_num_queued_key, unpack(valid_clients))\n\nlocal sum = 0\nfor i = 1, #client_queued do\n  sum = sum + tonumber(client_queued[i])\nend\n\nreturn sum\n",
-      "refresh_expiration.lua": "local refresh_expiration = function (now, nextRequest, groupTimeout)\n\n  if groupTimeout ~= nil then\n    local ttl = (nextRequest + groupTimeout) - now\n\n    for i = 1, #KEYS do\n      redis.call('pexpire', KEYS[i], ttl)\n    end\n  end\n\nend\n",
-      "refs.lua": "local settings_key = KEYS[1]\nlocal job_weights_key = KEYS[2]\nlocal job_expirations_key = KEYS[3]\nlocal job_clients_key = KEYS[4]\nlocal client_running_key = KEYS[5]\nlocal client_num_queued_key = KEYS[6]\nlocal client_last_registered_key = KEYS[7]\nlocal client_last_seen_key = KEYS[8]\n\nlocal now = tonumber(ARGV[1])\nlocal client = ARGV[2]\n\nlocal num_static_argv = 2\n",
-      "register.lua": "local index = ARGV[num_static_argv + 1]\nlocal weight = tonumber(ARGV[num_static_argv + 2])\nlocal expiration = tonumber(ARGV[num_static_argv + 3])\n\nlocal state = process_tick(now, false)\nlocal capacity = state['capacity']\nlocal reservoir = state['reservoir']\n\nlocal settings = redis.call('hmget', settings_key,\n  'nextRequest',\n  'minTime',\n  'groupTimeout'\n)\nlocal nextRequest = tonumber(settings[1])\nlocal minTime = tonumber(settings[2])\nlocal groupTimeout = tonumber(settings[3])\n\nif conditions_check(capacity, weight) then\n\n  redis.call('hincrby', settings_key, 'running', weight)\n  redis.call('hset', job_weights_key, index, weight)\n  if expiration ~= nil then\n    redis.call('zadd', job_expirations_key, now + expiration, index)\n  end\n  redis.call('hset', job_clients_key, index, client)\n  redis.call('zincrby', client_running_key, weight, client)\n  redis.call('hincrby', client_num_queued_key, client, -1)\n  redis.call('zadd', client_last_registered_key, now, client)\n\n  local wait = math.max(nextRequest - now, 0)\n  local newNextRequest = now + wait + minTime\n\n  if reservoir == nil then\n    redis.call('hset', settings_key,\n      'nextRequest', newNextRequest\n    )\n  else\n    reservoir = reservoir - weight\n    redis.call('hmset', settings_key,\n      'reservoir', reservoir,\n      'nextRequest', newNextRequest\n    )\n  end\n\n  refresh_expiration(now, newNextRequest, groupTimeout)\n\n  return {true, wait, reservoir}\n\nelse\n  return {false}\nend\n",
-      "register_client.lua": "local queued = tonumber(ARGV[num_static_argv + 1])\n\n-- Could have been re-registered concurrently\nif not redis.call('zscore', client_last_seen_key, client) then\n  redis.call('zadd', client_running_key, 0, client)\n  redis.call('hset', client_num_queued_key, client, queued)\n  redis.call('zadd', client_last_registered_key, 0, client)\nend\n\nredis.call('zadd', client_last_seen_key, now, client)\n\nreturn {}\n",
-      "running.lua": "return process_tick(now, false)['running']\n",
-      "submit.lua": "local queueLength = tonumber(ARGV[num_static_argv + 1])\nlocal weight = tonumber(ARGV[num_static_argv + 2])\n\nlocal capacity = process_tick(now, false)['capacity']\n\nlocal settings = redis.call('hmget', settings_key,\n  'id',\n  'maxConcurrent',\n  'highWater',\n  'nextRequest',\n  'strategy',\n  'unblockTime',\n  'penalty',\n  'minTime',\n  'groupTimeout'\n)\nlocal id = settings[1]\nlocal maxConcurrent = tonumber(settings[2])\nlocal highWater = tonumber(settings[3])\nlocal nextRequest = tonumber(settings[4])\nlocal strategy = tonumber(settings[5])\nlocal unblockTime = tonumber(settings[6])\nlocal penalty = tonumber(settings[7])\nlocal minTime = tonumber(settings[8])\nlocal groupTimeout = tonumber(settings[9])\n\nif maxConcurrent ~= nil and weight > maxConcurrent then\n  return redis.error_reply('OVERWEIGHT:'..weight..':'..maxConcurrent)\nend\n\nlocal reachedHWM = (highWater ~= nil and queueLength == highWater\n  and not (\n    conditions_check(capacity, weight)\n    and nextRequest - now <= 0\n  )\n)\n\nlocal blocked = strategy == 3 and (reachedHWM or unblockTime >= now)\n\nif blocked then\n  local computedPenalty = penalty\n  if computedPenalty == nil then\n    if minTime == 0 then\n      computedPenalty = 5000\n    else\n      computedPenalty = 15 * minTime\n    end\n  end\n\n  local newNextRequest = now + computedPenalty + minTime\n\n  redis.call('hmset', settings_key,\n    'unblockTime', now + computedPenalty,\n    'nextRequest', newNextRequest\n  )\n\n  local clients_queued_reset = redis.call('hkeys', client_num_queued_key)\n  local queued_reset = {}\n  for i = 1, #clients_queued_reset do\n    table.insert(queued_reset, clients_queued_reset[i])\n    table.insert(queued_reset, 0)\n  end\n  redis.call('hmset', client_num_queued_key, unpack(queued_reset))\n\n  redis.call('publish', 'b_'..id, 'blocked:')\n\n  refresh_expiration(now, newNextRequest, groupTimeout)\nend\n\nif not blocked and not reachedHWM then\n  redis.call('hincrby', client_num_queued_key, client, 1)\nend\n\nreturn {reachedHWM, blocked, strategy}\n",
-      "update_settings.lua": "local args = {'hmset', settings_key}\n\nfor i = num_static_argv + 1, #ARGV do\n  table.insert(args, ARGV[i])\nend\n\nredis.call(unpack(args))\n\nprocess_tick(now, true)\n\nlocal groupTimeout = tonumber(redis.call('hget', settings_key, 'groupTimeout'))\nrefresh_expiration(0, 0, groupTimeout)\n\nreturn {}\n",
-      "validate_client.lua": "if not redis.call('zscore', client_last_seen_key, client) then\n  return redis.error_reply('UNKNOWN_CLIENT')\nend\n\nredis.call('zadd', client_last_seen_key, now, client)\n",
-      "validate_keys.lua": "if not (redis.call('exists', settings_key) == 1) then\n  return redis.error_reply('SETTINGS_KEY_NOT_FOUND')\nend\n"
-    };
-  }
-});
-
-// node_modules/bottleneck/lib/Scripts.js
-var require_Scripts = __commonJS({
-  "node_modules/bottleneck/lib/Scripts.js"(exports2) {
-    "use strict";
-    var headers;
-    var lua;
-    var templates;
-    lua = require_lua();
-    headers = {
-      refs: lua["refs.lua"],
-      validate_keys: lua["validate_keys.lua"],
-      validate_client: lua["validate_client.lua"],
-      refresh_expiration: lua["refresh_expiration.lua"],
-      process_tick: lua["process_tick.lua"],
-      conditions_check: lua["conditions_check.lua"],
-      get_time: lua["get_time.lua"]
-    };
-    exports2.allKeys = function(id) {
-      return [
-        /*
-        HASH
-        */
-        `b_${id}_settings`,
-        /*
-        HASH
-        job index -> weight
-        */
-        `b_${id}_job_weights`,
-        /*
-        ZSET
-        job index -> expiration
-        */
-        `b_${id}_job_expirations`,
-        /*
-        HASH
-        job index -> client
-        */
-        `b_${id}_job_clients`,
-        /*
-        ZSET
-        client -> sum running
-        */
-        `b_${id}_client_running`,
-        /*
-        HASH
-        client -> num queued
-        */
-        `b_${id}_client_num_queued`,
-        /*
-        ZSET
-        client -> last job registered
-        */
-        `b_${id}_client_last_registered`,
-        /*
-        ZSET
-        client -> last seen
-        */
-        `b_${id}_client_last_seen`
-      ];
-    };
-    templates = {
-      init: {
-        keys: exports2.allKeys,
-        headers: ["process_tick"],
-        refresh_expiration: true,
-        code: lua["init.lua"]
-      },
-      group_check: {
-        keys: exports2.allKeys,
-        headers: [],
-        refresh_expiration: false,
-        code: lua["group_check.lua"]
-      },
-      register_client: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys"],
-        refresh_expiration: false,
-        code: lua["register_client.lua"]
-      },
-      blacklist_client: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys", "validate_client"],
-        refresh_expiration: false,
-        code: lua["blacklist_client.lua"]
-      },
-      heartbeat: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys", "validate_client", "process_tick"],
-        refresh_expiration: false,
-        code: lua["heartbeat.lua"]
-      },
-      update_settings: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys", "validate_client", "process_tick"],
-        refresh_expiration: true,
-        code: lua["update_settings.lua"]
-      },
-      running: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys", "validate_client", "process_tick"],
-        refresh_expiration: false,
-        code: lua["running.lua"]
-      },
-      queued: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys", "validate_client"],
-        refresh_expiration: false,
-        code: lua["queued.lua"]
-      },
-      done: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys", "validate_client", "process_tick"],
-        refresh_expiration: false,
-        code: lua["done.lua"]
-      },
-      check: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
-        refresh_expiration: false,
-        code: lua["check.lua"]
-      },
-      submit: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
-        refresh_expiration: true,
-        code: lua["submit.lua"]
-      },
-      register: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
-        refresh_expiration: true,
-        code: lua["register.lua"]
-      },
-      free: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys", "validate_client", "process_tick"],
-        refresh_expiration: true,
-        code: lua["free.lua"]
-      },
-      current_reservoir: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys", "validate_client", "process_tick"],
-        refresh_expiration: false,
-        code: lua["current_reservoir.lua"]
-      },
-      increment_reservoir: {
-        keys: exports2.allKeys,
-        headers: ["validate_keys", "validate_client", "process_tick"],
-        refresh_expiration: true,
-        code: lua["increment_reservoir.lua"]
-      }
-    };
-    exports2.names = Object.keys(templates);
-    exports2.keys = function(name, id) {
-      return templates[name].keys(id);
-    };
-    exports2.payload = function(name) {
-      var template;
-      template = templates[name];
-      return Array.prototype.concat(headers.refs, template.headers.map(function(h) {
-        return headers[h];
-      }), template.refresh_expiration ? headers.refresh_expiration : "", template.code).join("\n");
-    };
-  }
-});
-
-// node_modules/bottleneck/lib/RedisConnection.js
-var require_RedisConnection = __commonJS({
-  "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
-    "use strict";
-    function asyncGeneratorStep(gen, resolve2, reject, _next, _throw, key, arg) {
-      try {
-        var info2 = gen[key](arg);
-        var value = info2.value;
-      } catch (error63) {
-        reject(error63);
-        return;
-      }
-      if (info2.done) {
-        resolve2(value);
-      } else {
-        Promise.resolve(value).then(_next, _throw);
-      }
-    }
-    function _asyncToGenerator(fn) {
-      return function() {
-        var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
-          var gen = fn.apply(self2, args);
-          function _next(value) {
-            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "next", value);
-          }
-          function _throw(err) {
-            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "throw", err);
-          }
-          _next(void 0);
-        });
-      };
-    }
-    var Events;
-    var RedisConnection;
-    var Scripts;
-    var parser;
-    parser = require_parser();
-    Events = require_Events();
-    Scripts = require_Scripts();
-    RedisConnection = function() {
-      class RedisConnection {
-        constructor(options = {}) {
-          parser.load(options, this.defaults, this);
-          if (this.Redis == null) {
-            this.Redis = eval("require")("redis");
-          }
-          if (this.Events == null) {
-            this.Events = new Events(this);
-          }
-          this.terminated = false;
-          if (this.client == null) {
-            this.client = this.Redis.createClient(this.clientOptions);
-          }
-          this.subscriber = this.client.duplicate();
-          this.limiters = {};
-          this.shas = {};
-          this.ready = this.Promise.all([this._setup(this.client, false), this._setup(this.subscriber, true)]).then(() => {
-            return this._loadScripts();
-          }).then(() => {
-            return {
-              client: this.client,
-              subscriber: this.subscriber
-            };
-          });
-        }
-        _setup(client, sub) {
-          client.setMaxListeners(0);
-          return new this.Promise((resolve2, reject) => {
-            client.on("error", (e) => {
-              return this.Events.trigger("error", e);
-            });
-            if (sub) {
-              client.on("message", (channel, message) => {
-                var ref;
-                return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
-              });
-            }
-            if (client.ready) {
-              return resolve2();
-            } else {
-              return client.once("ready", resolve2);
-            }
-          });
-        }
-        _loadScript(name) {
-          return new this.Promise((resolve2, reject) => {
-            var payload;
-            payload = Scripts.payload(name);
-            return this.client.multi([["script", "load", payload]]).exec((err, replies) => {
-              if (err != null) {
-                return reject(err);
-              }
-              this.shas[name] = replies[0];
-              return resolve2(replies[0]);
-            });
-          });
-        }
-        _loadScripts() {
-          return this.Promise.all(Scripts.names.map((k) => {
-            return this._loadScript(k);
-          }));
-        }
-        __runCommand__(cmd) {
-          var _this = this;
-          return _asyncToGenerator(function* () {
-            yield _this.ready;
-            return new _this.Promise((resolve2, reject) => {
-              return _this.client.multi([cmd]).exec_atomic(function(err, replies) {
-                if (err != null) {
-                  return reject(err);
-                } else {
-                  return resolve2(replies[0]);
-                }
-              });
-            });
-          })();
-        }
-        __addLimiter__(instance) {
-          return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve2, reject) => {
-              var handler2;
-              handler2 = (chan) => {
-                if (chan === channel) {
-                  this.subscriber.removeListener("subscribe", handler2);
-                  this.limiters[channel] = instance;
-                  return resolve2();
-                }
-              };
-              this.subscriber.on("subscribe", handler2);
-              return this.subscriber.subscribe(channel);
-            });
-          }));
-        }
-        __removeLimiter__(instance) {
-          var _this2 = this;
-          return this.Promise.all([instance.channel(), instance.channel_client()].map(
-            /* @__PURE__ */ (function() {
-              var _ref = _asyncToGenerator(function* (channel) {
-                if (!_this2.terminated) {
-                  yield new _this2.Promise((resolve2, reject) => {
-                    return _this2.subscriber.unsubscribe(channel, function(err, chan) {
-                      if (err != null) {
-                        return reject(err);
-                      }
-                      if (chan === channel) {
-                        return resolve2();
-                      }
-                    });
-                  });
-                }
-                return delete _this2.limiters[channel];
-              });
-              return function(_x) {
-                return _ref.apply(this, arguments);
-              };
-            })()
-          ));
-        }
-        __scriptArgs__(name, id, args, cb) {
-          var keys;
-          keys = Scripts.keys(name, id);
-          return [this.shas[name], keys.length].concat(keys, args, cb);
-        }
-        __scriptFn__(name) {
-          return this.client.evalsha.bind(this.client);
-        }
-        disconnect(flush = true) {
-          var i, k, len, ref;
-          ref = Object.keys(this.limiters);
-          for (i = 0, len = ref.length; i < len; i++) {
-            k = ref[i];
-            clearInterval(this.limiters[k]._store.heartbeat);
-          }
-          this.limiters = {};
-          this.terminated = true;
-          this.client.end(flush);
-          this.subscriber.end(flush);
-          return this.Promise.resolve();
-        }
-      }
-      ;
-      RedisConnection.prototype.datastore = "redis";
-      RedisConnection.prototype.defaults = {
-        Redis: null,
-        clientOptions: {},
-        client: null,
-        Promise,
-        Events: null
-      };
-      return RedisConnection;
-    }.call(void 0);
-    module.exports = RedisConnection;
-  }
-});
-
-// node_modules/bottleneck/lib/IORedisConnection.js
-var require_IORedisConnection = __commonJS({
-  "node_modules/bottleneck/lib/IORedisConnection.js"(exports, module) {
-    "use strict";
-    function _slicedToArray(arr, i) {
-      return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest();
-    }
-    function _nonIterableRest() {
-      throw new TypeError("Invalid attempt to destructure non-iterable instance");
-    }
-    function _iterableToArrayLimit(arr, i) {
-      var _arr = [];
-      var _n = true;
-      var _d = false;
-      var _e = void 0;
-      try {
-        for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) {
-          _arr.push(_s.value);
-          if (i && _arr.length === i) break;
-        }
-      } catch (err) {
-        _d = true;
-        _e = err;
-      } finally {
-        try {
-          if (!_n && _i["return"] != null) _i["return"]();
-        } finally {
-          if (_d) throw _e;
-        }
-      }
-      return _arr;
-    }
-    function _arrayWithHoles(arr) {
-      if (Array.isArray(arr)) return arr;
-    }
-    function asyncGeneratorStep(gen, resolve2, reject, _next, _throw, key, arg) {
-      try {
-        var info2 = gen[key](arg);
-        var value = info2.value;
-      } catch (error63) {
-        reject(error63);
-        return;
-      }
-      if (info2.done) {
-        resolve2(value);
-      } else {
-        Promise.resolve(value).then(_next, _throw);
-      }
-    }
-    function _asyncToGenerator(fn) {
-      return function() {
-        var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
-          var gen = fn.apply(self2, args);
-          function _next(value) {
-            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "next", value);
-          }
-          function _throw(err) {
-            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "throw", err);
-          }
-          _next(void 0);
-        });
-      };
-    }
-    var Events;
-    var IORedisConnection;
-    var Scripts;
-    var parser;
-    parser = require_parser();
-    Events = require_Events();
-    Scripts = require_Scripts();
-    IORedisConnection = function() {
-      class IORedisConnection {
-        constructor(options = {}) {
-          parser.load(options, this.defaults, this);
-          if (this.Redis == null) {
-            this.Redis = eval("require")("ioredis");
-          }
-          if (this.Events == null) {
-            this.Events = new Events(this);
-          }
-          this.terminated = false;
-          if (this.clusterNodes != null) {
-            this.client = new this.Redis.Cluster(this.clusterNodes, this.clientOptions);
-            this.subscriber = new this.Redis.Cluster(this.clusterNodes, this.clientOptions);
-          } else if (this.client != null && this.client.duplicate == null) {
-            this.subscriber = new this.Redis.Cluster(this.client.startupNodes, this.client.options);
-          } else {
-            if (this.client == null) {
-              this.client = new this.Redis(this.clientOptions);
-            }
-            this.subscriber = this.client.duplicate();
-          }
-          this.limiters = {};
-          this.ready = this.Promise.all([this._setup(this.client, false), this._setup(this.subscriber, true)]).then(() => {
-            this._loadScripts();
-            return {
-              client: this.client,
-              subscriber: this.subscriber
-            };
-          });
-        }
-        _setup(client, sub) {
-          client.setMaxListeners(0);
-          return new this.Promise((resolve2, reject) => {
-            client.on("error", (e) => {
-              return this.Events.trigger("error", e);
-            });
-            if (sub) {
-              client.on("message", (channel, message) => {
-                var ref;
-                return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
-              });
-            }
-            if (client.status === "ready") {
-              return resolve2();
-            } else {
-              return client.once("ready", resolve2);
-            }
-          });
-        }
-        _loadScripts() {
-          return Scripts.names.forEach((name) => {
-            return this.client.defineCommand(name, {
-              lua: Scripts.payload(name)
-            });
-          });
-        }
-        __runCommand__(cmd) {
-          var _this = this;
-          return _asyncToGenerator(function* () {
-            var _, deleted;
-            yield _this.ready;
-            var _ref = yield _this.client.pipeline([cmd]).exec();
-            var _ref2 = _slicedToArray(_ref, 1);
-            var _ref2$ = _slicedToArray(_ref2[0], 2);
-            _ = _ref2$[0];
-            deleted = _ref2$[1];
-            return deleted;
-          })();
-        }
-        __addLimiter__(instance) {
-          return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve2, reject) => {
-              return this.subscriber.subscribe(channel, () => {
-                this.limiters[channel] = instance;
-                return resolve2();
-              });
-            });
-          }));
-        }
-        __removeLimiter__(instance) {
-          var _this2 = this;
-          return [instance.channel(), instance.channel_client()].forEach(
-            /* @__PURE__ */ (function() {
-              var _ref3 = _asyncToGenerator(function* (channel) {
-                if (!_this2.terminated) {
-                  yield _this2.subscriber.unsubscribe(channel);
-                }
-                return delete _this2.limiters[channel];
-              });
-              return function(_x) {
-                return _ref3.apply(this, arguments);
-              };
-            })()
-          );
-        }
-        __scriptArgs__(name, id, args, cb) {
-          var keys;
-          keys = Scripts.keys(name, id);
-          return [keys.length].concat(keys, args, cb);
-        }
-        __scriptFn__(name) {
-          return this.client[name].bind(this.client);
-        }
-        disconnect(flush = true) {
-          var i, k, len, ref;
-          ref = Object.keys(this.limiters);
-          for (i = 0, len = ref.length; i < len; i++) {
-            k = ref[i];
-            clearInterval(this.limiters[k]._store.heartbeat);
-          }
-          this.limiters = {};
-          this.terminated = true;
-          if (flush) {
-            return this.Promise.all([this.client.quit(), this.subscriber.quit()]);
-          } else {
-            this.client.disconnect();
-            this.subscriber.disconnect();
-            return this.Promise.resolve();
-          }
-        }
-      }
-      ;
-      IORedisConnection.prototype.datastore = "ioredis";
-      IORedisConnection.prototype.defaults = {
-        Redis: null,
-        clientOptions: {},
-        clusterNodes: null,
-        client: null,
-        Promise,
-        Events: null
-      };
-      return IORedisConnection;
-    }.call(void 0);
-    module.exports = IORedisConnection;
-  }
-});
-
-// node_modules/bottleneck/lib/RedisDatastore.js
-var require_RedisDatastore = __commonJS({
-  "node_modules/bottleneck/lib/RedisDatastore.js"(exports2, module2) {
-    "use strict";
-    function _slicedToArray2(arr, i) {
-      return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
-    }
-    function _nonIterableRest2() {
-      throw new TypeError("Invalid attempt to destructure non-iterable instance");
-    }
-    function _iterableToArrayLimit2(arr, i) {
-      var _arr = [];
-      var _n = true;
-      var _d = false;
-      var _e = void 0;
-      try {
-        for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) {
-          _arr.push(_s.value);
-          if (i && _arr.length === i) break;
-        }
-      } catch (err) {
-        _d = true;
-        _e = err;
-      } finally {
-        try {
-          if (!_n && _i["return"] != null) _i["return"]();
-        } finally {
-          if (_d) throw _e;
-        }
-      }
-      return _arr;
-    }
-    function _arrayWithHoles2(arr) {
-      if (Array.isArray(arr)) return arr;
-    }
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
-      try {
-        var info2 = gen[key](arg);
-        var value = info2.value;
-      } catch (error63) {
-        reject(error63);
-        return;
-      }
-      if (info2.done) {
-        resolve2(value);
-      } else {
-        Promise.resolve(value).then(_next, _throw);
-      }
-    }
-    function _asyncToGenerator2(fn) {
-      return function() {
-        var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
-          var gen = fn.apply(self2, args);
-          function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
-          }
-          function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
-          }
-          _next(void 0);
-        });
-      };
-    }
-    var BottleneckError;
-    var IORedisConnection2;
-    var RedisConnection2;
-    var RedisDatastore;
-    var parser2;
-    parser2 = require_parser();
-    BottleneckError = require_BottleneckError();
-    RedisConnection2 = require_RedisConnection();
-    IORedisConnection2 = require_IORedisConnection();
-    RedisDatastore = class RedisDatastore {
-      constructor(instance, storeOptions, storeInstanceOptions) {
-        this.instance = instance;
-        this.storeOptions = storeOptions;
-        this.originalId = this.instance.id;
-        this.clientId = this.instance._randomIndex();
-        parser2.load(storeInstanceOptions, storeInstanceOptions, this);
-        this.clients = {};
-        this.capacityPriorityCounters = {};
-        this.sharedConnection = this.connection != null;
-        if (this.connection == null) {
-          this.connection = this.instance.datastore === "redis" ? new RedisConnection2({
-            Redis: this.Redis,
-            clientOptions: this.clientOptions,
-            Promise: this.Promise,
-            Events: this.instance.Events
-          }) : this.instance.datastore === "ioredis" ? new IORedisConnection2({
-            Redis: this.Redis,
-            clientOptions: this.clientOptions,
-            clusterNodes: this.clusterNodes,
-            Promise: this.Promise,
-            Events: this.instance.Events
-          }) : void 0;
-        }
-        this.instance.connection = this.connection;
-        this.instance.datastore = this.connection.datastore;
-        this.ready = this.connection.ready.then((clients) => {
-          this.clients = clients;
-          return this.runScript("init", this.prepareInitSettings(this.clearDatastore));
-        }).then(() => {
-          return this.connection.__addLimiter__(this.instance);
-        }).then(() => {
-          return this.runScript("register_client", [this.instance.queued()]);
-        }).then(() => {
-          var base;
-          if (typeof (base = this.heartbeat = setInterval(() => {
-            return this.runScript("heartbeat", []).catch((e) => {
-              return this.instance.Events.trigger("error", e);
-            });
-          }, this.heartbeatInterval)).unref === "function") {
-            base.unref();
-          }
-          return this.clients;
-        });
-      }
-      __publish__(message) {
-        var _this = this;
-        return _asyncToGenerator2(function* () {
-          var client;
-          var _ref = yield _this.ready;
-          client = _ref.client;
-          return client.publish(_this.instance.channel(), `message:${message.toString()}`);
-        })();
-      }
-      onMessage(channel, message) {
-        var _this2 = this;
-        return _asyncToGenerator2(function* () {
-          var capacity, counter, data, drained, e, newCapacity, pos, priorityClient, rawCapacity, type;
-          try {
-            pos = message.indexOf(":");
-            var _ref2 = [message.slice(0, pos), message.slice(pos + 1)];
-            type = _ref2[0];
-            data = _ref2[1];
-            if (type === "capacity") {
-              return yield _this2.instance._drainAll(data.length > 0 ? ~~data : void 0);
-            } else if (type === "capacity-priority") {
-              var _data$split = data.split(":");
-              var _data$split2 = _slicedToArray2(_data$split, 3);
-              rawCapacity = _data$split2[0];
-              priorityClient = _data$split2[1];
-              counter = _data$split2[2];
-              capacity = rawCapacity.length > 0 ? ~~rawCapacity : void 0;
-              if (priorityClient === _this2.clientId) {
-                drained = yield _this2.instance._drainAll(capacity);
-                newCapacity = capacity != null ? capacity - (drained || 0) : "";
-                return yield _this2.clients.client.publish(_this2.instance.channel(), `capacity-priority:${newCapacity}::${counter}`);
-              } else if (priorityClient === "") {
-                clearTimeout(_this2.capacityPriorityCounters[counter]);
-                delete _this2.capacityPriorityCounters[counter];
-                return _this2.instance._drainAll(capacity);
-              } else {
-                return _this2.capacityPriorityCounters[counter] = setTimeout(
-                  /* @__PURE__ */ _asyncToGenerator2(function* () {
-                    var e2;
-                    try {
-                      delete _this2.capacityPriorityCounters[counter];
-                      yield _this2.runScript("blacklist_client", [priorityClient]);
-                      return yield _this2.instance._drainAll(capacity);
-                    } catch (error63) {
-                      e2 = error63;
-                      return _this2.instance.Events.trigger("error", e2);
-                    }
-                  }),
-                  1e3
-                );
-              }
-            } else if (type === "message") {
-              return _this2.instance.Events.trigger("message", data);
-            } else if (type === "blocked") {
-              return yield _this2.instance._dropAllQueued();
-            }
-          } catch (error63) {
-            e = error63;
-            return _this2.instance.Events.trigger("error", e);
-          }
-        })();
-      }
-      __disconnect__(flush) {
-        clearInterval(this.heartbeat);
-        if (this.sharedConnection) {
-          return this.connection.__removeLimiter__(this.instance);
-        } else {
-          return this.connection.disconnect(flush);
-        }
-      }
-      runScript(name, args) {
-        var _this3 = this;
-        return _asyncToGenerator2(function* () {
-          if (!(name === "init" || name === "register_client")) {
-            yield _this3.ready;
-          }
-          return new _this3.Promise((resolve2, reject) => {
-            var all_args, arr;
-            all_args = [Date.now(), _this3.clientId].concat(args);
-            _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
-            arr = _this3.connection.__scriptArgs__(name, _this3.originalId, all_args, function(err, replies) {
-              if (err != null) {
-                return reject(err);
-              }
-              return resolve2(replies);
-            });
-            return _this3.connection.__scriptFn__(name)(...arr);
-          }).catch((e) => {
-            if (e.message === "SETTINGS_KEY_NOT_FOUND") {
-              if (name === "heartbeat") {
-                return _this3.Promise.resolve();
-              } else {
-                return _this3.runScript("init", _this3.prepareInitSettings(false)).then(() => {
-                  return _this3.runScript(name, args);
-                });
-              }
-            } else if (e.message === "UNKNOWN_CLIENT") {
-              return _this3.runScript("register_client", [_this3.instance.queued()]).then(() => {
-                return _this3.runScript(name, args);
-              });
-            } else {
-              return _this3.Promise.reject(e);
-            }
-          });
-        })();
-      }
-      prepareArray(arr) {
-        var i, len, results, x;
-        results = [];
-        for (i = 0, len = arr.length; i < len; i++) {
-          x = arr[i];
-          results.push(x != null ? x.toString() : "");
-        }
-        return results;
-      }
-      prepareObject(obj) {
-        var arr, k, v;
-        arr = [];
-        for (k in obj) {
-          v = obj[k];
-          arr.push(k, v != null ? v.toString() : "");
-        }
-        return arr;
-      }
-      prepareInitSettings(clear) {
-        var args;
-        args = this.prepareObject(Object.assign({}, this.storeOptions, {
-          id: this.originalId,
-          version: this.instance.version,
-          groupTimeout: this.timeout,
-          clientTimeout: this.clientTimeout
-        }));
-        args.unshift(clear ? 1 : 0, this.instance.version);
-        return args;
-      }
-      convertBool(b) {
-        return !!b;
-      }
-      __updateSettings__(options2) {
-        var _this4 = this;
-        return _asyncToGenerator2(function* () {
-          yield _this4.runScript("update_settings", _this4.prepareObject(options2));
-          return parser2.overwrite(options2, options2, _this4.storeOptions);
-        })();
-      }
-      __running__() {
-        return this.runScript("running", []);
-      }
-      __queued__() {
-        return this.runScript("queued", []);
-      }
-      __done__() {
-        return this.runScript("done", []);
-      }
-      __groupCheck__() {
-        var _this5 = this;
-        return _asyncToGenerator2(function* () {
-          return _this5.convertBool(yield _this5.runScript("group_check", []));
-        })();
-      }
-      __incrementReservoir__(incr) {
-        return this.runScript("increment_reservoir", [incr]);
-      }
-      __currentReservoir__() {
-        return this.runScript("current_reservoir", []);
-      }
-      __check__(weight) {
-        var _this6 = this;
-        return _asyncToGenerator2(function* () {
-          return _this6.convertBool(yield _this6.runScript("check", _this6.prepareArray([weight])));
-        })();
-      }
-      __register__(index2, weight, expiration) {
-        var _this7 = this;
-        return _asyncToGenerator2(function* () {
-          var reservoir, success2, wait;
-          var _ref4 = yield _this7.runScript("register", _this7.prepareArray([index2, weight, expiration]));
-          var _ref5 = _slicedToArray2(_ref4, 3);
-          success2 = _ref5[0];
-          wait = _ref5[1];
-          reservoir = _ref5[2];
-          return {
-            success: _this7.convertBool(success2),
-            wait,
-            reservoir
-          };
-        })();
-      }
-      __submit__(queueLength, weight) {
-        var _this8 = this;
-        return _asyncToGenerator2(function* () {
-          var blocked, e, maxConcurrent, overweight, reachedHWM, strategy;
-          try {
-            var _ref6 = yield _this8.runScript("submit", _this8.prepareArray([queueLength, weight]));
-            var _ref7 = _slicedToArray2(_ref6, 3);
-            reachedHWM = _ref7[0];
-            blocked = _ref7[1];
-            strategy = _ref7[2];
-            return {
-              reachedHWM: _this8.convertBool(reachedHWM),
-              blocked: _this8.convertBool(blocked),
-              strategy
-            };
-          } catch (error63) {
-            e = error63;
-            if (e.message.indexOf("OVERWEIGHT") === 0) {
-              var _e$message$split = e.message.split(":");
-              var _e$message$split2 = _slicedToArray2(_e$message$split, 3);
-              overweight = _e$message$split2[0];
-              weight = _e$message$split2[1];
-              maxConcurrent = _e$message$split2[2];
-              throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${maxConcurrent}`);
-            } else {
-              throw e;
-            }
-          }
-        })();
-      }
-      __free__(index2, weight) {
-        var _this9 = this;
-        return _asyncToGenerator2(function* () {
-          var running;
-          running = yield _this9.runScript("free", _this9.prepareArray([index2]));
-          return {
-            running
-          };
-        })();
-      }
-    };
-    module2.exports = RedisDatastore;
-  }
-});
-
-// node_modules/bottleneck/lib/States.js
-var require_States = __commonJS({
-  "node_modules/bottleneck/lib/States.js"(exports2, module2) {
-    "use strict";
-    var BottleneckError;
-    var States;
-    BottleneckError = require_BottleneckError();
-    States = class States {
-      constructor(status1) {
-        this.status = status1;
-        this._jobs = {};
-        this.counts = this.status.map(function() {
-          return 0;
-        });
-      }
-      next(id) {
-        var current, next;
-        current = this._jobs[id];
-        next = current + 1;
-        if (current != null && next < this.status.length) {
-          this.counts[current]--;
-          this.counts[next]++;
-          return this._jobs[id]++;
-        } else if (current != null) {
-          this.counts[current]--;
-          return delete this._jobs[id];
-        }
-      }
-      start(id) {
-        var initial;
-        initial = 0;
-        this._jobs[id] = initial;
-        return this.counts[initial]++;
-      }
-      remove(id) {
-        var current;
-        current = this._jobs[id];
-        if (current != null) {
-          this.counts[current]--;
-          delete this._jobs[id];
-        }
-        return current != null;
-      }
-      jobStatus(id) {
-        var ref;
-        return (ref = this.status[this._jobs[id]]) != null ? ref : null;
-      }
-      statusJobs(status) {
-        var k, pos, ref, results, v;
-        if (status != null) {
-          pos = this.status.indexOf(status);
-          if (pos < 0) {
-            throw new BottleneckError(`status must be one of ${this.status.join(", ")}`);
-          }
-          ref = this._jobs;
-          results = [];
-          for (k in ref) {
-            v = ref[k];
-            if (v === pos) {
-              results.push(k);
-            }
-          }
-          return results;
-        } else {
-          return Object.keys(this._jobs);
-        }
-      }
-      statusCounts() {
-        return this.counts.reduce((acc, v, i) => {
-          acc[this.status[i]] = v;
-          return acc;
-        }, {});
-      }
-    };
-    module2.exports = States;
-  }
-});
-
-// node_modules/bottleneck/lib/Sync.js
-var require_Sync = __commonJS({
-  "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
-    "use strict";
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
-      try {
-        var info2 = gen[key](arg);
-        var value = info2.value;
-      } catch (error63) {
-        reject(error63);
-        return;
-      }
-      if (info2.done) {
-        resolve2(value);
-      } else {
-        Promise.resolve(value).then(_next, _throw);
-      }
-    }
-    function _asyncToGenerator2(fn) {
-      return function() {
-        var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
-          var gen = fn.apply(self2, args);
-          function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
-          }
-          function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
-          }
-          _next(void 0);
-        });
-      };
-    }
-    var DLList;
-    var Sync;
-    DLList = require_DLList();
-    Sync = class Sync {
-      constructor(name, Promise2) {
-        this.schedule = this.schedule.bind(this);
-        this.name = name;
-        this.Promise = Promise2;
-        this._running = 0;
-        this._queue = new DLList();
-      }
-      isEmpty() {
-        return this._queue.length === 0;
-      }
-      _tryToRun() {
-        var _this = this;
-        return _asyncToGenerator2(function* () {
-          var args, cb, error63, reject, resolve2, returned, task;
-          if (_this._running < 1 && _this._queue.length > 0) {
-            _this._running++;
-            var _this$_queue$shift = _this._queue.shift();
-            task = _this$_queue$shift.task;
-            args = _this$_queue$shift.args;
-            resolve2 = _this$_queue$shift.resolve;
-            reject = _this$_queue$shift.reject;
-            cb = yield _asyncToGenerator2(function* () {
-              try {
-                returned = yield task(...args);
-                return function() {
-                  return resolve2(returned);
-                };
-              } catch (error1) {
-                error63 = error1;
-                return function() {
-                  return reject(error63);
-                };
-              }
-            })();
-            _this._running--;
-            _this._tryToRun();
-            return cb();
-          }
-        })();
-      }
-      schedule(task, ...args) {
-        var promise2, reject, resolve2;
-        resolve2 = reject = null;
-        promise2 = new this.Promise(function(_resolve, _reject) {
-          resolve2 = _resolve;
-          return reject = _reject;
-        });
-        this._queue.push({
-          task,
-          args,
-          resolve: resolve2,
-          reject
-        });
-        this._tryToRun();
-        return promise2;
-      }
-    };
-    module2.exports = Sync;
-  }
-});
-
-// node_modules/bottleneck/lib/version.json
-var require_version = __commonJS({
-  "node_modules/bottleneck/lib/version.json"(exports2, module2) {
-    module2.exports = { version: "2.19.5" };
-  }
-});
-
-// node_modules/bottleneck/lib/Group.js
-var require_Group = __commonJS({
-  "node_modules/bottleneck/lib/Group.js"(exports2, module2) {
-    "use strict";
-    function _slicedToArray2(arr, i) {
-      return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
-    }
-    function _nonIterableRest2() {
-      throw new TypeError("Invalid attempt to destructure non-iterable instance");
-    }
-    function _iterableToArrayLimit2(arr, i) {
-      var _arr = [];
-      var _n = true;
-      var _d = false;
-      var _e = void 0;
-      try {
-        for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) {
-          _arr.push(_s.value);
-          if (i && _arr.length === i) break;
-        }
-      } catch (err) {
-        _d = true;
-        _e = err;
-      } finally {
-        try {
-          if (!_n && _i["return"] != null) _i["return"]();
-        } finally {
-          if (_d) throw _e;
-        }
-      }
-      return _arr;
-    }
-    function _arrayWithHoles2(arr) {
-      if (Array.isArray(arr)) return arr;
-    }
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
-      try {
-        var info2 = gen[key](arg);
-        var value = info2.value;
-      } catch (error63) {
-        reject(error63);
-        return;
-      }
-      if (info2.done) {
-        resolve2(value);
-      } else {
-        Promise.resolve(value).then(_next, _throw);
-      }
-    }
-    function _asyncToGenerator2(fn) {
-      return function() {
-        var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
-          var gen = fn.apply(self2, args);
-          function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
-          }
-          function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
-          }
-          _next(void 0);
-        });
-      };
-    }
-    var Events2;
-    var Group;
-    var IORedisConnection2;
-    var RedisConnection2;
-    var Scripts2;
-    var parser2;
-    parser2 = require_parser();
-    Events2 = require_Events();
-    RedisConnection2 = require_RedisConnection();
-    IORedisConnection2 = require_IORedisConnection();
-    Scripts2 = require_Scripts();
-    Group = function() {
-      class Group2 {
-        constructor(limiterOptions = {}) {
-          this.deleteKey = this.deleteKey.bind(this);
-          this.limiterOptions = limiterOptions;
-          parser2.load(this.limiterOptions, this.defaults, this);
-          this.Events = new Events2(this);
-          this.instances = {};
-          this.Bottleneck = require_Bottleneck();
-          this._startAutoCleanup();
-          this.sharedConnection = this.connection != null;
-          if (this.connection == null) {
-            if (this.limiterOptions.datastore === "redis") {
-              this.connection = new RedisConnection2(Object.assign({}, this.limiterOptions, {
-                Events: this.Events
-              }));
-            } else if (this.limiterOptions.datastore === "ioredis") {
-              this.connection = new IORedisConnection2(Object.assign({}, this.limiterOptions, {
-                Events: this.Events
-              }));
-            }
-          }
-        }
-        key(key = "") {
-          var ref;
-          return (ref = this.instances[key]) != null ? ref : (() => {
-            var limiter;
-            limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-              id: `${this.id}-${key}`,
-              timeout: this.timeout,
-              connection: this.connection
-            }));
-            this.Events.trigger("created", limiter, key);
-            return limiter;
-          })();
-        }
-        deleteKey(key = "") {
-          var _this = this;
-          return _asyncToGenerator2(function* () {
-            var deleted, instance;
-            instance = _this.instances[key];
-            if (_this.connection) {
-              deleted = yield _this.connection.__runCommand__(["del", ...Scripts2.allKeys(`${_this.id}-${key}`)]);
-            }
-            if (instance != null) {
-              delete _this.instances[key];
-              yield instance.disconnect();
-            }
-            return instance != null || deleted > 0;
-          })();
-        }
-        limiters() {
-          var k, ref, results, v;
-          ref = this.instances;
-          results = [];
-          for (k in ref) {
-            v = ref[k];
-            results.push({
-              key: k,
-              limiter: v
-            });
-          }
-          return results;
-        }
-        keys() {
-          return Object.keys(this.instances);
-        }
-        clusterKeys() {
-          var _this2 = this;
-          return _asyncToGenerator2(function* () {
-            var cursor, end, found, i, k, keys, len, next, start;
-            if (_this2.connection == null) {
-              return _this2.Promise.resolve(_this2.keys());
-            }
-            keys = [];
-            cursor = null;
-            start = `b_${_this2.id}-`.length;
-            end = "_settings".length;
-            while (cursor !== 0) {
-              var _ref = yield _this2.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${_this2.id}-*_settings`, "count", 1e4]);
-              var _ref2 = _slicedToArray2(_ref, 2);
-              next = _ref2[0];
-              found = _ref2[1];
-              cursor = ~~next;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
-                keys.push(k.slice(start, -end));
-              }
-            }
-            return keys;
-          })();
-        }
-        _startAutoCleanup() {
-          var _this3 = this;
-          var base;
-          clearInterval(this.interval);
-          return typeof (base = this.interval = setInterval(
-            /* @__PURE__ */ _asyncToGenerator2(function* () {
-              var e, k, ref, results, time3, v;
-              time3 = Date.now();
-              ref = _this3.instances;
-              results = [];
-              for (k in ref) {
-                v = ref[k];
-                try {
-                  if (yield v._store.__groupCheck__(time3)) {
-                    results.push(_this3.deleteKey(k));
-                  } else {
-                    results.push(void 0);
-                  }
-                } catch (error63) {
-                  e = error63;
-                  results.push(v.Events.trigger("error", e));
-                }
-              }
-              return results;
-            }),
-            this.timeout / 2
-          )).unref === "function" ? base.unref() : void 0;
-        }
-        updateSettings(options2 = {}) {
-          parser2.overwrite(options2, this.defaults, this);
-          parser2.overwrite(options2, options2, this.limiterOptions);
-          if (options2.timeout != null) {
-            return this._startAutoCleanup();
-          }
-        }
-        disconnect(flush = true) {
-          var ref;
-          if (!this.sharedConnection) {
-            return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
-          }
-        }
-      }
-      ;
-      Group2.prototype.defaults = {
-        timeout: 1e3 * 60 * 5,
-        connection: null,
-        Promise,
-        id: "group-key"
-      };
-      return Group2;
-    }.call(void 0);
-    module2.exports = Group;
-  }
-});
-
-// node_modules/bottleneck/lib/Batcher.js
-var require_Batcher = __commonJS({
-  "node_modules/bottleneck/lib/Batcher.js"(exports2, module2) {
-    "use strict";
-    var Batcher;
-    var Events2;
-    var parser2;
-    parser2 = require_parser();
-    Events2 = require_Events();
-    Batcher = function() {
-      class Batcher2 {
-        constructor(options2 = {}) {
-          this.options = options2;
-          parser2.load(this.options, this.defaults, this);
-          this.Events = new Events2(this);
-          this._arr = [];
-          this._resetPromise();
-          this._lastFlush = Date.now();
-        }
-        _resetPromise() {
-          return this._promise = new this.Promise((res, rej) => {
-            return this._resolve = res;
-          });
-        }
-        _flush() {
-          clearTimeout(this._timeout);
-          this._lastFlush = Date.now();
-          this._resolve();
-          this.Events.trigger("batch", this._arr);
-          this._arr = [];
-          return this._resetPromise();
-        }
-        add(data) {
-          var ret;
-          this._arr.push(data);
-          ret = this._promise;
-          if (this._arr.length === this.maxSize) {
-            this._flush();
-          } else if (this.maxTime != null && this._arr.length === 1) {
-            this._timeout = setTimeout(() => {
-              return this._flush();
-            }, this.maxTime);
-          }
-          return ret;
-        }
-      }
-      ;
-      Batcher2.prototype.defaults = {
-        maxTime: null,
-        maxSize: null,
-        Promise
-      };
-      return Batcher2;
-    }.call(void 0);
-    module2.exports = Batcher;
-  }
-});
-
-// node_modules/bottleneck/lib/Bottleneck.js
-var require_Bottleneck = __commonJS({
-  "node_modules/bottleneck/lib/Bottleneck.js"(exports2, module2) {
-    "use strict";
-    function _slicedToArray2(arr, i) {
-      return _arrayWithHoles2(arr) || _iterableToArrayLimit2(arr, i) || _nonIterableRest2();
-    }
-    function _iterableToArrayLimit2(arr, i) {
-      var _arr = [];
-      var _n = true;
-      var _d = false;
-      var _e = void 0;
-      try {
-        for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) {
-          _arr.push(_s.value);
-          if (i && _arr.length === i) break;
-        }
-      } catch (err) {
-        _d = true;
-        _e = err;
-      } finally {
-        try {
-          if (!_n && _i["return"] != null) _i["return"]();
-        } finally {
-          if (_d) throw _e;
-        }
-      }
-      return _arr;
-    }
-    function _toArray(arr) {
-      return _arrayWithHoles2(arr) || _iterableToArray(arr) || _nonIterableRest2();
-    }
-    function _nonIterableRest2() {
-      throw new TypeError("Invalid attempt to destructure non-iterable instance");
-    }
-    function _iterableToArray(iter) {
-      if (Symbol.iterator in Object(iter) || Object.prototype.toString.call(iter) === "[object Arguments]") return Array.from(iter);
-    }
-    function _arrayWithHoles2(arr) {
-      if (Array.isArray(arr)) return arr;
-    }
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
-      try {
-        var info2 = gen[key](arg);
-        var value = info2.value;
-      } catch (error63) {
-        reject(error63);
-        return;
-      }
-      if (info2.done) {
-        resolve2(value);
-      } else {
-        Promise.resolve(value).then(_next, _throw);
-      }
-    }
-    function _asyncToGenerator2(fn) {
-      return function() {
-        var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
-          var gen = fn.apply(self2, args);
-          function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
-          }
-          function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
-          }
-          _next(void 0);
-        });
-      };
-    }
-    var Bottleneck3;
-    var DEFAULT_PRIORITY;
-    var Events2;
-    var Job;
-    var LocalDatastore;
-    var NUM_PRIORITIES;
-    var Queues;
-    var RedisDatastore;
-    var States;
-    var Sync;
-    var parser2;
-    var splice = [].splice;
-    NUM_PRIORITIES = 10;
-    DEFAULT_PRIORITY = 5;
-    parser2 = require_parser();
-    Queues = require_Queues();
-    Job = require_Job();
-    LocalDatastore = require_LocalDatastore();
-    RedisDatastore = require_RedisDatastore();
-    Events2 = require_Events();
-    States = require_States();
-    Sync = require_Sync();
-    Bottleneck3 = function() {
-      class Bottleneck4 {
-        constructor(options2 = {}, ...invalid) {
-          var storeInstanceOptions, storeOptions;
-          this._addToQueue = this._addToQueue.bind(this);
-          this._validateOptions(options2, invalid);
-          parser2.load(options2, this.instanceDefaults, this);
-          this._queues = new Queues(NUM_PRIORITIES);
-          this._scheduled = {};
-          this._states = new States(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
-          this._limiter = null;
-          this.Events = new Events2(this);
-          this._submitLock = new Sync("submit", this.Promise);
-          this._registerLock = new Sync("register", this.Promise);
-          storeOptions = parser2.load(options2, this.storeDefaults, {});
-          this._store = function() {
-            if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
-              storeInstanceOptions = parser2.load(options2, this.redisStoreDefaults, {});
-              return new RedisDatastore(this, storeOptions, storeInstanceOptions);
-            } else if (this.datastore === "local") {
-              storeInstanceOptions = parser2.load(options2, this.localStoreDefaults, {});
-              return new LocalDatastore(this, storeOptions, storeInstanceOptions);
-            } else {
-              throw new Bottleneck4.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
-            }
-          }.call(this);
-          this._queues.on("leftzero", () => {
-            var ref;
-            return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
-          });
-          this._queues.on("zero", () => {
-            var ref;
-            return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
-          });
-        }
-        _validateOptions(options2, invalid) {
-          if (!(options2 != null && typeof options2 === "object" && invalid.length === 0)) {
-            throw new Bottleneck4.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
-          }
-        }
-        ready() {
-          return this._store.ready;
-        }
-        clients() {
-          return this._store.clients;
-        }
-        channel() {
-          return `b_${this.id}`;
-        }
-        channel_client() {
-          return `b_${this.id}_${this._store.clientId}`;
-        }
-        publish(message) {
-          return this._store.__publish__(message);
-        }
-        disconnect(flush = true) {
-          return this._store.__disconnect__(flush);
-        }
-        chain(_limiter) {
-          this._limiter = _limiter;
-          return this;
-        }
-        queued(priority) {
-          return this._queues.queued(priority);
-        }
-        clusterQueued() {
-          return this._store.__queued__();
-        }
-        empty() {
-          return this.queued() === 0 && this._submitLock.isEmpty();
-        }
-        running() {
-          return this._store.__running__();
-        }
-        done() {
-          return this._store.__done__();
-        }
-        jobStatus(id) {
-          return this._states.jobStatus(id);
-        }
-        jobs(status) {
-          return this._states.statusJobs(status);
-        }
-        counts() {
-          return this._states.statusCounts();
-        }
-        _randomIndex() {
-          return Math.random().toString(36).slice(2);
-        }
-        check(weight = 1) {
-          return this._store.__check__(weight);
-        }
-        _clearGlobalState(index2) {
-          if (this._scheduled[index2] != null) {
-            clearTimeout(this._scheduled[index2].expiration);
-            delete this._scheduled[index2];
-            return true;
-          } else {
-            return false;
-          }
-        }
-        _free(index2, job, options2, eventInfo) {
-          var _this = this;
-          return _asyncToGenerator2(function* () {
-            var e, running;
-            try {
-              var _ref = yield _this._store.__free__(index2, options2.weight);
-              running = _ref.running;
-              _this.Events.trigger("debug", `Freed ${options2.id}`, eventInfo);
-              if (running === 0 && _this.empty()) {
-                return _this.Events.trigger("idle");
-              }
-            } catch (error1) {
-              e = error1;
-              return _this.Events.trigger("error", e);
-            }
-          })();
-        }
-        _run(index2, job, wait) {
-          var clearGlobalState, free, run;
-          job.doRun();
-          clearGlobalState = this._clearGlobalState.bind(this, index2);
-          run = this._run.bind(this, index2, job);
-          free = this._free.bind(this, index2, job);
-          return this._scheduled[index2] = {
-            timeout: setTimeout(() => {
-              return job.doExecute(this._limiter, clearGlobalState, run, free);
-            }, wait),
-            expiration: job.options.expiration != null ? setTimeout(function() {
-              return job.doExpire(clearGlobalState, run, free);
-            }, wait + job.options.expiration) : void 0,
-            job
-          };
-        }
-        _drainOne(capacity) {
-          return this._registerLock.schedule(() => {
-            var args, index2, next, options2, queue2;
-            if (this.queued() === 0) {
-              return this.Promise.resolve(null);
-            }
-            queue2 = this._queues.getFirst();
-            var _next2 = next = queue2.first();
-            options2 = _next2.options;
-            args = _next2.args;
-            if (capacity != null && options2.weight > capacity) {
-              return this.Promise.resolve(null);
-            }
-            this.Events.trigger("debug", `Draining ${options2.id}`, {
-              args,
-              options: options2
-            });
-            index2 = this._randomIndex();
-            return this._store.__register__(index2, options2.weight, options2.expiration).then(({
-              success: success2,
-              wait,
-              reservoir
-            }) => {
-              var empty;
-              this.Events.trigger("debug", `Drained ${options2.id}`, {
-                success: success2,
-                args,
-                options: options2
-              });
-              if (success2) {
-                queue2.shift();
-                empty = this.empty();
-                if (empty) {
-                  this.Events.trigger("empty");
-                }
-                if (reservoir === 0) {
-                  this.Events.trigger("depleted", empty);
-                }
-                this._run(index2, next, wait);
-                return this.Promise.resolve(options2.weight);
-              } else {
-                return this.Promise.resolve(null);
-              }
-            });
-          });
-        }
-        _drainAll(capacity, total = 0) {
-          return this._drainOne(capacity).then((drained) => {
-            var newCapacity;
-            if (drained != null) {
-              newCapacity = capacity != null ? capacity - drained : capacity;
-              return this._drainAll(newCapacity, total + drained);
-            } else {
-              return this.Promise.resolve(total);
-            }
-          }).catch((e) => {
-            return this.Events.trigger("error", e);
-          });
-        }
-        _dropAllQueued(message) {
-          return this._queues.shiftAll(function(job) {
-            return job.doDrop({
-              message
-            });
-          });
-        }
-        stop(options2 = {}) {
-          var done, waitForExecuting;
-          options2 = parser2.load(options2, this.stopDefaults);
-          waitForExecuting = (at) => {
-            var finished;
-            finished = () => {
-              var counts;
-              counts = this._states.counts;
-              return counts[0] + counts[1] + counts[2] + counts[3] === at;
-            };
-            return new this.Promise((resolve2, reject) => {
-              if (finished()) {
-                return resolve2();
-              } else {
-                return this.on("done", () => {
-                  if (finished()) {
-                    this.removeAllListeners("done");
-                    return resolve2();
-                  }
-                });
-              }
-            });
-          };
-          done = options2.dropWaitingJobs ? (this._run = function(index2, next) {
-            return next.doDrop({
-              message: options2.dropErrorMessage
-            });
-          }, this._drainOne = () => {
-            return this.Promise.resolve(null);
-          }, this._registerLock.schedule(() => {
-            return this._submitLock.schedule(() => {
-              var k, ref, v;
-              ref = this._scheduled;
-              for (k in ref) {
-                v = ref[k];
-                if (this.jobStatus(v.job.options.id) === "RUNNING") {
-                  clearTimeout(v.timeout);
-                  clearTimeout(v.expiration);
-                  v.job.doDrop({
-                    message: options2.dropErrorMessage
-                  });
-                }
-              }
-              this._dropAllQueued(options2.dropErrorMessage);
-              return waitForExecuting(0);
-            });
-          })) : this.schedule({
-            priority: NUM_PRIORITIES - 1,
-            weight: 0
-          }, () => {
-            return waitForExecuting(1);
-          });
-          this._receive = function(job) {
-            return job._reject(new Bottleneck4.prototype.BottleneckError(options2.enqueueErrorMessage));
-          };
-          this.stop = () => {
-            return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
-          };
-          return done;
-        }
-        _addToQueue(job) {
-          var _this2 = this;
-          return _asyncToGenerator2(function* () {
-            var args, blocked, error63, options2, reachedHWM, shifted, strategy;
-            args = job.args;
-            options2 = job.options;
-            try {
-              var _ref2 = yield _this2._store.__submit__(_this2.queued(), options2.weight);
-              reachedHWM = _ref2.reachedHWM;
-              blocked = _ref2.blocked;
-              strategy = _ref2.strategy;
-            } catch (error1) {
-              error63 = error1;
-              _this2.Events.trigger("debug", `Could not queue ${options2.id}`, {
-                args,
-                options: options2,
-                error: error63
-              });
-              job.doDrop({
-                error: error63
-              });
-              return false;
-            }
-            if (blocked) {
-              job.doDrop();
-              return true;
-            } else if (reachedHWM) {
-              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? _this2._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? _this2._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
-              }
-              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
-                  job.doDrop();
-                }
-                return reachedHWM;
-              }
-            }
-            job.doQueue(reachedHWM, blocked);
-            _this2._queues.push(job);
-            yield _this2._drainAll();
-            return reachedHWM;
-          })();
-        }
-        _receive(job) {
-          if (this._states.jobStatus(job.options.id) != null) {
-            job._reject(new Bottleneck4.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
-            return false;
-          } else {
-            job.doReceive();
-            return this._submitLock.schedule(this._addToQueue, job);
-          }
-        }
-        submit(...args) {
-          var cb, fn, job, options2, ref, ref1, task;
-          if (typeof args[0] === "function") {
-            var _ref3, _ref4, _splice$call, _splice$call2;
-            ref = args, _ref3 = ref, _ref4 = _toArray(_ref3), fn = _ref4[0], args = _ref4.slice(1), _ref3, _splice$call = splice.call(args, -1), _splice$call2 = _slicedToArray2(_splice$call, 1), cb = _splice$call2[0], _splice$call;
-            options2 = parser2.load({}, this.jobDefaults);
-          } else {
-            var _ref5, _ref6, _splice$call3, _splice$call4;
-            ref1 = args, _ref5 = ref1, _ref6 = _toArray(_ref5), options2 = _ref6[0], fn = _ref6[1], args = _ref6.slice(2), _ref5, _splice$call3 = splice.call(args, -1), _splice$call4 = _slicedToArray2(_splice$call3, 1), cb = _splice$call4[0], _splice$call3;
-            options2 = parser2.load(options2, this.jobDefaults);
-          }
-          task = (...args2) => {
-            return new this.Promise(function(resolve2, reject) {
-              return fn(...args2, function(...args3) {
-                return (args3[0] != null ? reject : resolve2)(args3);
-              });
-            });
-          };
-          job = new Job(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-          job.promise.then(function(args2) {
-            return typeof cb === "function" ? cb(...args2) : void 0;
-          }).catch(function(args2) {
-            if (Array.isArray(args2)) {
-              return typeof cb === "function" ? cb(...args2) : void 0;
-            } else {
-              return typeof cb === "function" ? cb(args2) : void 0;
-            }
-          });
-          return this._receive(job);
-        }
-        schedule(...args) {
-          var job, options2, task;
-          if (typeof args[0] === "function") {
-            var _args = args;
-            var _args2 = _toArray(_args);
-            task = _args2[0];
-            args = _args2.slice(1);
-            options2 = {};
-          } else {
-            var _args3 = args;
-            var _args4 = _toArray(_args3);
-            options2 = _args4[0];
-            task = _args4[1];
-            args = _args4.slice(2);
-          }
-          job = new Job(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-          this._receive(job);
-          return job.promise;
-        }
-        wrap(fn) {
-          var schedule, wrapped;
-          schedule = this.schedule.bind(this);
-          wrapped = function wrapped2(...args) {
-            return schedule(fn.bind(this), ...args);
-          };
-          wrapped.withOptions = function(options2, ...args) {
-            return schedule(options2, fn, ...args);
-          };
-          return wrapped;
-        }
-        updateSettings(options2 = {}) {
-          var _this3 = this;
-          return _asyncToGenerator2(function* () {
-            yield _this3._store.__updateSettings__(parser2.overwrite(options2, _this3.storeDefaults));
-            parser2.overwrite(options2, _this3.instanceDefaults, _this3);
-            return _this3;
-          })();
-        }
-        currentReservoir() {
-          return this._store.__currentReservoir__();
-        }
-        incrementReservoir(incr = 0) {
-          return this._store.__incrementReservoir__(incr);
-        }
-      }
-      ;
-      Bottleneck4.default = Bottleneck4;
-      Bottleneck4.Events = Events2;
-      Bottleneck4.version = Bottleneck4.prototype.version = require_version().version;
-      Bottleneck4.strategy = Bottleneck4.prototype.strategy = {
-        LEAK: 1,
-        OVERFLOW: 2,
-        OVERFLOW_PRIORITY: 4,
-        BLOCK: 3
-      };
-      Bottleneck4.BottleneckError = Bottleneck4.prototype.BottleneckError = require_BottleneckError();
-      Bottleneck4.Group = Bottleneck4.prototype.Group = require_Group();
-      Bottleneck4.RedisConnection = Bottleneck4.prototype.RedisConnection = require_RedisConnection();
-      Bottleneck4.IORedisConnection = Bottleneck4.prototype.IORedisConnection = require_IORedisConnection();
-      Bottleneck4.Batcher = Bottleneck4.prototype.Batcher = require_Batcher();
-      Bottleneck4.prototype.jobDefaults = {
-        priority: DEFAULT_PRIORITY,
-        weight: 1,
-        expiration: null,
-        id: "<no-id>"
-      };
-      Bottleneck4.prototype.storeDefaults = {
-        maxConcurrent: null,
-        minTime: 0,
-        highWater: null,
-        strategy: Bottleneck4.prototype.strategy.LEAK,
-        penalty: null,
-        reservoir: null,
-        reservoirRefreshInterval: null,
-        reservoirRefreshAmount: null,
-        reservoirIncreaseInterval: null,
-        reservoirIncreaseAmount: null,
-        reservoirIncreaseMaximum: null
-      };
-      Bottleneck4.prototype.localStoreDefaults = {
-        Promise,
-        timeout: null,
-        heartbeatInterval: 250
-      };
-      Bottleneck4.prototype.redisStoreDefaults = {
-        Promise,
-        timeout: null,
-        heartbeatInterval: 5e3,
-        clientTimeout: 1e4,
-        Redis: null,
-        clientOptions: {},
-        clusterNodes: null,
-        clearDatastore: false,
-        connection: null
-      };
-      Bottleneck4.prototype.instanceDefaults = {
-        datastore: "local",
-        connection: null,
-        id: "<no-id>",
-        rejectOnDrop: true,
-        trackDoneStatus: false,
-        Promise
-      };
-      Bottleneck4.prototype.stopDefaults = {
-        enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
-        dropWaitingJobs: true,
-        dropErrorMessage: "This limiter has been stopped."
-      };
-      return Bottleneck4;
-    }.call(void 0);
-    module2.exports = Bottleneck3;
-  }
-});
-
-// node_modules/bottleneck/lib/index.js
-var require_lib = __commonJS({
-  "node_modules/bottleneck/lib/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = require_Bottleneck();
-  }
-});
-
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -39932,11 +41509,11 @@ var HttpCodes;
   HttpCodes2[HttpCodes2["ServiceUnavailable"] = 503] = "ServiceUnavailable";
   HttpCodes2[HttpCodes2["GatewayTimeout"] = 504] = "GatewayTimeout";
 })(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function(Headers2) {
-  Headers2["Accept"] = "accept";
-  Headers2["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
+var Headers2;
+(function(Headers3) {
+  Headers3["Accept"] = "accept";
+  Headers3["ContentType"] = "content-type";
+})(Headers2 || (Headers2 = {}));
 var MediaTypes;
 (function(MediaTypes2) {
   MediaTypes2["ApplicationJson"] = "application/json";
@@ -40287,7 +41864,7 @@ function info(message) {
 }
 
 // src/action/run-action.ts
-import path9 from "node:path";
+import path13 from "node:path";
 
 // src/feed/config.ts
 import { readFile } from "node:fs/promises";
@@ -41110,10 +42687,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path10) {
-  if (!path10)
+function getElementAtPath(obj, path14) {
+  if (!path14)
     return obj;
-  return path10.reduce((acc, key) => acc?.[key], obj);
+  return path14.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -41453,11 +43030,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path10, issues) {
+function prefixIssues(path14, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path10);
+    iss.path.unshift(path14);
     return iss;
   });
 }
@@ -41919,16 +43496,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path10 = []) => {
+  const processError = (error64, path14 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path14, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
       } else {
-        const fullpath = [...path10, ...issue3.path];
+        const fullpath = [...path14, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -41967,17 +43544,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path10 = []) => {
+  const processError = (error64, path14 = []) => {
     var _a4;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path14, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
       } else {
-        const fullpath = [...path10, ...issue3.path];
+        const fullpath = [...path14, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -42016,8 +43593,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path10 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path10) {
+  const path14 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path14) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -59155,13 +60732,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path10 = ref.slice(1).split("/").filter(Boolean);
-  if (path10.length === 0) {
+  const path14 = ref.slice(1).split("/").filter(Boolean);
+  if (path14.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path10[0] === defsKey) {
-    const key = path10[1] === void 0 ? void 0 : decodeJSONPointerSegment(path10[1]);
+  if (path14[0] === defsKey) {
+    const key = path14[1] === void 0 ? void 0 : decodeJSONPointerSegment(path14[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -60047,9 +61624,9 @@ ${problems.map((p) => `  - ${p}`).join("\n")}`);
   problems;
   name = "ValidationError";
 };
-function formatPath(path10) {
+function formatPath(path14) {
   let out = "";
-  for (const key of path10) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
+  for (const key of path14) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
   return out;
 }
 function validate2(schema, value, source) {
@@ -60212,128 +61789,12 @@ var ManifestContentionError = class extends Error {
 var RollbackIncompleteError = class extends Error {
   name = "RollbackIncompleteError";
 };
-
-// src/feed/version-record.ts
-var StrictVersion = external_exports.string().refine((v) => parseStrictVersion(v) !== null, { message: "must be a strict semantic version" });
-var Sha256Hex = external_exports.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits");
-var EncryptionSchema = external_exports.object({
-  /** `base64(iv):base64(RSA-private-encrypted AES key)`, sent to devices as `session_key`. */
-  sessionKey: external_exports.string().min(1),
-  /** The SHA-256 of the decrypted zip, RSA-encrypted, hex: what plugins 5.30+/6.30+/7.30+/8 read. */
-  checksum: external_exports.string().regex(/^[0-9a-f]{512}$/).optional(),
-  /** The same in the older base64 form, for plugins below those versions. */
-  legacyChecksum: external_exports.string().regex(/^[A-Za-z0-9+/]{342}==$/).optional(),
-  /** SHA-256 of the zip before encryption: what makes a re-run with the same build a no-op. */
-  plainSha256: Sha256Hex.optional(),
-  /** Capgo's key id (start of the public key), which plugin 8 sends as `key_id`. */
-  keyId: external_exports.string().optional()
-});
-var FileRecordSchema = external_exports.object({
-  assetId: external_exports.string().min(1),
-  name: external_exports.string().min(1).max(255),
-  size: external_exports.number().int().nonnegative(),
-  /** Of the stored bytes (for an encrypted bundle, the ciphertext). */
-  sha256: Sha256Hex,
-  contentType: external_exports.string().min(1),
-  kind: external_exports.enum(["binary", "bundle"]),
-  /** CRC32 of an unencrypted bundle, 8 hex digits: the checksum the oldest plugins verify. */
-  crc32: external_exports.string().regex(/^[0-9a-f]{8}$/).optional(),
-  encryption: EncryptionSchema.optional(),
-  /** Devices whose native app version is lower must update from the store first. */
-  minNativeVersion: external_exports.string().optional()
-});
-var VersionRecordSchema = external_exports.object({
-  /** The release id: stable and opaque. */
-  id: external_exports.string().min(1),
-  app: external_exports.string().min(1),
-  buildType: external_exports.enum(BUILD_TYPES),
-  version: StrictVersion,
-  name: external_exports.string(),
-  public: external_exports.boolean(),
-  created: external_exports.iso.datetime(),
-  notes: external_exports.string(),
-  file: FileRecordSchema.nullable(),
-  /** Percentage of devices offered this bundle (staged rollout); absent means 100. */
-  rollout: external_exports.number().int().min(0).max(100).optional(),
-  /** Withdrawn: never offered or listed again; devices go back to the previous bundle. */
-  yanked: external_exports.boolean().optional()
-});
-
-// src/feed/release-body.ts
-var ReleaseMetadataSchema = VersionRecordSchema.pick({ app: true, buildType: true, version: true, name: true, public: true, created: true, rollout: true, yanked: true }).extend({
-  updateforge: external_exports.literal(1),
-  state: external_exports.enum(["pending", "uploading", "published"]),
-  file: FileRecordSchema.nullable()
-});
-var MARKER = "<!-- updateforge ";
-var END = " -->";
-function releaseTag(app, buildType, version2) {
-  return `${app}/${buildType}/v${precedenceKey(version2)}`;
-}
-function releaseTitle(meta3) {
-  const base = `${meta3.app} ${meta3.version} (${meta3.buildType})`;
-  return meta3.name ? `${base}: ${meta3.name}` : base;
-}
-function renderReleaseBody(notes, meta3) {
-  const json2 = JSON.stringify(meta3).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  const block = `${MARKER}${json2}${END}`;
-  return notes.trim() ? `${notes.trim()}
-
-${block}` : block;
-}
-function parseReleaseBody(body) {
-  const start = body.lastIndexOf(MARKER);
-  if (start < 0) return null;
-  const end = body.indexOf(END, start + MARKER.length);
-  if (end < 0) return null;
-  let raw;
-  try {
-    raw = JSON.parse(body.slice(start + MARKER.length, end));
-  } catch {
-    return null;
-  }
-  const parsed = ReleaseMetadataSchema.safeParse(raw);
-  if (!parsed.success) return null;
-  return { notes: body.slice(0, start).trim(), metadata: parsed.data };
-}
-
-// src/publish/bundle-encryption-policy.ts
-function checkBundleEncryption(app, artifact) {
-  if (artifact.kind !== "bundle") return [];
-  const encrypted = artifact.encryption !== void 0;
-  if (app.encryptedBundles === true && !encrypted) {
-    throw new PublishInputError(
-      "path",
-      `This bundle is not encrypted, and app '${app.id}' declares "encryptedBundles": true (its devices have a public key), so it would never be offered: add --encrypt-key, or --session-key and --checksum for a bundle encrypted by @capgo/cli.`
-    );
-  }
-  if (app.encryptedBundles === false && encrypted) {
-    throw new PublishInputError("encrypt-key", `App '${app.id}' declares "encryptedBundles": false (its devices have no public key), so they could not decrypt this bundle: publish it unencrypted.`);
-  }
-  if (artifact.encryption && !artifact.encryption.checksum) {
-    return [
-      "This bundle carries its checksum only in the older base64 form, which @capgo/capacitor-updater 5.30+, 6.43+, 7.30+ and 8.x do not read: those devices will be told to update instead. Publish with --encrypt-key (UpdateForge writes both forms), or encrypt with a @capgo/cli project whose plugin is recent."
-    ];
-  }
-  return [];
-}
-
-// src/publish/icons.ts
-import path3 from "node:path";
-
-// src/store/errors.ts
-var StoreConflictError = class extends Error {
-  name = "StoreConflictError";
+var PublishUnfinishedError = class extends Error {
+  name = "PublishUnfinishedError";
 };
-var StoreNotFoundError = class extends Error {
-  name = "StoreNotFoundError";
+var RepairNeededError = class extends Error {
+  name = "RepairNeededError";
 };
-var StoreUnavailableError = class extends Error {
-  name = "StoreUnavailableError";
-};
-function isStoreConflict(error63) {
-  return error63 instanceof StoreConflictError;
-}
 
 // src/publish/read-within.ts
 import { open as open3, realpath, stat as stat2 } from "node:fs/promises";
@@ -60384,4673 +61845,14 @@ async function readNotesFile(file2, where = {}) {
   return (await readWithin(file2, { field: "notes-file", maxBytes: MAX_NOTES_BYTES, ...where })).toString("utf8");
 }
 
-// src/publish/icons.ts
-var MAX_ICON_BYTES = 1024 * 1024;
-var IMAGE_SIGNATURES = [
-  (b) => b.subarray(0, 8).equals(Buffer.from("89504e470d0a1a0a", "hex")),
-  // PNG
-  (b) => b.subarray(0, 3).equals(Buffer.from("ffd8ff", "hex")),
-  // JPEG
-  (b) => /^GIF8[79]a/.test(b.subarray(0, 6).toString("latin1")),
-  (b) => b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP",
-  (b) => /^(\ufeff)?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(b.subarray(0, 4096).toString("utf8"))
-];
-async function readIcons(loaded) {
-  const icons = [];
-  for (const app of loaded.config.apps) {
-    const source = iconSourcePath(loaded, app);
-    const branchPath = iconBranchPath(app);
-    if (source === null || branchPath === null) continue;
-    const what = `Icon of app '${app.id}' ('${app.icon}')`;
-    const content = await readWithin(source, { root: path3.dirname(loaded.path), field: "config", what, maxBytes: MAX_ICON_BYTES });
-    if (!IMAGE_SIGNATURES.some((matches) => matches(content))) throw new PublishInputError("config", `${what} is not a PNG, JPEG, GIF, WebP or SVG image.`);
-    icons.push({ appId: app.id, branchPath, content });
-  }
-  return icons;
-}
-async function syncIcons(store, icons, undo) {
-  let written = 0;
-  for (const icon of icons) if (await syncIcon(store, icon, undo)) written++;
-  return written;
-}
-async function syncIcon(store, icon, undo) {
-  const message = `Update icon of ${icon.appId}`;
-  for (let attempt = 1; ; attempt++) {
-    const current = await store.readBranchFile(icon.branchPath);
-    const previous = current === null || current === "not-modified" ? null : current;
-    if (previous && Buffer.from(previous.content).equals(icon.content)) return false;
-    try {
-      const { sha } = await store.writeBranchFile(icon.branchPath, icon.content, { expectedSha: previous?.sha ?? null, message });
-      undo.push(`restore ${icon.branchPath}`, async () => {
-        if (previous) await store.writeBranchFile(icon.branchPath, previous.content, { expectedSha: sha, message: `Revert ${message}` });
-        else await store.deleteBranchFile(icon.branchPath, { expectedSha: sha, message: `Revert ${message}` });
-      });
-      return true;
-    } catch (error63) {
-      if (!isStoreConflict(error63) || attempt >= 5) throw error63;
-    }
-  }
-}
-
-// src/publish/inputs.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-
-// src/capgo/bundle-encryption.ts
-import { constants as constants3, createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, privateEncrypt, publicDecrypt, randomBytes } from "node:crypto";
-var AES = "aes-128-cbc";
-var PADDING = constants3.RSA_PKCS1_PADDING;
-var RSA_BITS = 2048;
-var BundleKeyError = class extends Error {
-  name = "BundleKeyError";
-};
-function loadBundleKey(pem, source) {
-  let privateKey;
-  try {
-    privateKey = createPrivateKey({ key: pem, format: "pem" });
-  } catch {
-    throw new BundleKeyError(`${source} is not a private key in PEM form. Use the .capgo_key_v2 file made by \`npx @capgo/cli key create\`.`);
-  }
-  if (privateKey.asymmetricKeyType !== "rsa" || privateKey.asymmetricKeyDetails?.modulusLength !== RSA_BITS) {
-    throw new BundleKeyError(`${source} must be an RSA ${RSA_BITS}-bit private key, the kind the Capgo plugin decrypts with.`);
-  }
-  return { privateKey, keyId: keyIdOf(createPublicKey(privateKey)) };
-}
-function keyIdOf(publicKey) {
-  const pem = publicKey.export({ type: "pkcs1", format: "pem" }).toString();
-  return pem.replace(/-----(BEGIN|END) RSA PUBLIC KEY-----/g, "").replace(/\s/g, "").slice(0, 20);
-}
-function newSessionKey(key) {
-  const aesKey = randomBytes(16);
-  const iv = randomBytes(16);
-  const sealed = privateEncrypt({ key: key.privateKey, padding: PADDING }, aesKey);
-  const cipher = createCipheriv(AES, aesKey, iv);
-  cipher.setAutoPadding(true);
-  return { cipher, sessionKey: `${iv.toString("base64")}:${sealed.toString("base64")}` };
-}
-function encryptChecksums(sha256Hex, key) {
-  return {
-    checksum: privateEncrypt({ key: key.privateKey, padding: PADDING }, Buffer.from(sha256Hex, "hex")).toString("hex"),
-    legacyChecksum: privateEncrypt({ key: key.privateKey, padding: PADDING }, Buffer.from(sha256Hex, "base64")).toString("base64")
-  };
-}
-function checksumForm(checksum) {
-  if (/^[0-9a-fA-F]{512}$/.test(checksum)) return "v3";
-  if (/^[A-Za-z0-9+/]{342}==$/.test(checksum)) return "legacy";
-  return null;
-}
-function isSessionKey(value) {
-  const [iv, sealed, extra] = value.split(":");
-  return extra === void 0 && /^[A-Za-z0-9+/]{22}==$/.test(iv ?? "") && /^[A-Za-z0-9+/]{342}==$/.test(sealed ?? "");
-}
-
-// src/publish/inputs.ts
-var MAX_NAME = 200;
-var MAX_NOTES = 1e5;
-function validateVersionTarget(target, config2) {
-  const app = config2.apps.find((a) => a.id === target.app);
-  if (!app) {
-    const known = config2.apps.map((a) => `'${a.id}'`).join(", ") || "none";
-    throw new PublishInputError("app", `Unknown app '${target.app}'. Apps in updateforge.json: ${known}.`);
-  }
-  if (!isBuildType(target.buildType)) {
-    throw new PublishInputError("build-type", `Invalid build type '${target.buildType}'. Expected one of: ${BUILD_TYPES.join(", ")}.`);
-  }
-  if (parseStrictVersion(target.version) === null) throw new PublishInputError("version", describeBadVersion(target.version));
-  return { app, buildType: target.buildType, version: target.version };
-}
-function validatePublishRequest(request2, config2) {
-  const { app, buildType } = validateVersionTarget(request2, config2);
-  if (request2.name !== void 0 && request2.name.length > MAX_NAME) {
-    throw new PublishInputError("name", `Name is ${request2.name.length} characters long; the limit is ${MAX_NAME}.`);
-  }
-  if (request2.notes !== void 0 && request2.notes.length > MAX_NOTES) {
-    throw new PublishInputError("notes", `Notes are ${request2.notes.length} characters long; the limit is ${MAX_NOTES}.`);
-  }
-  if (request2.path !== void 0 && request2.path.trim() === "") throw new PublishInputError("path", "Path is empty; omit it to register a pending version.");
-  if (request2.rollout !== void 0 && !(Number.isInteger(request2.rollout) && request2.rollout >= 0 && request2.rollout <= 100)) {
-    throw new PublishInputError("rollout", `Rollout '${request2.rollout}' is not a whole percentage from 0 to 100.`);
-  }
-  const minNativeVersion = request2.minNativeVersion === void 0 ? void 0 : import_semver2.default.coerce(request2.minNativeVersion)?.version;
-  if (request2.minNativeVersion !== void 0 && (!minNativeVersion || request2.path === void 0)) {
-    throw new PublishInputError(
-      "min-native-version",
-      minNativeVersion ? "The minimum native version belongs to a bundle: give --path too." : `'${request2.minNativeVersion}' is not a version (e.g. 2.1.0).`
-    );
-  }
-  return {
-    app,
-    buildType,
-    version: request2.version,
-    path: request2.path ?? null,
-    name: request2.name,
-    notes: request2.notes,
-    public: request2.public,
-    overwrite: request2.overwrite ?? false,
-    minNativeVersion,
-    rollout: request2.rollout,
-    encryption: validateEncryption(request2)
-  };
-}
-function validateEncryption(request2) {
-  const preEncrypted = request2.sessionKey !== void 0 || request2.checksum !== void 0;
-  if (!request2.encryptKey && !preEncrypted) return void 0;
-  if (request2.path === void 0) throw new PublishInputError(request2.encryptKey ? "encrypt-key" : "session-key", "Encryption applies to a bundle: give --path too.");
-  if (request2.encryptKey && preEncrypted) {
-    throw new PublishInputError("encrypt-key", "Give either --encrypt-key (to encrypt here) or --session-key and --checksum (for a bundle already encrypted), not both.");
-  }
-  if (request2.encryptKey) {
-    try {
-      return { key: loadBundleKey(request2.encryptKey.pem, request2.encryptKey.source) };
-    } catch (error63) {
-      if (error63 instanceof BundleKeyError) throw new PublishInputError("encrypt-key", error63.message);
-      throw error63;
-    }
-  }
-  if (request2.sessionKey === void 0 || !isSessionKey(request2.sessionKey)) {
-    throw new PublishInputError("session-key", "Expected the ivSessionKey printed by `@capgo/cli bundle encrypt` (base64 IV, a colon, base64 key).");
-  }
-  const form = request2.checksum === void 0 ? null : checksumForm(request2.checksum);
-  if (request2.checksum === void 0 || form === null) {
-    throw new PublishInputError("checksum", "Expected the checksum printed by `@capgo/cli bundle encrypt` (512 hex digits, or base64 from older CLIs).");
-  }
-  return { sessionKey: request2.sessionKey, checksum: request2.checksum, form };
-}
-
-// src/publish/package.ts
-import { createReadStream as createReadStream2 } from "node:fs";
-import { lstat as lstat4, mkdtemp, readdir as readdir5, rm as rm3 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path6 from "node:path";
-import { pipeline } from "node:stream/promises";
-
-// node_modules/archiver/lib/core.js
-import { createReadStream, lstat as lstat3, readlinkSync, Stats } from "fs";
-
-// node_modules/is-stream/index.js
-function isStream(stream, { checkOpen = true } = {}) {
-  return stream !== null && typeof stream === "object" && (stream.writable || stream.readable || !checkOpen || stream.writable === void 0 && stream.readable === void 0) && typeof stream.pipe === "function";
-}
-
-// node_modules/readdir-glob/dist/index.mjs
-import * as fs3 from "fs";
-import { EventEmitter } from "events";
-
-// node_modules/balanced-match/dist/esm/index.js
-var range = (a, b, str) => {
-  let begs, beg, left, right = void 0, result;
-  let ai = str.indexOf(a);
-  let bi = str.indexOf(b, ai + 1);
-  let i = ai;
-  if (ai >= 0 && bi > 0) {
-    if (a === b) {
-      return [ai, bi];
-    }
-    begs = [];
-    left = str.length;
-    while (i >= 0 && !result) {
-      if (i === ai) {
-        begs.push(i);
-        ai = str.indexOf(a, i + 1);
-      } else if (begs.length === 1) {
-        const r = begs.pop();
-        if (r !== void 0)
-          result = [r, bi];
-      } else {
-        beg = begs.pop();
-        if (beg !== void 0 && beg < left) {
-          left = beg;
-          right = bi;
-        }
-        bi = str.indexOf(b, i + 1);
-      }
-      i = ai < bi && ai >= 0 ? ai : bi;
-    }
-    if (begs.length && right !== void 0) {
-      result = [left, right];
-    }
-  }
-  return result;
-};
-
-// node_modules/brace-expansion/dist/esm/index.js
-var escSlash = "\0SLASH" + Math.random().toFixed(16) + "\0";
-var escOpen = "\0OPEN" + Math.random().toFixed(16) + "\0";
-var escClose = "\0CLOSE" + Math.random().toFixed(16) + "\0";
-var escComma = "\0COMMA" + Math.random().toFixed(16) + "\0";
-var escPeriod = "\0PERIOD" + Math.random().toFixed(16) + "\0";
-var escSlashPattern = new RegExp(escSlash, "g");
-var escOpenPattern = new RegExp(escOpen, "g");
-var escClosePattern = new RegExp(escClose, "g");
-var escCommaPattern = new RegExp(escComma, "g");
-var escPeriodPattern = new RegExp(escPeriod, "g");
-var slashPattern = /\\\\/g;
-var openPattern = /\\{/g;
-var closePattern = /\\}/g;
-var commaPattern = /\\,/g;
-var periodPattern = /\\\./g;
-var EXPANSION_MAX = 1e5;
-var EXPANSION_MAX_LENGTH = 4e6;
-var EXPANSION_MAX_DEPTH = 1e3;
-var EXPANSION_MAX_REWRITES = 1e3;
-var EXPANSION_MAX_STEPS = 2e7;
-var CALL_STEPS = 16;
-function numeric(str) {
-  return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
-}
-function escapeBraces(str) {
-  return str.replace(slashPattern, escSlash).replace(openPattern, escOpen).replace(closePattern, escClose).replace(commaPattern, escComma).replace(periodPattern, escPeriod);
-}
-function unescapeBraces(str) {
-  return str.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
-}
-function pushAll(target, items) {
-  for (let i = 0; i < items.length; i++) {
-    target.push(items[i]);
-  }
-}
-function balancedWithBudget(str, masked, budget) {
-  if (budget.remaining < 0) {
-    return void 0;
-  }
-  const r = range("{", "}", masked);
-  const unmatched = r !== void 0 && masked.indexOf("{") < r[0];
-  budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
-  if (!r || budget.remaining < 0) {
-    return void 0;
-  }
-  return {
-    end: r[1],
-    pre: str.slice(0, r[0]),
-    body: str.slice(r[0] + 1, r[1]),
-    post: str.slice(r[1] + 1),
-    unmatched
-  };
-}
-function maskUnmatchedOpens(masked, budget) {
-  budget.remaining -= masked.length;
-  const open5 = [];
-  for (let i = 0; i < masked.length; i++) {
-    const c = masked.charCodeAt(i);
-    if (c === 123) {
-      open5.push(i);
-    } else if (c === 125 && open5.length) {
-      open5.pop();
-    }
-  }
-  let out = "";
-  let last = 0;
-  for (let i = 0; i < open5.length; i++) {
-    const at = open5[i];
-    out += masked.slice(last, at) + "\0";
-    last = at + 1;
-  }
-  return out + masked.slice(last);
-}
-function commaSetFollows(str, budget) {
-  budget.remaining -= str.length;
-  if (budget.remaining < 0) {
-    return false;
-  }
-  let close = false;
-  for (let i = str.length - 1; i >= 0; i--) {
-    const c = str.charCodeAt(i);
-    if (c === 125) {
-      close = true;
-    } else if (c === 10 || c === 13 || c === 8232 || c === 8233) {
-      close = false;
-    } else if (c === 44 && close && str.charCodeAt(i + 1) !== 44) {
-      return true;
-    }
-  }
-  return false;
-}
-function parseCommaParts(str, budget) {
-  const parts = [];
-  let carry = "";
-  for (; ; ) {
-    const m = balancedWithBudget(str, str, budget);
-    if (budget.remaining < 0) {
-      return void 0;
-    }
-    if (!m) {
-      const tail = str.split(",");
-      tail[0] = carry + tail[0];
-      pushAll(parts, tail);
-      return parts;
-    }
-    const { pre, body, post } = m;
-    const p = pre.split(",");
-    p[0] = carry + p[0];
-    p[p.length - 1] += "{" + body + "}";
-    if (!post.length) {
-      pushAll(parts, p);
-      return parts;
-    }
-    carry = p.pop();
-    pushAll(parts, p);
-    str = post;
-  }
-}
-function bound(value, fallback) {
-  return value === void 0 || isNaN(value) ? fallback : value;
-}
-function expand(str, options2 = {}) {
-  if (!str) {
-    return [];
-  }
-  const max = bound(options2.max, EXPANSION_MAX);
-  const maxLength = bound(options2.maxLength, EXPANSION_MAX_LENGTH);
-  const maxDepth = bound(options2.maxDepth, EXPANSION_MAX_DEPTH);
-  const maxRewrites = bound(options2.maxRewrites, EXPANSION_MAX_REWRITES);
-  const maxSteps = bound(options2.maxSteps, EXPANSION_MAX_STEPS);
-  if (str.slice(0, 2) === "{}") {
-    str = "\\{\\}" + str.slice(2);
-  }
-  return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
-}
-function embrace(str) {
-  return "{" + str + "}";
-}
-function isPadded(el) {
-  return /^-?0\d/.test(el);
-}
-function lte(i, y) {
-  return i <= y;
-}
-function gte(i, y) {
-  return i >= y;
-}
-function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
-  const out = [];
-  let length = 0;
-  let nonEmpty;
-  outer: for (let a = 0; a < acc.length; a++) {
-    const prefix = acc[a] + pre;
-    let vs = values;
-    if (dropEmpties && !prefix) {
-      if (!nonEmpty)
-        nonEmpty = values.filter((v) => v);
-      vs = nonEmpty;
-    }
-    for (let v = 0; v < vs.length; v++) {
-      if (out.length >= max)
-        break outer;
-      const expansion = prefix + vs[v];
-      if (length + expansion.length > maxLength)
-        break outer;
-      out.push(expansion);
-      length += expansion.length;
-    }
-  }
-  budget.remaining -= out.length;
-  return out;
-}
-function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
-  const n = body.split(/\.\./);
-  const N = [];
-  if (n[0] === void 0 || n[1] === void 0) {
-    return N;
-  }
-  const x = numeric(n[0]);
-  const y = numeric(n[1]);
-  const width = Math.max(n[0].length, n[1].length);
-  let incr = n.length === 3 && n[2] !== void 0 ? Math.max(Math.abs(numeric(n[2])), 1) : 1;
-  let test = lte;
-  const reverse = y < x;
-  if (reverse) {
-    incr *= -1;
-    test = gte;
-  }
-  const pad = n.some(isPadded);
-  const cost = pad ? width : 1;
-  let length = 0;
-  for (let i = x; test(i, y) && N.length < max; i += incr) {
-    budget.remaining -= cost;
-    if (budget.remaining < 0) {
-      return void 0;
-    }
-    let c;
-    if (isAlphaSequence) {
-      c = String.fromCharCode(i);
-      if (c === "\\") {
-        c = "";
-      }
-    } else {
-      c = String(i);
-      if (pad) {
-        const need = width - c.length;
-        if (need > 0) {
-          const z2 = new Array(need + 1).join("0");
-          if (i < 0) {
-            c = "-" + z2 + c.slice(1);
-          } else {
-            c = z2 + c;
-          }
-        }
-      }
-    }
-    if (length + c.length > maxLength)
-      break;
-    N.push(c);
-    length += c.length;
-  }
-  return N;
-}
-function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
-  budget.remaining -= CALL_STEPS;
-  if (depth > maxDepth) {
-    return [str];
-  }
-  let acc = [""];
-  let rewrites = 0;
-  let dropEmpties = false;
-  let firstGroup = true;
-  let masked = str;
-  for (; ; ) {
-    const m = balancedWithBudget(str, masked, budget);
-    if (!m) {
-      return combine(acc, str, [""], max, maxLength, dropEmpties, budget);
-    }
-    if (m.unmatched) {
-      masked = maskUnmatchedOpens(masked, budget);
-    }
-    const pre = m.pre;
-    const literal2 = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
-    if (/\$$/.test(pre)) {
-      acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
-      firstGroup = false;
-      if (!m.post.length)
-        break;
-      str = m.post;
-      masked = masked.slice(m.end + 1);
-      continue;
-    }
-    const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
-    const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
-    const isSequence = isNumericSequence || isAlphaSequence;
-    const isOptions = m.body.indexOf(",") >= 0;
-    if (!isSequence && !isOptions) {
-      if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
-        rewrites++;
-        str = m.pre + "{" + m.body + escClose + m.post;
-        masked = masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
-        isTop = true;
-        continue;
-      }
-      return literal2();
-    }
-    if (firstGroup) {
-      dropEmpties = isTop && !isSequence;
-      firstGroup = false;
-    }
-    let values;
-    if (isSequence) {
-      values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
-      if (!values) {
-        return literal2();
-      }
-    } else {
-      let n = parseCommaParts(m.body, budget);
-      if (!n) {
-        return literal2();
-      }
-      if (n.length === 1 && n[0] !== void 0) {
-        n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
-        if (budget.remaining < 0) {
-          return literal2();
-        }
-        if (n.length === 1) {
-          const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
-          if (budget.remaining < 0) {
-            return literal2();
-          }
-          acc = next2;
-          if (!m.post.length)
-            break;
-          str = m.post;
-          masked = masked.slice(m.end + 1);
-          continue;
-        }
-      }
-      let dropsEmpties = dropEmpties && !m.post.length && !pre;
-      for (let d = 0; dropsEmpties && d < acc.length; d++) {
-        if (acc[d]) {
-          dropsEmpties = false;
-        }
-      }
-      values = [];
-      let valuesLength = 0;
-      outer: for (let j = 0; j < n.length; j++) {
-        const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
-        if (budget.remaining < 0) {
-          return literal2();
-        }
-        for (let k = 0; k < expanded.length; k++) {
-          const v = expanded[k];
-          if (dropsEmpties && !v)
-            continue;
-          if (values.length >= max || valuesLength + v.length > maxLength) {
-            break outer;
-          }
-          values.push(v);
-          valuesLength += v.length;
-        }
-      }
-    }
-    const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
-    if (budget.remaining < 0) {
-      return literal2();
-    }
-    acc = next;
-    if (!m.post.length)
-      break;
-    str = m.post;
-    masked = masked.slice(m.end + 1);
-  }
-  return acc;
-}
-
-// node_modules/minimatch/dist/esm/assert-valid-pattern.js
-var MAX_PATTERN_LENGTH = 1024 * 64;
-var assertValidPattern = (pattern) => {
-  if (typeof pattern !== "string") {
-    throw new TypeError("invalid pattern");
-  }
-  if (pattern.length > MAX_PATTERN_LENGTH) {
-    throw new TypeError("pattern is too long");
-  }
-};
-
-// node_modules/minimatch/dist/esm/brace-expressions.js
-var posixClasses = {
-  "[:alnum:]": ["\\p{L}\\p{Nl}\\p{Nd}", true],
-  "[:alpha:]": ["\\p{L}\\p{Nl}", true],
-  "[:ascii:]": ["\\x00-\\x7f", false],
-  "[:blank:]": ["\\p{Zs}\\t", true],
-  "[:cntrl:]": ["\\p{Cc}", true],
-  "[:digit:]": ["\\p{Nd}", true],
-  "[:graph:]": ["\\p{Z}\\p{C}", true, true],
-  "[:lower:]": ["\\p{Ll}", true],
-  "[:print:]": ["\\p{C}", true],
-  "[:punct:]": ["\\p{P}", true],
-  "[:space:]": ["\\p{Z}\\t\\r\\n\\v\\f", true],
-  "[:upper:]": ["\\p{Lu}", true],
-  "[:word:]": ["\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}", true],
-  "[:xdigit:]": ["A-Fa-f0-9", false]
-};
-var braceEscape = (s) => s.replace(/[[\]\\-]/g, "\\$&");
-var regexpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
-var rangesToString = (ranges) => ranges.join("");
-var parseClass = (glob, position) => {
-  const pos = position;
-  if (glob.charAt(pos) !== "[") {
-    throw new Error("not in a brace expression");
-  }
-  const ranges = [];
-  const negs = [];
-  let i = pos + 1;
-  let sawStart = false;
-  let uflag = false;
-  let escaping = false;
-  let negate = false;
-  let endPos = pos;
-  let rangeStart = "";
-  WHILE: while (i < glob.length) {
-    const c = glob.charAt(i);
-    if ((c === "!" || c === "^") && i === pos + 1) {
-      negate = true;
-      i++;
-      continue;
-    }
-    if (c === "]" && sawStart && !escaping) {
-      endPos = i + 1;
-      break;
-    }
-    sawStart = true;
-    if (c === "\\") {
-      if (!escaping) {
-        escaping = true;
-        i++;
-        continue;
-      }
-    }
-    if (c === "[" && !escaping) {
-      for (const [cls, [unip, u, neg]] of Object.entries(posixClasses)) {
-        if (glob.startsWith(cls, i)) {
-          if (rangeStart) {
-            return ["$.", false, glob.length - pos, true];
-          }
-          i += cls.length;
-          if (neg)
-            negs.push(unip);
-          else
-            ranges.push(unip);
-          uflag = uflag || u;
-          continue WHILE;
-        }
-      }
-    }
-    escaping = false;
-    if (rangeStart) {
-      if (c > rangeStart) {
-        ranges.push(braceEscape(rangeStart) + "-" + braceEscape(c));
-      } else if (c === rangeStart) {
-        ranges.push(braceEscape(c));
-      }
-      rangeStart = "";
-      i++;
-      continue;
-    }
-    if (glob.startsWith("-]", i + 1)) {
-      ranges.push(braceEscape(c + "-"));
-      i += 2;
-      continue;
-    }
-    if (glob.startsWith("-", i + 1)) {
-      rangeStart = c;
-      i += 2;
-      continue;
-    }
-    ranges.push(braceEscape(c));
-    i++;
-  }
-  if (endPos < i) {
-    return ["", false, 0, false];
-  }
-  if (!ranges.length && !negs.length) {
-    return ["$.", false, glob.length - pos, true];
-  }
-  if (negs.length === 0 && ranges.length === 1 && /^\\?.$/.test(ranges[0]) && !negate) {
-    const r = ranges[0].length === 2 ? ranges[0].slice(-1) : ranges[0];
-    return [regexpEscape(r), false, endPos - pos, false];
-  }
-  const sranges = "[" + (negate ? "^" : "") + rangesToString(ranges) + "]";
-  const snegs = "[" + (negate ? "" : "^") + rangesToString(negs) + "]";
-  const comb = ranges.length && negs.length ? "(" + sranges + "|" + snegs + ")" : ranges.length ? sranges : snegs;
-  return [comb, uflag, endPos - pos, true];
-};
-
-// node_modules/minimatch/dist/esm/unescape.js
-var unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
-  if (magicalBraces) {
-    return windowsPathsNoEscape ? s.replace(/\[([^/\\])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\])\]/g, "$1$2").replace(/\\([^/])/g, "$1");
-  }
-  return windowsPathsNoEscape ? s.replace(/\[([^/\\{}])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\{}])\]/g, "$1$2").replace(/\\([^/{}])/g, "$1");
-};
-
-// node_modules/minimatch/dist/esm/ast.js
-var _a3;
-var types = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
-var isExtglobType = (c) => types.has(c);
-var isExtglobAST = (c) => isExtglobType(c.type);
-var adoptionMap = /* @__PURE__ */ new Map([
-  ["!", ["@"]],
-  ["?", ["?", "@"]],
-  ["@", ["@"]],
-  ["*", ["*", "+", "?", "@"]],
-  ["+", ["+", "@"]]
-]);
-var adoptionWithSpaceMap = /* @__PURE__ */ new Map([
-  ["!", ["?"]],
-  ["@", ["?"]],
-  ["+", ["?", "*"]]
-]);
-var adoptionAnyMap = /* @__PURE__ */ new Map([
-  ["!", ["?", "@"]],
-  ["?", ["?", "@"]],
-  ["@", ["?", "@"]],
-  ["*", ["*", "+", "?", "@"]],
-  ["+", ["+", "@", "?", "*"]]
-]);
-var usurpMap = /* @__PURE__ */ new Map([
-  ["!", /* @__PURE__ */ new Map([["!", "@"]])],
-  [
-    "?",
-    /* @__PURE__ */ new Map([
-      ["*", "*"],
-      ["+", "*"]
-    ])
-  ],
-  [
-    "@",
-    /* @__PURE__ */ new Map([
-      ["!", "!"],
-      ["?", "?"],
-      ["@", "@"],
-      ["*", "*"],
-      ["+", "+"]
-    ])
-  ],
-  [
-    "+",
-    /* @__PURE__ */ new Map([
-      ["?", "*"],
-      ["*", "*"]
-    ])
-  ]
-]);
-var startNoTraversal = "(?!(?:^|/)\\.\\.?(?:$|/))";
-var startNoDot = "(?!\\.)";
-var addPatternStart = /* @__PURE__ */ new Set(["[", "."]);
-var justDots = /* @__PURE__ */ new Set(["..", "."]);
-var reSpecials = new Set("().*{}+?[]^$\\!");
-var regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
-var qmark = "[^/]";
-var star = qmark + "*?";
-var starNoEmpty = qmark + "+?";
-var ID = 0;
-var AST = class {
-  type;
-  #root;
-  #hasMagic;
-  #uflag = false;
-  #parts = [];
-  #parent;
-  #parentIndex;
-  #negs;
-  #filledNegs = false;
-  #options;
-  #toString;
-  // set to true if it's an extglob with no children
-  // (which really means one child of '')
-  #emptyExt = false;
-  id = ++ID;
-  get depth() {
-    return (this.#parent?.depth ?? -1) + 1;
-  }
-  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
-    return {
-      "@@type": "AST",
-      id: this.id,
-      type: this.type,
-      root: this.#root.id,
-      parent: this.#parent?.id,
-      depth: this.depth,
-      partsLength: this.#parts.length,
-      parts: this.#parts
-    };
-  }
-  constructor(type, parent, options2 = {}) {
-    this.type = type;
-    if (type)
-      this.#hasMagic = true;
-    this.#parent = parent;
-    this.#root = this.#parent ? this.#parent.#root : this;
-    this.#options = this.#root === this ? options2 : this.#root.#options;
-    this.#negs = this.#root === this ? [] : this.#root.#negs;
-    if (type === "!" && !this.#root.#filledNegs)
-      this.#negs.push(this);
-    this.#parentIndex = this.#parent ? this.#parent.#parts.length : 0;
-  }
-  get hasMagic() {
-    if (this.#hasMagic !== void 0)
-      return this.#hasMagic;
-    for (const p of this.#parts) {
-      if (typeof p === "string")
-        continue;
-      if (p.type || p.hasMagic)
-        return this.#hasMagic = true;
-    }
-    return this.#hasMagic;
-  }
-  // reconstructs the pattern
-  toString() {
-    return this.#toString !== void 0 ? this.#toString : !this.type ? this.#toString = this.#parts.map((p) => String(p)).join("") : this.#toString = this.type + "(" + this.#parts.map((p) => String(p)).join("|") + ")";
-  }
-  #fillNegs() {
-    if (this !== this.#root)
-      throw new Error("should only call on root");
-    if (this.#filledNegs)
-      return this;
-    this.toString();
-    this.#filledNegs = true;
-    let n;
-    while (n = this.#negs.pop()) {
-      if (n.type !== "!")
-        continue;
-      let p = n;
-      let pp = p.#parent;
-      while (pp) {
-        for (let i = p.#parentIndex + 1; !pp.type && i < pp.#parts.length; i++) {
-          for (const part of n.#parts) {
-            if (typeof part === "string") {
-              throw new Error("string part in extglob AST??");
-            }
-            part.copyIn(pp.#parts[i]);
-          }
-        }
-        p = pp;
-        pp = p.#parent;
-      }
-    }
-    return this;
-  }
-  push(...parts) {
-    for (const p of parts) {
-      if (p === "")
-        continue;
-      if (typeof p !== "string" && !(p instanceof _a3 && p.#parent === this)) {
-        throw new Error("invalid part: " + p);
-      }
-      this.#parts.push(p);
-    }
-  }
-  toJSON() {
-    const ret = this.type === null ? this.#parts.slice().map((p) => typeof p === "string" ? p : p.toJSON()) : [this.type, ...this.#parts.map((p) => p.toJSON())];
-    if (this.isStart() && !this.type)
-      ret.unshift([]);
-    if (this.isEnd() && (this === this.#root || this.#root.#filledNegs && this.#parent?.type === "!")) {
-      ret.push({});
-    }
-    return ret;
-  }
-  isStart() {
-    if (this.#root === this)
-      return true;
-    if (!this.#parent?.isStart())
-      return false;
-    if (this.#parentIndex === 0)
-      return true;
-    const p = this.#parent;
-    for (let i = 0; i < this.#parentIndex; i++) {
-      const pp = p.#parts[i];
-      if (!(pp instanceof _a3 && pp.type === "!")) {
-        return false;
-      }
-    }
-    return true;
-  }
-  isEnd() {
-    if (this.#root === this)
-      return true;
-    if (this.#parent?.type === "!")
-      return true;
-    if (!this.#parent?.isEnd())
-      return false;
-    if (!this.type)
-      return this.#parent?.isEnd();
-    const pl = this.#parent ? this.#parent.#parts.length : 0;
-    return this.#parentIndex === pl - 1;
-  }
-  copyIn(part) {
-    if (typeof part === "string")
-      this.push(part);
-    else
-      this.push(part.clone(this));
-  }
-  clone(parent) {
-    const c = new _a3(this.type, parent);
-    for (const p of this.#parts) {
-      c.copyIn(p);
-    }
-    return c;
-  }
-  static #parseAST(str, ast, pos, opt, extDepth) {
-    const maxDepth = opt.maxExtglobRecursion ?? 2;
-    let escaping = false;
-    let inBrace = false;
-    let braceStart = -1;
-    let braceNeg = false;
-    if (ast.type === null) {
-      let i2 = pos;
-      let acc2 = "";
-      while (i2 < str.length) {
-        const c = str.charAt(i2++);
-        if (escaping || c === "\\") {
-          escaping = !escaping;
-          acc2 += c;
-          continue;
-        }
-        if (inBrace) {
-          if (i2 === braceStart + 1) {
-            if (c === "^" || c === "!") {
-              braceNeg = true;
-            }
-          } else if (c === "]" && !(i2 === braceStart + 2 && braceNeg)) {
-            inBrace = false;
-          }
-          acc2 += c;
-          continue;
-        } else if (c === "[") {
-          inBrace = true;
-          braceStart = i2;
-          braceNeg = false;
-          acc2 += c;
-          continue;
-        }
-        const doRecurse = !opt.noext && isExtglobType(c) && str.charAt(i2) === "(" && extDepth <= maxDepth;
-        if (doRecurse) {
-          ast.push(acc2);
-          acc2 = "";
-          const ext2 = new _a3(c, ast);
-          i2 = _a3.#parseAST(str, ext2, i2, opt, extDepth + 1);
-          ast.push(ext2);
-          continue;
-        }
-        acc2 += c;
-      }
-      ast.push(acc2);
-      return i2;
-    }
-    let i = pos + 1;
-    let part = new _a3(null, ast);
-    const parts = [];
-    let acc = "";
-    while (i < str.length) {
-      const c = str.charAt(i++);
-      if (escaping || c === "\\") {
-        escaping = !escaping;
-        acc += c;
-        continue;
-      }
-      if (inBrace) {
-        if (i === braceStart + 1) {
-          if (c === "^" || c === "!") {
-            braceNeg = true;
-          }
-        } else if (c === "]" && !(i === braceStart + 2 && braceNeg)) {
-          inBrace = false;
-        }
-        acc += c;
-        continue;
-      } else if (c === "[") {
-        inBrace = true;
-        braceStart = i;
-        braceNeg = false;
-        acc += c;
-        continue;
-      }
-      const doRecurse = !opt.noext && isExtglobType(c) && str.charAt(i) === "(" && /* c8 ignore start - the maxDepth is sufficient here */
-      (extDepth <= maxDepth || ast && ast.#canAdoptType(c));
-      if (doRecurse) {
-        const depthAdd = ast && ast.#canAdoptType(c) ? 0 : 1;
-        part.push(acc);
-        acc = "";
-        const ext2 = new _a3(c, part);
-        part.push(ext2);
-        i = _a3.#parseAST(str, ext2, i, opt, extDepth + depthAdd);
-        continue;
-      }
-      if (c === "|") {
-        part.push(acc);
-        acc = "";
-        parts.push(part);
-        part = new _a3(null, ast);
-        continue;
-      }
-      if (c === ")") {
-        if (acc === "" && ast.#parts.length === 0) {
-          ast.#emptyExt = true;
-        }
-        part.push(acc);
-        acc = "";
-        ast.push(...parts, part);
-        return i;
-      }
-      acc += c;
-    }
-    ast.type = null;
-    ast.#hasMagic = void 0;
-    ast.#parts = [str.substring(pos - 1)];
-    return i;
-  }
-  #canAdoptWithSpace(child) {
-    return this.#canAdopt(child, adoptionWithSpaceMap);
-  }
-  #canAdopt(child, map2 = adoptionMap) {
-    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null) {
-      return false;
-    }
-    const gc = child.#parts[0];
-    if (!gc || typeof gc !== "object" || gc.type === null) {
-      return false;
-    }
-    return this.#canAdoptType(gc.type, map2);
-  }
-  #canAdoptType(c, map2 = adoptionAnyMap) {
-    return !!map2.get(this.type)?.includes(c);
-  }
-  #adoptWithSpace(child, index2) {
-    const gc = child.#parts[0];
-    const blank = new _a3(null, gc, this.options);
-    blank.#parts.push("");
-    gc.push(blank);
-    this.#adopt(child, index2);
-  }
-  #adopt(child, index2) {
-    const gc = child.#parts[0];
-    this.#parts.splice(index2, 1, ...gc.#parts);
-    for (const p of gc.#parts) {
-      if (typeof p === "object")
-        p.#parent = this;
-    }
-    this.#toString = void 0;
-  }
-  #canUsurpType(c) {
-    const m = usurpMap.get(this.type);
-    return !!m?.has(c);
-  }
-  #canUsurp(child) {
-    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
-      return false;
-    }
-    const gc = child.#parts[0];
-    if (!gc || typeof gc !== "object" || gc.type === null) {
-      return false;
-    }
-    return this.#canUsurpType(gc.type);
-  }
-  #usurp(child) {
-    const m = usurpMap.get(this.type);
-    const gc = child.#parts[0];
-    const nt = m?.get(gc.type);
-    if (!nt)
-      return false;
-    this.#parts = gc.#parts;
-    for (const p of this.#parts) {
-      if (typeof p === "object") {
-        p.#parent = this;
-      }
-    }
-    this.type = nt;
-    this.#toString = void 0;
-    this.#emptyExt = false;
-  }
-  static fromGlob(pattern, options2 = {}) {
-    const ast = new _a3(null, void 0, options2);
-    _a3.#parseAST(pattern, ast, 0, options2, 0);
-    return ast;
-  }
-  // returns the regular expression if there's magic, or the unescaped
-  // string if not.
-  toMMPattern() {
-    if (this !== this.#root)
-      return this.#root.toMMPattern();
-    const glob = this.toString();
-    const [re, body, hasMagic, uflag] = this.toRegExpSource();
-    const anyMagic = hasMagic || this.#hasMagic || this.#options.nocase && !this.#options.nocaseMagicOnly && glob.toUpperCase() !== glob.toLowerCase();
-    if (!anyMagic) {
-      return body;
-    }
-    const flags = (this.#options.nocase ? "i" : "") + (uflag ? "u" : "");
-    return Object.assign(new RegExp(`^${re}$`, flags), {
-      _src: re,
-      _glob: glob
-    });
-  }
-  get options() {
-    return this.#options;
-  }
-  // returns the string match, the regexp source, whether there's magic
-  // in the regexp (so a regular expression is required) and whether or
-  // not the uflag is needed for the regular expression (for posix classes)
-  // TODO: instead of injecting the start/end at this point, just return
-  // the BODY of the regexp, along with the start/end portions suitable
-  // for binding the start/end in either a joined full-path makeRe context
-  // (where we bind to (^|/), or a standalone matchPart context (where
-  // we bind to ^, and not /).  Otherwise slashes get duped!
-  //
-  // In part-matching mode, the start is:
-  // - if not isStart: nothing
-  // - if traversal possible, but not allowed: ^(?!\.\.?$)
-  // - if dots allowed or not possible: ^
-  // - if dots possible and not allowed: ^(?!\.)
-  // end is:
-  // - if not isEnd(): nothing
-  // - else: $
-  //
-  // In full-path matching mode, we put the slash at the START of the
-  // pattern, so start is:
-  // - if first pattern: same as part-matching mode
-  // - if not isStart(): nothing
-  // - if traversal possible, but not allowed: /(?!\.\.?(?:$|/))
-  // - if dots allowed or not possible: /
-  // - if dots possible and not allowed: /(?!\.)
-  // end is:
-  // - if last pattern, same as part-matching mode
-  // - else nothing
-  //
-  // Always put the (?:$|/) on negated tails, though, because that has to be
-  // there to bind the end of the negated pattern portion, and it's easier to
-  // just stick it in now rather than try to inject it later in the middle of
-  // the pattern.
-  //
-  // We can just always return the same end, and leave it up to the caller
-  // to know whether it's going to be used joined or in parts.
-  // And, if the start is adjusted slightly, can do the same there:
-  // - if not isStart: nothing
-  // - if traversal possible, but not allowed: (?:/|^)(?!\.\.?$)
-  // - if dots allowed or not possible: (?:/|^)
-  // - if dots possible and not allowed: (?:/|^)(?!\.)
-  //
-  // But it's better to have a simpler binding without a conditional, for
-  // performance, so probably better to return both start options.
-  //
-  // Then the caller just ignores the end if it's not the first pattern,
-  // and the start always gets applied.
-  //
-  // But that's always going to be $ if it's the ending pattern, or nothing,
-  // so the caller can just attach $ at the end of the pattern when building.
-  //
-  // So the todo is:
-  // - better detect what kind of start is needed
-  // - return both flavors of starting pattern
-  // - attach $ at the end of the pattern when creating the actual RegExp
-  //
-  // Ah, but wait, no, that all only applies to the root when the first pattern
-  // is not an extglob. If the first pattern IS an extglob, then we need all
-  // that dot prevention biz to live in the extglob portions, because eg
-  // +(*|.x*) can match .xy but not .yx.
-  //
-  // So, return the two flavors if it's #root and the first child is not an
-  // AST, otherwise leave it to the child AST to handle it, and there,
-  // use the (?:^|/) style of start binding.
-  //
-  // Even simplified further:
-  // - Since the start for a join is eg /(?!\.) and the start for a part
-  // is ^(?!\.), we can just prepend (?!\.) to the pattern (either root
-  // or start or whatever) and prepend ^ or / at the Regexp construction.
-  toRegExpSource(allowDot) {
-    const dot = allowDot ?? !!this.#options.dot;
-    if (this.#root === this) {
-      this.#flatten();
-      this.#fillNegs();
-    }
-    if (!isExtglobAST(this)) {
-      const noEmpty = this.isStart() && this.isEnd() && !this.#parts.some((s) => typeof s !== "string");
-      const src = this.#parts.map((p) => {
-        const [re, _, hasMagic, uflag] = typeof p === "string" ? _a3.#parseGlob(p, this.#hasMagic, noEmpty) : p.toRegExpSource(allowDot);
-        this.#hasMagic = this.#hasMagic || hasMagic;
-        this.#uflag = this.#uflag || uflag;
-        return re;
-      }).join("");
-      let start2 = "";
-      if (this.isStart()) {
-        if (typeof this.#parts[0] === "string") {
-          const dotTravAllowed = this.#parts.length === 1 && justDots.has(this.#parts[0]);
-          if (!dotTravAllowed) {
-            const aps = addPatternStart;
-            const needNoTrav = (
-              // dots are allowed, and the pattern starts with [ or .
-              dot && aps.has(src.charAt(0)) || // the pattern starts with \., and then [ or .
-              src.startsWith("\\.") && aps.has(src.charAt(2)) || // the pattern starts with \.\., and then [ or .
-              src.startsWith("\\.\\.") && aps.has(src.charAt(4))
-            );
-            const needNoDot = !dot && !allowDot && aps.has(src.charAt(0));
-            start2 = needNoTrav ? startNoTraversal : needNoDot ? startNoDot : "";
-          }
-        }
-      }
-      let end = "";
-      if (this.isEnd() && this.#root.#filledNegs && this.#parent?.type === "!") {
-        end = "(?:$|\\/)";
-      }
-      const final2 = start2 + src + end;
-      return [
-        final2,
-        unescape(src),
-        this.#hasMagic = !!this.#hasMagic,
-        this.#uflag
-      ];
-    }
-    const repeated = this.type === "*" || this.type === "+";
-    const start = this.type === "!" ? "(?:(?!(?:" : "(?:";
-    let body = this.#partsToRegExp(dot);
-    if (this.isStart() && this.isEnd() && !body && this.type !== "!") {
-      const s = this.toString();
-      const me = this;
-      me.#parts = [s];
-      me.type = null;
-      me.#hasMagic = void 0;
-      return [s, unescape(this.toString()), false, false];
-    }
-    let bodyDotAllowed = !repeated || allowDot || dot || !startNoDot ? "" : this.#partsToRegExp(true);
-    if (bodyDotAllowed === body) {
-      bodyDotAllowed = "";
-    }
-    if (bodyDotAllowed) {
-      body = `(?:${body})(?:${bodyDotAllowed})*?`;
-    }
-    let final = "";
-    if (this.type === "!" && this.#emptyExt) {
-      final = (this.isStart() && !dot ? startNoDot : "") + starNoEmpty;
-    } else {
-      const close = this.type === "!" ? (
-        // !() must match something,but !(x) can match ''
-        "))" + (this.isStart() && !dot && !allowDot ? startNoDot : "") + star + ")"
-      ) : this.type === "@" ? ")" : this.type === "?" ? ")?" : this.type === "+" && bodyDotAllowed ? ")" : this.type === "*" && bodyDotAllowed ? `)?` : `)${this.type}`;
-      final = start + body + close;
-    }
-    return [
-      final,
-      unescape(body),
-      this.#hasMagic = !!this.#hasMagic,
-      this.#uflag
-    ];
-  }
-  #flatten() {
-    if (!isExtglobAST(this)) {
-      for (const p of this.#parts) {
-        if (typeof p === "object") {
-          p.#flatten();
-        }
-      }
-    } else {
-      let iterations = 0;
-      let done = false;
-      do {
-        done = true;
-        for (let i = 0; i < this.#parts.length; i++) {
-          const c = this.#parts[i];
-          if (typeof c === "object") {
-            c.#flatten();
-            if (this.#canAdopt(c)) {
-              done = false;
-              this.#adopt(c, i);
-            } else if (this.#canAdoptWithSpace(c)) {
-              done = false;
-              this.#adoptWithSpace(c, i);
-            } else if (this.#canUsurp(c)) {
-              done = false;
-              this.#usurp(c);
-            }
-          }
-        }
-      } while (!done && ++iterations < 10);
-    }
-    this.#toString = void 0;
-  }
-  #partsToRegExp(dot) {
-    return this.#parts.map((p) => {
-      if (typeof p === "string") {
-        throw new Error("string type in extglob ast??");
-      }
-      const [re, _, _hasMagic, uflag] = p.toRegExpSource(dot);
-      this.#uflag = this.#uflag || uflag;
-      return re;
-    }).filter((p) => !(this.isStart() && this.isEnd()) || !!p).join("|");
-  }
-  static #parseGlob(glob, hasMagic, noEmpty = false) {
-    let escaping = false;
-    let re = "";
-    let uflag = false;
-    let inStar = false;
-    for (let i = 0; i < glob.length; i++) {
-      const c = glob.charAt(i);
-      if (escaping) {
-        escaping = false;
-        re += (reSpecials.has(c) ? "\\" : "") + c;
-        continue;
-      }
-      if (c === "*") {
-        if (inStar)
-          continue;
-        inStar = true;
-        re += noEmpty && /^[*]+$/.test(glob) ? starNoEmpty : star;
-        hasMagic = true;
-        continue;
-      } else {
-        inStar = false;
-      }
-      if (c === "\\") {
-        if (i === glob.length - 1) {
-          re += "\\\\";
-        } else {
-          escaping = true;
-        }
-        continue;
-      }
-      if (c === "[") {
-        const [src, needUflag, consumed, magic] = parseClass(glob, i);
-        if (consumed) {
-          re += src;
-          uflag = uflag || needUflag;
-          i += consumed - 1;
-          hasMagic = hasMagic || magic;
-          continue;
-        }
-      }
-      if (c === "?") {
-        re += qmark;
-        hasMagic = true;
-        continue;
-      }
-      re += regExpEscape(c);
-    }
-    return [re, unescape(glob), !!hasMagic, uflag];
-  }
-};
-_a3 = AST;
-
-// node_modules/minimatch/dist/esm/escape.js
-var escape = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
-  if (magicalBraces) {
-    return windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, "[$&]") : s.replace(/[?*()[\]\\{}]/g, "\\$&");
-  }
-  return windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, "[$&]") : s.replace(/[?*()[\]\\]/g, "\\$&");
-};
-
-// node_modules/minimatch/dist/esm/index.js
-var minimatch = (p, pattern, options2 = {}) => {
-  assertValidPattern(pattern);
-  if (!options2.nocomment && pattern.charAt(0) === "#") {
-    return false;
-  }
-  return new Minimatch(pattern, options2).match(p);
-};
-var starDotExtRE = /^\*+([^+@!?*[(]*)$/;
-var starDotExtTest = (ext2) => (f) => !f.startsWith(".") && f.endsWith(ext2);
-var starDotExtTestDot = (ext2) => (f) => f.endsWith(ext2);
-var starDotExtTestNocase = (ext2) => {
-  ext2 = ext2.toLowerCase();
-  return (f) => !f.startsWith(".") && f.toLowerCase().endsWith(ext2);
-};
-var starDotExtTestNocaseDot = (ext2) => {
-  ext2 = ext2.toLowerCase();
-  return (f) => f.toLowerCase().endsWith(ext2);
-};
-var starDotStarRE = /^\*+\.\*+$/;
-var starDotStarTest = (f) => !f.startsWith(".") && f.includes(".");
-var starDotStarTestDot = (f) => f !== "." && f !== ".." && f.includes(".");
-var dotStarRE = /^\.\*+$/;
-var dotStarTest = (f) => f !== "." && f !== ".." && f.startsWith(".");
-var starRE = /^\*+$/;
-var starTest = (f) => f.length !== 0 && !f.startsWith(".");
-var starTestDot = (f) => f.length !== 0 && f !== "." && f !== "..";
-var qmarksRE = /^\?+([^+@!?*[(]*)?$/;
-var qmarksTestNocase = ([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExt([$0]);
-  if (!ext2)
-    return noext;
-  ext2 = ext2.toLowerCase();
-  return (f) => noext(f) && f.toLowerCase().endsWith(ext2);
-};
-var qmarksTestNocaseDot = ([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExtDot([$0]);
-  if (!ext2)
-    return noext;
-  ext2 = ext2.toLowerCase();
-  return (f) => noext(f) && f.toLowerCase().endsWith(ext2);
-};
-var qmarksTestDot = ([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExtDot([$0]);
-  return !ext2 ? noext : (f) => noext(f) && f.endsWith(ext2);
-};
-var qmarksTest = ([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExt([$0]);
-  return !ext2 ? noext : (f) => noext(f) && f.endsWith(ext2);
-};
-var qmarksTestNoExt = ([$0]) => {
-  const len = $0.length;
-  return (f) => f.length === len && !f.startsWith(".");
-};
-var qmarksTestNoExtDot = ([$0]) => {
-  const len = $0.length;
-  return (f) => f.length === len && f !== "." && f !== "..";
-};
-var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path4 = {
-  win32: { sep: "\\" },
-  posix: { sep: "/" }
-};
-var sep = defaultPlatform === "win32" ? path4.win32.sep : path4.posix.sep;
-minimatch.sep = sep;
-var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
-minimatch.GLOBSTAR = GLOBSTAR;
-var qmark2 = "[^/]";
-var star2 = qmark2 + "*?";
-var twoStarDot = "(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?";
-var twoStarNoDot = "(?:(?!(?:\\/|^)\\.).)*?";
-var filter = (pattern, options2 = {}) => (p) => minimatch(p, pattern, options2);
-minimatch.filter = filter;
-var ext = (a, b = {}) => Object.assign({}, a, b);
-var defaults = (def) => {
-  if (!def || typeof def !== "object" || !Object.keys(def).length) {
-    return minimatch;
-  }
-  const orig = minimatch;
-  const m = (p, pattern, options2 = {}) => orig(p, pattern, ext(def, options2));
-  return Object.assign(m, {
-    Minimatch: class Minimatch extends orig.Minimatch {
-      constructor(pattern, options2 = {}) {
-        super(pattern, ext(def, options2));
-      }
-      static defaults(options2) {
-        return orig.defaults(ext(def, options2)).Minimatch;
-      }
-    },
-    AST: class AST extends orig.AST {
-      /* c8 ignore start */
-      constructor(type, parent, options2 = {}) {
-        super(type, parent, ext(def, options2));
-      }
-      /* c8 ignore stop */
-      static fromGlob(pattern, options2 = {}) {
-        return orig.AST.fromGlob(pattern, ext(def, options2));
-      }
-    },
-    unescape: (s, options2 = {}) => orig.unescape(s, ext(def, options2)),
-    escape: (s, options2 = {}) => orig.escape(s, ext(def, options2)),
-    filter: (pattern, options2 = {}) => orig.filter(pattern, ext(def, options2)),
-    defaults: (options2) => orig.defaults(ext(def, options2)),
-    makeRe: (pattern, options2 = {}) => orig.makeRe(pattern, ext(def, options2)),
-    braceExpand: (pattern, options2 = {}) => orig.braceExpand(pattern, ext(def, options2)),
-    match: (list, pattern, options2 = {}) => orig.match(list, pattern, ext(def, options2)),
-    sep: orig.sep,
-    GLOBSTAR
-  });
-};
-minimatch.defaults = defaults;
-var braceExpand = (pattern, options2 = {}) => {
-  assertValidPattern(pattern);
-  if (options2.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
-    return [pattern];
-  }
-  return expand(pattern, { max: options2.braceExpandMax });
-};
-minimatch.braceExpand = braceExpand;
-var makeRe = (pattern, options2 = {}) => new Minimatch(pattern, options2).makeRe();
-minimatch.makeRe = makeRe;
-var match = (list, pattern, options2 = {}) => {
-  const mm = new Minimatch(pattern, options2);
-  list = list.filter((f) => mm.match(f));
-  if (mm.options.nonull && !list.length) {
-    list.push(pattern);
-  }
-  return list;
-};
-minimatch.match = match;
-var globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
-var regExpEscape2 = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
-var Minimatch = class {
-  options;
-  set;
-  pattern;
-  windowsPathsNoEscape;
-  nonegate;
-  negate;
-  comment;
-  empty;
-  preserveMultipleSlashes;
-  partial;
-  globSet;
-  globParts;
-  nocase;
-  isWindows;
-  platform;
-  windowsNoMagicRoot;
-  maxGlobstarRecursion;
-  regexp;
-  constructor(pattern, options2 = {}) {
-    assertValidPattern(pattern);
-    options2 = options2 || {};
-    this.options = options2;
-    this.maxGlobstarRecursion = options2.maxGlobstarRecursion ?? 200;
-    this.pattern = pattern;
-    this.platform = options2.platform || defaultPlatform;
-    this.isWindows = this.platform === "win32";
-    const awe = "allowWindowsEscape";
-    this.windowsPathsNoEscape = !!options2.windowsPathsNoEscape || options2[awe] === false;
-    if (this.windowsPathsNoEscape) {
-      this.pattern = this.pattern.replace(/\\/g, "/");
-    }
-    this.preserveMultipleSlashes = !!options2.preserveMultipleSlashes;
-    this.regexp = null;
-    this.negate = false;
-    this.nonegate = !!options2.nonegate;
-    this.comment = false;
-    this.empty = false;
-    this.partial = !!options2.partial;
-    this.nocase = !!this.options.nocase;
-    this.windowsNoMagicRoot = options2.windowsNoMagicRoot !== void 0 ? options2.windowsNoMagicRoot : !!(this.isWindows && this.nocase);
-    this.globSet = [];
-    this.globParts = [];
-    this.set = [];
-    this.make();
-  }
-  hasMagic() {
-    if (this.options.magicalBraces && this.set.length > 1) {
-      return true;
-    }
-    for (const pattern of this.set) {
-      for (const part of pattern) {
-        if (typeof part !== "string")
-          return true;
-      }
-    }
-    return false;
-  }
-  debug(..._) {
-  }
-  make() {
-    const pattern = this.pattern;
-    const options2 = this.options;
-    if (!options2.nocomment && pattern.charAt(0) === "#") {
-      this.comment = true;
-      return;
-    }
-    if (!pattern) {
-      this.empty = true;
-      return;
-    }
-    this.parseNegate();
-    this.globSet = [...new Set(this.braceExpand())];
-    if (options2.debug) {
-      this.debug = (...args) => console.error(...args);
-    }
-    this.debug(this.pattern, this.globSet);
-    const rawGlobParts = this.globSet.map((s) => this.slashSplit(s));
-    this.globParts = this.preprocess(rawGlobParts);
-    this.debug(this.pattern, this.globParts);
-    let set2 = this.globParts.map((s, _, __) => {
-      if (this.isWindows && this.windowsNoMagicRoot) {
-        const isUNC = s[0] === "" && s[1] === "" && (s[2] === "?" || !globMagic.test(s[2])) && !globMagic.test(s[3]);
-        const isDrive = /^[a-z]:/i.test(s[0]);
-        if (isUNC) {
-          return [
-            ...s.slice(0, 4),
-            ...s.slice(4).map((ss) => this.parse(ss))
-          ];
-        } else if (isDrive) {
-          return [s[0], ...s.slice(1).map((ss) => this.parse(ss))];
-        }
-      }
-      return s.map((ss) => this.parse(ss));
-    });
-    this.debug(this.pattern, set2);
-    this.set = set2.filter((s) => s.indexOf(false) === -1);
-    if (this.isWindows) {
-      for (let i = 0; i < this.set.length; i++) {
-        const p = this.set[i];
-        if (p[0] === "" && p[1] === "" && this.globParts[i][2] === "?" && typeof p[3] === "string" && /^[a-z]:$/i.test(p[3])) {
-          p[2] = "?";
-        }
-      }
-    }
-    this.debug(this.pattern, this.set);
-  }
-  // various transforms to equivalent pattern sets that are
-  // faster to process in a filesystem walk.  The goal is to
-  // eliminate what we can, and push all ** patterns as far
-  // to the right as possible, even if it increases the number
-  // of patterns that we have to process.
-  preprocess(globParts) {
-    if (this.options.noglobstar) {
-      for (const partset of globParts) {
-        for (let j = 0; j < partset.length; j++) {
-          if (partset[j] === "**") {
-            partset[j] = "*";
-          }
-        }
-      }
-    }
-    const { optimizationLevel = 1 } = this.options;
-    if (optimizationLevel >= 2) {
-      globParts = this.firstPhasePreProcess(globParts);
-      globParts = this.secondPhasePreProcess(globParts);
-    } else if (optimizationLevel >= 1) {
-      globParts = this.levelOneOptimize(globParts);
-    } else {
-      globParts = this.adjascentGlobstarOptimize(globParts);
-    }
-    return globParts;
-  }
-  // just get rid of adjascent ** portions
-  adjascentGlobstarOptimize(globParts) {
-    return globParts.map((parts) => {
-      let gs = -1;
-      while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
-        let i = gs;
-        while (parts[i + 1] === "**") {
-          i++;
-        }
-        if (i !== gs) {
-          parts.splice(gs, i - gs);
-        }
-      }
-      return parts;
-    });
-  }
-  // get rid of adjascent ** and resolve .. portions
-  levelOneOptimize(globParts) {
-    return globParts.map((parts) => {
-      parts = parts.reduce((set2, part) => {
-        const prev = set2[set2.length - 1];
-        if (part === "**" && prev === "**") {
-          return set2;
-        }
-        if (part === "..") {
-          if (prev && prev !== ".." && prev !== "." && prev !== "**") {
-            set2.pop();
-            return set2;
-          }
-        }
-        set2.push(part);
-        return set2;
-      }, []);
-      return parts.length === 0 ? [""] : parts;
-    });
-  }
-  levelTwoFileOptimize(parts) {
-    if (!Array.isArray(parts)) {
-      parts = this.slashSplit(parts);
-    }
-    let didSomething = false;
-    do {
-      didSomething = false;
-      if (!this.preserveMultipleSlashes) {
-        for (let i = 1; i < parts.length - 1; i++) {
-          const p = parts[i];
-          if (i === 1 && p === "" && parts[0] === "")
-            continue;
-          if (p === "." || p === "") {
-            didSomething = true;
-            parts.splice(i, 1);
-            i--;
-          }
-        }
-        if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
-          didSomething = true;
-          parts.pop();
-        }
-      }
-      let dd = 0;
-      while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-        const p = parts[dd - 1];
-        if (p && p !== "." && p !== ".." && p !== "**" && !(this.isWindows && /^[a-z]:$/i.test(p))) {
-          didSomething = true;
-          parts.splice(dd - 1, 2);
-          dd -= 2;
-        }
-      }
-    } while (didSomething);
-    return parts.length === 0 ? [""] : parts;
-  }
-  // First phase: single-pattern processing
-  // <pre> is 1 or more portions
-  // <rest> is 1 or more portions
-  // <p> is any portion other than ., .., '', or **
-  // <e> is . or ''
-  //
-  // **/.. is *brutal* for filesystem walking performance, because
-  // it effectively resets the recursive walk each time it occurs,
-  // and ** cannot be reduced out by a .. pattern part like a regexp
-  // or most strings (other than .., ., and '') can be.
-  //
-  // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
-  // <pre>/<e>/<rest> -> <pre>/<rest>
-  // <pre>/<p>/../<rest> -> <pre>/<rest>
-  // **/**/<rest> -> **/<rest>
-  //
-  // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
-  // this WOULD be allowed if ** did follow symlinks, or * didn't
-  firstPhasePreProcess(globParts) {
-    let didSomething = false;
-    do {
-      didSomething = false;
-      for (let parts of globParts) {
-        let gs = -1;
-        while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
-          let gss = gs;
-          while (parts[gss + 1] === "**") {
-            gss++;
-          }
-          if (gss > gs) {
-            parts.splice(gs + 1, gss - gs);
-          }
-          let next = parts[gs + 1];
-          const p = parts[gs + 2];
-          const p2 = parts[gs + 3];
-          if (next !== "..")
-            continue;
-          if (!p || p === "." || p === ".." || !p2 || p2 === "." || p2 === "..") {
-            continue;
-          }
-          didSomething = true;
-          parts.splice(gs, 1);
-          const other = parts.slice(0);
-          other[gs] = "**";
-          globParts.push(other);
-          gs--;
-        }
-        if (!this.preserveMultipleSlashes) {
-          for (let i = 1; i < parts.length - 1; i++) {
-            const p = parts[i];
-            if (i === 1 && p === "" && parts[0] === "")
-              continue;
-            if (p === "." || p === "") {
-              didSomething = true;
-              parts.splice(i, 1);
-              i--;
-            }
-          }
-          if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
-            didSomething = true;
-            parts.pop();
-          }
-        }
-        let dd = 0;
-        while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-          const p = parts[dd - 1];
-          if (p && p !== "." && p !== ".." && p !== "**") {
-            didSomething = true;
-            const needDot = dd === 1 && parts[dd + 1] === "**";
-            const splin = needDot ? ["."] : [];
-            parts.splice(dd - 1, 2, ...splin);
-            if (parts.length === 0)
-              parts.push("");
-            dd -= 2;
-          }
-        }
-      }
-    } while (didSomething);
-    return globParts;
-  }
-  // second phase: multi-pattern dedupes
-  // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
-  // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
-  // {<pre>/**/<rest>,<pre>/<rest>} -> <pre>/**/<rest>
-  //
-  // {<pre>/**/<rest>,<pre>/**/<p>/<rest>} -> <pre>/**/<rest>
-  // ^-- not valid because ** doens't follow symlinks
-  secondPhasePreProcess(globParts) {
-    for (let i = 0; i < globParts.length - 1; i++) {
-      for (let j = i + 1; j < globParts.length; j++) {
-        const matched = this.partsMatch(globParts[i], globParts[j], !this.preserveMultipleSlashes);
-        if (matched) {
-          globParts[i] = [];
-          globParts[j] = matched;
-          break;
-        }
-      }
-    }
-    return globParts.filter((gs) => gs.length);
-  }
-  partsMatch(a, b, emptyGSMatch = false) {
-    let ai = 0;
-    let bi = 0;
-    let result = [];
-    let which2 = "";
-    while (ai < a.length && bi < b.length) {
-      if (a[ai] === b[bi]) {
-        result.push(which2 === "b" ? b[bi] : a[ai]);
-        ai++;
-        bi++;
-      } else if (emptyGSMatch && a[ai] === "**" && b[bi] === a[ai + 1]) {
-        result.push(a[ai]);
-        ai++;
-      } else if (emptyGSMatch && b[bi] === "**" && a[ai] === b[bi + 1]) {
-        result.push(b[bi]);
-        bi++;
-      } else if (a[ai] === "*" && b[bi] && (this.options.dot || !b[bi].startsWith(".")) && b[bi] !== "**") {
-        if (which2 === "b")
-          return false;
-        which2 = "a";
-        result.push(a[ai]);
-        ai++;
-        bi++;
-      } else if (b[bi] === "*" && a[ai] && (this.options.dot || !a[ai].startsWith(".")) && a[ai] !== "**") {
-        if (which2 === "a")
-          return false;
-        which2 = "b";
-        result.push(b[bi]);
-        ai++;
-        bi++;
-      } else {
-        return false;
-      }
-    }
-    return a.length === b.length && result;
-  }
-  parseNegate() {
-    if (this.nonegate)
-      return;
-    const pattern = this.pattern;
-    let negate = false;
-    let negateOffset = 0;
-    for (let i = 0; i < pattern.length && pattern.charAt(i) === "!"; i++) {
-      negate = !negate;
-      negateOffset++;
-    }
-    if (negateOffset)
-      this.pattern = pattern.slice(negateOffset);
-    this.negate = negate;
-  }
-  // set partial to true to test if, for example,
-  // "/a/b" matches the start of "/*/b/*/d"
-  // Partial means, if you run out of file before you run
-  // out of pattern, then that's fine, as long as all
-  // the parts match.
-  matchOne(file2, pattern, partial2 = false) {
-    let fileStartIndex = 0;
-    let patternStartIndex = 0;
-    if (this.isWindows) {
-      const fileDrive = typeof file2[0] === "string" && /^[a-z]:$/i.test(file2[0]);
-      const fileUNC = !fileDrive && file2[0] === "" && file2[1] === "" && file2[2] === "?" && /^[a-z]:$/i.test(file2[3]);
-      const patternDrive = typeof pattern[0] === "string" && /^[a-z]:$/i.test(pattern[0]);
-      const patternUNC = !patternDrive && pattern[0] === "" && pattern[1] === "" && pattern[2] === "?" && typeof pattern[3] === "string" && /^[a-z]:$/i.test(pattern[3]);
-      const fdi = fileUNC ? 3 : fileDrive ? 0 : void 0;
-      const pdi = patternUNC ? 3 : patternDrive ? 0 : void 0;
-      if (typeof fdi === "number" && typeof pdi === "number") {
-        const [fd, pd] = [
-          file2[fdi],
-          pattern[pdi]
-        ];
-        if (fd.toLowerCase() === pd.toLowerCase()) {
-          pattern[pdi] = fd;
-          patternStartIndex = pdi;
-          fileStartIndex = fdi;
-        }
-      }
-    }
-    const { optimizationLevel = 1 } = this.options;
-    if (optimizationLevel >= 2) {
-      file2 = this.levelTwoFileOptimize(file2);
-    }
-    if (pattern.includes(GLOBSTAR)) {
-      return this.#matchGlobstar(file2, pattern, partial2, fileStartIndex, patternStartIndex);
-    }
-    return this.#matchOne(file2, pattern, partial2, fileStartIndex, patternStartIndex);
-  }
-  #matchGlobstar(file2, pattern, partial2, fileIndex, patternIndex) {
-    const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
-    const lastgs = pattern.lastIndexOf(GLOBSTAR);
-    const [head, body, tail] = partial2 ? [
-      pattern.slice(patternIndex, firstgs),
-      pattern.slice(firstgs + 1),
-      []
-    ] : [
-      pattern.slice(patternIndex, firstgs),
-      pattern.slice(firstgs + 1, lastgs),
-      pattern.slice(lastgs + 1)
-    ];
-    if (head.length) {
-      const fileHead = file2.slice(fileIndex, fileIndex + head.length);
-      if (!this.#matchOne(fileHead, head, partial2, 0, 0)) {
-        return false;
-      }
-      fileIndex += head.length;
-      patternIndex += head.length;
-    }
-    let fileTailMatch = 0;
-    if (tail.length) {
-      if (tail.length + fileIndex > file2.length)
-        return false;
-      let tailStart = file2.length - tail.length;
-      if (this.#matchOne(file2, tail, partial2, tailStart, 0)) {
-        fileTailMatch = tail.length;
-      } else {
-        if (file2[file2.length - 1] !== "" || fileIndex + tail.length === file2.length) {
-          return false;
-        }
-        tailStart--;
-        if (!this.#matchOne(file2, tail, partial2, tailStart, 0)) {
-          return false;
-        }
-        fileTailMatch = tail.length + 1;
-      }
-    }
-    if (!body.length) {
-      let sawSome = !!fileTailMatch;
-      for (let i2 = fileIndex; i2 < file2.length - fileTailMatch; i2++) {
-        const f = String(file2[i2]);
-        sawSome = true;
-        if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
-          return false;
-        }
-      }
-      return partial2 || sawSome;
-    }
-    const bodySegments = [[[], 0]];
-    let currentBody = bodySegments[0];
-    let nonGsParts = 0;
-    const nonGsPartsSums = [0];
-    for (const b of body) {
-      if (b === GLOBSTAR) {
-        nonGsPartsSums.push(nonGsParts);
-        currentBody = [[], 0];
-        bodySegments.push(currentBody);
-      } else {
-        currentBody[0].push(b);
-        nonGsParts++;
-      }
-    }
-    let i = bodySegments.length - 1;
-    const fileLength = file2.length - fileTailMatch;
-    for (const b of bodySegments) {
-      b[1] = fileLength - (nonGsPartsSums[i--] + b[0].length);
-    }
-    return !!this.#matchGlobStarBodySections(file2, bodySegments, fileIndex, 0, partial2, 0, !!fileTailMatch);
-  }
-  // return false for "nope, not matching"
-  // return null for "not matching, cannot keep trying"
-  #matchGlobStarBodySections(file2, bodySegments, fileIndex, bodyIndex, partial2, globStarDepth, sawTail) {
-    const bs = bodySegments[bodyIndex];
-    if (!bs) {
-      for (let i = fileIndex; i < file2.length; i++) {
-        sawTail = true;
-        const f = file2[i];
-        if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
-          return false;
-        }
-      }
-      return sawTail;
-    }
-    const [body, after] = bs;
-    while (fileIndex <= after) {
-      const m = this.#matchOne(file2.slice(0, fileIndex + body.length), body, partial2, fileIndex, 0);
-      if (m && globStarDepth < this.maxGlobstarRecursion) {
-        const sub = this.#matchGlobStarBodySections(file2, bodySegments, fileIndex + body.length, bodyIndex + 1, partial2, globStarDepth + 1, sawTail);
-        if (sub !== false) {
-          return sub;
-        }
-      }
-      const f = file2[fileIndex];
-      if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
-        return false;
-      }
-      fileIndex++;
-    }
-    return partial2 || null;
-  }
-  #matchOne(file2, pattern, partial2, fileIndex, patternIndex) {
-    let fi;
-    let pi;
-    let pl;
-    let fl;
-    for (fi = fileIndex, pi = patternIndex, fl = file2.length, pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
-      this.debug("matchOne loop");
-      let p = pattern[pi];
-      let f = file2[fi];
-      this.debug(pattern, p, f);
-      if (p === false || p === GLOBSTAR) {
-        return false;
-      }
-      let hit;
-      if (typeof p === "string") {
-        hit = f === p;
-        this.debug("string match", p, f, hit);
-      } else {
-        hit = p.test(f);
-        this.debug("pattern match", p, f, hit);
-      }
-      if (!hit)
-        return false;
-    }
-    if (fi === fl && pi === pl) {
-      return true;
-    } else if (fi === fl) {
-      return partial2;
-    } else if (pi === pl) {
-      return fi === fl - 1 && file2[fi] === "";
-    } else {
-      throw new Error("wtf?");
-    }
-  }
-  braceExpand() {
-    return braceExpand(this.pattern, this.options);
-  }
-  parse(pattern) {
-    assertValidPattern(pattern);
-    const options2 = this.options;
-    if (pattern === "**")
-      return GLOBSTAR;
-    if (pattern === "")
-      return "";
-    let m;
-    let fastTest = null;
-    if (m = pattern.match(starRE)) {
-      fastTest = options2.dot ? starTestDot : starTest;
-    } else if (m = pattern.match(starDotExtRE)) {
-      fastTest = (options2.nocase ? options2.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options2.dot ? starDotExtTestDot : starDotExtTest)(m[1]);
-    } else if (m = pattern.match(qmarksRE)) {
-      fastTest = (options2.nocase ? options2.dot ? qmarksTestNocaseDot : qmarksTestNocase : options2.dot ? qmarksTestDot : qmarksTest)(m);
-    } else if (m = pattern.match(starDotStarRE)) {
-      fastTest = options2.dot ? starDotStarTestDot : starDotStarTest;
-    } else if (m = pattern.match(dotStarRE)) {
-      fastTest = dotStarTest;
-    }
-    const re = AST.fromGlob(pattern, this.options).toMMPattern();
-    if (fastTest && typeof re === "object") {
-      Reflect.defineProperty(re, "test", { value: fastTest });
-    }
-    return re;
-  }
-  makeRe() {
-    if (this.regexp || this.regexp === false)
-      return this.regexp;
-    const set2 = this.set;
-    if (!set2.length) {
-      this.regexp = false;
-      return this.regexp;
-    }
-    const options2 = this.options;
-    const twoStar = options2.noglobstar ? star2 : options2.dot ? twoStarDot : twoStarNoDot;
-    const flags = new Set(options2.nocase ? ["i"] : []);
-    let re = set2.map((pattern) => {
-      const pp = pattern.map((p) => {
-        if (p instanceof RegExp) {
-          for (const f of p.flags.split(""))
-            flags.add(f);
-        }
-        return typeof p === "string" ? regExpEscape2(p) : p === GLOBSTAR ? GLOBSTAR : p._src;
-      });
-      pp.forEach((p, i) => {
-        const next = pp[i + 1];
-        const prev = pp[i - 1];
-        if (p !== GLOBSTAR || prev === GLOBSTAR) {
-          return;
-        }
-        if (prev === void 0) {
-          if (next !== void 0 && next !== GLOBSTAR) {
-            pp[i + 1] = "(?:\\/|" + twoStar + "\\/)?" + next;
-          } else {
-            pp[i] = twoStar;
-          }
-        } else if (next === void 0) {
-          pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + ")?";
-        } else if (next !== GLOBSTAR) {
-          pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + "\\/)" + next;
-          pp[i + 1] = GLOBSTAR;
-        }
-      });
-      const filtered = pp.filter((p) => p !== GLOBSTAR);
-      if (this.partial && filtered.length >= 1) {
-        const prefixes = [];
-        for (let i = 1; i <= filtered.length; i++) {
-          prefixes.push(filtered.slice(0, i).join("/"));
-        }
-        return "(?:" + prefixes.join("|") + ")";
-      }
-      return filtered.join("/");
-    }).join("|");
-    const [open5, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
-    re = "^" + open5 + re + close + "$";
-    if (this.partial) {
-      re = "^(?:\\/|" + open5 + re.slice(1, -1) + close + ")$";
-    }
-    if (this.negate)
-      re = "^(?!" + re + ").+$";
-    try {
-      this.regexp = new RegExp(re, [...flags].join(""));
-    } catch {
-      this.regexp = false;
-    }
-    return this.regexp;
-  }
-  slashSplit(p) {
-    if (this.preserveMultipleSlashes) {
-      return p.split("/");
-    } else if (this.isWindows && /^\/\/[^/]+/.test(p)) {
-      return ["", ...p.split(/\/+/)];
-    } else {
-      return p.split(/\/+/);
-    }
-  }
-  match(f, partial2 = this.partial) {
-    this.debug("match", f, this.pattern);
-    if (this.comment) {
-      return false;
-    }
-    if (this.empty) {
-      return f === "";
-    }
-    if (f === "/" && partial2) {
-      return true;
-    }
-    const options2 = this.options;
-    if (this.isWindows) {
-      f = f.split("\\").join("/");
-    }
-    const ff = this.slashSplit(f);
-    this.debug(this.pattern, "split", ff);
-    const set2 = this.set;
-    this.debug(this.pattern, "set", set2);
-    let filename = ff[ff.length - 1];
-    if (!filename) {
-      for (let i = ff.length - 2; !filename && i >= 0; i--) {
-        filename = ff[i];
-      }
-    }
-    for (const pattern of set2) {
-      let file2 = ff;
-      if (options2.matchBase && pattern.length === 1) {
-        file2 = [filename];
-      }
-      const hit = this.matchOne(file2, pattern, partial2);
-      if (hit) {
-        if (options2.flipNegate) {
-          return true;
-        }
-        return !this.negate;
-      }
-    }
-    if (options2.flipNegate) {
-      return false;
-    }
-    return this.negate;
-  }
-  static defaults(def) {
-    return minimatch.defaults(def).Minimatch;
-  }
-};
-minimatch.AST = AST;
-minimatch.Minimatch = Minimatch;
-minimatch.escape = escape;
-minimatch.unescape = unescape;
-
-// node_modules/readdir-glob/dist/index.mjs
-import { resolve } from "path";
-function readdir3(dir, strict) {
-  return new Promise((resolve$1, reject) => {
-    fs3.readdir(dir, { withFileTypes: true }, (err, files) => {
-      if (err) switch (err.code) {
-        case "ENOTDIR":
-          if (strict) reject(err);
-          else resolve$1([]);
-          break;
-        case "ENOTSUP":
-        case "ENOENT":
-        case "ENAMETOOLONG":
-        case "UNKNOWN":
-          resolve$1([]);
-          break;
-        case "ELOOP":
-        default:
-          reject(err);
-          break;
-      }
-      else resolve$1(files);
-    });
-  });
-}
-function getStat(file2, followSymlinks) {
-  return new Promise((resolve$1) => {
-    const statFunc = followSymlinks ? fs3.stat : fs3.lstat;
-    statFunc(file2, (err, stats) => {
-      if (err) switch (err.code) {
-        case "ENOENT":
-          if (followSymlinks) resolve$1(getStat(file2, false));
-          else resolve$1(null);
-          break;
-        default:
-          resolve$1(null);
-          break;
-      }
-      else resolve$1(stats);
-    });
-  });
-}
-async function* exploreWalkAsync(dir, path10, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir3(path10 + dir, strict);
-  for (const file2 of files) {
-    let name = file2.name;
-    const filename = dir + "/" + name;
-    const relative = filename.slice(1);
-    const absolute = path10 + "/" + relative;
-    let stat5 = file2;
-    if (useStat || followSymlinks) stat5 = await getStat(absolute, followSymlinks) ?? stat5;
-    if (stat5.isDirectory()) {
-      if (!shouldSkip(relative)) {
-        yield {
-          relative,
-          absolute,
-          stat: stat5
-        };
-        yield* exploreWalkAsync(filename, path10, followSymlinks, useStat, shouldSkip, false);
-      }
-    } else yield {
-      relative,
-      absolute,
-      stat: stat5
-    };
-  }
-}
-async function* explore(path10, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path10, followSymlinks, useStat, shouldSkip, true);
-}
-function readOptions(options2) {
-  return {
-    pattern: options2.pattern,
-    dot: !!options2.dot,
-    noglobstar: !!options2.noglobstar,
-    matchBase: !!options2.matchBase,
-    nocase: !!options2.nocase,
-    ignore: options2.ignore,
-    skip: options2.skip,
-    follow: !!options2.follow,
-    stat: !!options2.stat,
-    nodir: !!options2.nodir,
-    mark: !!options2.mark,
-    silent: !!options2.silent,
-    absolute: !!options2.absolute
-  };
-}
-var ReaddirGlob = class extends EventEmitter {
-  options;
-  matchers;
-  ignoreMatchers;
-  skipMatchers;
-  paused;
-  aborted;
-  inactive;
-  iterator;
-  constructor(cwd, options2, cb) {
-    super();
-    if (typeof options2 === "function") {
-      cb = options2;
-      options2 = void 0;
-    }
-    this.options = readOptions(options2 || {});
-    this.matchers = [];
-    if (this.options.pattern) {
-      const matchers = Array.isArray(this.options.pattern) ? this.options.pattern : [this.options.pattern];
-      this.matchers = matchers.map((m) => new Minimatch(m, {
-        dot: this.options.dot,
-        noglobstar: this.options.noglobstar,
-        matchBase: this.options.matchBase,
-        nocase: this.options.nocase
-      }));
-    }
-    this.ignoreMatchers = [];
-    if (this.options.ignore) {
-      const ignorePatterns = Array.isArray(this.options.ignore) ? this.options.ignore : [this.options.ignore];
-      this.ignoreMatchers = ignorePatterns.map((ignore) => new Minimatch(ignore, { dot: true }));
-    }
-    this.skipMatchers = [];
-    if (this.options.skip) {
-      const skipPatterns = Array.isArray(this.options.skip) ? this.options.skip : [this.options.skip];
-      this.skipMatchers = skipPatterns.map((skip) => new Minimatch(skip, { dot: true }));
-    }
-    this.iterator = explore(resolve(cwd || "."), this.options.follow, this.options.stat, this._shouldSkipDirectory.bind(this));
-    this.paused = false;
-    this.inactive = false;
-    this.aborted = false;
-    if (cb) {
-      const nonNullCb = cb;
-      const matches = [];
-      this.on("match", (match2) => matches.push(this.options.absolute ? match2.absolute : match2.relative));
-      this.on("error", (err) => nonNullCb(err));
-      this.on("end", () => nonNullCb(null, matches));
-    }
-    setTimeout(() => this._next());
-  }
-  _shouldSkipDirectory(relative) {
-    return this.skipMatchers.some((m) => m.match(relative));
-  }
-  _fileMatches(relative, isDirectory2) {
-    const file2 = relative + (isDirectory2 ? "/" : "");
-    return (this.matchers.length === 0 || this.matchers.some((m) => m.match(file2))) && !this.ignoreMatchers.some((m) => m.match(file2)) && (!this.options.nodir || !isDirectory2);
-  }
-  _next() {
-    if (!this.paused && !this.aborted) this.iterator.next().then((obj) => {
-      if (!obj.done) {
-        const isDirectory2 = obj.value.stat.isDirectory();
-        if (this._fileMatches(obj.value.relative, isDirectory2)) {
-          let relative = obj.value.relative;
-          let absolute = obj.value.absolute;
-          if (this.options.mark && isDirectory2) {
-            relative += "/";
-            absolute += "/";
-          }
-          if (this.options.stat) this.emit("match", {
-            relative,
-            absolute,
-            stat: obj.value.stat
-          });
-          else this.emit("match", {
-            relative,
-            absolute
-          });
-        }
-        this._next();
-      } else this.emit("end");
-    }).catch((err) => {
-      this.abort();
-      this.emit("error", err);
-      if (!err.code && !this.options.silent) console.error(err);
-    });
-    else this.inactive = true;
-  }
-  abort() {
-    this.aborted = true;
-  }
-  pause() {
-    this.paused = true;
-  }
-  resume() {
-    this.paused = false;
-    if (this.inactive) {
-      this.inactive = false;
-      this._next();
-    }
-  }
-};
-var readdirGlob = (pattern, options2, cb) => new ReaddirGlob(pattern, options2, cb);
-readdirGlob.ReaddirGlob = ReaddirGlob;
-var src_default = readdirGlob;
-
-// node_modules/archiver/lib/core.js
-var import_lazystream = __toESM(require_lazystream(), 1);
-var import_async = __toESM(require_async(), 1);
-import {
-  dirname,
-  relative as relativePath,
-  resolve as resolvePath
-} from "path";
-
-// node_modules/archiver/lib/error.js
-import util2 from "util";
-var ERROR_CODES = {
-  ABORTED: "archive was aborted",
-  DIRECTORYDIRPATHREQUIRED: "diretory dirpath argument must be a non-empty string value",
-  DIRECTORYFUNCTIONINVALIDDATA: "invalid data returned by directory custom data function",
-  ENTRYNAMEREQUIRED: "entry name must be a non-empty string value",
-  FILEFILEPATHREQUIRED: "file filepath argument must be a non-empty string value",
-  FINALIZING: "archive already finalizing",
-  QUEUECLOSED: "queue closed",
-  NOENDMETHOD: "no suitable finalize/end method defined by module",
-  DIRECTORYNOTSUPPORTED: "support for directory entries not defined by module",
-  FORMATSET: "archive format already set",
-  INPUTSTEAMBUFFERREQUIRED: "input source must be valid Stream or Buffer instance",
-  MODULESET: "module already set",
-  SYMLINKNOTSUPPORTED: "support for symlink entries not defined by module",
-  SYMLINKFILEPATHREQUIRED: "symlink filepath argument must be a non-empty string value",
-  SYMLINKTARGETREQUIRED: "symlink target argument must be a non-empty string value",
-  ENTRYNOTSUPPORTED: "entry not supported"
-};
-function ArchiverError(code, data) {
-  Error.captureStackTrace(this, this.constructor);
-  this.message = ERROR_CODES[code] || code;
-  this.code = code;
-  this.data = data;
-}
-util2.inherits(ArchiverError, Error);
-
-// node_modules/archiver/lib/core.js
-var import_readable_stream2 = __toESM(require_ours(), 1);
-
-// node_modules/archiver/lib/utils.js
-var import_normalize_path = __toESM(require_normalize_path(), 1);
-var import_readable_stream = __toESM(require_ours(), 1);
-function dateify(dateish) {
-  dateish = dateish || /* @__PURE__ */ new Date();
-  if (dateish instanceof Date) {
-    dateish = dateish;
-  } else if (typeof dateish === "string") {
-    dateish = new Date(dateish);
-  } else {
-    dateish = /* @__PURE__ */ new Date();
-  }
-  return dateish;
-}
-function normalizeInputSource(source) {
-  if (source === null) {
-    return Buffer.alloc(0);
-  } else if (typeof source === "string") {
-    return Buffer.from(source);
-  } else if (isStream(source)) {
-    return source.pipe(new import_readable_stream.PassThrough());
-  }
-  return source;
-}
-function sanitizePath(filepath) {
-  return (0, import_normalize_path.default)(filepath, false).replace(/^\w+:/, "").replace(/^(\.\.\/|\/)+/, "");
-}
-function trailingSlashIt(str) {
-  return str.slice(-1) !== "/" ? str + "/" : str;
-}
-
-// node_modules/archiver/lib/core.js
-var { ReaddirGlob: ReaddirGlob2 } = src_default;
-var win32 = process.platform === "win32";
-var Archiver = class extends import_readable_stream2.Transform {
-  _supportsDirectory = false;
-  _supportsSymlink = false;
-  /**
-   * @constructor
-   * @param {String} format The archive format to use.
-   * @param {(CoreOptions|TransformOptions)} options See also {@link ZipOptions} and {@link TarOptions}.
-   */
-  constructor(options2) {
-    options2 = {
-      highWaterMark: 1024 * 1024,
-      statConcurrency: 4,
-      ...options2
-    };
-    super(options2);
-    this.options = options2;
-    this._format = false;
-    this._module = false;
-    this._pending = 0;
-    this._pointer = 0;
-    this._entriesCount = 0;
-    this._entriesProcessedCount = 0;
-    this._fsEntriesTotalBytes = 0;
-    this._fsEntriesProcessedBytes = 0;
-    this._queue = (0, import_async.queue)(this._onQueueTask.bind(this), 1);
-    this._queue.drain(this._onQueueDrain.bind(this));
-    this._statQueue = (0, import_async.queue)(
-      this._onStatQueueTask.bind(this),
-      options2.statConcurrency
-    );
-    this._statQueue.drain(this._onQueueDrain.bind(this));
-    this._state = {
-      aborted: false,
-      finalize: false,
-      finalizing: false,
-      finalized: false,
-      modulePiped: false
-    };
-    this._streams = [];
-  }
-  /**
-   * Internal logic for `abort`.
-   *
-   * @private
-   * @return void
-   */
-  _abort() {
-    this._state.aborted = true;
-    this._queue.kill();
-    this._statQueue.kill();
-    if (this._queue.idle()) {
-      this._shutdown();
-    }
-  }
-  /**
-   * Internal helper for appending files.
-   *
-   * @private
-   * @param  {String} filepath The source filepath.
-   * @param  {EntryData} data The entry data.
-   * @return void
-   */
-  _append(filepath, data) {
-    data = data || {};
-    let task = {
-      source: null,
-      filepath
-    };
-    if (!data.name) {
-      data.name = filepath;
-    }
-    data.sourcePath = filepath;
-    task.data = data;
-    this._entriesCount++;
-    if (data.stats && data.stats instanceof Stats) {
-      task = this._updateQueueTaskWithStats(task, data.stats);
-      if (task) {
-        if (data.stats.size) {
-          this._fsEntriesTotalBytes += data.stats.size;
-        }
-        this._queue.push(task);
-      }
-    } else {
-      this._statQueue.push(task);
-    }
-  }
-  /**
-   * Internal logic for `finalize`.
-   *
-   * @private
-   * @return void
-   */
-  _finalize() {
-    if (this._state.finalizing || this._state.finalized || this._state.aborted) {
-      return;
-    }
-    this._state.finalizing = true;
-    this._moduleFinalize();
-    this._state.finalizing = false;
-    this._state.finalized = true;
-  }
-  /**
-   * Checks the various state variables to determine if we can `finalize`.
-   *
-   * @private
-   * @return {Boolean}
-   */
-  _maybeFinalize() {
-    if (this._state.finalizing || this._state.finalized || this._state.aborted) {
-      return false;
-    }
-    if (this._state.finalize && this._pending === 0 && this._queue.idle() && this._statQueue.idle()) {
-      this._finalize();
-      return true;
-    }
-    return false;
-  }
-  /**
-   * Appends an entry to the module.
-   *
-   * @private
-   * @fires  Archiver#entry
-   * @param  {(Buffer|Stream)} source
-   * @param  {EntryData} data
-   * @param  {Function} callback
-   * @return void
-   */
-  _moduleAppend(source, data, callback) {
-    if (this._state.aborted) {
-      callback();
-      return;
-    }
-    this._module.append(
-      source,
-      data,
-      function(err) {
-        this._task = null;
-        if (this._state.aborted) {
-          this._shutdown();
-          return;
-        }
-        if (err) {
-          this.emit("error", err);
-          setImmediate(callback);
-          return;
-        }
-        this.emit("entry", data);
-        this._entriesProcessedCount++;
-        if (data.stats && data.stats.size) {
-          this._fsEntriesProcessedBytes += data.stats.size;
-        }
-        this.emit("progress", {
-          entries: {
-            total: this._entriesCount,
-            processed: this._entriesProcessedCount
-          },
-          fs: {
-            totalBytes: this._fsEntriesTotalBytes,
-            processedBytes: this._fsEntriesProcessedBytes
-          }
-        });
-        setImmediate(callback);
-      }.bind(this)
-    );
-  }
-  /**
-   * Finalizes the module.
-   *
-   * @private
-   * @return void
-   */
-  _moduleFinalize() {
-    if (typeof this._module.finalize === "function") {
-      this._module.finalize();
-    } else if (typeof this._module.end === "function") {
-      this._module.end();
-    } else {
-      this.emit("error", new ArchiverError("NOENDMETHOD"));
-    }
-  }
-  /**
-   * Pipes the module to our internal stream with error bubbling.
-   *
-   * @private
-   * @return void
-   */
-  _modulePipe() {
-    this._module.on("error", this._onModuleError.bind(this));
-    this._module.pipe(this);
-    this._state.modulePiped = true;
-  }
-  /**
-   * Unpipes the module from our internal stream.
-   *
-   * @private
-   * @return void
-   */
-  _moduleUnpipe() {
-    this._module.unpipe(this);
-    this._state.modulePiped = false;
-  }
-  /**
-   * Normalizes entry data with fallbacks for key properties.
-   *
-   * @private
-   * @param  {Object} data
-   * @param  {fs.Stats} stats
-   * @return {Object}
-   */
-  _normalizeEntryData(data, stats) {
-    data = {
-      type: "file",
-      name: null,
-      date: null,
-      mode: null,
-      prefix: null,
-      sourcePath: null,
-      stats: false,
-      ...data
-    };
-    if (stats && data.stats === false) {
-      data.stats = stats;
-    }
-    let isDir = data.type === "directory";
-    if (data.name) {
-      if (typeof data.prefix === "string" && "" !== data.prefix) {
-        data.name = data.prefix + "/" + data.name;
-        data.prefix = null;
-      }
-      data.name = sanitizePath(data.name);
-      if (data.type !== "symlink" && data.name.slice(-1) === "/") {
-        isDir = true;
-        data.type = "directory";
-      } else if (isDir) {
-        data.name += "/";
-      }
-    }
-    if (typeof data.mode === "number") {
-      if (win32) {
-        data.mode &= 511;
-      } else {
-        data.mode &= 4095;
-      }
-    } else if (data.stats && data.mode === null) {
-      if (win32) {
-        data.mode = data.stats.mode & 511;
-      } else {
-        data.mode = data.stats.mode & 4095;
-      }
-      if (win32 && isDir) {
-        data.mode = 493;
-      }
-    } else if (data.mode === null) {
-      data.mode = isDir ? 493 : 420;
-    }
-    if (data.stats && data.date === null) {
-      data.date = data.stats.mtime;
-    } else {
-      data.date = dateify(data.date);
-    }
-    return data;
-  }
-  /**
-   * Error listener that re-emits error on to our internal stream.
-   *
-   * @private
-   * @param  {Error} err
-   * @return void
-   */
-  _onModuleError(err) {
-    this.emit("error", err);
-  }
-  /**
-   * Checks the various state variables after queue has drained to determine if
-   * we need to `finalize`.
-   *
-   * @private
-   * @return void
-   */
-  _onQueueDrain() {
-    if (this._state.finalizing || this._state.finalized || this._state.aborted) {
-      return;
-    }
-    if (this._state.finalize && this._pending === 0 && this._queue.idle() && this._statQueue.idle()) {
-      this._finalize();
-    }
-  }
-  /**
-   * Appends each queue task to the module.
-   *
-   * @private
-   * @param  {Object} task
-   * @param  {Function} callback
-   * @return void
-   */
-  _onQueueTask(task, callback) {
-    const fullCallback = () => {
-      if (task.data.callback) {
-        task.data.callback();
-      }
-      callback();
-    };
-    if (this._state.finalizing || this._state.finalized || this._state.aborted) {
-      fullCallback();
-      return;
-    }
-    this._task = task;
-    this._moduleAppend(task.source, task.data, fullCallback);
-  }
-  /**
-   * Performs a file stat and reinjects the task back into the queue.
-   *
-   * @private
-   * @param  {Object} task
-   * @param  {Function} callback
-   * @return void
-   */
-  _onStatQueueTask(task, callback) {
-    if (this._state.finalizing || this._state.finalized || this._state.aborted) {
-      callback();
-      return;
-    }
-    lstat3(
-      task.filepath,
-      function(err, stats) {
-        if (this._state.aborted) {
-          setImmediate(callback);
-          return;
-        }
-        if (err) {
-          this._entriesCount--;
-          this.emit("warning", err);
-          setImmediate(callback);
-          return;
-        }
-        task = this._updateQueueTaskWithStats(task, stats);
-        if (task) {
-          if (stats.size) {
-            this._fsEntriesTotalBytes += stats.size;
-          }
-          this._queue.push(task);
-        }
-        setImmediate(callback);
-      }.bind(this)
-    );
-  }
-  /**
-   * Unpipes the module and ends our internal stream.
-   *
-   * @private
-   * @return void
-   */
-  _shutdown() {
-    this._moduleUnpipe();
-    this.end();
-  }
-  /**
-   * Tracks the bytes emitted by our internal stream.
-   *
-   * @private
-   * @param  {Buffer} chunk
-   * @param  {String} encoding
-   * @param  {Function} callback
-   * @return void
-   */
-  _transform(chunk, encoding, callback) {
-    if (chunk) {
-      this._pointer += chunk.length;
-    }
-    callback(null, chunk);
-  }
-  /**
-   * Updates and normalizes a queue task using stats data.
-   *
-   * @private
-   * @param  {Object} task
-   * @param  {Stats} stats
-   * @return {Object}
-   */
-  _updateQueueTaskWithStats(task, stats) {
-    if (stats.isFile()) {
-      task.data.type = "file";
-      task.data.sourceType = "stream";
-      task.source = new import_lazystream.Readable(function() {
-        return createReadStream(task.filepath);
-      });
-    } else if (stats.isDirectory() && this._supportsDirectory) {
-      task.data.name = trailingSlashIt(task.data.name);
-      task.data.type = "directory";
-      task.data.sourcePath = trailingSlashIt(task.filepath);
-      task.data.sourceType = "buffer";
-      task.source = Buffer.concat([]);
-    } else if (stats.isSymbolicLink() && this._supportsSymlink) {
-      const linkPath = readlinkSync(task.filepath);
-      const dirName = dirname(task.filepath);
-      task.data.type = "symlink";
-      task.data.linkname = relativePath(
-        dirName,
-        resolvePath(dirName, linkPath)
-      );
-      task.data.sourceType = "buffer";
-      task.source = Buffer.concat([]);
-    } else {
-      if (stats.isDirectory()) {
-        this.emit(
-          "warning",
-          new ArchiverError("DIRECTORYNOTSUPPORTED", task.data)
-        );
-      } else if (stats.isSymbolicLink()) {
-        this.emit(
-          "warning",
-          new ArchiverError("SYMLINKNOTSUPPORTED", task.data)
-        );
-      } else {
-        this.emit("warning", new ArchiverError("ENTRYNOTSUPPORTED", task.data));
-      }
-      return null;
-    }
-    task.data = this._normalizeEntryData(task.data, stats);
-    return task;
-  }
-  /**
-   * Aborts the archiving process, taking a best-effort approach, by:
-   *
-   * - removing any pending queue tasks
-   * - allowing any active queue workers to finish
-   * - detaching internal module pipes
-   * - ending both sides of the Transform stream
-   *
-   * It will NOT drain any remaining sources.
-   *
-   * @return {this}
-   */
-  abort() {
-    if (this._state.aborted || this._state.finalized) {
-      return this;
-    }
-    this._abort();
-    return this;
-  }
-  /**
-   * Appends an input source (text string, buffer, or stream) to the instance.
-   *
-   * When the instance has received, processed, and emitted the input, the `entry`
-   * event is fired.
-   *
-   * @fires  Archiver#entry
-   * @param  {(Buffer|Stream|String)} source The input source.
-   * @param  {EntryData} data See also {@link ZipEntryData} and {@link TarEntryData}.
-   * @return {this}
-   */
-  append(source, data) {
-    if (this._state.finalize || this._state.aborted) {
-      this.emit("error", new ArchiverError("QUEUECLOSED"));
-      return this;
-    }
-    data = this._normalizeEntryData(data);
-    if (typeof data.name !== "string" || data.name.length === 0) {
-      this.emit("error", new ArchiverError("ENTRYNAMEREQUIRED"));
-      return this;
-    }
-    if (data.type === "directory" && !this._supportsDirectory) {
-      this.emit(
-        "error",
-        new ArchiverError("DIRECTORYNOTSUPPORTED", { name: data.name })
-      );
-      return this;
-    }
-    source = normalizeInputSource(source);
-    if (Buffer.isBuffer(source)) {
-      data.sourceType = "buffer";
-    } else if (isStream(source)) {
-      data.sourceType = "stream";
-    } else {
-      this.emit(
-        "error",
-        new ArchiverError("INPUTSTEAMBUFFERREQUIRED", { name: data.name })
-      );
-      return this;
-    }
-    this._entriesCount++;
-    this._queue.push({
-      data,
-      source
-    });
-    return this;
-  }
-  /**
-   * Appends a directory and its files, recursively, given its dirpath.
-   *
-   * @param  {String} dirpath The source directory path.
-   * @param  {String} destpath The destination path within the archive.
-   * @param  {(EntryData|Function)} data See also [ZipEntryData]{@link ZipEntryData} and
-   * [TarEntryData]{@link TarEntryData}.
-   * @return {this}
-   */
-  directory(dirpath, destpath, data) {
-    if (this._state.finalize || this._state.aborted) {
-      this.emit("error", new ArchiverError("QUEUECLOSED"));
-      return this;
-    }
-    if (typeof dirpath !== "string" || dirpath.length === 0) {
-      this.emit("error", new ArchiverError("DIRECTORYDIRPATHREQUIRED"));
-      return this;
-    }
-    this._pending++;
-    if (destpath === false) {
-      destpath = "";
-    } else if (typeof destpath !== "string") {
-      destpath = dirpath;
-    }
-    var dataFunction = false;
-    if (typeof data === "function") {
-      dataFunction = data;
-      data = {};
-    } else if (typeof data !== "object") {
-      data = {};
-    }
-    var globOptions = {
-      stat: true,
-      dot: true
-    };
-    function onGlobEnd() {
-      this._pending--;
-      this._maybeFinalize();
-    }
-    function onGlobError(err) {
-      this.emit("error", err);
-    }
-    function onGlobMatch(match2) {
-      globber.pause();
-      let ignoreMatch = false;
-      let entryData = Object.assign({}, data);
-      entryData.name = match2.relative;
-      entryData.prefix = destpath;
-      entryData.stats = match2.stat;
-      entryData.callback = globber.resume.bind(globber);
-      try {
-        if (dataFunction) {
-          entryData = dataFunction(entryData);
-          if (entryData === false) {
-            ignoreMatch = true;
-          } else if (typeof entryData !== "object") {
-            throw new ArchiverError("DIRECTORYFUNCTIONINVALIDDATA", {
-              dirpath
-            });
-          }
-        }
-      } catch (e) {
-        this.emit("error", e);
-        return;
-      }
-      if (ignoreMatch) {
-        globber.resume();
-        return;
-      }
-      this._append(match2.absolute, entryData);
-    }
-    const globber = src_default(dirpath, globOptions);
-    globber.on("error", onGlobError.bind(this));
-    globber.on("match", onGlobMatch.bind(this));
-    globber.on("end", onGlobEnd.bind(this));
-    return this;
-  }
-  /**
-   * Appends a file given its filepath using a
-   * [lazystream]{@link https://github.com/jpommerening/node-lazystream} wrapper to
-   * prevent issues with open file limits.
-   *
-   * When the instance has received, processed, and emitted the file, the `entry`
-   * event is fired.
-   *
-   * @param  {String} filepath The source filepath.
-   * @param  {EntryData} data See also [ZipEntryData]{@link ZipEntryData} and
-   * [TarEntryData]{@link TarEntryData}.
-   * @return {this}
-   */
-  file(filepath, data) {
-    if (this._state.finalize || this._state.aborted) {
-      this.emit("error", new ArchiverError("QUEUECLOSED"));
-      return this;
-    }
-    if (typeof filepath !== "string" || filepath.length === 0) {
-      this.emit("error", new ArchiverError("FILEFILEPATHREQUIRED"));
-      return this;
-    }
-    this._append(filepath, data);
-    return this;
-  }
-  /**
-   * Appends multiple files that match a glob pattern.
-   *
-   * @param  {String} pattern The [glob pattern]{@link https://github.com/isaacs/minimatch} to match.
-   * @param  {Object} options See [node-readdir-glob]{@link https://github.com/yqnn/node-readdir-glob#options}.
-   * @param  {EntryData} data See also [ZipEntryData]{@link ZipEntryData} and
-   * [TarEntryData]{@link TarEntryData}.
-   * @return {this}
-   */
-  glob(pattern, options2, data) {
-    this._pending++;
-    options2 = {
-      stat: true,
-      pattern,
-      ...options2
-    };
-    function onGlobEnd() {
-      this._pending--;
-      this._maybeFinalize();
-    }
-    function onGlobError(err) {
-      this.emit("error", err);
-    }
-    function onGlobMatch(match2) {
-      globber.pause();
-      const entryData = Object.assign({}, data);
-      entryData.callback = globber.resume.bind(globber);
-      entryData.stats = match2.stat;
-      entryData.name = match2.relative;
-      this._append(match2.absolute, entryData);
-    }
-    const globber = new ReaddirGlob2(options2.cwd || ".", options2);
-    globber.on("error", onGlobError.bind(this));
-    globber.on("match", onGlobMatch.bind(this));
-    globber.on("end", onGlobEnd.bind(this));
-    return this;
-  }
-  /**
-   * Finalizes the instance and prevents further appending to the archive
-   * structure (queue will continue til drained).
-   *
-   * The `end`, `close` or `finish` events on the destination stream may fire
-   * right after calling this method so you should set listeners beforehand to
-   * properly detect stream completion.
-   *
-   * @return {Promise}
-   */
-  finalize() {
-    if (this._state.aborted) {
-      var abortedError = new ArchiverError("ABORTED");
-      this.emit("error", abortedError);
-      return Promise.reject(abortedError);
-    }
-    if (this._state.finalize) {
-      var finalizingError = new ArchiverError("FINALIZING");
-      this.emit("error", finalizingError);
-      return Promise.reject(finalizingError);
-    }
-    this._state.finalize = true;
-    if (this._pending === 0 && this._queue.idle() && this._statQueue.idle()) {
-      this._finalize();
-    }
-    var self2 = this;
-    return new Promise(function(resolve2, reject) {
-      var errored;
-      self2._module.on("end", function() {
-        if (!errored) {
-          resolve2();
-        }
-      });
-      self2._module.on("error", function(err) {
-        errored = true;
-        reject(err);
-      });
-    });
-  }
-  /**
-   * Appends a symlink to the instance.
-   *
-   * This does NOT interact with filesystem and is used for programmatically creating symlinks.
-   *
-   * @param  {String} filepath The symlink path (within archive).
-   * @param  {String} target The target path (within archive).
-   * @param  {Number} mode Sets the entry permissions.
-   * @return {this}
-   */
-  symlink(filepath, target, mode) {
-    if (this._state.finalize || this._state.aborted) {
-      this.emit("error", new ArchiverError("QUEUECLOSED"));
-      return this;
-    }
-    if (typeof filepath !== "string" || filepath.length === 0) {
-      this.emit("error", new ArchiverError("SYMLINKFILEPATHREQUIRED"));
-      return this;
-    }
-    if (typeof target !== "string" || target.length === 0) {
-      this.emit(
-        "error",
-        new ArchiverError("SYMLINKTARGETREQUIRED", { filepath })
-      );
-      return this;
-    }
-    if (!this._supportsSymlink) {
-      this.emit(
-        "error",
-        new ArchiverError("SYMLINKNOTSUPPORTED", { filepath })
-      );
-      return this;
-    }
-    var data = {};
-    data.type = "symlink";
-    data.name = filepath.replace(/\\/g, "/");
-    data.linkname = target.replace(/\\/g, "/");
-    data.sourceType = "buffer";
-    if (typeof mode === "number") {
-      data.mode = mode;
-    }
-    this._entriesCount++;
-    this._queue.push({
-      data,
-      source: Buffer.concat([])
-    });
-    return this;
-  }
-  /**
-   * Returns the current length (in bytes) that has been emitted.
-   *
-   * @return {Number}
-   */
-  pointer() {
-    return this._pointer;
-  }
-};
-
-// node_modules/compress-commons/lib/archivers/archive-entry.js
-var ArchiveEntry = class {
-  getName() {
-  }
-  getSize() {
-  }
-  getLastModifiedDate() {
-  }
-  isDirectory() {
-  }
-};
-
-// node_modules/compress-commons/lib/archivers/zip/zip-archive-entry.js
-var import_normalize_path2 = __toESM(require_normalize_path(), 1);
-
-// node_modules/compress-commons/lib/archivers/zip/util.js
-function dateToDos(d, forceLocalTime) {
-  forceLocalTime = forceLocalTime || false;
-  var year = forceLocalTime ? d.getFullYear() : d.getUTCFullYear();
-  if (year < 1980) {
-    return 2162688;
-  } else if (year >= 2044) {
-    return 2141175677;
-  }
-  var val = {
-    year,
-    month: forceLocalTime ? d.getMonth() : d.getUTCMonth(),
-    date: forceLocalTime ? d.getDate() : d.getUTCDate(),
-    hours: forceLocalTime ? d.getHours() : d.getUTCHours(),
-    minutes: forceLocalTime ? d.getMinutes() : d.getUTCMinutes(),
-    seconds: forceLocalTime ? d.getSeconds() : d.getUTCSeconds()
-  };
-  return val.year - 1980 << 25 | val.month + 1 << 21 | val.date << 16 | val.hours << 11 | val.minutes << 5 | val.seconds / 2;
-}
-function dosToDate(dos) {
-  return new Date(
-    (dos >> 25 & 127) + 1980,
-    (dos >> 21 & 15) - 1,
-    dos >> 16 & 31,
-    dos >> 11 & 31,
-    dos >> 5 & 63,
-    (dos & 31) << 1
-  );
-}
-function getEightBytes(v) {
-  var buf = Buffer.alloc(8);
-  buf.writeUInt32LE(v % 4294967296, 0);
-  buf.writeUInt32LE(v / 4294967296 | 0, 4);
-  return buf;
-}
-function getShortBytes(v) {
-  var buf = Buffer.alloc(2);
-  buf.writeUInt16LE((v & 65535) >>> 0, 0);
-  return buf;
-}
-function getShortBytesValue(buf, offset) {
-  return buf.readUInt16LE(offset);
-}
-function getLongBytes(v) {
-  var buf = Buffer.alloc(4);
-  buf.writeUInt32LE((v & 4294967295) >>> 0, 0);
-  return buf;
-}
-
-// node_modules/compress-commons/lib/archivers/zip/general-purpose-bit.js
-var DATA_DESCRIPTOR_FLAG = 1 << 3;
-var ENCRYPTION_FLAG = 1 << 0;
-var NUMBER_OF_SHANNON_FANO_TREES_FLAG = 1 << 2;
-var SLIDING_DICTIONARY_SIZE_FLAG = 1 << 1;
-var STRONG_ENCRYPTION_FLAG = 1 << 6;
-var UFT8_NAMES_FLAG = 1 << 11;
-var GeneralPurposeBit = class _GeneralPurposeBit {
-  constructor() {
-    this.descriptor = false;
-    this.encryption = false;
-    this.utf8 = false;
-    this.numberOfShannonFanoTrees = 0;
-    this.strongEncryption = false;
-    this.slidingDictionarySize = 0;
-    return this;
-  }
-  encode() {
-    return getShortBytes(
-      (this.descriptor ? DATA_DESCRIPTOR_FLAG : 0) | (this.utf8 ? UFT8_NAMES_FLAG : 0) | (this.encryption ? ENCRYPTION_FLAG : 0) | (this.strongEncryption ? STRONG_ENCRYPTION_FLAG : 0)
-    );
-  }
-  static parse(buf, offset) {
-    var flag2 = getShortBytesValue(buf, offset);
-    var gbp = new _GeneralPurposeBit();
-    gbp.useDataDescriptor((flag2 & DATA_DESCRIPTOR_FLAG) !== 0);
-    gbp.useUTF8ForNames((flag2 & UFT8_NAMES_FLAG) !== 0);
-    gbp.useStrongEncryption((flag2 & STRONG_ENCRYPTION_FLAG) !== 0);
-    gbp.useEncryption((flag2 & ENCRYPTION_FLAG) !== 0);
-    gbp.setSlidingDictionarySize(
-      (flag2 & SLIDING_DICTIONARY_SIZE_FLAG) !== 0 ? 8192 : 4096
-    );
-    gbp.setNumberOfShannonFanoTrees(
-      (flag2 & NUMBER_OF_SHANNON_FANO_TREES_FLAG) !== 0 ? 3 : 2
-    );
-    return gbp;
-  }
-  setNumberOfShannonFanoTrees(n) {
-    this.numberOfShannonFanoTrees = n;
-  }
-  getNumberOfShannonFanoTrees() {
-    return this.numberOfShannonFanoTrees;
-  }
-  setSlidingDictionarySize(n) {
-    this.slidingDictionarySize = n;
-  }
-  getSlidingDictionarySize() {
-    return this.slidingDictionarySize;
-  }
-  useDataDescriptor(b) {
-    this.descriptor = b;
-  }
-  usesDataDescriptor() {
-    return this.descriptor;
-  }
-  useEncryption(b) {
-    this.encryption = b;
-  }
-  usesEncryption() {
-    return this.encryption;
-  }
-  useStrongEncryption(b) {
-    this.strongEncryption = b;
-  }
-  usesStrongEncryption() {
-    return this.strongEncryption;
-  }
-  useUTF8ForNames(b) {
-    this.utf8 = b;
-  }
-  usesUTF8ForNames() {
-    return this.utf8;
-  }
-};
-
-// node_modules/compress-commons/lib/archivers/zip/unix-stat.js
-var PERM_MASK = 4095;
-var FILE_TYPE_FLAG = 61440;
-var LINK_FLAG = 40960;
-var FILE_FLAG = 32768;
-var DIR_FLAG = 16384;
-var DEFAULT_LINK_PERM = 511;
-var DEFAULT_DIR_PERM = 493;
-var DEFAULT_FILE_PERM = 420;
-var unix_stat_default = {
-  PERM_MASK,
-  FILE_TYPE_FLAG,
-  LINK_FLAG,
-  FILE_FLAG,
-  DIR_FLAG,
-  DEFAULT_LINK_PERM,
-  DEFAULT_DIR_PERM,
-  DEFAULT_FILE_PERM
-};
-
-// node_modules/compress-commons/lib/archivers/zip/constants.js
-var EMPTY = Buffer.alloc(0);
-var SHORT_MASK = 65535;
-var SHORT_SHIFT = 16;
-var SHORT_ZERO = Buffer.from(Array(2));
-var LONG_ZERO = Buffer.from(Array(4));
-var MIN_VERSION_INITIAL = 10;
-var MIN_VERSION_DATA_DESCRIPTOR = 20;
-var MIN_VERSION_ZIP64 = 45;
-var VERSION_MADEBY = 45;
-var METHOD_STORED = 0;
-var METHOD_DEFLATED = 8;
-var PLATFORM_UNIX = 3;
-var PLATFORM_FAT = 0;
-var SIG_LFH = 67324752;
-var SIG_DD = 134695760;
-var SIG_CFH = 33639248;
-var SIG_EOCD = 101010256;
-var SIG_ZIP64_EOCD = 101075792;
-var SIG_ZIP64_EOCD_LOC = 117853008;
-var ZIP64_MAGIC_SHORT = 65535;
-var ZIP64_MAGIC = 4294967295;
-var ZIP64_EXTRA_ID = 1;
-var ZLIB_BEST_SPEED = 1;
-var MODE_MASK = 4095;
-var S_IFDIR = 16384;
-var S_IFREG = 32768;
-var S_DOS_A = 32;
-var S_DOS_D = 16;
-
-// node_modules/compress-commons/lib/archivers/zip/zip-archive-entry.js
-var ZipArchiveEntry = class extends ArchiveEntry {
-  constructor(name) {
-    super();
-    this.platform = PLATFORM_FAT;
-    this.method = -1;
-    this.name = null;
-    this.size = 0;
-    this.csize = 0;
-    this.gpb = new GeneralPurposeBit();
-    this.crc = 0;
-    this.time = -1;
-    this.minver = MIN_VERSION_INITIAL;
-    this.mode = -1;
-    this.extra = null;
-    this.exattr = 0;
-    this.inattr = 0;
-    this.comment = null;
-    if (name) {
-      this.setName(name);
-    }
-  }
-  /**
-   * Returns the extra fields related to the entry.
-   *
-   * @returns {Buffer}
-   */
-  getCentralDirectoryExtra() {
-    return this.getExtra();
-  }
-  /**
-   * Returns the comment set for the entry.
-   *
-   * @returns {string}
-   */
-  getComment() {
-    return this.comment !== null ? this.comment : "";
-  }
-  /**
-   * Returns the compressed size of the entry.
-   *
-   * @returns {number}
-   */
-  getCompressedSize() {
-    return this.csize;
-  }
-  /**
-   * Returns the CRC32 digest for the entry.
-   *
-   * @returns {number}
-   */
-  getCrc() {
-    return this.crc;
-  }
-  /**
-   * Returns the external file attributes for the entry.
-   *
-   * @returns {number}
-   */
-  getExternalAttributes = function() {
-    return this.exattr;
-  };
-  /**
-   * Returns the extra fields related to the entry.
-   *
-   * @returns {Buffer}
-   */
-  getExtra() {
-    return this.extra !== null ? this.extra : EMPTY;
-  }
-  /**
-   * Returns the general purpose bits related to the entry.
-   *
-   * @returns {GeneralPurposeBit}
-   */
-  getGeneralPurposeBit() {
-    return this.gpb;
-  }
-  /**
-   * Returns the internal file attributes for the entry.
-   *
-   * @returns {number}
-   */
-  getInternalAttributes() {
-    return this.inattr;
-  }
-  /**
-   * Returns the last modified date of the entry.
-   *
-   * @returns {number}
-   */
-  getLastModifiedDate() {
-    return this.getTime();
-  }
-  /**
-   * Returns the extra fields related to the entry.
-   *
-   * @returns {Buffer}
-   */
-  getLocalFileDataExtra() {
-    return this.getExtra();
-  }
-  /**
-   * Returns the compression method used on the entry.
-   *
-   * @returns {number}
-   */
-  getMethod() {
-    return this.method;
-  }
-  /**
-   * Returns the filename of the entry.
-   *
-   * @returns {string}
-   */
-  getName() {
-    return this.name;
-  }
-  /**
-   * Returns the platform on which the entry was made.
-   *
-   * @returns {number}
-   */
-  getPlatform() {
-    return this.platform;
-  }
-  /**
-   * Returns the size of the entry.
-   *
-   * @returns {number}
-   */
-  getSize() {
-    return this.size;
-  }
-  /**
-   * Returns a date object representing the last modified date of the entry.
-   *
-   * @returns {number|Date}
-   */
-  getTime() {
-    return this.time !== -1 ? dosToDate(this.time) : -1;
-  }
-  /**
-   * Returns the DOS timestamp for the entry.
-   *
-   * @returns {number}
-   */
-  getTimeDos() {
-    return this.time !== -1 ? this.time : 0;
-  }
-  /**
-   * Returns the UNIX file permissions for the entry.
-   *
-   * @returns {number}
-   */
-  getUnixMode() {
-    return this.platform !== PLATFORM_UNIX ? 0 : this.getExternalAttributes() >> SHORT_SHIFT & SHORT_MASK;
-  }
-  /**
-   * Returns the version of ZIP needed to extract the entry.
-   *
-   * @returns {number}
-   */
-  getVersionNeededToExtract() {
-    return this.minver;
-  }
-  /**
-   * Sets the comment of the entry.
-   *
-   * @param comment
-   */
-  setComment(comment) {
-    if (Buffer.byteLength(comment) !== comment.length) {
-      this.getGeneralPurposeBit().useUTF8ForNames(true);
-    }
-    this.comment = comment;
-  }
-  /**
-   * Sets the compressed size of the entry.
-   *
-   * @param size
-   */
-  setCompressedSize(size) {
-    if (size < 0) {
-      throw new Error("invalid entry compressed size");
-    }
-    this.csize = size;
-  }
-  /**
-   * Sets the checksum of the entry.
-   *
-   * @param crc
-   */
-  setCrc(crc) {
-    if (crc < 0) {
-      throw new Error("invalid entry crc32");
-    }
-    this.crc = crc;
-  }
-  /**
-   * Sets the external file attributes of the entry.
-   *
-   * @param attr
-   */
-  setExternalAttributes(attr) {
-    this.exattr = attr >>> 0;
-  }
-  /**
-   * Sets the extra fields related to the entry.
-   *
-   * @param extra
-   */
-  setExtra(extra) {
-    this.extra = extra;
-  }
-  /**
-   * Sets the general purpose bits related to the entry.
-   *
-   * @param gpb
-   */
-  setGeneralPurposeBit(gpb) {
-    if (!(gpb instanceof GeneralPurposeBit)) {
-      throw new Error("invalid entry GeneralPurposeBit");
-    }
-    this.gpb = gpb;
-  }
-  /**
-   * Sets the internal file attributes of the entry.
-   *
-   * @param attr
-   */
-  setInternalAttributes(attr) {
-    this.inattr = attr;
-  }
-  /**
-   * Sets the compression method of the entry.
-   *
-   * @param method
-   */
-  setMethod(method) {
-    if (method < 0) {
-      throw new Error("invalid entry compression method");
-    }
-    this.method = method;
-  }
-  /**
-   * Sets the name of the entry.
-   *
-   * @param name
-   * @param prependSlash
-   */
-  setName(name, prependSlash = false) {
-    name = (0, import_normalize_path2.default)(name, false).replace(/^\w+:/, "").replace(/^(\.\.\/|\/)+/, "");
-    if (prependSlash) {
-      name = `/${name}`;
-    }
-    if (Buffer.byteLength(name) !== name.length) {
-      this.getGeneralPurposeBit().useUTF8ForNames(true);
-    }
-    this.name = name;
-  }
-  /**
-   * Sets the platform on which the entry was made.
-   *
-   * @param platform
-   */
-  setPlatform(platform2) {
-    this.platform = platform2;
-  }
-  /**
-   * Sets the size of the entry.
-   *
-   * @param size
-   */
-  setSize(size) {
-    if (size < 0) {
-      throw new Error("invalid entry size");
-    }
-    this.size = size;
-  }
-  /**
-   * Sets the time of the entry.
-   *
-   * @param time
-   * @param forceLocalTime
-   */
-  setTime(time3, forceLocalTime) {
-    if (!(time3 instanceof Date)) {
-      throw new Error("invalid entry time");
-    }
-    this.time = dateToDos(time3, forceLocalTime);
-  }
-  /**
-   * Sets the UNIX file permissions for the entry.
-   *
-   * @param mode
-   */
-  setUnixMode(mode) {
-    mode |= this.isDirectory() ? S_IFDIR : S_IFREG;
-    var extattr = 0;
-    extattr |= mode << SHORT_SHIFT | (this.isDirectory() ? S_DOS_D : S_DOS_A);
-    this.setExternalAttributes(extattr);
-    this.mode = mode & MODE_MASK;
-    this.platform = PLATFORM_UNIX;
-  }
-  /**
-   * Sets the version of ZIP needed to extract this entry.
-   *
-   * @param minver
-   */
-  setVersionNeededToExtract(minver) {
-    this.minver = minver;
-  }
-  /**
-   * Returns true if this entry represents a directory.
-   *
-   * @returns {boolean}
-   */
-  isDirectory() {
-    return this.getName().slice(-1) === "/";
-  }
-  /**
-   * Returns true if this entry represents a unix symlink,
-   * in which case the entry's content contains the target path
-   * for the symlink.
-   *
-   * @returns {boolean}
-   */
-  isUnixSymlink() {
-    return (this.getUnixMode() & unix_stat_default.FILE_TYPE_FLAG) === unix_stat_default.LINK_FLAG;
-  }
-  /**
-   * Returns true if this entry is using the ZIP64 extension of ZIP.
-   *
-   * @returns {boolean}
-   */
-  isZip64() {
-    return this.csize > ZIP64_MAGIC || this.size > ZIP64_MAGIC;
-  }
-};
-
-// node_modules/compress-commons/lib/archivers/archive-output-stream.js
-var import_readable_stream4 = __toESM(require_ours(), 1);
-
-// node_modules/compress-commons/lib/util/index.js
-var import_readable_stream3 = __toESM(require_ours(), 1);
-function normalizeInputSource2(source) {
-  if (source === null) {
-    return Buffer.alloc(0);
-  } else if (typeof source === "string") {
-    return Buffer.from(source);
-  } else if (isStream(source) && !source._readableState) {
-    var normalized = new import_readable_stream3.PassThrough();
-    source.pipe(normalized);
-    return normalized;
-  }
-  return source;
-}
-
-// node_modules/compress-commons/lib/archivers/archive-output-stream.js
-var ArchiveOutputStream = class extends import_readable_stream4.Transform {
-  constructor(options2) {
-    super(options2);
-    this.offset = 0;
-    this._archive = {
-      finish: false,
-      finished: false,
-      processing: false
-    };
-  }
-  _appendBuffer(zae, source, callback) {
-  }
-  _appendStream(zae, source, callback) {
-  }
-  _emitErrorCallback = function(err) {
-    if (err) {
-      this.emit("error", err);
-    }
-  };
-  _finish(ae) {
-  }
-  _normalizeEntry(ae) {
-  }
-  _transform(chunk, encoding, callback) {
-    callback(null, chunk);
-  }
-  entry(ae, source, callback) {
-    source = source || null;
-    if (typeof callback !== "function") {
-      callback = this._emitErrorCallback.bind(this);
-    }
-    if (!(ae instanceof ArchiveEntry)) {
-      callback(new Error("not a valid instance of ArchiveEntry"));
-      return;
-    }
-    if (this._archive.finish || this._archive.finished) {
-      callback(new Error("unacceptable entry after finish"));
-      return;
-    }
-    if (this._archive.processing) {
-      callback(new Error("already processing an entry"));
-      return;
-    }
-    this._archive.processing = true;
-    this._normalizeEntry(ae);
-    this._entry = ae;
-    source = normalizeInputSource2(source);
-    if (Buffer.isBuffer(source)) {
-      this._appendBuffer(ae, source, callback);
-    } else if (isStream(source)) {
-      this._appendStream(ae, source, callback);
-    } else {
-      this._archive.processing = false;
-      callback(
-        new Error("input source must be valid Stream or Buffer instance")
-      );
-      return;
-    }
-    return this;
-  }
-  finish() {
-    if (this._archive.processing) {
-      this._archive.finish = true;
-      return;
-    }
-    this._finish();
-  }
-  getBytesWritten() {
-    return this.offset;
-  }
-  write(chunk, cb) {
-    if (chunk) {
-      this.offset += chunk.length;
-    }
-    return super.write(chunk, cb);
-  }
-};
-
-// node_modules/compress-commons/lib/archivers/zip/zip-archive-output-stream.js
-var import_crc_323 = __toESM(require_crc32(), 1);
-
-// node_modules/crc32-stream/lib/crc32-stream.js
-var import_readable_stream5 = __toESM(require_ours(), 1);
-var import_crc_32 = __toESM(require_crc32(), 1);
-var CRC32Stream = class extends import_readable_stream5.Transform {
-  constructor(options2) {
-    super(options2);
-    this.checksum = Buffer.allocUnsafe(4);
-    this.checksum.writeInt32BE(0, 0);
-    this.rawSize = 0;
-  }
-  _transform(chunk, encoding, callback) {
-    if (chunk) {
-      this.checksum = import_crc_32.default.buf(chunk, this.checksum) >>> 0;
-      this.rawSize += chunk.length;
-    }
-    callback(null, chunk);
-  }
-  digest(encoding) {
-    const checksum = Buffer.allocUnsafe(4);
-    checksum.writeUInt32BE(this.checksum >>> 0, 0);
-    return encoding ? checksum.toString(encoding) : checksum;
-  }
-  hex() {
-    return this.digest("hex").toUpperCase();
-  }
-  size() {
-    return this.rawSize;
-  }
-};
-
-// node_modules/crc32-stream/lib/deflate-crc32-stream.js
-var import_crc_322 = __toESM(require_crc32(), 1);
-import { DeflateRaw } from "zlib";
-var DeflateCRC32Stream = class extends DeflateRaw {
-  constructor(options2) {
-    super(options2);
-    this.checksum = Buffer.allocUnsafe(4);
-    this.checksum.writeInt32BE(0, 0);
-    this.rawSize = 0;
-    this.compressedSize = 0;
-  }
-  push(chunk, encoding) {
-    if (chunk) {
-      this.compressedSize += chunk.length;
-    }
-    return super.push(chunk, encoding);
-  }
-  _transform(chunk, encoding, callback) {
-    if (chunk) {
-      this.checksum = import_crc_322.default.buf(chunk, this.checksum) >>> 0;
-      this.rawSize += chunk.length;
-    }
-    super._transform(chunk, encoding, callback);
-  }
-  digest(encoding) {
-    const checksum = Buffer.allocUnsafe(4);
-    checksum.writeUInt32BE(this.checksum >>> 0, 0);
-    return encoding ? checksum.toString(encoding) : checksum;
-  }
-  hex() {
-    return this.digest("hex").toUpperCase();
-  }
-  size(compressed = false) {
-    if (compressed) {
-      return this.compressedSize;
-    } else {
-      return this.rawSize;
-    }
-  }
-};
-
-// node_modules/compress-commons/lib/archivers/zip/zip-archive-output-stream.js
-function _defaults(o) {
-  if (typeof o !== "object") {
-    o = {};
-  }
-  if (typeof o.zlib !== "object") {
-    o.zlib = {};
-  }
-  if (typeof o.zlib.level !== "number") {
-    o.zlib.level = ZLIB_BEST_SPEED;
-  }
-  o.forceZip64 = !!o.forceZip64;
-  o.forceLocalTime = !!o.forceLocalTime;
-  return o;
-}
-var ZipArchiveOutputStream = class extends ArchiveOutputStream {
-  constructor(options2) {
-    const _options = _defaults(options2);
-    super(_options);
-    this.options = _options;
-    this._entry = null;
-    this._entries = [];
-    this._archive = {
-      centralLength: 0,
-      centralOffset: 0,
-      comment: "",
-      finish: false,
-      finished: false,
-      processing: false,
-      forceZip64: _options.forceZip64,
-      forceLocalTime: _options.forceLocalTime
-    };
-  }
-  _afterAppend(ae) {
-    this._entries.push(ae);
-    if (ae.getGeneralPurposeBit().usesDataDescriptor()) {
-      this._writeDataDescriptor(ae);
-    }
-    this._archive.processing = false;
-    this._entry = null;
-    if (this._archive.finish && !this._archive.finished) {
-      this._finish();
-    }
-  }
-  _appendBuffer(ae, source, callback) {
-    if (source.length === 0) {
-      ae.setMethod(METHOD_STORED);
-    }
-    var method = ae.getMethod();
-    if (method === METHOD_STORED) {
-      ae.setSize(source.length);
-      ae.setCompressedSize(source.length);
-      ae.setCrc(import_crc_323.default.buf(source) >>> 0);
-    }
-    this._writeLocalFileHeader(ae);
-    if (method === METHOD_STORED) {
-      this.write(source);
-      this._afterAppend(ae);
-      callback(null, ae);
-      return;
-    } else if (method === METHOD_DEFLATED) {
-      this._smartStream(ae, callback).end(source);
-      return;
-    } else {
-      callback(new Error("compression method " + method + " not implemented"));
-      return;
-    }
-  }
-  _appendStream(ae, source, callback) {
-    ae.getGeneralPurposeBit().useDataDescriptor(true);
-    ae.setVersionNeededToExtract(MIN_VERSION_DATA_DESCRIPTOR);
-    this._writeLocalFileHeader(ae);
-    var smart = this._smartStream(ae, callback);
-    source.once("error", function(err) {
-      smart.emit("error", err);
-      smart.end();
-    });
-    source.pipe(smart);
-  }
-  _finish() {
-    this._archive.centralOffset = this.offset;
-    this._entries.forEach(
-      function(ae) {
-        this._writeCentralFileHeader(ae);
-      }.bind(this)
-    );
-    this._archive.centralLength = this.offset - this._archive.centralOffset;
-    if (this.isZip64()) {
-      this._writeCentralDirectoryZip64();
-    }
-    this._writeCentralDirectoryEnd();
-    this._archive.processing = false;
-    this._archive.finish = true;
-    this._archive.finished = true;
-    this.end();
-  }
-  _normalizeEntry(ae) {
-    if (ae.getMethod() === -1) {
-      ae.setMethod(METHOD_DEFLATED);
-    }
-    if (ae.getMethod() === METHOD_DEFLATED) {
-      ae.getGeneralPurposeBit().useDataDescriptor(true);
-      ae.setVersionNeededToExtract(MIN_VERSION_DATA_DESCRIPTOR);
-    }
-    if (ae.getTime() === -1) {
-      ae.setTime(/* @__PURE__ */ new Date(), this._archive.forceLocalTime);
-    }
-    ae._offsets = {
-      file: 0,
-      data: 0,
-      contents: 0
-    };
-  }
-  _smartStream(ae, callback) {
-    var deflate = ae.getMethod() === METHOD_DEFLATED;
-    var process2 = deflate ? new DeflateCRC32Stream(this.options.zlib) : new CRC32Stream();
-    var error63 = null;
-    function handleStuff() {
-      var digest = process2.digest().readUInt32BE(0);
-      ae.setCrc(digest);
-      ae.setSize(process2.size());
-      ae.setCompressedSize(process2.size(true));
-      this._afterAppend(ae);
-      callback(error63, ae);
-    }
-    process2.once("end", handleStuff.bind(this));
-    process2.once("error", function(err) {
-      error63 = err;
-    });
-    process2.pipe(this, { end: false });
-    return process2;
-  }
-  _writeCentralDirectoryEnd() {
-    var records = this._entries.length;
-    var size = this._archive.centralLength;
-    var offset = this._archive.centralOffset;
-    if (this.isZip64()) {
-      records = ZIP64_MAGIC_SHORT;
-      size = ZIP64_MAGIC;
-      offset = ZIP64_MAGIC;
-    }
-    this.write(getLongBytes(SIG_EOCD));
-    this.write(SHORT_ZERO);
-    this.write(SHORT_ZERO);
-    this.write(getShortBytes(records));
-    this.write(getShortBytes(records));
-    this.write(getLongBytes(size));
-    this.write(getLongBytes(offset));
-    var comment = this.getComment();
-    var commentLength = Buffer.byteLength(comment);
-    this.write(getShortBytes(commentLength));
-    this.write(comment);
-  }
-  _writeCentralDirectoryZip64() {
-    this.write(getLongBytes(SIG_ZIP64_EOCD));
-    this.write(getEightBytes(44));
-    this.write(getShortBytes(MIN_VERSION_ZIP64));
-    this.write(getShortBytes(MIN_VERSION_ZIP64));
-    this.write(LONG_ZERO);
-    this.write(LONG_ZERO);
-    this.write(getEightBytes(this._entries.length));
-    this.write(getEightBytes(this._entries.length));
-    this.write(getEightBytes(this._archive.centralLength));
-    this.write(getEightBytes(this._archive.centralOffset));
-    this.write(getLongBytes(SIG_ZIP64_EOCD_LOC));
-    this.write(LONG_ZERO);
-    this.write(
-      getEightBytes(this._archive.centralOffset + this._archive.centralLength)
-    );
-    this.write(getLongBytes(1));
-  }
-  _writeCentralFileHeader(ae) {
-    var gpb = ae.getGeneralPurposeBit();
-    var method = ae.getMethod();
-    var fileOffset = ae._offsets.file;
-    var size = ae.getSize();
-    var compressedSize = ae.getCompressedSize();
-    if (ae.isZip64() || fileOffset > ZIP64_MAGIC) {
-      size = ZIP64_MAGIC;
-      compressedSize = ZIP64_MAGIC;
-      fileOffset = ZIP64_MAGIC;
-      ae.setVersionNeededToExtract(MIN_VERSION_ZIP64);
-      var extraBuf = Buffer.concat(
-        [
-          getShortBytes(ZIP64_EXTRA_ID),
-          getShortBytes(24),
-          getEightBytes(ae.getSize()),
-          getEightBytes(ae.getCompressedSize()),
-          getEightBytes(ae._offsets.file)
-        ],
-        28
-      );
-      ae.setExtra(extraBuf);
-    }
-    this.write(getLongBytes(SIG_CFH));
-    this.write(getShortBytes(ae.getPlatform() << 8 | VERSION_MADEBY));
-    this.write(getShortBytes(ae.getVersionNeededToExtract()));
-    this.write(gpb.encode());
-    this.write(getShortBytes(method));
-    this.write(getLongBytes(ae.getTimeDos()));
-    this.write(getLongBytes(ae.getCrc()));
-    this.write(getLongBytes(compressedSize));
-    this.write(getLongBytes(size));
-    var name = ae.getName();
-    var comment = ae.getComment();
-    var extra = ae.getCentralDirectoryExtra();
-    if (gpb.usesUTF8ForNames()) {
-      name = Buffer.from(name);
-      comment = Buffer.from(comment);
-    }
-    this.write(getShortBytes(name.length));
-    this.write(getShortBytes(extra.length));
-    this.write(getShortBytes(comment.length));
-    this.write(SHORT_ZERO);
-    this.write(getShortBytes(ae.getInternalAttributes()));
-    this.write(getLongBytes(ae.getExternalAttributes()));
-    this.write(getLongBytes(fileOffset));
-    this.write(name);
-    this.write(extra);
-    this.write(comment);
-  }
-  _writeDataDescriptor(ae) {
-    this.write(getLongBytes(SIG_DD));
-    this.write(getLongBytes(ae.getCrc()));
-    if (ae.isZip64()) {
-      this.write(getEightBytes(ae.getCompressedSize()));
-      this.write(getEightBytes(ae.getSize()));
-    } else {
-      this.write(getLongBytes(ae.getCompressedSize()));
-      this.write(getLongBytes(ae.getSize()));
-    }
-  }
-  _writeLocalFileHeader(ae) {
-    var gpb = ae.getGeneralPurposeBit();
-    var method = ae.getMethod();
-    var name = ae.getName();
-    var extra = ae.getLocalFileDataExtra();
-    if (ae.isZip64()) {
-      gpb.useDataDescriptor(true);
-      ae.setVersionNeededToExtract(MIN_VERSION_ZIP64);
-    }
-    if (gpb.usesUTF8ForNames()) {
-      name = Buffer.from(name);
-    }
-    ae._offsets.file = this.offset;
-    this.write(getLongBytes(SIG_LFH));
-    this.write(getShortBytes(ae.getVersionNeededToExtract()));
-    this.write(gpb.encode());
-    this.write(getShortBytes(method));
-    this.write(getLongBytes(ae.getTimeDos()));
-    ae._offsets.data = this.offset;
-    if (gpb.usesDataDescriptor()) {
-      this.write(LONG_ZERO);
-      this.write(LONG_ZERO);
-      this.write(LONG_ZERO);
-    } else {
-      this.write(getLongBytes(ae.getCrc()));
-      this.write(getLongBytes(ae.getCompressedSize()));
-      this.write(getLongBytes(ae.getSize()));
-    }
-    this.write(getShortBytes(name.length));
-    this.write(getShortBytes(extra.length));
-    this.write(name);
-    this.write(extra);
-    ae._offsets.contents = this.offset;
-  }
-  getComment(comment) {
-    return this._archive.comment !== null ? this._archive.comment : "";
-  }
-  isZip64() {
-    return this._archive.forceZip64 || this._entries.length > ZIP64_MAGIC_SHORT || this._archive.centralLength > ZIP64_MAGIC || this._archive.centralOffset > ZIP64_MAGIC;
-  }
-  setComment(comment) {
-    this._archive.comment = comment;
-  }
-};
-
-// node_modules/zip-stream/utils.js
-var import_normalize_path3 = __toESM(require_normalize_path(), 1);
-function dateify2(dateish) {
-  dateish = dateish || /* @__PURE__ */ new Date();
-  if (dateish instanceof Date) {
-    dateish = dateish;
-  } else if (typeof dateish === "string") {
-    dateish = new Date(dateish);
-  } else {
-    dateish = /* @__PURE__ */ new Date();
-  }
-  return dateish;
-}
-function sanitizePath2(filepath) {
-  return (0, import_normalize_path3.default)(filepath, false).replace(/^\w+:/, "").replace(/^(\.\.\/|\/)+/, "");
-}
-
-// node_modules/zip-stream/index.js
-var ZipStream = class extends ZipArchiveOutputStream {
-  /**
-   * @constructor
-   * @extends external:ZipArchiveOutputStream
-   * @param {Object} [options]
-   * @param {String} [options.comment] Sets the zip archive comment.
-   * @param {Boolean} [options.forceLocalTime=false] Forces the archive to contain local file times instead of UTC.
-   * @param {Boolean} [options.forceZip64=false] Forces the archive to contain ZIP64 headers.
-   * @param {Boolean} [options.store=false] Sets the compression method to STORE.
-   * @param {Object} [options.zlib] Passed to [zlib]{@link https://nodejs.org/api/zlib.html#zlib_class_options}
-   * to control compression.
-   */
-  constructor(options2) {
-    options2 = options2 || {};
-    options2.zlib = options2.zlib || {};
-    if (typeof options2.level === "number" && options2.level >= 0) {
-      options2.zlib.level = options2.level;
-      delete options2.level;
-    }
-    if (!options2.forceZip64 && typeof options2.zlib.level === "number" && options2.zlib.level === 0) {
-      options2.store = true;
-    }
-    options2.namePrependSlash = options2.namePrependSlash || false;
-    super(options2);
-    if (options2.comment && options2.comment.length > 0) {
-      this.setComment(options2.comment);
-    }
-  }
-  /**
-   * Normalizes entry data with fallbacks for key properties.
-   *
-   * @private
-   * @param  {Object} data
-   * @return {Object}
-   */
-  _normalizeFileData(data) {
-    data = {
-      type: "file",
-      name: null,
-      namePrependSlash: this.options.namePrependSlash,
-      linkname: null,
-      date: null,
-      mode: null,
-      store: this.options.store,
-      comment: "",
-      ...data
-    };
-    let isDir = data.type === "directory";
-    const isSymlink = data.type === "symlink";
-    if (data.name) {
-      data.name = sanitizePath2(data.name);
-      if (!isSymlink && data.name.slice(-1) === "/") {
-        isDir = true;
-        data.type = "directory";
-      } else if (isDir) {
-        data.name += "/";
-      }
-    }
-    if (isDir || isSymlink) {
-      data.store = true;
-    }
-    data.date = dateify2(data.date);
-    return data;
-  }
-  /**
-   * Appends an entry given an input source (text string, buffer, or stream).
-   *
-   * @param  {(Buffer|Stream|String)} source The input source.
-   * @param  {Object} data
-   * @param  {String} data.name Sets the entry name including internal path.
-   * @param  {String} [data.comment] Sets the entry comment.
-   * @param  {(String|Date)} [data.date=NOW()] Sets the entry date.
-   * @param  {Number} [data.mode=D:0755/F:0644] Sets the entry permissions.
-   * @param  {Boolean} [data.store=options.store] Sets the compression method to STORE.
-   * @param  {String} [data.type=file] Sets the entry type. Defaults to `directory`
-   * if name ends with trailing slash.
-   * @param  {Function} callback
-   * @return this
-   */
-  entry(source, data, callback) {
-    if (typeof callback !== "function") {
-      callback = this._emitErrorCallback.bind(this);
-    }
-    data = this._normalizeFileData(data);
-    if (data.type !== "file" && data.type !== "directory" && data.type !== "symlink") {
-      callback(new Error(data.type + " entries not currently supported"));
-      return;
-    }
-    if (typeof data.name !== "string" || data.name.length === 0) {
-      callback(new Error("entry name must be a non-empty string value"));
-      return;
-    }
-    if (data.type === "symlink" && typeof data.linkname !== "string") {
-      callback(
-        new Error(
-          "entry linkname must be a non-empty string value when type equals symlink"
-        )
-      );
-      return;
-    }
-    const entry = new ZipArchiveEntry(data.name);
-    entry.setTime(data.date, this.options.forceLocalTime);
-    if (data.namePrependSlash) {
-      entry.setName(data.name, true);
-    }
-    if (data.store) {
-      entry.setMethod(0);
-    }
-    if (data.comment.length > 0) {
-      entry.setComment(data.comment);
-    }
-    if (data.type === "symlink" && typeof data.mode !== "number") {
-      data.mode = 40960;
-    }
-    if (typeof data.mode === "number") {
-      if (data.type === "symlink") {
-        data.mode |= 40960;
-      }
-      entry.setUnixMode(data.mode);
-    }
-    if (data.type === "symlink" && typeof data.linkname === "string") {
-      source = Buffer.from(data.linkname);
-    }
-    return super.entry(entry, source, callback);
-  }
-  /**
-   * Finalizes the instance and prevents further appending to the archive
-   * structure (queue will continue til drained).
-   *
-   * @return void
-   */
-  finalize() {
-    this.finish();
-  }
-};
-
-// node_modules/archiver/lib/plugins/zip.js
-var Zip = class {
-  /**
-   * @constructor
-   * @param {ZipOptions} [options]
-   * @param {String} [options.comment] Sets the zip archive comment.
-   * @param {Boolean} [options.forceLocalTime=false] Forces the archive to contain local file times instead of UTC.
-   * @param {Boolean} [options.forceZip64=false] Forces the archive to contain ZIP64 headers.
-   * @param {Boolean} [options.namePrependSlash=false] Prepends a forward slash to archive file paths.
-   * @param {Boolean} [options.store=false] Sets the compression method to STORE.
-   * @param {Object} [options.zlib] Passed to [zlib]{@link https://nodejs.org/api/zlib.html#zlib_class_options}
-   */
-  constructor(options2) {
-    options2 = this.options = {
-      comment: "",
-      forceUTC: false,
-      namePrependSlash: false,
-      store: false,
-      ...options2
-    };
-    this.engine = new ZipStream(options2);
-  }
-  /**
-   * @param  {(Buffer|Stream)} source
-   * @param  {ZipEntryData} data
-   * @param  {String} data.name Sets the entry name including internal path.
-   * @param  {(String|Date)} [data.date=NOW()] Sets the entry date.
-   * @param  {Number} [data.mode=D:0755/F:0644] Sets the entry permissions.
-   * @param  {String} [data.prefix] Sets a path prefix for the entry name. Useful
-   * when working with methods like `directory` or `glob`.
-   * @param  {fs.Stats} [data.stats] Sets the fs stat data for this entry allowing
-   * for reduction of fs stat calls when stat data is already known.
-   * @param  {Boolean} [data.store=ZipOptions.store] Sets the compression method to STORE.
-   * @param  {Function} callback
-   * @return void
-   */
-  append(source, data, callback) {
-    this.engine.entry(source, data, callback);
-  }
-  /**
-   * @return void
-   */
-  finalize() {
-    this.engine.finalize();
-  }
-  /**
-   * @return this.engine
-   */
-  on() {
-    return this.engine.on.apply(this.engine, arguments);
-  }
-  /**
-   * @return this.engine
-   */
-  pipe() {
-    return this.engine.pipe.apply(this.engine, arguments);
-  }
-  /**
-   * @return this.engine
-   */
-  unpipe() {
-    return this.engine.unpipe.apply(this.engine, arguments);
-  }
-};
-
-// node_modules/archiver/lib/plugins/tar.js
-var import_tar_stream = __toESM(require_tar_stream(), 1);
-
-// node_modules/archiver/lib/plugins/json.js
-var import_readable_stream6 = __toESM(require_ours(), 1);
-
-// node_modules/buffer-crc32/dist/index.mjs
-var CRC_TABLE = new Int32Array([
-  0,
-  1996959894,
-  3993919788,
-  2567524794,
-  124634137,
-  1886057615,
-  3915621685,
-  2657392035,
-  249268274,
-  2044508324,
-  3772115230,
-  2547177864,
-  162941995,
-  2125561021,
-  3887607047,
-  2428444049,
-  498536548,
-  1789927666,
-  4089016648,
-  2227061214,
-  450548861,
-  1843258603,
-  4107580753,
-  2211677639,
-  325883990,
-  1684777152,
-  4251122042,
-  2321926636,
-  335633487,
-  1661365465,
-  4195302755,
-  2366115317,
-  997073096,
-  1281953886,
-  3579855332,
-  2724688242,
-  1006888145,
-  1258607687,
-  3524101629,
-  2768942443,
-  901097722,
-  1119000684,
-  3686517206,
-  2898065728,
-  853044451,
-  1172266101,
-  3705015759,
-  2882616665,
-  651767980,
-  1373503546,
-  3369554304,
-  3218104598,
-  565507253,
-  1454621731,
-  3485111705,
-  3099436303,
-  671266974,
-  1594198024,
-  3322730930,
-  2970347812,
-  795835527,
-  1483230225,
-  3244367275,
-  3060149565,
-  1994146192,
-  31158534,
-  2563907772,
-  4023717930,
-  1907459465,
-  112637215,
-  2680153253,
-  3904427059,
-  2013776290,
-  251722036,
-  2517215374,
-  3775830040,
-  2137656763,
-  141376813,
-  2439277719,
-  3865271297,
-  1802195444,
-  476864866,
-  2238001368,
-  4066508878,
-  1812370925,
-  453092731,
-  2181625025,
-  4111451223,
-  1706088902,
-  314042704,
-  2344532202,
-  4240017532,
-  1658658271,
-  366619977,
-  2362670323,
-  4224994405,
-  1303535960,
-  984961486,
-  2747007092,
-  3569037538,
-  1256170817,
-  1037604311,
-  2765210733,
-  3554079995,
-  1131014506,
-  879679996,
-  2909243462,
-  3663771856,
-  1141124467,
-  855842277,
-  2852801631,
-  3708648649,
-  1342533948,
-  654459306,
-  3188396048,
-  3373015174,
-  1466479909,
-  544179635,
-  3110523913,
-  3462522015,
-  1591671054,
-  702138776,
-  2966460450,
-  3352799412,
-  1504918807,
-  783551873,
-  3082640443,
-  3233442989,
-  3988292384,
-  2596254646,
-  62317068,
-  1957810842,
-  3939845945,
-  2647816111,
-  81470997,
-  1943803523,
-  3814918930,
-  2489596804,
-  225274430,
-  2053790376,
-  3826175755,
-  2466906013,
-  167816743,
-  2097651377,
-  4027552580,
-  2265490386,
-  503444072,
-  1762050814,
-  4150417245,
-  2154129355,
-  426522225,
-  1852507879,
-  4275313526,
-  2312317920,
-  282753626,
-  1742555852,
-  4189708143,
-  2394877945,
-  397917763,
-  1622183637,
-  3604390888,
-  2714866558,
-  953729732,
-  1340076626,
-  3518719985,
-  2797360999,
-  1068828381,
-  1219638859,
-  3624741850,
-  2936675148,
-  906185462,
-  1090812512,
-  3747672003,
-  2825379669,
-  829329135,
-  1181335161,
-  3412177804,
-  3160834842,
-  628085408,
-  1382605366,
-  3423369109,
-  3138078467,
-  570562233,
-  1426400815,
-  3317316542,
-  2998733608,
-  733239954,
-  1555261956,
-  3268935591,
-  3050360625,
-  752459403,
-  1541320221,
-  2607071920,
-  3965973030,
-  1969922972,
-  40735498,
-  2617837225,
-  3943577151,
-  1913087877,
-  83908371,
-  2512341634,
-  3803740692,
-  2075208622,
-  213261112,
-  2463272603,
-  3855990285,
-  2094854071,
-  198958881,
-  2262029012,
-  4057260610,
-  1759359992,
-  534414190,
-  2176718541,
-  4139329115,
-  1873836001,
-  414664567,
-  2282248934,
-  4279200368,
-  1711684554,
-  285281116,
-  2405801727,
-  4167216745,
-  1634467795,
-  376229701,
-  2685067896,
-  3608007406,
-  1308918612,
-  956543938,
-  2808555105,
-  3495958263,
-  1231636301,
-  1047427035,
-  2932959818,
-  3654703836,
-  1088359270,
-  936918e3,
-  2847714899,
-  3736837829,
-  1202900863,
-  817233897,
-  3183342108,
-  3401237130,
-  1404277552,
-  615818150,
-  3134207493,
-  3453421203,
-  1423857449,
-  601450431,
-  3009837614,
-  3294710456,
-  1567103746,
-  711928724,
-  3020668471,
-  3272380065,
-  1510334235,
-  755167117
-]);
-function ensureBuffer(input3) {
-  if (Buffer.isBuffer(input3)) {
-    return input3;
-  }
-  if (typeof input3 === "number") {
-    return Buffer.alloc(input3);
-  } else if (typeof input3 === "string") {
-    return Buffer.from(input3);
-  } else {
-    throw new Error("input must be buffer, number, or string, received " + typeof input3);
-  }
-}
-function bufferizeInt(num) {
-  const tmp = ensureBuffer(4);
-  tmp.writeInt32BE(num, 0);
-  return tmp;
-}
-function _crc32(buf, previous) {
-  buf = ensureBuffer(buf);
-  if (Buffer.isBuffer(previous)) {
-    previous = previous.readUInt32BE(0);
-  }
-  let crc = ~~previous ^ -1;
-  for (var n = 0; n < buf.length; n++) {
-    crc = CRC_TABLE[(crc ^ buf[n]) & 255] ^ crc >>> 8;
-  }
-  return crc ^ -1;
-}
-function crc324() {
-  return bufferizeInt(_crc32.apply(null, arguments));
-}
-crc324.signed = function() {
-  return _crc32.apply(null, arguments);
-};
-crc324.unsigned = function() {
-  return _crc32.apply(null, arguments) >>> 0;
-};
-
-// node_modules/archiver/index.js
-var ZipArchive = class extends Archiver {
-  constructor(options2) {
-    super(options2);
-    this._format = "zip";
-    this._module = new Zip(options2);
-    this._supportsDirectory = true;
-    this._supportsSymlink = true;
-    this._modulePipe();
-  }
-};
-
-// src/util/new-file.ts
-import { open as open4 } from "node:fs/promises";
-async function createNewFileStream(file2) {
-  const handle = await open4(file2, "wx");
-  return handle.createWriteStream();
-}
+// src/store/github-store.ts
+import { Readable, pipeline } from "node:stream";
 
 // src/util/hashing-stream.ts
 import { createHash } from "node:crypto";
-import { Transform as Transform5 } from "node:stream";
-import { crc32 as crc325 } from "node:zlib";
-var HashingStream = class extends Transform5 {
+import { Transform } from "node:stream";
+import { crc32 } from "node:zlib";
+var HashingStream = class extends Transform {
   constructor(onBytes) {
     super();
     this.onBytes = onBytes;
@@ -65061,7 +61863,7 @@ var HashingStream = class extends Transform5 {
   size = 0;
   _transform(chunk, _encoding, done) {
     this.hash.update(chunk);
-    this.crc = crc325(chunk, this.crc);
+    this.crc = crc32(chunk, this.crc);
     this.size += chunk.length;
     this.onBytes?.(this.size);
     done(null, chunk);
@@ -65072,845 +61874,35 @@ var HashingStream = class extends Transform5 {
   }
 };
 
-// src/util/stale-temp.ts
-import { readdir as readdir4, rm as rm2, stat as stat4 } from "node:fs/promises";
-import path5 from "node:path";
-function writerIsGone(name, prefix = "") {
-  if (!name.startsWith(prefix)) return false;
-  return processIsGone(Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]));
-}
-function processIsGone(pid) {
-  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error63) {
-    return error63.code === "ESRCH";
-  }
-}
-async function sweepTemp(dir, options2) {
-  const prefix = options2.prefix ?? "";
-  for (const name of await readdir4(dir).catch(() => [])) {
-    if (!name.startsWith(prefix)) continue;
-    const entry = path5.join(dir, name);
-    const info2 = await stat4(entry).catch(() => null);
-    if (info2 && (writerIsGone(name, prefix) || Date.now() - info2.mtimeMs > options2.staleMs)) await rm2(entry, { force: true, recursive: true });
-  }
-}
-
-// src/publish/bundle-entry-names.ts
-function entryNameProblem(name) {
-  if (name.includes("\0")) return "has a NUL byte, which cuts the name short";
-  if (/[\u0001-\u001f\u007f]/.test(name)) return "has a control character";
-  if (name.includes("\\")) return "has a backslash, which extractors may take for a folder separator";
-  if (name.includes(":")) return "has a colon, which extractors may take for a drive letter or a stream name";
-  if (name.startsWith("/")) return "is an absolute path";
-  if (name.replace(/\/$/, "").split("/").some((part) => part === "" || part === "." || part === "..")) return "has an empty, '.' or '..' part";
-  return null;
-}
-function clashingNames(names) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const name of names) {
-    const key = name.normalize("NFC").toLowerCase();
-    const earlier = seen.get(key);
-    if (earlier === name) return `'${name}' is in it twice`;
-    if (earlier !== void 0) return `'${earlier}' and '${name}' are the same file on a case-insensitive file system (iOS, macOS, Windows)`;
-    seen.set(key, name);
-  }
-  return null;
-}
-
-// src/publish/zip-check.ts
-var import_yauzl = __toESM(require_yauzl(), 1);
-var MAX_INFLATED = 1024 * 1024 * 1024;
-var MAX_RATIO = 100;
-var RATIO_FROM = 1024 * 1024;
-var S_IFMT = 61440;
-var S_IFLNK = 40960;
-async function checkBundleZip(file2) {
-  const refuse = (why) => new PublishInputError("path", `Bundle '${file2}': ${why}.`);
-  let names;
-  try {
-    const zip = await import_yauzl.default.openPromise(file2, { strictFileNames: true });
-    names = [];
-    let inflated = 0;
-    try {
-      for await (const entry of zip.eachEntry()) {
-        const name = entry.fileName;
-        if (entry.fileNameRaw.includes(0)) throw refuse(`an entry name has a NUL byte, which cuts it short to '${name}'`);
-        const problem = entryNameProblem(name);
-        if (problem) throw refuse(`the entry '${name}' ${problem}`);
-        if ((entry.externalFileAttributes >>> 16 & S_IFMT) === S_IFLNK) throw refuse(`'${name}' is a symbolic link; a bundle can hold only plain files and folders`);
-        if (name.endsWith("/")) continue;
-        names.push(name);
-        inflated += entry.uncompressedSize;
-        if (inflated > MAX_INFLATED) throw refuse(`it inflates to more than ${MAX_INFLATED / 1024 ** 3} GiB`);
-        if (entry.uncompressedSize > RATIO_FROM && entry.uncompressedSize > MAX_RATIO * Math.max(1, entry.compressedSize)) {
-          throw refuse(`'${name}' inflates to ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its size (a zip bomb?)`);
-        }
-        for await (const chunk of await zip.openReadStreamPromise(entry)) void chunk;
-      }
-    } finally {
-      zip.close();
-    }
-  } catch (error63) {
-    if (error63 instanceof PublishInputError) throw error63;
-    throw new PublishInputError("path", `'${file2}' is not a usable zip: ${errorMessage(error63)}.`);
-  }
-  const clash = clashingNames(names);
-  if (clash) throw refuse(clash);
-  if (names.includes("index.html")) return;
-  const tops = new Set(names.map((n) => n.split("/")[0]));
-  const [top] = tops;
-  if (tops.size === 1 && names.includes(`${top}/index.html`)) return;
-  throw new PublishInputError("path", `'${file2}' has no index.html at its root (or inside its single top-level folder); zip your web build output (e.g. dist/ or www/).`);
-}
-
-// src/publish/package.ts
-var CONTENT_TYPES = {
-  ".apk": "application/vnd.android.package-archive",
-  ".aab": "application/x-authorware-bin",
-  ".ipa": "application/octet-stream",
-  ".zip": "application/zip"
+// src/store/errors.ts
+var StoreConflictError = class extends Error {
+  name = "StoreConflictError";
 };
-var ZIP_DATE = /* @__PURE__ */ new Date("1980-01-01T00:00:00Z");
-async function packageArtifact(options2) {
-  const info2 = await lstat4(options2.input).catch((error63) => {
-    throw new PublishInputError("path", `Cannot read '${options2.input}': ${describeFsError(error63)}.`);
-  });
-  if (info2.isDirectory()) return packageFolder(options2);
-  if (!info2.isFile()) throw new PublishInputError("path", `'${options2.input}' is neither a file nor a folder.`);
-  const ext2 = path6.extname(options2.input).toLowerCase();
-  const encryption = options2.encryption;
-  if (encryption && "sessionKey" in encryption) {
-    const { sessionKey, checksum, form } = encryption;
-    return packageAsIs(options2, info2.size, "bundle", CONTENT_TYPES[".zip"], { sessionKey, ...form === "v3" ? { checksum: checksum.toLowerCase() } : { legacyChecksum: checksum } });
-  }
-  if (ext2 !== ".zip") {
-    if (encryption) throw new PublishInputError("encrypt-key", `Only live-update bundles (a web build folder or a .zip) can be encrypted, not '${path6.basename(options2.input)}'.`);
-    return packageAsIs(options2, info2.size, "binary", CONTENT_TYPES[ext2] ?? "application/octet-stream");
-  }
-  await checkBundleZip(options2.input);
-  if (encryption) return withWorkDir((dir) => writeBundle(createReadStream2(options2.input), { ...options2, name: path6.basename(options2.input), dir, total: info2.size, key: encryption.key }));
-  const digests = await hashFile(options2.input, info2.size, options2.onProgress);
-  return { file: options2.input, name: path6.basename(options2.input), ...digests, contentSha256: digests.sha256, contentType: CONTENT_TYPES[".zip"], kind: "bundle", cleanup: async () => {
-  } };
-}
-async function hashFile(file2, total, onProgress) {
-  const hashing = new HashingStream((done) => onProgress?.({ phase: "hashing", done, total }));
-  try {
-    await pipeline(createReadStream2(file2), hashing, async (chunks) => {
-      for await (const chunk of chunks) void chunk;
-    });
-  } catch (error63) {
-    throw new PublishInputError("path", `Cannot read '${file2}': ${describeFsError(error63)}.`);
-  }
-  const digests = hashing.digests();
-  if (digests.size !== total) throw new PublishInputError("path", `'${file2}' changed while it was being read; publish it again once the build has finished.`);
-  return digests;
-}
-async function packageAsIs(options2, size, kind, contentType, encryption) {
-  const { sha256 } = await hashFile(options2.input, size, options2.onProgress);
-  return {
-    file: options2.input,
-    name: path6.basename(options2.input),
-    size,
-    sha256,
-    ...encryption ? { encryption } : {},
-    contentSha256: sha256,
-    contentType,
-    kind,
-    cleanup: async () => {
-    }
-  };
-}
-async function listFolder(root) {
-  const out = [];
-  async function walk(dir, prefix) {
-    for (const name of (await readdir5(dir)).sort()) {
-      const absolute = path6.join(dir, name);
-      const info2 = await lstat4(absolute);
-      const entryName = `${prefix}${name}`;
-      if (info2.isSymbolicLink()) throw new PublishInputError("path", `'${entryName}' in '${root}' is a symbolic link; a bundle can hold only plain files and folders.`);
-      const problem = entryNameProblem(entryName);
-      if (problem) throw new PublishInputError("path", `'${entryName}' in '${root}' ${problem}; rename it.`);
-      if (info2.isDirectory()) await walk(absolute, `${entryName}/`);
-      else if (info2.isFile()) out.push({ absolute, name: entryName, stats: info2 });
-    }
-  }
-  await walk(root, "");
-  const clash = clashingNames(out.map((e) => e.name));
-  if (clash) throw new PublishInputError("path", `In '${root}', ${clash}; rename one.`);
-  return out;
-}
-async function packageFolder(options2) {
-  const folder = options2.input;
-  const entries = await listFolder(folder).catch((error63) => {
-    if (error63 instanceof PublishInputError) throw error63;
-    throw new PublishInputError("path", `Cannot read folder '${folder}': ${describeFsError(error63)}.`);
-  });
-  if (entries.length === 0) throw new PublishInputError("path", `Folder '${folder}' is empty; point --path at your web build output.`);
-  if (!entries.some((e) => e.name === "index.html")) {
-    throw new PublishInputError("path", `Folder '${folder}' has no index.html at its root; point --path at your web build output (e.g. dist/ or www/), not at the project.`);
-  }
-  const total = entries.reduce((sum, e) => sum + e.stats.size, 0);
-  const archive = new ZipArchive({ zlib: { level: 6 } });
-  archive.on("progress", (p) => options2.onProgress?.({ phase: "zipping", done: p.fs.processedBytes, total }));
-  for (const entry of entries) archive.file(entry.absolute, { name: entry.name, date: ZIP_DATE, mode: 420, stats: entry.stats });
-  const finalized = archive.finalize();
-  finalized.catch(() => {
-  });
-  const encryption = options2.encryption;
-  const artifact = await withWorkDir(
-    (dir) => writeBundle(archive, { ...options2, name: options2.zipName, dir, total, key: encryption && "key" in encryption ? encryption.key : void 0, silent: true })
-  );
-  await finalized;
-  return artifact;
-}
-var WORK_DIR_PREFIX = "updateforge-bundle-";
-async function withWorkDir(work) {
-  await sweepTemp(tmpdir(), { prefix: WORK_DIR_PREFIX, staleMs: 24 * 60 * 60 * 1e3 });
-  const dir = await mkdtemp(path6.join(tmpdir(), `${WORK_DIR_PREFIX}${process.pid}-`));
-  try {
-    const artifact = await work(dir);
-    return { ...artifact, cleanup: () => rm3(dir, { recursive: true, force: true }) };
-  } catch (error63) {
-    await rm3(dir, { recursive: true, force: true });
-    throw error63;
-  }
-}
-async function writeBundle(source, options2) {
-  const target = path6.join(options2.dir, options2.key ? `${options2.name}.encrypted` : options2.name);
-  const plain = new HashingStream((done) => {
-    if (!options2.silent) options2.onProgress?.({ phase: options2.key ? "encrypting" : "hashing", done, total: options2.total });
-  });
-  const session = options2.key ? newSessionKey(options2.key) : null;
-  const stored = new HashingStream();
-  const stages = session ? [plain, session.cipher, stored] : [plain];
-  try {
-    await pipeline([source, ...stages, await createNewFileStream(target)]);
-  } catch (error63) {
-    if (error63 instanceof PublishInputError) throw error63;
-    throw new Error(`Cannot write the bundle: ${describeFsError(error63)}.`, { cause: error63 });
-  }
-  const content = plain.digests();
-  const common = { file: target, name: options2.name, contentSha256: content.sha256, contentType: CONTENT_TYPES[".zip"], kind: "bundle", cleanup: async () => {
-  } };
-  if (!session || !options2.key) return { ...common, size: content.size, sha256: content.sha256, crc32: content.crc32 };
-  const bytes = stored.digests();
-  return {
-    ...common,
-    size: bytes.size,
-    sha256: bytes.sha256,
-    encryption: { sessionKey: session.sessionKey, ...encryptChecksums(content.sha256, options2.key), plainSha256: content.sha256, keyId: options2.key.keyId }
-  };
-}
-
-// src/publish/release-step.ts
-import { createReadStream as createReadStream3 } from "node:fs";
-import path7 from "node:path";
-async function applyRelease(ctx) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await applyOnce(ctx);
-    } catch (error63) {
-      if (!(error63 instanceof TagTaken) || attempt >= 3) throw error63 instanceof TagTaken ? error63.cause : error63;
-    }
-  }
-}
-var TagTaken = class extends Error {
-  name = "TagTaken";
+var TagUnavailableError = class extends Error {
+  name = "TagUnavailableError";
 };
-async function applyOnce(ctx) {
-  const { store, request: request2 } = ctx;
-  const tag = releaseTag(request2.app.id, request2.buildType, request2.version);
-  const release = await store.findReleaseByTag(tag);
-  const parsed = release ? parseReleaseBody(release.body) : null;
-  if (release && !parsed) {
-    throw new VersionConflictError(`A release tagged '${tag}' exists but was not made by UpdateForge. Delete it, or publish another version.`);
+var ReleaseListCapped = class extends Error {
+  constructor(message, listed) {
+    super(message);
+    this.listed = listed;
   }
-  const prior = parsed?.metadata ?? null;
-  const notes = ctx.request.notes ?? parsed?.notes ?? "";
-  const base = {
-    updateforge: 1,
-    app: request2.app.id,
-    buildType: request2.buildType,
-    version: request2.version,
-    name: request2.name ?? prior?.name ?? "",
-    public: request2.public ?? prior?.public ?? false,
-    created: prior?.created ?? ctx.now.toISOString(),
-    ...optional2("rollout", request2.rollout ?? prior?.rollout),
-    ...optional2("yanked", prior?.yanked)
-  };
-  if (release && prior?.state === "published" && prior.file) return republish(ctx, release, prior, prior.file, base, notes);
-  if (!ctx.artifact) return registerPending(ctx, release, prior, base, notes, tag);
-  return attachFile(ctx, release, ctx.artifact, base, notes, tag);
-}
-async function republish(ctx, release, prior, priorFile, base, notes) {
-  const { artifact, request: request2 } = ctx;
-  const priorContent = priorFile.encryption?.plainSha256 ?? priorFile.sha256;
-  const sameBytes = !artifact || artifact.contentSha256 === priorContent;
-  if (!ctx.request.overwrite) {
-    if (prior.version !== request2.version) {
-      throw new VersionConflictError(
-        `${request2.app.id} ${request2.buildType} is already published as ${prior.version}, which has the same precedence as ${request2.version} (semver ignores build metadata). Publish a new version, or pass --overwrite to replace it.`
-      );
-    }
-    if (!sameBytes) {
-      throw new VersionConflictError(
-        `${request2.app.id} ${request2.buildType} ${request2.version} is already published with different bytes (sha256 ${priorContent.slice(0, 12)}\u2026, new ${artifact.contentSha256.slice(0, 12)}\u2026). Publish a new version, or pass --overwrite to replace it.`
-      );
-    }
-  }
-  if (sameBytes) {
-    const desired2 = { ...base, state: "published", file: { ...priorFile, ...optional2("minNativeVersion", request2.minNativeVersion) } };
-    const changed = await updateIfDifferent(ctx, release, desired2, notes, false);
-    return { outcome: changed ? "updated" : "unchanged", release: changed ?? release, obsoleteAssets: [] };
-  }
-  ctx.admitFile?.(artifact);
-  const asset = await upload(ctx, release, artifact);
-  const desired = { ...base, state: "published", file: fileRecord(asset, artifact, request2) };
-  const updated = await updateIfDifferent(ctx, release, desired, notes, false) ?? release;
-  return { outcome: "replaced", release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
-}
-async function registerPending(ctx, release, prior, base, notes, tag) {
-  const desired = { ...base, state: "pending", file: null };
-  if (!release) {
-    const created = await create(ctx, tag, desired, notes);
-    return { outcome: "registered", release: created, obsoleteAssets: [] };
-  }
-  const changed = await updateIfDifferent(ctx, release, desired, notes, true);
-  const outcome = !changed ? "unchanged" : prior?.state === "pending" ? "updated" : "registered";
-  return { outcome, release: changed ?? release, obsoleteAssets: release.assets };
-}
-async function attachFile(ctx, existing, artifact, base, notes, tag) {
-  ctx.admitFile?.(artifact);
-  const release = existing ?? await create(ctx, tag, { ...base, state: "uploading", file: null }, notes);
-  const digest = `sha256:${artifact.sha256}`;
-  const asset = release.assets.find((a) => a.state === "uploaded" && a.digest === digest && a.size === artifact.size) ?? await upload(ctx, release, artifact);
-  const desired = { ...base, state: "published", file: fileRecord(asset, artifact, ctx.request) };
-  const updated = await updateIfDifferent(ctx, release, desired, notes, false) ?? release;
-  return { outcome: "published", release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
-}
-async function create(ctx, tag, meta3, notes) {
-  const release = await ctx.store.createRelease({ tag, name: releaseTitle(meta3), body: renderReleaseBody(notes, meta3), draft: true, target: ctx.commit }).catch((error63) => {
-    throw error63 instanceof StoreConflictError ? new TagTaken(error63.message, { cause: error63 }) : error63;
-  });
-  ctx.undo.push(`delete release ${tag}`, () => ctx.store.deleteRelease(release));
-  return release;
-}
-async function updateIfDifferent(ctx, release, meta3, notes, draft) {
-  const patch = { name: releaseTitle(meta3), body: renderReleaseBody(notes, meta3), draft };
-  if (release.name === patch.name && release.body === patch.body && release.draft === patch.draft) return null;
-  const updated = await ctx.store.updateRelease(release, patch);
-  ctx.undo.push(`restore release ${release.tag}`, async () => {
-    await ctx.store.updateRelease(updated, { name: release.name, body: release.body, draft: release.draft });
-  });
-  return updated;
-}
-async function upload(ctx, release, artifact) {
-  const name = assetName(artifact, release.assets);
-  const stale = release.assets.find((a) => a.name === name);
-  if (stale) await ctx.store.deleteAsset(release, stale);
-  const asset = await ctx.store.uploadAsset(release, {
-    name,
-    label: artifact.name,
-    contentType: artifact.contentType,
-    size: artifact.size,
-    open: () => createReadStream3(artifact.file),
-    onProgress: (sent) => ctx.onUploadProgress?.(sent, artifact.size)
-  });
-  ctx.undo.push(`delete asset ${name}`, () => ctx.store.deleteAsset(release, asset));
-  if (asset.digest === null) {
-    if (asset.size !== artifact.size) throw new DigestMismatchError(`The store holds ${asset.size} bytes for '${artifact.name}', not the ${artifact.size} uploaded. Publish again.`);
-    ctx.warn?.(`GitHub reported no digest for '${artifact.name}' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.`);
-  } else if (asset.digest !== `sha256:${artifact.sha256}`) {
-    throw new DigestMismatchError(`The store holds other bytes than were uploaded for '${artifact.name}' (${asset.digest}, expected sha256:${artifact.sha256}). Publish again.`);
-  }
-  return asset;
-}
-function assetName(artifact, existing) {
-  const plain = artifact.name.replace(/[^A-Za-z0-9._-]+/g, ".").replace(/\.{2,}/g, ".").replace(/^\.+|\.+$/g, "") || "artifact";
-  if (!existing.some((a) => a.name === plain)) return plain;
-  const ext2 = path7.extname(plain);
-  return `${plain.slice(0, plain.length - ext2.length)}-${artifact.sha256.slice(0, 12)}${ext2}`;
-}
-function fileRecord(asset, artifact, request2) {
-  return {
-    assetId: asset.id,
-    name: artifact.name,
-    size: artifact.size,
-    sha256: artifact.sha256,
-    contentType: artifact.contentType,
-    kind: artifact.kind,
-    ...optional2("crc32", artifact.crc32),
-    ...optional2("encryption", artifact.encryption),
-    ...optional2("minNativeVersion", request2.minNativeVersion)
-  };
-}
-function optional2(key, value) {
-  return value === void 0 ? {} : { [key]: value };
-}
-
-// src/publish/undo.ts
-var UndoLog = class {
-  steps = [];
-  push(label, run) {
-    this.steps.push({ label, run });
-  }
-  /** Undoes every step, newest first; returns what could not be undone. */
-  async rollback() {
-    const failed = [];
-    for (const step of this.steps.reverse()) {
-      try {
-        await step.run();
-      } catch (error63) {
-        failed.push(`${step.label}: ${errorMessage(error63)}`);
-      }
-    }
-    this.steps.length = 0;
-    return failed;
+  listed;
+  name = "ReleaseListCapped";
+};
+var StoreNotFoundError = class extends Error {
+  name = "StoreNotFoundError";
+};
+var StoreUnavailableError = class extends Error {
+  name = "StoreUnavailableError";
+  /** Seconds until it is worth asking again, when the store was told (GitHub's rate limits say); else unknown. */
+  retryAfterSeconds;
+  constructor(message, options2 = {}) {
+    super(message, options2);
+    this.retryAfterSeconds = options2.retryAfterSeconds;
   }
 };
-
-// src/publish/version-lease.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { hostname as hostname3 } from "node:os";
-
-// src/publish/read-only-store.ts
-var WriteNeeded = class extends Error {
-  name = "WriteNeeded";
-};
-function readOnlyStore(store) {
-  const refuse = () => Promise.reject(new WriteNeeded("this publish changes the store"));
-  return {
-    location: store.location,
-    listReleases: () => store.listReleases(),
-    findReleaseByTag: (tag) => store.findReleaseByTag(tag),
-    openAsset: (assetId, range2) => store.openAsset(assetId, range2),
-    assetLink: (assetId) => store.assetLink(assetId),
-    readBranchFile: (file2, options2) => store.readBranchFile(file2, options2),
-    createRelease: refuse,
-    updateRelease: refuse,
-    deleteRelease: refuse,
-    uploadAsset: refuse,
-    deleteAsset: refuse,
-    writeBranchFile: refuse,
-    deleteBranchFile: refuse
-  };
-}
-
-// src/publish/version-lease.ts
-var LEASE_MS = 12e4;
-var WAIT_MS = 15 * 6e4;
-var POLL_MS = 2e3;
-function currentPublisher(run) {
-  return { host: hostname3(), pid: process.pid, ...run ? { run } : {} };
-}
-var VersionLease = class _VersionLease {
-  constructor(store, file2, label, record2, sha, options2) {
-    this.store = store;
-    this.file = file2;
-    this.label = label;
-    this.record = record2;
-    this.sha = sha;
-    this.options = options2;
-  }
-  store;
-  file;
-  label;
-  record;
-  sha;
-  options;
-  timer;
-  lost = null;
-  renewing = Promise.resolve();
-  /** Takes the lease on `tag`, waiting while another live publisher holds it. */
-  static async acquire(store, tag, publisher, options2 = {}) {
-    const leaseMs = options2.leaseMs ?? LEASE_MS;
-    const now = options2.now ?? Date.now;
-    const file2 = `locks/${tag}.json`;
-    const owner = randomBytes2(8).toString("hex");
-    const record2 = () => ({ owner, publisher, renewed: new Date(now()).toISOString() });
-    const giveUpAt = now() + (options2.waitMs ?? WAIT_MS);
-    let told = false;
-    let current = null;
-    for (; ; ) {
-      if (current === null || abandoned(current.record, publisher, leaseMs, now())) {
-        const mine = record2();
-        try {
-          const { sha } = await store.writeBranchFile(file2, encode3(mine), { expectedSha: current?.sha ?? null, message: `Publishing ${tag}` });
-          const lease = new _VersionLease(store, file2, tag, mine, sha, { leaseMs, now });
-          lease.startRenewing();
-          return lease;
-        } catch (error63) {
-          if (!isStoreConflict(error63)) throw error63;
-          current = await readLease(store, file2);
-          continue;
-        }
-      }
-      if (now() >= giveUpAt) {
-        throw new PublishBusyError(`Another publish of ${tag} (${whoHolds(current.record.publisher)}) is still under way. Run this one again once it has finished.`);
-      }
-      if (!told) options2.onWait?.(`Waiting for another publish of ${tag} (${whoHolds(current.record.publisher)}) to finish\u2026`);
-      told = true;
-      await new Promise((resolve2) => setTimeout(resolve2, options2.pollMs ?? POLL_MS));
-      current = await readLease(store, file2);
-    }
-  }
-  /** Throws when the lease was lost (another publisher took it over): nothing more may be written. */
-  async assertHeld() {
-    await this.renewing;
-    if (this.lost) throw this.lost;
-  }
-  /**
-   * Gives the lease up; a lease already lost is left to its new holder. Never fails: a lease
-   * that could not be removed is taken over once it expires, or at once from this machine.
-   */
-  async release() {
-    clearInterval(this.timer);
-    await this.renewing;
-    if (this.lost) return;
-    await this.store.deleteBranchFile(this.file, { expectedSha: this.sha, message: `Published ${this.label}` }).catch(() => {
-    });
-  }
-  startRenewing() {
-    let inFlight = false;
-    this.timer = setInterval(() => {
-      if (inFlight) return;
-      inFlight = true;
-      this.renewing = this.renew().finally(() => {
-        inFlight = false;
-      });
-    }, this.options.leaseMs / 4);
-    this.timer.unref();
-  }
-  async renew() {
-    if (this.lost) return;
-    const next = { ...this.record, renewed: new Date(this.options.now()).toISOString() };
-    try {
-      ({ sha: this.sha } = await this.store.writeBranchFile(this.file, encode3(next), { expectedSha: this.sha, message: `Publishing ${this.label}` }));
-      this.record = next;
-    } catch (error63) {
-      if (isStoreConflict(error63)) {
-        clearInterval(this.timer);
-        this.lost = new PublishBusyError(`Another publish took over ${this.label} while this one was running (this one had stopped renewing its lease). Run it again.`);
-      }
-    }
-  }
-};
-async function leasedWhenWriting(store, tag, publisher, options2, work) {
-  try {
-    return await work(readOnlyStore(store), null);
-  } catch (error63) {
-    if (!(error63 instanceof WriteNeeded)) throw error63;
-  }
-  const lease = await VersionLease.acquire(store, tag, publisher, options2);
-  try {
-    return await work(store, lease);
-  } finally {
-    await lease.release();
-  }
-}
-async function readLease(store, file2) {
-  const found = await store.readBranchFile(file2);
-  if (found === null || found === "not-modified") return null;
-  let record2 = null;
-  try {
-    const parsed = JSON.parse(Buffer.from(found.content).toString("utf8"));
-    if (typeof parsed.owner === "string" && typeof parsed.renewed === "string" && typeof parsed.publisher?.host === "string") record2 = parsed;
-  } catch {
-  }
-  return { record: record2 ?? { owner: "", publisher: { host: "", pid: 0 }, renewed: (/* @__PURE__ */ new Date(0)).toISOString() }, sha: found.sha };
-}
-function abandoned(record2, me, leaseMs, now) {
-  const held = record2.publisher;
-  if (held.host === me.host && processIsGone(held.pid)) return true;
-  if (held.run && me.run && held.run.id === me.run.id && held.run.attempt < me.run.attempt) return true;
-  const renewed = Date.parse(record2.renewed);
-  return !Number.isFinite(renewed) || now - renewed > leaseMs;
-}
-function whoHolds(publisher) {
-  const run = publisher.run ? `workflow run ${publisher.run.id} attempt ${publisher.run.attempt}, ` : "";
-  return `${run}process ${publisher.pid} on ${publisher.host}`;
-}
-function encode3(record2) {
-  return Buffer.from(`${JSON.stringify(record2, null, 2)}
-`);
-}
-
-// src/publish/write-manifest.ts
-import { setTimeout as sleep } from "node:timers/promises";
-
-// src/feed/channels.ts
-var DEFAULT_CHANNEL = "release";
-function resolveChannels(declared = []) {
-  const channels = BUILD_TYPES.map((buildType, i) => ({ id: i + 1, name: buildType, buildType, allowSelfSet: false }));
-  for (const channel of declared) {
-    const existing = channels.findIndex((c) => c.name === channel.name);
-    const entry = { name: channel.name, buildType: channel.buildType, allowSelfSet: channel.allowSelfSet ?? false };
-    if (existing >= 0) channels[existing] = { ...channels[existing], ...entry };
-    else channels.push({ id: channels.length + 1, ...entry });
-  }
-  return channels;
-}
-
-// src/feed/manifest.ts
-var MANIFEST_PATH = "manifest.json";
-var MANIFEST_SCHEMA_VERSION = 1;
-var ManifestAppSchema = external_exports.object({
-  id: external_exports.string().min(1),
-  team: external_exports.string().min(1),
-  title: external_exports.string().min(1),
-  packageName: external_exports.string().min(1),
-  /** Path of the icon on the manifest branch (`icons/<app>/<file>`), or null. */
-  icon: external_exports.string().nullable(),
-  /** The channel devices follow unless they ask for another. */
-  defaultChannel: external_exports.string().default(DEFAULT_CHANNEL),
-  /** Whether the app's devices have a Capgo public key (updateforge.json); absent: not declared. */
-  encryptedBundles: external_exports.boolean().optional()
-});
-var ChannelSchema2 = external_exports.object({
-  id: external_exports.number().int().positive(),
-  name: external_exports.string().min(1),
-  buildType: external_exports.enum(BUILD_TYPES),
-  allowSelfSet: external_exports.boolean()
-});
-var ManifestSchema = external_exports.object({
-  schemaVersion: external_exports.literal(MANIFEST_SCHEMA_VERSION),
-  generatedAt: external_exports.iso.datetime(),
-  teams: external_exports.array(external_exports.object(TeamSchema.shape)),
-  apps: external_exports.array(ManifestAppSchema),
-  /** Live-update channels; manifests written before channels existed get the build types. */
-  channels: external_exports.array(ChannelSchema2).default(() => resolveChannels()),
-  versions: external_exports.array(VersionRecordSchema)
-});
-function parseManifest(bytes, source = MANIFEST_PATH) {
-  return validate2(ManifestSchema, parseJson(Buffer.from(bytes).toString("utf8"), source), source);
-}
-function serializeManifest(manifest) {
-  const valid = validate2(ManifestSchema, manifest, "generated manifest");
-  return Buffer.from(`${JSON.stringify(valid, null, 2)}
-`, "utf8");
-}
-function sameFeed(a, b) {
-  return JSON.stringify({ ...a, generatedAt: "" }) === JSON.stringify({ ...b, generatedAt: "" });
-}
-
-// src/feed/build-manifest.ts
-function buildManifest(input3) {
-  const { config: config2, releases } = input3;
-  const appOrder = new Map(config2.apps.map((app, i) => [app.id, i]));
-  const skipped = [];
-  const byIdentity = /* @__PURE__ */ new Map();
-  for (const release of releases) {
-    const parsed = parseReleaseBody(release.body);
-    if (parsed === null) continue;
-    const record2 = toVersionRecord(release, parsed.metadata, parsed.notes);
-    if (typeof record2 === "string") {
-      skipped.push({ tag: release.tag, reason: record2 });
-      continue;
-    }
-    if (!appOrder.has(record2.app)) {
-      skipped.push({ tag: release.tag, reason: `app '${record2.app}' is not in updateforge.json` });
-      continue;
-    }
-    const identity = `${record2.app}\0${record2.buildType}\0${precedenceKey(record2.version)}`;
-    const other = byIdentity.get(identity);
-    if (other && other.created >= record2.created) {
-      skipped.push({ tag: release.tag, reason: `same version as release ${other.id}` });
-      continue;
-    }
-    if (other) skipped.push({ tag: `release ${other.id}`, reason: `same version as ${release.tag}` });
-    byIdentity.set(identity, record2);
-  }
-  const versions = [...byIdentity.values()].sort(
-    (a, b) => (appOrder.get(a.app) ?? 0) - (appOrder.get(b.app) ?? 0) || BUILD_TYPES.indexOf(a.buildType) - BUILD_TYPES.indexOf(b.buildType) || compareVersions(b.version, a.version)
-  );
-  const manifest = {
-    schemaVersion: MANIFEST_SCHEMA_VERSION,
-    generatedAt: input3.generatedAt.toISOString(),
-    teams: config2.teams.map(({ id, name }) => ({ id, name })),
-    apps: config2.apps.map((app) => ({
-      id: app.id,
-      team: app.team,
-      title: app.title,
-      packageName: app.packageName,
-      icon: iconBranchPath(app),
-      defaultChannel: app.defaultChannel ?? DEFAULT_CHANNEL,
-      ...app.encryptedBundles === void 0 ? {} : { encryptedBundles: app.encryptedBundles }
-    })),
-    channels: resolveChannels(config2.channels),
-    versions
-  };
-  return { manifest, skipped };
-}
-function toVersionRecord(release, meta3, notes) {
-  const base = {
-    id: release.id,
-    app: meta3.app,
-    buildType: meta3.buildType,
-    version: meta3.version,
-    name: meta3.name,
-    public: meta3.public,
-    created: meta3.created,
-    notes,
-    ...meta3.rollout !== void 0 && meta3.rollout !== 100 ? { rollout: meta3.rollout } : {},
-    ...meta3.yanked ? { yanked: true } : {}
-  };
-  switch (meta3.state) {
-    case "pending":
-      return { ...base, file: null };
-    case "uploading":
-      return "its upload has not finished";
-    case "published": {
-      const file2 = meta3.file;
-      if (file2 === null) return "published without a file";
-      if (release.draft) return "still a draft";
-      const asset = release.assets.find((a) => a.id === file2.assetId);
-      if (!asset || asset.state !== "uploaded" || asset.size !== file2.size) return `its asset ${file2.assetId} is missing or incomplete`;
-      return { ...base, file: file2 };
-    }
-  }
-}
-
-// src/publish/write-manifest.ts
-async function writeManifest(options2) {
-  const { store, config: config2 } = options2;
-  const maxAttempts = options2.maxAttempts ?? 10;
-  for (let attempt = 1; ; attempt++) {
-    const current = await store.readBranchFile(MANIFEST_PATH);
-    const existing = current === null || current === "not-modified" ? null : current;
-    const releases = await store.listReleases();
-    const { manifest, skipped } = buildManifest({ config: config2, releases, generatedAt: options2.now() });
-    const previous = existing && readable(existing.content);
-    if (existing && previous && sameFeed(previous, manifest)) return { sha: existing.sha, changed: false, manifest: previous, skipped };
-    try {
-      const message = `Update manifest (${manifest.versions.length} versions)`;
-      const { sha } = await store.writeBranchFile(MANIFEST_PATH, serializeManifest(manifest), { expectedSha: existing?.sha ?? null, message });
-      return { sha, changed: true, manifest, skipped };
-    } catch (error63) {
-      if (!isStoreConflict(error63)) throw error63;
-      if (attempt >= maxAttempts) {
-        throw new ManifestContentionError(`The manifest kept changing under us (${attempt} attempts); other publishes are running. Run this publish again.`, { cause: error63 });
-      }
-      await sleep(Math.random() * 50 * attempt);
-    }
-  }
-}
-function readable(bytes) {
-  try {
-    return parseManifest(bytes);
-  } catch {
-    return null;
-  }
-}
-
-// src/publish/publish.ts
-async function publish(options2) {
-  const now = options2.now ?? (() => /* @__PURE__ */ new Date());
-  const request2 = validatePublishRequest(options2.request, options2.config.config);
-  const icons = await readIcons(options2.config);
-  const artifact = request2.path ? await packageArtifact({
-    input: request2.path,
-    zipName: `${request2.app.id}-${request2.version}.zip`,
-    encryption: request2.encryption,
-    onProgress: options2.onProgress
-  }) : null;
-  if (artifact?.kind === "binary" && (request2.minNativeVersion !== void 0 || request2.rollout !== void 0)) {
-    await artifact.cleanup();
-    throw new PublishInputError(request2.rollout !== void 0 ? "rollout" : "min-native-version", "Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.");
-  }
-  const tag = releaseTag(request2.app.id, request2.buildType, request2.version);
-  const publisher = options2.publisher ?? currentPublisher();
-  let recorded;
-  try {
-    recorded = await leasedWhenWriting(
-      options2.store,
-      tag,
-      publisher,
-      { ...options2.lease, onWait: options2.onWait },
-      (store, lease) => recordRelease({ options: { ...options2, store }, request: request2, artifact, icons, now, tag, lease })
-    );
-  } finally {
-    await artifact?.cleanup();
-  }
-  const { step, iconsWritten, written, warnings } = recorded;
-  const version2 = written.manifest.versions.find((v) => v.id === step.release.id);
-  if (!version2) throw new Error(`Release '${step.release.tag}' is published but missing from the manifest; run the publish again.`);
-  return {
-    outcome: step.outcome,
-    version: version2,
-    manifest: written.manifest,
-    tag: step.release.tag,
-    manifestSha: written.sha,
-    manifestChanged: written.changed,
-    iconsWritten,
-    downloadPath: version2.file ? `/api/v1/versions/${encodeURIComponent(version2.id)}/download` : null,
-    warnings
-  };
-}
-async function recordRelease({ options: options2, request: request2, artifact, icons, now, tag, lease }) {
-  const stepWarnings = [];
-  const undo = new UndoLog();
-  let step;
-  let iconsWritten;
-  let written;
-  try {
-    step = await applyRelease({
-      store: options2.store,
-      request: request2,
-      artifact,
-      now: now(),
-      commit: options2.commit,
-      undo,
-      onUploadProgress: (done, total) => options2.onProgress?.({ phase: "uploading", done, total }),
-      admitFile: (file2) => stepWarnings.push(...checkBundleEncryption(request2.app, file2)),
-      warn: (message) => stepWarnings.push(message)
-    });
-    iconsWritten = await syncIcons(options2.store, icons, undo);
-    await lease?.assertHeld();
-    written = await writeManifest({ store: options2.store, config: options2.config.config, now });
-  } catch (error63) {
-    const leftovers = await undo.rollback();
-    if (leftovers.length > 0) {
-      const reason = errorMessage(error63);
-      throw new RollbackIncompleteError(`${reason}
-Undoing the partial publish also failed; left over:
-${leftovers.map((l) => `  - ${l}`).join("\n")}`, { cause: error63 });
-    }
-    throw error63;
-  }
-  const warnings = [...stepWarnings, ...written.skipped.filter((s) => s.tag === tag).map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
-  for (const asset of step.obsoleteAssets) {
-    await options2.store.deleteAsset(step.release, asset).catch((error63) => {
-      warnings.push(`Could not remove superseded asset '${asset.name}': ${errorMessage(error63)}.`);
-    });
-  }
-  return { step, iconsWritten, written, warnings };
-}
-
-// src/store/github-store.ts
-import { Readable as Readable2, pipeline as pipeline2 } from "node:stream";
-
-// src/util/idle-stream.ts
-function failWhenIdle(body, ms, abort) {
-  const reader = body.getReader();
-  return new ReadableStream({
-    async pull(controller) {
-      const timer = setTimeout(() => abort(new Error(`the download stalled: nothing came for ${ms / 1e3} s`)), ms);
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    }
-  });
+function isStoreConflict(error63) {
+  return error63 instanceof StoreConflictError;
 }
 
 // node_modules/universal-user-agent/index.js
@@ -66224,10 +62216,10 @@ function getValues(context, operator, key, modifier) {
 }
 function parseUrl(template) {
   return {
-    expand: expand2.bind(null, template)
+    expand: expand.bind(null, template)
   };
 }
-function expand2(template, context) {
+function expand(template, context) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
     /\{([^\{\}]+)\}|([^\{\}]+)/g,
@@ -67195,8 +63187,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep2 = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -67384,17 +63376,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options2);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options2);
-    const path10 = requestOptions.url.replace(options2.baseUrl, "");
+    const path14 = requestOptions.url.replace(options2.baseUrl, "");
     return request2(options2).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path10} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path14} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error63) => {
       const requestId = error63.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path10} - ${error63.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path14} - ${error63.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error63;
     });
@@ -70107,7 +66099,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path10) => path10.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path14) => path14.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -70270,22 +66262,57 @@ throttling.triggersNotification = triggersNotification;
 // src/store/github-client.ts
 var import_bottleneck = __toESM(require_lib(), 1);
 
+// src/store/github-rate-limit.ts
+var MAX_WAIT_S = 3600;
+var UNKNOWN_WAIT_S = 60;
+function retryAfterSeconds(headers, now = Date.now()) {
+  const retryAfter = Number(headers["retry-after"]);
+  if (headers["retry-after"] !== void 0 && Number.isFinite(retryAfter) && retryAfter >= 0) return clamp(Math.ceil(retryAfter));
+  const reset = Number(headers["x-ratelimit-reset"]);
+  if (String(headers["x-ratelimit-remaining"]) === "0" && Number.isFinite(reset) && reset > 0) return clamp(Math.ceil(reset - now / 1e3));
+  return UNKNOWN_WAIT_S;
+}
+function isRateLimitAnswer(status, headers, message) {
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  return String(headers["x-ratelimit-remaining"]) === "0" || headers["retry-after"] !== void 0 || /rate limit/i.test(message);
+}
+function clamp(seconds) {
+  return Math.min(Math.max(seconds, 1), MAX_WAIT_S);
+}
+var RateLimitGate = class {
+  constructor(now = Date.now) {
+    this.now = now;
+  }
+  now;
+  openAt = 0;
+  /** GitHub asked for `seconds` of quiet. */
+  close(seconds) {
+    this.openAt = Math.max(this.openAt, this.now() + clamp(seconds) * 1e3);
+  }
+  /** Whole seconds until requests may go out again; 0 when they may now. */
+  secondsLeft() {
+    const left = this.openAt - this.now();
+    return left > 0 ? Math.ceil(left / 1e3) : 0;
+  }
+};
+
 // src/util/project-root.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
-import path8 from "node:path";
+import path3 from "node:path";
 import { fileURLToPath } from "node:url";
 function projectRoot() {
-  let dir = path8.dirname(fileURLToPath(import.meta.url));
+  let dir = path3.dirname(fileURLToPath(import.meta.url));
   for (; ; ) {
-    const candidate = path8.join(dir, "package.json");
+    const candidate = path3.join(dir, "package.json");
     if (existsSync2(candidate) && JSON.parse(readFileSync(candidate, "utf8")).name === "updateforge") return dir;
-    const parent = path8.dirname(dir);
+    const parent = path3.dirname(dir);
     if (parent === dir) throw new Error("Cannot find the UpdateForge package.json above this module.");
     dir = parent;
   }
 }
 function packageVersion() {
-  return JSON.parse(readFileSync(path8.join(projectRoot(), "package.json"), "utf8")).version;
+  return JSON.parse(readFileSync(path3.join(projectRoot(), "package.json"), "utf8")).version;
 }
 function packageVersionOrUnknown() {
   try {
@@ -70298,14 +66325,16 @@ function packageVersionOrUnknown() {
 // src/store/github-client.ts
 var GitHubOctokit = Octokit2.plugin(retry, throttling);
 var PATIENCE = {
-  publish: { retries: 3, retryBaseMs: 1e3, responseTimeoutMs: null, idleTimeoutMs: null },
-  serve: { retries: 1, retryBaseMs: 250, responseTimeoutMs: 5e3, idleTimeoutMs: 3e4 }
+  // A 1000 ms base turns GitHub's `retry-after` and reset times, given in seconds, into the waits GitHub asks for.
+  publish: { retries: 3, retryBaseMs: 1e3, waitsOutRateLimits: true, responseTimeoutMs: null, idleTimeoutMs: null },
+  serve: { retries: 1, retryBaseMs: 250, waitsOutRateLimits: false, responseTimeoutMs: 5e3, idleTimeoutMs: 3e4 }
 };
 function patienceLimits(options2) {
   const base = PATIENCE[options2.patience ?? "publish"];
   return {
     retries: base.retries,
     retryBaseMs: options2.retryBaseMs ?? base.retryBaseMs,
+    waitsOutRateLimits: base.waitsOutRateLimits,
     responseTimeoutMs: options2.responseTimeoutMs ?? base.responseTimeoutMs,
     idleTimeoutMs: options2.idleTimeoutMs ?? base.idleTimeoutMs
   };
@@ -70317,8 +66346,13 @@ var isUpload = (options2) => options2.method === "POST" && /\/releases\/\d+\/ass
 function createGitHubClient(options2) {
   const patience = patienceLimits(options2);
   const base = patience.retryBaseMs;
+  const gate = patience.waitsOutRateLimits ? null : new RateLimitGate();
   const onLimit = (kind) => (retryAfter, request2, _octokit, retryCount) => {
     options2.log.warn(`github ${kind}`, { retryAfter, method: request2.method, retryCount });
+    if (gate) {
+      gate.close(retryAfter);
+      return false;
+    }
     return retryCount < 3 && !isUpload(request2);
   };
   const octokit = new GitHubOctokit({
@@ -70332,7 +66366,8 @@ function createGitHubClient(options2) {
     }, warn: (message) => options2.log.warn("github", { message }), error: () => {
     } },
     // (Setting request.retries globally would make the plugin retry every failure, 404s included.)
-    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451], retryAfterBaseValue: base, retries: patience.retries },
+    // 429 is a rate limit, the throttling plugin's to handle with GitHub's own wait, not a blind retry's.
+    retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451], retryAfterBaseValue: base, retries: patience.retries },
     throttle: {
       onRateLimit: onLimit("rate limit"),
       onSecondaryRateLimit: onLimit("secondary rate limit"),
@@ -70344,6 +66379,12 @@ function createGitHubClient(options2) {
   octokit.hook.before("request", (request2) => {
     request2.request = { ...request2.request, fetch: timedFetch };
   });
+  if (gate) {
+    octokit.hook.before("request", () => {
+      const wait = gate.secondsLeft();
+      if (wait > 0) throw new StoreUnavailableError(`GitHub's rate limit asked UpdateForge to wait; it will ask GitHub again in ${wait} s.`, { retryAfterSeconds: wait });
+    });
+  }
   return octokit;
 }
 function githubFetch(options2) {
@@ -70387,21 +66428,318 @@ function describeGitHubError(error63, context) {
   const said = (error63.message.split("\n")[0] ?? "").replace(/:?\s+-\s+https?:\/\/\S+$/, "");
   if (error63.response === void 0) return unavailable(`Could not ${what} on ${repo}: GitHub could not be reached (${said}).`);
   if (error63.status === 422 && /repository is empty/i.test(said)) return emptyRepository(repo, context.branch);
+  const headers = error63.response.headers ?? {};
+  if (isRateLimitAnswer(error63.status, headers, said)) {
+    const wait = retryAfterSeconds(headers);
+    return new StoreUnavailableError(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo} (${error63.status} ${said}); GitHub asks to wait ${wait} s before trying again.`, {
+      retryAfterSeconds: wait
+    });
+  }
   switch (error63.status) {
     case 401:
       return unavailable(`GitHub refused the token (401 ${said}) when trying to ${what} on ${repo}. Check the token given to UpdateForge.`);
     case 403:
-      if (/rate limit/i.test(said)) return unavailable(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
       return unavailable(
         `The token may not ${what} on ${repo} (403 ${said}). In a workflow, add \`permissions: contents: write\`; otherwise use a token with Contents: read and write on ${repo}.`
       );
     case 404:
       return unavailable(`Could not ${what}: ${repo} was not found, or the token cannot see it. Check the repository name and the token's access.`);
-    case 429:
-      return unavailable(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo}; run it again later.`);
     default:
       return unavailable(`Could not ${what} on ${repo}: GitHub answered ${error63.status} ${said}`);
   }
+}
+
+// src/store/github-branch-files.ts
+var COMMIT = "commit:";
+var KEPT_BLOBS = 2;
+var GitHubBranchFiles = class {
+  constructor(options2) {
+    this.options = options2;
+    this.location = `${options2.owner}/${options2.repo}`;
+  }
+  options;
+  blobs = /* @__PURE__ */ new Map();
+  location;
+  async read(path14, options2 = {}) {
+    const since = options2.etag?.startsWith(COMMIT) ? options2.etag.slice(COMMIT.length) : void 0;
+    if (since === void 0 && !options2.recheck) return this.readAt(path14, this.options.branch, options2.etag);
+    const head = await this.head(since);
+    if (head === "not-modified" || head === null) return head;
+    const file2 = await this.readAt(path14, head);
+    return file2 === null || file2 === "not-modified" ? null : { ...file2, etag: `${COMMIT}${head}` };
+  }
+  /** The branch's head commit sha; `'not-modified'` while it is still `since`; null when there is no such branch. */
+  async head(since) {
+    let response;
+    try {
+      response = await this.options.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}", {
+        owner: this.options.owner,
+        repo: this.options.repo,
+        ref: this.options.branch,
+        headers: { accept: "application/vnd.github.sha", ...since === void 0 ? {} : { "if-none-match": `"${since}"` } }
+      });
+    } catch (error63) {
+      if (isStatus(error63, 304)) return "not-modified";
+      if (isStatus(error63, 422) || isStatus(error63, 409)) return null;
+      throw this.describe(error63, `read the head of the '${this.options.branch}' branch`);
+    }
+    const data = response.data;
+    const sha = (typeof data === "string" ? data : data instanceof ArrayBuffer ? Buffer.from(data).toString("utf8") : "").trim();
+    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) throw unavailable(`GitHub answered the head of ${this.location}@${this.options.branch} with something other than a commit sha.`);
+    return sha;
+  }
+  async readAt(path14, ref, etag) {
+    let response;
+    try {
+      response = await this.options.octokit.rest.repos.getContent({ owner: this.options.owner, repo: this.options.repo, path: path14, ref, headers: etag ? { "if-none-match": etag } : {} });
+    } catch (error63) {
+      if (isStatus(error63, 304)) return "not-modified";
+      if (isStatus(error63, 404)) return null;
+      throw this.describe(error63, `read ${path14}`);
+    }
+    const data = response.data;
+    if (Array.isArray(response.data) || data.type !== "file") return null;
+    const content = data.encoding === "base64" ? Buffer.from(data.content ?? "", "base64") : await this.readBlob(data.sha);
+    return { content, sha: data.sha, etag: response.headers.etag ?? `"${data.sha}"` };
+  }
+  /** A blob by its sha, which names its bytes for good: one already read is not read again. */
+  async readBlob(sha) {
+    const kept = this.blobs.get(sha);
+    if (kept) return kept;
+    let content;
+    try {
+      const { data } = await this.options.octokit.rest.git.getBlob({ owner: this.options.owner, repo: this.options.repo, file_sha: sha });
+      content = Buffer.from(data.content, "base64");
+    } catch (error63) {
+      throw this.describe(error63, "read a blob");
+    }
+    this.blobs.set(sha, content);
+    for (const old of this.blobs.keys()) if (this.blobs.size > KEPT_BLOBS) this.blobs.delete(old);
+    return content;
+  }
+  describe(error63, what) {
+    return describeGitHubError(error63, { repo: this.location, branch: this.options.branch, what });
+  }
+};
+
+// src/util/idle-stream.ts
+function failWhenIdle(body, ms, abort) {
+  const reader = body.getReader();
+  return new ReadableStream({
+    async pull(controller) {
+      const timer = setTimeout(() => abort(new Error(`the download stalled: nothing came for ${ms / 1e3} s`)), ms);
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    }
+  });
+}
+
+// src/store/download-answer.ts
+function whyNotTheBytes(answer, want) {
+  const type = answer.headers.get("content-type") ?? "";
+  if (/^\s*text\/html\b/i.test(type)) return `answered ${answer.status} with an HTML page (${type}) instead of the file`;
+  const { range: range2, size } = want;
+  const length = answer.headers.get("content-length");
+  if (range2 && answer.status === 206) {
+    const asked = `bytes ${range2.start}-${range2.end}/${size ?? "*"}`;
+    const got = answer.headers.get("content-range") ?? "";
+    const parts = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(got.trim());
+    const matches = parts !== null && Number(parts[1]) === range2.start && Number(parts[2]) === range2.end && (size === void 0 || parts[3] === "*" || Number(parts[3]) === size);
+    if (!matches) return `answered 206 with content-range '${got}' when asked for ${asked}`;
+    if (length !== null && Number(length) !== range2.end - range2.start + 1) return `answered 206 with ${length} bytes for the ${range2.end - range2.start + 1} of ${asked}`;
+    return null;
+  }
+  if (answer.status !== 200) return `answered ${answer.status}`;
+  if (size !== void 0 && (length === null || Number(length) !== size)) return `answered 200 with ${length === null ? "no length" : `${length} bytes`} for a file of ${size}`;
+  return null;
+}
+
+// src/store/signed-links.ts
+function signedUrlExpiry(url2) {
+  let query;
+  try {
+    query = new URL(url2).searchParams;
+  } catch {
+    return null;
+  }
+  const se = query.get("se");
+  if (se !== null) {
+    const at = Date.parse(se);
+    return Number.isFinite(at) ? at : null;
+  }
+  const date5 = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(query.get("X-Amz-Date") ?? "");
+  const expires = Number(query.get("X-Amz-Expires") ?? Number.NaN);
+  if (!date5 || !Number.isFinite(expires)) return null;
+  const [, y, mo, d, h, mi, s] = date5.map(Number);
+  return Date.UTC(y, mo - 1, d, h, mi, s) + expires * 1e3;
+}
+var SignedLinkCache = class {
+  links = /* @__PURE__ */ new Map();
+  pending = /* @__PURE__ */ new Map();
+  now;
+  marginMs;
+  unknownLifetimeMs;
+  maxEntries;
+  constructor(options2 = {}) {
+    this.now = options2.now ?? Date.now;
+    this.marginMs = options2.marginMs ?? 6e4;
+    this.unknownLifetimeMs = options2.unknownLifetimeMs ?? 6e4;
+    this.maxEntries = options2.maxEntries ?? 1e3;
+  }
+  /**
+   * The link for `key`: one still good, the one a look-up under way brings, or what `lookUp` brings.
+   * When a shared look-up brought something other than a link, that belongs to the caller who
+   * started it; the others look up for themselves. A failed look-up fails every caller who waited on it.
+   */
+  async get(key, lookUp) {
+    const kept = this.links.get(key);
+    if (kept && this.now() < kept.usableUntil) return { link: kept.link };
+    const under = this.pending.get(key);
+    if (under) {
+      const shared = await under;
+      return "link" in shared ? shared : lookUp();
+    }
+    const mine = lookUp().then((found) => {
+      if ("link" in found) this.keep(key, found.link);
+      return found;
+    }).finally(() => this.pending.delete(key));
+    this.pending.set(key, mine);
+    return mine;
+  }
+  /** The link failed (refused, expired early, or served something wrong): the next request asks GitHub afresh. */
+  forget(key, link2) {
+    if (this.links.get(key)?.link === link2) this.links.delete(key);
+  }
+  keep(key, link2) {
+    const now = this.now();
+    const expiry = signedUrlExpiry(link2);
+    const usableUntil = expiry === null ? now + this.unknownLifetimeMs : expiry - Math.min(this.marginMs, (expiry - now) / 4);
+    if (usableUntil <= now) return;
+    this.links.delete(key);
+    this.links.set(key, { link: link2, usableUntil });
+    if (this.links.size > this.maxEntries) this.prune(now);
+  }
+  prune(now) {
+    for (const [key, entry] of this.links) if (entry.usableUntil <= now) this.links.delete(key);
+    for (const key of this.links.keys()) {
+      if (this.links.size <= this.maxEntries) break;
+      this.links.delete(key);
+    }
+  }
+};
+
+// src/store/github-downloads.ts
+var GitHubAssetDownloads = class {
+  constructor(options2) {
+    this.options = options2;
+    this.links = options2.links ?? new SignedLinkCache();
+    this.location = `${options2.owner}/${options2.repo}`;
+  }
+  options;
+  links;
+  location;
+  /** The asset's signed link, or null when GitHub sends the bytes itself instead. */
+  async link(assetId) {
+    const found = await this.find(assetId);
+    if ("link" in found) return found.link;
+    await found.other.body?.cancel();
+    return null;
+  }
+  async open(assetId, range2, expected = {}) {
+    const want = { range: range2, size: expected.size };
+    const failed = (how) => unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link ${how}`);
+    for (let attempt = 1; ; attempt++) {
+      const found = await this.find(assetId);
+      if ("other" in found) return this.direct(assetId, found.other, want);
+      const download = new AbortController();
+      let signed;
+      try {
+        signed = await this.options.fetchSigned(found.link, { headers: range2 ? { range: `bytes=${range2.start}-${range2.end}` } : {}, signal: download.signal });
+      } catch (error63) {
+        throw failed(`could not be reached (${errorMessage(error63)})`);
+      }
+      if (signed.status === 401 || signed.status === 403) {
+        await signed.body?.cancel();
+        this.links.forget(assetId, found.link);
+        if (attempt === 1) continue;
+        throw failed(`answered ${signed.status}`);
+      }
+      const problem = whyNotTheBytes(signed, want) ?? (signed.body ? null : `answered ${signed.status} without a body`);
+      if (problem !== null || !signed.body) {
+        await signed.body?.cancel();
+        this.links.forget(assetId, found.link);
+        throw failed(problem ?? "sent nothing");
+      }
+      return this.watched(range2 && signed.status === 200 ? slice(signed.body, range2) : signed.body, download);
+    }
+  }
+  find(assetId) {
+    return this.links.get(assetId, () => this.ask(assetId));
+  }
+  /**
+   * One API call. It carries no Range and no caller's signal: its link may serve every download of the
+   * asset for the next hour, and a client leaving must not cancel a look-up others are waiting on.
+   */
+  async ask(assetId) {
+    if (!/^\d+$/.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
+    const stop = new AbortController();
+    let response;
+    try {
+      response = await this.options.octokit.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        owner: this.options.owner,
+        repo: this.options.repo,
+        asset_id: Number(assetId),
+        headers: { accept: "application/octet-stream" },
+        request: { redirect: "manual", parseSuccessResponseBody: false, signal: stop.signal }
+      });
+    } catch (error63) {
+      if (isStatus(error63, 404)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
+      throw describeGitHubError(error63, { repo: this.location, branch: this.options.branch, what: "download an asset" });
+    }
+    const body = response.data;
+    const location = response.headers.location;
+    if (response.status >= 300 && response.status < 400 && location) {
+      await body?.cancel();
+      return { link: location };
+    }
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) if (value !== void 0) headers.set(name, String(value));
+    return { other: { status: response.status, headers, body, stop } };
+  }
+  /** GitHub's own answer with the bytes: it ignores Range, so a part is cut from the whole. */
+  direct(assetId, answer, want) {
+    const problem = whyNotTheBytes(answer, want);
+    if (problem !== null || !answer.body) {
+      answer.stop.abort();
+      throw unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub ${problem ?? "sent nothing"}`);
+    }
+    return this.watched(want.range && answer.status === 200 ? slice(answer.body, want.range) : answer.body, answer.stop);
+  }
+  watched(body, download) {
+    const ms = this.options.idleTimeoutMs;
+    return ms === null ? body : failWhenIdle(body, ms, (reason) => download.abort(reason));
+  }
+};
+function slice(body, range2) {
+  let position = 0;
+  return body.pipeThrough(
+    new TransformStream({
+      transform(chunk, controller) {
+        const start = Math.max(range2.start - position, 0);
+        const end = Math.min(range2.end + 1 - position, chunk.length);
+        if (start < end) controller.enqueue(chunk.subarray(start, end));
+        position += chunk.length;
+      }
+    })
+  );
 }
 
 // src/store/github-store.ts
@@ -70409,6 +66747,8 @@ function toAsset(a) {
   return { id: String(a.id), name: a.name, label: a.label ?? "", size: a.size, contentType: a.content_type, digest: a.digest ?? null, state: a.state === "uploaded" ? "uploaded" : "incomplete" };
 }
 var UPLOAD_ATTEMPTS = 3;
+var LIST_CAP = 1e3;
+var MAX_ASSET_BYTES = 2 * 1024 ** 3;
 var GitHubStore = class _GitHubStore {
   constructor(octokit, options2, downloads = { fetchSigned: fetch, idleTimeoutMs: null }) {
     this.octokit = octokit;
@@ -70417,6 +66757,8 @@ var GitHubStore = class _GitHubStore {
     this.location = `${this.owner}/${this.repo}`;
     this.branch = options2.branch;
     this.log = options2.log;
+    this.assetDownloads = new GitHubAssetDownloads({ octokit, owner: this.owner, repo: this.repo, branch: this.branch, ...downloads });
+    this.branchFiles = new GitHubBranchFiles({ octokit, owner: this.owner, repo: this.repo, branch: this.branch });
   }
   octokit;
   downloads;
@@ -70427,6 +66769,8 @@ var GitHubStore = class _GitHubStore {
   log;
   uploadUrls = /* @__PURE__ */ new Map();
   branchReady = null;
+  assetDownloads;
+  branchFiles;
   static create(options2) {
     return new _GitHubStore(createGitHubClient(options2), options2, { fetchSigned: githubFetch(options2), idleTimeoutMs: patienceLimits(options2).idleTimeoutMs });
   }
@@ -70445,9 +66789,26 @@ var GitHubStore = class _GitHubStore {
     this.uploadUrls.set(String(release.id), release.upload_url);
     return { id: String(release.id), tag: release.tag_name, name: release.name ?? "", body: release.body ?? "", draft: release.draft, createdAt: release.created_at, assets: release.assets.map(toAsset) };
   }
+  /**
+   * Every release, 100 a page. GitHub serves only the first 1,000 of this list (a later page is a
+   * 422, iree-org/iree#16506), so a longer one ends in ReleaseListCapped carrying those 1,000.
+   */
   async listReleases() {
-    const all = await this.call("list releases", () => this.octokit.paginate(this.octokit.rest.repos.listReleases, { ...this.ids, per_page: 100 }));
-    return all.map((r) => this.remember(r));
+    const listed = [];
+    await this.call("list releases", async () => {
+      for await (const page of this.octokit.paginate.iterator(this.octokit.rest.repos.listReleases, { ...this.ids, per_page: 100 })) {
+        listed.push(...page.data.map((r) => this.remember(r)));
+        if (listed.length >= LIST_CAP && /rel="next"/.test(page.headers.link ?? "")) {
+          throw new ReleaseListCapped(`GitHub lists only the newest ${LIST_CAP} releases of ${this.location}, and it has more`, listed);
+        }
+      }
+    });
+    return listed;
+  }
+  /** Tag names starting with `prefix`: one request for all of them (OAS `git/list-matching-refs` is not paginated). */
+  async listTags(prefix) {
+    const { data } = await this.call("list tags", () => this.octokit.rest.git.listMatchingRefs({ ...this.ids, ref: `tags/${prefix}` }));
+    return data.map((ref) => ref.ref.replace(/^refs\/tags\//, ""));
   }
   async findReleaseByTag(tag) {
     const published = await this.call("read a release by tag", async () => {
@@ -70459,7 +66820,36 @@ var GitHubStore = class _GitHubStore {
       }
     });
     if (published) return this.remember(published);
-    return (await this.listReleases()).find((r) => r.tag === tag) ?? null;
+    return this.findDraftByTag(tag);
+  }
+  /**
+   * Drafts have no tag yet, so the REST look-up cannot see them (OAS `repos/get-release-by-tag`), and
+   * listing every release stops at GitHub's first 1,000. GraphQL finds a draft by its pending tag, as
+   * `gh release view` does (cli/cli@44ee177 pkg/cmd/release/shared/fetch.go:169-200); its full record,
+   * assets included, then comes from REST like every other release.
+   */
+  async findDraftByTag(tag) {
+    const found = await this.call(
+      "look up a draft release",
+      () => this.octokit.graphql(
+        "query DraftByTag($owner: String!, $name: String!, $tag: String!) { repository(owner: $owner, name: $name) { release(tagName: $tag) { databaseId isDraft } } }",
+        { owner: this.owner, name: this.repo, tag }
+      )
+    );
+    const draft = found.repository?.release;
+    if (!draft?.isDraft || draft.databaseId === null) return null;
+    const release = await this.getRelease(String(draft.databaseId));
+    return release?.draft && release.tag === tag ? release : null;
+  }
+  async getRelease(id) {
+    return this.call("read a release", async () => {
+      try {
+        return this.remember((await this.octokit.rest.repos.getRelease({ ...this.ids, release_id: Number(id) })).data);
+      } catch (error63) {
+        if (isStatus(error63, 404)) return null;
+        throw error63;
+      }
+    });
   }
   async reload(id) {
     const { data } = await this.call("read a release", () => this.octokit.rest.repos.getRelease({ ...this.ids, release_id: Number(id) }));
@@ -70482,7 +66872,7 @@ var GitHubStore = class _GitHubStore {
       if (isStatus(error63, 422) && /already_exists/.test(JSON.stringify(error63.response?.data ?? ""))) {
         throw new StoreConflictError(`a release tagged '${input3.tag}' already exists in ${this.location}`);
       }
-      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: "create a release" });
+      throw this.burnedTag(error63, input3.tag) ?? describeGitHubError(error63, { repo: this.location, branch: this.branch, what: "create a release" });
     }
   }
   async updateRelease(release, patch) {
@@ -70493,8 +66883,15 @@ var GitHubStore = class _GitHubStore {
       if (isStatus(error63, 422) && /already_exists/.test(JSON.stringify(error63.response?.data ?? ""))) {
         throw new StoreConflictError(`a release tagged '${release.tag}' is already published in ${this.location}`);
       }
-      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: "update a release" });
+      throw this.burnedTag(error63, release.tag) ?? describeGitHubError(error63, { repo: this.location, branch: this.branch, what: "update a release" });
     }
+  }
+  /** GitHub's refusal of a tag an immutable release once had: no re-run can ever publish it. */
+  burnedTag(error63, tag) {
+    if (!isStatus(error63, 422) || !/used by an immutable release/i.test(JSON.stringify(error63.response?.data ?? ""))) return null;
+    return new TagUnavailableError(
+      `The tag '${tag}' was used by an immutable release of ${this.location} that was later deleted, and GitHub never lets a tag name be used again after that ("tag_name was used by an immutable release"). Publish a new version.`
+    );
   }
   async deleteRelease(release) {
     await this.call("delete a release", async () => {
@@ -70511,13 +66908,14 @@ var GitHubStore = class _GitHubStore {
    * with our bytes counts as success; a half-made one is deleted before trying again.
    */
   async uploadAsset(release, upload2) {
+    if (upload2.size >= MAX_ASSET_BYTES) throw new StoreConflictError(`'${upload2.label}' is ${upload2.size} bytes; GitHub takes release assets only under 2 GiB (${MAX_ASSET_BYTES} bytes).`);
     const url2 = this.uploadUrls.get(release.id) ?? (await this.reload(release.id), this.uploadUrls.get(release.id));
     for (let attempt = 1; ; attempt++) {
       const hashing = new HashingStream((sent) => upload2.onProgress?.(sent));
-      const source = Readable2.from(upload2.open());
+      const source = Readable.from(upload2.open());
       let sourceError = null;
       source.once("error", (error63) => sourceError ??= error63);
-      const body = pipeline2(source, hashing, () => {
+      const body = pipeline(source, hashing, () => {
       });
       try {
         const { data } = await this.octokit.request({
@@ -70537,6 +66935,8 @@ var GitHubStore = class _GitHubStore {
         if (isStatus(error63, 422)) {
           const said = error63.message;
           if (/immutable/i.test(said)) throw new StoreConflictError(`release '${release.tag}' in ${this.location} is immutable (the repository's immutable-releases setting): publish a new version instead of replacing its file`);
+          const clash = /already_exists/.test(JSON.stringify(error63.response?.data ?? ""));
+          if (!clash) throw describeGitHubError(error63, what);
           if (attempt === 1) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${upload2.name}'`);
         }
         if (isRequestError2(error63) && error63.status < 500 && error63.status !== 422) throw describeGitHubError(error63, what);
@@ -70560,82 +66960,23 @@ var GitHubStore = class _GitHubStore {
       }
     });
   }
-  /**
-   * GitHub answers an asset request with a redirect to a short-lived signed URL (or,
-   * rarely, the bytes). The signed URL is fetched without our Authorization header,
-   * which its host would refuse, and with the Range asked for.
-   */
-  async assetLink(assetId) {
-    const response = await this.requestAsset(assetId, {});
-    await response.data?.cancel?.();
-    return response.status >= 300 && response.status < 400 ? response.headers.location ?? null : null;
+  /** GitHub's signed link for the asset, reused while it lasts (github-downloads.ts); null when GitHub sends the bytes itself. */
+  assetLink(assetId) {
+    return this.assetDownloads.link(assetId);
   }
-  requestAsset(assetId, rangeHeader, signal) {
-    if (!/^\d+$/.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
-    return this.call("download an asset", async () => {
-      try {
-        return await this.octokit.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-          ...this.ids,
-          asset_id: Number(assetId),
-          headers: { accept: "application/octet-stream", ...rangeHeader },
-          request: { redirect: "manual", parseSuccessResponseBody: false, ...signal ? { signal } : {} }
-        });
-      } catch (error63) {
-        if (isStatus(error63, 404)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
-        throw error63;
-      }
-    });
+  openAsset(assetId, range2, expected) {
+    return this.assetDownloads.open(assetId, range2, expected);
   }
-  async openAsset(assetId, range2) {
-    const rangeHeader = range2 ? { range: `bytes=${range2.start}-${range2.end}` } : {};
-    const download = new AbortController();
-    const response = await this.requestAsset(assetId, rangeHeader, download.signal);
-    const location = response.headers.location;
-    if (response.status >= 300 && response.status < 400 && location) {
-      const linkFailed = (how) => unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link ${how}`);
-      let signed;
-      try {
-        signed = await this.downloads.fetchSigned(location, { headers: rangeHeader, signal: download.signal });
-      } catch (error63) {
-        throw linkFailed(`could not be reached (${errorMessage(error63)})`);
-      }
-      if (!signed.ok || !signed.body) {
-        await signed.body?.cancel();
-        throw linkFailed(`answered ${signed.status}`);
-      }
-      return this.watched(range2 && signed.status === 200 ? slice(signed.body, range2) : signed.body, download);
-    }
-    const body = response.data;
-    return this.watched(range2 && response.status === 200 ? slice(body, range2) : body, download);
+  /** A cache's re-checks go through the branch's commit sha and are free while it holds (github-branch-files.ts). */
+  readBranchFile(path14, options2) {
+    return this.branchFiles.read(path14, options2);
   }
-  watched(body, download) {
-    const ms = this.downloads.idleTimeoutMs;
-    return ms === null ? body : failWhenIdle(body, ms, (reason) => download.abort(reason));
-  }
-  async readBranchFile(path10, options2 = {}) {
-    let response;
-    try {
-      response = await this.octokit.rest.repos.getContent({ ...this.ids, path: path10, ref: this.branch, headers: options2.etag ? { "if-none-match": options2.etag } : {} });
-    } catch (error63) {
-      if (isStatus(error63, 304)) return "not-modified";
-      if (isStatus(error63, 404)) return null;
-      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `read ${path10}` });
-    }
-    const data = response.data;
-    if (Array.isArray(response.data) || data.type !== "file") return null;
-    const content = data.encoding === "base64" ? Buffer.from(data.content ?? "", "base64") : await this.readBlob(data.sha);
-    return { content, sha: data.sha, etag: response.headers.etag ?? `"${data.sha}"` };
-  }
-  async readBlob(sha) {
-    const { data } = await this.call("read a blob", () => this.octokit.rest.git.getBlob({ ...this.ids, file_sha: sha }));
-    return Buffer.from(data.content, "base64");
-  }
-  async writeBranchFile(path10, content, options2) {
+  async writeBranchFile(path14, content, options2) {
     await this.ensureBranch();
     try {
       const { data } = await this.octokit.rest.repos.createOrUpdateFileContents({
         ...this.ids,
-        path: path10,
+        path: path14,
         branch: this.branch,
         message: options2.message,
         content: Buffer.from(content).toString("base64"),
@@ -70644,17 +66985,17 @@ var GitHubStore = class _GitHubStore {
       return { sha: data.content?.sha ?? "" };
     } catch (error63) {
       if (isStatus(error63, 409) || isStatus(error63, 422) && /sha/.test(error63.message)) {
-        throw new StoreConflictError(`'${path10}' on ${this.location}@${this.branch} changed meanwhile`);
+        throw new StoreConflictError(`'${path14}' on ${this.location}@${this.branch} changed meanwhile`);
       }
-      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `write ${path10}` });
+      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `write ${path14}` });
     }
   }
-  async deleteBranchFile(path10, options2) {
+  async deleteBranchFile(path14, options2) {
     try {
-      await this.octokit.rest.repos.deleteFile({ ...this.ids, path: path10, branch: this.branch, message: options2.message, sha: options2.expectedSha });
+      await this.octokit.rest.repos.deleteFile({ ...this.ids, path: path14, branch: this.branch, message: options2.message, sha: options2.expectedSha });
     } catch (error63) {
-      if (isStatus(error63, 409)) throw new StoreConflictError(`'${path10}' on ${this.location}@${this.branch} changed meanwhile`);
-      if (!isStatus(error63, 404)) throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `delete ${path10}` });
+      if (isStatus(error63, 409)) throw new StoreConflictError(`'${path14}' on ${this.location}@${this.branch} changed meanwhile`);
+      if (!isStatus(error63, 404)) throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `delete ${path14}` });
     }
   }
   /** The manifest branch, created on first write as an orphan branch holding a README. */
@@ -70689,86 +67030,1238 @@ Do not edit it by hand; every publish regenerates it from the releases.
     });
   }
 };
-function slice(body, range2) {
-  let position = 0;
-  return body.pipeThrough(
-    new TransformStream({
-      transform(chunk, controller) {
-        const start = Math.max(range2.start - position, 0);
-        const end = Math.min(range2.end + 1 - position, chunk.length);
-        if (start < end) controller.enqueue(chunk.subarray(start, end));
-        position += chunk.length;
+
+// src/store/local-store.ts
+var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { constants as constants4 } from "node:fs";
+import { mkdir as mkdir3, open as open7, readFile as readFile2, readdir as readdir3, rename as rename3, rm as rm3, unlink as unlink4, writeFile as writeFile2 } from "node:fs/promises";
+import path7 from "node:path";
+import { pipeline as pipeline2 } from "node:stream/promises";
+
+// src/util/stale-temp.ts
+import { readdir as readdir2, rm as rm2, stat as stat3 } from "node:fs/promises";
+import path4 from "node:path";
+function writerIsGone(name, prefix = "") {
+  if (!name.startsWith(prefix)) return false;
+  return processIsGone(Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]));
+}
+function processIsGone(pid) {
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error63) {
+    return error63.code === "ESRCH";
+  }
+}
+async function sweepTemp(dir, options2) {
+  const prefix = options2.prefix ?? "";
+  for (const name of await readdir2(dir).catch(() => [])) {
+    if (!name.startsWith(prefix)) continue;
+    const entry = path4.join(dir, name);
+    const info2 = await stat3(entry).catch(() => null);
+    if (info2 && (writerIsGone(name, prefix) || Date.now() - info2.mtimeMs > options2.staleMs)) await rm2(entry, { force: true, recursive: true });
+  }
+}
+
+// src/util/new-file.ts
+import { open as open4 } from "node:fs/promises";
+async function createNewFileStream(file2) {
+  const handle = await open4(file2, "wx");
+  return handle.createWriteStream();
+}
+
+// src/store/local-branch.ts
+import { constants as constants3 } from "node:fs";
+import { mkdir as mkdir2, open as open6, rmdir as rmdir2, unlink as unlink3 } from "node:fs/promises";
+import path6 from "node:path";
+
+// src/store/local-files.ts
+import { createHash as createHash2, randomBytes } from "node:crypto";
+import { link, open as open5, rename as rename2, unlink as unlink2 } from "node:fs/promises";
+import path5 from "node:path";
+function tempPath(dir) {
+  return path5.join(dir, `${process.pid}-${randomBytes(8).toString("hex")}.tmp`);
+}
+async function writeTemp(tmpDir, content) {
+  const tmp = tempPath(tmpDir);
+  const handle = await open5(tmp, "wx");
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } catch (error63) {
+    await handle.close();
+    await unlink2(tmp).catch(() => {
+    });
+    throw error63;
+  }
+  await handle.close();
+  return tmp;
+}
+async function writeFileAtomic(tmpDir, target, content) {
+  const tmp = await writeTemp(tmpDir, content);
+  try {
+    await rename2(tmp, target);
+  } catch (error63) {
+    await unlink2(tmp).catch(() => {
+    });
+    throw error63;
+  }
+}
+async function createFileExclusive(tmpDir, target, content) {
+  const tmp = await writeTemp(tmpDir, content);
+  try {
+    await link(tmp, target);
+    return true;
+  } catch (error63) {
+    if (error63.code === "EEXIST") return false;
+    throw error63;
+  } finally {
+    await unlink2(tmp).catch(() => {
+    });
+  }
+}
+function gitBlobSha(content) {
+  return createHash2("sha1").update(`blob ${content.byteLength}\0`).update(content).digest("hex");
+}
+var CHUNK = 256 * 1024;
+function fileStream(handle, size, range2) {
+  let position = range2 ? range2.start : 0;
+  const end = range2 ? Math.min(range2.end, size - 1) : size - 1;
+  return new ReadableStream(
+    {
+      async pull(controller) {
+        try {
+          const length = Math.min(CHUNK, end - position + 1);
+          if (length <= 0) {
+            await handle.close();
+            controller.close();
+            return;
+          }
+          const buffer = Buffer.allocUnsafe(length);
+          const { bytesRead } = await handle.read(buffer, 0, length, position);
+          if (bytesRead === 0) throw new Error("file ended before its recorded size");
+          position += bytesRead;
+          controller.enqueue(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
+        } catch (error63) {
+          await handle.close().catch(() => {
+          });
+          controller.error(error63);
+        }
+      },
+      async cancel() {
+        await handle.close();
       }
-    })
+    },
+    { highWaterMark: 0 }
   );
 }
 
-// src/action/inputs.ts
-function input2(env, name) {
-  return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-}
-function flag(env, name) {
-  const value = input2(env, name).toLowerCase();
-  if (value === "") return void 0;
-  if (["true", "yes", "1"].includes(value)) return true;
-  if (["false", "no", "0"].includes(value)) return false;
-  throw new PublishInputError(name, `'${input2(env, name)}' is not true or false.`);
-}
-function number4(env, name) {
-  const value = input2(env, name);
-  if (value === "") return void 0;
-  if (!/^\d+$/.test(value)) throw new PublishInputError(name, `'${value}' is not a whole number.`);
-  return Number(value);
-}
-function versionFromRef(ref) {
-  const tag = /^refs\/tags\/(.+)$/.exec(ref ?? "")?.[1];
-  return tag ? tag.replace(/^v(?=\d)/, "") : null;
-}
-var optional3 = (value) => value === "" ? void 0 : value;
-function parseActionInputs(env) {
-  const token = input2(env, "token");
-  if (!token) throw new PublishInputError("token", "is empty. Keep the default (`${{ github.token }}`) or pass a token that can write to the feed repository.");
-  const version2 = input2(env, "version") || versionFromRef(env["GITHUB_REF"]);
-  if (!version2) {
-    throw new PublishInputError("version", `is empty and this run was not started by a tag (GITHUB_REF=${env["GITHUB_REF"] ?? "unset"}). Set \`version\`, or run on tags like v1.2.3.`);
+// src/store/local-branch.ts
+var LocalBranch = class {
+  constructor(dir, tmpDir) {
+    this.dir = dir;
+    this.tmpDir = tmpDir;
   }
-  const notes = optional3(input2(env, "notes"));
-  const notesFile = optional3(input2(env, "notes-file"));
-  if (notes !== void 0 && notesFile !== void 0) throw new PublishInputError("notes-file", "Give either `notes` or `notes-file`, not both.");
-  const key = optional3(env["INPUT_ENCRYPT-KEY"] ?? "");
-  const numberOrUndefined = (name) => env[name] && /^\d+$/.test(env[name] ?? "") ? Number(env[name]) : void 0;
-  const repo = input2(env, "repo") || env["GITHUB_REPOSITORY"] || "";
-  const ownRepo = repo.toLowerCase() === (env["GITHUB_REPOSITORY"] ?? "").toLowerCase();
+  dir;
+  tmpDir;
+  pathOf(file2) {
+    const segments = file2.split("/");
+    if (segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\\") || s.includes("\0"))) {
+      throw new StoreNotFoundError(`no branch file '${file2}'`);
+    }
+    return path6.join(this.dir, ...segments);
+  }
+  async read(file2, options2 = {}) {
+    const handle = await open6(this.pathOf(file2), constants3.O_RDONLY | constants3.O_NOFOLLOW).catch((error63) => {
+      if (error63.code === "ENOENT" || error63.code === "ENOTDIR" || error63.code === "EISDIR" || error63.code === "ELOOP") return null;
+      throw error63;
+    });
+    if (handle === null) return null;
+    try {
+      const info2 = await handle.stat({ bigint: true });
+      if (info2.isDirectory()) return null;
+      const etag = `"${info2.ino}-${info2.size}-${info2.mtimeNs}"`;
+      if (options2.etag === etag) return "not-modified";
+      const content = await handle.readFile();
+      return { content, sha: gitBlobSha(content), etag };
+    } finally {
+      await handle.close();
+    }
+  }
+  async write(file2, content, expectedSha) {
+    const target = this.pathOf(file2);
+    await this.expectSha(file2, expectedSha);
+    await mkdir2(path6.dirname(target), { recursive: true });
+    await writeFileAtomic(this.tmpDir, target, content);
+    return { sha: gitBlobSha(content) };
+  }
+  async delete(file2, expectedSha) {
+    const target = this.pathOf(file2);
+    await this.expectSha(file2, expectedSha);
+    await unlink3(target);
+    for (let dir = path6.dirname(target); dir.startsWith(`${this.dir}${path6.sep}`); dir = path6.dirname(dir)) {
+      if (!await rmdir2(dir).then(() => true, () => false)) break;
+    }
+  }
+  async expectSha(file2, expected) {
+    const current = await this.read(file2);
+    const actual = current === null || current === "not-modified" ? null : current.sha;
+    if (actual !== expected) throw new StoreConflictError(`'${file2}' changed meanwhile (expected ${expected ?? "no file"}, found ${actual ?? "no file"})`);
+  }
+};
+
+// src/store/local-store.ts
+var MARKER_FILE = "updateforge-store.json";
+var MARKER = { kind: "updateforge-local-store", version: 1 };
+var ID = /^[0-9a-f]{16}$/;
+var STALE_TEMP_MS = 60 * 60 * 1e3;
+var LOCK_STALE_MS = 1e4;
+var AssetSchema = external_exports.object({
+  id: external_exports.string().regex(ID),
+  name: external_exports.string(),
+  label: external_exports.string(),
+  size: external_exports.number().int().nonnegative(),
+  contentType: external_exports.string(),
+  digest: external_exports.string().nullable(),
+  state: external_exports.enum(["uploaded", "incomplete"])
+});
+var ReleaseSchema = external_exports.object({
+  id: external_exports.string().regex(ID),
+  tag: external_exports.string(),
+  name: external_exports.string(),
+  body: external_exports.string(),
+  draft: external_exports.boolean(),
+  createdAt: external_exports.string(),
+  assets: external_exports.array(AssetSchema)
+});
+var LocalStore = class _LocalStore {
+  constructor(root, branch, exists2) {
+    this.root = root;
+    this.exists = exists2;
+    this.location = root;
+    this.branchDir = path7.join(root, "branches", encodeURIComponent(branch));
+    this.branch = new LocalBranch(this.branchDir, path7.join(root, "tmp"));
+  }
+  root;
+  exists;
+  location;
+  branchDir;
+  branch;
+  layout = null;
+  /** Opens an existing store; StoreUnavailableError when `root` is not one. */
+  static async open(root, options2 = {}) {
+    const absolute = path7.resolve(root);
+    try {
+      await readFile2(path7.join(absolute, MARKER_FILE), "utf8");
+    } catch (error63) {
+      throw new StoreUnavailableError(`No UpdateForge store at '${root}' (${describeFsError(error63)}). Publish into it first, or check the path.`);
+    }
+    const store = new _LocalStore(absolute, options2.branch ?? "updateforge", true);
+    await store.sweepTemp();
+    return store;
+  }
+  /**
+   * Opens the store at `root`, or prepares to create it there when the folder is
+   * missing or empty. Nothing is created until the first write, so a publish that
+   * fails validation leaves no folder behind.
+   */
+  static async openOrCreate(root, options2 = {}) {
+    const absolute = path7.resolve(root);
+    const entries = await readdir3(absolute).catch((error63) => {
+      if (error63.code === "ENOENT") return [];
+      throw new StoreUnavailableError(`Cannot use '${root}' as a store: ${describeFsError(error63)}.`);
+    });
+    if (entries.includes(MARKER_FILE)) return _LocalStore.open(absolute, options2);
+    if (entries.length > 0) {
+      throw new StoreUnavailableError(`'${root}' is not empty and is not an UpdateForge store (no ${MARKER_FILE}). Choose a new or empty folder.`);
+    }
+    return new _LocalStore(absolute, options2.branch ?? "updateforge", false);
+  }
+  /** Creates the folder layout on first write (only the missing parts, for a store that exists). */
+  ready() {
+    this.layout ??= (async () => {
+      if (!this.exists) {
+        await mkdir3(this.root, { recursive: true });
+        await writeFile2(path7.join(this.root, MARKER_FILE), `${JSON.stringify(MARKER)}
+`, { flag: "wx" }).catch((error63) => {
+          if (error63.code !== "EEXIST") throw error63;
+        });
+      }
+      for (const dir of ["releases", "assets", "tmp"]) await mkdir3(path7.join(this.root, dir), { recursive: true });
+      await mkdir3(this.branchDir, { recursive: true });
+    })().catch((error63) => {
+      this.layout = null;
+      throw error63;
+    });
+    return this.layout;
+  }
+  /** Files left in tmp/ by a writer that was killed (see stale-temp.ts). */
+  async sweepTemp() {
+    await sweepTemp(path7.join(this.root, "tmp"), { staleMs: STALE_TEMP_MS });
+  }
+  get tmpDir() {
+    return path7.join(this.root, "tmp");
+  }
+  releasePath(tag) {
+    return path7.join(this.root, "releases", `${encodeURIComponent(tag)}.json`);
+  }
+  assetPath(assetId) {
+    if (!ID.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}'`);
+    return path7.join(this.root, "assets", assetId);
+  }
+  /** Serialises read-modify-write across processes; held only for a few small file operations. */
+  async locked(work) {
+    await this.ready();
+    const marker = path7.join(this.root, MARKER_FILE);
+    const release = await import_proper_lockfile.default.lock(marker, {
+      realpath: false,
+      stale: LOCK_STALE_MS,
+      retries: { retries: 200, minTimeout: 5, maxTimeout: 100, factor: 1.5 },
+      onCompromised: () => {
+      }
+    }).catch((error63) => {
+      if (error63.code !== "ELOCKED") throw error63;
+      throw new StoreUnavailableError(
+        `The store is locked: '${marker}.lock' stayed held for over ${LOCK_STALE_MS / 1e3} s. If no other publish is writing to '${this.root}', delete that folder and publish again.`
+      );
+    });
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
+  }
+  /** A write the disk refused (full, read-only, no permission) as a message naming the store, the step and the fix. */
+  async writing(step, work) {
+    try {
+      return await work();
+    } catch (error63) {
+      const code = error63?.code;
+      if (code === "ENOSPC" || code === "EDQUOT") throw new StoreUnavailableError(`No space left to write the store at '${this.root}' (${step}). Free some space and publish again.`, { cause: error63 });
+      if (code === "EROFS" || code === "EACCES" || code === "EPERM") throw new StoreUnavailableError(`Cannot write the store at '${this.root}' (${step}): ${describeFsError(error63)}.`, { cause: error63 });
+      throw error63;
+    }
+  }
+  async readRelease(file2) {
+    let text;
+    try {
+      text = await readFile2(file2, "utf8");
+    } catch (error63) {
+      if (error63.code === "ENOENT") return null;
+      throw error63;
+    }
+    let raw = null;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+    }
+    const parsed = ReleaseSchema.safeParse(raw);
+    if (!parsed.success) throw new StoreUnavailableError(`Release file '${path7.basename(file2)}' in the store is damaged.`);
+    return parsed.data;
+  }
+  async writeRelease(release) {
+    await writeFileAtomic(this.tmpDir, this.releasePath(release.tag), Buffer.from(JSON.stringify(release, null, 2)));
+  }
+  async mutateRelease(release, change) {
+    return this.locked(async () => {
+      const current = await this.readRelease(this.releasePath(release.tag));
+      if (!current || current.id !== release.id) throw new StoreNotFoundError(`release '${release.tag}' no longer exists`);
+      const next = change(current);
+      await this.writeRelease(next);
+      return next;
+    });
+  }
+  async listReleases() {
+    const dir = path7.join(this.root, "releases");
+    const names = (await readdir3(dir).catch(() => [])).filter((n) => n.endsWith(".json"));
+    const releases = await Promise.all(names.map((n) => this.readRelease(path7.join(dir, n))));
+    return releases.filter((r) => r !== null).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+  async listTags(prefix) {
+    return (await this.listReleases()).filter((r) => !r.draft && r.tag.startsWith(prefix)).map((r) => r.tag);
+  }
+  async findReleaseByTag(tag) {
+    return this.readRelease(this.releasePath(tag));
+  }
+  createRelease(input3) {
+    return this.writing(`creating release ${input3.tag}`, () => this.create(input3));
+  }
+  async create(input3) {
+    await this.ready();
+    const release = { id: newId(), ...input3, createdAt: (/* @__PURE__ */ new Date()).toISOString(), assets: [] };
+    const created = await createFileExclusive(this.tmpDir, this.releasePath(input3.tag), Buffer.from(JSON.stringify(release, null, 2)));
+    if (!created) throw new StoreConflictError(`a release with tag '${input3.tag}' already exists`);
+    return release;
+  }
+  updateRelease(release, patch) {
+    return this.writing(`updating release ${release.tag}`, () => this.mutateRelease(release, (current) => ({ ...current, ...patch })));
+  }
+  async deleteRelease(release) {
+    const removed = await this.locked(async () => {
+      const current = await this.readRelease(this.releasePath(release.tag));
+      if (!current || current.id !== release.id) return null;
+      await unlink4(this.releasePath(release.tag));
+      return current;
+    });
+    for (const asset of removed?.assets ?? []) await rm3(this.assetPath(asset.id), { force: true });
+  }
+  uploadAsset(release, upload2) {
+    return this.writing(`storing '${upload2.name}' of release ${release.tag}`, () => this.storeAsset(release, upload2));
+  }
+  async storeAsset(release, upload2) {
+    if (release.assets.some((a) => a.name === upload2.name)) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${upload2.name}'`);
+    await this.ready();
+    const tmp = tempPath(this.tmpDir);
+    try {
+      const target = await createNewFileStream(tmp);
+      const hashing = new HashingStream((sent2) => upload2.onProgress?.(sent2));
+      await pipeline2(upload2.open(), hashing, target);
+      const { size: sent, sha256 } = hashing.digests();
+      if (sent !== upload2.size) throw new Error(`upload of '${upload2.name}' sent ${sent} bytes, expected ${upload2.size}`);
+      const asset = {
+        id: newId(),
+        name: upload2.name,
+        label: upload2.label,
+        size: sent,
+        contentType: upload2.contentType,
+        digest: `sha256:${sha256}`,
+        state: "uploaded"
+      };
+      await rename3(tmp, this.assetPath(asset.id));
+      try {
+        await this.mutateRelease(release, (current) => {
+          if (current.assets.some((a) => a.name === asset.name)) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${asset.name}'`);
+          return { ...current, assets: [...current.assets, asset] };
+        });
+      } catch (error63) {
+        await rm3(this.assetPath(asset.id), { force: true });
+        throw error63;
+      }
+      return asset;
+    } finally {
+      await rm3(tmp, { force: true });
+    }
+  }
+  async deleteAsset(release, asset) {
+    await this.mutateRelease(release, (current) => ({ ...current, assets: current.assets.filter((a) => a.id !== asset.id) }));
+    await rm3(this.assetPath(asset.id), { force: true });
+  }
+  async openAsset(assetId, range2) {
+    const file2 = this.assetPath(assetId);
+    const handle = await open7(file2, constants4.O_RDONLY | constants4.O_NOFOLLOW).catch((error63) => {
+      throw error63.code === "ENOENT" || error63.code === "ELOOP" ? new StoreNotFoundError(`no asset '${assetId}'`) : error63;
+    });
+    const { size } = await handle.stat();
+    return fileStream(handle, size, range2);
+  }
+  /** A folder has no link of its own to hand out: downloads are always served through the API. */
+  async assetLink() {
+    return null;
+  }
+  readBranchFile(file2, options2 = {}) {
+    return this.branch.read(file2, options2);
+  }
+  writeBranchFile(file2, content, options2) {
+    return this.writing(`writing ${file2}`, () => this.locked(() => this.branch.write(file2, content, options2.expectedSha)));
+  }
+  async deleteBranchFile(file2, options2) {
+    await this.locked(() => this.branch.delete(file2, options2.expectedSha));
+  }
+};
+function newId() {
+  return randomBytes2(8).toString("hex");
+}
+
+// src/store/open-store.ts
+async function openStore(description, options2) {
+  if (description.kind === "github") return openGitHubStore(description, options2);
+  return description.create ? LocalStore.openOrCreate(description.dir, { branch: options2.branch }) : LocalStore.open(description.dir, { branch: options2.branch });
+}
+function openGitHubStore(description, options2) {
+  return GitHubStore.create({
+    repo: description.repo,
+    token: description.token,
+    apiUrl: description.apiUrl,
+    patience: description.patience,
+    branch: options2.branch,
+    log: options2.log,
+    pacingMs: description.pacingMs,
+    ...description.retryBaseMs === void 0 ? {} : { retryBaseMs: description.retryBaseMs }
+  });
+}
+
+// src/feed/version-record.ts
+var StrictVersion = external_exports.string().refine((v) => parseStrictVersion(v) !== null, { message: "must be a strict semantic version" });
+var Sha256Hex = external_exports.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits");
+var EncryptionSchema = external_exports.object({
+  /** `base64(iv):base64(RSA-private-encrypted AES key)`, sent to devices as `session_key`. */
+  sessionKey: external_exports.string().min(1),
+  /** The SHA-256 of the decrypted zip, RSA-encrypted, hex: what plugins 5.30+/6.30+/7.30+/8 read. */
+  checksum: external_exports.string().regex(/^[0-9a-f]{512}$/).optional(),
+  /** The same in the older base64 form, for plugins below those versions. */
+  legacyChecksum: external_exports.string().regex(/^[A-Za-z0-9+/]{342}==$/).optional(),
+  /** SHA-256 of the zip before encryption: what makes a re-run with the same build a no-op. */
+  plainSha256: Sha256Hex.optional(),
+  /** Capgo's key id (start of the public key), which plugin 8 sends as `key_id`. */
+  keyId: external_exports.string().optional()
+});
+var FileRecordSchema = external_exports.object({
+  assetId: external_exports.string().min(1),
+  name: external_exports.string().min(1).max(255),
+  size: external_exports.number().int().nonnegative(),
+  /** Of the stored bytes (for an encrypted bundle, the ciphertext). */
+  sha256: Sha256Hex,
+  contentType: external_exports.string().min(1),
+  kind: external_exports.enum(["binary", "bundle"]),
+  /** CRC32 of an unencrypted bundle, 8 hex digits: the checksum the oldest plugins verify. */
+  crc32: external_exports.string().regex(/^[0-9a-f]{8}$/).optional(),
+  encryption: EncryptionSchema.optional(),
+  /** Devices whose native app version is lower must update from the store first. */
+  minNativeVersion: external_exports.string().optional()
+});
+var VersionRecordSchema = external_exports.object({
+  /** The release id: stable and opaque. */
+  id: external_exports.string().min(1),
+  app: external_exports.string().min(1),
+  buildType: external_exports.enum(BUILD_TYPES),
+  version: StrictVersion,
+  name: external_exports.string(),
+  public: external_exports.boolean(),
+  created: external_exports.iso.datetime(),
+  notes: external_exports.string(),
+  file: FileRecordSchema.nullable(),
+  /** Percentage of devices offered this bundle (staged rollout); absent means 100. */
+  rollout: external_exports.number().int().min(0).max(100).optional(),
+  /** Withdrawn: never offered or listed again; devices go back to the previous bundle. */
+  yanked: external_exports.boolean().optional()
+});
+
+// src/feed/versioned-format.ts
+var VersionedFormat = class _VersionedFormat {
+  constructor(description, versions, schema) {
+    this.description = description;
+    this.versions = versions;
+    this.schema = schema;
+  }
+  description;
+  versions;
+  schema;
+  static first(description, schema) {
+    return new _VersionedFormat(description, [{ schema }], schema);
+  }
+  /** Adds the next version: its schema, and how a document of the version before becomes one of it. */
+  next(schema, upgrade) {
+    const versions = [...this.versions];
+    versions[versions.length - 1] = { ...versions[versions.length - 1], upgrade };
+    versions.push({ schema });
+    return new _VersionedFormat(this.description, versions, schema);
+  }
+  /** The version writers write. */
+  get newest() {
+    return this.versions.length;
+  }
+  /**
+   * Reads the version field first: a version this build knows is validated with its
+   * own schema (unknown keys dropped) and upgraded to the newest shape; a newer one
+   * is a NewerFormatError; a missing or malformed one a FormatVersionError.
+   */
+  read(value, source) {
+    const version2 = this.versionOf(value, source);
+    let document = validate2(this.versions[version2 - 1].schema, value, source);
+    for (let v = version2; v < this.newest; v++) document = this.versions[v - 1].upgrade(document);
+    return document;
+  }
+  versionOf(value, source) {
+    const { versionKey: key, whenDamaged } = this.description;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new FormatVersionError(`${source} is not a JSON object, so it has no "${key}" (its format version): ${whenDamaged}`);
+    }
+    if (!(key in value)) throw new FormatVersionError(`${source} has no "${key}" (its format version), so it cannot be read: ${whenDamaged}`);
+    const found = value[key];
+    if (typeof found !== "number" || !Number.isInteger(found) || found < 1) {
+      throw new FormatVersionError(`${source} has "${key}": ${JSON.stringify(found)}, which is not a format version (a whole number from 1): ${whenDamaged}`);
+    }
+    if (found > this.newest) throw new NewerFormatError({ description: this.description, source, found, newest: this.newest });
+    return found;
+  }
+};
+var NewerFormatError = class extends Error {
+  name = "NewerFormatError";
+  found;
+  newest;
+  constructor(details) {
+    const { description: d, source, found, newest } = details;
+    super(`${source} has "${d.versionKey}": ${found}: it was written by a newer UpdateForge action or CLI, and this UpdateForge reads ${d.noun} up to version ${newest} only. ${d.whenNewer(found)}`);
+    this.found = found;
+    this.newest = newest;
+  }
+};
+var FormatVersionError = class extends Error {
+  name = "FormatVersionError";
+};
+function isNewerFormatError(error63) {
+  return error63 instanceof NewerFormatError;
+}
+
+// src/feed/release-body.ts
+var ReleaseMetadataV1Schema = external_exports.object({ updateforge: external_exports.literal(1) }).extend(VersionRecordSchema.pick({ app: true, buildType: true, version: true, name: true, public: true, created: true, rollout: true, yanked: true }).shape).extend({
+  state: external_exports.enum(["pending", "uploading", "published"]),
+  file: FileRecordSchema.nullable()
+});
+var RELEASE_METADATA_FORMAT = VersionedFormat.first(
+  {
+    versionKey: "updateforge",
+    noun: "release metadata",
+    whenDamaged: "its UpdateForge block was edited by hand or damaged. Put back the block UpdateForge wrote, or delete the release and publish the version again.",
+    whenNewer: (found) => `Upgrade UpdateForge to a release that reads release metadata version ${found} before you publish, edit or repair this feed: rewriting this release with this UpdateForge would lose what version ${found} records.`
+  },
+  ReleaseMetadataV1Schema
+);
+var ReleaseMetadataSchema = RELEASE_METADATA_FORMAT.schema;
+var MARKER2 = "<!-- updateforge ";
+var END = " -->";
+function releaseTag(app, buildType, version2) {
+  return `${app}/${buildType}/v${precedenceKey(version2)}`;
+}
+function releaseTitle(meta3) {
+  const base = `${meta3.app} ${meta3.version} (${meta3.buildType})`;
+  return meta3.name ? `${base}: ${meta3.name}` : base;
+}
+function renderReleaseBody(notes, meta3) {
+  const valid = validate2(RELEASE_METADATA_FORMAT.schema, meta3, "release metadata to write");
+  const json2 = JSON.stringify(valid).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const block = `${MARKER2}${json2}${END}`;
+  return notes.trim() ? `${notes.trim()}
+
+${block}` : block;
+}
+function parseReleaseBody(body) {
+  const start = body.lastIndexOf(MARKER2);
+  if (start < 0) return null;
+  const end = body.indexOf(END, start + MARKER2.length);
+  if (end < 0) return null;
+  let raw;
+  try {
+    raw = JSON.parse(body.slice(start + MARKER2.length, end));
+  } catch {
+    return null;
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
+  const metadata = RELEASE_METADATA_FORMAT.read(raw, describeBlock(raw));
+  return { notes: body.slice(0, start).trim(), metadata };
+}
+function describeBlock(raw) {
+  const { app, buildType, version: version2 } = raw;
+  if (typeof app === "string" && isBuildType(buildType) && typeof version2 === "string") {
+    return `The UpdateForge metadata of release '${releaseTag(app, buildType, version2)}'`;
+  }
+  return "The UpdateForge metadata of a release";
+}
+
+// src/publish/inputs.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+
+// src/capgo/bundle-encryption.ts
+import { constants as constants5, createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, privateEncrypt, publicDecrypt, randomBytes as randomBytes3 } from "node:crypto";
+var AES = "aes-128-cbc";
+var PADDING = constants5.RSA_PKCS1_PADDING;
+var RSA_BITS = 2048;
+var BundleKeyError = class extends Error {
+  name = "BundleKeyError";
+};
+function loadBundleKey(pem, source) {
+  let privateKey;
+  try {
+    privateKey = createPrivateKey({ key: pem, format: "pem" });
+  } catch {
+    throw new BundleKeyError(`${source} is not a private key in PEM form. Use the .capgo_key_v2 file made by \`npx @capgo/cli key create\`.`);
+  }
+  if (privateKey.asymmetricKeyType !== "rsa" || privateKey.asymmetricKeyDetails?.modulusLength !== RSA_BITS) {
+    throw new BundleKeyError(`${source} must be an RSA ${RSA_BITS}-bit private key, the kind the Capgo plugin decrypts with.`);
+  }
+  return { privateKey, keyId: keyIdOf(createPublicKey(privateKey)) };
+}
+function keyIdOf(publicKey) {
+  const pem = publicKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return pem.replace(/-----(BEGIN|END) RSA PUBLIC KEY-----/g, "").replace(/\s/g, "").slice(0, 20);
+}
+function newSessionKey(key) {
+  const aesKey = randomBytes3(16);
+  const iv = randomBytes3(16);
+  const sealed = privateEncrypt({ key: key.privateKey, padding: PADDING }, aesKey);
+  const cipher = createCipheriv(AES, aesKey, iv);
+  cipher.setAutoPadding(true);
+  return { cipher, sessionKey: `${iv.toString("base64")}:${sealed.toString("base64")}` };
+}
+function encryptChecksums(sha256Hex, key) {
   return {
-    token,
-    repo,
-    configPath: input2(env, "config") || "updateforge.json",
-    branch: input2(env, "branch") || "updateforge",
-    notesFile,
-    request: {
-      app: input2(env, "app"),
-      buildType: input2(env, "build-type") || "release",
-      version: version2,
-      path: optional3(input2(env, "path")),
-      name: optional3(input2(env, "name")),
-      notes,
-      public: flag(env, "public"),
-      overwrite: flag(env, "overwrite") ?? false,
-      minNativeVersion: optional3(input2(env, "min-native-version")),
-      rollout: number4(env, "rollout"),
-      encryptKey: key === void 0 ? void 0 : { pem: key, source: "the `encrypt-key` input" },
-      sessionKey: optional3(input2(env, "session-key")),
-      checksum: optional3(input2(env, "checksum"))
-    },
-    apiUrl: env["GITHUB_API_URL"] || "https://api.github.com",
-    serverUrl: env["GITHUB_SERVER_URL"] || "https://github.com",
-    workspace: env["GITHUB_WORKSPACE"] || process.cwd(),
-    // Default variables of every run (https://docs.github.com/en/actions/reference/variables-reference).
-    commit: ownRepo ? env["GITHUB_SHA"] || void 0 : void 0,
-    run: env["GITHUB_RUN_ID"] ? { id: env["GITHUB_RUN_ID"], attempt: Number(env["GITHUB_RUN_ATTEMPT"] ?? "1") || 1 } : void 0,
-    pacingMs: numberOrUndefined("UPDATEFORGE_GITHUB_PACING_MS"),
-    retryBaseMs: numberOrUndefined("UPDATEFORGE_GITHUB_RETRY_MS")
+    checksum: privateEncrypt({ key: key.privateKey, padding: PADDING }, Buffer.from(sha256Hex, "hex")).toString("hex"),
+    legacyChecksum: privateEncrypt({ key: key.privateKey, padding: PADDING }, Buffer.from(sha256Hex, "base64")).toString("base64")
   };
+}
+function checksumForm(checksum) {
+  if (/^[0-9a-fA-F]{512}$/.test(checksum)) return "v3";
+  if (/^[A-Za-z0-9+/]{342}==$/.test(checksum)) return "legacy";
+  return null;
+}
+function isSessionKey(value) {
+  const [iv, sealed, extra] = value.split(":");
+  return extra === void 0 && /^[A-Za-z0-9+/]{22}==$/.test(iv ?? "") && /^[A-Za-z0-9+/]{342}==$/.test(sealed ?? "");
+}
+
+// src/publish/inputs.ts
+var MAX_NAME = 200;
+var MAX_NOTES = 1e5;
+function validateVersionTarget(target, config2) {
+  const app = config2.apps.find((a) => a.id === target.app);
+  if (!app) {
+    const known = config2.apps.map((a) => `'${a.id}'`).join(", ") || "none";
+    throw new PublishInputError("app", `Unknown app '${target.app}'. Apps in updateforge.json: ${known}.`);
+  }
+  if (!isBuildType(target.buildType)) {
+    throw new PublishInputError("build-type", `Invalid build type '${target.buildType}'. Expected one of: ${BUILD_TYPES.join(", ")}.`);
+  }
+  if (parseStrictVersion(target.version) === null) throw new PublishInputError("version", describeBadVersion(target.version));
+  return { app, buildType: target.buildType, version: target.version };
+}
+function validatePublishRequest(request2, config2) {
+  const { app, buildType } = validateVersionTarget(request2, config2);
+  if (request2.name !== void 0 && request2.name.length > MAX_NAME) {
+    throw new PublishInputError("name", `Name is ${request2.name.length} characters long; the limit is ${MAX_NAME}.`);
+  }
+  if (request2.notes !== void 0 && request2.notes.length > MAX_NOTES) {
+    throw new PublishInputError("notes", `Notes are ${request2.notes.length} characters long; the limit is ${MAX_NOTES}.`);
+  }
+  if (request2.path !== void 0 && request2.path.trim() === "") throw new PublishInputError("path", "Path is empty; omit it to register a pending version.");
+  if (request2.rollout !== void 0 && !(Number.isInteger(request2.rollout) && request2.rollout >= 0 && request2.rollout <= 100)) {
+    throw new PublishInputError("rollout", `Rollout '${request2.rollout}' is not a whole percentage from 0 to 100.`);
+  }
+  const minNativeVersion = request2.minNativeVersion === void 0 ? void 0 : import_semver2.default.coerce(request2.minNativeVersion)?.version;
+  if (request2.minNativeVersion !== void 0 && (!minNativeVersion || request2.path === void 0)) {
+    throw new PublishInputError(
+      "min-native-version",
+      minNativeVersion ? "The minimum native version belongs to a bundle: give --path too." : `'${request2.minNativeVersion}' is not a version (e.g. 2.1.0).`
+    );
+  }
+  return {
+    app,
+    buildType,
+    version: request2.version,
+    path: request2.path ?? null,
+    name: request2.name,
+    notes: request2.notes,
+    public: request2.public,
+    overwrite: request2.overwrite ?? false,
+    minNativeVersion,
+    rollout: request2.rollout,
+    encryption: validateEncryption(request2)
+  };
+}
+function validateEncryption(request2) {
+  const preEncrypted = request2.sessionKey !== void 0 || request2.checksum !== void 0;
+  if (!request2.encryptKey && !preEncrypted) return void 0;
+  if (request2.path === void 0) throw new PublishInputError(request2.encryptKey ? "encrypt-key" : "session-key", "Encryption applies to a bundle: give --path too.");
+  if (request2.encryptKey && preEncrypted) {
+    throw new PublishInputError("encrypt-key", "Give either --encrypt-key (to encrypt here) or --session-key and --checksum (for a bundle already encrypted), not both.");
+  }
+  if (request2.encryptKey) {
+    try {
+      return { key: loadBundleKey(request2.encryptKey.pem, request2.encryptKey.source) };
+    } catch (error63) {
+      if (error63 instanceof BundleKeyError) throw new PublishInputError("encrypt-key", error63.message);
+      throw error63;
+    }
+  }
+  if (request2.sessionKey === void 0 || !isSessionKey(request2.sessionKey)) {
+    throw new PublishInputError("session-key", "Expected the ivSessionKey printed by `@capgo/cli bundle encrypt` (base64 IV, a colon, base64 key).");
+  }
+  const form = request2.checksum === void 0 ? null : checksumForm(request2.checksum);
+  if (request2.checksum === void 0 || form === null) {
+    throw new PublishInputError("checksum", "Expected the checksum printed by `@capgo/cli bundle encrypt` (512 hex digits, or base64 from older CLIs).");
+  }
+  return { sessionKey: request2.sessionKey, checksum: request2.checksum, form };
+}
+
+// src/publish/undo.ts
+var UndoLog = class {
+  steps = [];
+  committedAt = null;
+  push(label, run) {
+    this.steps.push({ label, run });
+  }
+  /**
+   * The point of no return: what was done so far stands, and a later failure is finished by
+   * running again, never undone. Steps logged after it are still undone.
+   */
+  commit(label) {
+    this.steps.length = 0;
+    this.committedAt = label;
+  }
+  /** What `commit` was told, or null while everything can still be undone. */
+  get committed() {
+    return this.committedAt;
+  }
+  /** Undoes every step, newest first; returns what could not be undone. */
+  async rollback() {
+    const failed = [];
+    for (const step of this.steps.reverse()) {
+      try {
+        await step.run();
+      } catch (error63) {
+        failed.push(`${step.label}: ${errorMessage(error63)}`);
+      }
+    }
+    this.steps.length = 0;
+    return failed;
+  }
+};
+
+// src/publish/version-lease.ts
+import { randomBytes as randomBytes4 } from "node:crypto";
+import { hostname as hostname3 } from "node:os";
+
+// src/publish/read-only-store.ts
+var WriteNeeded = class extends Error {
+  name = "WriteNeeded";
+};
+function readOnlyStore(store) {
+  const refuse = () => Promise.reject(new WriteNeeded("this publish changes the store"));
+  return {
+    location: store.location,
+    listReleases: () => store.listReleases(),
+    listTags: (prefix) => store.listTags(prefix),
+    findReleaseByTag: (tag) => store.findReleaseByTag(tag),
+    openAsset: (assetId, range2) => store.openAsset(assetId, range2),
+    assetLink: (assetId) => store.assetLink(assetId),
+    readBranchFile: (file2, options2) => store.readBranchFile(file2, options2),
+    createRelease: refuse,
+    updateRelease: refuse,
+    deleteRelease: refuse,
+    uploadAsset: refuse,
+    deleteAsset: refuse,
+    writeBranchFile: refuse,
+    deleteBranchFile: refuse
+  };
+}
+
+// src/publish/version-lease.ts
+var LEASE_MS = 12e4;
+var WAIT_MS = 15 * 6e4;
+var POLL_MS = 2e3;
+function currentPublisher(run) {
+  return { host: hostname3(), pid: process.pid, ...run ? { run } : {} };
+}
+var VersionLease = class _VersionLease {
+  constructor(store, file2, label, record2, sha, options2) {
+    this.store = store;
+    this.file = file2;
+    this.label = label;
+    this.record = record2;
+    this.sha = sha;
+    this.options = options2;
+  }
+  store;
+  file;
+  label;
+  record;
+  sha;
+  options;
+  timer;
+  lost = null;
+  renewing = Promise.resolve();
+  /** Takes the lease on `tag`, waiting while another live publisher holds it. */
+  static async acquire(store, tag, publisher, options2 = {}) {
+    const leaseMs = options2.leaseMs ?? LEASE_MS;
+    const now = options2.now ?? Date.now;
+    const file2 = `locks/${tag}.json`;
+    const owner = randomBytes4(8).toString("hex");
+    const record2 = () => ({ owner, publisher, renewed: new Date(now()).toISOString() });
+    const giveUpAt = now() + (options2.waitMs ?? WAIT_MS);
+    let told = false;
+    let current = null;
+    for (; ; ) {
+      if (current === null || abandoned(current.record, publisher, leaseMs, now())) {
+        const mine = record2();
+        try {
+          const { sha } = await store.writeBranchFile(file2, encode3(mine), { expectedSha: current?.sha ?? null, message: `Publishing ${tag}` });
+          const lease = new _VersionLease(store, file2, tag, mine, sha, { leaseMs, now });
+          lease.startRenewing();
+          return lease;
+        } catch (error63) {
+          if (!isStoreConflict(error63)) throw error63;
+          current = await readLease(store, file2);
+          continue;
+        }
+      }
+      if (now() >= giveUpAt) {
+        throw new PublishBusyError(`Another publish of ${tag} (${whoHolds(current.record.publisher)}) is still under way. Run this one again once it has finished.`);
+      }
+      if (!told) options2.onWait?.(`Waiting for another publish of ${tag} (${whoHolds(current.record.publisher)}) to finish\u2026`);
+      told = true;
+      await new Promise((resolve2) => setTimeout(resolve2, options2.pollMs ?? POLL_MS));
+      current = await readLease(store, file2);
+    }
+  }
+  /** Throws when the lease was lost (another publisher took it over): nothing more may be written. */
+  async assertHeld() {
+    await this.renewing;
+    if (this.lost) throw this.lost;
+  }
+  /**
+   * Gives the lease up; a lease already lost is left to its new holder. Never fails: a lease
+   * that could not be removed is taken over once it expires, or at once from this machine.
+   */
+  async release() {
+    clearInterval(this.timer);
+    await this.renewing;
+    if (this.lost) return;
+    await this.store.deleteBranchFile(this.file, { expectedSha: this.sha, message: `Published ${this.label}` }).catch(() => {
+    });
+  }
+  startRenewing() {
+    let inFlight = false;
+    this.timer = setInterval(() => {
+      if (inFlight) return;
+      inFlight = true;
+      this.renewing = this.renew().finally(() => {
+        inFlight = false;
+      });
+    }, this.options.leaseMs / 4);
+    this.timer.unref();
+  }
+  async renew() {
+    if (this.lost) return;
+    const next = { ...this.record, renewed: new Date(this.options.now()).toISOString() };
+    try {
+      ({ sha: this.sha } = await this.store.writeBranchFile(this.file, encode3(next), { expectedSha: this.sha, message: `Publishing ${this.label}` }));
+      this.record = next;
+    } catch (error63) {
+      if (isStoreConflict(error63)) {
+        clearInterval(this.timer);
+        this.lost = new PublishBusyError(`Another publish took over ${this.label} while this one was running (this one had stopped renewing its lease). Run it again.`);
+      }
+    }
+  }
+};
+async function leasedWhenWriting(store, tag, publisher, options2, work) {
+  try {
+    return await work(readOnlyStore(store), null);
+  } catch (error63) {
+    if (!(error63 instanceof WriteNeeded)) throw error63;
+  }
+  const lease = await VersionLease.acquire(store, tag, publisher, options2);
+  try {
+    return await work(store, lease);
+  } finally {
+    await lease.release();
+  }
+}
+async function readLease(store, file2) {
+  const found = await store.readBranchFile(file2);
+  if (found === null || found === "not-modified") return null;
+  let record2 = null;
+  try {
+    const parsed = JSON.parse(Buffer.from(found.content).toString("utf8"));
+    if (typeof parsed.owner === "string" && typeof parsed.renewed === "string" && typeof parsed.publisher?.host === "string") record2 = parsed;
+  } catch {
+  }
+  return { record: record2 ?? { owner: "", publisher: { host: "", pid: 0 }, renewed: (/* @__PURE__ */ new Date(0)).toISOString() }, sha: found.sha };
+}
+function abandoned(record2, me, leaseMs, now) {
+  const held = record2.publisher;
+  if (held.host === me.host && processIsGone(held.pid)) return true;
+  if (held.run && me.run && held.run.id === me.run.id && held.run.attempt < me.run.attempt) return true;
+  const renewed = Date.parse(record2.renewed);
+  return !Number.isFinite(renewed) || now - renewed > leaseMs;
+}
+function whoHolds(publisher) {
+  const run = publisher.run ? `workflow run ${publisher.run.id} attempt ${publisher.run.attempt}, ` : "";
+  return `${run}process ${publisher.pid} on ${publisher.host}`;
+}
+function encode3(record2) {
+  return Buffer.from(`${JSON.stringify(record2, null, 2)}
+`);
+}
+
+// src/publish/write-manifest.ts
+import { setTimeout as sleep } from "node:timers/promises";
+
+// src/feed/channels.ts
+var DEFAULT_CHANNEL = "release";
+function resolveChannels(declared = []) {
+  const channels = BUILD_TYPES.map((buildType, i) => ({ id: i + 1, name: buildType, buildType, allowSelfSet: false }));
+  for (const channel of declared) {
+    const existing = channels.findIndex((c) => c.name === channel.name);
+    const entry = { name: channel.name, buildType: channel.buildType, allowSelfSet: channel.allowSelfSet ?? false };
+    if (existing >= 0) channels[existing] = { ...channels[existing], ...entry };
+    else channels.push({ id: channels.length + 1, ...entry });
+  }
+  return channels;
+}
+
+// src/feed/manifest.ts
+var MANIFEST_PATH = "manifest.json";
+var MANIFEST_SCHEMA_VERSION = 1;
+var ManifestAppSchema = external_exports.object({
+  id: external_exports.string().min(1),
+  team: external_exports.string().min(1),
+  title: external_exports.string().min(1),
+  packageName: external_exports.string().min(1),
+  /** Path of the icon on the manifest branch (`icons/<app>/<file>`), or null. */
+  icon: external_exports.string().nullable(),
+  /** The channel devices follow unless they ask for another. */
+  defaultChannel: external_exports.string().default(DEFAULT_CHANNEL),
+  /** Whether the app's devices have a Capgo public key (updateforge.json); absent: not declared. */
+  encryptedBundles: external_exports.boolean().optional()
+});
+var ChannelSchema2 = external_exports.object({
+  id: external_exports.number().int().positive(),
+  name: external_exports.string().min(1),
+  buildType: external_exports.enum(BUILD_TYPES),
+  allowSelfSet: external_exports.boolean()
+});
+var ManifestV1Schema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  generatedAt: external_exports.iso.datetime(),
+  teams: external_exports.array(external_exports.object(TeamSchema.shape)),
+  apps: external_exports.array(ManifestAppSchema),
+  /** Live-update channels; manifests written before channels existed get the build types. */
+  channels: external_exports.array(ChannelSchema2).default(() => resolveChannels()),
+  versions: external_exports.array(VersionRecordSchema)
+});
+var MANIFEST_FORMAT = VersionedFormat.first(
+  {
+    versionKey: "schemaVersion",
+    noun: "manifests",
+    whenDamaged: "it is not an UpdateForge manifest, or it was damaged. The manifest is derived from the releases: rebuild it with 'updateforge repair'.",
+    whenNewer: (found) => `Upgrade UpdateForge here (the server, or the CLI or action reading it) to a release that reads manifest version ${found}; servers are upgraded before the action that writes a new version (docs/FORMATS.md).`
+  },
+  ManifestV1Schema
+);
+var ManifestSchema = MANIFEST_FORMAT.schema;
+function parseManifest(bytes, source = MANIFEST_PATH) {
+  return MANIFEST_FORMAT.read(parseJson(Buffer.from(bytes).toString("utf8"), source), source);
+}
+function serializeManifest(manifest) {
+  const valid = validate2(MANIFEST_FORMAT.schema, manifest, "generated manifest");
+  return Buffer.from(`${JSON.stringify(valid, null, 2)}
+`, "utf8");
+}
+function sameFeed(a, b) {
+  const stamp = (/* @__PURE__ */ new Date(0)).toISOString();
+  return Buffer.from(serializeManifest({ ...a, generatedAt: stamp })).equals(serializeManifest({ ...b, generatedAt: stamp }));
+}
+
+// src/feed/build-manifest.ts
+function entryOf(release) {
+  let parsed;
+  try {
+    parsed = parseReleaseBody(release.body);
+  } catch (error63) {
+    if (isNewerFormatError(error63)) throw error63;
+    return { tag: release.tag, reason: `its UpdateForge metadata cannot be read (${errorMessage(error63)})` };
+  }
+  if (parsed === null) return null;
+  const record2 = toVersionRecord(release, parsed.metadata, parsed.notes);
+  return typeof record2 === "string" ? { tag: release.tag, reason: record2 } : { record: record2, tag: release.tag };
+}
+function buildManifest(input3) {
+  const entries = input3.releases.map(entryOf).filter((e) => e !== null);
+  return assembleManifest(input3.config, entries, input3.generatedAt);
+}
+function withRelease(input3) {
+  const others = input3.previous.versions.filter((v) => v.id !== input3.release.id).map((record2) => ({ record: record2, tag: `release ${record2.id}` }));
+  const own2 = entryOf(input3.release);
+  return assembleManifest(input3.config, own2 ? [...others, own2] : others, input3.generatedAt);
+}
+function assembleManifest(config2, entries, generatedAt) {
+  const appOrder = new Map(config2.apps.map((app, i) => [app.id, i]));
+  const skipped = [];
+  const byIdentity = /* @__PURE__ */ new Map();
+  for (const entry of entries) {
+    if (!("record" in entry)) {
+      skipped.push(entry);
+      continue;
+    }
+    const { record: record2, tag } = entry;
+    if (!appOrder.has(record2.app)) {
+      skipped.push({ tag, reason: `app '${record2.app}' is not in updateforge.json` });
+      continue;
+    }
+    const identity = `${record2.app}\0${record2.buildType}\0${precedenceKey(record2.version)}`;
+    const other = byIdentity.get(identity);
+    if (other && other.created >= record2.created) {
+      skipped.push({ tag, reason: `same version as release ${other.id}` });
+      continue;
+    }
+    if (other) skipped.push({ tag: `release ${other.id}`, reason: `same version as ${tag}` });
+    byIdentity.set(identity, record2);
+  }
+  const versions = [...byIdentity.values()].sort(
+    (a, b) => (appOrder.get(a.app) ?? 0) - (appOrder.get(b.app) ?? 0) || BUILD_TYPES.indexOf(a.buildType) - BUILD_TYPES.indexOf(b.buildType) || compareVersions(b.version, a.version)
+  );
+  const manifest = {
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    generatedAt: generatedAt.toISOString(),
+    teams: config2.teams.map(({ id, name }) => ({ id, name })),
+    apps: config2.apps.map((app) => ({
+      id: app.id,
+      team: app.team,
+      title: app.title,
+      packageName: app.packageName,
+      icon: iconBranchPath(app),
+      defaultChannel: app.defaultChannel ?? DEFAULT_CHANNEL,
+      ...app.encryptedBundles === void 0 ? {} : { encryptedBundles: app.encryptedBundles }
+    })),
+    channels: resolveChannels(config2.channels),
+    versions
+  };
+  return { manifest, skipped };
+}
+function toVersionRecord(release, meta3, notes) {
+  const base = {
+    id: release.id,
+    app: meta3.app,
+    buildType: meta3.buildType,
+    version: meta3.version,
+    name: meta3.name,
+    public: meta3.public,
+    created: meta3.created,
+    notes,
+    ...meta3.rollout !== void 0 && meta3.rollout !== 100 ? { rollout: meta3.rollout } : {},
+    ...meta3.yanked ? { yanked: true } : {}
+  };
+  switch (meta3.state) {
+    case "pending":
+      return { ...base, file: null };
+    case "uploading":
+      return "its upload has not finished";
+    case "published": {
+      const file2 = meta3.file;
+      if (file2 === null) return "published without a file";
+      if (release.draft) return "still a draft";
+      const asset = release.assets.find((a) => a.id === file2.assetId);
+      if (!asset || asset.state !== "uploaded" || asset.size !== file2.size) return `its asset ${file2.assetId} is missing or incomplete`;
+      return { ...base, file: file2 };
+    }
+  }
+}
+
+// src/publish/write-manifest.ts
+function recordInManifest(options2) {
+  return swapManifest(
+    options2,
+    async (previous) => previous ? withRelease({ config: options2.config, previous, release: options2.release, generatedAt: options2.now() }) : rebuild(options2)
+  );
+}
+async function rebuild(options2) {
+  const releases = await (options2.releases ?? (() => listAll(options2.store)))();
+  return buildManifest({ config: options2.config, releases, generatedAt: options2.now() });
+}
+async function listAll(store) {
+  try {
+    return await store.listReleases();
+  } catch (error63) {
+    if (!(error63 instanceof ReleaseListCapped)) throw error63;
+    throw new RepairNeededError(`The feed's manifest is missing or cannot be read, and ${error63.message}. Run \`updateforge repair\` once to rebuild it from every release.`, { cause: error63 });
+  }
+}
+async function swapManifest(options2, next) {
+  const { store } = options2;
+  const maxAttempts = options2.maxAttempts ?? 10;
+  for (let attempt = 1; ; attempt++) {
+    const current = await store.readBranchFile(MANIFEST_PATH);
+    const existing = current === null || current === "not-modified" ? null : current;
+    const previous = existing && readable(existing.content);
+    const { manifest, skipped } = await next(previous);
+    if (existing && previous && sameFeed(previous, manifest)) return { sha: existing.sha, changed: false, manifest: previous, skipped };
+    try {
+      const message = `Update manifest (${manifest.versions.length} versions)`;
+      const { sha } = await store.writeBranchFile(MANIFEST_PATH, serializeManifest(manifest), { expectedSha: existing?.sha ?? null, message });
+      return { sha, changed: true, manifest, skipped };
+    } catch (error63) {
+      if (!isStoreConflict(error63)) throw error63;
+      if (attempt >= maxAttempts) {
+        throw new ManifestContentionError(`The manifest kept changing under us (${attempt} attempts); other publishes are running. Run this publish again.`, { cause: error63 });
+      }
+      await sleep(Math.random() * 50 * attempt);
+    }
+  }
+}
+function readable(bytes) {
+  try {
+    return parseManifest(bytes);
+  } catch (error63) {
+    if (isNewerFormatError(error63)) throw error63;
+    return null;
+  }
+}
+
+// src/publish/edit-version.ts
+function setRollout(edit) {
+  if (!(Number.isInteger(edit.percent) && edit.percent >= 0 && edit.percent <= 100)) {
+    throw new PublishInputError("percent", `'${edit.percent}' is not a whole percentage from 0 to 100.`);
+  }
+  return editMetadata(edit, (meta3) => {
+    if (meta3.yanked) throw new VersionConflictError(`${meta3.app} ${meta3.buildType} ${meta3.version} was yanked; it cannot be rolled out again. Publish a new version.`);
+    const { rollout: _old, ...rest } = meta3;
+    return edit.percent === 100 ? rest : { ...rest, rollout: edit.percent };
+  });
+}
+function yankVersion(edit) {
+  return editMetadata(edit, (meta3) => ({ ...meta3, yanked: true }));
+}
+async function editMetadata(edit, change) {
+  const { app, buildType } = validateVersionTarget(edit, edit.config.config);
+  const tag = releaseTag(app.id, buildType, edit.version);
+  return leasedWhenWriting(edit.store, tag, edit.publisher ?? currentPublisher(), { onWait: edit.onWait }, (store) => editRelease({ ...edit, store }, tag, app.id, change));
+}
+async function editRelease(edit, tag, appId, change) {
+  const release = await edit.store.findReleaseByTag(tag);
+  const parsed = release ? parseReleaseBody(release.body) : null;
+  if (!release || !parsed || parsed.metadata.state !== "published" || !parsed.metadata.file) {
+    throw new PublishInputError("version", `${appId} ${edit.buildType} ${edit.version} is not a published version with a file.`);
+  }
+  if (parsed.metadata.file.kind !== "bundle") {
+    throw new PublishInputError("version", `${appId} ${edit.buildType} ${edit.version} is an app binary; rollouts and yanks are for live-update bundles.`);
+  }
+  const next = change(parsed.metadata);
+  const body = renderReleaseBody(parsed.notes, next);
+  const changed = body !== release.body;
+  const undo = new UndoLog();
+  let current = release;
+  if (changed) {
+    current = await edit.store.updateRelease(release, { body });
+    const updated = current;
+    undo.push(`restore release ${tag}`, async () => {
+      await edit.store.updateRelease(updated, { body: release.body });
+    });
+  }
+  let written;
+  try {
+    written = await recordInManifest({ store: edit.store, config: edit.config.config, now: edit.now ?? (() => /* @__PURE__ */ new Date()), release: current });
+  } catch (error63) {
+    const leftovers = await undo.rollback();
+    if (leftovers.length > 0) throw new RollbackIncompleteError(`${errorMessage(error63)}
+Undoing it also failed: ${leftovers.join("; ")}`, { cause: error63 });
+    throw error63;
+  }
+  const version2 = written.manifest.versions.find((v) => v.id === release.id);
+  if (!version2) throw new Error(`Release '${tag}' is missing from the manifest.`);
+  return { changed, version: version2, manifestSha: written.sha };
+}
+
+// src/action/outputs.ts
+function setVersionOutputs(io, result) {
+  const v = result.version;
+  io.setOutput("version-id", v.id);
+  io.setOutput("sha256", v.file?.sha256 ?? "");
+  io.setOutput("size", v.file ? String(v.file.size) : "");
+  io.setOutput("release-url", result.releaseUrl);
+  io.setOutput("download-path", v.file ? `/api/v1/versions/${encodeURIComponent(v.id)}/download` : "");
+  io.setOutput("manifest-sha", result.manifestSha);
 }
 
 // src/feed/select.ts
@@ -70871,33 +68364,5150 @@ function summaryMarkdown(result, context) {
     ""
   ].join("\n");
 }
+function editSummaryMarkdown(result, context) {
+  const v = result.version;
+  const what = `${v.app} ${v.buildType} ${v.version}`;
+  const headline = !result.changed ? `Unchanged: ${what} ${context.command === "yank" ? "was already yanked" : `was already offered to ${v.rollout ?? 100}% of devices`}` : context.command === "yank" ? `Yanked ${what}` : `Rolled out ${what} to ${v.rollout ?? 100}% of devices`;
+  const rows = [
+    ["Version", `${v.version}${v.name ? ` (${cell(v.name)})` : ""}`],
+    ["Version id", `\`${v.id}\``],
+    ["Release", `[${cell(releaseTag(v.app, v.buildType, v.version))}](${context.releaseUrl})`],
+    ["Offered to", v.yanked ? "no device: yanked, devices that installed it roll back to the previous bundle" : `${v.rollout ?? 100}% of devices`],
+    ["Manifest", `\`${result.manifestSha.slice(0, 12)}\` on ${context.repo}`]
+  ];
+  return [`## UpdateForge: ${headline}`, "", "| | |", "| --- | --- |", ...rows.map(([k, value]) => `| ${k} | ${value} |`), ""].join("\n");
+}
 
-// src/action/run-action.ts
-async function runAction(io) {
-  const inputs = parseActionInputs(io.env);
-  io.setSecret(inputs.token);
-  for (const line2 of inputs.request.encryptKey?.pem.split("\n") ?? []) if (line2.trim().length > 8) io.setSecret(line2.trim());
-  const inWorkspace = async (file2, field) => {
-    const absolute = path9.resolve(inputs.workspace, file2);
-    await resolveWithin(absolute, { root: inputs.workspace, field, shown: file2 });
-    return absolute;
+// src/action/edit-step.ts
+async function runEdit(step) {
+  const { store, command, io } = step;
+  const edit = { store, config: step.config, ...command.target, onWait: (message) => io.log.info(message), publisher: currentPublisher(step.inputs.run) };
+  const result = command.name === "rollout" ? await setRollout({ ...edit, percent: command.percent }) : await yankVersion(edit);
+  const v = result.version;
+  const releaseUrl = `${step.inputs.serverUrl}/${store.location}/releases/tag/${encodeURIComponent(releaseTag(v.app, v.buildType, v.version))}`;
+  setVersionOutputs(io, { version: v, releaseUrl, manifestSha: result.manifestSha });
+  const done = command.name === "rollout" ? `rolled out to ${command.percent}%` : "yanked";
+  io.log.info(`${result.changed ? done : `unchanged (already ${done})`}: ${v.app} ${v.buildType} ${v.version} (version id ${v.id})`);
+  await io.appendSummary(editSummaryMarkdown(result, { command: command.name, repo: store.location, releaseUrl }));
+}
+
+// src/action/inputs.ts
+var COMMANDS = ["publish", "rollout", "yank"];
+function input2(env, name) {
+  return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+}
+function flag(env, name) {
+  const value = input2(env, name).toLowerCase();
+  if (value === "") return void 0;
+  if (["true", "yes", "1"].includes(value)) return true;
+  if (["false", "no", "0"].includes(value)) return false;
+  throw new PublishInputError(name, `'${input2(env, name)}' is not true or false.`);
+}
+function number4(env, name) {
+  const value = input2(env, name);
+  if (value === "") return void 0;
+  if (!/^\d+$/.test(value)) throw new PublishInputError(name, `'${value}' is not a whole number.`);
+  return Number(value);
+}
+function versionFromRef(ref) {
+  const tag = /^refs\/tags\/(.+)$/.exec(ref ?? "")?.[1];
+  return tag ? tag.replace(/^v(?=\d)/, "") : null;
+}
+var optional2 = (value) => value === "" ? void 0 : value;
+var PUBLISH_ONLY = ["path", "name", "notes", "notes-file", "public", "min-native-version", "rollout", "encrypt-key", "session-key", "checksum"];
+function commandName(env) {
+  const name = input2(env, "command") || "publish";
+  const known = COMMANDS.find((c) => c === name.toLowerCase());
+  if (!known) throw new PublishInputError("command", `'${name}' is not one of ${COMMANDS.join(", ")}.`);
+  return known;
+}
+function publishCommand(env, version2) {
+  if (input2(env, "percent") !== "") {
+    throw new PublishInputError("percent", "is for `command: rollout`. To offer a new bundle to part of the devices, set `rollout` on the publish.");
+  }
+  const notes = optional2(input2(env, "notes"));
+  const notesFile = optional2(input2(env, "notes-file"));
+  if (notes !== void 0 && notesFile !== void 0) throw new PublishInputError("notes-file", "Give either `notes` or `notes-file`, not both.");
+  const key = optional2(env["INPUT_ENCRYPT-KEY"] ?? "");
+  return {
+    name: "publish",
+    notesFile,
+    request: {
+      app: input2(env, "app"),
+      buildType: input2(env, "build-type") || "release",
+      version: version2,
+      path: optional2(input2(env, "path")),
+      name: optional2(input2(env, "name")),
+      notes,
+      public: flag(env, "public"),
+      overwrite: flag(env, "overwrite") ?? false,
+      minNativeVersion: optional2(input2(env, "min-native-version")),
+      rollout: number4(env, "rollout"),
+      encryptKey: key === void 0 ? void 0 : { pem: key, source: "the `encrypt-key` input" },
+      sessionKey: optional2(input2(env, "session-key")),
+      checksum: optional2(input2(env, "checksum"))
+    }
   };
-  const config2 = await loadConfig(await inWorkspace(inputs.configPath, "config"));
-  const notes = inputs.notesFile === void 0 ? inputs.request.notes : await readNotesFile(path9.resolve(inputs.workspace, inputs.notesFile), { root: inputs.workspace, shown: inputs.notesFile });
-  const bundlePath = inputs.request.path === void 0 ? void 0 : await inWorkspace(inputs.request.path, "path");
-  const store = GitHubStore.create({
-    token: inputs.token,
-    repo: inputs.repo,
-    branch: inputs.branch,
-    apiUrl: inputs.apiUrl,
-    log: io.log,
-    pacingMs: inputs.pacingMs,
-    ...inputs.retryBaseMs === void 0 ? {} : { retryBaseMs: inputs.retryBaseMs }
+}
+function editCommand(env, name, version2) {
+  const extra = PUBLISH_ONLY.find((field) => input2(env, field) !== "") ?? (flag(env, "overwrite") ? "overwrite" : void 0);
+  if (extra) {
+    const instead = extra === "rollout" && name === "rollout" ? " Give the new share of devices as `percent`." : " Remove it from this step.";
+    throw new PublishInputError(extra, `is for \`command: publish\`; \`command: ${name}\` edits a published bundle and does not take it.${instead}`);
+  }
+  const target = { app: input2(env, "app"), buildType: input2(env, "build-type") || "release", version: version2 };
+  if (name === "yank") {
+    if (input2(env, "percent") !== "") throw new PublishInputError("percent", "is for `command: rollout`; a yank withdraws the bundle from every device.");
+    return { name, target };
+  }
+  const percent = number4(env, "percent");
+  if (percent === void 0 || percent > 100) {
+    throw new PublishInputError("percent", `${percent === void 0 ? "is empty" : `'${percent}' is over 100`}: \`command: rollout\` needs the share of devices to offer the bundle to, a whole number from 0 to 100.`);
+  }
+  return { name, target, percent };
+}
+function parseActionInputs(env) {
+  const token = input2(env, "token");
+  if (!token) throw new PublishInputError("token", "is empty. Keep the default (`${{ github.token }}`) or pass a token that can write to the feed repository.");
+  const name = commandName(env);
+  const version2 = input2(env, "version") || versionFromRef(env["GITHUB_REF"]);
+  if (!version2) {
+    throw new PublishInputError("version", `is empty and this run was not started by a tag (GITHUB_REF=${env["GITHUB_REF"] ?? "unset"}). Set \`version\`, or run on tags like v1.2.3.`);
+  }
+  const numberOrUndefined = (variable) => env[variable] && /^\d+$/.test(env[variable] ?? "") ? Number(env[variable]) : void 0;
+  const repo = input2(env, "repo") || env["GITHUB_REPOSITORY"] || "";
+  const ownRepo = repo.toLowerCase() === (env["GITHUB_REPOSITORY"] ?? "").toLowerCase();
+  return {
+    token,
+    repo,
+    configPath: input2(env, "config") || "updateforge.json",
+    branch: input2(env, "branch") || "updateforge",
+    command: name === "publish" ? publishCommand(env, version2) : editCommand(env, name, version2),
+    apiUrl: env["GITHUB_API_URL"] || "https://api.github.com",
+    serverUrl: env["GITHUB_SERVER_URL"] || "https://github.com",
+    workspace: env["GITHUB_WORKSPACE"] || process.cwd(),
+    // Default variables of every run (https://docs.github.com/en/actions/reference/variables-reference).
+    commit: ownRepo ? env["GITHUB_SHA"] || void 0 : void 0,
+    run: env["GITHUB_RUN_ID"] ? { id: env["GITHUB_RUN_ID"], attempt: Number(env["GITHUB_RUN_ATTEMPT"] ?? "1") || 1 } : void 0,
+    pacingMs: numberOrUndefined("UPDATEFORGE_GITHUB_PACING_MS"),
+    retryBaseMs: numberOrUndefined("UPDATEFORGE_GITHUB_RETRY_MS")
+  };
+}
+
+// src/action/publish-step.ts
+import path12 from "node:path";
+
+// src/publish/bundle-encryption-policy.ts
+function checkBundleEncryption(app, artifact) {
+  if (artifact.kind !== "bundle") return [];
+  const encrypted = artifact.encryption !== void 0;
+  if (app.encryptedBundles === true && !encrypted) {
+    throw new PublishInputError(
+      "path",
+      `This bundle is not encrypted, and app '${app.id}' declares "encryptedBundles": true (its devices have a public key), so it would never be offered: add --encrypt-key, or --session-key and --checksum for a bundle encrypted by @capgo/cli.`
+    );
+  }
+  if (app.encryptedBundles === false && encrypted) {
+    throw new PublishInputError("encrypt-key", `App '${app.id}' declares "encryptedBundles": false (its devices have no public key), so they could not decrypt this bundle: publish it unencrypted.`);
+  }
+  if (artifact.encryption && !artifact.encryption.checksum) {
+    return [
+      "This bundle carries its checksum only in the older base64 form, which @capgo/capacitor-updater 5.30+, 6.43+, 7.30+ and 8.x do not read: those devices will be told to update instead. Publish with --encrypt-key (UpdateForge writes both forms), or encrypt with a @capgo/cli project whose plugin is recent."
+    ];
+  }
+  return [];
+}
+
+// src/publish/icons.ts
+import path8 from "node:path";
+var MAX_ICON_BYTES = 1024 * 1024;
+var IMAGE_SIGNATURES = [
+  (b) => b.subarray(0, 8).equals(Buffer.from("89504e470d0a1a0a", "hex")),
+  // PNG
+  (b) => b.subarray(0, 3).equals(Buffer.from("ffd8ff", "hex")),
+  // JPEG
+  (b) => /^GIF8[79]a/.test(b.subarray(0, 6).toString("latin1")),
+  (b) => b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP",
+  (b) => /^(\ufeff)?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(b.subarray(0, 4096).toString("utf8"))
+];
+async function readIcons(loaded) {
+  const icons = [];
+  for (const app of loaded.config.apps) {
+    const source = iconSourcePath(loaded, app);
+    const branchPath = iconBranchPath(app);
+    if (source === null || branchPath === null) continue;
+    const what = `Icon of app '${app.id}' ('${app.icon}')`;
+    const content = await readWithin(source, { root: path8.dirname(loaded.path), field: "config", what, maxBytes: MAX_ICON_BYTES });
+    if (!IMAGE_SIGNATURES.some((matches) => matches(content))) throw new PublishInputError("config", `${what} is not a PNG, JPEG, GIF, WebP or SVG image.`);
+    icons.push({ appId: app.id, branchPath, content });
+  }
+  return icons;
+}
+async function syncIcons(store, icons, undo) {
+  let written = 0;
+  for (const icon of icons) if (await syncIcon(store, icon, undo)) written++;
+  return written;
+}
+async function syncIcon(store, icon, undo) {
+  const message = `Update icon of ${icon.appId}`;
+  for (let attempt = 1; ; attempt++) {
+    const current = await store.readBranchFile(icon.branchPath);
+    const previous = current === null || current === "not-modified" ? null : current;
+    if (previous && Buffer.from(previous.content).equals(icon.content)) return false;
+    try {
+      const { sha } = await store.writeBranchFile(icon.branchPath, icon.content, { expectedSha: previous?.sha ?? null, message });
+      undo.push(`restore ${icon.branchPath}`, async () => {
+        if (previous) await store.writeBranchFile(icon.branchPath, previous.content, { expectedSha: sha, message: `Revert ${message}` });
+        else await store.deleteBranchFile(icon.branchPath, { expectedSha: sha, message: `Revert ${message}` });
+      });
+      return true;
+    } catch (error63) {
+      if (!isStoreConflict(error63) || attempt >= 5) throw error63;
+    }
+  }
+}
+
+// src/publish/package.ts
+import { createReadStream as createReadStream2 } from "node:fs";
+import { lstat as lstat4, mkdtemp, readdir as readdir6, rm as rm4 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path10 from "node:path";
+import { pipeline as pipeline3 } from "node:stream/promises";
+
+// node_modules/archiver/lib/core.js
+import { createReadStream, lstat as lstat3, readlinkSync, Stats } from "fs";
+
+// node_modules/is-stream/index.js
+function isStream(stream, { checkOpen = true } = {}) {
+  return stream !== null && typeof stream === "object" && (stream.writable || stream.readable || !checkOpen || stream.writable === void 0 && stream.readable === void 0) && typeof stream.pipe === "function";
+}
+
+// node_modules/readdir-glob/dist/index.mjs
+import * as fs3 from "fs";
+import { EventEmitter } from "events";
+
+// node_modules/balanced-match/dist/esm/index.js
+var range = (a, b, str) => {
+  let begs, beg, left, right = void 0, result;
+  let ai = str.indexOf(a);
+  let bi = str.indexOf(b, ai + 1);
+  let i = ai;
+  if (ai >= 0 && bi > 0) {
+    if (a === b) {
+      return [ai, bi];
+    }
+    begs = [];
+    left = str.length;
+    while (i >= 0 && !result) {
+      if (i === ai) {
+        begs.push(i);
+        ai = str.indexOf(a, i + 1);
+      } else if (begs.length === 1) {
+        const r = begs.pop();
+        if (r !== void 0)
+          result = [r, bi];
+      } else {
+        beg = begs.pop();
+        if (beg !== void 0 && beg < left) {
+          left = beg;
+          right = bi;
+        }
+        bi = str.indexOf(b, i + 1);
+      }
+      i = ai < bi && ai >= 0 ? ai : bi;
+    }
+    if (begs.length && right !== void 0) {
+      result = [left, right];
+    }
+  }
+  return result;
+};
+
+// node_modules/brace-expansion/dist/esm/index.js
+var escSlash = "\0SLASH" + Math.random().toFixed(16) + "\0";
+var escOpen = "\0OPEN" + Math.random().toFixed(16) + "\0";
+var escClose = "\0CLOSE" + Math.random().toFixed(16) + "\0";
+var escComma = "\0COMMA" + Math.random().toFixed(16) + "\0";
+var escPeriod = "\0PERIOD" + Math.random().toFixed(16) + "\0";
+var escSlashPattern = new RegExp(escSlash, "g");
+var escOpenPattern = new RegExp(escOpen, "g");
+var escClosePattern = new RegExp(escClose, "g");
+var escCommaPattern = new RegExp(escComma, "g");
+var escPeriodPattern = new RegExp(escPeriod, "g");
+var slashPattern = /\\\\/g;
+var openPattern = /\\{/g;
+var closePattern = /\\}/g;
+var commaPattern = /\\,/g;
+var periodPattern = /\\\./g;
+var EXPANSION_MAX = 1e5;
+var EXPANSION_MAX_LENGTH = 4e6;
+var EXPANSION_MAX_DEPTH = 1e3;
+var EXPANSION_MAX_REWRITES = 1e3;
+var EXPANSION_MAX_STEPS = 2e7;
+var CALL_STEPS = 16;
+function numeric(str) {
+  return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
+}
+function escapeBraces(str) {
+  return str.replace(slashPattern, escSlash).replace(openPattern, escOpen).replace(closePattern, escClose).replace(commaPattern, escComma).replace(periodPattern, escPeriod);
+}
+function unescapeBraces(str) {
+  return str.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
+}
+function pushAll(target, items) {
+  for (let i = 0; i < items.length; i++) {
+    target.push(items[i]);
+  }
+}
+function balancedWithBudget(str, masked, budget) {
+  if (budget.remaining < 0) {
+    return void 0;
+  }
+  const r = range("{", "}", masked);
+  const unmatched = r !== void 0 && masked.indexOf("{") < r[0];
+  budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
+  if (!r || budget.remaining < 0) {
+    return void 0;
+  }
+  return {
+    end: r[1],
+    pre: str.slice(0, r[0]),
+    body: str.slice(r[0] + 1, r[1]),
+    post: str.slice(r[1] + 1),
+    unmatched
+  };
+}
+function maskUnmatchedOpens(masked, budget) {
+  budget.remaining -= masked.length;
+  const open8 = [];
+  for (let i = 0; i < masked.length; i++) {
+    const c = masked.charCodeAt(i);
+    if (c === 123) {
+      open8.push(i);
+    } else if (c === 125 && open8.length) {
+      open8.pop();
+    }
+  }
+  let out = "";
+  let last = 0;
+  for (let i = 0; i < open8.length; i++) {
+    const at = open8[i];
+    out += masked.slice(last, at) + "\0";
+    last = at + 1;
+  }
+  return out + masked.slice(last);
+}
+function commaSetFollows(str, budget) {
+  budget.remaining -= str.length;
+  if (budget.remaining < 0) {
+    return false;
+  }
+  let close = false;
+  for (let i = str.length - 1; i >= 0; i--) {
+    const c = str.charCodeAt(i);
+    if (c === 125) {
+      close = true;
+    } else if (c === 10 || c === 13 || c === 8232 || c === 8233) {
+      close = false;
+    } else if (c === 44 && close && str.charCodeAt(i + 1) !== 44) {
+      return true;
+    }
+  }
+  return false;
+}
+function parseCommaParts(str, budget) {
+  const parts = [];
+  let carry = "";
+  for (; ; ) {
+    const m = balancedWithBudget(str, str, budget);
+    if (budget.remaining < 0) {
+      return void 0;
+    }
+    if (!m) {
+      const tail = str.split(",");
+      tail[0] = carry + tail[0];
+      pushAll(parts, tail);
+      return parts;
+    }
+    const { pre, body, post } = m;
+    const p = pre.split(",");
+    p[0] = carry + p[0];
+    p[p.length - 1] += "{" + body + "}";
+    if (!post.length) {
+      pushAll(parts, p);
+      return parts;
+    }
+    carry = p.pop();
+    pushAll(parts, p);
+    str = post;
+  }
+}
+function bound(value, fallback) {
+  return value === void 0 || isNaN(value) ? fallback : value;
+}
+function expand2(str, options2 = {}) {
+  if (!str) {
+    return [];
+  }
+  const max = bound(options2.max, EXPANSION_MAX);
+  const maxLength = bound(options2.maxLength, EXPANSION_MAX_LENGTH);
+  const maxDepth = bound(options2.maxDepth, EXPANSION_MAX_DEPTH);
+  const maxRewrites = bound(options2.maxRewrites, EXPANSION_MAX_REWRITES);
+  const maxSteps = bound(options2.maxSteps, EXPANSION_MAX_STEPS);
+  if (str.slice(0, 2) === "{}") {
+    str = "\\{\\}" + str.slice(2);
+  }
+  return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
+}
+function embrace(str) {
+  return "{" + str + "}";
+}
+function isPadded(el) {
+  return /^-?0\d/.test(el);
+}
+function lte(i, y) {
+  return i <= y;
+}
+function gte(i, y) {
+  return i >= y;
+}
+function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
+  const out = [];
+  let length = 0;
+  let nonEmpty;
+  outer: for (let a = 0; a < acc.length; a++) {
+    const prefix = acc[a] + pre;
+    let vs = values;
+    if (dropEmpties && !prefix) {
+      if (!nonEmpty)
+        nonEmpty = values.filter((v) => v);
+      vs = nonEmpty;
+    }
+    for (let v = 0; v < vs.length; v++) {
+      if (out.length >= max)
+        break outer;
+      const expansion = prefix + vs[v];
+      if (length + expansion.length > maxLength)
+        break outer;
+      out.push(expansion);
+      length += expansion.length;
+    }
+  }
+  budget.remaining -= out.length;
+  return out;
+}
+function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
+  const n = body.split(/\.\./);
+  const N = [];
+  if (n[0] === void 0 || n[1] === void 0) {
+    return N;
+  }
+  const x = numeric(n[0]);
+  const y = numeric(n[1]);
+  const width = Math.max(n[0].length, n[1].length);
+  let incr = n.length === 3 && n[2] !== void 0 ? Math.max(Math.abs(numeric(n[2])), 1) : 1;
+  let test = lte;
+  const reverse = y < x;
+  if (reverse) {
+    incr *= -1;
+    test = gte;
+  }
+  const pad = n.some(isPadded);
+  const cost = pad ? width : 1;
+  let length = 0;
+  for (let i = x; test(i, y) && N.length < max; i += incr) {
+    budget.remaining -= cost;
+    if (budget.remaining < 0) {
+      return void 0;
+    }
+    let c;
+    if (isAlphaSequence) {
+      c = String.fromCharCode(i);
+      if (c === "\\") {
+        c = "";
+      }
+    } else {
+      c = String(i);
+      if (pad) {
+        const need = width - c.length;
+        if (need > 0) {
+          const z2 = new Array(need + 1).join("0");
+          if (i < 0) {
+            c = "-" + z2 + c.slice(1);
+          } else {
+            c = z2 + c;
+          }
+        }
+      }
+    }
+    if (length + c.length > maxLength)
+      break;
+    N.push(c);
+    length += c.length;
+  }
+  return N;
+}
+function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
+  budget.remaining -= CALL_STEPS;
+  if (depth > maxDepth) {
+    return [str];
+  }
+  let acc = [""];
+  let rewrites = 0;
+  let dropEmpties = false;
+  let firstGroup = true;
+  let masked = str;
+  for (; ; ) {
+    const m = balancedWithBudget(str, masked, budget);
+    if (!m) {
+      return combine(acc, str, [""], max, maxLength, dropEmpties, budget);
+    }
+    if (m.unmatched) {
+      masked = maskUnmatchedOpens(masked, budget);
+    }
+    const pre = m.pre;
+    const literal2 = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
+    if (/\$$/.test(pre)) {
+      acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
+      firstGroup = false;
+      if (!m.post.length)
+        break;
+      str = m.post;
+      masked = masked.slice(m.end + 1);
+      continue;
+    }
+    const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
+    const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
+    const isSequence = isNumericSequence || isAlphaSequence;
+    const isOptions = m.body.indexOf(",") >= 0;
+    if (!isSequence && !isOptions) {
+      if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
+        rewrites++;
+        str = m.pre + "{" + m.body + escClose + m.post;
+        masked = masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
+        isTop = true;
+        continue;
+      }
+      return literal2();
+    }
+    if (firstGroup) {
+      dropEmpties = isTop && !isSequence;
+      firstGroup = false;
+    }
+    let values;
+    if (isSequence) {
+      values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
+      if (!values) {
+        return literal2();
+      }
+    } else {
+      let n = parseCommaParts(m.body, budget);
+      if (!n) {
+        return literal2();
+      }
+      if (n.length === 1 && n[0] !== void 0) {
+        n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
+        if (budget.remaining < 0) {
+          return literal2();
+        }
+        if (n.length === 1) {
+          const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
+          if (budget.remaining < 0) {
+            return literal2();
+          }
+          acc = next2;
+          if (!m.post.length)
+            break;
+          str = m.post;
+          masked = masked.slice(m.end + 1);
+          continue;
+        }
+      }
+      let dropsEmpties = dropEmpties && !m.post.length && !pre;
+      for (let d = 0; dropsEmpties && d < acc.length; d++) {
+        if (acc[d]) {
+          dropsEmpties = false;
+        }
+      }
+      values = [];
+      let valuesLength = 0;
+      outer: for (let j = 0; j < n.length; j++) {
+        const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
+        if (budget.remaining < 0) {
+          return literal2();
+        }
+        for (let k = 0; k < expanded.length; k++) {
+          const v = expanded[k];
+          if (dropsEmpties && !v)
+            continue;
+          if (values.length >= max || valuesLength + v.length > maxLength) {
+            break outer;
+          }
+          values.push(v);
+          valuesLength += v.length;
+        }
+      }
+    }
+    const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
+    if (budget.remaining < 0) {
+      return literal2();
+    }
+    acc = next;
+    if (!m.post.length)
+      break;
+    str = m.post;
+    masked = masked.slice(m.end + 1);
+  }
+  return acc;
+}
+
+// node_modules/minimatch/dist/esm/assert-valid-pattern.js
+var MAX_PATTERN_LENGTH = 1024 * 64;
+var assertValidPattern = (pattern) => {
+  if (typeof pattern !== "string") {
+    throw new TypeError("invalid pattern");
+  }
+  if (pattern.length > MAX_PATTERN_LENGTH) {
+    throw new TypeError("pattern is too long");
+  }
+};
+
+// node_modules/minimatch/dist/esm/brace-expressions.js
+var posixClasses = {
+  "[:alnum:]": ["\\p{L}\\p{Nl}\\p{Nd}", true],
+  "[:alpha:]": ["\\p{L}\\p{Nl}", true],
+  "[:ascii:]": ["\\x00-\\x7f", false],
+  "[:blank:]": ["\\p{Zs}\\t", true],
+  "[:cntrl:]": ["\\p{Cc}", true],
+  "[:digit:]": ["\\p{Nd}", true],
+  "[:graph:]": ["\\p{Z}\\p{C}", true, true],
+  "[:lower:]": ["\\p{Ll}", true],
+  "[:print:]": ["\\p{C}", true],
+  "[:punct:]": ["\\p{P}", true],
+  "[:space:]": ["\\p{Z}\\t\\r\\n\\v\\f", true],
+  "[:upper:]": ["\\p{Lu}", true],
+  "[:word:]": ["\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}", true],
+  "[:xdigit:]": ["A-Fa-f0-9", false]
+};
+var braceEscape = (s) => s.replace(/[[\]\\-]/g, "\\$&");
+var regexpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
+var rangesToString = (ranges) => ranges.join("");
+var parseClass = (glob, position) => {
+  const pos = position;
+  if (glob.charAt(pos) !== "[") {
+    throw new Error("not in a brace expression");
+  }
+  const ranges = [];
+  const negs = [];
+  let i = pos + 1;
+  let sawStart = false;
+  let uflag = false;
+  let escaping = false;
+  let negate = false;
+  let endPos = pos;
+  let rangeStart = "";
+  WHILE: while (i < glob.length) {
+    const c = glob.charAt(i);
+    if ((c === "!" || c === "^") && i === pos + 1) {
+      negate = true;
+      i++;
+      continue;
+    }
+    if (c === "]" && sawStart && !escaping) {
+      endPos = i + 1;
+      break;
+    }
+    sawStart = true;
+    if (c === "\\") {
+      if (!escaping) {
+        escaping = true;
+        i++;
+        continue;
+      }
+    }
+    if (c === "[" && !escaping) {
+      for (const [cls, [unip, u, neg]] of Object.entries(posixClasses)) {
+        if (glob.startsWith(cls, i)) {
+          if (rangeStart) {
+            return ["$.", false, glob.length - pos, true];
+          }
+          i += cls.length;
+          if (neg)
+            negs.push(unip);
+          else
+            ranges.push(unip);
+          uflag = uflag || u;
+          continue WHILE;
+        }
+      }
+    }
+    escaping = false;
+    if (rangeStart) {
+      if (c > rangeStart) {
+        ranges.push(braceEscape(rangeStart) + "-" + braceEscape(c));
+      } else if (c === rangeStart) {
+        ranges.push(braceEscape(c));
+      }
+      rangeStart = "";
+      i++;
+      continue;
+    }
+    if (glob.startsWith("-]", i + 1)) {
+      ranges.push(braceEscape(c + "-"));
+      i += 2;
+      continue;
+    }
+    if (glob.startsWith("-", i + 1)) {
+      rangeStart = c;
+      i += 2;
+      continue;
+    }
+    ranges.push(braceEscape(c));
+    i++;
+  }
+  if (endPos < i) {
+    return ["", false, 0, false];
+  }
+  if (!ranges.length && !negs.length) {
+    return ["$.", false, glob.length - pos, true];
+  }
+  if (negs.length === 0 && ranges.length === 1 && /^\\?.$/.test(ranges[0]) && !negate) {
+    const r = ranges[0].length === 2 ? ranges[0].slice(-1) : ranges[0];
+    return [regexpEscape(r), false, endPos - pos, false];
+  }
+  const sranges = "[" + (negate ? "^" : "") + rangesToString(ranges) + "]";
+  const snegs = "[" + (negate ? "" : "^") + rangesToString(negs) + "]";
+  const comb = ranges.length && negs.length ? "(" + sranges + "|" + snegs + ")" : ranges.length ? sranges : snegs;
+  return [comb, uflag, endPos - pos, true];
+};
+
+// node_modules/minimatch/dist/esm/unescape.js
+var unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
+  if (magicalBraces) {
+    return windowsPathsNoEscape ? s.replace(/\[([^/\\])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\])\]/g, "$1$2").replace(/\\([^/])/g, "$1");
+  }
+  return windowsPathsNoEscape ? s.replace(/\[([^/\\{}])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\{}])\]/g, "$1$2").replace(/\\([^/{}])/g, "$1");
+};
+
+// node_modules/minimatch/dist/esm/ast.js
+var _a3;
+var types = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
+var isExtglobType = (c) => types.has(c);
+var isExtglobAST = (c) => isExtglobType(c.type);
+var adoptionMap = /* @__PURE__ */ new Map([
+  ["!", ["@"]],
+  ["?", ["?", "@"]],
+  ["@", ["@"]],
+  ["*", ["*", "+", "?", "@"]],
+  ["+", ["+", "@"]]
+]);
+var adoptionWithSpaceMap = /* @__PURE__ */ new Map([
+  ["!", ["?"]],
+  ["@", ["?"]],
+  ["+", ["?", "*"]]
+]);
+var adoptionAnyMap = /* @__PURE__ */ new Map([
+  ["!", ["?", "@"]],
+  ["?", ["?", "@"]],
+  ["@", ["?", "@"]],
+  ["*", ["*", "+", "?", "@"]],
+  ["+", ["+", "@", "?", "*"]]
+]);
+var usurpMap = /* @__PURE__ */ new Map([
+  ["!", /* @__PURE__ */ new Map([["!", "@"]])],
+  [
+    "?",
+    /* @__PURE__ */ new Map([
+      ["*", "*"],
+      ["+", "*"]
+    ])
+  ],
+  [
+    "@",
+    /* @__PURE__ */ new Map([
+      ["!", "!"],
+      ["?", "?"],
+      ["@", "@"],
+      ["*", "*"],
+      ["+", "+"]
+    ])
+  ],
+  [
+    "+",
+    /* @__PURE__ */ new Map([
+      ["?", "*"],
+      ["*", "*"]
+    ])
+  ]
+]);
+var startNoTraversal = "(?!(?:^|/)\\.\\.?(?:$|/))";
+var startNoDot = "(?!\\.)";
+var addPatternStart = /* @__PURE__ */ new Set(["[", "."]);
+var justDots = /* @__PURE__ */ new Set(["..", "."]);
+var reSpecials = new Set("().*{}+?[]^$\\!");
+var regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
+var qmark = "[^/]";
+var star = qmark + "*?";
+var starNoEmpty = qmark + "+?";
+var ID2 = 0;
+var AST = class {
+  type;
+  #root;
+  #hasMagic;
+  #uflag = false;
+  #parts = [];
+  #parent;
+  #parentIndex;
+  #negs;
+  #filledNegs = false;
+  #options;
+  #toString;
+  // set to true if it's an extglob with no children
+  // (which really means one child of '')
+  #emptyExt = false;
+  id = ++ID2;
+  get depth() {
+    return (this.#parent?.depth ?? -1) + 1;
+  }
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    return {
+      "@@type": "AST",
+      id: this.id,
+      type: this.type,
+      root: this.#root.id,
+      parent: this.#parent?.id,
+      depth: this.depth,
+      partsLength: this.#parts.length,
+      parts: this.#parts
+    };
+  }
+  constructor(type, parent, options2 = {}) {
+    this.type = type;
+    if (type)
+      this.#hasMagic = true;
+    this.#parent = parent;
+    this.#root = this.#parent ? this.#parent.#root : this;
+    this.#options = this.#root === this ? options2 : this.#root.#options;
+    this.#negs = this.#root === this ? [] : this.#root.#negs;
+    if (type === "!" && !this.#root.#filledNegs)
+      this.#negs.push(this);
+    this.#parentIndex = this.#parent ? this.#parent.#parts.length : 0;
+  }
+  get hasMagic() {
+    if (this.#hasMagic !== void 0)
+      return this.#hasMagic;
+    for (const p of this.#parts) {
+      if (typeof p === "string")
+        continue;
+      if (p.type || p.hasMagic)
+        return this.#hasMagic = true;
+    }
+    return this.#hasMagic;
+  }
+  // reconstructs the pattern
+  toString() {
+    return this.#toString !== void 0 ? this.#toString : !this.type ? this.#toString = this.#parts.map((p) => String(p)).join("") : this.#toString = this.type + "(" + this.#parts.map((p) => String(p)).join("|") + ")";
+  }
+  #fillNegs() {
+    if (this !== this.#root)
+      throw new Error("should only call on root");
+    if (this.#filledNegs)
+      return this;
+    this.toString();
+    this.#filledNegs = true;
+    let n;
+    while (n = this.#negs.pop()) {
+      if (n.type !== "!")
+        continue;
+      let p = n;
+      let pp = p.#parent;
+      while (pp) {
+        for (let i = p.#parentIndex + 1; !pp.type && i < pp.#parts.length; i++) {
+          for (const part of n.#parts) {
+            if (typeof part === "string") {
+              throw new Error("string part in extglob AST??");
+            }
+            part.copyIn(pp.#parts[i]);
+          }
+        }
+        p = pp;
+        pp = p.#parent;
+      }
+    }
+    return this;
+  }
+  push(...parts) {
+    for (const p of parts) {
+      if (p === "")
+        continue;
+      if (typeof p !== "string" && !(p instanceof _a3 && p.#parent === this)) {
+        throw new Error("invalid part: " + p);
+      }
+      this.#parts.push(p);
+    }
+  }
+  toJSON() {
+    const ret = this.type === null ? this.#parts.slice().map((p) => typeof p === "string" ? p : p.toJSON()) : [this.type, ...this.#parts.map((p) => p.toJSON())];
+    if (this.isStart() && !this.type)
+      ret.unshift([]);
+    if (this.isEnd() && (this === this.#root || this.#root.#filledNegs && this.#parent?.type === "!")) {
+      ret.push({});
+    }
+    return ret;
+  }
+  isStart() {
+    if (this.#root === this)
+      return true;
+    if (!this.#parent?.isStart())
+      return false;
+    if (this.#parentIndex === 0)
+      return true;
+    const p = this.#parent;
+    for (let i = 0; i < this.#parentIndex; i++) {
+      const pp = p.#parts[i];
+      if (!(pp instanceof _a3 && pp.type === "!")) {
+        return false;
+      }
+    }
+    return true;
+  }
+  isEnd() {
+    if (this.#root === this)
+      return true;
+    if (this.#parent?.type === "!")
+      return true;
+    if (!this.#parent?.isEnd())
+      return false;
+    if (!this.type)
+      return this.#parent?.isEnd();
+    const pl = this.#parent ? this.#parent.#parts.length : 0;
+    return this.#parentIndex === pl - 1;
+  }
+  copyIn(part) {
+    if (typeof part === "string")
+      this.push(part);
+    else
+      this.push(part.clone(this));
+  }
+  clone(parent) {
+    const c = new _a3(this.type, parent);
+    for (const p of this.#parts) {
+      c.copyIn(p);
+    }
+    return c;
+  }
+  static #parseAST(str, ast, pos, opt, extDepth) {
+    const maxDepth = opt.maxExtglobRecursion ?? 2;
+    let escaping = false;
+    let inBrace = false;
+    let braceStart = -1;
+    let braceNeg = false;
+    if (ast.type === null) {
+      let i2 = pos;
+      let acc2 = "";
+      while (i2 < str.length) {
+        const c = str.charAt(i2++);
+        if (escaping || c === "\\") {
+          escaping = !escaping;
+          acc2 += c;
+          continue;
+        }
+        if (inBrace) {
+          if (i2 === braceStart + 1) {
+            if (c === "^" || c === "!") {
+              braceNeg = true;
+            }
+          } else if (c === "]" && !(i2 === braceStart + 2 && braceNeg)) {
+            inBrace = false;
+          }
+          acc2 += c;
+          continue;
+        } else if (c === "[") {
+          inBrace = true;
+          braceStart = i2;
+          braceNeg = false;
+          acc2 += c;
+          continue;
+        }
+        const doRecurse = !opt.noext && isExtglobType(c) && str.charAt(i2) === "(" && extDepth <= maxDepth;
+        if (doRecurse) {
+          ast.push(acc2);
+          acc2 = "";
+          const ext2 = new _a3(c, ast);
+          i2 = _a3.#parseAST(str, ext2, i2, opt, extDepth + 1);
+          ast.push(ext2);
+          continue;
+        }
+        acc2 += c;
+      }
+      ast.push(acc2);
+      return i2;
+    }
+    let i = pos + 1;
+    let part = new _a3(null, ast);
+    const parts = [];
+    let acc = "";
+    while (i < str.length) {
+      const c = str.charAt(i++);
+      if (escaping || c === "\\") {
+        escaping = !escaping;
+        acc += c;
+        continue;
+      }
+      if (inBrace) {
+        if (i === braceStart + 1) {
+          if (c === "^" || c === "!") {
+            braceNeg = true;
+          }
+        } else if (c === "]" && !(i === braceStart + 2 && braceNeg)) {
+          inBrace = false;
+        }
+        acc += c;
+        continue;
+      } else if (c === "[") {
+        inBrace = true;
+        braceStart = i;
+        braceNeg = false;
+        acc += c;
+        continue;
+      }
+      const doRecurse = !opt.noext && isExtglobType(c) && str.charAt(i) === "(" && /* c8 ignore start - the maxDepth is sufficient here */
+      (extDepth <= maxDepth || ast && ast.#canAdoptType(c));
+      if (doRecurse) {
+        const depthAdd = ast && ast.#canAdoptType(c) ? 0 : 1;
+        part.push(acc);
+        acc = "";
+        const ext2 = new _a3(c, part);
+        part.push(ext2);
+        i = _a3.#parseAST(str, ext2, i, opt, extDepth + depthAdd);
+        continue;
+      }
+      if (c === "|") {
+        part.push(acc);
+        acc = "";
+        parts.push(part);
+        part = new _a3(null, ast);
+        continue;
+      }
+      if (c === ")") {
+        if (acc === "" && ast.#parts.length === 0) {
+          ast.#emptyExt = true;
+        }
+        part.push(acc);
+        acc = "";
+        ast.push(...parts, part);
+        return i;
+      }
+      acc += c;
+    }
+    ast.type = null;
+    ast.#hasMagic = void 0;
+    ast.#parts = [str.substring(pos - 1)];
+    return i;
+  }
+  #canAdoptWithSpace(child) {
+    return this.#canAdopt(child, adoptionWithSpaceMap);
+  }
+  #canAdopt(child, map2 = adoptionMap) {
+    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null) {
+      return false;
+    }
+    const gc = child.#parts[0];
+    if (!gc || typeof gc !== "object" || gc.type === null) {
+      return false;
+    }
+    return this.#canAdoptType(gc.type, map2);
+  }
+  #canAdoptType(c, map2 = adoptionAnyMap) {
+    return !!map2.get(this.type)?.includes(c);
+  }
+  #adoptWithSpace(child, index2) {
+    const gc = child.#parts[0];
+    const blank = new _a3(null, gc, this.options);
+    blank.#parts.push("");
+    gc.push(blank);
+    this.#adopt(child, index2);
+  }
+  #adopt(child, index2) {
+    const gc = child.#parts[0];
+    this.#parts.splice(index2, 1, ...gc.#parts);
+    for (const p of gc.#parts) {
+      if (typeof p === "object")
+        p.#parent = this;
+    }
+    this.#toString = void 0;
+  }
+  #canUsurpType(c) {
+    const m = usurpMap.get(this.type);
+    return !!m?.has(c);
+  }
+  #canUsurp(child) {
+    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
+      return false;
+    }
+    const gc = child.#parts[0];
+    if (!gc || typeof gc !== "object" || gc.type === null) {
+      return false;
+    }
+    return this.#canUsurpType(gc.type);
+  }
+  #usurp(child) {
+    const m = usurpMap.get(this.type);
+    const gc = child.#parts[0];
+    const nt = m?.get(gc.type);
+    if (!nt)
+      return false;
+    this.#parts = gc.#parts;
+    for (const p of this.#parts) {
+      if (typeof p === "object") {
+        p.#parent = this;
+      }
+    }
+    this.type = nt;
+    this.#toString = void 0;
+    this.#emptyExt = false;
+  }
+  static fromGlob(pattern, options2 = {}) {
+    const ast = new _a3(null, void 0, options2);
+    _a3.#parseAST(pattern, ast, 0, options2, 0);
+    return ast;
+  }
+  // returns the regular expression if there's magic, or the unescaped
+  // string if not.
+  toMMPattern() {
+    if (this !== this.#root)
+      return this.#root.toMMPattern();
+    const glob = this.toString();
+    const [re, body, hasMagic, uflag] = this.toRegExpSource();
+    const anyMagic = hasMagic || this.#hasMagic || this.#options.nocase && !this.#options.nocaseMagicOnly && glob.toUpperCase() !== glob.toLowerCase();
+    if (!anyMagic) {
+      return body;
+    }
+    const flags = (this.#options.nocase ? "i" : "") + (uflag ? "u" : "");
+    return Object.assign(new RegExp(`^${re}$`, flags), {
+      _src: re,
+      _glob: glob
+    });
+  }
+  get options() {
+    return this.#options;
+  }
+  // returns the string match, the regexp source, whether there's magic
+  // in the regexp (so a regular expression is required) and whether or
+  // not the uflag is needed for the regular expression (for posix classes)
+  // TODO: instead of injecting the start/end at this point, just return
+  // the BODY of the regexp, along with the start/end portions suitable
+  // for binding the start/end in either a joined full-path makeRe context
+  // (where we bind to (^|/), or a standalone matchPart context (where
+  // we bind to ^, and not /).  Otherwise slashes get duped!
+  //
+  // In part-matching mode, the start is:
+  // - if not isStart: nothing
+  // - if traversal possible, but not allowed: ^(?!\.\.?$)
+  // - if dots allowed or not possible: ^
+  // - if dots possible and not allowed: ^(?!\.)
+  // end is:
+  // - if not isEnd(): nothing
+  // - else: $
+  //
+  // In full-path matching mode, we put the slash at the START of the
+  // pattern, so start is:
+  // - if first pattern: same as part-matching mode
+  // - if not isStart(): nothing
+  // - if traversal possible, but not allowed: /(?!\.\.?(?:$|/))
+  // - if dots allowed or not possible: /
+  // - if dots possible and not allowed: /(?!\.)
+  // end is:
+  // - if last pattern, same as part-matching mode
+  // - else nothing
+  //
+  // Always put the (?:$|/) on negated tails, though, because that has to be
+  // there to bind the end of the negated pattern portion, and it's easier to
+  // just stick it in now rather than try to inject it later in the middle of
+  // the pattern.
+  //
+  // We can just always return the same end, and leave it up to the caller
+  // to know whether it's going to be used joined or in parts.
+  // And, if the start is adjusted slightly, can do the same there:
+  // - if not isStart: nothing
+  // - if traversal possible, but not allowed: (?:/|^)(?!\.\.?$)
+  // - if dots allowed or not possible: (?:/|^)
+  // - if dots possible and not allowed: (?:/|^)(?!\.)
+  //
+  // But it's better to have a simpler binding without a conditional, for
+  // performance, so probably better to return both start options.
+  //
+  // Then the caller just ignores the end if it's not the first pattern,
+  // and the start always gets applied.
+  //
+  // But that's always going to be $ if it's the ending pattern, or nothing,
+  // so the caller can just attach $ at the end of the pattern when building.
+  //
+  // So the todo is:
+  // - better detect what kind of start is needed
+  // - return both flavors of starting pattern
+  // - attach $ at the end of the pattern when creating the actual RegExp
+  //
+  // Ah, but wait, no, that all only applies to the root when the first pattern
+  // is not an extglob. If the first pattern IS an extglob, then we need all
+  // that dot prevention biz to live in the extglob portions, because eg
+  // +(*|.x*) can match .xy but not .yx.
+  //
+  // So, return the two flavors if it's #root and the first child is not an
+  // AST, otherwise leave it to the child AST to handle it, and there,
+  // use the (?:^|/) style of start binding.
+  //
+  // Even simplified further:
+  // - Since the start for a join is eg /(?!\.) and the start for a part
+  // is ^(?!\.), we can just prepend (?!\.) to the pattern (either root
+  // or start or whatever) and prepend ^ or / at the Regexp construction.
+  toRegExpSource(allowDot) {
+    const dot = allowDot ?? !!this.#options.dot;
+    if (this.#root === this) {
+      this.#flatten();
+      this.#fillNegs();
+    }
+    if (!isExtglobAST(this)) {
+      const noEmpty = this.isStart() && this.isEnd() && !this.#parts.some((s) => typeof s !== "string");
+      const src = this.#parts.map((p) => {
+        const [re, _, hasMagic, uflag] = typeof p === "string" ? _a3.#parseGlob(p, this.#hasMagic, noEmpty) : p.toRegExpSource(allowDot);
+        this.#hasMagic = this.#hasMagic || hasMagic;
+        this.#uflag = this.#uflag || uflag;
+        return re;
+      }).join("");
+      let start2 = "";
+      if (this.isStart()) {
+        if (typeof this.#parts[0] === "string") {
+          const dotTravAllowed = this.#parts.length === 1 && justDots.has(this.#parts[0]);
+          if (!dotTravAllowed) {
+            const aps = addPatternStart;
+            const needNoTrav = (
+              // dots are allowed, and the pattern starts with [ or .
+              dot && aps.has(src.charAt(0)) || // the pattern starts with \., and then [ or .
+              src.startsWith("\\.") && aps.has(src.charAt(2)) || // the pattern starts with \.\., and then [ or .
+              src.startsWith("\\.\\.") && aps.has(src.charAt(4))
+            );
+            const needNoDot = !dot && !allowDot && aps.has(src.charAt(0));
+            start2 = needNoTrav ? startNoTraversal : needNoDot ? startNoDot : "";
+          }
+        }
+      }
+      let end = "";
+      if (this.isEnd() && this.#root.#filledNegs && this.#parent?.type === "!") {
+        end = "(?:$|\\/)";
+      }
+      const final2 = start2 + src + end;
+      return [
+        final2,
+        unescape(src),
+        this.#hasMagic = !!this.#hasMagic,
+        this.#uflag
+      ];
+    }
+    const repeated = this.type === "*" || this.type === "+";
+    const start = this.type === "!" ? "(?:(?!(?:" : "(?:";
+    let body = this.#partsToRegExp(dot);
+    if (this.isStart() && this.isEnd() && !body && this.type !== "!") {
+      const s = this.toString();
+      const me = this;
+      me.#parts = [s];
+      me.type = null;
+      me.#hasMagic = void 0;
+      return [s, unescape(this.toString()), false, false];
+    }
+    let bodyDotAllowed = !repeated || allowDot || dot || !startNoDot ? "" : this.#partsToRegExp(true);
+    if (bodyDotAllowed === body) {
+      bodyDotAllowed = "";
+    }
+    if (bodyDotAllowed) {
+      body = `(?:${body})(?:${bodyDotAllowed})*?`;
+    }
+    let final = "";
+    if (this.type === "!" && this.#emptyExt) {
+      final = (this.isStart() && !dot ? startNoDot : "") + starNoEmpty;
+    } else {
+      const close = this.type === "!" ? (
+        // !() must match something,but !(x) can match ''
+        "))" + (this.isStart() && !dot && !allowDot ? startNoDot : "") + star + ")"
+      ) : this.type === "@" ? ")" : this.type === "?" ? ")?" : this.type === "+" && bodyDotAllowed ? ")" : this.type === "*" && bodyDotAllowed ? `)?` : `)${this.type}`;
+      final = start + body + close;
+    }
+    return [
+      final,
+      unescape(body),
+      this.#hasMagic = !!this.#hasMagic,
+      this.#uflag
+    ];
+  }
+  #flatten() {
+    if (!isExtglobAST(this)) {
+      for (const p of this.#parts) {
+        if (typeof p === "object") {
+          p.#flatten();
+        }
+      }
+    } else {
+      let iterations = 0;
+      let done = false;
+      do {
+        done = true;
+        for (let i = 0; i < this.#parts.length; i++) {
+          const c = this.#parts[i];
+          if (typeof c === "object") {
+            c.#flatten();
+            if (this.#canAdopt(c)) {
+              done = false;
+              this.#adopt(c, i);
+            } else if (this.#canAdoptWithSpace(c)) {
+              done = false;
+              this.#adoptWithSpace(c, i);
+            } else if (this.#canUsurp(c)) {
+              done = false;
+              this.#usurp(c);
+            }
+          }
+        }
+      } while (!done && ++iterations < 10);
+    }
+    this.#toString = void 0;
+  }
+  #partsToRegExp(dot) {
+    return this.#parts.map((p) => {
+      if (typeof p === "string") {
+        throw new Error("string type in extglob ast??");
+      }
+      const [re, _, _hasMagic, uflag] = p.toRegExpSource(dot);
+      this.#uflag = this.#uflag || uflag;
+      return re;
+    }).filter((p) => !(this.isStart() && this.isEnd()) || !!p).join("|");
+  }
+  static #parseGlob(glob, hasMagic, noEmpty = false) {
+    let escaping = false;
+    let re = "";
+    let uflag = false;
+    let inStar = false;
+    for (let i = 0; i < glob.length; i++) {
+      const c = glob.charAt(i);
+      if (escaping) {
+        escaping = false;
+        re += (reSpecials.has(c) ? "\\" : "") + c;
+        continue;
+      }
+      if (c === "*") {
+        if (inStar)
+          continue;
+        inStar = true;
+        re += noEmpty && /^[*]+$/.test(glob) ? starNoEmpty : star;
+        hasMagic = true;
+        continue;
+      } else {
+        inStar = false;
+      }
+      if (c === "\\") {
+        if (i === glob.length - 1) {
+          re += "\\\\";
+        } else {
+          escaping = true;
+        }
+        continue;
+      }
+      if (c === "[") {
+        const [src, needUflag, consumed, magic] = parseClass(glob, i);
+        if (consumed) {
+          re += src;
+          uflag = uflag || needUflag;
+          i += consumed - 1;
+          hasMagic = hasMagic || magic;
+          continue;
+        }
+      }
+      if (c === "?") {
+        re += qmark;
+        hasMagic = true;
+        continue;
+      }
+      re += regExpEscape(c);
+    }
+    return [re, unescape(glob), !!hasMagic, uflag];
+  }
+};
+_a3 = AST;
+
+// node_modules/minimatch/dist/esm/escape.js
+var escape = (s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
+  if (magicalBraces) {
+    return windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, "[$&]") : s.replace(/[?*()[\]\\{}]/g, "\\$&");
+  }
+  return windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, "[$&]") : s.replace(/[?*()[\]\\]/g, "\\$&");
+};
+
+// node_modules/minimatch/dist/esm/index.js
+var minimatch = (p, pattern, options2 = {}) => {
+  assertValidPattern(pattern);
+  if (!options2.nocomment && pattern.charAt(0) === "#") {
+    return false;
+  }
+  return new Minimatch(pattern, options2).match(p);
+};
+var starDotExtRE = /^\*+([^+@!?*[(]*)$/;
+var starDotExtTest = (ext2) => (f) => !f.startsWith(".") && f.endsWith(ext2);
+var starDotExtTestDot = (ext2) => (f) => f.endsWith(ext2);
+var starDotExtTestNocase = (ext2) => {
+  ext2 = ext2.toLowerCase();
+  return (f) => !f.startsWith(".") && f.toLowerCase().endsWith(ext2);
+};
+var starDotExtTestNocaseDot = (ext2) => {
+  ext2 = ext2.toLowerCase();
+  return (f) => f.toLowerCase().endsWith(ext2);
+};
+var starDotStarRE = /^\*+\.\*+$/;
+var starDotStarTest = (f) => !f.startsWith(".") && f.includes(".");
+var starDotStarTestDot = (f) => f !== "." && f !== ".." && f.includes(".");
+var dotStarRE = /^\.\*+$/;
+var dotStarTest = (f) => f !== "." && f !== ".." && f.startsWith(".");
+var starRE = /^\*+$/;
+var starTest = (f) => f.length !== 0 && !f.startsWith(".");
+var starTestDot = (f) => f.length !== 0 && f !== "." && f !== "..";
+var qmarksRE = /^\?+([^+@!?*[(]*)?$/;
+var qmarksTestNocase = ([$0, ext2 = ""]) => {
+  const noext = qmarksTestNoExt([$0]);
+  if (!ext2)
+    return noext;
+  ext2 = ext2.toLowerCase();
+  return (f) => noext(f) && f.toLowerCase().endsWith(ext2);
+};
+var qmarksTestNocaseDot = ([$0, ext2 = ""]) => {
+  const noext = qmarksTestNoExtDot([$0]);
+  if (!ext2)
+    return noext;
+  ext2 = ext2.toLowerCase();
+  return (f) => noext(f) && f.toLowerCase().endsWith(ext2);
+};
+var qmarksTestDot = ([$0, ext2 = ""]) => {
+  const noext = qmarksTestNoExtDot([$0]);
+  return !ext2 ? noext : (f) => noext(f) && f.endsWith(ext2);
+};
+var qmarksTest = ([$0, ext2 = ""]) => {
+  const noext = qmarksTestNoExt([$0]);
+  return !ext2 ? noext : (f) => noext(f) && f.endsWith(ext2);
+};
+var qmarksTestNoExt = ([$0]) => {
+  const len = $0.length;
+  return (f) => f.length === len && !f.startsWith(".");
+};
+var qmarksTestNoExtDot = ([$0]) => {
+  const len = $0.length;
+  return (f) => f.length === len && f !== "." && f !== "..";
+};
+var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
+var path9 = {
+  win32: { sep: "\\" },
+  posix: { sep: "/" }
+};
+var sep2 = defaultPlatform === "win32" ? path9.win32.sep : path9.posix.sep;
+minimatch.sep = sep2;
+var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
+minimatch.GLOBSTAR = GLOBSTAR;
+var qmark2 = "[^/]";
+var star2 = qmark2 + "*?";
+var twoStarDot = "(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?";
+var twoStarNoDot = "(?:(?!(?:\\/|^)\\.).)*?";
+var filter = (pattern, options2 = {}) => (p) => minimatch(p, pattern, options2);
+minimatch.filter = filter;
+var ext = (a, b = {}) => Object.assign({}, a, b);
+var defaults = (def) => {
+  if (!def || typeof def !== "object" || !Object.keys(def).length) {
+    return minimatch;
+  }
+  const orig = minimatch;
+  const m = (p, pattern, options2 = {}) => orig(p, pattern, ext(def, options2));
+  return Object.assign(m, {
+    Minimatch: class Minimatch extends orig.Minimatch {
+      constructor(pattern, options2 = {}) {
+        super(pattern, ext(def, options2));
+      }
+      static defaults(options2) {
+        return orig.defaults(ext(def, options2)).Minimatch;
+      }
+    },
+    AST: class AST extends orig.AST {
+      /* c8 ignore start */
+      constructor(type, parent, options2 = {}) {
+        super(type, parent, ext(def, options2));
+      }
+      /* c8 ignore stop */
+      static fromGlob(pattern, options2 = {}) {
+        return orig.AST.fromGlob(pattern, ext(def, options2));
+      }
+    },
+    unescape: (s, options2 = {}) => orig.unescape(s, ext(def, options2)),
+    escape: (s, options2 = {}) => orig.escape(s, ext(def, options2)),
+    filter: (pattern, options2 = {}) => orig.filter(pattern, ext(def, options2)),
+    defaults: (options2) => orig.defaults(ext(def, options2)),
+    makeRe: (pattern, options2 = {}) => orig.makeRe(pattern, ext(def, options2)),
+    braceExpand: (pattern, options2 = {}) => orig.braceExpand(pattern, ext(def, options2)),
+    match: (list, pattern, options2 = {}) => orig.match(list, pattern, ext(def, options2)),
+    sep: orig.sep,
+    GLOBSTAR
   });
+};
+minimatch.defaults = defaults;
+var braceExpand = (pattern, options2 = {}) => {
+  assertValidPattern(pattern);
+  if (options2.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
+    return [pattern];
+  }
+  return expand2(pattern, { max: options2.braceExpandMax });
+};
+minimatch.braceExpand = braceExpand;
+var makeRe = (pattern, options2 = {}) => new Minimatch(pattern, options2).makeRe();
+minimatch.makeRe = makeRe;
+var match = (list, pattern, options2 = {}) => {
+  const mm = new Minimatch(pattern, options2);
+  list = list.filter((f) => mm.match(f));
+  if (mm.options.nonull && !list.length) {
+    list.push(pattern);
+  }
+  return list;
+};
+minimatch.match = match;
+var globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
+var regExpEscape2 = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
+var Minimatch = class {
+  options;
+  set;
+  pattern;
+  windowsPathsNoEscape;
+  nonegate;
+  negate;
+  comment;
+  empty;
+  preserveMultipleSlashes;
+  partial;
+  globSet;
+  globParts;
+  nocase;
+  isWindows;
+  platform;
+  windowsNoMagicRoot;
+  maxGlobstarRecursion;
+  regexp;
+  constructor(pattern, options2 = {}) {
+    assertValidPattern(pattern);
+    options2 = options2 || {};
+    this.options = options2;
+    this.maxGlobstarRecursion = options2.maxGlobstarRecursion ?? 200;
+    this.pattern = pattern;
+    this.platform = options2.platform || defaultPlatform;
+    this.isWindows = this.platform === "win32";
+    const awe = "allowWindowsEscape";
+    this.windowsPathsNoEscape = !!options2.windowsPathsNoEscape || options2[awe] === false;
+    if (this.windowsPathsNoEscape) {
+      this.pattern = this.pattern.replace(/\\/g, "/");
+    }
+    this.preserveMultipleSlashes = !!options2.preserveMultipleSlashes;
+    this.regexp = null;
+    this.negate = false;
+    this.nonegate = !!options2.nonegate;
+    this.comment = false;
+    this.empty = false;
+    this.partial = !!options2.partial;
+    this.nocase = !!this.options.nocase;
+    this.windowsNoMagicRoot = options2.windowsNoMagicRoot !== void 0 ? options2.windowsNoMagicRoot : !!(this.isWindows && this.nocase);
+    this.globSet = [];
+    this.globParts = [];
+    this.set = [];
+    this.make();
+  }
+  hasMagic() {
+    if (this.options.magicalBraces && this.set.length > 1) {
+      return true;
+    }
+    for (const pattern of this.set) {
+      for (const part of pattern) {
+        if (typeof part !== "string")
+          return true;
+      }
+    }
+    return false;
+  }
+  debug(..._) {
+  }
+  make() {
+    const pattern = this.pattern;
+    const options2 = this.options;
+    if (!options2.nocomment && pattern.charAt(0) === "#") {
+      this.comment = true;
+      return;
+    }
+    if (!pattern) {
+      this.empty = true;
+      return;
+    }
+    this.parseNegate();
+    this.globSet = [...new Set(this.braceExpand())];
+    if (options2.debug) {
+      this.debug = (...args) => console.error(...args);
+    }
+    this.debug(this.pattern, this.globSet);
+    const rawGlobParts = this.globSet.map((s) => this.slashSplit(s));
+    this.globParts = this.preprocess(rawGlobParts);
+    this.debug(this.pattern, this.globParts);
+    let set2 = this.globParts.map((s, _, __) => {
+      if (this.isWindows && this.windowsNoMagicRoot) {
+        const isUNC = s[0] === "" && s[1] === "" && (s[2] === "?" || !globMagic.test(s[2])) && !globMagic.test(s[3]);
+        const isDrive = /^[a-z]:/i.test(s[0]);
+        if (isUNC) {
+          return [
+            ...s.slice(0, 4),
+            ...s.slice(4).map((ss) => this.parse(ss))
+          ];
+        } else if (isDrive) {
+          return [s[0], ...s.slice(1).map((ss) => this.parse(ss))];
+        }
+      }
+      return s.map((ss) => this.parse(ss));
+    });
+    this.debug(this.pattern, set2);
+    this.set = set2.filter((s) => s.indexOf(false) === -1);
+    if (this.isWindows) {
+      for (let i = 0; i < this.set.length; i++) {
+        const p = this.set[i];
+        if (p[0] === "" && p[1] === "" && this.globParts[i][2] === "?" && typeof p[3] === "string" && /^[a-z]:$/i.test(p[3])) {
+          p[2] = "?";
+        }
+      }
+    }
+    this.debug(this.pattern, this.set);
+  }
+  // various transforms to equivalent pattern sets that are
+  // faster to process in a filesystem walk.  The goal is to
+  // eliminate what we can, and push all ** patterns as far
+  // to the right as possible, even if it increases the number
+  // of patterns that we have to process.
+  preprocess(globParts) {
+    if (this.options.noglobstar) {
+      for (const partset of globParts) {
+        for (let j = 0; j < partset.length; j++) {
+          if (partset[j] === "**") {
+            partset[j] = "*";
+          }
+        }
+      }
+    }
+    const { optimizationLevel = 1 } = this.options;
+    if (optimizationLevel >= 2) {
+      globParts = this.firstPhasePreProcess(globParts);
+      globParts = this.secondPhasePreProcess(globParts);
+    } else if (optimizationLevel >= 1) {
+      globParts = this.levelOneOptimize(globParts);
+    } else {
+      globParts = this.adjascentGlobstarOptimize(globParts);
+    }
+    return globParts;
+  }
+  // just get rid of adjascent ** portions
+  adjascentGlobstarOptimize(globParts) {
+    return globParts.map((parts) => {
+      let gs = -1;
+      while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
+        let i = gs;
+        while (parts[i + 1] === "**") {
+          i++;
+        }
+        if (i !== gs) {
+          parts.splice(gs, i - gs);
+        }
+      }
+      return parts;
+    });
+  }
+  // get rid of adjascent ** and resolve .. portions
+  levelOneOptimize(globParts) {
+    return globParts.map((parts) => {
+      parts = parts.reduce((set2, part) => {
+        const prev = set2[set2.length - 1];
+        if (part === "**" && prev === "**") {
+          return set2;
+        }
+        if (part === "..") {
+          if (prev && prev !== ".." && prev !== "." && prev !== "**") {
+            set2.pop();
+            return set2;
+          }
+        }
+        set2.push(part);
+        return set2;
+      }, []);
+      return parts.length === 0 ? [""] : parts;
+    });
+  }
+  levelTwoFileOptimize(parts) {
+    if (!Array.isArray(parts)) {
+      parts = this.slashSplit(parts);
+    }
+    let didSomething = false;
+    do {
+      didSomething = false;
+      if (!this.preserveMultipleSlashes) {
+        for (let i = 1; i < parts.length - 1; i++) {
+          const p = parts[i];
+          if (i === 1 && p === "" && parts[0] === "")
+            continue;
+          if (p === "." || p === "") {
+            didSomething = true;
+            parts.splice(i, 1);
+            i--;
+          }
+        }
+        if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
+          didSomething = true;
+          parts.pop();
+        }
+      }
+      let dd = 0;
+      while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
+        const p = parts[dd - 1];
+        if (p && p !== "." && p !== ".." && p !== "**" && !(this.isWindows && /^[a-z]:$/i.test(p))) {
+          didSomething = true;
+          parts.splice(dd - 1, 2);
+          dd -= 2;
+        }
+      }
+    } while (didSomething);
+    return parts.length === 0 ? [""] : parts;
+  }
+  // First phase: single-pattern processing
+  // <pre> is 1 or more portions
+  // <rest> is 1 or more portions
+  // <p> is any portion other than ., .., '', or **
+  // <e> is . or ''
+  //
+  // **/.. is *brutal* for filesystem walking performance, because
+  // it effectively resets the recursive walk each time it occurs,
+  // and ** cannot be reduced out by a .. pattern part like a regexp
+  // or most strings (other than .., ., and '') can be.
+  //
+  // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+  // <pre>/<e>/<rest> -> <pre>/<rest>
+  // <pre>/<p>/../<rest> -> <pre>/<rest>
+  // **/**/<rest> -> **/<rest>
+  //
+  // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
+  // this WOULD be allowed if ** did follow symlinks, or * didn't
+  firstPhasePreProcess(globParts) {
+    let didSomething = false;
+    do {
+      didSomething = false;
+      for (let parts of globParts) {
+        let gs = -1;
+        while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
+          let gss = gs;
+          while (parts[gss + 1] === "**") {
+            gss++;
+          }
+          if (gss > gs) {
+            parts.splice(gs + 1, gss - gs);
+          }
+          let next = parts[gs + 1];
+          const p = parts[gs + 2];
+          const p2 = parts[gs + 3];
+          if (next !== "..")
+            continue;
+          if (!p || p === "." || p === ".." || !p2 || p2 === "." || p2 === "..") {
+            continue;
+          }
+          didSomething = true;
+          parts.splice(gs, 1);
+          const other = parts.slice(0);
+          other[gs] = "**";
+          globParts.push(other);
+          gs--;
+        }
+        if (!this.preserveMultipleSlashes) {
+          for (let i = 1; i < parts.length - 1; i++) {
+            const p = parts[i];
+            if (i === 1 && p === "" && parts[0] === "")
+              continue;
+            if (p === "." || p === "") {
+              didSomething = true;
+              parts.splice(i, 1);
+              i--;
+            }
+          }
+          if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
+            didSomething = true;
+            parts.pop();
+          }
+        }
+        let dd = 0;
+        while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
+          const p = parts[dd - 1];
+          if (p && p !== "." && p !== ".." && p !== "**") {
+            didSomething = true;
+            const needDot = dd === 1 && parts[dd + 1] === "**";
+            const splin = needDot ? ["."] : [];
+            parts.splice(dd - 1, 2, ...splin);
+            if (parts.length === 0)
+              parts.push("");
+            dd -= 2;
+          }
+        }
+      }
+    } while (didSomething);
+    return globParts;
+  }
+  // second phase: multi-pattern dedupes
+  // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
+  // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
+  // {<pre>/**/<rest>,<pre>/<rest>} -> <pre>/**/<rest>
+  //
+  // {<pre>/**/<rest>,<pre>/**/<p>/<rest>} -> <pre>/**/<rest>
+  // ^-- not valid because ** doens't follow symlinks
+  secondPhasePreProcess(globParts) {
+    for (let i = 0; i < globParts.length - 1; i++) {
+      for (let j = i + 1; j < globParts.length; j++) {
+        const matched = this.partsMatch(globParts[i], globParts[j], !this.preserveMultipleSlashes);
+        if (matched) {
+          globParts[i] = [];
+          globParts[j] = matched;
+          break;
+        }
+      }
+    }
+    return globParts.filter((gs) => gs.length);
+  }
+  partsMatch(a, b, emptyGSMatch = false) {
+    let ai = 0;
+    let bi = 0;
+    let result = [];
+    let which2 = "";
+    while (ai < a.length && bi < b.length) {
+      if (a[ai] === b[bi]) {
+        result.push(which2 === "b" ? b[bi] : a[ai]);
+        ai++;
+        bi++;
+      } else if (emptyGSMatch && a[ai] === "**" && b[bi] === a[ai + 1]) {
+        result.push(a[ai]);
+        ai++;
+      } else if (emptyGSMatch && b[bi] === "**" && a[ai] === b[bi + 1]) {
+        result.push(b[bi]);
+        bi++;
+      } else if (a[ai] === "*" && b[bi] && (this.options.dot || !b[bi].startsWith(".")) && b[bi] !== "**") {
+        if (which2 === "b")
+          return false;
+        which2 = "a";
+        result.push(a[ai]);
+        ai++;
+        bi++;
+      } else if (b[bi] === "*" && a[ai] && (this.options.dot || !a[ai].startsWith(".")) && a[ai] !== "**") {
+        if (which2 === "a")
+          return false;
+        which2 = "b";
+        result.push(b[bi]);
+        ai++;
+        bi++;
+      } else {
+        return false;
+      }
+    }
+    return a.length === b.length && result;
+  }
+  parseNegate() {
+    if (this.nonegate)
+      return;
+    const pattern = this.pattern;
+    let negate = false;
+    let negateOffset = 0;
+    for (let i = 0; i < pattern.length && pattern.charAt(i) === "!"; i++) {
+      negate = !negate;
+      negateOffset++;
+    }
+    if (negateOffset)
+      this.pattern = pattern.slice(negateOffset);
+    this.negate = negate;
+  }
+  // set partial to true to test if, for example,
+  // "/a/b" matches the start of "/*/b/*/d"
+  // Partial means, if you run out of file before you run
+  // out of pattern, then that's fine, as long as all
+  // the parts match.
+  matchOne(file2, pattern, partial2 = false) {
+    let fileStartIndex = 0;
+    let patternStartIndex = 0;
+    if (this.isWindows) {
+      const fileDrive = typeof file2[0] === "string" && /^[a-z]:$/i.test(file2[0]);
+      const fileUNC = !fileDrive && file2[0] === "" && file2[1] === "" && file2[2] === "?" && /^[a-z]:$/i.test(file2[3]);
+      const patternDrive = typeof pattern[0] === "string" && /^[a-z]:$/i.test(pattern[0]);
+      const patternUNC = !patternDrive && pattern[0] === "" && pattern[1] === "" && pattern[2] === "?" && typeof pattern[3] === "string" && /^[a-z]:$/i.test(pattern[3]);
+      const fdi = fileUNC ? 3 : fileDrive ? 0 : void 0;
+      const pdi = patternUNC ? 3 : patternDrive ? 0 : void 0;
+      if (typeof fdi === "number" && typeof pdi === "number") {
+        const [fd, pd] = [
+          file2[fdi],
+          pattern[pdi]
+        ];
+        if (fd.toLowerCase() === pd.toLowerCase()) {
+          pattern[pdi] = fd;
+          patternStartIndex = pdi;
+          fileStartIndex = fdi;
+        }
+      }
+    }
+    const { optimizationLevel = 1 } = this.options;
+    if (optimizationLevel >= 2) {
+      file2 = this.levelTwoFileOptimize(file2);
+    }
+    if (pattern.includes(GLOBSTAR)) {
+      return this.#matchGlobstar(file2, pattern, partial2, fileStartIndex, patternStartIndex);
+    }
+    return this.#matchOne(file2, pattern, partial2, fileStartIndex, patternStartIndex);
+  }
+  #matchGlobstar(file2, pattern, partial2, fileIndex, patternIndex) {
+    const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
+    const lastgs = pattern.lastIndexOf(GLOBSTAR);
+    const [head, body, tail] = partial2 ? [
+      pattern.slice(patternIndex, firstgs),
+      pattern.slice(firstgs + 1),
+      []
+    ] : [
+      pattern.slice(patternIndex, firstgs),
+      pattern.slice(firstgs + 1, lastgs),
+      pattern.slice(lastgs + 1)
+    ];
+    if (head.length) {
+      const fileHead = file2.slice(fileIndex, fileIndex + head.length);
+      if (!this.#matchOne(fileHead, head, partial2, 0, 0)) {
+        return false;
+      }
+      fileIndex += head.length;
+      patternIndex += head.length;
+    }
+    let fileTailMatch = 0;
+    if (tail.length) {
+      if (tail.length + fileIndex > file2.length)
+        return false;
+      let tailStart = file2.length - tail.length;
+      if (this.#matchOne(file2, tail, partial2, tailStart, 0)) {
+        fileTailMatch = tail.length;
+      } else {
+        if (file2[file2.length - 1] !== "" || fileIndex + tail.length === file2.length) {
+          return false;
+        }
+        tailStart--;
+        if (!this.#matchOne(file2, tail, partial2, tailStart, 0)) {
+          return false;
+        }
+        fileTailMatch = tail.length + 1;
+      }
+    }
+    if (!body.length) {
+      let sawSome = !!fileTailMatch;
+      for (let i2 = fileIndex; i2 < file2.length - fileTailMatch; i2++) {
+        const f = String(file2[i2]);
+        sawSome = true;
+        if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
+          return false;
+        }
+      }
+      return partial2 || sawSome;
+    }
+    const bodySegments = [[[], 0]];
+    let currentBody = bodySegments[0];
+    let nonGsParts = 0;
+    const nonGsPartsSums = [0];
+    for (const b of body) {
+      if (b === GLOBSTAR) {
+        nonGsPartsSums.push(nonGsParts);
+        currentBody = [[], 0];
+        bodySegments.push(currentBody);
+      } else {
+        currentBody[0].push(b);
+        nonGsParts++;
+      }
+    }
+    let i = bodySegments.length - 1;
+    const fileLength = file2.length - fileTailMatch;
+    for (const b of bodySegments) {
+      b[1] = fileLength - (nonGsPartsSums[i--] + b[0].length);
+    }
+    return !!this.#matchGlobStarBodySections(file2, bodySegments, fileIndex, 0, partial2, 0, !!fileTailMatch);
+  }
+  // return false for "nope, not matching"
+  // return null for "not matching, cannot keep trying"
+  #matchGlobStarBodySections(file2, bodySegments, fileIndex, bodyIndex, partial2, globStarDepth, sawTail) {
+    const bs = bodySegments[bodyIndex];
+    if (!bs) {
+      for (let i = fileIndex; i < file2.length; i++) {
+        sawTail = true;
+        const f = file2[i];
+        if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
+          return false;
+        }
+      }
+      return sawTail;
+    }
+    const [body, after] = bs;
+    while (fileIndex <= after) {
+      const m = this.#matchOne(file2.slice(0, fileIndex + body.length), body, partial2, fileIndex, 0);
+      if (m && globStarDepth < this.maxGlobstarRecursion) {
+        const sub = this.#matchGlobStarBodySections(file2, bodySegments, fileIndex + body.length, bodyIndex + 1, partial2, globStarDepth + 1, sawTail);
+        if (sub !== false) {
+          return sub;
+        }
+      }
+      const f = file2[fileIndex];
+      if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
+        return false;
+      }
+      fileIndex++;
+    }
+    return partial2 || null;
+  }
+  #matchOne(file2, pattern, partial2, fileIndex, patternIndex) {
+    let fi;
+    let pi;
+    let pl;
+    let fl;
+    for (fi = fileIndex, pi = patternIndex, fl = file2.length, pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
+      this.debug("matchOne loop");
+      let p = pattern[pi];
+      let f = file2[fi];
+      this.debug(pattern, p, f);
+      if (p === false || p === GLOBSTAR) {
+        return false;
+      }
+      let hit;
+      if (typeof p === "string") {
+        hit = f === p;
+        this.debug("string match", p, f, hit);
+      } else {
+        hit = p.test(f);
+        this.debug("pattern match", p, f, hit);
+      }
+      if (!hit)
+        return false;
+    }
+    if (fi === fl && pi === pl) {
+      return true;
+    } else if (fi === fl) {
+      return partial2;
+    } else if (pi === pl) {
+      return fi === fl - 1 && file2[fi] === "";
+    } else {
+      throw new Error("wtf?");
+    }
+  }
+  braceExpand() {
+    return braceExpand(this.pattern, this.options);
+  }
+  parse(pattern) {
+    assertValidPattern(pattern);
+    const options2 = this.options;
+    if (pattern === "**")
+      return GLOBSTAR;
+    if (pattern === "")
+      return "";
+    let m;
+    let fastTest = null;
+    if (m = pattern.match(starRE)) {
+      fastTest = options2.dot ? starTestDot : starTest;
+    } else if (m = pattern.match(starDotExtRE)) {
+      fastTest = (options2.nocase ? options2.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options2.dot ? starDotExtTestDot : starDotExtTest)(m[1]);
+    } else if (m = pattern.match(qmarksRE)) {
+      fastTest = (options2.nocase ? options2.dot ? qmarksTestNocaseDot : qmarksTestNocase : options2.dot ? qmarksTestDot : qmarksTest)(m);
+    } else if (m = pattern.match(starDotStarRE)) {
+      fastTest = options2.dot ? starDotStarTestDot : starDotStarTest;
+    } else if (m = pattern.match(dotStarRE)) {
+      fastTest = dotStarTest;
+    }
+    const re = AST.fromGlob(pattern, this.options).toMMPattern();
+    if (fastTest && typeof re === "object") {
+      Reflect.defineProperty(re, "test", { value: fastTest });
+    }
+    return re;
+  }
+  makeRe() {
+    if (this.regexp || this.regexp === false)
+      return this.regexp;
+    const set2 = this.set;
+    if (!set2.length) {
+      this.regexp = false;
+      return this.regexp;
+    }
+    const options2 = this.options;
+    const twoStar = options2.noglobstar ? star2 : options2.dot ? twoStarDot : twoStarNoDot;
+    const flags = new Set(options2.nocase ? ["i"] : []);
+    let re = set2.map((pattern) => {
+      const pp = pattern.map((p) => {
+        if (p instanceof RegExp) {
+          for (const f of p.flags.split(""))
+            flags.add(f);
+        }
+        return typeof p === "string" ? regExpEscape2(p) : p === GLOBSTAR ? GLOBSTAR : p._src;
+      });
+      pp.forEach((p, i) => {
+        const next = pp[i + 1];
+        const prev = pp[i - 1];
+        if (p !== GLOBSTAR || prev === GLOBSTAR) {
+          return;
+        }
+        if (prev === void 0) {
+          if (next !== void 0 && next !== GLOBSTAR) {
+            pp[i + 1] = "(?:\\/|" + twoStar + "\\/)?" + next;
+          } else {
+            pp[i] = twoStar;
+          }
+        } else if (next === void 0) {
+          pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + ")?";
+        } else if (next !== GLOBSTAR) {
+          pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + "\\/)" + next;
+          pp[i + 1] = GLOBSTAR;
+        }
+      });
+      const filtered = pp.filter((p) => p !== GLOBSTAR);
+      if (this.partial && filtered.length >= 1) {
+        const prefixes = [];
+        for (let i = 1; i <= filtered.length; i++) {
+          prefixes.push(filtered.slice(0, i).join("/"));
+        }
+        return "(?:" + prefixes.join("|") + ")";
+      }
+      return filtered.join("/");
+    }).join("|");
+    const [open8, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
+    re = "^" + open8 + re + close + "$";
+    if (this.partial) {
+      re = "^(?:\\/|" + open8 + re.slice(1, -1) + close + ")$";
+    }
+    if (this.negate)
+      re = "^(?!" + re + ").+$";
+    try {
+      this.regexp = new RegExp(re, [...flags].join(""));
+    } catch {
+      this.regexp = false;
+    }
+    return this.regexp;
+  }
+  slashSplit(p) {
+    if (this.preserveMultipleSlashes) {
+      return p.split("/");
+    } else if (this.isWindows && /^\/\/[^/]+/.test(p)) {
+      return ["", ...p.split(/\/+/)];
+    } else {
+      return p.split(/\/+/);
+    }
+  }
+  match(f, partial2 = this.partial) {
+    this.debug("match", f, this.pattern);
+    if (this.comment) {
+      return false;
+    }
+    if (this.empty) {
+      return f === "";
+    }
+    if (f === "/" && partial2) {
+      return true;
+    }
+    const options2 = this.options;
+    if (this.isWindows) {
+      f = f.split("\\").join("/");
+    }
+    const ff = this.slashSplit(f);
+    this.debug(this.pattern, "split", ff);
+    const set2 = this.set;
+    this.debug(this.pattern, "set", set2);
+    let filename = ff[ff.length - 1];
+    if (!filename) {
+      for (let i = ff.length - 2; !filename && i >= 0; i--) {
+        filename = ff[i];
+      }
+    }
+    for (const pattern of set2) {
+      let file2 = ff;
+      if (options2.matchBase && pattern.length === 1) {
+        file2 = [filename];
+      }
+      const hit = this.matchOne(file2, pattern, partial2);
+      if (hit) {
+        if (options2.flipNegate) {
+          return true;
+        }
+        return !this.negate;
+      }
+    }
+    if (options2.flipNegate) {
+      return false;
+    }
+    return this.negate;
+  }
+  static defaults(def) {
+    return minimatch.defaults(def).Minimatch;
+  }
+};
+minimatch.AST = AST;
+minimatch.Minimatch = Minimatch;
+minimatch.escape = escape;
+minimatch.unescape = unescape;
+
+// node_modules/readdir-glob/dist/index.mjs
+import { resolve } from "path";
+function readdir5(dir, strict) {
+  return new Promise((resolve$1, reject) => {
+    fs3.readdir(dir, { withFileTypes: true }, (err, files) => {
+      if (err) switch (err.code) {
+        case "ENOTDIR":
+          if (strict) reject(err);
+          else resolve$1([]);
+          break;
+        case "ENOTSUP":
+        case "ENOENT":
+        case "ENAMETOOLONG":
+        case "UNKNOWN":
+          resolve$1([]);
+          break;
+        case "ELOOP":
+        default:
+          reject(err);
+          break;
+      }
+      else resolve$1(files);
+    });
+  });
+}
+function getStat(file2, followSymlinks) {
+  return new Promise((resolve$1) => {
+    const statFunc = followSymlinks ? fs3.stat : fs3.lstat;
+    statFunc(file2, (err, stats) => {
+      if (err) switch (err.code) {
+        case "ENOENT":
+          if (followSymlinks) resolve$1(getStat(file2, false));
+          else resolve$1(null);
+          break;
+        default:
+          resolve$1(null);
+          break;
+      }
+      else resolve$1(stats);
+    });
+  });
+}
+async function* exploreWalkAsync(dir, path14, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir5(path14 + dir, strict);
+  for (const file2 of files) {
+    let name = file2.name;
+    const filename = dir + "/" + name;
+    const relative = filename.slice(1);
+    const absolute = path14 + "/" + relative;
+    let stat6 = file2;
+    if (useStat || followSymlinks) stat6 = await getStat(absolute, followSymlinks) ?? stat6;
+    if (stat6.isDirectory()) {
+      if (!shouldSkip(relative)) {
+        yield {
+          relative,
+          absolute,
+          stat: stat6
+        };
+        yield* exploreWalkAsync(filename, path14, followSymlinks, useStat, shouldSkip, false);
+      }
+    } else yield {
+      relative,
+      absolute,
+      stat: stat6
+    };
+  }
+}
+async function* explore(path14, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path14, followSymlinks, useStat, shouldSkip, true);
+}
+function readOptions(options2) {
+  return {
+    pattern: options2.pattern,
+    dot: !!options2.dot,
+    noglobstar: !!options2.noglobstar,
+    matchBase: !!options2.matchBase,
+    nocase: !!options2.nocase,
+    ignore: options2.ignore,
+    skip: options2.skip,
+    follow: !!options2.follow,
+    stat: !!options2.stat,
+    nodir: !!options2.nodir,
+    mark: !!options2.mark,
+    silent: !!options2.silent,
+    absolute: !!options2.absolute
+  };
+}
+var ReaddirGlob = class extends EventEmitter {
+  options;
+  matchers;
+  ignoreMatchers;
+  skipMatchers;
+  paused;
+  aborted;
+  inactive;
+  iterator;
+  constructor(cwd, options2, cb) {
+    super();
+    if (typeof options2 === "function") {
+      cb = options2;
+      options2 = void 0;
+    }
+    this.options = readOptions(options2 || {});
+    this.matchers = [];
+    if (this.options.pattern) {
+      const matchers = Array.isArray(this.options.pattern) ? this.options.pattern : [this.options.pattern];
+      this.matchers = matchers.map((m) => new Minimatch(m, {
+        dot: this.options.dot,
+        noglobstar: this.options.noglobstar,
+        matchBase: this.options.matchBase,
+        nocase: this.options.nocase
+      }));
+    }
+    this.ignoreMatchers = [];
+    if (this.options.ignore) {
+      const ignorePatterns = Array.isArray(this.options.ignore) ? this.options.ignore : [this.options.ignore];
+      this.ignoreMatchers = ignorePatterns.map((ignore) => new Minimatch(ignore, { dot: true }));
+    }
+    this.skipMatchers = [];
+    if (this.options.skip) {
+      const skipPatterns = Array.isArray(this.options.skip) ? this.options.skip : [this.options.skip];
+      this.skipMatchers = skipPatterns.map((skip) => new Minimatch(skip, { dot: true }));
+    }
+    this.iterator = explore(resolve(cwd || "."), this.options.follow, this.options.stat, this._shouldSkipDirectory.bind(this));
+    this.paused = false;
+    this.inactive = false;
+    this.aborted = false;
+    if (cb) {
+      const nonNullCb = cb;
+      const matches = [];
+      this.on("match", (match2) => matches.push(this.options.absolute ? match2.absolute : match2.relative));
+      this.on("error", (err) => nonNullCb(err));
+      this.on("end", () => nonNullCb(null, matches));
+    }
+    setTimeout(() => this._next());
+  }
+  _shouldSkipDirectory(relative) {
+    return this.skipMatchers.some((m) => m.match(relative));
+  }
+  _fileMatches(relative, isDirectory2) {
+    const file2 = relative + (isDirectory2 ? "/" : "");
+    return (this.matchers.length === 0 || this.matchers.some((m) => m.match(file2))) && !this.ignoreMatchers.some((m) => m.match(file2)) && (!this.options.nodir || !isDirectory2);
+  }
+  _next() {
+    if (!this.paused && !this.aborted) this.iterator.next().then((obj) => {
+      if (!obj.done) {
+        const isDirectory2 = obj.value.stat.isDirectory();
+        if (this._fileMatches(obj.value.relative, isDirectory2)) {
+          let relative = obj.value.relative;
+          let absolute = obj.value.absolute;
+          if (this.options.mark && isDirectory2) {
+            relative += "/";
+            absolute += "/";
+          }
+          if (this.options.stat) this.emit("match", {
+            relative,
+            absolute,
+            stat: obj.value.stat
+          });
+          else this.emit("match", {
+            relative,
+            absolute
+          });
+        }
+        this._next();
+      } else this.emit("end");
+    }).catch((err) => {
+      this.abort();
+      this.emit("error", err);
+      if (!err.code && !this.options.silent) console.error(err);
+    });
+    else this.inactive = true;
+  }
+  abort() {
+    this.aborted = true;
+  }
+  pause() {
+    this.paused = true;
+  }
+  resume() {
+    this.paused = false;
+    if (this.inactive) {
+      this.inactive = false;
+      this._next();
+    }
+  }
+};
+var readdirGlob = (pattern, options2, cb) => new ReaddirGlob(pattern, options2, cb);
+readdirGlob.ReaddirGlob = ReaddirGlob;
+var src_default = readdirGlob;
+
+// node_modules/archiver/lib/core.js
+var import_lazystream = __toESM(require_lazystream(), 1);
+var import_async = __toESM(require_async(), 1);
+import {
+  dirname,
+  relative as relativePath,
+  resolve as resolvePath
+} from "path";
+
+// node_modules/archiver/lib/error.js
+import util2 from "util";
+var ERROR_CODES = {
+  ABORTED: "archive was aborted",
+  DIRECTORYDIRPATHREQUIRED: "diretory dirpath argument must be a non-empty string value",
+  DIRECTORYFUNCTIONINVALIDDATA: "invalid data returned by directory custom data function",
+  ENTRYNAMEREQUIRED: "entry name must be a non-empty string value",
+  FILEFILEPATHREQUIRED: "file filepath argument must be a non-empty string value",
+  FINALIZING: "archive already finalizing",
+  QUEUECLOSED: "queue closed",
+  NOENDMETHOD: "no suitable finalize/end method defined by module",
+  DIRECTORYNOTSUPPORTED: "support for directory entries not defined by module",
+  FORMATSET: "archive format already set",
+  INPUTSTEAMBUFFERREQUIRED: "input source must be valid Stream or Buffer instance",
+  MODULESET: "module already set",
+  SYMLINKNOTSUPPORTED: "support for symlink entries not defined by module",
+  SYMLINKFILEPATHREQUIRED: "symlink filepath argument must be a non-empty string value",
+  SYMLINKTARGETREQUIRED: "symlink target argument must be a non-empty string value",
+  ENTRYNOTSUPPORTED: "entry not supported"
+};
+function ArchiverError(code, data) {
+  Error.captureStackTrace(this, this.constructor);
+  this.message = ERROR_CODES[code] || code;
+  this.code = code;
+  this.data = data;
+}
+util2.inherits(ArchiverError, Error);
+
+// node_modules/archiver/lib/core.js
+var import_readable_stream2 = __toESM(require_ours(), 1);
+
+// node_modules/archiver/lib/utils.js
+var import_normalize_path = __toESM(require_normalize_path(), 1);
+var import_readable_stream = __toESM(require_ours(), 1);
+function dateify(dateish) {
+  dateish = dateish || /* @__PURE__ */ new Date();
+  if (dateish instanceof Date) {
+    dateish = dateish;
+  } else if (typeof dateish === "string") {
+    dateish = new Date(dateish);
+  } else {
+    dateish = /* @__PURE__ */ new Date();
+  }
+  return dateish;
+}
+function normalizeInputSource(source) {
+  if (source === null) {
+    return Buffer.alloc(0);
+  } else if (typeof source === "string") {
+    return Buffer.from(source);
+  } else if (isStream(source)) {
+    return source.pipe(new import_readable_stream.PassThrough());
+  }
+  return source;
+}
+function sanitizePath(filepath) {
+  return (0, import_normalize_path.default)(filepath, false).replace(/^\w+:/, "").replace(/^(\.\.\/|\/)+/, "");
+}
+function trailingSlashIt(str) {
+  return str.slice(-1) !== "/" ? str + "/" : str;
+}
+
+// node_modules/archiver/lib/core.js
+var { ReaddirGlob: ReaddirGlob2 } = src_default;
+var win32 = process.platform === "win32";
+var Archiver = class extends import_readable_stream2.Transform {
+  _supportsDirectory = false;
+  _supportsSymlink = false;
+  /**
+   * @constructor
+   * @param {String} format The archive format to use.
+   * @param {(CoreOptions|TransformOptions)} options See also {@link ZipOptions} and {@link TarOptions}.
+   */
+  constructor(options2) {
+    options2 = {
+      highWaterMark: 1024 * 1024,
+      statConcurrency: 4,
+      ...options2
+    };
+    super(options2);
+    this.options = options2;
+    this._format = false;
+    this._module = false;
+    this._pending = 0;
+    this._pointer = 0;
+    this._entriesCount = 0;
+    this._entriesProcessedCount = 0;
+    this._fsEntriesTotalBytes = 0;
+    this._fsEntriesProcessedBytes = 0;
+    this._queue = (0, import_async.queue)(this._onQueueTask.bind(this), 1);
+    this._queue.drain(this._onQueueDrain.bind(this));
+    this._statQueue = (0, import_async.queue)(
+      this._onStatQueueTask.bind(this),
+      options2.statConcurrency
+    );
+    this._statQueue.drain(this._onQueueDrain.bind(this));
+    this._state = {
+      aborted: false,
+      finalize: false,
+      finalizing: false,
+      finalized: false,
+      modulePiped: false
+    };
+    this._streams = [];
+  }
+  /**
+   * Internal logic for `abort`.
+   *
+   * @private
+   * @return void
+   */
+  _abort() {
+    this._state.aborted = true;
+    this._queue.kill();
+    this._statQueue.kill();
+    if (this._queue.idle()) {
+      this._shutdown();
+    }
+  }
+  /**
+   * Internal helper for appending files.
+   *
+   * @private
+   * @param  {String} filepath The source filepath.
+   * @param  {EntryData} data The entry data.
+   * @return void
+   */
+  _append(filepath, data) {
+    data = data || {};
+    let task = {
+      source: null,
+      filepath
+    };
+    if (!data.name) {
+      data.name = filepath;
+    }
+    data.sourcePath = filepath;
+    task.data = data;
+    this._entriesCount++;
+    if (data.stats && data.stats instanceof Stats) {
+      task = this._updateQueueTaskWithStats(task, data.stats);
+      if (task) {
+        if (data.stats.size) {
+          this._fsEntriesTotalBytes += data.stats.size;
+        }
+        this._queue.push(task);
+      }
+    } else {
+      this._statQueue.push(task);
+    }
+  }
+  /**
+   * Internal logic for `finalize`.
+   *
+   * @private
+   * @return void
+   */
+  _finalize() {
+    if (this._state.finalizing || this._state.finalized || this._state.aborted) {
+      return;
+    }
+    this._state.finalizing = true;
+    this._moduleFinalize();
+    this._state.finalizing = false;
+    this._state.finalized = true;
+  }
+  /**
+   * Checks the various state variables to determine if we can `finalize`.
+   *
+   * @private
+   * @return {Boolean}
+   */
+  _maybeFinalize() {
+    if (this._state.finalizing || this._state.finalized || this._state.aborted) {
+      return false;
+    }
+    if (this._state.finalize && this._pending === 0 && this._queue.idle() && this._statQueue.idle()) {
+      this._finalize();
+      return true;
+    }
+    return false;
+  }
+  /**
+   * Appends an entry to the module.
+   *
+   * @private
+   * @fires  Archiver#entry
+   * @param  {(Buffer|Stream)} source
+   * @param  {EntryData} data
+   * @param  {Function} callback
+   * @return void
+   */
+  _moduleAppend(source, data, callback) {
+    if (this._state.aborted) {
+      callback();
+      return;
+    }
+    this._module.append(
+      source,
+      data,
+      function(err) {
+        this._task = null;
+        if (this._state.aborted) {
+          this._shutdown();
+          return;
+        }
+        if (err) {
+          this.emit("error", err);
+          setImmediate(callback);
+          return;
+        }
+        this.emit("entry", data);
+        this._entriesProcessedCount++;
+        if (data.stats && data.stats.size) {
+          this._fsEntriesProcessedBytes += data.stats.size;
+        }
+        this.emit("progress", {
+          entries: {
+            total: this._entriesCount,
+            processed: this._entriesProcessedCount
+          },
+          fs: {
+            totalBytes: this._fsEntriesTotalBytes,
+            processedBytes: this._fsEntriesProcessedBytes
+          }
+        });
+        setImmediate(callback);
+      }.bind(this)
+    );
+  }
+  /**
+   * Finalizes the module.
+   *
+   * @private
+   * @return void
+   */
+  _moduleFinalize() {
+    if (typeof this._module.finalize === "function") {
+      this._module.finalize();
+    } else if (typeof this._module.end === "function") {
+      this._module.end();
+    } else {
+      this.emit("error", new ArchiverError("NOENDMETHOD"));
+    }
+  }
+  /**
+   * Pipes the module to our internal stream with error bubbling.
+   *
+   * @private
+   * @return void
+   */
+  _modulePipe() {
+    this._module.on("error", this._onModuleError.bind(this));
+    this._module.pipe(this);
+    this._state.modulePiped = true;
+  }
+  /**
+   * Unpipes the module from our internal stream.
+   *
+   * @private
+   * @return void
+   */
+  _moduleUnpipe() {
+    this._module.unpipe(this);
+    this._state.modulePiped = false;
+  }
+  /**
+   * Normalizes entry data with fallbacks for key properties.
+   *
+   * @private
+   * @param  {Object} data
+   * @param  {fs.Stats} stats
+   * @return {Object}
+   */
+  _normalizeEntryData(data, stats) {
+    data = {
+      type: "file",
+      name: null,
+      date: null,
+      mode: null,
+      prefix: null,
+      sourcePath: null,
+      stats: false,
+      ...data
+    };
+    if (stats && data.stats === false) {
+      data.stats = stats;
+    }
+    let isDir = data.type === "directory";
+    if (data.name) {
+      if (typeof data.prefix === "string" && "" !== data.prefix) {
+        data.name = data.prefix + "/" + data.name;
+        data.prefix = null;
+      }
+      data.name = sanitizePath(data.name);
+      if (data.type !== "symlink" && data.name.slice(-1) === "/") {
+        isDir = true;
+        data.type = "directory";
+      } else if (isDir) {
+        data.name += "/";
+      }
+    }
+    if (typeof data.mode === "number") {
+      if (win32) {
+        data.mode &= 511;
+      } else {
+        data.mode &= 4095;
+      }
+    } else if (data.stats && data.mode === null) {
+      if (win32) {
+        data.mode = data.stats.mode & 511;
+      } else {
+        data.mode = data.stats.mode & 4095;
+      }
+      if (win32 && isDir) {
+        data.mode = 493;
+      }
+    } else if (data.mode === null) {
+      data.mode = isDir ? 493 : 420;
+    }
+    if (data.stats && data.date === null) {
+      data.date = data.stats.mtime;
+    } else {
+      data.date = dateify(data.date);
+    }
+    return data;
+  }
+  /**
+   * Error listener that re-emits error on to our internal stream.
+   *
+   * @private
+   * @param  {Error} err
+   * @return void
+   */
+  _onModuleError(err) {
+    this.emit("error", err);
+  }
+  /**
+   * Checks the various state variables after queue has drained to determine if
+   * we need to `finalize`.
+   *
+   * @private
+   * @return void
+   */
+  _onQueueDrain() {
+    if (this._state.finalizing || this._state.finalized || this._state.aborted) {
+      return;
+    }
+    if (this._state.finalize && this._pending === 0 && this._queue.idle() && this._statQueue.idle()) {
+      this._finalize();
+    }
+  }
+  /**
+   * Appends each queue task to the module.
+   *
+   * @private
+   * @param  {Object} task
+   * @param  {Function} callback
+   * @return void
+   */
+  _onQueueTask(task, callback) {
+    const fullCallback = () => {
+      if (task.data.callback) {
+        task.data.callback();
+      }
+      callback();
+    };
+    if (this._state.finalizing || this._state.finalized || this._state.aborted) {
+      fullCallback();
+      return;
+    }
+    this._task = task;
+    this._moduleAppend(task.source, task.data, fullCallback);
+  }
+  /**
+   * Performs a file stat and reinjects the task back into the queue.
+   *
+   * @private
+   * @param  {Object} task
+   * @param  {Function} callback
+   * @return void
+   */
+  _onStatQueueTask(task, callback) {
+    if (this._state.finalizing || this._state.finalized || this._state.aborted) {
+      callback();
+      return;
+    }
+    lstat3(
+      task.filepath,
+      function(err, stats) {
+        if (this._state.aborted) {
+          setImmediate(callback);
+          return;
+        }
+        if (err) {
+          this._entriesCount--;
+          this.emit("warning", err);
+          setImmediate(callback);
+          return;
+        }
+        task = this._updateQueueTaskWithStats(task, stats);
+        if (task) {
+          if (stats.size) {
+            this._fsEntriesTotalBytes += stats.size;
+          }
+          this._queue.push(task);
+        }
+        setImmediate(callback);
+      }.bind(this)
+    );
+  }
+  /**
+   * Unpipes the module and ends our internal stream.
+   *
+   * @private
+   * @return void
+   */
+  _shutdown() {
+    this._moduleUnpipe();
+    this.end();
+  }
+  /**
+   * Tracks the bytes emitted by our internal stream.
+   *
+   * @private
+   * @param  {Buffer} chunk
+   * @param  {String} encoding
+   * @param  {Function} callback
+   * @return void
+   */
+  _transform(chunk, encoding, callback) {
+    if (chunk) {
+      this._pointer += chunk.length;
+    }
+    callback(null, chunk);
+  }
+  /**
+   * Updates and normalizes a queue task using stats data.
+   *
+   * @private
+   * @param  {Object} task
+   * @param  {Stats} stats
+   * @return {Object}
+   */
+  _updateQueueTaskWithStats(task, stats) {
+    if (stats.isFile()) {
+      task.data.type = "file";
+      task.data.sourceType = "stream";
+      task.source = new import_lazystream.Readable(function() {
+        return createReadStream(task.filepath);
+      });
+    } else if (stats.isDirectory() && this._supportsDirectory) {
+      task.data.name = trailingSlashIt(task.data.name);
+      task.data.type = "directory";
+      task.data.sourcePath = trailingSlashIt(task.filepath);
+      task.data.sourceType = "buffer";
+      task.source = Buffer.concat([]);
+    } else if (stats.isSymbolicLink() && this._supportsSymlink) {
+      const linkPath = readlinkSync(task.filepath);
+      const dirName = dirname(task.filepath);
+      task.data.type = "symlink";
+      task.data.linkname = relativePath(
+        dirName,
+        resolvePath(dirName, linkPath)
+      );
+      task.data.sourceType = "buffer";
+      task.source = Buffer.concat([]);
+    } else {
+      if (stats.isDirectory()) {
+        this.emit(
+          "warning",
+          new ArchiverError("DIRECTORYNOTSUPPORTED", task.data)
+        );
+      } else if (stats.isSymbolicLink()) {
+        this.emit(
+          "warning",
+          new ArchiverError("SYMLINKNOTSUPPORTED", task.data)
+        );
+      } else {
+        this.emit("warning", new ArchiverError("ENTRYNOTSUPPORTED", task.data));
+      }
+      return null;
+    }
+    task.data = this._normalizeEntryData(task.data, stats);
+    return task;
+  }
+  /**
+   * Aborts the archiving process, taking a best-effort approach, by:
+   *
+   * - removing any pending queue tasks
+   * - allowing any active queue workers to finish
+   * - detaching internal module pipes
+   * - ending both sides of the Transform stream
+   *
+   * It will NOT drain any remaining sources.
+   *
+   * @return {this}
+   */
+  abort() {
+    if (this._state.aborted || this._state.finalized) {
+      return this;
+    }
+    this._abort();
+    return this;
+  }
+  /**
+   * Appends an input source (text string, buffer, or stream) to the instance.
+   *
+   * When the instance has received, processed, and emitted the input, the `entry`
+   * event is fired.
+   *
+   * @fires  Archiver#entry
+   * @param  {(Buffer|Stream|String)} source The input source.
+   * @param  {EntryData} data See also {@link ZipEntryData} and {@link TarEntryData}.
+   * @return {this}
+   */
+  append(source, data) {
+    if (this._state.finalize || this._state.aborted) {
+      this.emit("error", new ArchiverError("QUEUECLOSED"));
+      return this;
+    }
+    data = this._normalizeEntryData(data);
+    if (typeof data.name !== "string" || data.name.length === 0) {
+      this.emit("error", new ArchiverError("ENTRYNAMEREQUIRED"));
+      return this;
+    }
+    if (data.type === "directory" && !this._supportsDirectory) {
+      this.emit(
+        "error",
+        new ArchiverError("DIRECTORYNOTSUPPORTED", { name: data.name })
+      );
+      return this;
+    }
+    source = normalizeInputSource(source);
+    if (Buffer.isBuffer(source)) {
+      data.sourceType = "buffer";
+    } else if (isStream(source)) {
+      data.sourceType = "stream";
+    } else {
+      this.emit(
+        "error",
+        new ArchiverError("INPUTSTEAMBUFFERREQUIRED", { name: data.name })
+      );
+      return this;
+    }
+    this._entriesCount++;
+    this._queue.push({
+      data,
+      source
+    });
+    return this;
+  }
+  /**
+   * Appends a directory and its files, recursively, given its dirpath.
+   *
+   * @param  {String} dirpath The source directory path.
+   * @param  {String} destpath The destination path within the archive.
+   * @param  {(EntryData|Function)} data See also [ZipEntryData]{@link ZipEntryData} and
+   * [TarEntryData]{@link TarEntryData}.
+   * @return {this}
+   */
+  directory(dirpath, destpath, data) {
+    if (this._state.finalize || this._state.aborted) {
+      this.emit("error", new ArchiverError("QUEUECLOSED"));
+      return this;
+    }
+    if (typeof dirpath !== "string" || dirpath.length === 0) {
+      this.emit("error", new ArchiverError("DIRECTORYDIRPATHREQUIRED"));
+      return this;
+    }
+    this._pending++;
+    if (destpath === false) {
+      destpath = "";
+    } else if (typeof destpath !== "string") {
+      destpath = dirpath;
+    }
+    var dataFunction = false;
+    if (typeof data === "function") {
+      dataFunction = data;
+      data = {};
+    } else if (typeof data !== "object") {
+      data = {};
+    }
+    var globOptions = {
+      stat: true,
+      dot: true
+    };
+    function onGlobEnd() {
+      this._pending--;
+      this._maybeFinalize();
+    }
+    function onGlobError(err) {
+      this.emit("error", err);
+    }
+    function onGlobMatch(match2) {
+      globber.pause();
+      let ignoreMatch = false;
+      let entryData = Object.assign({}, data);
+      entryData.name = match2.relative;
+      entryData.prefix = destpath;
+      entryData.stats = match2.stat;
+      entryData.callback = globber.resume.bind(globber);
+      try {
+        if (dataFunction) {
+          entryData = dataFunction(entryData);
+          if (entryData === false) {
+            ignoreMatch = true;
+          } else if (typeof entryData !== "object") {
+            throw new ArchiverError("DIRECTORYFUNCTIONINVALIDDATA", {
+              dirpath
+            });
+          }
+        }
+      } catch (e) {
+        this.emit("error", e);
+        return;
+      }
+      if (ignoreMatch) {
+        globber.resume();
+        return;
+      }
+      this._append(match2.absolute, entryData);
+    }
+    const globber = src_default(dirpath, globOptions);
+    globber.on("error", onGlobError.bind(this));
+    globber.on("match", onGlobMatch.bind(this));
+    globber.on("end", onGlobEnd.bind(this));
+    return this;
+  }
+  /**
+   * Appends a file given its filepath using a
+   * [lazystream]{@link https://github.com/jpommerening/node-lazystream} wrapper to
+   * prevent issues with open file limits.
+   *
+   * When the instance has received, processed, and emitted the file, the `entry`
+   * event is fired.
+   *
+   * @param  {String} filepath The source filepath.
+   * @param  {EntryData} data See also [ZipEntryData]{@link ZipEntryData} and
+   * [TarEntryData]{@link TarEntryData}.
+   * @return {this}
+   */
+  file(filepath, data) {
+    if (this._state.finalize || this._state.aborted) {
+      this.emit("error", new ArchiverError("QUEUECLOSED"));
+      return this;
+    }
+    if (typeof filepath !== "string" || filepath.length === 0) {
+      this.emit("error", new ArchiverError("FILEFILEPATHREQUIRED"));
+      return this;
+    }
+    this._append(filepath, data);
+    return this;
+  }
+  /**
+   * Appends multiple files that match a glob pattern.
+   *
+   * @param  {String} pattern The [glob pattern]{@link https://github.com/isaacs/minimatch} to match.
+   * @param  {Object} options See [node-readdir-glob]{@link https://github.com/yqnn/node-readdir-glob#options}.
+   * @param  {EntryData} data See also [ZipEntryData]{@link ZipEntryData} and
+   * [TarEntryData]{@link TarEntryData}.
+   * @return {this}
+   */
+  glob(pattern, options2, data) {
+    this._pending++;
+    options2 = {
+      stat: true,
+      pattern,
+      ...options2
+    };
+    function onGlobEnd() {
+      this._pending--;
+      this._maybeFinalize();
+    }
+    function onGlobError(err) {
+      this.emit("error", err);
+    }
+    function onGlobMatch(match2) {
+      globber.pause();
+      const entryData = Object.assign({}, data);
+      entryData.callback = globber.resume.bind(globber);
+      entryData.stats = match2.stat;
+      entryData.name = match2.relative;
+      this._append(match2.absolute, entryData);
+    }
+    const globber = new ReaddirGlob2(options2.cwd || ".", options2);
+    globber.on("error", onGlobError.bind(this));
+    globber.on("match", onGlobMatch.bind(this));
+    globber.on("end", onGlobEnd.bind(this));
+    return this;
+  }
+  /**
+   * Finalizes the instance and prevents further appending to the archive
+   * structure (queue will continue til drained).
+   *
+   * The `end`, `close` or `finish` events on the destination stream may fire
+   * right after calling this method so you should set listeners beforehand to
+   * properly detect stream completion.
+   *
+   * @return {Promise}
+   */
+  finalize() {
+    if (this._state.aborted) {
+      var abortedError = new ArchiverError("ABORTED");
+      this.emit("error", abortedError);
+      return Promise.reject(abortedError);
+    }
+    if (this._state.finalize) {
+      var finalizingError = new ArchiverError("FINALIZING");
+      this.emit("error", finalizingError);
+      return Promise.reject(finalizingError);
+    }
+    this._state.finalize = true;
+    if (this._pending === 0 && this._queue.idle() && this._statQueue.idle()) {
+      this._finalize();
+    }
+    var self2 = this;
+    return new Promise(function(resolve2, reject) {
+      var errored;
+      self2._module.on("end", function() {
+        if (!errored) {
+          resolve2();
+        }
+      });
+      self2._module.on("error", function(err) {
+        errored = true;
+        reject(err);
+      });
+    });
+  }
+  /**
+   * Appends a symlink to the instance.
+   *
+   * This does NOT interact with filesystem and is used for programmatically creating symlinks.
+   *
+   * @param  {String} filepath The symlink path (within archive).
+   * @param  {String} target The target path (within archive).
+   * @param  {Number} mode Sets the entry permissions.
+   * @return {this}
+   */
+  symlink(filepath, target, mode) {
+    if (this._state.finalize || this._state.aborted) {
+      this.emit("error", new ArchiverError("QUEUECLOSED"));
+      return this;
+    }
+    if (typeof filepath !== "string" || filepath.length === 0) {
+      this.emit("error", new ArchiverError("SYMLINKFILEPATHREQUIRED"));
+      return this;
+    }
+    if (typeof target !== "string" || target.length === 0) {
+      this.emit(
+        "error",
+        new ArchiverError("SYMLINKTARGETREQUIRED", { filepath })
+      );
+      return this;
+    }
+    if (!this._supportsSymlink) {
+      this.emit(
+        "error",
+        new ArchiverError("SYMLINKNOTSUPPORTED", { filepath })
+      );
+      return this;
+    }
+    var data = {};
+    data.type = "symlink";
+    data.name = filepath.replace(/\\/g, "/");
+    data.linkname = target.replace(/\\/g, "/");
+    data.sourceType = "buffer";
+    if (typeof mode === "number") {
+      data.mode = mode;
+    }
+    this._entriesCount++;
+    this._queue.push({
+      data,
+      source: Buffer.concat([])
+    });
+    return this;
+  }
+  /**
+   * Returns the current length (in bytes) that has been emitted.
+   *
+   * @return {Number}
+   */
+  pointer() {
+    return this._pointer;
+  }
+};
+
+// node_modules/compress-commons/lib/archivers/archive-entry.js
+var ArchiveEntry = class {
+  getName() {
+  }
+  getSize() {
+  }
+  getLastModifiedDate() {
+  }
+  isDirectory() {
+  }
+};
+
+// node_modules/compress-commons/lib/archivers/zip/zip-archive-entry.js
+var import_normalize_path2 = __toESM(require_normalize_path(), 1);
+
+// node_modules/compress-commons/lib/archivers/zip/util.js
+function dateToDos(d, forceLocalTime) {
+  forceLocalTime = forceLocalTime || false;
+  var year = forceLocalTime ? d.getFullYear() : d.getUTCFullYear();
+  if (year < 1980) {
+    return 2162688;
+  } else if (year >= 2044) {
+    return 2141175677;
+  }
+  var val = {
+    year,
+    month: forceLocalTime ? d.getMonth() : d.getUTCMonth(),
+    date: forceLocalTime ? d.getDate() : d.getUTCDate(),
+    hours: forceLocalTime ? d.getHours() : d.getUTCHours(),
+    minutes: forceLocalTime ? d.getMinutes() : d.getUTCMinutes(),
+    seconds: forceLocalTime ? d.getSeconds() : d.getUTCSeconds()
+  };
+  return val.year - 1980 << 25 | val.month + 1 << 21 | val.date << 16 | val.hours << 11 | val.minutes << 5 | val.seconds / 2;
+}
+function dosToDate(dos) {
+  return new Date(
+    (dos >> 25 & 127) + 1980,
+    (dos >> 21 & 15) - 1,
+    dos >> 16 & 31,
+    dos >> 11 & 31,
+    dos >> 5 & 63,
+    (dos & 31) << 1
+  );
+}
+function getEightBytes(v) {
+  var buf = Buffer.alloc(8);
+  buf.writeUInt32LE(v % 4294967296, 0);
+  buf.writeUInt32LE(v / 4294967296 | 0, 4);
+  return buf;
+}
+function getShortBytes(v) {
+  var buf = Buffer.alloc(2);
+  buf.writeUInt16LE((v & 65535) >>> 0, 0);
+  return buf;
+}
+function getShortBytesValue(buf, offset) {
+  return buf.readUInt16LE(offset);
+}
+function getLongBytes(v) {
+  var buf = Buffer.alloc(4);
+  buf.writeUInt32LE((v & 4294967295) >>> 0, 0);
+  return buf;
+}
+
+// node_modules/compress-commons/lib/archivers/zip/general-purpose-bit.js
+var DATA_DESCRIPTOR_FLAG = 1 << 3;
+var ENCRYPTION_FLAG = 1 << 0;
+var NUMBER_OF_SHANNON_FANO_TREES_FLAG = 1 << 2;
+var SLIDING_DICTIONARY_SIZE_FLAG = 1 << 1;
+var STRONG_ENCRYPTION_FLAG = 1 << 6;
+var UFT8_NAMES_FLAG = 1 << 11;
+var GeneralPurposeBit = class _GeneralPurposeBit {
+  constructor() {
+    this.descriptor = false;
+    this.encryption = false;
+    this.utf8 = false;
+    this.numberOfShannonFanoTrees = 0;
+    this.strongEncryption = false;
+    this.slidingDictionarySize = 0;
+    return this;
+  }
+  encode() {
+    return getShortBytes(
+      (this.descriptor ? DATA_DESCRIPTOR_FLAG : 0) | (this.utf8 ? UFT8_NAMES_FLAG : 0) | (this.encryption ? ENCRYPTION_FLAG : 0) | (this.strongEncryption ? STRONG_ENCRYPTION_FLAG : 0)
+    );
+  }
+  static parse(buf, offset) {
+    var flag2 = getShortBytesValue(buf, offset);
+    var gbp = new _GeneralPurposeBit();
+    gbp.useDataDescriptor((flag2 & DATA_DESCRIPTOR_FLAG) !== 0);
+    gbp.useUTF8ForNames((flag2 & UFT8_NAMES_FLAG) !== 0);
+    gbp.useStrongEncryption((flag2 & STRONG_ENCRYPTION_FLAG) !== 0);
+    gbp.useEncryption((flag2 & ENCRYPTION_FLAG) !== 0);
+    gbp.setSlidingDictionarySize(
+      (flag2 & SLIDING_DICTIONARY_SIZE_FLAG) !== 0 ? 8192 : 4096
+    );
+    gbp.setNumberOfShannonFanoTrees(
+      (flag2 & NUMBER_OF_SHANNON_FANO_TREES_FLAG) !== 0 ? 3 : 2
+    );
+    return gbp;
+  }
+  setNumberOfShannonFanoTrees(n) {
+    this.numberOfShannonFanoTrees = n;
+  }
+  getNumberOfShannonFanoTrees() {
+    return this.numberOfShannonFanoTrees;
+  }
+  setSlidingDictionarySize(n) {
+    this.slidingDictionarySize = n;
+  }
+  getSlidingDictionarySize() {
+    return this.slidingDictionarySize;
+  }
+  useDataDescriptor(b) {
+    this.descriptor = b;
+  }
+  usesDataDescriptor() {
+    return this.descriptor;
+  }
+  useEncryption(b) {
+    this.encryption = b;
+  }
+  usesEncryption() {
+    return this.encryption;
+  }
+  useStrongEncryption(b) {
+    this.strongEncryption = b;
+  }
+  usesStrongEncryption() {
+    return this.strongEncryption;
+  }
+  useUTF8ForNames(b) {
+    this.utf8 = b;
+  }
+  usesUTF8ForNames() {
+    return this.utf8;
+  }
+};
+
+// node_modules/compress-commons/lib/archivers/zip/unix-stat.js
+var PERM_MASK = 4095;
+var FILE_TYPE_FLAG = 61440;
+var LINK_FLAG = 40960;
+var FILE_FLAG = 32768;
+var DIR_FLAG = 16384;
+var DEFAULT_LINK_PERM = 511;
+var DEFAULT_DIR_PERM = 493;
+var DEFAULT_FILE_PERM = 420;
+var unix_stat_default = {
+  PERM_MASK,
+  FILE_TYPE_FLAG,
+  LINK_FLAG,
+  FILE_FLAG,
+  DIR_FLAG,
+  DEFAULT_LINK_PERM,
+  DEFAULT_DIR_PERM,
+  DEFAULT_FILE_PERM
+};
+
+// node_modules/compress-commons/lib/archivers/zip/constants.js
+var EMPTY = Buffer.alloc(0);
+var SHORT_MASK = 65535;
+var SHORT_SHIFT = 16;
+var SHORT_ZERO = Buffer.from(Array(2));
+var LONG_ZERO = Buffer.from(Array(4));
+var MIN_VERSION_INITIAL = 10;
+var MIN_VERSION_DATA_DESCRIPTOR = 20;
+var MIN_VERSION_ZIP64 = 45;
+var VERSION_MADEBY = 45;
+var METHOD_STORED = 0;
+var METHOD_DEFLATED = 8;
+var PLATFORM_UNIX = 3;
+var PLATFORM_FAT = 0;
+var SIG_LFH = 67324752;
+var SIG_DD = 134695760;
+var SIG_CFH = 33639248;
+var SIG_EOCD = 101010256;
+var SIG_ZIP64_EOCD = 101075792;
+var SIG_ZIP64_EOCD_LOC = 117853008;
+var ZIP64_MAGIC_SHORT = 65535;
+var ZIP64_MAGIC = 4294967295;
+var ZIP64_EXTRA_ID = 1;
+var ZLIB_BEST_SPEED = 1;
+var MODE_MASK = 4095;
+var S_IFDIR = 16384;
+var S_IFREG = 32768;
+var S_DOS_A = 32;
+var S_DOS_D = 16;
+
+// node_modules/compress-commons/lib/archivers/zip/zip-archive-entry.js
+var ZipArchiveEntry = class extends ArchiveEntry {
+  constructor(name) {
+    super();
+    this.platform = PLATFORM_FAT;
+    this.method = -1;
+    this.name = null;
+    this.size = 0;
+    this.csize = 0;
+    this.gpb = new GeneralPurposeBit();
+    this.crc = 0;
+    this.time = -1;
+    this.minver = MIN_VERSION_INITIAL;
+    this.mode = -1;
+    this.extra = null;
+    this.exattr = 0;
+    this.inattr = 0;
+    this.comment = null;
+    if (name) {
+      this.setName(name);
+    }
+  }
+  /**
+   * Returns the extra fields related to the entry.
+   *
+   * @returns {Buffer}
+   */
+  getCentralDirectoryExtra() {
+    return this.getExtra();
+  }
+  /**
+   * Returns the comment set for the entry.
+   *
+   * @returns {string}
+   */
+  getComment() {
+    return this.comment !== null ? this.comment : "";
+  }
+  /**
+   * Returns the compressed size of the entry.
+   *
+   * @returns {number}
+   */
+  getCompressedSize() {
+    return this.csize;
+  }
+  /**
+   * Returns the CRC32 digest for the entry.
+   *
+   * @returns {number}
+   */
+  getCrc() {
+    return this.crc;
+  }
+  /**
+   * Returns the external file attributes for the entry.
+   *
+   * @returns {number}
+   */
+  getExternalAttributes = function() {
+    return this.exattr;
+  };
+  /**
+   * Returns the extra fields related to the entry.
+   *
+   * @returns {Buffer}
+   */
+  getExtra() {
+    return this.extra !== null ? this.extra : EMPTY;
+  }
+  /**
+   * Returns the general purpose bits related to the entry.
+   *
+   * @returns {GeneralPurposeBit}
+   */
+  getGeneralPurposeBit() {
+    return this.gpb;
+  }
+  /**
+   * Returns the internal file attributes for the entry.
+   *
+   * @returns {number}
+   */
+  getInternalAttributes() {
+    return this.inattr;
+  }
+  /**
+   * Returns the last modified date of the entry.
+   *
+   * @returns {number}
+   */
+  getLastModifiedDate() {
+    return this.getTime();
+  }
+  /**
+   * Returns the extra fields related to the entry.
+   *
+   * @returns {Buffer}
+   */
+  getLocalFileDataExtra() {
+    return this.getExtra();
+  }
+  /**
+   * Returns the compression method used on the entry.
+   *
+   * @returns {number}
+   */
+  getMethod() {
+    return this.method;
+  }
+  /**
+   * Returns the filename of the entry.
+   *
+   * @returns {string}
+   */
+  getName() {
+    return this.name;
+  }
+  /**
+   * Returns the platform on which the entry was made.
+   *
+   * @returns {number}
+   */
+  getPlatform() {
+    return this.platform;
+  }
+  /**
+   * Returns the size of the entry.
+   *
+   * @returns {number}
+   */
+  getSize() {
+    return this.size;
+  }
+  /**
+   * Returns a date object representing the last modified date of the entry.
+   *
+   * @returns {number|Date}
+   */
+  getTime() {
+    return this.time !== -1 ? dosToDate(this.time) : -1;
+  }
+  /**
+   * Returns the DOS timestamp for the entry.
+   *
+   * @returns {number}
+   */
+  getTimeDos() {
+    return this.time !== -1 ? this.time : 0;
+  }
+  /**
+   * Returns the UNIX file permissions for the entry.
+   *
+   * @returns {number}
+   */
+  getUnixMode() {
+    return this.platform !== PLATFORM_UNIX ? 0 : this.getExternalAttributes() >> SHORT_SHIFT & SHORT_MASK;
+  }
+  /**
+   * Returns the version of ZIP needed to extract the entry.
+   *
+   * @returns {number}
+   */
+  getVersionNeededToExtract() {
+    return this.minver;
+  }
+  /**
+   * Sets the comment of the entry.
+   *
+   * @param comment
+   */
+  setComment(comment) {
+    if (Buffer.byteLength(comment) !== comment.length) {
+      this.getGeneralPurposeBit().useUTF8ForNames(true);
+    }
+    this.comment = comment;
+  }
+  /**
+   * Sets the compressed size of the entry.
+   *
+   * @param size
+   */
+  setCompressedSize(size) {
+    if (size < 0) {
+      throw new Error("invalid entry compressed size");
+    }
+    this.csize = size;
+  }
+  /**
+   * Sets the checksum of the entry.
+   *
+   * @param crc
+   */
+  setCrc(crc) {
+    if (crc < 0) {
+      throw new Error("invalid entry crc32");
+    }
+    this.crc = crc;
+  }
+  /**
+   * Sets the external file attributes of the entry.
+   *
+   * @param attr
+   */
+  setExternalAttributes(attr) {
+    this.exattr = attr >>> 0;
+  }
+  /**
+   * Sets the extra fields related to the entry.
+   *
+   * @param extra
+   */
+  setExtra(extra) {
+    this.extra = extra;
+  }
+  /**
+   * Sets the general purpose bits related to the entry.
+   *
+   * @param gpb
+   */
+  setGeneralPurposeBit(gpb) {
+    if (!(gpb instanceof GeneralPurposeBit)) {
+      throw new Error("invalid entry GeneralPurposeBit");
+    }
+    this.gpb = gpb;
+  }
+  /**
+   * Sets the internal file attributes of the entry.
+   *
+   * @param attr
+   */
+  setInternalAttributes(attr) {
+    this.inattr = attr;
+  }
+  /**
+   * Sets the compression method of the entry.
+   *
+   * @param method
+   */
+  setMethod(method) {
+    if (method < 0) {
+      throw new Error("invalid entry compression method");
+    }
+    this.method = method;
+  }
+  /**
+   * Sets the name of the entry.
+   *
+   * @param name
+   * @param prependSlash
+   */
+  setName(name, prependSlash = false) {
+    name = (0, import_normalize_path2.default)(name, false).replace(/^\w+:/, "").replace(/^(\.\.\/|\/)+/, "");
+    if (prependSlash) {
+      name = `/${name}`;
+    }
+    if (Buffer.byteLength(name) !== name.length) {
+      this.getGeneralPurposeBit().useUTF8ForNames(true);
+    }
+    this.name = name;
+  }
+  /**
+   * Sets the platform on which the entry was made.
+   *
+   * @param platform
+   */
+  setPlatform(platform2) {
+    this.platform = platform2;
+  }
+  /**
+   * Sets the size of the entry.
+   *
+   * @param size
+   */
+  setSize(size) {
+    if (size < 0) {
+      throw new Error("invalid entry size");
+    }
+    this.size = size;
+  }
+  /**
+   * Sets the time of the entry.
+   *
+   * @param time
+   * @param forceLocalTime
+   */
+  setTime(time3, forceLocalTime) {
+    if (!(time3 instanceof Date)) {
+      throw new Error("invalid entry time");
+    }
+    this.time = dateToDos(time3, forceLocalTime);
+  }
+  /**
+   * Sets the UNIX file permissions for the entry.
+   *
+   * @param mode
+   */
+  setUnixMode(mode) {
+    mode |= this.isDirectory() ? S_IFDIR : S_IFREG;
+    var extattr = 0;
+    extattr |= mode << SHORT_SHIFT | (this.isDirectory() ? S_DOS_D : S_DOS_A);
+    this.setExternalAttributes(extattr);
+    this.mode = mode & MODE_MASK;
+    this.platform = PLATFORM_UNIX;
+  }
+  /**
+   * Sets the version of ZIP needed to extract this entry.
+   *
+   * @param minver
+   */
+  setVersionNeededToExtract(minver) {
+    this.minver = minver;
+  }
+  /**
+   * Returns true if this entry represents a directory.
+   *
+   * @returns {boolean}
+   */
+  isDirectory() {
+    return this.getName().slice(-1) === "/";
+  }
+  /**
+   * Returns true if this entry represents a unix symlink,
+   * in which case the entry's content contains the target path
+   * for the symlink.
+   *
+   * @returns {boolean}
+   */
+  isUnixSymlink() {
+    return (this.getUnixMode() & unix_stat_default.FILE_TYPE_FLAG) === unix_stat_default.LINK_FLAG;
+  }
+  /**
+   * Returns true if this entry is using the ZIP64 extension of ZIP.
+   *
+   * @returns {boolean}
+   */
+  isZip64() {
+    return this.csize > ZIP64_MAGIC || this.size > ZIP64_MAGIC;
+  }
+};
+
+// node_modules/compress-commons/lib/archivers/archive-output-stream.js
+var import_readable_stream4 = __toESM(require_ours(), 1);
+
+// node_modules/compress-commons/lib/util/index.js
+var import_readable_stream3 = __toESM(require_ours(), 1);
+function normalizeInputSource2(source) {
+  if (source === null) {
+    return Buffer.alloc(0);
+  } else if (typeof source === "string") {
+    return Buffer.from(source);
+  } else if (isStream(source) && !source._readableState) {
+    var normalized = new import_readable_stream3.PassThrough();
+    source.pipe(normalized);
+    return normalized;
+  }
+  return source;
+}
+
+// node_modules/compress-commons/lib/archivers/archive-output-stream.js
+var ArchiveOutputStream = class extends import_readable_stream4.Transform {
+  constructor(options2) {
+    super(options2);
+    this.offset = 0;
+    this._archive = {
+      finish: false,
+      finished: false,
+      processing: false
+    };
+  }
+  _appendBuffer(zae, source, callback) {
+  }
+  _appendStream(zae, source, callback) {
+  }
+  _emitErrorCallback = function(err) {
+    if (err) {
+      this.emit("error", err);
+    }
+  };
+  _finish(ae) {
+  }
+  _normalizeEntry(ae) {
+  }
+  _transform(chunk, encoding, callback) {
+    callback(null, chunk);
+  }
+  entry(ae, source, callback) {
+    source = source || null;
+    if (typeof callback !== "function") {
+      callback = this._emitErrorCallback.bind(this);
+    }
+    if (!(ae instanceof ArchiveEntry)) {
+      callback(new Error("not a valid instance of ArchiveEntry"));
+      return;
+    }
+    if (this._archive.finish || this._archive.finished) {
+      callback(new Error("unacceptable entry after finish"));
+      return;
+    }
+    if (this._archive.processing) {
+      callback(new Error("already processing an entry"));
+      return;
+    }
+    this._archive.processing = true;
+    this._normalizeEntry(ae);
+    this._entry = ae;
+    source = normalizeInputSource2(source);
+    if (Buffer.isBuffer(source)) {
+      this._appendBuffer(ae, source, callback);
+    } else if (isStream(source)) {
+      this._appendStream(ae, source, callback);
+    } else {
+      this._archive.processing = false;
+      callback(
+        new Error("input source must be valid Stream or Buffer instance")
+      );
+      return;
+    }
+    return this;
+  }
+  finish() {
+    if (this._archive.processing) {
+      this._archive.finish = true;
+      return;
+    }
+    this._finish();
+  }
+  getBytesWritten() {
+    return this.offset;
+  }
+  write(chunk, cb) {
+    if (chunk) {
+      this.offset += chunk.length;
+    }
+    return super.write(chunk, cb);
+  }
+};
+
+// node_modules/compress-commons/lib/archivers/zip/zip-archive-output-stream.js
+var import_crc_323 = __toESM(require_crc32(), 1);
+
+// node_modules/crc32-stream/lib/crc32-stream.js
+var import_readable_stream5 = __toESM(require_ours(), 1);
+var import_crc_32 = __toESM(require_crc32(), 1);
+var CRC32Stream = class extends import_readable_stream5.Transform {
+  constructor(options2) {
+    super(options2);
+    this.checksum = Buffer.allocUnsafe(4);
+    this.checksum.writeInt32BE(0, 0);
+    this.rawSize = 0;
+  }
+  _transform(chunk, encoding, callback) {
+    if (chunk) {
+      this.checksum = import_crc_32.default.buf(chunk, this.checksum) >>> 0;
+      this.rawSize += chunk.length;
+    }
+    callback(null, chunk);
+  }
+  digest(encoding) {
+    const checksum = Buffer.allocUnsafe(4);
+    checksum.writeUInt32BE(this.checksum >>> 0, 0);
+    return encoding ? checksum.toString(encoding) : checksum;
+  }
+  hex() {
+    return this.digest("hex").toUpperCase();
+  }
+  size() {
+    return this.rawSize;
+  }
+};
+
+// node_modules/crc32-stream/lib/deflate-crc32-stream.js
+var import_crc_322 = __toESM(require_crc32(), 1);
+import { DeflateRaw } from "zlib";
+var DeflateCRC32Stream = class extends DeflateRaw {
+  constructor(options2) {
+    super(options2);
+    this.checksum = Buffer.allocUnsafe(4);
+    this.checksum.writeInt32BE(0, 0);
+    this.rawSize = 0;
+    this.compressedSize = 0;
+  }
+  push(chunk, encoding) {
+    if (chunk) {
+      this.compressedSize += chunk.length;
+    }
+    return super.push(chunk, encoding);
+  }
+  _transform(chunk, encoding, callback) {
+    if (chunk) {
+      this.checksum = import_crc_322.default.buf(chunk, this.checksum) >>> 0;
+      this.rawSize += chunk.length;
+    }
+    super._transform(chunk, encoding, callback);
+  }
+  digest(encoding) {
+    const checksum = Buffer.allocUnsafe(4);
+    checksum.writeUInt32BE(this.checksum >>> 0, 0);
+    return encoding ? checksum.toString(encoding) : checksum;
+  }
+  hex() {
+    return this.digest("hex").toUpperCase();
+  }
+  size(compressed = false) {
+    if (compressed) {
+      return this.compressedSize;
+    } else {
+      return this.rawSize;
+    }
+  }
+};
+
+// node_modules/compress-commons/lib/archivers/zip/zip-archive-output-stream.js
+function _defaults(o) {
+  if (typeof o !== "object") {
+    o = {};
+  }
+  if (typeof o.zlib !== "object") {
+    o.zlib = {};
+  }
+  if (typeof o.zlib.level !== "number") {
+    o.zlib.level = ZLIB_BEST_SPEED;
+  }
+  o.forceZip64 = !!o.forceZip64;
+  o.forceLocalTime = !!o.forceLocalTime;
+  return o;
+}
+var ZipArchiveOutputStream = class extends ArchiveOutputStream {
+  constructor(options2) {
+    const _options = _defaults(options2);
+    super(_options);
+    this.options = _options;
+    this._entry = null;
+    this._entries = [];
+    this._archive = {
+      centralLength: 0,
+      centralOffset: 0,
+      comment: "",
+      finish: false,
+      finished: false,
+      processing: false,
+      forceZip64: _options.forceZip64,
+      forceLocalTime: _options.forceLocalTime
+    };
+  }
+  _afterAppend(ae) {
+    this._entries.push(ae);
+    if (ae.getGeneralPurposeBit().usesDataDescriptor()) {
+      this._writeDataDescriptor(ae);
+    }
+    this._archive.processing = false;
+    this._entry = null;
+    if (this._archive.finish && !this._archive.finished) {
+      this._finish();
+    }
+  }
+  _appendBuffer(ae, source, callback) {
+    if (source.length === 0) {
+      ae.setMethod(METHOD_STORED);
+    }
+    var method = ae.getMethod();
+    if (method === METHOD_STORED) {
+      ae.setSize(source.length);
+      ae.setCompressedSize(source.length);
+      ae.setCrc(import_crc_323.default.buf(source) >>> 0);
+    }
+    this._writeLocalFileHeader(ae);
+    if (method === METHOD_STORED) {
+      this.write(source);
+      this._afterAppend(ae);
+      callback(null, ae);
+      return;
+    } else if (method === METHOD_DEFLATED) {
+      this._smartStream(ae, callback).end(source);
+      return;
+    } else {
+      callback(new Error("compression method " + method + " not implemented"));
+      return;
+    }
+  }
+  _appendStream(ae, source, callback) {
+    ae.getGeneralPurposeBit().useDataDescriptor(true);
+    ae.setVersionNeededToExtract(MIN_VERSION_DATA_DESCRIPTOR);
+    this._writeLocalFileHeader(ae);
+    var smart = this._smartStream(ae, callback);
+    source.once("error", function(err) {
+      smart.emit("error", err);
+      smart.end();
+    });
+    source.pipe(smart);
+  }
+  _finish() {
+    this._archive.centralOffset = this.offset;
+    this._entries.forEach(
+      function(ae) {
+        this._writeCentralFileHeader(ae);
+      }.bind(this)
+    );
+    this._archive.centralLength = this.offset - this._archive.centralOffset;
+    if (this.isZip64()) {
+      this._writeCentralDirectoryZip64();
+    }
+    this._writeCentralDirectoryEnd();
+    this._archive.processing = false;
+    this._archive.finish = true;
+    this._archive.finished = true;
+    this.end();
+  }
+  _normalizeEntry(ae) {
+    if (ae.getMethod() === -1) {
+      ae.setMethod(METHOD_DEFLATED);
+    }
+    if (ae.getMethod() === METHOD_DEFLATED) {
+      ae.getGeneralPurposeBit().useDataDescriptor(true);
+      ae.setVersionNeededToExtract(MIN_VERSION_DATA_DESCRIPTOR);
+    }
+    if (ae.getTime() === -1) {
+      ae.setTime(/* @__PURE__ */ new Date(), this._archive.forceLocalTime);
+    }
+    ae._offsets = {
+      file: 0,
+      data: 0,
+      contents: 0
+    };
+  }
+  _smartStream(ae, callback) {
+    var deflate = ae.getMethod() === METHOD_DEFLATED;
+    var process2 = deflate ? new DeflateCRC32Stream(this.options.zlib) : new CRC32Stream();
+    var error63 = null;
+    function handleStuff() {
+      var digest = process2.digest().readUInt32BE(0);
+      ae.setCrc(digest);
+      ae.setSize(process2.size());
+      ae.setCompressedSize(process2.size(true));
+      this._afterAppend(ae);
+      callback(error63, ae);
+    }
+    process2.once("end", handleStuff.bind(this));
+    process2.once("error", function(err) {
+      error63 = err;
+    });
+    process2.pipe(this, { end: false });
+    return process2;
+  }
+  _writeCentralDirectoryEnd() {
+    var records = this._entries.length;
+    var size = this._archive.centralLength;
+    var offset = this._archive.centralOffset;
+    if (this.isZip64()) {
+      records = ZIP64_MAGIC_SHORT;
+      size = ZIP64_MAGIC;
+      offset = ZIP64_MAGIC;
+    }
+    this.write(getLongBytes(SIG_EOCD));
+    this.write(SHORT_ZERO);
+    this.write(SHORT_ZERO);
+    this.write(getShortBytes(records));
+    this.write(getShortBytes(records));
+    this.write(getLongBytes(size));
+    this.write(getLongBytes(offset));
+    var comment = this.getComment();
+    var commentLength = Buffer.byteLength(comment);
+    this.write(getShortBytes(commentLength));
+    this.write(comment);
+  }
+  _writeCentralDirectoryZip64() {
+    this.write(getLongBytes(SIG_ZIP64_EOCD));
+    this.write(getEightBytes(44));
+    this.write(getShortBytes(MIN_VERSION_ZIP64));
+    this.write(getShortBytes(MIN_VERSION_ZIP64));
+    this.write(LONG_ZERO);
+    this.write(LONG_ZERO);
+    this.write(getEightBytes(this._entries.length));
+    this.write(getEightBytes(this._entries.length));
+    this.write(getEightBytes(this._archive.centralLength));
+    this.write(getEightBytes(this._archive.centralOffset));
+    this.write(getLongBytes(SIG_ZIP64_EOCD_LOC));
+    this.write(LONG_ZERO);
+    this.write(
+      getEightBytes(this._archive.centralOffset + this._archive.centralLength)
+    );
+    this.write(getLongBytes(1));
+  }
+  _writeCentralFileHeader(ae) {
+    var gpb = ae.getGeneralPurposeBit();
+    var method = ae.getMethod();
+    var fileOffset = ae._offsets.file;
+    var size = ae.getSize();
+    var compressedSize = ae.getCompressedSize();
+    if (ae.isZip64() || fileOffset > ZIP64_MAGIC) {
+      size = ZIP64_MAGIC;
+      compressedSize = ZIP64_MAGIC;
+      fileOffset = ZIP64_MAGIC;
+      ae.setVersionNeededToExtract(MIN_VERSION_ZIP64);
+      var extraBuf = Buffer.concat(
+        [
+          getShortBytes(ZIP64_EXTRA_ID),
+          getShortBytes(24),
+          getEightBytes(ae.getSize()),
+          getEightBytes(ae.getCompressedSize()),
+          getEightBytes(ae._offsets.file)
+        ],
+        28
+      );
+      ae.setExtra(extraBuf);
+    }
+    this.write(getLongBytes(SIG_CFH));
+    this.write(getShortBytes(ae.getPlatform() << 8 | VERSION_MADEBY));
+    this.write(getShortBytes(ae.getVersionNeededToExtract()));
+    this.write(gpb.encode());
+    this.write(getShortBytes(method));
+    this.write(getLongBytes(ae.getTimeDos()));
+    this.write(getLongBytes(ae.getCrc()));
+    this.write(getLongBytes(compressedSize));
+    this.write(getLongBytes(size));
+    var name = ae.getName();
+    var comment = ae.getComment();
+    var extra = ae.getCentralDirectoryExtra();
+    if (gpb.usesUTF8ForNames()) {
+      name = Buffer.from(name);
+      comment = Buffer.from(comment);
+    }
+    this.write(getShortBytes(name.length));
+    this.write(getShortBytes(extra.length));
+    this.write(getShortBytes(comment.length));
+    this.write(SHORT_ZERO);
+    this.write(getShortBytes(ae.getInternalAttributes()));
+    this.write(getLongBytes(ae.getExternalAttributes()));
+    this.write(getLongBytes(fileOffset));
+    this.write(name);
+    this.write(extra);
+    this.write(comment);
+  }
+  _writeDataDescriptor(ae) {
+    this.write(getLongBytes(SIG_DD));
+    this.write(getLongBytes(ae.getCrc()));
+    if (ae.isZip64()) {
+      this.write(getEightBytes(ae.getCompressedSize()));
+      this.write(getEightBytes(ae.getSize()));
+    } else {
+      this.write(getLongBytes(ae.getCompressedSize()));
+      this.write(getLongBytes(ae.getSize()));
+    }
+  }
+  _writeLocalFileHeader(ae) {
+    var gpb = ae.getGeneralPurposeBit();
+    var method = ae.getMethod();
+    var name = ae.getName();
+    var extra = ae.getLocalFileDataExtra();
+    if (ae.isZip64()) {
+      gpb.useDataDescriptor(true);
+      ae.setVersionNeededToExtract(MIN_VERSION_ZIP64);
+    }
+    if (gpb.usesUTF8ForNames()) {
+      name = Buffer.from(name);
+    }
+    ae._offsets.file = this.offset;
+    this.write(getLongBytes(SIG_LFH));
+    this.write(getShortBytes(ae.getVersionNeededToExtract()));
+    this.write(gpb.encode());
+    this.write(getShortBytes(method));
+    this.write(getLongBytes(ae.getTimeDos()));
+    ae._offsets.data = this.offset;
+    if (gpb.usesDataDescriptor()) {
+      this.write(LONG_ZERO);
+      this.write(LONG_ZERO);
+      this.write(LONG_ZERO);
+    } else {
+      this.write(getLongBytes(ae.getCrc()));
+      this.write(getLongBytes(ae.getCompressedSize()));
+      this.write(getLongBytes(ae.getSize()));
+    }
+    this.write(getShortBytes(name.length));
+    this.write(getShortBytes(extra.length));
+    this.write(name);
+    this.write(extra);
+    ae._offsets.contents = this.offset;
+  }
+  getComment(comment) {
+    return this._archive.comment !== null ? this._archive.comment : "";
+  }
+  isZip64() {
+    return this._archive.forceZip64 || this._entries.length > ZIP64_MAGIC_SHORT || this._archive.centralLength > ZIP64_MAGIC || this._archive.centralOffset > ZIP64_MAGIC;
+  }
+  setComment(comment) {
+    this._archive.comment = comment;
+  }
+};
+
+// node_modules/zip-stream/utils.js
+var import_normalize_path3 = __toESM(require_normalize_path(), 1);
+function dateify2(dateish) {
+  dateish = dateish || /* @__PURE__ */ new Date();
+  if (dateish instanceof Date) {
+    dateish = dateish;
+  } else if (typeof dateish === "string") {
+    dateish = new Date(dateish);
+  } else {
+    dateish = /* @__PURE__ */ new Date();
+  }
+  return dateish;
+}
+function sanitizePath2(filepath) {
+  return (0, import_normalize_path3.default)(filepath, false).replace(/^\w+:/, "").replace(/^(\.\.\/|\/)+/, "");
+}
+
+// node_modules/zip-stream/index.js
+var ZipStream = class extends ZipArchiveOutputStream {
+  /**
+   * @constructor
+   * @extends external:ZipArchiveOutputStream
+   * @param {Object} [options]
+   * @param {String} [options.comment] Sets the zip archive comment.
+   * @param {Boolean} [options.forceLocalTime=false] Forces the archive to contain local file times instead of UTC.
+   * @param {Boolean} [options.forceZip64=false] Forces the archive to contain ZIP64 headers.
+   * @param {Boolean} [options.store=false] Sets the compression method to STORE.
+   * @param {Object} [options.zlib] Passed to [zlib]{@link https://nodejs.org/api/zlib.html#zlib_class_options}
+   * to control compression.
+   */
+  constructor(options2) {
+    options2 = options2 || {};
+    options2.zlib = options2.zlib || {};
+    if (typeof options2.level === "number" && options2.level >= 0) {
+      options2.zlib.level = options2.level;
+      delete options2.level;
+    }
+    if (!options2.forceZip64 && typeof options2.zlib.level === "number" && options2.zlib.level === 0) {
+      options2.store = true;
+    }
+    options2.namePrependSlash = options2.namePrependSlash || false;
+    super(options2);
+    if (options2.comment && options2.comment.length > 0) {
+      this.setComment(options2.comment);
+    }
+  }
+  /**
+   * Normalizes entry data with fallbacks for key properties.
+   *
+   * @private
+   * @param  {Object} data
+   * @return {Object}
+   */
+  _normalizeFileData(data) {
+    data = {
+      type: "file",
+      name: null,
+      namePrependSlash: this.options.namePrependSlash,
+      linkname: null,
+      date: null,
+      mode: null,
+      store: this.options.store,
+      comment: "",
+      ...data
+    };
+    let isDir = data.type === "directory";
+    const isSymlink = data.type === "symlink";
+    if (data.name) {
+      data.name = sanitizePath2(data.name);
+      if (!isSymlink && data.name.slice(-1) === "/") {
+        isDir = true;
+        data.type = "directory";
+      } else if (isDir) {
+        data.name += "/";
+      }
+    }
+    if (isDir || isSymlink) {
+      data.store = true;
+    }
+    data.date = dateify2(data.date);
+    return data;
+  }
+  /**
+   * Appends an entry given an input source (text string, buffer, or stream).
+   *
+   * @param  {(Buffer|Stream|String)} source The input source.
+   * @param  {Object} data
+   * @param  {String} data.name Sets the entry name including internal path.
+   * @param  {String} [data.comment] Sets the entry comment.
+   * @param  {(String|Date)} [data.date=NOW()] Sets the entry date.
+   * @param  {Number} [data.mode=D:0755/F:0644] Sets the entry permissions.
+   * @param  {Boolean} [data.store=options.store] Sets the compression method to STORE.
+   * @param  {String} [data.type=file] Sets the entry type. Defaults to `directory`
+   * if name ends with trailing slash.
+   * @param  {Function} callback
+   * @return this
+   */
+  entry(source, data, callback) {
+    if (typeof callback !== "function") {
+      callback = this._emitErrorCallback.bind(this);
+    }
+    data = this._normalizeFileData(data);
+    if (data.type !== "file" && data.type !== "directory" && data.type !== "symlink") {
+      callback(new Error(data.type + " entries not currently supported"));
+      return;
+    }
+    if (typeof data.name !== "string" || data.name.length === 0) {
+      callback(new Error("entry name must be a non-empty string value"));
+      return;
+    }
+    if (data.type === "symlink" && typeof data.linkname !== "string") {
+      callback(
+        new Error(
+          "entry linkname must be a non-empty string value when type equals symlink"
+        )
+      );
+      return;
+    }
+    const entry = new ZipArchiveEntry(data.name);
+    entry.setTime(data.date, this.options.forceLocalTime);
+    if (data.namePrependSlash) {
+      entry.setName(data.name, true);
+    }
+    if (data.store) {
+      entry.setMethod(0);
+    }
+    if (data.comment.length > 0) {
+      entry.setComment(data.comment);
+    }
+    if (data.type === "symlink" && typeof data.mode !== "number") {
+      data.mode = 40960;
+    }
+    if (typeof data.mode === "number") {
+      if (data.type === "symlink") {
+        data.mode |= 40960;
+      }
+      entry.setUnixMode(data.mode);
+    }
+    if (data.type === "symlink" && typeof data.linkname === "string") {
+      source = Buffer.from(data.linkname);
+    }
+    return super.entry(entry, source, callback);
+  }
+  /**
+   * Finalizes the instance and prevents further appending to the archive
+   * structure (queue will continue til drained).
+   *
+   * @return void
+   */
+  finalize() {
+    this.finish();
+  }
+};
+
+// node_modules/archiver/lib/plugins/zip.js
+var Zip = class {
+  /**
+   * @constructor
+   * @param {ZipOptions} [options]
+   * @param {String} [options.comment] Sets the zip archive comment.
+   * @param {Boolean} [options.forceLocalTime=false] Forces the archive to contain local file times instead of UTC.
+   * @param {Boolean} [options.forceZip64=false] Forces the archive to contain ZIP64 headers.
+   * @param {Boolean} [options.namePrependSlash=false] Prepends a forward slash to archive file paths.
+   * @param {Boolean} [options.store=false] Sets the compression method to STORE.
+   * @param {Object} [options.zlib] Passed to [zlib]{@link https://nodejs.org/api/zlib.html#zlib_class_options}
+   */
+  constructor(options2) {
+    options2 = this.options = {
+      comment: "",
+      forceUTC: false,
+      namePrependSlash: false,
+      store: false,
+      ...options2
+    };
+    this.engine = new ZipStream(options2);
+  }
+  /**
+   * @param  {(Buffer|Stream)} source
+   * @param  {ZipEntryData} data
+   * @param  {String} data.name Sets the entry name including internal path.
+   * @param  {(String|Date)} [data.date=NOW()] Sets the entry date.
+   * @param  {Number} [data.mode=D:0755/F:0644] Sets the entry permissions.
+   * @param  {String} [data.prefix] Sets a path prefix for the entry name. Useful
+   * when working with methods like `directory` or `glob`.
+   * @param  {fs.Stats} [data.stats] Sets the fs stat data for this entry allowing
+   * for reduction of fs stat calls when stat data is already known.
+   * @param  {Boolean} [data.store=ZipOptions.store] Sets the compression method to STORE.
+   * @param  {Function} callback
+   * @return void
+   */
+  append(source, data, callback) {
+    this.engine.entry(source, data, callback);
+  }
+  /**
+   * @return void
+   */
+  finalize() {
+    this.engine.finalize();
+  }
+  /**
+   * @return this.engine
+   */
+  on() {
+    return this.engine.on.apply(this.engine, arguments);
+  }
+  /**
+   * @return this.engine
+   */
+  pipe() {
+    return this.engine.pipe.apply(this.engine, arguments);
+  }
+  /**
+   * @return this.engine
+   */
+  unpipe() {
+    return this.engine.unpipe.apply(this.engine, arguments);
+  }
+};
+
+// node_modules/archiver/lib/plugins/tar.js
+var import_tar_stream = __toESM(require_tar_stream(), 1);
+
+// node_modules/archiver/lib/plugins/json.js
+var import_readable_stream6 = __toESM(require_ours(), 1);
+
+// node_modules/buffer-crc32/dist/index.mjs
+var CRC_TABLE = new Int32Array([
+  0,
+  1996959894,
+  3993919788,
+  2567524794,
+  124634137,
+  1886057615,
+  3915621685,
+  2657392035,
+  249268274,
+  2044508324,
+  3772115230,
+  2547177864,
+  162941995,
+  2125561021,
+  3887607047,
+  2428444049,
+  498536548,
+  1789927666,
+  4089016648,
+  2227061214,
+  450548861,
+  1843258603,
+  4107580753,
+  2211677639,
+  325883990,
+  1684777152,
+  4251122042,
+  2321926636,
+  335633487,
+  1661365465,
+  4195302755,
+  2366115317,
+  997073096,
+  1281953886,
+  3579855332,
+  2724688242,
+  1006888145,
+  1258607687,
+  3524101629,
+  2768942443,
+  901097722,
+  1119000684,
+  3686517206,
+  2898065728,
+  853044451,
+  1172266101,
+  3705015759,
+  2882616665,
+  651767980,
+  1373503546,
+  3369554304,
+  3218104598,
+  565507253,
+  1454621731,
+  3485111705,
+  3099436303,
+  671266974,
+  1594198024,
+  3322730930,
+  2970347812,
+  795835527,
+  1483230225,
+  3244367275,
+  3060149565,
+  1994146192,
+  31158534,
+  2563907772,
+  4023717930,
+  1907459465,
+  112637215,
+  2680153253,
+  3904427059,
+  2013776290,
+  251722036,
+  2517215374,
+  3775830040,
+  2137656763,
+  141376813,
+  2439277719,
+  3865271297,
+  1802195444,
+  476864866,
+  2238001368,
+  4066508878,
+  1812370925,
+  453092731,
+  2181625025,
+  4111451223,
+  1706088902,
+  314042704,
+  2344532202,
+  4240017532,
+  1658658271,
+  366619977,
+  2362670323,
+  4224994405,
+  1303535960,
+  984961486,
+  2747007092,
+  3569037538,
+  1256170817,
+  1037604311,
+  2765210733,
+  3554079995,
+  1131014506,
+  879679996,
+  2909243462,
+  3663771856,
+  1141124467,
+  855842277,
+  2852801631,
+  3708648649,
+  1342533948,
+  654459306,
+  3188396048,
+  3373015174,
+  1466479909,
+  544179635,
+  3110523913,
+  3462522015,
+  1591671054,
+  702138776,
+  2966460450,
+  3352799412,
+  1504918807,
+  783551873,
+  3082640443,
+  3233442989,
+  3988292384,
+  2596254646,
+  62317068,
+  1957810842,
+  3939845945,
+  2647816111,
+  81470997,
+  1943803523,
+  3814918930,
+  2489596804,
+  225274430,
+  2053790376,
+  3826175755,
+  2466906013,
+  167816743,
+  2097651377,
+  4027552580,
+  2265490386,
+  503444072,
+  1762050814,
+  4150417245,
+  2154129355,
+  426522225,
+  1852507879,
+  4275313526,
+  2312317920,
+  282753626,
+  1742555852,
+  4189708143,
+  2394877945,
+  397917763,
+  1622183637,
+  3604390888,
+  2714866558,
+  953729732,
+  1340076626,
+  3518719985,
+  2797360999,
+  1068828381,
+  1219638859,
+  3624741850,
+  2936675148,
+  906185462,
+  1090812512,
+  3747672003,
+  2825379669,
+  829329135,
+  1181335161,
+  3412177804,
+  3160834842,
+  628085408,
+  1382605366,
+  3423369109,
+  3138078467,
+  570562233,
+  1426400815,
+  3317316542,
+  2998733608,
+  733239954,
+  1555261956,
+  3268935591,
+  3050360625,
+  752459403,
+  1541320221,
+  2607071920,
+  3965973030,
+  1969922972,
+  40735498,
+  2617837225,
+  3943577151,
+  1913087877,
+  83908371,
+  2512341634,
+  3803740692,
+  2075208622,
+  213261112,
+  2463272603,
+  3855990285,
+  2094854071,
+  198958881,
+  2262029012,
+  4057260610,
+  1759359992,
+  534414190,
+  2176718541,
+  4139329115,
+  1873836001,
+  414664567,
+  2282248934,
+  4279200368,
+  1711684554,
+  285281116,
+  2405801727,
+  4167216745,
+  1634467795,
+  376229701,
+  2685067896,
+  3608007406,
+  1308918612,
+  956543938,
+  2808555105,
+  3495958263,
+  1231636301,
+  1047427035,
+  2932959818,
+  3654703836,
+  1088359270,
+  936918e3,
+  2847714899,
+  3736837829,
+  1202900863,
+  817233897,
+  3183342108,
+  3401237130,
+  1404277552,
+  615818150,
+  3134207493,
+  3453421203,
+  1423857449,
+  601450431,
+  3009837614,
+  3294710456,
+  1567103746,
+  711928724,
+  3020668471,
+  3272380065,
+  1510334235,
+  755167117
+]);
+function ensureBuffer(input3) {
+  if (Buffer.isBuffer(input3)) {
+    return input3;
+  }
+  if (typeof input3 === "number") {
+    return Buffer.alloc(input3);
+  } else if (typeof input3 === "string") {
+    return Buffer.from(input3);
+  } else {
+    throw new Error("input must be buffer, number, or string, received " + typeof input3);
+  }
+}
+function bufferizeInt(num) {
+  const tmp = ensureBuffer(4);
+  tmp.writeInt32BE(num, 0);
+  return tmp;
+}
+function _crc32(buf, previous) {
+  buf = ensureBuffer(buf);
+  if (Buffer.isBuffer(previous)) {
+    previous = previous.readUInt32BE(0);
+  }
+  let crc = ~~previous ^ -1;
+  for (var n = 0; n < buf.length; n++) {
+    crc = CRC_TABLE[(crc ^ buf[n]) & 255] ^ crc >>> 8;
+  }
+  return crc ^ -1;
+}
+function crc325() {
+  return bufferizeInt(_crc32.apply(null, arguments));
+}
+crc325.signed = function() {
+  return _crc32.apply(null, arguments);
+};
+crc325.unsigned = function() {
+  return _crc32.apply(null, arguments) >>> 0;
+};
+
+// node_modules/archiver/index.js
+var ZipArchive = class extends Archiver {
+  constructor(options2) {
+    super(options2);
+    this._format = "zip";
+    this._module = new Zip(options2);
+    this._supportsDirectory = true;
+    this._supportsSymlink = true;
+    this._modulePipe();
+  }
+};
+
+// src/publish/bundle-entry-names.ts
+function entryNameProblem(name) {
+  if (name.includes("\0")) return "has a NUL byte, which cuts the name short";
+  if (/[\u0001-\u001f\u007f]/.test(name)) return "has a control character";
+  if (name.includes("\\")) return "has a backslash, which extractors may take for a folder separator";
+  if (name.includes(":")) return "has a colon, which extractors may take for a drive letter or a stream name";
+  if (name.startsWith("/")) return "is an absolute path";
+  if (name.replace(/\/$/, "").split("/").some((part) => part === "" || part === "." || part === "..")) return "has an empty, '.' or '..' part";
+  return null;
+}
+function clashingNames(names) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const name of names) {
+    const key = name.normalize("NFC").toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier === name) return `'${name}' is in it twice`;
+    if (earlier !== void 0) return `'${earlier}' and '${name}' are the same file on a case-insensitive file system (iOS, macOS, Windows)`;
+    seen.set(key, name);
+  }
+  return null;
+}
+
+// src/publish/zip-check.ts
+var import_yauzl = __toESM(require_yauzl(), 1);
+var MAX_INFLATED = 1024 * 1024 * 1024;
+var MAX_RATIO = 100;
+var RATIO_FROM = 1024 * 1024;
+var S_IFMT = 61440;
+var S_IFLNK = 40960;
+async function checkBundleZip(file2) {
+  const refuse = (why) => new PublishInputError("path", `Bundle '${file2}': ${why}.`);
+  let names;
+  try {
+    const zip = await import_yauzl.default.openPromise(file2, { strictFileNames: true });
+    names = [];
+    let inflated = 0;
+    try {
+      for await (const entry of zip.eachEntry()) {
+        const name = entry.fileName;
+        if (entry.fileNameRaw.includes(0)) throw refuse(`an entry name has a NUL byte, which cuts it short to '${name}'`);
+        const problem = entryNameProblem(name);
+        if (problem) throw refuse(`the entry '${name}' ${problem}`);
+        if ((entry.externalFileAttributes >>> 16 & S_IFMT) === S_IFLNK) throw refuse(`'${name}' is a symbolic link; a bundle can hold only plain files and folders`);
+        if (name.endsWith("/")) continue;
+        names.push(name);
+        inflated += entry.uncompressedSize;
+        if (inflated > MAX_INFLATED) throw refuse(`it inflates to more than ${MAX_INFLATED / 1024 ** 3} GiB`);
+        if (entry.uncompressedSize > RATIO_FROM && entry.uncompressedSize > MAX_RATIO * Math.max(1, entry.compressedSize)) {
+          throw refuse(`'${name}' inflates to ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its size (a zip bomb?)`);
+        }
+        for await (const chunk of await zip.openReadStreamPromise(entry)) void chunk;
+      }
+    } finally {
+      zip.close();
+    }
+  } catch (error63) {
+    if (error63 instanceof PublishInputError) throw error63;
+    throw new PublishInputError("path", `'${file2}' is not a usable zip: ${errorMessage(error63)}.`);
+  }
+  const clash = clashingNames(names);
+  if (clash) throw refuse(clash);
+  if (names.includes("index.html")) return;
+  const tops = new Set(names.map((n) => n.split("/")[0]));
+  const [top] = tops;
+  if (tops.size === 1 && names.includes(`${top}/index.html`)) return;
+  throw new PublishInputError("path", `'${file2}' has no index.html at its root (or inside its single top-level folder); zip your web build output (e.g. dist/ or www/).`);
+}
+
+// src/publish/package.ts
+var CONTENT_TYPES = {
+  ".apk": "application/vnd.android.package-archive",
+  ".aab": "application/x-authorware-bin",
+  ".ipa": "application/octet-stream",
+  ".zip": "application/zip"
+};
+var ZIP_DATE = /* @__PURE__ */ new Date("1980-01-01T00:00:00Z");
+async function packageArtifact(options2) {
+  const info2 = await lstat4(options2.input).catch((error63) => {
+    throw new PublishInputError("path", `Cannot read '${options2.input}': ${describeFsError(error63)}.`);
+  });
+  if (info2.isDirectory()) return packageFolder(options2);
+  if (!info2.isFile()) throw new PublishInputError("path", `'${options2.input}' is neither a file nor a folder.`);
+  const ext2 = path10.extname(options2.input).toLowerCase();
+  const encryption = options2.encryption;
+  if (encryption && "sessionKey" in encryption) {
+    const { sessionKey, checksum, form } = encryption;
+    return packageAsIs(options2, info2.size, "bundle", CONTENT_TYPES[".zip"], { sessionKey, ...form === "v3" ? { checksum: checksum.toLowerCase() } : { legacyChecksum: checksum } });
+  }
+  if (ext2 !== ".zip") {
+    if (encryption) throw new PublishInputError("encrypt-key", `Only live-update bundles (a web build folder or a .zip) can be encrypted, not '${path10.basename(options2.input)}'.`);
+    return packageAsIs(options2, info2.size, "binary", CONTENT_TYPES[ext2] ?? "application/octet-stream");
+  }
+  await checkBundleZip(options2.input);
+  if (encryption) return withWorkDir((dir) => writeBundle(createReadStream2(options2.input), { ...options2, name: path10.basename(options2.input), dir, total: info2.size, key: encryption.key }));
+  const digests = await hashFile(options2.input, info2.size, options2.onProgress);
+  return { file: options2.input, name: path10.basename(options2.input), ...digests, contentSha256: digests.sha256, contentType: CONTENT_TYPES[".zip"], kind: "bundle", cleanup: async () => {
+  } };
+}
+async function hashFile(file2, total, onProgress) {
+  const hashing = new HashingStream((done) => onProgress?.({ phase: "hashing", done, total }));
+  try {
+    await pipeline3(createReadStream2(file2), hashing, async (chunks) => {
+      for await (const chunk of chunks) void chunk;
+    });
+  } catch (error63) {
+    throw new PublishInputError("path", `Cannot read '${file2}': ${describeFsError(error63)}.`);
+  }
+  const digests = hashing.digests();
+  if (digests.size !== total) throw new PublishInputError("path", `'${file2}' changed while it was being read; publish it again once the build has finished.`);
+  return digests;
+}
+async function packageAsIs(options2, size, kind, contentType, encryption) {
+  const { sha256 } = await hashFile(options2.input, size, options2.onProgress);
+  return {
+    file: options2.input,
+    name: path10.basename(options2.input),
+    size,
+    sha256,
+    ...encryption ? { encryption } : {},
+    contentSha256: sha256,
+    contentType,
+    kind,
+    cleanup: async () => {
+    }
+  };
+}
+async function listFolder(root) {
+  const out = [];
+  async function walk(dir, prefix) {
+    for (const name of (await readdir6(dir)).sort()) {
+      const absolute = path10.join(dir, name);
+      const info2 = await lstat4(absolute);
+      const entryName = `${prefix}${name}`;
+      if (info2.isSymbolicLink()) throw new PublishInputError("path", `'${entryName}' in '${root}' is a symbolic link; a bundle can hold only plain files and folders.`);
+      const problem = entryNameProblem(entryName);
+      if (problem) throw new PublishInputError("path", `'${entryName}' in '${root}' ${problem}; rename it.`);
+      if (info2.isDirectory()) await walk(absolute, `${entryName}/`);
+      else if (info2.isFile()) out.push({ absolute, name: entryName, stats: info2 });
+    }
+  }
+  await walk(root, "");
+  const clash = clashingNames(out.map((e) => e.name));
+  if (clash) throw new PublishInputError("path", `In '${root}', ${clash}; rename one.`);
+  return out;
+}
+async function packageFolder(options2) {
+  const folder = options2.input;
+  const entries = await listFolder(folder).catch((error63) => {
+    if (error63 instanceof PublishInputError) throw error63;
+    throw new PublishInputError("path", `Cannot read folder '${folder}': ${describeFsError(error63)}.`);
+  });
+  if (entries.length === 0) throw new PublishInputError("path", `Folder '${folder}' is empty; point --path at your web build output.`);
+  if (!entries.some((e) => e.name === "index.html")) {
+    throw new PublishInputError("path", `Folder '${folder}' has no index.html at its root; point --path at your web build output (e.g. dist/ or www/), not at the project.`);
+  }
+  const total = entries.reduce((sum, e) => sum + e.stats.size, 0);
+  const archive = new ZipArchive({ zlib: { level: 6 } });
+  archive.on("progress", (p) => options2.onProgress?.({ phase: "zipping", done: p.fs.processedBytes, total }));
+  for (const entry of entries) archive.file(entry.absolute, { name: entry.name, date: ZIP_DATE, mode: 420, stats: entry.stats });
+  const finalized = archive.finalize();
+  finalized.catch(() => {
+  });
+  const encryption = options2.encryption;
+  const artifact = await withWorkDir(
+    (dir) => writeBundle(archive, { ...options2, name: options2.zipName, dir, total, key: encryption && "key" in encryption ? encryption.key : void 0, silent: true })
+  );
+  await finalized;
+  return artifact;
+}
+var WORK_DIR_PREFIX = "updateforge-bundle-";
+async function withWorkDir(work) {
+  await sweepTemp(tmpdir(), { prefix: WORK_DIR_PREFIX, staleMs: 24 * 60 * 60 * 1e3 });
+  const dir = await mkdtemp(path10.join(tmpdir(), `${WORK_DIR_PREFIX}${process.pid}-`));
+  try {
+    const artifact = await work(dir);
+    return { ...artifact, cleanup: () => rm4(dir, { recursive: true, force: true }) };
+  } catch (error63) {
+    await rm4(dir, { recursive: true, force: true });
+    throw error63;
+  }
+}
+async function writeBundle(source, options2) {
+  const target = path10.join(options2.dir, options2.key ? `${options2.name}.encrypted` : options2.name);
+  const plain = new HashingStream((done) => {
+    if (!options2.silent) options2.onProgress?.({ phase: options2.key ? "encrypting" : "hashing", done, total: options2.total });
+  });
+  const session = options2.key ? newSessionKey(options2.key) : null;
+  const stored = new HashingStream();
+  const stages = session ? [plain, session.cipher, stored] : [plain];
+  try {
+    await pipeline3([source, ...stages, await createNewFileStream(target)]);
+  } catch (error63) {
+    if (error63 instanceof PublishInputError) throw error63;
+    throw new Error(`Cannot write the bundle: ${describeFsError(error63)}.`, { cause: error63 });
+  }
+  const content = plain.digests();
+  const common = { file: target, name: options2.name, contentSha256: content.sha256, contentType: CONTENT_TYPES[".zip"], kind: "bundle", cleanup: async () => {
+  } };
+  if (!session || !options2.key) return { ...common, size: content.size, sha256: content.sha256, crc32: content.crc32 };
+  const bytes = stored.digests();
+  return {
+    ...common,
+    size: bytes.size,
+    sha256: bytes.sha256,
+    encryption: { sessionKey: session.sessionKey, ...encryptChecksums(content.sha256, options2.key), plainSha256: content.sha256, keyId: options2.key.keyId }
+  };
+}
+
+// src/publish/release-step.ts
+import { createReadStream as createReadStream3 } from "node:fs";
+import path11 from "node:path";
+async function applyRelease(ctx) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyOnce(ctx);
+    } catch (error63) {
+      if (!(error63 instanceof TagTaken) || attempt >= 3) throw error63 instanceof TagTaken ? error63.cause : error63;
+    }
+  }
+}
+var TagTaken = class extends Error {
+  name = "TagTaken";
+};
+async function applyOnce(ctx) {
+  const { store, request: request2 } = ctx;
+  const tag = releaseTag(request2.app.id, request2.buildType, request2.version);
+  const release = await store.findReleaseByTag(tag);
+  const parsed = release ? parseReleaseBody(release.body) : null;
+  if (release && !parsed) {
+    throw new VersionConflictError(`A release tagged '${tag}' exists but was not made by UpdateForge. Delete it, or publish another version.`);
+  }
+  const prior = parsed?.metadata ?? null;
+  const notes = ctx.request.notes ?? parsed?.notes ?? "";
+  const base = {
+    updateforge: 1,
+    app: request2.app.id,
+    buildType: request2.buildType,
+    version: request2.version,
+    name: request2.name ?? prior?.name ?? "",
+    public: request2.public ?? prior?.public ?? false,
+    created: prior?.created ?? ctx.now.toISOString(),
+    ...optional3("rollout", request2.rollout ?? prior?.rollout),
+    ...optional3("yanked", prior?.yanked)
+  };
+  if (release && prior?.state === "published" && prior.file) return republish(ctx, release, prior, prior.file, base, notes);
+  if (!ctx.artifact) return registerPending(ctx, release, prior, base, notes, tag);
+  return attachFile(ctx, release, ctx.artifact, base, notes, tag);
+}
+async function republish(ctx, release, prior, priorFile, base, notes) {
+  const { artifact, request: request2 } = ctx;
+  const priorContent = priorFile.encryption?.plainSha256 ?? priorFile.sha256;
+  const sameBytes = !artifact || artifact.contentSha256 === priorContent;
+  if (!ctx.request.overwrite) {
+    if (prior.version !== request2.version) {
+      throw new VersionConflictError(
+        `${request2.app.id} ${request2.buildType} is already published as ${prior.version}, which has the same precedence as ${request2.version} (semver ignores build metadata). Publish a new version, or pass --overwrite to replace it.`
+      );
+    }
+    if (!sameBytes) {
+      throw new VersionConflictError(
+        `${request2.app.id} ${request2.buildType} ${request2.version} is already published with different bytes (sha256 ${priorContent.slice(0, 12)}\u2026, new ${artifact.contentSha256.slice(0, 12)}\u2026). Publish a new version, or pass --overwrite to replace it.`
+      );
+    }
+  }
+  if (sameBytes) {
+    const desired2 = { ...base, state: "published", file: { ...priorFile, ...optional3("minNativeVersion", request2.minNativeVersion) } };
+    const changed = await updateIfDifferent(ctx, release, desired2, notes, false);
+    return { outcome: changed ? "updated" : "unchanged", release: changed ?? release, obsoleteAssets: [] };
+  }
+  ctx.admitFile?.(artifact);
+  const asset = await upload(ctx, release, artifact);
+  const desired = { ...base, state: "published", file: fileRecord(asset, artifact, request2) };
+  const updated = await updateIfDifferent(ctx, release, desired, notes, false) ?? release;
+  return { outcome: "replaced", release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
+}
+async function registerPending(ctx, release, prior, base, notes, tag) {
+  const desired = { ...base, state: "pending", file: null };
+  if (!release) {
+    const created = await create(ctx, tag, desired, notes);
+    return { outcome: "registered", release: created, obsoleteAssets: [] };
+  }
+  const changed = await updateIfDifferent(ctx, release, desired, notes, true);
+  const outcome = !changed ? "unchanged" : prior?.state === "pending" ? "updated" : "registered";
+  return { outcome, release: changed ?? release, obsoleteAssets: release.assets };
+}
+async function attachFile(ctx, existing, artifact, base, notes, tag) {
+  ctx.admitFile?.(artifact);
+  const release = existing ?? await create(ctx, tag, { ...base, state: "uploading", file: null }, notes);
+  const digest = `sha256:${artifact.sha256}`;
+  const asset = release.assets.find((a) => a.state === "uploaded" && a.digest === digest && a.size === artifact.size) ?? await upload(ctx, release, artifact);
+  const desired = { ...base, state: "published", file: fileRecord(asset, artifact, ctx.request) };
+  const updated = await updateIfDifferent(ctx, release, desired, notes, false) ?? release;
+  return { outcome: "published", release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
+}
+async function create(ctx, tag, meta3, notes) {
+  const release = await ctx.store.createRelease({ tag, name: releaseTitle(meta3), body: renderReleaseBody(notes, meta3), draft: true, target: ctx.commit }).catch((error63) => {
+    throw error63 instanceof StoreConflictError ? new TagTaken(error63.message, { cause: error63 }) : error63;
+  });
+  ctx.undo.push(`delete release ${tag}`, () => ctx.store.deleteRelease(release));
+  return release;
+}
+async function updateIfDifferent(ctx, release, meta3, notes, draft) {
+  const patch = { name: releaseTitle(meta3), body: renderReleaseBody(notes, meta3), draft };
+  if (release.name === patch.name && release.body === patch.body && release.draft === patch.draft) return null;
+  const updated = await ctx.store.updateRelease(release, patch);
+  if (release.draft && !draft) {
+    ctx.undo.commit(`release ${release.tag} published`);
+    return updated;
+  }
+  ctx.undo.push(`restore release ${release.tag}`, async () => {
+    await ctx.store.updateRelease(updated, { name: release.name, body: release.body, draft: release.draft });
+  });
+  return updated;
+}
+async function upload(ctx, release, artifact) {
+  const name = assetName(artifact, release.assets);
+  const stale = release.assets.find((a) => a.name === name);
+  if (stale) await ctx.store.deleteAsset(release, stale);
+  const asset = await ctx.store.uploadAsset(release, {
+    name,
+    label: artifact.name,
+    contentType: artifact.contentType,
+    size: artifact.size,
+    open: () => createReadStream3(artifact.file),
+    onProgress: (sent) => ctx.onUploadProgress?.(sent, artifact.size)
+  });
+  ctx.undo.push(`delete asset ${name}`, () => ctx.store.deleteAsset(release, asset));
+  if (asset.digest === null) {
+    if (asset.size !== artifact.size) throw new DigestMismatchError(`The store holds ${asset.size} bytes for '${artifact.name}', not the ${artifact.size} uploaded. Publish again.`);
+    ctx.warn?.(`GitHub reported no digest for '${artifact.name}' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.`);
+  } else if (asset.digest !== `sha256:${artifact.sha256}`) {
+    throw new DigestMismatchError(`The store holds other bytes than were uploaded for '${artifact.name}' (${asset.digest}, expected sha256:${artifact.sha256}). Publish again.`);
+  }
+  return asset;
+}
+function assetName(artifact, existing) {
+  const plain = artifact.name.replace(/[^A-Za-z0-9._-]+/g, ".").replace(/\.{2,}/g, ".").replace(/^\.+|\.+$/g, "") || "artifact";
+  if (!existing.some((a) => a.name === plain)) return plain;
+  const ext2 = path11.extname(plain);
+  return `${plain.slice(0, plain.length - ext2.length)}-${artifact.sha256.slice(0, 12)}${ext2}`;
+}
+function fileRecord(asset, artifact, request2) {
+  return {
+    assetId: asset.id,
+    name: artifact.name,
+    size: artifact.size,
+    sha256: artifact.sha256,
+    contentType: artifact.contentType,
+    kind: artifact.kind,
+    ...optional3("crc32", artifact.crc32),
+    ...optional3("encryption", artifact.encryption),
+    ...optional3("minNativeVersion", request2.minNativeVersion)
+  };
+}
+function optional3(key, value) {
+  return value === void 0 ? {} : { [key]: value };
+}
+
+// src/publish/publish.ts
+async function publish(options2) {
+  const now = options2.now ?? (() => /* @__PURE__ */ new Date());
+  const request2 = validatePublishRequest(options2.request, options2.config.config);
+  const icons = await readIcons(options2.config);
+  const artifact = request2.path ? await packageArtifact({
+    input: request2.path,
+    zipName: `${request2.app.id}-${request2.version}.zip`,
+    encryption: request2.encryption,
+    onProgress: options2.onProgress
+  }) : null;
+  if (artifact?.kind === "binary" && (request2.minNativeVersion !== void 0 || request2.rollout !== void 0)) {
+    await artifact.cleanup();
+    throw new PublishInputError(request2.rollout !== void 0 ? "rollout" : "min-native-version", "Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.");
+  }
+  const tag = releaseTag(request2.app.id, request2.buildType, request2.version);
+  const publisher = options2.publisher ?? currentPublisher();
+  let recorded;
+  try {
+    recorded = await leasedWhenWriting(
+      options2.store,
+      tag,
+      publisher,
+      { ...options2.lease, onWait: options2.onWait },
+      (store, lease) => recordRelease({ options: { ...options2, store }, request: request2, artifact, icons, now, tag, lease })
+    );
+  } finally {
+    await artifact?.cleanup();
+  }
+  const { step, iconsWritten, written, warnings } = recorded;
+  const version2 = written.manifest.versions.find((v) => v.id === step.release.id);
+  if (!version2) throw new Error(`Release '${step.release.tag}' is published but missing from the manifest; run the publish again.`);
+  return {
+    outcome: step.outcome,
+    version: version2,
+    manifest: written.manifest,
+    tag: step.release.tag,
+    manifestSha: written.sha,
+    manifestChanged: written.changed,
+    iconsWritten,
+    downloadPath: version2.file ? `/api/v1/versions/${encodeURIComponent(version2.id)}/download` : null,
+    warnings
+  };
+}
+async function recordRelease({ options: options2, request: request2, artifact, icons, now, tag, lease }) {
+  const stepWarnings = [];
+  const undo = new UndoLog();
+  let step;
+  let iconsWritten;
+  let written;
+  try {
+    step = await applyRelease({
+      store: options2.store,
+      request: request2,
+      artifact,
+      now: now(),
+      commit: options2.commit,
+      undo,
+      onUploadProgress: (done, total) => options2.onProgress?.({ phase: "uploading", done, total }),
+      admitFile: (file2) => stepWarnings.push(...checkBundleEncryption(request2.app, file2)),
+      warn: (message) => stepWarnings.push(message)
+    });
+    iconsWritten = await syncIcons(options2.store, icons, undo);
+    await lease?.assertHeld();
+    written = await recordInManifest({ store: options2.store, config: options2.config.config, now, release: step.release });
+  } catch (error63) {
+    const leftovers = await undo.rollback();
+    const reason = errorMessage(error63);
+    if (undo.committed) {
+      throw new PublishUnfinishedError(
+        `${tag} is published, but the feed does not list it yet: ${reason}
+Run the same publish again to finish it. Nothing was undone: a published release is never deleted, since a repository with immutable releases could never use its tag again.`,
+        { cause: error63 }
+      );
+    }
+    if (leftovers.length > 0) {
+      throw new RollbackIncompleteError(`${reason}
+Undoing the partial publish also failed; left over:
+${leftovers.map((l) => `  - ${l}`).join("\n")}`, { cause: error63 });
+    }
+    throw error63;
+  }
+  const warnings = [...stepWarnings, ...written.skipped.filter((s) => s.tag === tag).map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
+  for (const asset of step.obsoleteAssets) {
+    await options2.store.deleteAsset(step.release, asset).catch((error63) => {
+      warnings.push(`Could not remove superseded asset '${asset.name}': ${errorMessage(error63)}.`);
+    });
+  }
+  return { step, iconsWritten, written, warnings };
+}
+
+// src/action/publish-step.ts
+async function runPublish(step) {
+  const { store, inputs, command, io } = step;
+  const notes = command.notesFile === void 0 ? command.request.notes : await readNotesFile(path12.resolve(inputs.workspace, command.notesFile), { root: inputs.workspace, shown: command.notesFile });
+  const bundlePath = command.request.path === void 0 ? void 0 : await step.inWorkspace(command.request.path, "path");
   const result = await publish({
     store,
-    config: config2,
-    request: { ...inputs.request, notes, path: bundlePath },
+    config: step.config,
+    request: { ...command.request, notes, path: bundlePath },
     onProgress: (p) => io.progress(p),
     onWait: (message) => io.log.info(message),
     publisher: currentPublisher(inputs.run),
@@ -70905,15 +73515,33 @@ async function runAction(io) {
   });
   const v = result.version;
   const releaseUrl = `${inputs.serverUrl}/${store.location}/releases${v.file ? `/tag/${encodeURIComponent(result.tag)}` : ""}`;
-  io.setOutput("version-id", v.id);
-  io.setOutput("sha256", v.file?.sha256 ?? "");
-  io.setOutput("size", v.file ? String(v.file.size) : "");
-  io.setOutput("release-url", releaseUrl);
-  io.setOutput("download-path", result.downloadPath ?? "");
-  io.setOutput("manifest-sha", result.manifestSha);
+  setVersionOutputs(io, { version: v, releaseUrl, manifestSha: result.manifestSha });
   for (const warning2 of result.warnings) io.log.warn(warning2);
   io.log.info(`${result.outcome} ${v.app} ${v.buildType} ${v.version} (version id ${v.id})`);
   await io.appendSummary(summaryMarkdown(result, { repo: store.location, releaseUrl }));
+}
+
+// src/action/run-action.ts
+async function runAction(io) {
+  const inputs = parseActionInputs(io.env);
+  const { command } = inputs;
+  io.setSecret(inputs.token);
+  if (command.name === "publish") {
+    for (const line2 of command.request.encryptKey?.pem.split("\n") ?? []) if (line2.trim().length > 8) io.setSecret(line2.trim());
+  }
+  const inWorkspace = async (file2, field) => {
+    const absolute = path13.resolve(inputs.workspace, file2);
+    await resolveWithin(absolute, { root: inputs.workspace, field, shown: file2 });
+    return absolute;
+  };
+  const config2 = await loadConfig(await inWorkspace(inputs.configPath, "config"));
+  const store = await openStore(
+    { kind: "github", repo: inputs.repo, token: inputs.token, apiUrl: inputs.apiUrl, patience: "publish", pacingMs: inputs.pacingMs, retryBaseMs: inputs.retryBaseMs },
+    { branch: inputs.branch, log: io.log }
+  );
+  const step = { store, config: config2, inputs, io };
+  if (command.name === "publish") await runPublish({ ...step, command, inWorkspace });
+  else await runEdit({ ...step, command });
 }
 function failureMessage(error63) {
   if (error63 instanceof PublishInputError) return `Input \`${error63.field}\`: ${error63.message}`;
@@ -71001,6 +73629,23 @@ normalize-path/index.js:
 crc-32/crc32.js:
   (*! crc32.js (C) 2014-present SheetJS -- http://sheetjs.com *)
 
+content-type/dist/index.js:
+  (*!
+   * content-type
+   * Copyright(c) 2015 Douglas Christopher Wilson
+   * MIT Licensed
+   *)
+
+@octokit/request-error/dist-src/index.js:
+  (* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist *)
+
+@octokit/request/dist-bundle/index.js:
+  (* v8 ignore next -- @preserve *)
+  (* v8 ignore else -- @preserve *)
+
+@octokit/graphql/dist-bundle/index.js:
+  (* v8 ignore if -- @preserve *)
+
 zip-stream/index.js:
   (**
    * ZipStream
@@ -71036,21 +73681,4 @@ archiver/lib/plugins/json.js:
    * @license [MIT]{@link https://github.com/archiverjs/node-archiver/blob/master/LICENSE}
    * @copyright (c) 2012-2014 Chris Talkington, contributors.
    *)
-
-content-type/dist/index.js:
-  (*!
-   * content-type
-   * Copyright(c) 2015 Douglas Christopher Wilson
-   * MIT Licensed
-   *)
-
-@octokit/request-error/dist-src/index.js:
-  (* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist *)
-
-@octokit/request/dist-bundle/index.js:
-  (* v8 ignore next -- @preserve *)
-  (* v8 ignore else -- @preserve *)
-
-@octokit/graphql/dist-bundle/index.js:
-  (* v8 ignore if -- @preserve *)
 */

@@ -3,15 +3,29 @@ import type { PublishRequest } from '../publish/inputs.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** What the action can do to a feed: publish a build, or edit a published bundle. */
+export const COMMANDS = ['publish', 'rollout', 'yank'] as const;
+
+/** A published version, as rollout and yank name it. */
+export interface VersionTarget {
+  readonly app: string;
+  readonly buildType: string;
+  readonly version: string;
+}
+
+export type ActionCommand =
+  | { readonly name: 'publish'; readonly request: PublishRequest; readonly notesFile: string | undefined }
+  | { readonly name: 'rollout'; readonly target: VersionTarget; readonly percent: number }
+  | { readonly name: 'yank'; readonly target: VersionTarget };
+
 /** Everything the action was asked to do, read from the runner's environment. */
 export interface ActionInputs {
   readonly token: string;
   readonly repo: string;
   readonly configPath: string;
   readonly branch: string;
-  readonly notesFile: string | undefined;
-  /** Key text comes in `request.encryptKey`; nothing here is printed. */
-  readonly request: PublishRequest;
+  /** What to do. A publish's key text is in its request's `encryptKey`; nothing here is printed. */
+  readonly command: ActionCommand;
   readonly apiUrl: string;
   readonly serverUrl: string;
   readonly workspace: string;
@@ -52,27 +66,26 @@ export function versionFromRef(ref: string | undefined): string | null {
 
 const optional = (value: string) => (value === '' ? undefined : value);
 
-/** A pure function of the environment, so tests hand in a plain object. */
-export function parseActionInputs(env: Env): ActionInputs {
-  const token = input(env, 'token');
-  if (!token) throw new PublishInputError('token', 'is empty. Keep the default (`${{ github.token }}`) or pass a token that can write to the feed repository.');
-  const version = input(env, 'version') || versionFromRef(env['GITHUB_REF']);
-  if (!version) {
-    throw new PublishInputError('version', `is empty and this run was not started by a tag (GITHUB_REF=${env['GITHUB_REF'] ?? 'unset'}). Set \`version\`, or run on tags like v1.2.3.`);
+/** The inputs that only shape a new build; rollout and yank refuse them rather than ignore them. */
+const PUBLISH_ONLY = ['path', 'name', 'notes', 'notes-file', 'public', 'min-native-version', 'rollout', 'encrypt-key', 'session-key', 'checksum'] as const;
+
+function commandName(env: Env): ActionCommand['name'] {
+  const name = input(env, 'command') || 'publish';
+  const known = COMMANDS.find((c) => c === name.toLowerCase());
+  if (!known) throw new PublishInputError('command', `'${name}' is not one of ${COMMANDS.join(', ')}.`);
+  return known;
+}
+
+function publishCommand(env: Env, version: string): ActionCommand {
+  if (input(env, 'percent') !== '') {
+    throw new PublishInputError('percent', 'is for `command: rollout`. To offer a new bundle to part of the devices, set `rollout` on the publish.');
   }
   const notes = optional(input(env, 'notes'));
   const notesFile = optional(input(env, 'notes-file'));
   if (notes !== undefined && notesFile !== undefined) throw new PublishInputError('notes-file', 'Give either `notes` or `notes-file`, not both.');
   const key = optional(env['INPUT_ENCRYPT-KEY'] ?? '');
-  const numberOrUndefined = (name: string) => (env[name] && /^\d+$/.test(env[name] ?? '') ? Number(env[name]) : undefined);
-  const repo = input(env, 'repo') || env['GITHUB_REPOSITORY'] || '';
-  // The built commit exists only in the workflow's own repository; a feed kept elsewhere tags its default branch.
-  const ownRepo = repo.toLowerCase() === (env['GITHUB_REPOSITORY'] ?? '').toLowerCase();
   return {
-    token,
-    repo,
-    configPath: input(env, 'config') || 'updateforge.json',
-    branch: input(env, 'branch') || 'updateforge',
+    name: 'publish',
     notesFile,
     request: {
       app: input(env, 'app'),
@@ -89,6 +102,46 @@ export function parseActionInputs(env: Env): ActionInputs {
       sessionKey: optional(input(env, 'session-key')),
       checksum: optional(input(env, 'checksum')),
     },
+  };
+}
+
+function editCommand(env: Env, name: 'rollout' | 'yank', version: string): ActionCommand {
+  const extra = PUBLISH_ONLY.find((field) => input(env, field) !== '') ?? (flag(env, 'overwrite') ? 'overwrite' : undefined);
+  if (extra) {
+    const instead = extra === 'rollout' && name === 'rollout' ? ' Give the new share of devices as `percent`.' : ' Remove it from this step.';
+    throw new PublishInputError(extra, `is for \`command: publish\`; \`command: ${name}\` edits a published bundle and does not take it.${instead}`);
+  }
+  const target = { app: input(env, 'app'), buildType: input(env, 'build-type') || 'release', version };
+  if (name === 'yank') {
+    if (input(env, 'percent') !== '') throw new PublishInputError('percent', 'is for `command: rollout`; a yank withdraws the bundle from every device.');
+    return { name, target };
+  }
+  const percent = number(env, 'percent');
+  if (percent === undefined || percent > 100) {
+    throw new PublishInputError('percent', `${percent === undefined ? 'is empty' : `'${percent}' is over 100`}: \`command: rollout\` needs the share of devices to offer the bundle to, a whole number from 0 to 100.`);
+  }
+  return { name, target, percent };
+}
+
+/** A pure function of the environment, so tests hand in a plain object. */
+export function parseActionInputs(env: Env): ActionInputs {
+  const token = input(env, 'token');
+  if (!token) throw new PublishInputError('token', 'is empty. Keep the default (`${{ github.token }}`) or pass a token that can write to the feed repository.');
+  const name = commandName(env);
+  const version = input(env, 'version') || versionFromRef(env['GITHUB_REF']);
+  if (!version) {
+    throw new PublishInputError('version', `is empty and this run was not started by a tag (GITHUB_REF=${env['GITHUB_REF'] ?? 'unset'}). Set \`version\`, or run on tags like v1.2.3.`);
+  }
+  const numberOrUndefined = (variable: string) => (env[variable] && /^\d+$/.test(env[variable] ?? '') ? Number(env[variable]) : undefined);
+  const repo = input(env, 'repo') || env['GITHUB_REPOSITORY'] || '';
+  // The built commit exists only in the workflow's own repository; a feed kept elsewhere tags its default branch.
+  const ownRepo = repo.toLowerCase() === (env['GITHUB_REPOSITORY'] ?? '').toLowerCase();
+  return {
+    token,
+    repo,
+    configPath: input(env, 'config') || 'updateforge.json',
+    branch: input(env, 'branch') || 'updateforge',
+    command: name === 'publish' ? publishCommand(env, version) : editCommand(env, name, version),
     apiUrl: env['GITHUB_API_URL'] || 'https://api.github.com',
     serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
     workspace: env['GITHUB_WORKSPACE'] || process.cwd(),

@@ -1,5 +1,7 @@
 import { indexManifest } from '../feed/feed-snapshot.js';
 import { BUILD_TYPES } from '../feed/version.js';
+import { releaseTag } from '../feed/release-body.js';
+import type { EditResult } from '../publish/edit-version.js';
 import type { PublishResult } from '../publish/publish.js';
 
 const HEADLINES: Record<PublishResult['outcome'], string> = {
@@ -47,4 +49,23 @@ export function summaryMarkdown(result: PublishResult, context: { repo: string; 
     ...(result.warnings.length ? ['', ...result.warnings.map((w) => `> ⚠️ ${cell(w)}`)] : []),
     '',
   ].join('\n');
+}
+
+/** The job summary of a rollout or a yank: what changed, and where the bundle now stands. */
+export function editSummaryMarkdown(result: EditResult, context: { command: 'rollout' | 'yank'; repo: string; releaseUrl: string }): string {
+  const v = result.version;
+  const what = `${v.app} ${v.buildType} ${v.version}`;
+  const headline = !result.changed
+    ? `Unchanged: ${what} ${context.command === 'yank' ? 'was already yanked' : `was already offered to ${v.rollout ?? 100}% of devices`}`
+    : context.command === 'yank'
+      ? `Yanked ${what}`
+      : `Rolled out ${what} to ${v.rollout ?? 100}% of devices`;
+  const rows: [string, string][] = [
+    ['Version', `${v.version}${v.name ? ` (${cell(v.name)})` : ''}`],
+    ['Version id', `\`${v.id}\``],
+    ['Release', `[${cell(releaseTag(v.app, v.buildType, v.version))}](${context.releaseUrl})`],
+    ['Offered to', v.yanked ? 'no device: yanked, devices that installed it roll back to the previous bundle' : `${v.rollout ?? 100}% of devices`],
+    ['Manifest', `\`${result.manifestSha.slice(0, 12)}\` on ${context.repo}`],
+  ];
+  return [`## UpdateForge: ${headline}`, '', '| | |', '| --- | --- |', ...rows.map(([k, value]) => `| ${k} | ${value} |`), ''].join('\n');
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DEMO_PASSWORD, DEMO_USERS, demoPaths, demoSecret, demoUsers, seedDemo } from '../demo/seed.js';
 import { createServerContext } from '../server/create-context.js';
 import { startServer, type RunningServer } from '../server/node-server.js';
-import { LocalStore } from '../store/local-store.js';
+import { openStore } from '../store/open-store.js';
 import { parseUsers } from '../users/users.js';
 import { jsonLogger } from '../util/logger.js';
 
@@ -23,8 +23,9 @@ export async function runDemo(options: DemoCommandOptions, io: { stdout: NodeJS.
   const envUsers = io.env['UPDATEFORGE_USERS'];
   const users = parseUsers(envUsers ?? (await demoUsers(paths)), envUsers ? 'UPDATEFORGE_USERS' : paths.usersFile);
   const jwtSecret = io.env['UPDATEFORGE_JWT_SECRET'] ?? (await demoSecret(paths));
-  const store = await LocalStore.open(paths.store);
-  const context = createServerContext({ store, users, jwtSecret, log: jsonLogger((line) => io.stderr.write(line)) });
+  const log = jsonLogger((line) => io.stderr.write(line));
+  const store = await openStore({ kind: 'folder', dir: paths.store }, { branch: 'updateforge', log });
+  const context = createServerContext({ store, users, jwtSecret, log });
   const server = await startServer({ context, port: options.port, host: options.host });
 
   const [demo, tester] = DEMO_USERS;

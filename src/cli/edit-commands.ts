@@ -1,9 +1,10 @@
 import { loadConfig } from '../feed/config.js';
 import { setRollout, yankVersion, type EditResult } from '../publish/edit-version.js';
-import { LocalStore } from '../store/local-store.js';
+import { openStore } from '../store/open-store.js';
+import { stderrLogger } from './stderr-logger.js';
+import { storeFromFlags, type StoreFlags } from './store-flags.js';
 
-export interface EditCommandOptions {
-  store: string;
+export interface EditCommandOptions extends StoreFlags {
   config: string;
   app: string;
   buildType: string;
@@ -11,10 +12,15 @@ export interface EditCommandOptions {
   branch: string;
 }
 
-async function target(options: EditCommandOptions, io: { stderr: NodeJS.WriteStream }) {
+type EditIO = { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv };
+
+async function target(options: EditCommandOptions, io: EditIO) {
+  // The flags are checked before the config is read or the store opened.
+  const where = storeFromFlags(options, io.env, { create: false });
+  const config = await loadConfig(options.config);
   return {
-    store: await LocalStore.open(options.store, { branch: options.branch }),
-    config: await loadConfig(options.config),
+    store: await openStore(where, { branch: options.branch, log: stderrLogger(io.stderr) }),
+    config,
     app: options.app,
     buildType: options.buildType,
     version: options.version,
@@ -28,13 +34,13 @@ function report(result: EditResult, done: string, io: { stdout: NodeJS.WriteStre
 }
 
 /** `updateforge rollout`: offers a bundle to a different share of devices. */
-export async function runRollout(options: EditCommandOptions & { percent: number }, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<void> {
+export async function runRollout(options: EditCommandOptions & { percent: number }, io: EditIO): Promise<void> {
   const result = await setRollout({ ...(await target(options, io)), percent: options.percent });
   if (options.percent < 100) io.stderr.write(`note: devices outside the ${options.percent}% that already installed ${options.version} will be offered the previous bundle.\n`);
   report(result, `Rolled out to ${options.percent}% of devices:`, io);
 }
 
 /** `updateforge yank`: withdraws a bundle for good; devices roll back to the previous one. */
-export async function runYank(options: EditCommandOptions, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<void> {
+export async function runYank(options: EditCommandOptions, io: EditIO): Promise<void> {
   report(await yankVersion(await target(options, io)), 'Yanked (devices roll back to the previous bundle):', io);
 }

@@ -4,8 +4,10 @@ import { BUILD_TYPES } from '../feed/version.js';
 import { packageVersion } from '../util/project-root.js';
 import type { EditCommandOptions } from './edit-commands.js';
 import type { PublishCommandOptions } from './publish-command.js';
+import type { RepairCommandOptions } from './repair-command.js';
 import { reportError } from './report-error.js';
 import type { ServeCommandOptions } from './serve-command.js';
+import { GITHUB_ENVIRONMENT_HELP } from './store-flags.js';
 import type { CliIO, UserEdit, UserEditOptions } from './user-commands.js';
 
 // Commands are loaded when run: `serve` never loads the zip code, and `--help` loads almost nothing.
@@ -15,6 +17,7 @@ const demoCommand = () => import('./demo-command.js');
 const userCommands = () => import('./user-commands.js');
 const editCommands = () => import('./edit-commands.js');
 const doctorCommand = () => import('./doctor-command.js');
+const repairCommand = () => import('./repair-command.js');
 
 /** Parses `--teams a,b`: trimmed, no empties, no repeats. */
 function parseTeams(value: string): string[] {
@@ -49,7 +52,8 @@ export function buildProgram(io: CliIO): Command {
   program
     .command('publish')
     .description('Publish a build (a file as-is, or a web build folder zipped) or register a pending version, then regenerate the manifest.')
-    .requiredOption('--store <dir>', 'the local store folder (created on first publish)')
+    .option('--store <dir>', 'the local store folder (created on first publish)')
+    .option('--github <owner/name>', 'or: the feed repository on GitHub (token: $UPDATEFORGE_GITHUB_TOKEN)')
     .option('--config <file>', 'the feed configuration', 'updateforge.json')
     .requiredOption('--app <id>', 'app id from updateforge.json')
     .addOption(new Option('--build-type <type>', 'build type').choices(BUILD_TYPES).makeOptionMandatory())
@@ -68,22 +72,36 @@ export function buildProgram(io: CliIO): Command {
     .option('--checksum <checksum>', 'live updates: the checksum `@capgo/cli bundle encrypt` printed for that bundle')
     .option('--branch <name>', 'manifest branch', 'updateforge')
     .option('--json', 'print the result as JSON')
+    .addHelpText('after', GITHUB_ENVIRONMENT_HELP)
     .action(async (options: PublishCommandOptions) => (await publishCommand()).runPublish(options, io));
 
   const versionTarget = (cmd: Command) =>
     cmd
-      .requiredOption('--store <dir>', 'the local store folder')
+      .option('--store <dir>', 'the local store folder')
+      .option('--github <owner/name>', 'or: the feed repository on GitHub (token: $UPDATEFORGE_GITHUB_TOKEN)')
       .option('--config <file>', 'the feed configuration', 'updateforge.json')
       .requiredOption('--app <id>', 'app id from updateforge.json')
       .addOption(new Option('--build-type <type>', 'build type').choices(BUILD_TYPES).default('release'))
       .requiredOption('--version <semver>', 'the published version')
-      .option('--branch <name>', 'manifest branch', 'updateforge');
+      .option('--branch <name>', 'manifest branch', 'updateforge')
+      .addHelpText('after', GITHUB_ENVIRONMENT_HELP);
   versionTarget(program.command('rollout').description('Offer a published live-update bundle to a different percentage of devices.'))
     .requiredOption('--percent <percent>', 'share of devices, 0 to 100', parsePercent)
     .action(async (options: EditCommandOptions & { percent: number }) => (await editCommands()).runRollout(options, io));
   versionTarget(program.command('yank').description('Withdraw a live-update bundle for good: devices roll back to the previous one.')).action(
     async (options: EditCommandOptions) => (await editCommands()).runYank(options, io),
   );
+
+  program
+    .command('repair')
+    .description('Rebuild the manifest from every release (a lost or damaged manifest, an app back in updateforge.json), and delete orphan drafts.')
+    .option('--store <dir>', 'the local store folder')
+    .option('--github <owner/name>', 'or: the feed repository on GitHub (token: $UPDATEFORGE_GITHUB_TOKEN)')
+    .option('--config <file>', 'the feed configuration', 'updateforge.json')
+    .option('--branch <name>', 'manifest branch', 'updateforge')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', GITHUB_ENVIRONMENT_HELP)
+    .action(async (options: RepairCommandOptions) => (await repairCommand()).runRepair(options, io));
 
   program
     .command('serve')

@@ -4,12 +4,13 @@ import { validatePublishRequest, type PublishRequest } from '../publish/inputs.j
 import { readNotesFile, resolveWithin } from '../publish/read-within.js';
 import { PublishInputError } from '../publish/errors.js';
 import { publish, type PublishResult } from '../publish/publish.js';
-import { LocalStore } from '../store/local-store.js';
+import { openStore } from '../store/open-store.js';
 import { describeFsError } from '../util/fs-error.js';
 import { formatBytes, progressReporter } from './progress.js';
+import { stderrLogger } from './stderr-logger.js';
+import { storeFromFlags, type StoreFlags } from './store-flags.js';
 
-export interface PublishCommandOptions {
-  store: string;
+export interface PublishCommandOptions extends StoreFlags {
   config: string;
   app: string;
   buildType: string;
@@ -37,7 +38,8 @@ const HEADLINES: Record<PublishResult['outcome'], string> = {
   replaced: 'Replaced the file of',
 };
 
-export async function runPublish(options: PublishCommandOptions, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<void> {
+export async function runPublish(options: PublishCommandOptions, io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; env: NodeJS.ProcessEnv }): Promise<void> {
+  const where = storeFromFlags(options, io.env, { create: true });
   const config = await loadConfig(options.config);
   const notes = options.notesFile === undefined ? options.notes : await readNotesFile(options.notesFile);
   // What the user names is read where the name says: a link out of its folder is refused (read-within.ts).
@@ -73,7 +75,7 @@ export async function runPublish(options: PublishCommandOptions, io: { stdout: N
       throw new PublishInputError('path', `Cannot read '${options.path}': ${describeFsError(error)}.`);
     });
   }
-  const store = await LocalStore.openOrCreate(options.store, { branch: options.branch });
+  const store = await openStore(where, { branch: options.branch, log: stderrLogger(io.stderr) });
   const result = await publish({ store, config, request, onProgress: progressReporter(io.stderr), onWait: (message) => io.stderr.write(`${message}\n`) });
 
   for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);

@@ -3,12 +3,32 @@ import { DEFAULT_CHANNEL, resolveChannels } from './channels.js';
 import { iconBranchPath, type Config } from './config.js';
 import { MANIFEST_SCHEMA_VERSION, type Manifest } from './manifest.js';
 import { parseReleaseBody } from './release-body.js';
+import { isNewerFormatError } from './versioned-format.js';
+import { errorMessage } from '../util/error-message.js';
 import { BUILD_TYPES, compareVersions, precedenceKey } from './version.js';
 import type { VersionRecord } from './version-record.js';
 
 export interface SkippedRelease {
   readonly tag: string;
   readonly reason: string;
+}
+
+/** A release's place in the feed: its record, why it has none yet, or nothing (not one of ours). */
+type Entry = { readonly record: VersionRecord; readonly tag: string } | SkippedRelease;
+
+function entryOf(release: Release): Entry | null {
+  let parsed: ReturnType<typeof parseReleaseBody>;
+  try {
+    parsed = parseReleaseBody(release.body);
+  } catch (error) {
+    // A newer UpdateForge's release stops the rebuild (this one would drop what it records); a
+    // block damaged by hand only keeps that release out of the feed, and says why.
+    if (isNewerFormatError(error)) throw error;
+    return { tag: release.tag, reason: `its UpdateForge metadata cannot be read (${errorMessage(error)})` };
+  }
+  if (parsed === null) return null; // not one of ours: the feed repo may have other releases
+  const record = toVersionRecord(release, parsed.metadata, parsed.notes);
+  return typeof record === 'string' ? { tag: release.tag, reason: record } : { record, tag: release.tag };
 }
 
 /**
@@ -21,30 +41,49 @@ export function buildManifest(input: {
   releases: readonly Release[];
   generatedAt: Date;
 }): { manifest: Manifest; skipped: SkippedRelease[] } {
-  const { config, releases } = input;
+  const entries = input.releases.map(entryOf).filter((e): e is Entry => e !== null);
+  return assembleManifest(input.config, entries, input.generatedAt);
+}
+
+/**
+ * The manifest `previous` becomes with one release as it now is: its record replaces the one it had
+ * (or goes, if it stands for none now), and every other record is kept. What a publish or an edit
+ * writes, so that their cost does not grow with the number of releases; the same rules as a rebuild
+ * apply (config's apps only, one record per version, the same order), so both give the same feed.
+ */
+export function withRelease(input: {
+  config: Config;
+  previous: Manifest;
+  release: Release;
+  generatedAt: Date;
+}): { manifest: Manifest; skipped: SkippedRelease[] } {
+  const others = input.previous.versions.filter((v) => v.id !== input.release.id).map((record): Entry => ({ record, tag: `release ${record.id}` }));
+  const own = entryOf(input.release);
+  return assembleManifest(input.config, own ? [...others, own] : others, input.generatedAt);
+}
+
+function assembleManifest(config: Config, entries: readonly Entry[], generatedAt: Date): { manifest: Manifest; skipped: SkippedRelease[] } {
   const appOrder = new Map(config.apps.map((app, i) => [app.id, i]));
   const skipped: SkippedRelease[] = [];
   const byIdentity = new Map<string, VersionRecord>();
 
-  for (const release of releases) {
-    const parsed = parseReleaseBody(release.body);
-    if (parsed === null) continue; // not one of ours: the feed repo may have other releases
-    const record = toVersionRecord(release, parsed.metadata, parsed.notes);
-    if (typeof record === 'string') {
-      skipped.push({ tag: release.tag, reason: record });
+  for (const entry of entries) {
+    if (!('record' in entry)) {
+      skipped.push(entry);
       continue;
     }
+    const { record, tag } = entry;
     if (!appOrder.has(record.app)) {
-      skipped.push({ tag: release.tag, reason: `app '${record.app}' is not in updateforge.json` });
+      skipped.push({ tag, reason: `app '${record.app}' is not in updateforge.json` });
       continue;
     }
     const identity = `${record.app}\0${record.buildType}\0${precedenceKey(record.version)}`;
     const other = byIdentity.get(identity);
     if (other && other.created >= record.created) {
-      skipped.push({ tag: release.tag, reason: `same version as release ${other.id}` });
+      skipped.push({ tag, reason: `same version as release ${other.id}` });
       continue;
     }
-    if (other) skipped.push({ tag: `release ${other.id}`, reason: `same version as ${release.tag}` });
+    if (other) skipped.push({ tag: `release ${other.id}`, reason: `same version as ${tag}` });
     byIdentity.set(identity, record);
   }
 
@@ -57,7 +96,7 @@ export function buildManifest(input: {
 
   const manifest: Manifest = {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
-    generatedAt: input.generatedAt.toISOString(),
+    generatedAt: generatedAt.toISOString(),
     teams: config.teams.map(({ id, name }) => ({ id, name })),
     apps: config.apps.map((app) => ({
       id: app.id,

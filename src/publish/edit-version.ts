@@ -5,8 +5,8 @@ import type { Store } from '../store/store.js';
 import { PublishInputError, RollbackIncompleteError, VersionConflictError } from './errors.js';
 import { validateVersionTarget } from './inputs.js';
 import { UndoLog } from './undo.js';
-import { currentPublisher, leasedWhenWriting } from './version-lease.js';
-import { writeManifest } from './write-manifest.js';
+import { currentPublisher, leasedWhenWriting, type Publisher } from './version-lease.js';
+import { recordInManifest } from './write-manifest.js';
 import { errorMessage } from '../util/error-message.js';
 
 export interface VersionEdit {
@@ -18,6 +18,8 @@ export interface VersionEdit {
   readonly now?: () => Date;
   /** Told when this edit waits for a publish of the same version to finish. */
   readonly onWait?: (message: string) => void;
+  /** Who edits, so that a re-run of a killed workflow run need not wait out its lease (default: this process). */
+  readonly publisher?: Publisher;
 }
 
 export interface EditResult {
@@ -51,7 +53,7 @@ export function yankVersion(edit: VersionEdit): Promise<EditResult> {
 async function editMetadata(edit: VersionEdit, change: (meta: ReleaseMetadata) => ReleaseMetadata): Promise<EditResult> {
   const { app, buildType } = validateVersionTarget(edit, edit.config.config);
   const tag = releaseTag(app.id, buildType, edit.version);
-  return leasedWhenWriting(edit.store, tag, currentPublisher(), { onWait: edit.onWait }, (store) => editRelease({ ...edit, store }, tag, app.id, change));
+  return leasedWhenWriting(edit.store, tag, edit.publisher ?? currentPublisher(), { onWait: edit.onWait }, (store) => editRelease({ ...edit, store }, tag, app.id, change));
 }
 
 async function editRelease(edit: VersionEdit, tag: string, appId: string, change: (meta: ReleaseMetadata) => ReleaseMetadata): Promise<EditResult> {
@@ -67,15 +69,17 @@ async function editRelease(edit: VersionEdit, tag: string, appId: string, change
   const body = renderReleaseBody(parsed.notes, next);
   const changed = body !== release.body;
   const undo = new UndoLog();
+  let current = release;
   if (changed) {
-    const updated = await edit.store.updateRelease(release, { body });
+    current = await edit.store.updateRelease(release, { body });
+    const updated = current;
     undo.push(`restore release ${tag}`, async () => {
       await edit.store.updateRelease(updated, { body: release.body });
     });
   }
-  let written: Awaited<ReturnType<typeof writeManifest>>;
+  let written: Awaited<ReturnType<typeof recordInManifest>>;
   try {
-    written = await writeManifest({ store: edit.store, config: edit.config.config, now: edit.now ?? (() => new Date()) });
+    written = await recordInManifest({ store: edit.store, config: edit.config.config, now: edit.now ?? (() => new Date()), release: current });
   } catch (error) {
     const leftovers = await undo.rollback();
     if (leftovers.length > 0) throw new RollbackIncompleteError(`${errorMessage(error)}\nUndoing it also failed: ${leftovers.join('; ')}`, { cause: error });

@@ -33,3 +33,17 @@ export class ManifestContentionError extends Error {
 export class RollbackIncompleteError extends Error {
   override readonly name = 'RollbackIncompleteError';
 }
+
+/**
+ * The release is published, but what follows it (icons, manifest) failed. Nothing was undone: on a
+ * repository with immutable releases a deleted release's tag can never be used again. Running the
+ * same publish again finishes it.
+ */
+export class PublishUnfinishedError extends Error {
+  override readonly name = 'PublishUnfinishedError';
+}
+
+/** The manifest must be rebuilt from every release, which a publish does not do in passing: `updateforge repair` does. */
+export class RepairNeededError extends Error {
+  override readonly name = 'RepairNeededError';
+}

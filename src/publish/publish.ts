@@ -4,14 +4,14 @@ import type { VersionRecord } from '../feed/version-record.js';
 import { releaseTag } from '../feed/release-body.js';
 import type { Store } from '../store/store.js';
 import { checkBundleEncryption } from './bundle-encryption-policy.js';
-import { PublishInputError, RollbackIncompleteError } from './errors.js';
+import { PublishInputError, PublishUnfinishedError, RollbackIncompleteError } from './errors.js';
 import { readIcons, syncIcons } from './icons.js';
 import { validatePublishRequest, type PublishRequest } from './inputs.js';
 import { packageArtifact, type PackagedArtifact, type PackageProgress } from './package.js';
 import { applyRelease, type ReleaseOutcome } from './release-step.js';
 import { UndoLog } from './undo.js';
 import { currentPublisher, leasedWhenWriting, type LeaseOptions, type Publisher, type VersionLease } from './version-lease.js';
-import { writeManifest } from './write-manifest.js';
+import { recordInManifest } from './write-manifest.js';
 import { errorMessage } from '../util/error-message.js';
 
 export type PublishProgress = PackageProgress | { readonly phase: 'uploading'; readonly done: number; readonly total: number };
@@ -53,9 +53,10 @@ export interface PublishResult {
  * The one publish pipeline, shared by the CLI and the action:
  * validate → package → lease the version → release (+ asset) → icons → manifest (compare-and-swap).
  *
- * Anything that fails before the manifest is written is undone, so the store is
- * left as it was. Once the manifest is written the publish has happened; what
- * follows (removing superseded assets) only warns when it fails. Publishes of one
+ * Anything that fails before the release is published is undone, so the store is
+ * left as it was. Publishing the release is the point of no return: a failure after
+ * it (icons, manifest) is finished by running the publish again, never undone. Once
+ * the manifest is written, what follows (removing superseded assets) only warns. Publishes of one
  * version run one at a time (the lease); publishes of different versions at once.
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
@@ -114,7 +115,7 @@ async function recordRelease({ options, request, artifact, icons, now, tag, leas
   const undo = new UndoLog();
   let step: Awaited<ReturnType<typeof applyRelease>>;
   let iconsWritten: number;
-  let written: Awaited<ReturnType<typeof writeManifest>>;
+  let written: Awaited<ReturnType<typeof recordInManifest>>;
   try {
     step = await applyRelease({
       store: options.store,
@@ -129,11 +130,17 @@ async function recordRelease({ options, request, artifact, icons, now, tag, leas
     });
     iconsWritten = await syncIcons(options.store, icons, undo);
     await lease?.assertHeld();
-    written = await writeManifest({ store: options.store, config: options.config.config, now });
+    written = await recordInManifest({ store: options.store, config: options.config.config, now, release: step.release });
   } catch (error) {
     const leftovers = await undo.rollback();
+    const reason = errorMessage(error);
+    if (undo.committed) {
+      throw new PublishUnfinishedError(
+        `${tag} is published, but the feed does not list it yet: ${reason}\nRun the same publish again to finish it. Nothing was undone: a published release is never deleted, since a repository with immutable releases could never use its tag again.`,
+        { cause: error },
+      );
+    }
     if (leftovers.length > 0) {
-      const reason = errorMessage(error);
       throw new RollbackIncompleteError(`${reason}\nUndoing the partial publish also failed; left over:\n${leftovers.map((l) => `  - ${l}`).join('\n')}`, { cause: error });
     }
     throw error;

@@ -15,6 +15,7 @@ export function readOnlyStore(store: Store): Store {
   return {
     location: store.location,
     listReleases: () => store.listReleases(),
+    listTags: (prefix) => store.listTags(prefix),
     findReleaseByTag: (tag) => store.findReleaseByTag(tag),
     openAsset: (assetId, range) => store.openAsset(assetId, range),
     assetLink: (assetId) => store.assetLink(assetId),

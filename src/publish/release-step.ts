@@ -44,8 +44,8 @@ interface StepContext {
 /**
  * Creates or updates the version's release so that it holds `artifact`. Idempotent:
  * the same bytes again change nothing; other bytes need `overwrite`. Every change is
- * recorded in `undo`, and the release is only made visible (published, not draft)
- * once its asset is uploaded and verified.
+ * recorded in `undo` until the release is published (not draft), which happens only
+ * once its asset is uploaded and verified and is the point of no return.
  */
 export async function applyRelease(ctx: StepContext): Promise<ReleaseStep> {
   for (let attempt = 1; ; attempt++) {
@@ -159,6 +159,12 @@ async function updateIfDifferent(ctx: StepContext, release: Release, meta: Relea
   const patch = { name: releaseTitle(meta), body: renderReleaseBody(notes, meta), draft };
   if (release.name === patch.name && release.body === patch.body && release.draft === patch.draft) return null;
   const updated = await ctx.store.updateRelease(release, patch);
+  if (release.draft && !draft) {
+    // Published: its tag now exists, and on a repository with immutable releases deleting the release
+    // would burn that tag for good, so the rest is finished by a re-run instead of undone.
+    ctx.undo.commit(`release ${release.tag} published`);
+    return updated;
+  }
   ctx.undo.push(`restore release ${release.tag}`, async () => {
     await ctx.store.updateRelease(updated, { name: release.name, body: release.body, draft: release.draft });
   });

@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildManifest, type SkippedRelease } from '../feed/build-manifest.js';
+import { buildManifest, withRelease, type SkippedRelease } from '../feed/build-manifest.js';
 import type { Config } from '../feed/config.js';
 import { MANIFEST_PATH, parseManifest, sameFeed, serializeManifest, type Manifest } from '../feed/manifest.js';
-import { isStoreConflict } from '../store/errors.js';
+import { isNewerFormatError } from '../feed/versioned-format.js';
+import { isStoreConflict, ReleaseListCapped } from '../store/errors.js';
 import type { Store } from '../store/store.js';
-import { ManifestContentionError } from './errors.js';
+import type { Release } from '../store/types.js';
+import { ManifestContentionError, RepairNeededError } from './errors.js';
 
 export interface ManifestWrite {
   readonly sha: string;
@@ -14,26 +16,59 @@ export interface ManifestWrite {
   readonly skipped: readonly SkippedRelease[];
 }
 
+interface ManifestWriteOptions {
+  readonly store: Store;
+  readonly config: Config;
+  readonly now: () => Date;
+  readonly maxAttempts?: number;
+}
+
 /**
- * Regenerates the manifest from the releases and writes it with compare-and-swap.
- * The branch is read before the releases are listed, so a write that wins the swap
- * has seen every release created by the writer it replaces: concurrent publishes
- * all end up in the manifest. On a lost race it re-reads and tries again.
+ * Puts one release, as it now is, into the manifest: read the manifest, replace that release's
+ * record, compare-and-swap. Costs the same at 10 releases and at 100,000. On a lost race it reads
+ * the winner's manifest and applies the release again, so concurrent publishes all end up in it.
+ * A feed without a manifest yet (the first publish) is built from its releases.
  */
-export async function writeManifest(options: {
-  store: Store;
-  config: Config;
-  now: () => Date;
-  maxAttempts?: number;
-}): Promise<ManifestWrite> {
-  const { store, config } = options;
+export function recordInManifest(options: ManifestWriteOptions & { readonly release: Release }): Promise<ManifestWrite> {
+  return swapManifest(options, async (previous) =>
+    previous ? withRelease({ config: options.config, previous, release: options.release, generatedAt: options.now() }) : rebuild(options),
+  );
+}
+
+/**
+ * Rebuilds the manifest from every release (`updateforge repair`, and a feed whose manifest is
+ * missing or damaged). The branch is read before the releases are listed, so a write that wins the
+ * swap has seen every release created by the writer it replaces.
+ */
+export function rebuildManifest(options: ManifestWriteOptions & { readonly releases?: () => Promise<readonly Release[]> }): Promise<ManifestWrite> {
+  return swapManifest(options, () => rebuild(options));
+}
+
+async function rebuild(options: ManifestWriteOptions & { readonly releases?: () => Promise<readonly Release[]> }) {
+  const releases = await (options.releases ?? (() => listAll(options.store)))();
+  return buildManifest({ config: options.config, releases, generatedAt: options.now() });
+}
+
+async function listAll(store: Store): Promise<Release[]> {
+  try {
+    return await store.listReleases();
+  } catch (error) {
+    if (!(error instanceof ReleaseListCapped)) throw error;
+    throw new RepairNeededError(`The feed's manifest is missing or cannot be read, and ${error.message}. Run \`updateforge repair\` once to rebuild it from every release.`, { cause: error });
+  }
+}
+
+async function swapManifest(
+  options: ManifestWriteOptions,
+  next: (previous: Manifest | null) => Promise<{ manifest: Manifest; skipped: SkippedRelease[] }>,
+): Promise<ManifestWrite> {
+  const { store } = options;
   const maxAttempts = options.maxAttempts ?? 10;
   for (let attempt = 1; ; attempt++) {
     const current = await store.readBranchFile(MANIFEST_PATH);
     const existing = current === null || current === 'not-modified' ? null : current;
-    const releases = await store.listReleases();
-    const { manifest, skipped } = buildManifest({ config, releases, generatedAt: options.now() });
     const previous = existing && readable(existing.content);
+    const { manifest, skipped } = await next(previous);
     if (existing && previous && sameFeed(previous, manifest)) return { sha: existing.sha, changed: false, manifest: previous, skipped };
     try {
       const message = `Update manifest (${manifest.versions.length} versions)`;
@@ -50,11 +85,15 @@ export async function writeManifest(options: {
   }
 }
 
-/** The manifest in `bytes`, or null when it cannot be read (it is derived data: it is simply rebuilt). */
+/**
+ * The manifest in `bytes`, or null when it cannot be read (it is derived data: it is simply rebuilt).
+ * One a newer UpdateForge wrote is not rebuilt: this version would write what it knows over it.
+ */
 function readable(bytes: Uint8Array): Manifest | null {
   try {
     return parseManifest(bytes);
-  } catch {
+  } catch (error) {
+    if (isNewerFormatError(error)) throw error;
     return null;
   }
 }

@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import type { FeedReader } from '../store/store.js';
 import type { UserDirectory } from '../users/users.js';
 import type { Logger } from '../util/logger.js';
 import type { DownloadMode } from './env-config.js';
@@ -9,7 +9,8 @@ import type { TokenService } from './tokens.js';
 
 /** Everything a request handler needs, handed in explicitly: the same handlers run locally, in tests and on Vercel. */
 export interface ServerContext {
-  readonly store: Store;
+  /** The feed, read-only: serving never writes to it. */
+  readonly store: FeedReader;
   readonly feed: FeedCache;
   readonly users: UserDirectory;
   readonly tokens: TokenService;

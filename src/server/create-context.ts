@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import type { FeedReader } from '../store/store.js';
 import { UserDirectory, type User } from '../users/users.js';
 import type { Logger } from '../util/logger.js';
 import type { ServerContext } from './context.js';
@@ -11,7 +11,7 @@ import { TokenService } from './tokens.js';
 
 /** Wires a server context; throws ServerConfigError (before anything listens) when the secret is weak. */
 export function createServerContext(options: {
-  store: Store;
+  store: FeedReader;
   users: readonly User[];
   jwtSecret: string | undefined;
   log: Logger;

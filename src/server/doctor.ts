@@ -1,5 +1,6 @@
 import { MANIFEST_PATH, parseManifest, type Manifest } from '../feed/manifest.js';
-import { GitHubStore } from '../store/github-store.js';
+import { ReleaseListCapped } from '../store/errors.js';
+import { openGitHubStore } from '../store/open-store.js';
 import { silentLogger } from '../util/logger.js';
 import { parseServerEnv, type ServerEnv } from './env-config.js';
 import { errorMessage } from '../util/error-message.js';
@@ -37,10 +38,15 @@ async function checkConfiguration(env: Env): Promise<Check[]> {
     return checks;
   }
 
-  const store = GitHubStore.create({ token: config.token, repo: config.repo, branch: config.branch, apiUrl: config.apiUrl, log: silentLogger, patience: 'serve' });
+  const store = openGitHubStore({ kind: 'github', repo: config.repo, token: config.token, apiUrl: config.apiUrl, patience: 'serve' }, { branch: config.branch, log: silentLogger });
   try {
-    const releases = await store.listReleases();
-    checks.push({ ok: true, what: 'repository', detail: `the token can read ${config.repo} (${releases.length} release${releases.length === 1 ? '' : 's'})` });
+    const releases = await store.listReleases().catch((error: unknown) => {
+      // Past GitHub's listing cap the token plainly can read the repository: that is all this check asks.
+      if (error instanceof ReleaseListCapped) return `more than ${error.listed.length}`;
+      throw error;
+    });
+    const count = typeof releases === 'string' ? releases : releases.length;
+    checks.push({ ok: true, what: 'repository', detail: `the token can read ${config.repo} (${count} release${count === 1 ? '' : 's'})` });
   } catch (error) {
     checks.push({ ok: false, what: 'repository', detail: errorMessage(error) });
     return checks;

@@ -1,4 +1,4 @@
-import { GitHubStore } from '../store/github-store.js';
+import { openGitHubStore } from '../store/open-store.js';
 import { jsonLogger, type Logger } from '../util/logger.js';
 import type { ServerContext } from './context.js';
 import { createServerContext } from './create-context.js';
@@ -10,7 +10,7 @@ const MANIFEST_MAX_AGE_MS = 5_000;
 /** The context of a GitHub-backed deployment (Vercel, or `updateforge serve --github`), from its environment. */
 export function contextFromEnv(env: Readonly<Record<string, string | undefined>>, log: Logger = jsonLogger()): ServerContext {
   const config = parseServerEnv(env);
-  const store = GitHubStore.create({ token: config.token, repo: config.repo, branch: config.branch, apiUrl: config.apiUrl, log, patience: 'serve' });
+  const store = openGitHubStore({ kind: 'github', repo: config.repo, token: config.token, apiUrl: config.apiUrl, patience: 'serve' }, { branch: config.branch, log });
   return createServerContext({
     store,
     users: config.users,

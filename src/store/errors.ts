@@ -1,6 +1,27 @@
+import type { Release } from './types.js';
+
 /** Someone else changed the thing first: a tag already taken, a branch file whose sha moved on. */
 export class StoreConflictError extends Error {
   override readonly name = 'StoreConflictError';
+}
+
+/** The store will never accept this tag again (GitHub reserves a tag an immutable release had): a new version is the only way on. */
+export class TagUnavailableError extends Error {
+  override readonly name = 'TagUnavailableError';
+}
+
+/**
+ * The store will not list every release (GitHub stops at the first 1,000): `listed` holds what it did
+ * list, newest first. Whatever needs them all must find the rest another way (`updateforge repair`).
+ */
+export class ReleaseListCapped extends Error {
+  override readonly name = 'ReleaseListCapped';
+  constructor(
+    message: string,
+    readonly listed: readonly Release[],
+  ) {
+    super(message);
+  }
 }
 
 /** The release, asset or file is not (or no longer) in the store. */
@@ -11,6 +32,13 @@ export class StoreNotFoundError extends Error {
 /** The store cannot be used: as configured (no such folder, no access), or for now (GitHub down or rate-limited). */
 export class StoreUnavailableError extends Error {
   override readonly name = 'StoreUnavailableError';
+  /** Seconds until it is worth asking again, when the store was told (GitHub's rate limits say); else unknown. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, options: ErrorOptions & { retryAfterSeconds?: number } = {}) {
+    super(message, options);
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
 }
 
 export function isStoreConflict(error: unknown): error is StoreConflictError {

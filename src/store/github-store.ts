@@ -1,13 +1,13 @@
 import { Readable, pipeline } from 'node:stream';
 import { HashingStream } from '../util/hashing-stream.js';
-import { failWhenIdle } from '../util/idle-stream.js';
 import type { Logger } from '../util/logger.js';
-import { StoreConflictError, StoreNotFoundError } from './errors.js';
+import { ReleaseListCapped, StoreConflictError, TagUnavailableError } from './errors.js';
 import { createGitHubClient, githubFetch, patienceLimits, type GitHubClient, type GitHubClientOptions } from './github-client.js';
-import { describeGitHubError, emptyRepository, isRequestError, isStatus, parseRepo, unavailable } from './github-errors.js';
+import { describeGitHubError, emptyRepository, isRequestError, isStatus, parseRepo } from './github-errors.js';
 import type { Store } from './store.js';
-import type { Asset, AssetUpload, BranchFile, ByteRange, NewRelease, Release, ReleasePatch, WriteBranchFile } from './types.js';
-import { errorMessage } from '../util/error-message.js';
+import { GitHubBranchFiles } from './github-branch-files.js';
+import { GitHubAssetDownloads } from './github-downloads.js';
+import type { Asset, AssetUpload, BranchFile, ByteRange, NewRelease, ReadBranchFile, Release, ReleasePatch, WriteBranchFile } from './types.js';
 
 interface GitHubAsset {
   id: number;
@@ -35,6 +35,8 @@ function toAsset(a: GitHubAsset): Asset {
 }
 
 const UPLOAD_ATTEMPTS = 3;
+const LIST_CAP = 1000;
+const MAX_ASSET_BYTES = 2 * 1024 ** 3;
 
 /**
  * A feed in a GitHub repository: releases and their assets, and the files of one branch
@@ -49,6 +51,8 @@ export class GitHubStore implements Store {
   private readonly log: Logger;
   private readonly uploadUrls = new Map<string, string>();
   private branchReady: Promise<void> | null = null;
+  private readonly assetDownloads: GitHubAssetDownloads;
+  private readonly branchFiles: GitHubBranchFiles;
 
   constructor(
     private readonly octokit: GitHubClient,
@@ -64,6 +68,8 @@ export class GitHubStore implements Store {
     this.location = `${this.owner}/${this.repo}`;
     this.branch = options.branch;
     this.log = options.log;
+    this.assetDownloads = new GitHubAssetDownloads({ octokit, owner: this.owner, repo: this.repo, branch: this.branch, ...downloads });
+    this.branchFiles = new GitHubBranchFiles({ octokit, owner: this.owner, repo: this.repo, branch: this.branch });
   }
 
   static create(options: GitHubClientOptions & { repo: string; branch: string }): GitHubStore {
@@ -88,9 +94,27 @@ export class GitHubStore implements Store {
     return { id: String(release.id), tag: release.tag_name, name: release.name ?? '', body: release.body ?? '', draft: release.draft, createdAt: release.created_at, assets: release.assets.map(toAsset) };
   }
 
+  /**
+   * Every release, 100 a page. GitHub serves only the first 1,000 of this list (a later page is a
+   * 422, iree-org/iree#16506), so a longer one ends in ReleaseListCapped carrying those 1,000.
+   */
   async listReleases(): Promise<Release[]> {
-    const all = await this.call('list releases', () => this.octokit.paginate(this.octokit.rest.repos.listReleases, { ...this.ids, per_page: 100 }));
-    return (all as GitHubRelease[]).map((r) => this.remember(r));
+    const listed: Release[] = [];
+    await this.call('list releases', async () => {
+      for await (const page of this.octokit.paginate.iterator(this.octokit.rest.repos.listReleases, { ...this.ids, per_page: 100 })) {
+        listed.push(...(page.data as GitHubRelease[]).map((r) => this.remember(r)));
+        if (listed.length >= LIST_CAP && /rel="next"/.test(page.headers.link ?? '')) {
+          throw new ReleaseListCapped(`GitHub lists only the newest ${LIST_CAP} releases of ${this.location}, and it has more`, listed);
+        }
+      }
+    });
+    return listed;
+  }
+
+  /** Tag names starting with `prefix`: one request for all of them (OAS `git/list-matching-refs` is not paginated). */
+  async listTags(prefix: string): Promise<string[]> {
+    const { data } = await this.call('list tags', () => this.octokit.rest.git.listMatchingRefs({ ...this.ids, ref: `tags/${prefix}` }));
+    return data.map((ref) => ref.ref.replace(/^refs\/tags\//, ''));
   }
 
   async findReleaseByTag(tag: string): Promise<Release | null> {
@@ -105,8 +129,37 @@ export class GitHubStore implements Store {
       }
     });
     if (published) return this.remember(published);
-    // Drafts have no tag yet, so GitHub's by-tag lookup cannot see them (OAS `repos/get-release-by-tag`): scan the list.
-    return (await this.listReleases()).find((r) => r.tag === tag) ?? null;
+    return this.findDraftByTag(tag);
+  }
+
+  /**
+   * Drafts have no tag yet, so the REST look-up cannot see them (OAS `repos/get-release-by-tag`), and
+   * listing every release stops at GitHub's first 1,000. GraphQL finds a draft by its pending tag, as
+   * `gh release view` does (cli/cli@44ee177 pkg/cmd/release/shared/fetch.go:169-200); its full record,
+   * assets included, then comes from REST like every other release.
+   */
+  private async findDraftByTag(tag: string): Promise<Release | null> {
+    const found = await this.call('look up a draft release', () =>
+      this.octokit.graphql<{ repository: { release: { databaseId: number | null; isDraft: boolean } | null } | null }>(
+        'query DraftByTag($owner: String!, $name: String!, $tag: String!) { repository(owner: $owner, name: $name) { release(tagName: $tag) { databaseId isDraft } } }',
+        { owner: this.owner, name: this.repo, tag },
+      ),
+    );
+    const draft = found.repository?.release;
+    if (!draft?.isDraft || draft.databaseId === null) return null;
+    const release = await this.getRelease(String(draft.databaseId));
+    return release?.draft && release.tag === tag ? release : null;
+  }
+
+  private async getRelease(id: string): Promise<Release | null> {
+    return this.call('read a release', async () => {
+      try {
+        return this.remember((await this.octokit.rest.repos.getRelease({ ...this.ids, release_id: Number(id) })).data as GitHubRelease);
+      } catch (error) {
+        if (isStatus(error, 404)) return null;
+        throw error;
+      }
+    });
   }
 
   private async reload(id: string): Promise<Release> {
@@ -131,7 +184,7 @@ export class GitHubStore implements Store {
       if (isStatus(error, 422) && /already_exists/.test(JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? ''))) {
         throw new StoreConflictError(`a release tagged '${input.tag}' already exists in ${this.location}`);
       }
-      throw describeGitHubError(error, { repo: this.location, branch: this.branch, what: 'create a release' });
+      throw this.burnedTag(error, input.tag) ?? describeGitHubError(error, { repo: this.location, branch: this.branch, what: 'create a release' });
     }
   }
 
@@ -144,8 +197,16 @@ export class GitHubStore implements Store {
       if (isStatus(error, 422) && /already_exists/.test(JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? ''))) {
         throw new StoreConflictError(`a release tagged '${release.tag}' is already published in ${this.location}`);
       }
-      throw describeGitHubError(error, { repo: this.location, branch: this.branch, what: 'update a release' });
+      throw this.burnedTag(error, release.tag) ?? describeGitHubError(error, { repo: this.location, branch: this.branch, what: 'update a release' });
     }
+  }
+
+  /** GitHub's refusal of a tag an immutable release once had: no re-run can ever publish it. */
+  private burnedTag(error: unknown, tag: string): TagUnavailableError | null {
+    if (!isStatus(error, 422) || !/used by an immutable release/i.test(JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? ''))) return null;
+    return new TagUnavailableError(
+      `The tag '${tag}' was used by an immutable release of ${this.location} that was later deleted, and GitHub never lets a tag name be used again after that ("tag_name was used by an immutable release"). Publish a new version.`,
+    );
   }
 
   async deleteRelease(release: Release): Promise<void> {
@@ -164,6 +225,9 @@ export class GitHubStore implements Store {
    * with our bytes counts as success; a half-made one is deleted before trying again.
    */
   async uploadAsset(release: Release, upload: AssetUpload): Promise<Asset> {
+    // "Each file included in a release must be under 2 GiB" (docs.github.com, About releases): refused
+    // before a byte is sent, rather than after streaming all of it.
+    if (upload.size >= MAX_ASSET_BYTES) throw new StoreConflictError(`'${upload.label}' is ${upload.size} bytes; GitHub takes release assets only under 2 GiB (${MAX_ASSET_BYTES} bytes).`);
     const url = this.uploadUrls.get(release.id) ?? (await this.reload(release.id), this.uploadUrls.get(release.id));
     for (let attempt = 1; ; attempt++) {
       const hashing = new HashingStream((sent) => upload.onProgress?.(sent));
@@ -190,6 +254,9 @@ export class GitHubStore implements Store {
         if (isStatus(error, 422)) {
           const said = (error as Error).message;
           if (/immutable/i.test(said)) throw new StoreConflictError(`release '${release.tag}' in ${this.location} is immutable (the repository's immutable-releases setting): publish a new version instead of replacing its file`);
+          // Only GitHub's `already_exists` is a name clash; another 422 (e.g. the 1,000-assets cap) says what it is.
+          const clash = /already_exists/.test(JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? ''));
+          if (!clash) throw describeGitHubError(error, what);
           if (attempt === 1) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${upload.name}'`);
         }
         if (isRequestError(error) && error.status < 500 && error.status !== 422) throw describeGitHubError(error, what);
@@ -216,81 +283,18 @@ export class GitHubStore implements Store {
     });
   }
 
-  /**
-   * GitHub answers an asset request with a redirect to a short-lived signed URL (or,
-   * rarely, the bytes). The signed URL is fetched without our Authorization header,
-   * which its host would refuse, and with the Range asked for.
-   */
-  async assetLink(assetId: string): Promise<string | null> {
-    const response = await this.requestAsset(assetId, {});
-    await (response.data as unknown as ReadableStream | null)?.cancel?.();
-    return response.status >= 300 && response.status < 400 ? (response.headers.location ?? null) : null;
+  /** GitHub's signed link for the asset, reused while it lasts (github-downloads.ts); null when GitHub sends the bytes itself. */
+  assetLink(assetId: string): Promise<string | null> {
+    return this.assetDownloads.link(assetId);
   }
 
-  private requestAsset(assetId: string, rangeHeader: Record<string, string>, signal?: AbortSignal) {
-    if (!/^\d+$/.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
-    return this.call('download an asset', async () => {
-      try {
-        return await this.octokit.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
-          ...this.ids,
-          asset_id: Number(assetId),
-          headers: { accept: 'application/octet-stream', ...rangeHeader },
-          request: { redirect: 'manual', parseSuccessResponseBody: false, ...(signal ? { signal } : {}) },
-        });
-      } catch (error) {
-        if (isStatus(error, 404)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
-        throw error;
-      }
-    });
+  openAsset(assetId: string, range?: ByteRange, expected?: { size?: number }): Promise<ReadableStream<Uint8Array>> {
+    return this.assetDownloads.open(assetId, range, expected);
   }
 
-  async openAsset(assetId: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>> {
-    const rangeHeader: Record<string, string> = range ? { range: `bytes=${range.start}-${range.end}` } : {};
-    const download = new AbortController();
-    const response = await this.requestAsset(assetId, rangeHeader, download.signal);
-    const location = response.headers.location;
-    if (response.status >= 300 && response.status < 400 && location) {
-      const linkFailed = (how: string) => unavailable(`Could not download asset ${assetId} of ${this.location}: GitHub's download link ${how}`);
-      let signed: Response;
-      try {
-        signed = await this.downloads.fetchSigned(location, { headers: rangeHeader, signal: download.signal });
-      } catch (error) {
-        throw linkFailed(`could not be reached (${errorMessage(error)})`);
-      }
-      if (!signed.ok || !signed.body) {
-        await signed.body?.cancel();
-        throw linkFailed(`answered ${signed.status}`);
-      }
-      return this.watched(range && signed.status === 200 ? slice(signed.body, range) : signed.body, download);
-    }
-    const body = response.data as unknown as ReadableStream<Uint8Array>;
-    return this.watched(range && response.status === 200 ? slice(body, range) : body, download);
-  }
-
-  private watched(body: ReadableStream<Uint8Array>, download: AbortController): ReadableStream<Uint8Array> {
-    const ms = this.downloads.idleTimeoutMs;
-    return ms === null ? body : failWhenIdle(body, ms, (reason) => download.abort(reason));
-  }
-
-  async readBranchFile(path: string, options: { etag?: string } = {}): Promise<BranchFile | 'not-modified' | null> {
-    let response;
-    try {
-      response = await this.octokit.rest.repos.getContent({ ...this.ids, path, ref: this.branch, headers: options.etag ? { 'if-none-match': options.etag } : {} });
-    } catch (error) {
-      if (isStatus(error, 304)) return 'not-modified';
-      if (isStatus(error, 404)) return null;
-      throw describeGitHubError(error, { repo: this.location, branch: this.branch, what: `read ${path}` });
-    }
-    const data = response.data as { type?: string; sha: string; content?: string; encoding?: string };
-    if (Array.isArray(response.data) || data.type !== 'file') return null;
-    // Files over 1 MB come without content: read them as a git blob (up to 100 MB).
-    const content = data.encoding === 'base64' ? Buffer.from(data.content ?? '', 'base64') : await this.readBlob(data.sha);
-    return { content, sha: data.sha, etag: response.headers.etag ?? `"${data.sha}"` };
-  }
-
-  private async readBlob(sha: string): Promise<Buffer> {
-    const { data } = await this.call('read a blob', () => this.octokit.rest.git.getBlob({ ...this.ids, file_sha: sha }));
-    return Buffer.from(data.content, 'base64');
+  /** A cache's re-checks go through the branch's commit sha and are free while it holds (github-branch-files.ts). */
+  readBranchFile(path: string, options?: ReadBranchFile): Promise<BranchFile | 'not-modified' | null> {
+    return this.branchFiles.read(path, options);
   }
 
   async writeBranchFile(path: string, content: Uint8Array, options: WriteBranchFile): Promise<{ sha: string }> {
@@ -352,19 +356,4 @@ export class GitHubStore implements Store {
       }
     });
   }
-}
-
-/** The bytes of `range` from a stream of the whole file, for the rare direct 200 answer. */
-function slice(body: ReadableStream<Uint8Array>, range: ByteRange): ReadableStream<Uint8Array> {
-  let position = 0;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        const start = Math.max(range.start - position, 0);
-        const end = Math.min(range.end + 1 - position, chunk.length);
-        if (start < end) controller.enqueue(chunk.subarray(start, end));
-        position += chunk.length;
-      },
-    }),
-  );
 }

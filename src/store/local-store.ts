@@ -215,6 +215,10 @@ export class LocalStore implements Store {
     return releases.filter((r): r is Release => r !== null).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
+  async listTags(prefix: string): Promise<string[]> {
+    return (await this.listReleases()).filter((r) => !r.draft && r.tag.startsWith(prefix)).map((r) => r.tag);
+  }
+
   async findReleaseByTag(tag: string): Promise<Release | null> {
     return this.readRelease(this.releasePath(tag));
   }

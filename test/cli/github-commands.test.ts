@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { publish } from '../../src/publish/publish.js';
+import { seedReleases } from '../fake-github/seed.js';
 import { runCli, startCli, waitForOutput } from '../helpers/cli.js';
 import { tempDir, writeBuild, writeConfig } from '../helpers/fixtures.js';
 import { githubStore, READ_TOKEN, useFakeGitHub } from '../helpers/github.js';
@@ -81,6 +82,13 @@ describe('updateforge doctor', () => {
     expect(run.stdout).toContain('✗ configuration: UPDATEFORGE_GITHUB_TOKEN is not set');
     expect(run.stdout).toContain(`✓ ${url}/api/v1/apps: answers 401 {"error":"unauthorized"} as expected`);
     expect(run.code).toBe(1);
+  });
+
+  test("a repository past GitHub's 1,000-release listing cap passes the repository check", async () => {
+    const repo = github.newRepo();
+    seedReleases(github.fake().repos.get(repo.toLowerCase())!, { app: 'rocket', count: 1001 });
+    const run = await runCli(['doctor'], { env: { ...(await env(repo)), UPDATEFORGE_USERS: '[]' } });
+    expect(run.stdout).toContain(`✓ repository: the token can read ${repo} (more than 1000 releases)`);
   });
 
   test('a manifest branch that is not there yet is explained', async () => {

@@ -32,6 +32,10 @@ export interface Reply {
   readonly headers?: Record<string, string>;
   /** Raw bytes instead of a JSON body (an asset GitHub serves itself). */
   readonly bytes?: Buffer;
+  /** A body of another media type than JSON (`application/vnd.github.sha`), held to the ones the operation documents. */
+  readonly text?: { readonly body: string; readonly contentType: string };
+  /** The ETag of this answer when GitHub gives it one of its own instead of a hash of its JSON. */
+  readonly etag?: string;
 }
 
 const DOCS = 'https://docs.github.com/rest';
@@ -65,6 +69,16 @@ function publish(repo: FakeRepo, release: FakeRelease, makeLatest: unknown): voi
   if (makeLatest !== 'false' && !release.prerelease) repo.latestReleaseId = release.id;
 }
 
+const LIST_CAP = 1000;
+
+/**
+ * Publishing under a tag an immutable release once had: GitHub keeps the name reserved after the
+ * release is deleted (see `FakeRepo.reservedTags`); the message is the one users quote
+ * (dhkts1/teamclaude-rs#112), in GitHub's `custom` validation-error form (docs "Client errors").
+ */
+const burnedTag = (repo: FakeRepo, tag: string): Reply | null =>
+  repo.reservedTags.has(tag) ? invalid('Validation Failed', [{ resource: 'Release', code: 'custom', field: 'tag_name', message: 'tag_name was used by an immutable release' }]) : null;
+
 const publishedWithTag = (repo: FakeRepo, tag: string) => [...repo.releases.values()].find((r) => !r.draft && r.tagName === tag);
 
 function headCommit(repo: FakeRepo, ref: string) {
@@ -77,6 +91,9 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     const repo = repoOf(route);
     const perPage = Math.min(Number(route.query['per_page'] ?? 30), 100);
     const page = Number(route.query['page'] ?? 1);
+    // GitHub serves only the first 1,000 results of this list, drafts included; a page past them is a 422
+    // (iree-org/iree#16506, homarr-labs/homarr#6559 quote it at page 11 of 100).
+    if ((page - 1) * perPage >= LIST_CAP) return invalid('Only the first 1000 results are available.');
     const all = [...repo.releases.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
     const last = Math.max(1, Math.ceil(all.length / perPage));
     const link = (p: number, rel: string) => `<${base(route)}/repos/${repo.owner}/${repo.name}/releases?per_page=${perPage}&page=${p}>; rel="${rel}"`;
@@ -112,6 +129,10 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     const tag = String(body['tag_name']);
     if (publishedWithTag(repo, tag)) return invalid('Validation Failed', [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }]);
     if (repo.refs.size === 0) return invalid('Repository is empty.');
+    if (body['draft'] !== true) {
+      const burned = burnedTag(repo, tag);
+      if (burned) return burned;
+    }
     // A target that is neither a branch nor a full commit sha of this repository is refused, e.g. a
     // commit of another repository (iNavFlight/inav#11388: "Release.target_commitish is invalid";
     // the body as jreleaser/jreleaser#1500 quotes it).
@@ -147,6 +168,8 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     if (typeof body['tag_name'] === 'string' && release.draft) release.tagName = body['tag_name'];
     if (body['draft'] === false && release.draft) {
       if (publishedWithTag(repo, release.tagName)) return invalid('Validation Failed', [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }]);
+      const burned = burnedTag(repo, release.tagName);
+      if (burned) return burned;
       publish(repo, release, body['make_latest']);
     } else if (body['draft'] === true) release.draft = true;
     // OAS `repos/update-release`, `make_latest`: "true" sets an already published release as the latest.
@@ -160,6 +183,7 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     if (!release) return notFound();
     repo.releases.delete(release.id);
     for (const id of release.assetIds) repo.assets.delete(id);
+    if (repo.immutableReleases && !release.draft) repo.reservedTags.add(release.tagName);
     // Which release GitHub promotes then is not documented; the fake shows none rather than guess.
     if (repo.latestReleaseId === release.id) repo.latestReleaseId = null;
     return { status: 204 };
@@ -224,6 +248,27 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     return sha ? { status: 200, body: contentFileJson(base(route), repo, path, sha, ref) } : notFound();
   },
 
+  /**
+   * Only the `application/vnd.github.sha` form: "Returns the commit's SHA-1 hash. You can use this endpoint
+   * to check if a remote reference's SHA-1 hash is the same as your local reference's SHA-1 hash by
+   * providing the local SHA-1 reference as the ETag" (OAS `repos/get-commit`). The answer is the bare sha
+   * (40 bytes) with the quoted sha as its ETag, and 304 while `If-None-Match` holds it (andrmuel/projectile-git-autofetch#6;
+   * the ETag must be quoted to match, sigmavirus24/github3.py#585). A ref with no commit is a 422
+   * "No commit found for SHA: <ref>" even for a branch name (squalrus/merge-bot#54, zizmorcore/zizmor#972).
+   */
+  'repos/get-commit': (route) => {
+    const repo = repoOf(route);
+    if (repo.refs.size === 0) return emptyRepo();
+    const ref = route.params['ref'] ?? '';
+    const sha = repo.refs.get(`refs/heads/${ref}`) ?? repo.refs.get(`refs/tags/${ref}`) ?? repo.refs.get(`refs/${ref.replace(/^refs\//, '')}`) ?? (repo.commits.has(ref) ? ref : undefined);
+    if (!sha) return invalid(`No commit found for SHA: ${ref}`);
+    if (!/application\/vnd\.github\.(?:v3\.)?sha/.test(route.headers['accept'] ?? '')) {
+      route.fake.violations.push('the fake answers repos/get-commit only as application/vnd.github.sha');
+      return notFound();
+    }
+    return { status: 200, text: { body: sha, contentType: 'application/vnd.github.sha; charset=utf-8' }, etag: `"${sha}"` };
+  },
+
   'repos/create-or-update-file-contents': (route) => {
     const repo = repoOf(route);
     const body = route.body as Body;
@@ -265,6 +310,16 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     const ref = `refs/${route.params['ref'] ?? ''}`;
     const sha = repo.refs.get(ref);
     return sha ? { status: 200, body: refJson(base(route), repo, ref, sha) } : notFound();
+  },
+
+  // "If the :ref doesn't exist in the repository, but existing refs start with :ref, they will be
+  // returned as an array" (OAS `git/list-matching-refs`); no page parameters: all of them at once.
+  'git/list-matching-refs': (route) => {
+    const repo = repoOf(route);
+    if (repo.refs.size === 0) return emptyRepo();
+    const prefix = `refs/${route.params['ref'] ?? ''}`;
+    const matching = [...repo.refs].filter(([ref]) => ref.startsWith(prefix)).sort(([a], [b]) => a.localeCompare(b));
+    return { status: 200, body: matching.map(([ref, sha]) => refJson(base(route), repo, ref, sha)) };
   },
 
   'git/create-tree': (route) => {

@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { MANIFEST_PATH } from '../../src/feed/manifest.js';
+import { PublishUnfinishedError } from '../../src/publish/errors.js';
 import { publish, type PublishOptions } from '../../src/publish/publish.js';
 import { LocalStore } from '../../src/store/local-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -74,15 +76,6 @@ describe('a failed publish leaves the store exactly as it was', () => {
       { updateRelease: (inner, release, patch) => (patch.draft === false ? Promise.reject(new Error('EIO: i/o error')) : inner.updateRelease(release, patch)) },
       /i\/o error/,
     ],
-    [
-      'the manifest write failing after the release is done',
-      { app: 'rocket', buildType: 'release', version: '3.0.0' },
-      {
-        writeBranchFile: (inner, file, content, options) =>
-          file === MANIFEST_PATH ? Promise.reject(diskFull()) : inner.writeBranchFile(file, content, options),
-      },
-      /no space left/i,
-    ],
   ];
 
   test.each(faults)('%s', async (_label, request, overrides, message) => {
@@ -94,6 +87,38 @@ describe('a failed publish leaves the store exactly as it was', () => {
     // And the same publish goes through once the fault is gone.
     const retried = await publish({ store, config, request: { ...request, path: build } });
     expect(retried.version.file?.size).toBe(`new bytes for ${request.version}`.length);
+  });
+
+  test('past the point of no return (the release published), a failing manifest write is finished by a re-run, never undone', async () => {
+    const { store, config, request } = await populated();
+    const manifestBefore = await store.readBranchFile(MANIFEST_PATH);
+    const faulty = withFaults(store, {
+      writeBranchFile: (inner, file, content, options) => (file === MANIFEST_PATH ? Promise.reject(diskFull()) : inner.writeBranchFile(file, content, options)),
+    });
+    const build = await writeBuild('new bytes for 3.0.0');
+    const failed = publish({ store: faulty, config, request: { ...request, version: '3.0.0', path: build } });
+    await expect(failed).rejects.toBeInstanceOf(PublishUnfinishedError);
+    await expect(failed).rejects.toThrow(/rocket\/release\/v3\.0\.0 is published, but the feed does not list it yet: .*no space left.*\nRun the same publish again to finish it/is);
+    // The feed testers and devices see is as it was; the release stays, as an immutable repository would need.
+    expect(await store.readBranchFile(MANIFEST_PATH)).toEqual(manifestBefore);
+    const kept = await store.findReleaseByTag('rocket/release/v3.0.0');
+    expect(kept).toMatchObject({ draft: false });
+    expect(kept?.assets.map((a) => a.state)).toEqual(['uploaded']);
+
+    const finished = await publish({ store, config, request: { ...request, version: '3.0.0', path: build } });
+    expect(finished).toMatchObject({ outcome: 'unchanged', manifestChanged: true, version: { id: kept?.id, file: { size: 'new bytes for 3.0.0'.length } } });
+    await assertNoDanglingAssets(store);
+  });
+
+  test('a manifest a newer UpdateForge wrote is never written over by this one', async () => {
+    const { store, config, request } = await populated();
+    const current = await store.readBranchFile(MANIFEST_PATH);
+    const newer = await readFile(new URL('../fixtures/formats/manifest/v2-newer.json', import.meta.url));
+    await store.writeBranchFile(MANIFEST_PATH, newer, { expectedSha: (current as { sha: string }).sha, message: 'a newer action' });
+    await expect(publish({ store, config, request: { ...request, version: '3.0.0', path: await writeBuild('three') } })).rejects.toThrow(
+      /"schemaVersion": 2: it was written by a newer UpdateForge.*Upgrade UpdateForge/s,
+    );
+    expect(Buffer.from(((await store.readBranchFile(MANIFEST_PATH)) as { content: Uint8Array }).content)).toEqual(newer);
   });
 
   test('icons written before a failure are taken back too', async () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeManifest } from '../../../src/publish/write-manifest.js';
+import { rebuildManifest } from '../../../src/publish/write-manifest.js';
 import { publish } from '../../../src/publish/publish.js';
 import { yankVersion } from '../../../src/publish/edit-version.js';
 import { LocalStore } from '../../../src/store/local-store.js';
@@ -75,7 +75,7 @@ export async function startFleetFeed(options: { devicePolls?: { burst: number; p
   await yankVersion({ store, config, app: 'yanked', buildType: 'release', version: '1.0.0' });
   // The keyed app's config now says its devices have a public key; the manifest follows the config.
   const declared = await writeConfig(fleetConfig(true));
-  await writeManifest({ store, config: declared.config, now: () => new Date() });
+  await rebuildManifest({ store, config: declared.config, now: () => new Date() });
 
   const server = await serve({ store, users: [], ...(options.devicePolls ? { devicePolls: options.devicePolls } : {}) });
 

@@ -1,0 +1,13 @@
+import type { VersionRecord } from '../feed/version-record.js';
+import type { ActionIO } from './run-action.js';
+
+/** The step's outputs, the same for every command: the version it published or edited, and the manifest after it. */
+export function setVersionOutputs(io: Pick<ActionIO, 'setOutput'>, result: { version: VersionRecord; releaseUrl: string; manifestSha: string }): void {
+  const v = result.version;
+  io.setOutput('version-id', v.id);
+  io.setOutput('sha256', v.file?.sha256 ?? '');
+  io.setOutput('size', v.file ? String(v.file.size) : '');
+  io.setOutput('release-url', result.releaseUrl);
+  io.setOutput('download-path', v.file ? `/api/v1/versions/${encodeURIComponent(v.id)}/download` : '');
+  io.setOutput('manifest-sha', result.manifestSha);
+}
