@@ -76,7 +76,16 @@ export async function runPublish(options: PublishCommandOptions, io: { stdout: N
     });
   }
   const store = await openStore(where, { branch: options.branch, log: stderrLogger(io.stderr) });
-  const result = await publish({ store, config, request, onProgress: progressReporter(io.stderr), onWait: (message) => io.stderr.write(`${message}\n`) });
+  // Run as a workflow step on the feed's own repository, the tag goes on the commit the run built, as the action does.
+  const ownRepo = where.kind === 'github' && where.repo.toLowerCase() === (io.env['GITHUB_REPOSITORY'] ?? '').toLowerCase();
+  const result = await publish({
+    store,
+    config,
+    request,
+    commit: ownRepo ? io.env['GITHUB_SHA'] || undefined : undefined,
+    onProgress: progressReporter(io.stderr),
+    onWait: (message) => io.stderr.write(`${message}\n`),
+  });
 
   for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (options.json) {

@@ -5,6 +5,7 @@ import { readManifest } from '../helpers/feed.js';
 import { tempDir, writeConfig } from '../helpers/fixtures.js';
 import { githubStore, READ_TOKEN, useFakeGitHub, WRITE_TOKEN } from '../helpers/github.js';
 import { LIVE_CONFIG, webBuild } from '../helpers/live-feed.js';
+import { addCommit } from '../fake-github/model.js';
 
 const github = useFakeGitHub();
 
@@ -119,5 +120,22 @@ describe('repair --github', () => {
     const repair = await runCli(['repair'], { env: githubEnv() });
     expect(repair).toMatchObject({ code: 2, stdout: '' });
     expect(repair.stderr).toMatch(/Give either --store DIR \(a local feed\) or --github OWNER\/NAME/);
+  });
+});
+
+describe('publish --github inside a workflow', () => {
+  test("tags the commit the run built (GITHUB_SHA) when the feed is the workflow's own repository, as the action does", async () => {
+    const repo = github.newRepo();
+    const fakeRepo = github.fake().repos.get(repo.toLowerCase())!;
+    const head = fakeRepo.refs.get('refs/heads/main')!;
+    // The commit the run checked out; main has moved on since.
+    const built = addCommit(fakeRepo, { parents: [head], message: 'the built commit', files: new Map(fakeRepo.commits.get(head)!.files) });
+    fakeRepo.refs.set('refs/heads/main', addCommit(fakeRepo, { parents: [built.sha], message: 'later', files: new Map(built.files) }).sha);
+
+    const args = await target(repo);
+    const env = { ...githubEnv(), GITHUB_REPOSITORY: repo, GITHUB_SHA: built.sha };
+    const published = await runCli(['publish', ...args, '--version', '1.0.0', '--path', await webBuild('one')], { env });
+    expect(published.code, published.stderr).toBe(0);
+    expect(fakeRepo.refs.get('refs/tags/rocket/release/v1.0.0')).toBe(built.sha);
   });
 });
