@@ -10,6 +10,7 @@ import { benchGitHubDownload } from './github-download.js';
 import { benchGitHubRequests } from './github-requests.js';
 import { benchMixedLoad } from './mixed-load.js';
 import { benchPackaging } from './packaging.js';
+import { benchScaleModel } from './scale-model.js';
 import { benchUpdates } from './updates.js';
 import { ROOT } from './processes.js';
 
@@ -45,7 +46,7 @@ const ctx: BenchContext = {
 
 const sections: BenchSection[] = [];
 try {
-  for (const bench of [benchApps, benchDownload, benchUpdates, benchPackaging, benchGitHubRequests, benchGitHubDownload, benchMixedLoad].filter((b) => !only || b.name === only)) {
+  for (const bench of [benchApps, benchDownload, benchUpdates, benchPackaging, benchGitHubRequests, benchGitHubDownload, benchMixedLoad, benchScaleModel].filter((b) => !only || b.name === only)) {
     process.stderr.write(`running ${bench.name} ...\n`);
     const section = await bench(ctx);
     process.stderr.write(`${section.body}\n\n`);
