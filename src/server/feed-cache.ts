@@ -5,6 +5,8 @@ import { describeError, type Logger } from '../util/logger.js';
 import { EMPTY_MANIFEST, indexManifest, type FeedSnapshot } from '../feed/feed-snapshot.js';
 import { feedUnavailable } from './responses.js';
 
+const RECENT_MS = 1000;
+
 export interface FeedState {
   readonly snapshot: FeedSnapshot;
   /** True when the latest re-check failed and this is the last good manifest. */
@@ -23,6 +25,8 @@ export class FeedCache {
   private etag: string | undefined;
   private checkedAt = -Infinity;
   private inflight: Promise<FeedState> | null = null;
+  /** The answer while no manifest was ever read and the last try failed: given until the next re-check is due. */
+  private failure: { error: Error; at: number } | null = null;
 
   constructor(
     private readonly store: FeedReader,
@@ -31,6 +35,9 @@ export class FeedCache {
 
   async get(): Promise<FeedState> {
     if (this.state && this.now() - this.checkedAt < this.options.maxAgeMs) return this.state;
+    // Without it every request would ask the store again (a manifest that cannot be read costs a
+    // full read each time): a failed first read is answered for the re-check interval, like a good one.
+    if (this.failure && this.now() - this.failure.at < this.options.maxAgeMs) throw this.failure.error;
     this.inflight ??= this.refresh(this.now()).finally(() => {
       this.inflight = null;
     });
@@ -45,6 +52,16 @@ export class FeedCache {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * The manifest as of at most a second ago: for a version another instance already offers (it
+   * re-checked sooner), so that a device told of a new bundle is not told "not found" here. A free
+   * 304 when nothing changed, and at most one a second however many ask.
+   */
+  async getRecent(): Promise<FeedState> {
+    if (this.state && this.now() - this.checkedAt >= RECENT_MS) this.checkedAt = -Infinity;
+    return this.get();
   }
 
   private now(): number {
@@ -68,6 +85,7 @@ export class FeedCache {
       const snapshot = indexManifest(parseManifest(file.content));
       this.etag = file.etag;
       this.state = { snapshot, stale: false };
+      this.failure = null;
       return this.state;
     } catch (error) {
       this.options.log.warn('manifest refresh failed', describeError(error));
@@ -77,7 +95,9 @@ export class FeedCache {
         this.state = { ...this.state, stale: true };
         return this.state;
       }
-      throw feedUnavailable(error instanceof StoreUnavailableError ? error.retryAfterSeconds : undefined);
+      const answer = feedUnavailable(error instanceof StoreUnavailableError ? error.retryAfterSeconds : undefined);
+      this.failure = { error: answer, at: this.now() };
+      throw answer;
     }
   }
 }

@@ -77,8 +77,17 @@ export class GitHubBranchFiles {
     if (kept) return kept;
     let content: Buffer;
     try {
-      const { data } = await this.options.octokit.rest.git.getBlob({ owner: this.options.owner, repo: this.options.repo, file_sha: sha });
-      content = Buffer.from(data.content, 'base64');
+      // Raw, not as base64 in JSON: Octokit's JSON parser overflows its stack on answers of ~8 MiB,
+      // which a manifest of ~12,000 versions makes (measured by the scale model), and then hands back
+      // text without `content`. Raw bytes cost no parsing at any size (OAS `git/get-blob`, media types).
+      const { data } = await this.options.octokit.rest.git.getBlob({
+        owner: this.options.owner,
+        repo: this.options.repo,
+        file_sha: sha,
+        headers: { accept: 'application/vnd.github.raw+json' },
+        request: { parseSuccessResponseBody: false },
+      });
+      content = Buffer.from(await new Response(data as unknown as ReadableStream<Uint8Array>).arrayBuffer());
     } catch (error) {
       throw this.describe(error, 'read a blob');
     }

@@ -373,6 +373,8 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     const sha = route.params['file_sha'] ?? '';
     const content = repo.blobs.get(sha);
     if (!content) return notFound();
+    // "application/vnd.github.raw+json: Returns the raw blob data" (OAS `git/get-blob`).
+    if ((route.headers['accept'] ?? '').includes('application/vnd.github.raw')) return { status: 200, bytes: content, headers: { 'content-type': 'application/vnd.github.raw+json; charset=utf-8', 'content-length': String(content.length) } };
     return { status: 200, body: { sha, node_id: `B_${sha.slice(0, 12)}`, url: `${base(route)}/repos/${repo.owner}/${repo.name}/git/blobs/${sha}`, size: content.length, content: content.toString('base64'), encoding: 'base64' } };
   },
 };

@@ -6,6 +6,7 @@ import { startServer } from '../../src/server/node-server.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { writeBuild, writeConfig } from '../helpers/fixtures.js';
 import { githubStore, useFakeGitHub } from '../helpers/github.js';
+import { addBlob, addCommit } from '../fake-github/model.js';
 import { makeUser, SECRET } from '../helpers/server.js';
 
 /**
@@ -68,6 +69,49 @@ describe('re-checking the manifest', () => {
     }
     // The first read: the branch's sha, then the manifest at that commit; every re-check after it is a free 304.
     expect(github.fake().rateLimit.consumed(token)).toBe(2);
+  });
+
+  test('a manifest that cannot be read is asked for once per re-check interval, not once per request', async () => {
+    const token = readToken();
+    const { repo, server, auth } = await feedServer({ token, manifestMaxAgeMs: 60_000 });
+    // Damaged on the branch before this instance ever read it.
+    const fakeRepo = github.fake().repos.get(repo.toLowerCase())!;
+    const head = fakeRepo.commits.get(fakeRepo.refs.get('refs/heads/updateforge')!)!;
+    const files = new Map(head.files).set('manifest.json', addBlob(fakeRepo, Buffer.from('{"schemaVersion": 1, "tea')));
+    fakeRepo.refs.set('refs/heads/updateforge', addCommit(fakeRepo, { parents: [head.sha], message: 'damaged', files }).sha);
+    const answers = [];
+    for (let i = 0; i < 30; i++) answers.push((await fetch(`${server.url}/api/v1/apps`, { headers: auth })).status);
+    expect(answers).toEqual(Array(30).fill(503));
+    // One try: the branch's sha and the file at it; the 29 requests after it get the same answer until the next re-check is due.
+    expect(github.fake().rateLimit.consumed(token)).toBe(2);
+  });
+
+  test('an instance asked for a version another instance has just offered looks again instead of answering 404', async () => {
+    const token = readToken();
+    const { repo, server: first, auth } = await feedServer({ token, manifestMaxAgeMs: 60_000 });
+    const second = await startServer({
+      context: createServerContext({
+        store: githubStore(github.fake(), repo, { token, patience: 'serve' }),
+        users: [await makeUser('alice', 'alice@example.com', ['acme'])],
+        jwtSecret: SECRET,
+        log: silentLogger,
+        manifestMaxAgeMs: 60_000,
+      }),
+    });
+    onTestFinished(() => second.close());
+    // Both instances hold the feed of 1.0.0 for the next minute.
+    for (const url of [first.url, second.url]) expect((await fetch(`${url}/api/v1/apps`, { headers: auth })).status).toBe(200);
+    const newer = await publish({ store: githubStore(github.fake(), repo), config: await writeConfig(), request: { app: 'rocket', buildType: 'release', version: '1.1.0', path: await writeBuild(Buffer.from('newer')) } });
+    // A device or tester told of 1.1.0 by a fresh instance reaches one that has not re-checked yet
+    // (and not within the last second either, which is how often an unknown id may make it look).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const download = await fetch(`${second.url}/api/v1/versions/${newer.version.id}/download`, { headers: auth });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).toString()).toBe('newer');
+    // An id that is nowhere stays a 404, and asking again within the second costs GitHub nothing more.
+    const spent = github.fake().rateLimit.consumed(token);
+    for (let i = 0; i < 5; i++) expect((await fetch(`${second.url}/api/v1/versions/999999/download`, { headers: auth })).status).toBe(404);
+    expect(github.fake().rateLimit.consumed(token)).toBe(spent);
   });
 
   test('a new version is seen within the re-check interval, for two more requests', async () => {

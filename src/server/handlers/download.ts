@@ -16,18 +16,27 @@ async function authorize(request: Request, context: ServerContext, id: string): 
   const link = new URL(request.url).searchParams.get('token');
   if (link !== null) {
     if (!(await context.tokens.verifyDownloadToken(link, id))) throw new HttpError(401, ERRORS.unauthorized);
-    const version = (await context.feed.get()).snapshot.versionsById.get(id);
+    const version = (await publishedVersion(context, id)).snapshot.versionsById.get(id);
     // A yanked version is withdrawn for good: even a link handed out before the yank stops working.
     if (!version || version.yanked) throw new HttpError(404, ERRORS.versionNotFound);
     return { version, who: 'device link', viaLink: true };
   }
   const user = await authenticate(request, context);
-  const { snapshot } = await context.feed.get();
+  const { snapshot } = await publishedVersion(context, id);
   const version = snapshot.versionsById.get(id);
   if (!version || version.yanked) throw new HttpError(404, ERRORS.versionNotFound);
   const app = snapshot.appsById.get(version.app);
   if (!app || !user.teams.includes(app.team)) throw new HttpError(403, ERRORS.forbidden);
   return { version, who: user.id, viaLink: false };
+}
+
+/**
+ * The feed, holding `id` if it is published anywhere yet: an id this instance does not know may be
+ * one another instance (which re-checked sooner) has just offered, so it looks again before a 404.
+ */
+async function publishedVersion(context: ServerContext, id: string) {
+  const feed = await context.feed.get();
+  return feed.snapshot.versionsById.has(id) ? feed : context.feed.getRecent();
 }
 
 /** GET /api/v1/versions/{id}/download: the artifact, streamed, with single-range support for resume. */
