@@ -12405,7 +12405,7 @@ var require_response = __commonJS({
     var assert2 = __require("node:assert");
     var { types: types2 } = __require("node:util");
     var textEncoder = new TextEncoder("utf-8");
-    var Response = class _Response {
+    var Response2 = class _Response {
       // Creates network error Response.
       static error() {
         const responseObject = fromInnerResponse(makeNetworkError(), "immutable");
@@ -12548,8 +12548,8 @@ var require_response = __commonJS({
         return `Response ${nodeUtil.formatWithOptions(options2, properties)}`;
       }
     };
-    mixinBody(Response);
-    Object.defineProperties(Response.prototype, {
+    mixinBody(Response2);
+    Object.defineProperties(Response2.prototype, {
       type: kEnumerableProperty,
       url: kEnumerableProperty,
       status: kEnumerableProperty,
@@ -12565,7 +12565,7 @@ var require_response = __commonJS({
         configurable: true
       }
     });
-    Object.defineProperties(Response, {
+    Object.defineProperties(Response2, {
       json: kEnumerableProperty,
       redirect: kEnumerableProperty,
       error: kEnumerableProperty
@@ -12698,7 +12698,7 @@ var require_response = __commonJS({
       }
     }
     function fromInnerResponse(innerResponse, guard) {
-      const response = new Response(kConstruct);
+      const response = new Response2(kConstruct);
       response[kState] = innerResponse;
       response[kHeaders] = new Headers3(kConstruct);
       setHeadersList(response[kHeaders], innerResponse.headersList);
@@ -12766,7 +12766,7 @@ var require_response = __commonJS({
       makeResponse,
       makeAppropriateNetworkError,
       filterResponse,
-      Response,
+      Response: Response2,
       cloneResponse,
       fromInnerResponse
     };
@@ -15436,7 +15436,7 @@ var require_cache = __commonJS({
     var { urlEquals, getFieldValues } = require_util5();
     var { kEnumerableProperty, isDisturbed } = require_util();
     var { webidl } = require_webidl();
-    var { Response, cloneResponse, fromInnerResponse } = require_response();
+    var { Response: Response2, cloneResponse, fromInnerResponse } = require_response();
     var { Request, fromInnerRequest } = require_request2();
     var { kState } = require_symbols2();
     var { fetching } = require_fetch();
@@ -15963,7 +15963,7 @@ var require_cache = __commonJS({
         converter: webidl.converters.DOMString
       }
     ]);
-    webidl.converters.Response = webidl.interfaceConverter(Response);
+    webidl.converters.Response = webidl.interfaceConverter(Response2);
     webidl.converters["sequence<RequestInfo>"] = webidl.sequenceConverter(
       webidl.converters.RequestInfo
     );
@@ -66508,8 +66508,14 @@ var GitHubBranchFiles = class {
     if (kept) return kept;
     let content;
     try {
-      const { data } = await this.options.octokit.rest.git.getBlob({ owner: this.options.owner, repo: this.options.repo, file_sha: sha });
-      content = Buffer.from(data.content, "base64");
+      const { data } = await this.options.octokit.rest.git.getBlob({
+        owner: this.options.owner,
+        repo: this.options.repo,
+        file_sha: sha,
+        headers: { accept: "application/vnd.github.raw+json" },
+        request: { parseSuccessResponseBody: false }
+      });
+      content = Buffer.from(await new Response(data).arrayBuffer());
     } catch (error63) {
       throw this.describe(error63, "read a blob");
     }
