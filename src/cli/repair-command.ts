@@ -24,7 +24,7 @@ export async function runRepair(options: RepairCommandOptions, io: RepairIO): Pr
     return;
   }
   const lines = [
-    `${result.changed ? 'Repaired' : 'Already right:'} the manifest of ${store.location} lists ${result.manifest.versions.length} versions`,
+    `${result.changed ? 'Repaired' : 'Already right:'} the manifest of ${store.location} lists ${plural(result.manifest.versions.length, 'version')}`,
     `  releases    ${result.listed} listed${result.lookedUp > 0 ? `, ${result.lookedUp} more looked up by tag` : ''}`,
     `  manifest    ${result.sha}`,
     ...result.orphanDrafts.map((d) => `  deleted     orphan draft ${d}`),
@@ -43,3 +43,5 @@ function progressPrinter(stderr: NodeJS.WriteStream): (progress: RepairProgress)
     else if (progress.done % 100 === 0 || progress.done === progress.total) stderr.write(`  ${progress.done}/${progress.total}\n`);
   };
 }
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -6,6 +6,16 @@ import { MANIFEST_FORMAT, MANIFEST_SCHEMA_VERSION, parseManifest, serializeManif
 import { parseReleaseBody, RELEASE_METADATA_FORMAT, RELEASE_METADATA_VERSION, renderReleaseBody } from '../../src/feed/release-body.js';
 import { FormatVersionError, NewerFormatError } from '../../src/feed/versioned-format.js';
 
+/** The file record of the binary in the v1 fixtures, as the publish that wrote them recorded it. */
+const BINARY_FILE = {
+  assetId: 'b607f9db0ab58ab0',
+  name: 'Rocket Tracker – café.apk',
+  size: 15,
+  sha256: '5c422bdb1e69a6d4aa7ead6910b33583e8e2acf203c775074425c9825e58d9d4',
+  contentType: 'application/vnd.android.package-archive',
+  kind: 'binary',
+};
+
 // Golden fixtures (test/fixtures/formats/README.md): files as UpdateForge wrote them. Never regenerated here.
 const fixture = (name: string) => readFile(new URL(`../fixtures/formats/${name}`, import.meta.url));
 const text = async (name: string) => (await fixture(name)).toString('utf8');
@@ -76,14 +86,7 @@ describe('manifest v1 (golden)', () => {
 
     const binary = find('rocket', '1.0.0+build.7');
     expect(binary).toMatchObject({ id: '1238e306234a9d75', name: 'January update --> "final"', public: true, created: '2026-03-02T09:00:00.000Z' });
-    expect(binary.file).toEqual({
-      assetId: 'b607f9db0ab58ab0',
-      name: 'Rocket Tracker – café.apk',
-      size: 15,
-      sha256: '5c422bdb1e69a6d4aa7ead6910b33583e8e2acf203c775074425c9825e58d9d4',
-      contentType: 'application/vnd.android.package-archive',
-      kind: 'binary',
-    });
+    expect(binary.file).toEqual(BINARY_FILE);
     expect(binary.notes).toContain('<!-- updateforge {"updateforge":9,"app":"evil"} -->');
     expect(binary.notes).toContain('Windows line end here\r\n');
     expect(binary.rollout).toBeUndefined();
@@ -217,14 +220,7 @@ describe('release bodies v1 (golden)', () => {
       public: true,
       created: '2026-03-02T09:00:00.000Z',
       state: 'published',
-      file: {
-        assetId: 'b607f9db0ab58ab0',
-        name: 'Rocket Tracker – café.apk',
-        size: 15,
-        sha256: '5c422bdb1e69a6d4aa7ead6910b33583e8e2acf203c775074425c9825e58d9d4',
-        contentType: 'application/vnd.android.package-archive',
-        kind: 'binary',
-      },
+      file: BINARY_FILE,
     });
   });
 
