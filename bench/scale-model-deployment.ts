@@ -9,7 +9,6 @@ import { GitHubStore } from '../src/store/github-store.js';
 import { silentLogger } from '../src/util/logger.js';
 import type { LoggedRequest } from '../test/fake-github/server.js';
 import { FakeGitHub } from '../test/fake-github/server.js';
-import { rememberRouteMatches } from './fake-github.js';
 import type { DownloadMode } from './scale-model-plan.js';
 
 /** Where simulated clients reach the deployment (its UPDATEFORGE_PUBLIC_URL): requests to it never leave the process. */
@@ -77,7 +76,6 @@ export class Deployment {
 
   /** Sets the feed up (its first bundle published, not counted) and starts the instances. */
   static async start(options: { dir: string; instances: number; downloads: DownloadMode; testers: number; bundleBytes: number }): Promise<Deployment> {
-    await rememberRouteMatches();
     const fake = await FakeGitHub.start();
     try {
       // No ceiling on the deployment's token: the model measures what the code asks for, and the

@@ -10,6 +10,10 @@ import { OpenAPIBackend, type Operation } from 'openapi-backend';
 export interface OpenApiChecker {
   /** The operation a request is, with its path parameters, or null when GitHub has no such endpoint. */
   match(method: string, path: string): { operation: Operation; params: Record<string, string> } | null;
+  /** The same, by openapi-backend's own router: slow (it builds its patterns per call), kept to check `match` against. */
+  referenceMatch(method: string, path: string): { operation: Operation; params: Record<string, string> } | null;
+  /** Every operation of the description. */
+  readonly operations: readonly Operation[];
   /** Spec violations of a request (empty when it is one GitHub accepts). */
   checkRequest(operation: Operation, request: { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: unknown }): string[];
   /** Spec violations of a response. */
@@ -51,13 +55,24 @@ async function load(): Promise<OpenApiChecker> {
     },
   });
   await api.init();
+  const routes = compileRoutes(api.getOperations());
   return {
     match(method, path) {
+      const wanted = method.toLowerCase();
+      for (const route of routes) {
+        if (route.operation.method !== wanted) continue;
+        const found = route.pattern.exec(path);
+        if (found) return { operation: route.operation, params: Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(found[i + 1] ?? '')])) };
+      }
+      return null;
+    },
+    referenceMatch(method, path) {
       const request = { method: method.toLowerCase(), path, headers: {}, query: {} };
       const operation = api.router.matchOperation(request);
       if (!operation) return null;
       return { operation, params: api.router.parseRequest(request, operation).params as Record<string, string> };
     },
+    operations: api.getOperations(),
     checkRequest(operation, request) {
       const result = api.validator.validateRequest({ ...request, method: request.method.toLowerCase() }, operation as never);
       return describe(result.errors as AjvError[] | null);
@@ -68,6 +83,36 @@ async function load(): Promise<OpenApiChecker> {
       return describe(result.errors as AjvError[] | null);
     },
   };
+}
+
+interface CompiledRoute {
+  readonly operation: Operation;
+  readonly pattern: RegExp;
+  readonly names: readonly string[];
+}
+
+/**
+ * The description's ~1,000 path templates as regular expressions made once, tried in the order a
+ * router must: a template with fewer parameters first, so `releases/latest` is not taken for
+ * `releases/{release_id}`. openapi-backend's own router builds them afresh for every request
+ * (about 14 ms each on this machine, most of the fake's time); a test (openapi-check.test.ts)
+ * checks that both routers agree.
+ */
+function compileRoutes(operations: readonly Operation[]): CompiledRoute[] {
+  const compiled = operations.map((operation) => {
+    const names: string[] = [];
+    const source = operation.path
+      .split(/(\{[^}]+\})/)
+      .map((part) => {
+        const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+        if (name === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(name);
+        return '([^/]+)';
+      })
+      .join('');
+    return { operation, pattern: new RegExp(`^${source}/?$`), names };
+  });
+  return compiled.sort((a, b) => a.names.length - b.names.length || b.operation.path.length - a.operation.path.length);
 }
 
 /**
