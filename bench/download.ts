@@ -37,7 +37,7 @@ export async function benchDownload(ctx: BenchContext): Promise<BenchSection> {
       if (one.bytes !== size) throw new Error(`downloaded ${one.bytes} bytes of ${size}`);
       const rssOne = await peakRssMiB(server.child.pid!);
       const started = process.hrtime.bigint();
-      const four = await Promise.all([1, 2, 3, 4].map(() => client(['http', url, token])));
+      await Promise.all([1, 2, 3, 4].map(() => client(['http', url, token])));
       const fourSeconds = Number(process.hrtime.bigint() - started) / 1e9;
       const rssFour = await peakRssMiB(server.child.pid!);
       const fourRate = (4 * size) / MiB / fourSeconds;

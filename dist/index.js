@@ -26764,11 +26764,11 @@ var require_mtime_precision = __commonJS({
     function probe(file2, fs4, callback) {
       const cachedPrecision = fs4[cacheSymbol];
       if (cachedPrecision) {
-        return fs4.stat(file2, (err, stat6) => {
+        return fs4.stat(file2, (err, stat5) => {
           if (err) {
             return callback(err);
           }
-          callback(null, stat6.mtime, cachedPrecision);
+          callback(null, stat5.mtime, cachedPrecision);
         });
       }
       const mtime = new Date(Math.ceil(Date.now() / 1e3) * 1e3 + 5);
@@ -26776,13 +26776,13 @@ var require_mtime_precision = __commonJS({
         if (err) {
           return callback(err);
         }
-        fs4.stat(file2, (err2, stat6) => {
+        fs4.stat(file2, (err2, stat5) => {
           if (err2) {
             return callback(err2);
           }
-          const precision = stat6.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
+          const precision = stat5.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
           Object.defineProperty(fs4, cacheSymbol, { value: precision });
-          callback(null, stat6.mtime, precision);
+          callback(null, stat5.mtime, precision);
         });
       });
     }
@@ -26836,14 +26836,14 @@ var require_lockfile = __commonJS({
         if (options2.stale <= 0) {
           return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
         }
-        options2.fs.stat(lockfilePath, (err2, stat6) => {
+        options2.fs.stat(lockfilePath, (err2, stat5) => {
           if (err2) {
             if (err2.code === "ENOENT") {
               return acquireLock(file2, { ...options2, stale: 0 }, callback);
             }
             return callback(err2);
           }
-          if (!isLockStale(stat6, options2)) {
+          if (!isLockStale(stat5, options2)) {
             return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
           }
           removeLock(file2, options2, (err3) => {
@@ -26855,8 +26855,8 @@ var require_lockfile = __commonJS({
         });
       });
     }
-    function isLockStale(stat6, options2) {
-      return stat6.mtime.getTime() < Date.now() - options2.stale;
+    function isLockStale(stat5, options2) {
+      return stat5.mtime.getTime() < Date.now() - options2.stale;
     }
     function removeLock(file2, options2, callback) {
       options2.fs.rmdir(getLockFile(file2, options2), (err) => {
@@ -26874,7 +26874,7 @@ var require_lockfile = __commonJS({
       lock2.updateDelay = lock2.updateDelay || options2.update;
       lock2.updateTimeout = setTimeout(() => {
         lock2.updateTimeout = null;
-        options2.fs.stat(lock2.lockfilePath, (err, stat6) => {
+        options2.fs.stat(lock2.lockfilePath, (err, stat5) => {
           const isOverThreshold = lock2.lastUpdate + options2.stale < Date.now();
           if (err) {
             if (err.code === "ENOENT" || isOverThreshold) {
@@ -26883,7 +26883,7 @@ var require_lockfile = __commonJS({
             lock2.updateDelay = 1e3;
             return updateLock(file2, options2);
           }
-          const isMtimeOurs = lock2.mtime.getTime() === stat6.mtime.getTime();
+          const isMtimeOurs = lock2.mtime.getTime() === stat5.mtime.getTime();
           if (!isMtimeOurs) {
             return setLockAsCompromised(
               file2,
@@ -27008,11 +27008,11 @@ var require_lockfile = __commonJS({
         if (err) {
           return callback(err);
         }
-        options2.fs.stat(getLockFile(file3, options2), (err2, stat6) => {
+        options2.fs.stat(getLockFile(file3, options2), (err2, stat5) => {
           if (err2) {
             return err2.code === "ENOENT" ? callback(null, false) : callback(err2);
           }
-          return callback(null, !isLockStale(stat6, options2));
+          return callback(null, !isLockStale(stat5, options2));
         });
       });
     }
@@ -66758,7 +66758,6 @@ var MAX_ASSET_BYTES = 2 * 1024 ** 3;
 var GitHubStore = class _GitHubStore {
   constructor(octokit, options2, downloads = { fetchSigned: fetch, idleTimeoutMs: null }) {
     this.octokit = octokit;
-    this.downloads = downloads;
     [this.owner, this.repo] = parseRepo(options2.repo);
     this.location = `${this.owner}/${this.repo}`;
     this.branch = options2.branch;
@@ -66767,7 +66766,6 @@ var GitHubStore = class _GitHubStore {
     this.branchFiles = new GitHubBranchFiles({ octokit, owner: this.owner, repo: this.repo, branch: this.branch });
   }
   octokit;
-  downloads;
   location;
   owner;
   repo;
@@ -70605,21 +70603,21 @@ async function* exploreWalkAsync(dir, path14, followSymlinks, useStat, shouldSki
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
     const absolute = path14 + "/" + relative;
-    let stat6 = file2;
-    if (useStat || followSymlinks) stat6 = await getStat(absolute, followSymlinks) ?? stat6;
-    if (stat6.isDirectory()) {
+    let stat5 = file2;
+    if (useStat || followSymlinks) stat5 = await getStat(absolute, followSymlinks) ?? stat5;
+    if (stat5.isDirectory()) {
       if (!shouldSkip(relative)) {
         yield {
           relative,
           absolute,
-          stat: stat6
+          stat: stat5
         };
         yield* exploreWalkAsync(filename, path14, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
       absolute,
-      stat: stat6
+      stat: stat5
     };
   }
 }

@@ -55,6 +55,7 @@ export async function runServe(options: ServeCommandOptions, io: ServeIO): Promi
 /** Closes the server on Ctrl-C or SIGTERM, letting running downloads end. */
 export function closeOnSignal(server: RunningServer): void {
   const stop = () => {
+    // Fire and forget: a signal handler has no caller to await it; the process exits once the server has closed.
     void server.close().finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);

@@ -7,6 +7,7 @@
 /** Why `name` is unsafe for a device to extract, or null. */
 export function entryNameProblem(name: string): string | null {
   if (name.includes('\u0000')) return 'has a NUL byte, which cuts the name short';
+  // eslint-disable-next-line no-control-regex -- finding control characters is this check's purpose
   if (/[\u0001-\u001f\u007f]/.test(name)) return 'has a control character';
   // archiver turns `\` into `/` and strips a leading `x:`: `..\evil.js` and `x:index.html` would become other names.
   if (name.includes('\\')) return 'has a backslash, which extractors may take for a folder separator';

@@ -57,7 +57,7 @@ export class GitHubStore implements Store {
   constructor(
     private readonly octokit: GitHubClient,
     options: { repo: string; branch: string; log: Logger },
-    private readonly downloads: {
+    downloads: {
       /** For the signed download links, which are not API calls. */
       readonly fetchSigned: typeof fetch;
       /** How long a started download may send nothing before it is given up. */

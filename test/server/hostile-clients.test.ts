@@ -20,12 +20,15 @@ type Feed = Awaited<ReturnType<typeof startFeedServer>>;
 function raw(url: string, chunks: readonly (string | { waitMs: number })[], options: { destroyAfter?: boolean } = {}): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, async () => {
+    const send = async (): Promise<void> => {
       for (const chunk of chunks) {
         if (typeof chunk === 'string') socket.write(chunk);
         else await new Promise((r) => setTimeout(r, chunk.waitMs));
       }
       if (options.destroyAfter) socket.destroy();
+    };
+    const socket = connect(Number(port), hostname, () => {
+      send().catch(reject);
     });
     let answer = '';
     socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));

@@ -116,6 +116,7 @@ describe('stalled downloads', () => {
   test('a slow reader that keeps reading is not cut', async () => {
     const download = await startDownload(undefined, 0);
     let open = true;
+    // Only watched, never awaited: the test reads `open` while it keeps reading.
     void download.closed.then(() => (open = false));
     // Half a MiB at a time, well under the stall timeout apart, for three times the timeout. (Reading
     // less at a time moves nothing on loopback: the sender's kernel wakes it only once half its

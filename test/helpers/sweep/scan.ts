@@ -101,7 +101,8 @@ export type Allowance = (candidate: Candidate) => string | null;
 export interface Output {
   /** Where, for the report: never a secret (no query strings, no argument values). */
   readonly where: string;
-  readonly allow?: Allowance;
+  /** Undefined (or absent) when nothing found here is allowed. */
+  readonly allow?: Allowance | undefined;
 }
 
 export interface Sink {
