@@ -25,19 +25,21 @@ export function createServerContext(options: {
   downloads?: DownloadMode;
   /** Wrong passwords allowed per email and per client address (DEFAULT_LOGIN_LIMITS). */
   loginLimits?: LoginLimits;
+  /** The clock the manifest's age, device polls and login attempts are measured with (default Date.now). */
+  now?: () => number;
 }): ServerContext {
   const tokens = new TokenService(options.jwtSecret ?? '');
   // Hashed now, not at the first unknown email: that login would otherwise pay two hashes and tell it apart.
   void dummyHash();
   return {
     store: options.store,
-    feed: new FeedCache(options.store, { maxAgeMs: options.manifestMaxAgeMs ?? 1000, recheckWaitMs: options.manifestRecheckWaitMs ?? 2000, log: options.log }),
+    feed: new FeedCache(options.store, { maxAgeMs: options.manifestMaxAgeMs ?? 1000, recheckWaitMs: options.manifestRecheckWaitMs ?? 2000, log: options.log, ...(options.now ? { now: options.now } : {}) }),
     users: new UserDirectory(options.users),
     tokens,
     log: options.log,
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
-    deviceLimiter: new RateLimiter({ capacity: options.devicePolls?.burst ?? 20, refillPerSecond: (options.devicePolls?.perMinute ?? 20) / 60 }),
-    logins: new LoginThrottle(options.loginLimits),
+    deviceLimiter: new RateLimiter({ capacity: options.devicePolls?.burst ?? 20, refillPerSecond: (options.devicePolls?.perMinute ?? 20) / 60, ...(options.now ? { now: options.now } : {}) }),
+    logins: new LoginThrottle(options.loginLimits, options.now ? { now: options.now } : {}),
     downloads: options.downloads ?? 'proxy',
   };
 }

@@ -14,7 +14,8 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   perAddress: { burst: 30, perMinute: 30 },
 };
 
-const limiter = (limit: LoginLimits['perEmail']) => new RateLimiter({ capacity: limit.burst, refillPerSecond: limit.perMinute / 60, maxKeys: 50_000 });
+const limiter = (limit: LoginLimits['perEmail'], now: () => number) =>
+  new RateLimiter({ capacity: limit.burst, refillPerSecond: limit.perMinute / 60, maxKeys: 50_000, now });
 
 /**
  * Counts failed logins per email and per client address, in memory (per server instance).
@@ -27,10 +28,13 @@ export class LoginThrottle {
   private readonly addresses: RateLimiter;
   private refused = 0;
   private reportedAt = 0;
+  private readonly now: () => number;
 
-  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS) {
-    this.emails = limiter(limits.perEmail);
-    this.addresses = limiter(limits.perAddress);
+  /** `now` is the clock both buckets and the report interval read (tests pass their own). */
+  constructor(limits: LoginLimits = DEFAULT_LOGIN_LIMITS, options: { now?: () => number } = {}) {
+    this.now = options.now ?? Date.now;
+    this.emails = limiter(limits.perEmail, this.now);
+    this.addresses = limiter(limits.perAddress, this.now);
   }
 
   /** Null when this attempt may go on, else how many seconds to wait. */
@@ -46,7 +50,7 @@ export class LoginThrottle {
    * How many attempts were refused since the last report, at most once per `everyMs`
    * (else null): a flood is worth one log line now and then, not one per attempt.
    */
-  refusalsToReport(everyMs = 10_000, now = Date.now()): number | null {
+  refusalsToReport(everyMs = 10_000, now = this.now()): number | null {
     if (this.refused === 0 || now - this.reportedAt < everyMs) return null;
     const count = this.refused;
     this.refused = 0;

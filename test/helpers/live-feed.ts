@@ -22,12 +22,21 @@ export const LIVE_CONFIG = {
   ],
 };
 
-/** An RSA-2048 key pair in PKCS#1 PEM, as `npx @capgo/cli key create` writes them. */
+let shared: { privateKey: string; publicKey: string } | undefined;
+
+/**
+ * An RSA-2048 key pair in PKCS#1 PEM, as `npx @capgo/cli key create` writes them. One pair
+ * per test file (vitest loads this module once per file): making one takes 0.1–1 s of CPU,
+ * and no test needs two different keys (a "wrong key" is a made-up key id).
+ */
 export function capgoKeyPair(): { privateKey: string; publicKey: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  registerPrivateKey(pem, 'a capgoKeyPair() private key');
-  return { privateKey: pem, publicKey: publicKey.export({ type: 'pkcs1', format: 'pem' }).toString() };
+  if (!shared) {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    shared = { privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(), publicKey: publicKey.export({ type: 'pkcs1', format: 'pem' }).toString() };
+  }
+  // Every time (the sweep ignores a key it knows): its registry is per file, whatever vitest's isolation.
+  registerPrivateKey(shared.privateKey, 'a capgoKeyPair() private key');
+  return shared;
 }
 
 /** A web build folder whose index.html says `text`. */

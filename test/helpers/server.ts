@@ -35,6 +35,8 @@ export async function serve(options: {
   secret?: string;
   devicePolls?: { burst: number; perMinute: number };
   loginLimits?: LoginLimits;
+  /** The server's clock (manifest age, rate limits): a test's `manualClock().now` instead of waiting. */
+  now?: () => number;
 }): Promise<RunningServer> {
   registerSecret('jwt-secret', options.secret, 'a serve({ secret }) secret');
   const context = createServerContext({
@@ -46,6 +48,7 @@ export async function serve(options: {
     // Tests poll a lot; the limit itself is tested on its own.
     devicePolls: options.devicePolls ?? { burst: 10_000, perMinute: 10_000 },
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const server = await startServer({ context });
   running.push(server);

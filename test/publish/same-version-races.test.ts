@@ -122,8 +122,8 @@ describe('the version lease', () => {
     const store = await storeWithLease({ host: 'ci-runner-7', pid: 4242 }, new Date());
     const waits: string[] = [];
     const publishing = publish({ store, config: await writeConfig(), request: await request(), onWait: (m) => waits.push(m), lease: { pollMs: 50 } });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(waits).toEqual([`Waiting for another publish of ${TAG} (process 4242 on ci-runner-7) to finish…`]);
+    // Until the publish is waiting: then it has found the lease, and keeps polling it.
+    await expect.poll(() => waits).toEqual([`Waiting for another publish of ${TAG} (process 4242 on ci-runner-7) to finish…`]);
     expect(await readManifest(store)).toBeNull();
     const lease = await store.readBranchFile(LEASE);
     if (lease === null || lease === 'not-modified') throw new Error('lease gone');

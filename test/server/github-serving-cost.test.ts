@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/util/logger.js';
 import { writeBuild, writeConfig } from '../helpers/fixtures.js';
 import { githubStore, useFakeGitHub } from '../helpers/github.js';
 import { addBlob, addCommit } from '../fake-github/model.js';
+import { manualClock } from '../helpers/clock.js';
 import { makeUser, SECRET } from '../helpers/server.js';
 
 /**
@@ -89,6 +90,7 @@ describe('re-checking the manifest', () => {
   test('an instance asked for a version another instance has just offered looks again instead of answering 404', async () => {
     const token = readToken();
     const { repo, server: first, auth } = await feedServer({ token, manifestMaxAgeMs: 60_000 });
+    const clock = manualClock();
     const second = await startServer({
       context: createServerContext({
         store: githubStore(github.fake(), repo, { token, patience: 'serve' }),
@@ -96,6 +98,7 @@ describe('re-checking the manifest', () => {
         jwtSecret: SECRET,
         log: silentLogger,
         manifestMaxAgeMs: 60_000,
+        now: clock.now,
       }),
     });
     onTestFinished(() => second.close());
@@ -104,7 +107,7 @@ describe('re-checking the manifest', () => {
     const newer = await publish({ store: githubStore(github.fake(), repo), config: await writeConfig(), request: { app: 'rocket', buildType: 'release', version: '1.1.0', path: await writeBuild(Buffer.from('newer')) } });
     // A device or tester told of 1.1.0 by a fresh instance reaches one that has not re-checked yet
     // (and not within the last second either, which is how often an unknown id may make it look).
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1100);
     const download = await fetch(`${second.url}/api/v1/versions/${newer.version.id}/download`, { headers: auth });
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).toString()).toBe('newer');
