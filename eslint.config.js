@@ -19,10 +19,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       // As tsc's noUnusedLocals/noUnusedParameters: a leading `_` marks a name kept on purpose
       // (a parameter a signature needs, a property split off with a rest pattern).
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
   },
 );

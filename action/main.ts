@@ -5,7 +5,12 @@ import { progressReporter } from '../src/cli/progress.js';
 import type { Logger, LogFields } from '../src/util/logger.js';
 
 const line = (event: string, fields: LogFields = {}) =>
-  [event, ...Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${String(v)}`)].join(' ');
+  [
+    event,
+    ...Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${String(v)}`),
+  ].join(' ');
 const log: Logger = {
   info: (event, fields) => core.info(line(event, fields)),
   warn: (event, fields) => core.warning(line(event, fields)),

@@ -55,7 +55,7 @@ export async function benchDownload(ctx: BenchContext): Promise<BenchSection> {
     body: [
       'The tester download route (`GET /api/v1/versions/{id}/download`, Bearer token) on `updateforge serve`, read by a client in a second process,',
       'against the same client reading the asset file straight from disk (page cache warm for both; median of 3 runs each).',
-      'Peak RSS is the server process\'s `VmHWM`, startup included (about 70 MiB of it is the idle server).',
+      "Peak RSS is the server process's `VmHWM`, startup included (about 70 MiB of it is the idle server).",
       '',
       '| asset | disk read (baseline) | through the server | ratio | 4 downloads at once, total | server peak RSS, 1 download | server peak RSS, after 4 at once |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -62,7 +62,11 @@ export async function writeBigFile(file: string, size: number): Promise<void> {
   const block = Buffer.alloc(8 * 1024 * 1024);
   try {
     for (let written = 0, n = 0; written < size; n++) {
-      for (let i = 0; i < block.length; i += 32) createHash('sha256').update(`${path.basename(file)}:${n}:${i}`).digest().copy(block, i);
+      for (let i = 0; i < block.length; i += 32)
+        createHash('sha256')
+          .update(`${path.basename(file)}:${n}:${i}`)
+          .digest()
+          .copy(block, i);
       const length = Math.min(block.length, size - written);
       await handle.write(block, 0, length);
       written += length;

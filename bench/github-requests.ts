@@ -48,7 +48,9 @@ export async function benchGitHubRequests(ctx: BenchContext): Promise<BenchSecti
       const first = await attempt(fake, config, repo, build);
       const again = first.failure ? first : await attempt(fake, config, repo, build);
       measured.push({ releases, manifestBytes, first, again });
-      process.stderr.write(`  ${releases} releases: ${first.requests} requests in ${first.ms.toFixed(0)} ms${first.failure ? ` (${first.failure})` : ''}, again ${again.requests}\n`);
+      process.stderr.write(
+        `  ${releases} releases: ${first.requests} requests in ${first.ms.toFixed(0)} ms${first.failure ? ` (${first.failure})` : ''}, again ${again.requests}\n`,
+      );
     }).catch((error: unknown) => {
       // The fake saw a request GitHub would refuse: that is the measured result for this size.
       if (!measured.some((m) => m.releases === releases)) throw error;
@@ -88,9 +90,16 @@ function report(measured: readonly { releases: number; manifestBytes: number; fi
   const base = measured[0];
   const cell = (a: Attempt) => (a.failure ? `fails after ${a.requests} requests: ${brief(a.failure, 200).replace(/\|/g, '\\|')}` : n(a.requests));
   const ratio = (a: Attempt, b: Attempt | undefined) => (a.failure || !b || b.failure ? '–' : `×${(a.requests / Math.max(1, b.requests)).toFixed(2)}`);
-  const rows = measured.map((m) => `| ${n(m.releases)} | ${size(m.manifestBytes)} | ${cell(m.first)} | ${m === base ? 'baseline' : ratio(m.first, base?.first)} | ${m.first.failure ? '–' : cell(m.again)} | ${m === base || m.first.failure ? (m === base ? 'baseline' : '–') : ratio(m.again, base?.again)} | ${(m.first.ms / 1000).toFixed(1)} s | ${m.first.failure ? '–' : `${(m.again.ms / 1000).toFixed(1)} s`} |`);
+  const rows = measured.map(
+    (m) =>
+      `| ${n(m.releases)} | ${size(m.manifestBytes)} | ${cell(m.first)} | ${m === base ? 'baseline' : ratio(m.first, base?.first)} | ${m.first.failure ? '–' : cell(m.again)} | ${m === base || m.first.failure ? (m === base ? 'baseline' : '–') : ratio(m.again, base?.again)} | ${(m.first.ms / 1000).toFixed(1)} s | ${m.first.failure ? '–' : `${(m.again.ms / 1000).toFixed(1)} s`} |`,
+  );
   const operations = measured.map((m) => {
-    const ops = (a: Attempt) => Object.entries(a.byOperation).sort(([, x], [, y]) => y - x).map(([op, c]) => `${op.replace(/^(repos|git)\//, '')} ${c}`).join(', ');
+    const ops = (a: Attempt) =>
+      Object.entries(a.byOperation)
+        .sort(([, x], [, y]) => y - x)
+        .map(([op, c]) => `${op.replace(/^(repos|git)\//, '')} ${c}`)
+        .join(', ');
     return `- ${n(m.releases)} releases: ${ops(m.first) || 'none'}${m.first.failure ? '' : `; again: ${ops(m.again) || 'none'}`}.`;
   });
   const largest = measured.at(-1);
@@ -103,7 +112,7 @@ function report(measured: readonly { releases: number; manifestBytes: number; fi
   return [
     'One new version (a file) published into a feed repository that already holds N releases — seeded straight into the fake GitHub as N earlier publishes would have left it:',
     'the releases, their tags and the manifest listing them — then the same publish again (a re-run that finds it done). Counted on the OpenAPI-checked fake, which, like GitHub, refuses to list past the first 1,000 releases.',
-    'The smallest feed is the baseline; the time is mostly the fake\'s (it checks every request and answer against GitHub\'s OpenAPI description), and what a publish does with the manifest.',
+    "The smallest feed is the baseline; the time is mostly the fake's (it checks every request and answer against GitHub's OpenAPI description), and what a publish does with the manifest.",
     '',
     '| existing releases | manifest | requests, publish | ÷ baseline | requests, same publish again | ÷ baseline | time, publish | time, again |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -5,7 +5,18 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { quantile, type ClientReport, type Credentials, type FloodPlan, type KindStats, type MixedKind, type MixedPlan, type Plan, type ProbePlan, type Target } from './mixed-load-plan.js';
+import {
+  quantile,
+  type ClientReport,
+  type Credentials,
+  type FloodPlan,
+  type KindStats,
+  type MixedKind,
+  type MixedPlan,
+  type Plan,
+  type ProbePlan,
+  type Target,
+} from './mixed-load-plan.js';
 
 const TIMEOUT_MS = 30_000;
 
@@ -169,7 +180,11 @@ class Tester {
   }
 
   async apps(): Promise<void> {
-    await this.recorder.time('apps', () => this.client.send('GET', '/api/v1/apps', { authorization: `Bearer ${this.token}` }), (r) => r.status === 200 && Array.isArray(json(r)?.['teams']));
+    await this.recorder.time(
+      'apps',
+      () => this.client.send('GET', '/api/v1/apps', { authorization: `Bearer ${this.token}` }),
+      (r) => r.status === 200 && Array.isArray(json(r)?.['teams']),
+    );
   }
 
   /** A random slice of up to 256 KiB, as a resuming or seeking client asks for. */
@@ -200,12 +215,17 @@ class Tester {
     await this.recorder.time(
       'update check',
       () => this.client.send('POST', '/api/v1/updates', { 'content-type': 'application/json' }, JSON.stringify(body)),
-      (r) => r.status === 200 && (offered ? json(r)?.['version'] === this.target.updates.bundleVersion && typeof json(r)?.['url'] === 'string' : json(r)?.['kind'] === 'up_to_date'),
+      (r) =>
+        r.status === 200 && (offered ? json(r)?.['version'] === this.target.updates.bundleVersion && typeof json(r)?.['url'] === 'string' : json(r)?.['kind'] === 'up_to_date'),
     );
   }
 
   async icon(): Promise<void> {
-    await this.recorder.time('icon', () => this.client.send('GET', this.target.iconPath), (r) => r.status === 200 && r.body.length === this.target.iconSize);
+    await this.recorder.time(
+      'icon',
+      () => this.client.send('GET', this.target.iconPath),
+      (r) => r.status === 200 && r.body.length === this.target.iconSize,
+    );
   }
 }
 
@@ -286,7 +306,11 @@ async function runFlood(plan: FloodPlan, recorder: Recorder): Promise<void> {
       const client = new Client(plan.url, plan.address);
       while (performance.now() < deadline) {
         const email = plan.email ?? `${randomUUID()}@spray.example`;
-        await recorder.time('flood', () => client.send('POST', '/api/v1/auth', { 'content-type': 'application/json' }, JSON.stringify({ email, password: randomUUID() })), (r) => r.status === 401);
+        await recorder.time(
+          'flood',
+          () => client.send('POST', '/api/v1/auth', { 'content-type': 'application/json' }, JSON.stringify({ email, password: randomUUID() })),
+          (r) => r.status === 401,
+        );
       }
     }),
   );

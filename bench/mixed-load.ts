@@ -70,7 +70,14 @@ async function memory(pid: number): Promise<{ rssMiB: number; peakMiB: number }>
 /** The highest VmRSS seen while a phase runs; VmHWM alone would include startup. */
 function sampleRss(pid: number): { stop(): number } {
   let peak = 0;
-  const timer = setInterval(() => void memory(pid).then((m) => (peak = Math.max(peak, m.rssMiB)), () => undefined), 200);
+  const timer = setInterval(
+    () =>
+      void memory(pid).then(
+        (m) => (peak = Math.max(peak, m.rssMiB)),
+        () => undefined,
+      ),
+    200,
+  );
   // A phase that throws never calls stop(): the timer must not keep the bench alive after it.
   timer.unref();
   return {
@@ -81,7 +88,8 @@ function sampleRss(pid: number): { stop(): number } {
   };
 }
 
-const client = (plan: Plan): Promise<ClientReport> => run(process.execPath, [path.join(BENCH, 'mixed-load-client.js'), JSON.stringify(plan)]).then((out) => JSON.parse(out) as ClientReport);
+const client = (plan: Plan): Promise<ClientReport> =>
+  run(process.execPath, [path.join(BENCH, 'mixed-load-client.js'), JSON.stringify(plan)]).then((out) => JSON.parse(out) as ClientReport);
 
 /**
  * Waits until the hashes a flood left queued on the server are done, so they do not land in
@@ -145,7 +153,16 @@ export async function benchMixedLoad(ctx: BenchContext): Promise<BenchSection> {
     await sleep(1000);
     const after = await memory(pid);
     check(`mixed load, ${WORKERS} workers`, loaded, { strict: true });
-    mixed = { workers: WORKERS, seconds: ctx.seconds, baselineSeconds, weights: WEIGHTS, assetMiB: ASSET_SIZE / 2 ** 20, baseline, loaded, rss: { beforeMiB: before.rssMiB, peakMiB, hwmMiB: after.peakMiB, afterMiB: after.rssMiB } };
+    mixed = {
+      workers: WORKERS,
+      seconds: ctx.seconds,
+      baselineSeconds,
+      weights: WEIGHTS,
+      assetMiB: ASSET_SIZE / 2 ** 20,
+      baseline,
+      loaded,
+      rss: { beforeMiB: before.rssMiB, peakMiB, hwmMiB: after.peakMiB, afterMiB: after.rssMiB },
+    };
   } finally {
     await server.stop();
   }
@@ -156,7 +173,17 @@ export async function benchMixedLoad(ctx: BenchContext): Promise<BenchSection> {
   server = await serve();
   try {
     const pid = server.child.pid!;
-    const probe = (startAt: number): ProbePlan => ({ mode: 'probe', target: { ...seeded, url: server.url }, startAt, seconds: floodSeconds, pauseMs: PROBE_PAUSE_MS, address: '127.0.9.1', user: control, token: controlToken, victim });
+    const probe = (startAt: number): ProbePlan => ({
+      mode: 'probe',
+      target: { ...seeded, url: server.url },
+      startAt,
+      seconds: floodSeconds,
+      pauseMs: PROBE_PAUSE_MS,
+      address: '127.0.9.1',
+      user: control,
+      token: controlToken,
+      victim,
+    });
     idle = await client(probe(Date.now() + PROCESS_START_MS));
     check('control probe, idle', idle, { strict: true });
     // The one-account flood goes last: the lock-out it earns that account would otherwise spill into the next.
@@ -169,7 +196,15 @@ export async function benchMixedLoad(ctx: BenchContext): Promise<BenchSection> {
       const sampler = sampleRss(pid);
       // The probe warms up before the flood starts and measures only once it is under way; the flood outlasts it.
       const floodAt = Date.now() + PROCESS_START_MS;
-      const flood = client({ mode: 'flood', url: server.url, startAt: floodAt, seconds: floodSeconds + (FLOOD_LEAD_MS + FLOOD_TAIL_MS) / 1000, workers: variant.workers, email: variant.email, address: variant.address });
+      const flood = client({
+        mode: 'flood',
+        url: server.url,
+        startAt: floodAt,
+        seconds: floodSeconds + (FLOOD_LEAD_MS + FLOOD_TAIL_MS) / 1000,
+        workers: variant.workers,
+        email: variant.email,
+        address: variant.address,
+      });
       const during = await client(probe(floodAt + FLOOD_LEAD_MS));
       const attempts = await flood;
       floods.push({ label: variant.label, flood: attempts, control: during, peakMiB: sampler.stop() });
@@ -183,6 +218,10 @@ export async function benchMixedLoad(ctx: BenchContext): Promise<BenchSection> {
 
   return {
     title: 'Sustained mixed load and login flood',
-    body: [mixedSection(mixed), '', floodSection({ seconds: floodSeconds, floodSeconds: floodSeconds + (FLOOD_LEAD_MS + FLOOD_TAIL_MS) / 1000, pauseMs: PROBE_PAUSE_MS, idle, floods })].join('\n'),
+    body: [
+      mixedSection(mixed),
+      '',
+      floodSection({ seconds: floodSeconds, floodSeconds: floodSeconds + (FLOOD_LEAD_MS + FLOOD_TAIL_MS) / 1000, pauseMs: PROBE_PAUSE_MS, idle, floods }),
+    ].join('\n'),
   };
 }

@@ -73,7 +73,23 @@ export async function load(
   // -I: autocannon replaces [<id>] in the body with a fresh id per request (a new device each time).
   if (options.uniqueIds) headerArgs.push('-I');
   const autocannon = path.join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
-  const json = await run(process.execPath, [autocannon, '-j', '-c', String(options.connections), '-d', String(options.seconds), '-W', '[', '-c', '8', '-d', '2', ']', ...headerArgs, url]);
+  const json = await run(process.execPath, [
+    autocannon,
+    '-j',
+    '-c',
+    String(options.connections),
+    '-d',
+    String(options.seconds),
+    '-W',
+    '[',
+    '-c',
+    '8',
+    '-d',
+    '2',
+    ']',
+    ...headerArgs,
+    url,
+  ]);
   // With a warm-up, autocannon prints the warm-up's result first: the measured run is the last line.
   const last = json.trim().split('\n').at(-1) ?? '';
   const result = JSON.parse(last) as { requests: { average: number }; latency: { p99: number }; non2xx: number };

@@ -46,7 +46,9 @@ const ctx: BenchContext = {
 
 const sections: BenchSection[] = [];
 try {
-  for (const bench of [benchApps, benchDownload, benchUpdates, benchPackaging, benchGitHubRequests, benchGitHubDownload, benchMixedLoad, benchScaleModel].filter((b) => !only || b.name === only)) {
+  for (const bench of [benchApps, benchDownload, benchUpdates, benchPackaging, benchGitHubRequests, benchGitHubDownload, benchMixedLoad, benchScaleModel].filter(
+    (b) => !only || b.name === only,
+  )) {
     process.stderr.write(`running ${bench.name} ...\n`);
     const section = await bench(ctx);
     process.stderr.write(`${section.body}\n\n`);
@@ -61,7 +63,7 @@ const doc = [
   '# Benchmarks',
   '',
   'Written by `npm run bench` (do not edit by hand). Every figure is measured against a baseline measured in the same run on the same machine,',
-  'so the ratios are what to compare across machines; the absolute numbers are only this machine\'s.',
+  "so the ratios are what to compare across machines; the absolute numbers are only this machine's.",
   '',
   `Last run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM.`,
   '',

@@ -42,7 +42,7 @@ export class SimulatedClock {
     globalThis.Date = new Proxy(RealDate, {
       construct: (target, args: unknown[], newTarget) => Reflect.construct(target, args.length === 0 ? [now()] : args, newTarget) as object,
       apply: () => new RealDate(now()).toString(),
-      get: (target, key, receiver) => (key === 'now' ? now : Reflect.get(target, key, receiver) as unknown),
+      get: (target, key, receiver) => (key === 'now' ? now : (Reflect.get(target, key, receiver) as unknown)),
     });
     this.restoreDate = () => {
       globalThis.Date = RealDate;

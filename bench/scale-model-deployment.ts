@@ -85,7 +85,10 @@ export class Deployment {
       await mkdir(options.dir, { recursive: true });
       await writeFile(path.join(options.dir, 'icon.png'), ICON_PNG);
       const configPath = path.join(options.dir, 'updateforge.json');
-      await writeFile(configPath, JSON.stringify({ teams: [{ id: 'scale', name: 'Scale' }], apps: [{ id: APP.id, team: 'scale', title: 'Fleet', packageName: APP.packageName, icon: 'icon.png' }] }));
+      await writeFile(
+        configPath,
+        JSON.stringify({ teams: [{ id: 'scale', name: 'Scale' }], apps: [{ id: APP.id, team: 'scale', title: 'Fleet', packageName: APP.packageName, icon: 'icon.png' }] }),
+      );
       const config = await loadConfig(configPath);
       const writer = GitHubStore.create({ token: 'ghs_write_token', repo: REPO, branch: 'updateforge', apiUrl: fake.url, log: silentLogger, pacingMs: 0 });
       const testers = Array.from({ length: options.testers }, (_, i) => ({ email: `tester${i}@scale.example`, password: `password-${i}` }));
@@ -150,7 +153,9 @@ async function publishBundle(options: { writer: GitHubStore; config: LoadedConfi
  */
 async function cheapHash(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await new Promise<Buffer>((resolve, reject) => scrypt(password.normalize('NFKC'), salt, 32, { N: 1024, r: 8, p: 1 }, (error, derived) => (error ? reject(error) : resolve(derived))));
+  const key = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(password.normalize('NFKC'), salt, 32, { N: 1024, r: 8, p: 1 }, (error, derived) => (error ? reject(error) : resolve(derived))),
+  );
   const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '');
   return `$scrypt$ln=10,r=8,p=1$${b64(salt)}$${b64(key)}`;
 }

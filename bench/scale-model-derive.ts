@@ -38,9 +38,19 @@ export function derivedRow(run: ScaleRun, results: readonly HourResult[]): HourR
   const scale = (x: number) => x * run.instances;
   if (exact) {
     const row = measuredRow(exact);
-    return { run, total: scale(row.total), notModified: scale(row.notModified), counted: scale(row.counted), measured: null, derivation: `${run.instances} × one instance serving ${n(share)} devices (measured)` };
+    return {
+      run,
+      total: scale(row.total),
+      notModified: scale(row.notModified),
+      counted: scale(row.counted),
+      measured: null,
+      derivation: `${run.instances} × one instance serving ${n(share)} devices (measured)`,
+    };
   }
-  const [a, b] = single.filter((r) => r.run.devices < share).slice(-2).map(measuredRow);
+  const [a, b] = single
+    .filter((r) => r.run.devices < share)
+    .slice(-2)
+    .map(measuredRow);
   if (!a || !b) return null;
   const at = (pick: (r: HourRow) => number) => Math.max(pick(b), pick(b) + ((pick(b) - pick(a)) * (share - b.run.devices)) / (b.run.devices - a.run.devices));
   const prefix = run.instances === 1 ? '' : `${run.instances} × `;
@@ -62,9 +72,14 @@ export function derivationChecks(results: readonly HourResult[]): string[] {
   return results
     .filter((r) => r.run.instances > 1)
     .flatMap((r) => {
-      const predicted = derivedRow(r.run, results.filter((s) => s.run.instances === 1));
+      const predicted = derivedRow(
+        r.run,
+        results.filter((s) => s.run.instances === 1),
+      );
       if (!predicted || predicted.derivation?.includes('extrapolated')) return [];
       const row = measuredRow(r);
-      return [`${n(r.run.devices)} devices on ${r.run.instances} instances, ${r.run.downloads}: predicted ${n(predicted.counted)} counted (${n(predicted.total)} in all), measured ${n(row.counted)} (${n(row.total)})`];
+      return [
+        `${n(r.run.devices)} devices on ${r.run.instances} instances, ${r.run.downloads}: predicted ${n(predicted.counted)} counted (${n(predicted.total)} in all), measured ${n(row.counted)} (${n(row.total)})`,
+      ];
     });
 }

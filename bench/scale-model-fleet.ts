@@ -77,9 +77,7 @@ export class Devices {
   /** The step whose actions were last handed out: an answer that arrives later schedules its download after it. */
   private current = 0;
 
-  constructor(
-    private readonly options: { count: number; pollEverySteps: number; downloadWithinSteps: number; random: () => number; installed: string; send: Send; tally: Tally },
-  ) {
+  constructor(private readonly options: { count: number; pollEverySteps: number; downloadWithinSteps: number; random: () => number; installed: string; send: Send; tally: Tally }) {
     const phases = Int32Array.from({ length: options.count }, () => Math.floor(options.random() * options.pollEverySteps));
     this.phaseStart = new Int32Array(options.pollEverySteps + 1);
     for (const p of phases) this.phaseStart[p + 1]!++;
@@ -219,7 +217,13 @@ export class Testers {
     const state = this.state[tester]!;
     if (!state.token) {
       const { email, password } = this.options.testers[tester]!;
-      const login = await send(new Request(`${ORIGIN}/api/v1/auth`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-real-ip': `10.1.${tester >> 8}.${tester & 255}` }, body: JSON.stringify({ email, password }) }));
+      const login = await send(
+        new Request(`${ORIGIN}/api/v1/auth`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-real-ip': `10.1.${tester >> 8}.${tester & 255}` },
+          body: JSON.stringify({ email, password }),
+        }),
+      );
       noteAnswer(tally, 'login', login);
       const body = (await login.json().catch(() => ({}))) as { token?: string };
       if (login.status !== 200 || !body.token) return tally.add(`login:${login.status}`);

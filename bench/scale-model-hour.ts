@@ -40,13 +40,27 @@ const steps = (ms: number) => Math.round(ms / HOUR.stepMs);
 export async function simulateHour(run: ScaleRun, options: { dir: string; clock: SimulatedClock; seed: number; onProgress?: (minute: number) => void }): Promise<HourResult> {
   const started = performance.now();
   const random = seededRandom(options.seed);
-  const deployment = await Deployment.start({ dir: path.join(options.dir, `scale-${run.devices}-${run.instances}-${run.downloads}`), instances: run.instances, downloads: run.downloads, testers: HOUR.testers, bundleBytes: HOUR.bundleBytes });
+  const deployment = await Deployment.start({
+    dir: path.join(options.dir, `scale-${run.devices}-${run.instances}-${run.downloads}`),
+    instances: run.instances,
+    downloads: run.downloads,
+    testers: HOUR.testers,
+    bundleBytes: HOUR.bundleBytes,
+  });
   try {
     const { fake } = deployment;
     const bundles = new Map<string, Bundle>([[deployment.first.id, deployment.first]]);
     const clients = new Tally();
     const send = (request: Request) => deployment.send(request);
-    const devices = new Devices({ count: run.devices, pollEverySteps: steps(HOUR.pollEveryMs), downloadWithinSteps: steps(HOUR.downloadWithinMs), random, installed: deployment.first.version, send, tally: clients });
+    const devices = new Devices({
+      count: run.devices,
+      pollEverySteps: steps(HOUR.pollEveryMs),
+      downloadWithinSteps: steps(HOUR.downloadWithinMs),
+      random,
+      installed: deployment.first.version,
+      send,
+      tally: clients,
+    });
     const testers = new Testers({
       testers: deployment.testers,
       loginWithinSteps: steps(HOUR.lengthMs / 2),

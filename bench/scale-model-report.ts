@@ -30,20 +30,31 @@ function notes(r: HourResult): string {
     r.serving.refused ? `**${n(r.serving.refused)} requests refused by GitHub (403/429)**` : '',
     odd.length ? `**unexpected client answers: ${odd.map(([k, v]) => `${k} ×${n(v)}`).join(', ')}**` : '',
     ...[...r.clients.firstErrors].map(([kind, message]) => `the first ${kind} error: ${message.replace(/\s+/g, ' ').slice(0, 200)}`),
-    stale ? `${n(stale)} answers from the last good manifest (marked stale: a re-check took over the 2 s a request waits, in real time, with the whole hour squeezed into this process)` : '',
-  ].filter(Boolean).join('; ');
+    stale
+      ? `${n(stale)} answers from the last good manifest (marked stale: a re-check took over the 2 s a request waits, in real time, with the whole hour squeezed into this process)`
+      : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** The hour table: one row per deployment, each compared with the smallest fleet of the same deployment shape. */
 export function hourTable(rows: readonly HourRow[]): string[] {
-  const baseline = (r: HourRow) => rows.filter((b) => b.run.instances === r.run.instances && b.run.downloads === r.run.downloads).sort((a, b) => a.run.devices - b.run.devices)[0] ?? r;
+  const baseline = (r: HourRow) =>
+    rows.filter((b) => b.run.instances === r.run.instances && b.run.downloads === r.run.downloads).sort((a, b) => a.run.devices - b.run.devices)[0] ?? r;
   const lines = rows.map((r) => {
     const base = baseline(r);
     // An extrapolated row is an upper bound.
     const at = (x: number) => (r.derivation?.includes('extrapolated') ? `≤ ${n(x)}` : n(x));
     const ratio = base === r ? 'baseline' : `×${(r.counted / Math.max(1, base.counted)).toFixed(2)}`;
     const m = r.measured;
-    const lasts = m ? (m.exhaustedAtMinute === null ? 'the hour' : `${m.exhaustedAtMinute} min`) : r.counted > HOUR.budgetPerHour ? `${Math.floor((HOUR.budgetPerHour / r.counted) * 60)} min` : 'the hour';
+    const lasts = m
+      ? m.exhaustedAtMinute === null
+        ? 'the hour'
+        : `${m.exhaustedAtMinute} min`
+      : r.counted > HOUR.budgetPerHour
+        ? `${Math.floor((HOUR.budgetPerHour / r.counted) * 60)} min`
+        : 'the hour';
     return `| ${n(r.run.devices)} | ${r.run.instances} | ${r.run.downloads} | ${m ? n(clientRequests(m)) : '–'} | ${at(r.total)} | ${at(r.notModified)} | ${at(r.counted)} | ${share(r.counted)} | ${ratio} | ${lasts} | ${m ? `${n(m.updated)} of ${n(m.run.devices)}` : '–'} | ${m ? `${(m.wallMs / 1000).toFixed(0)} s` : 'derived'} |`;
   });
   const details = rows.map((r) => {

@@ -6,7 +6,11 @@ import { HOUR, scaleRuns, type DownloadMode } from './scale-model-plan.js';
 import { budgetTable, hourTable, hourVerdict } from './scale-model-report.js';
 import type { BenchContext, BenchSection } from './run.js';
 
-const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',');
+const flag = (name: string) =>
+  process.argv
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',');
 
 /** The fleets in the table. */
 const FLEETS = [1_000, 10_000, 100_000];
@@ -68,7 +72,7 @@ export async function benchScaleModel(ctx: BenchContext): Promise<BenchSection> 
       '',
       `**${hourVerdict(rows)}**`,
       '',
-      'What a deployment uses of its token\'s 5,000 requests an hour (device downloads proxied, the default; † derived):',
+      "What a deployment uses of its token's 5,000 requests an hour (device downloads proxied, the default; † derived):",
       '',
       ...budgetTable(rows),
     ].join('\n'),

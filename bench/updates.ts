@@ -15,7 +15,16 @@ export async function benchUpdates(ctx: BenchContext): Promise<BenchSection> {
   const server = await startServer([CLI, 'serve', '--store', store, '--port', '0'], { UPDATEFORGE_USERS: '[]', UPDATEFORGE_JWT_SECRET: ctx.secret });
   const target = `${server.url}/api/v1/updates`;
   const body = (versionName: string) =>
-    JSON.stringify({ app_id: 'com.bench.app7', device_id: '[<id>]', version_name: versionName, version_build: '1.0.0', plugin_version: '8.51.14', platform: 'android', is_emulator: false, is_prod: true });
+    JSON.stringify({
+      app_id: 'com.bench.app7',
+      device_id: '[<id>]',
+      version_name: versionName,
+      version_build: '1.0.0',
+      plugin_version: '8.51.14',
+      platform: 'android',
+      is_emulator: false,
+      is_prod: true,
+    });
   const cases = [
     ['up to date (the common poll)', body('1.48.0')],
     ['gets an update (signed download link)', body('builtin')],

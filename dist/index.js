@@ -61699,7 +61699,9 @@ var AppSchema = external_exports.strictObject({
 var ChannelSchema = external_exports.strictObject({
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "must be 1-64 letters, digits, '.', '_' or '-'").describe("What devices ask for, as defaultChannel in capacitor.config or with setChannel()."),
   buildType: external_exports.enum(BUILD_TYPES).describe("The build type whose bundles this channel serves."),
-  allowSelfSet: external_exports.boolean().optional().describe("Devices may pick this channel themselves, with setChannel() or as defaultChannel in capacitor.config (default false: only devices whose app defaults to it get it).")
+  allowSelfSet: external_exports.boolean().optional().describe(
+    "Devices may pick this channel themselves, with setChannel() or as defaultChannel in capacitor.config (default false: only devices whose app defaults to it get it)."
+  )
 }).describe("A live-update channel: another name for a build type, and whether devices may pick it themselves.");
 var ConfigSchema = external_exports.strictObject({
   $schema: external_exports.string().optional().describe("Path or URL of this JSON Schema, for editor completion."),
@@ -66431,9 +66433,12 @@ function describeGitHubError(error63, context) {
   const headers = error63.response.headers ?? {};
   if (isRateLimitAnswer(error63.status, headers, said)) {
     const wait = retryAfterSeconds(headers);
-    return new StoreUnavailableError(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo} (${error63.status} ${said}); GitHub asks to wait ${wait} s before trying again.`, {
-      retryAfterSeconds: wait
-    });
+    return new StoreUnavailableError(
+      `GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo} (${error63.status} ${said}); GitHub asks to wait ${wait} s before trying again.`,
+      {
+        retryAfterSeconds: wait
+      }
+    );
   }
   switch (error63.status) {
     case 401:
@@ -66485,13 +66490,20 @@ var GitHubBranchFiles = class {
     }
     const data = response.data;
     const sha = (typeof data === "string" ? data : data instanceof ArrayBuffer ? Buffer.from(data).toString("utf8") : "").trim();
-    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) throw unavailable(`GitHub answered the head of ${this.location}@${this.options.branch} with something other than a commit sha.`);
+    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha))
+      throw unavailable(`GitHub answered the head of ${this.location}@${this.options.branch} with something other than a commit sha.`);
     return sha;
   }
   async readAt(path14, ref, etag) {
     let response;
     try {
-      response = await this.options.octokit.rest.repos.getContent({ owner: this.options.owner, repo: this.options.repo, path: path14, ref, headers: etag ? { "if-none-match": etag } : {} });
+      response = await this.options.octokit.rest.repos.getContent({
+        owner: this.options.owner,
+        repo: this.options.repo,
+        path: path14,
+        ref,
+        headers: etag ? { "if-none-match": etag } : {}
+      });
     } catch (error63) {
       if (isStatus(error63, 304)) return "not-modified";
       if (isStatus(error63, 404)) return null;
@@ -66750,7 +66762,15 @@ function slice(body, range2) {
 
 // src/store/github-store.ts
 function toAsset(a) {
-  return { id: String(a.id), name: a.name, label: a.label ?? "", size: a.size, contentType: a.content_type, digest: a.digest ?? null, state: a.state === "uploaded" ? "uploaded" : "incomplete" };
+  return {
+    id: String(a.id),
+    name: a.name,
+    label: a.label ?? "",
+    size: a.size,
+    contentType: a.content_type,
+    digest: a.digest ?? null,
+    state: a.state === "uploaded" ? "uploaded" : "incomplete"
+  };
 }
 var UPLOAD_ATTEMPTS = 3;
 var LIST_CAP = 1e3;
@@ -66791,7 +66811,15 @@ var GitHubStore = class _GitHubStore {
   }
   remember(release) {
     this.uploadUrls.set(String(release.id), release.upload_url);
-    return { id: String(release.id), tag: release.tag_name, name: release.name ?? "", body: release.body ?? "", draft: release.draft, createdAt: release.created_at, assets: release.assets.map(toAsset) };
+    return {
+      id: String(release.id),
+      tag: release.tag_name,
+      name: release.name ?? "",
+      body: release.body ?? "",
+      draft: release.draft,
+      createdAt: release.created_at,
+      assets: release.assets.map(toAsset)
+    };
   }
   /**
    * Every release, 100 a page. GitHub serves only the first 1,000 of this list (a later page is a
@@ -66881,7 +66909,12 @@ var GitHubStore = class _GitHubStore {
   }
   async updateRelease(release, patch) {
     try {
-      const { data } = await this.octokit.rest.repos.updateRelease({ ...this.ids, release_id: Number(release.id), ...patch, ...patch.draft === false ? { make_latest: "false" } : {} });
+      const { data } = await this.octokit.rest.repos.updateRelease({
+        ...this.ids,
+        release_id: Number(release.id),
+        ...patch,
+        ...patch.draft === false ? { make_latest: "false" } : {}
+      });
       return this.remember(data);
     } catch (error63) {
       if (isStatus(error63, 422) && /already_exists/.test(JSON.stringify(error63.response?.data ?? ""))) {
@@ -66912,7 +66945,8 @@ var GitHubStore = class _GitHubStore {
    * with our bytes counts as success; a half-made one is deleted before trying again.
    */
   async uploadAsset(release, upload2) {
-    if (upload2.size >= MAX_ASSET_BYTES) throw new StoreConflictError(`'${upload2.label}' is ${upload2.size} bytes; GitHub takes release assets only under 2 GiB (${MAX_ASSET_BYTES} bytes).`);
+    if (upload2.size >= MAX_ASSET_BYTES)
+      throw new StoreConflictError(`'${upload2.label}' is ${upload2.size} bytes; GitHub takes release assets only under 2 GiB (${MAX_ASSET_BYTES} bytes).`);
     const url2 = this.uploadUrls.get(release.id) ?? (await this.reload(release.id), this.uploadUrls.get(release.id));
     for (let attempt = 1; ; attempt++) {
       const hashing = new HashingStream((sent) => upload2.onProgress?.(sent));
@@ -66938,7 +66972,10 @@ var GitHubStore = class _GitHubStore {
         const what = { repo: this.location, branch: this.branch, what: `upload '${upload2.label}'` };
         if (isStatus(error63, 422)) {
           const said = error63.message;
-          if (/immutable/i.test(said)) throw new StoreConflictError(`release '${release.tag}' in ${this.location} is immutable (the repository's immutable-releases setting): publish a new version instead of replacing its file`);
+          if (/immutable/i.test(said))
+            throw new StoreConflictError(
+              `release '${release.tag}' in ${this.location} is immutable (the repository's immutable-releases setting): publish a new version instead of replacing its file`
+            );
           const clash = /already_exists/.test(JSON.stringify(error63.response?.data ?? ""));
           if (!clash) throw describeGitHubError(error63, what);
           if (attempt === 1) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${upload2.name}'`);
@@ -67206,7 +67243,11 @@ var LocalBranch = class {
     await this.expectSha(file2, expectedSha);
     await unlink3(target);
     for (let dir = path6.dirname(target); dir.startsWith(`${this.dir}${path6.sep}`); dir = path6.dirname(dir)) {
-      if (!await rmdir2(dir).then(() => true, () => false)) break;
+      if (!await rmdir2(dir).then(
+        () => true,
+        () => false
+      ))
+        break;
     }
   }
   async expectSha(file2, expected) {
@@ -67343,8 +67384,10 @@ var LocalStore = class _LocalStore {
       return await work();
     } catch (error63) {
       const code = error63?.code;
-      if (code === "ENOSPC" || code === "EDQUOT") throw new StoreUnavailableError(`No space left to write the store at '${this.root}' (${step}). Free some space and publish again.`, { cause: error63 });
-      if (code === "EROFS" || code === "EACCES" || code === "EPERM") throw new StoreUnavailableError(`Cannot write the store at '${this.root}' (${step}): ${describeFsError(error63)}.`, { cause: error63 });
+      if (code === "ENOSPC" || code === "EDQUOT")
+        throw new StoreUnavailableError(`No space left to write the store at '${this.root}' (${step}). Free some space and publish again.`, { cause: error63 });
+      if (code === "EROFS" || code === "EACCES" || code === "EPERM")
+        throw new StoreUnavailableError(`Cannot write the store at '${this.root}' (${step}): ${describeFsError(error63)}.`, { cause: error63 });
       throw error63;
     }
   }
@@ -67597,7 +67640,9 @@ var NewerFormatError = class extends Error {
   newest;
   constructor(details) {
     const { description: d, source, found, newest } = details;
-    super(`${source} has "${d.versionKey}": ${found}: it was written by a newer UpdateForge action or CLI, and this UpdateForge reads ${d.noun} up to version ${newest} only. ${d.whenNewer(found)}`);
+    super(
+      `${source} has "${d.versionKey}": ${found}: it was written by a newer UpdateForge action or CLI, and this UpdateForge reads ${d.noun} up to version ${newest} only. ${d.whenNewer(found)}`
+    );
     this.found = found;
     this.newest = newest;
   }
@@ -67668,7 +67713,16 @@ function describeBlock(raw) {
 var import_semver2 = __toESM(require_semver2(), 1);
 
 // src/capgo/bundle-encryption.ts
-import { constants as constants5, createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, privateEncrypt, publicDecrypt, randomBytes as randomBytes3 } from "node:crypto";
+import {
+  constants as constants5,
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  privateEncrypt,
+  publicDecrypt,
+  randomBytes as randomBytes3
+} from "node:crypto";
 var AES = "aes-128-cbc";
 var PADDING = constants5.RSA_PKCS1_PADDING;
 var RSA_BITS = 2048;
@@ -68169,7 +68223,9 @@ async function listAll(store) {
     return await store.listReleases();
   } catch (error63) {
     if (!(error63 instanceof ReleaseListCapped)) throw error63;
-    throw new RepairNeededError(`The feed's manifest is missing or cannot be read, and ${error63.message}. Run \`updateforge repair\` once to rebuild it from every release.`, { cause: error63 });
+    throw new RepairNeededError(`The feed's manifest is missing or cannot be read, and ${error63.message}. Run \`updateforge repair\` once to rebuild it from every release.`, {
+      cause: error63
+    });
   }
 }
 async function swapManifest(options2, next) {
@@ -68466,7 +68522,10 @@ function editCommand(env, name, version2) {
   }
   const percent = number4(env, "percent");
   if (percent === void 0 || percent > 100) {
-    throw new PublishInputError("percent", `${percent === void 0 ? "is empty" : `'${percent}' is over 100`}: \`command: rollout\` needs the share of devices to offer the bundle to, a whole number from 0 to 100.`);
+    throw new PublishInputError(
+      "percent",
+      `${percent === void 0 ? "is empty" : `'${percent}' is over 100`}: \`command: rollout\` needs the share of devices to offer the bundle to, a whole number from 0 to 100.`
+    );
   }
   return { name, target, percent };
 }
@@ -68476,7 +68535,10 @@ function parseActionInputs(env) {
   const name = commandName(env);
   const version2 = input2(env, "version") || versionFromRef(env["GITHUB_REF"]);
   if (!version2) {
-    throw new PublishInputError("version", `is empty and this run was not started by a tag (GITHUB_REF=${env["GITHUB_REF"] ?? "unset"}). Set \`version\`, or run on tags like v1.2.3.`);
+    throw new PublishInputError(
+      "version",
+      `is empty and this run was not started by a tag (GITHUB_REF=${env["GITHUB_REF"] ?? "unset"}). Set \`version\`, or run on tags like v1.2.3.`
+    );
   }
   const numberOrUndefined = (variable) => env[variable] && /^\d+$/.test(env[variable] ?? "") ? Number(env[variable]) : void 0;
   const repo = input2(env, "repo") || env["GITHUB_REPOSITORY"] || "";
@@ -68512,7 +68574,10 @@ function checkBundleEncryption(app, artifact) {
     );
   }
   if (app.encryptedBundles === false && encrypted) {
-    throw new PublishInputError("encrypt-key", `App '${app.id}' declares "encryptedBundles": false (its devices have no public key), so they could not decrypt this bundle: publish it unencrypted.`);
+    throw new PublishInputError(
+      "encrypt-key",
+      `App '${app.id}' declares "encryptedBundles": false (its devices have no public key), so they could not decrypt this bundle: publish it unencrypted.`
+    );
   }
   if (artifact.encryption && !artifact.encryption.checksum) {
     return [
@@ -73061,7 +73126,8 @@ function entryNameProblem(name) {
   if (name.includes("\\")) return "has a backslash, which extractors may take for a folder separator";
   if (name.includes(":")) return "has a colon, which extractors may take for a drive letter or a stream name";
   if (name.startsWith("/")) return "is an absolute path";
-  if (name.replace(/\/$/, "").split("/").some((part) => part === "" || part === "." || part === "..")) return "has an empty, '.' or '..' part";
+  if (name.replace(/\/$/, "").split("/").some((part) => part === "" || part === "." || part === ".."))
+    return "has an empty, '.' or '..' part";
   return null;
 }
 function clashingNames(names) {
@@ -73140,17 +73206,29 @@ async function packageArtifact(options2) {
   const encryption = options2.encryption;
   if (encryption && "sessionKey" in encryption) {
     const { sessionKey, checksum, form } = encryption;
-    return packageAsIs(options2, info2.size, "bundle", CONTENT_TYPES[".zip"], { sessionKey, ...form === "v3" ? { checksum: checksum.toLowerCase() } : { legacyChecksum: checksum } });
+    return packageAsIs(options2, info2.size, "bundle", CONTENT_TYPES[".zip"], {
+      sessionKey,
+      ...form === "v3" ? { checksum: checksum.toLowerCase() } : { legacyChecksum: checksum }
+    });
   }
   if (ext2 !== ".zip") {
     if (encryption) throw new PublishInputError("encrypt-key", `Only live-update bundles (a web build folder or a .zip) can be encrypted, not '${path10.basename(options2.input)}'.`);
     return packageAsIs(options2, info2.size, "binary", CONTENT_TYPES[ext2] ?? "application/octet-stream");
   }
   await checkBundleZip(options2.input);
-  if (encryption) return withWorkDir((dir) => writeBundle(createReadStream2(options2.input), { ...options2, name: path10.basename(options2.input), dir, total: info2.size, key: encryption.key }));
+  if (encryption)
+    return withWorkDir((dir) => writeBundle(createReadStream2(options2.input), { ...options2, name: path10.basename(options2.input), dir, total: info2.size, key: encryption.key }));
   const digests = await hashFile(options2.input, info2.size, options2.onProgress);
-  return { file: options2.input, name: path10.basename(options2.input), ...digests, contentSha256: digests.sha256, contentType: CONTENT_TYPES[".zip"], kind: "bundle", cleanup: async () => {
-  } };
+  return {
+    file: options2.input,
+    name: path10.basename(options2.input),
+    ...digests,
+    contentSha256: digests.sha256,
+    contentType: CONTENT_TYPES[".zip"],
+    kind: "bundle",
+    cleanup: async () => {
+    }
+  };
 }
 async function hashFile(file2, total, onProgress) {
   const hashing = new HashingStream((done) => onProgress?.({ phase: "hashing", done, total }));
@@ -73382,8 +73460,11 @@ async function upload(ctx, release, artifact) {
   });
   ctx.undo.push(`delete asset ${name}`, () => ctx.store.deleteAsset(release, asset));
   if (asset.digest === null) {
-    if (asset.size !== artifact.size) throw new DigestMismatchError(`The store holds ${asset.size} bytes for '${artifact.name}', not the ${artifact.size} uploaded. Publish again.`);
-    ctx.warn?.(`GitHub reported no digest for '${artifact.name}' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.`);
+    if (asset.size !== artifact.size)
+      throw new DigestMismatchError(`The store holds ${asset.size} bytes for '${artifact.name}', not the ${artifact.size} uploaded. Publish again.`);
+    ctx.warn?.(
+      `GitHub reported no digest for '${artifact.name}' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.`
+    );
   } else if (asset.digest !== `sha256:${artifact.sha256}`) {
     throw new DigestMismatchError(`The store holds other bytes than were uploaded for '${artifact.name}' (${asset.digest}, expected sha256:${artifact.sha256}). Publish again.`);
   }
@@ -73425,7 +73506,10 @@ async function publish(options2) {
   }) : null;
   if (artifact?.kind === "binary" && (request2.minNativeVersion !== void 0 || request2.rollout !== void 0)) {
     await artifact.cleanup();
-    throw new PublishInputError(request2.rollout !== void 0 ? "rollout" : "min-native-version", "Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.");
+    throw new PublishInputError(
+      request2.rollout !== void 0 ? "rollout" : "min-native-version",
+      "Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries."
+    );
   }
   const tag = releaseTag(request2.app.id, request2.buildType, request2.version);
   const publisher = options2.publisher ?? currentPublisher();
@@ -73456,7 +73540,15 @@ async function publish(options2) {
     warnings
   };
 }
-async function recordRelease({ options: options2, request: request2, artifact, icons, now, tag, lease }) {
+async function recordRelease({
+  options: options2,
+  request: request2,
+  artifact,
+  icons,
+  now,
+  tag,
+  lease
+}) {
   const stepWarnings = [];
   const undo = new UndoLog();
   let step;
@@ -73591,7 +73683,10 @@ function progressReporter(stream) {
 }
 
 // action/main.ts
-var line = (event, fields = {}) => [event, ...Object.entries(fields).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${String(v)}`)].join(" ");
+var line = (event, fields = {}) => [
+  event,
+  ...Object.entries(fields).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${String(v)}`)
+].join(" ");
 var log = {
   info: (event, fields) => info(line(event, fields)),
   warn: (event, fields) => warning(line(event, fields)),

@@ -5,13 +5,18 @@ interface ActionYaml {
   outputs?: Record<string, { description?: string }>;
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+const cell = (text: string) =>
+  text
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 
 /** The README's tables of the action's inputs and outputs, from action.yml itself. */
 export function actionTables(actionYaml: string): { inputs: string; outputs: string } {
   const action = parse(actionYaml) as ActionYaml;
   const inputs = Object.entries(action.inputs ?? {}).map(
-    ([name, i]) => `| \`${name}\` | ${i.required ? 'yes' : ''} | ${i.default !== undefined && i.default !== '' ? `\`${cell(String(i.default))}\`` : ''} | ${cell(i.description ?? '')} |`,
+    ([name, i]) =>
+      `| \`${name}\` | ${i.required ? 'yes' : ''} | ${i.default !== undefined && i.default !== '' ? `\`${cell(String(i.default))}\`` : ''} | ${cell(i.description ?? '')} |`,
   );
   const outputs = Object.entries(action.outputs ?? {}).map(([name, o]) => `| \`${name}\` | ${cell(o.description ?? '')} |`);
   return {

@@ -118,7 +118,10 @@ function editCommand(env: Env, name: 'rollout' | 'yank', version: string): Actio
   }
   const percent = number(env, 'percent');
   if (percent === undefined || percent > 100) {
-    throw new PublishInputError('percent', `${percent === undefined ? 'is empty' : `'${percent}' is over 100`}: \`command: rollout\` needs the share of devices to offer the bundle to, a whole number from 0 to 100.`);
+    throw new PublishInputError(
+      'percent',
+      `${percent === undefined ? 'is empty' : `'${percent}' is over 100`}: \`command: rollout\` needs the share of devices to offer the bundle to, a whole number from 0 to 100.`,
+    );
   }
   return { name, target, percent };
 }
@@ -130,7 +133,10 @@ export function parseActionInputs(env: Env): ActionInputs {
   const name = commandName(env);
   const version = input(env, 'version') || versionFromRef(env['GITHUB_REF']);
   if (!version) {
-    throw new PublishInputError('version', `is empty and this run was not started by a tag (GITHUB_REF=${env['GITHUB_REF'] ?? 'unset'}). Set \`version\`, or run on tags like v1.2.3.`);
+    throw new PublishInputError(
+      'version',
+      `is empty and this run was not started by a tag (GITHUB_REF=${env['GITHUB_REF'] ?? 'unset'}). Set \`version\`, or run on tags like v1.2.3.`,
+    );
   }
   const numberOrUndefined = (variable: string) => (env[variable] && /^\d+$/.test(env[variable] ?? '') ? Number(env[variable]) : undefined);
   const repo = input(env, 'repo') || env['GITHUB_REPOSITORY'] || '';

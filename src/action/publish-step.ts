@@ -20,7 +20,9 @@ export async function runPublish(step: {
 }): Promise<void> {
   const { store, inputs, command, io } = step;
   const notes =
-    command.notesFile === undefined ? command.request.notes : await readNotesFile(path.resolve(inputs.workspace, command.notesFile), { root: inputs.workspace, shown: command.notesFile });
+    command.notesFile === undefined
+      ? command.request.notes
+      : await readNotesFile(path.resolve(inputs.workspace, command.notesFile), { root: inputs.workspace, shown: command.notesFile });
   const bundlePath = command.request.path === undefined ? undefined : await step.inWorkspace(command.request.path, 'path');
   const result = await publish({
     store,

@@ -1,4 +1,16 @@
-import { constants, createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, privateEncrypt, publicDecrypt, randomBytes, type Cipher, type Decipher, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  privateEncrypt,
+  publicDecrypt,
+  randomBytes,
+  type Cipher,
+  type Decipher,
+  type KeyObject,
+} from 'node:crypto';
 
 /**
  * Capgo's bundle encryption ("V2", what `npx @capgo/cli key create` sets up): the zip
@@ -40,7 +52,10 @@ export function loadBundleKey(pem: string, source: string): BundleKey {
 /** Capgo's `calcKeyId`: PEM armour and whitespace removed, first 20 characters. */
 export function keyIdOf(publicKey: KeyObject): string {
   const pem = publicKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  return pem.replace(/-----(BEGIN|END) RSA PUBLIC KEY-----/g, '').replace(/\s/g, '').slice(0, 20);
+  return pem
+    .replace(/-----(BEGIN|END) RSA PUBLIC KEY-----/g, '')
+    .replace(/\s/g, '')
+    .slice(0, 20);
 }
 
 export interface SessionKey {

@@ -41,7 +41,13 @@ const MAX_REMEMBERED = 1000;
 const remembered = new Map<string, readonly PluginBuild[]>();
 const RANGES = new Map(PLUGIN_BUILDS.map((b) => [b, new semver.Range(b.reports)]));
 
-function match(signs: { platform: string | undefined; version: string | undefined; hasChannelKey: boolean; hasKeyId: boolean; userAgent: 'ours' | 'theirs' | undefined }): readonly PluginBuild[] {
+function match(signs: {
+  platform: string | undefined;
+  version: string | undefined;
+  hasChannelKey: boolean;
+  hasKeyId: boolean;
+  userAgent: 'ours' | 'theirs' | undefined;
+}): readonly PluginBuild[] {
   const { hasChannelKey, hasKeyId, userAgent } = signs;
   const version = signs.version ? semver.coerce(signs.version) : null;
   if (!version) return forPlatform(NEWEST_BUILDS, signs.platform);

@@ -80,12 +80,25 @@ function row(platform: 'android' | 'ios', reports: string, name: string, traits:
 function both(reports: string, name: string, traits: Traits): PluginBuild[] {
   return [row('android', reports, name, traits), row('ios', reports, name, traits)];
 }
-function pair(reports: string, name: string, common: Omit<Traits, 'plain' | 'plainWithKey'>, android: Pick<Traits, 'plain' | 'plainWithKey'>, ios: Pick<Traits, 'plain' | 'plainWithKey'>): PluginBuild[] {
+function pair(
+  reports: string,
+  name: string,
+  common: Omit<Traits, 'plain' | 'plainWithKey'>,
+  android: Pick<Traits, 'plain' | 'plainWithKey'>,
+  ios: Pick<Traits, 'plain' | 'plainWithKey'>,
+): PluginBuild[] {
   return [row('android', reports, name, { ...common, ...android }), row('ios', reports, name, { ...common, ...ios })];
 }
 
 /** What a plugin that says nothing of itself, or a version newer than any known, is taken to be: the newest. */
-export const NEWEST_BUILDS: readonly PluginBuild[] = both('>=8.51.23', '8.51.23+', { ...LATER, ...SHA_REQUIRED, encrypted: 'v3', keepsChannel: true, keyId: true, retryAfter: true });
+export const NEWEST_BUILDS: readonly PluginBuild[] = both('>=8.51.23', '8.51.23+', {
+  ...LATER,
+  ...SHA_REQUIRED,
+  encrypted: 'v3',
+  keepsChannel: true,
+  keyId: true,
+  retryAfter: true,
+});
 
 export const PLUGIN_BUILDS: readonly PluginBuild[] = [
   // Before 5: Capacitor 3/4 plugins, taken as the oldest 5.x.

@@ -34,9 +34,7 @@ export async function runDemo(options: DemoCommandOptions, io: { stdout: NodeJS.
     '',
     `UpdateForge demo is running at ${server.url}`,
     '',
-    envUsers
-      ? '  Log in with the users in UPDATEFORGE_USERS.'
-      : `  Demo login: ${demo.email} / ${DEMO_PASSWORD}   (${tester.email}, same password, sees only team Acme)`,
+    envUsers ? '  Log in with the users in UPDATEFORGE_USERS.' : `  Demo login: ${demo.email} / ${DEMO_PASSWORD}   (${tester.email}, same password, sees only team Acme)`,
     '',
     '  Try it:',
     `    TOKEN=$(curl -s ${server.url}/api/v1/auth -H 'content-type: application/json' -d '${login}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,

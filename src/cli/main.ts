@@ -21,7 +21,14 @@ const repairCommand = () => import('./repair-command.js');
 
 /** Parses `--teams a,b`: trimmed, no empties, no repeats. */
 function parseTeams(value: string): string[] {
-  return [...new Set(value.split(',').map((t) => t.trim()).filter((t) => t !== ''))];
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    ),
+  ];
 }
 
 function parsePercent(value: string): number {
@@ -88,8 +95,8 @@ export function buildProgram(io: CliIO): Command {
   versionTarget(program.command('rollout').description('Offer a published live-update bundle to a different percentage of devices.'))
     .requiredOption('--percent <percent>', 'share of devices, 0 to 100', parsePercent)
     .action(async (options: EditCommandOptions & { percent: number }) => (await editCommands()).runRollout(options, io));
-  versionTarget(program.command('yank').description('Withdraw a live-update bundle for good: devices roll back to the previous one.')).action(
-    async (options: EditCommandOptions) => (await editCommands()).runYank(options, io),
+  versionTarget(program.command('yank').description('Withdraw a live-update bundle for good: devices roll back to the previous one.')).action(async (options: EditCommandOptions) =>
+    (await editCommands()).runYank(options, io),
   );
 
   program
@@ -111,7 +118,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--port <n>', 'port to listen on (default: $PORT or 8787)', parsePort, defaultPort(io.env))
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--users-file <file>', 'users JSON file (default: the UPDATEFORGE_USERS variable)')
-    .option('--public-url <url>', 'the URL devices reach this server at, for bundle links (default: $UPDATEFORGE_PUBLIC_URL, else the request\'s host)')
+    .option('--public-url <url>', "the URL devices reach this server at, for bundle links (default: $UPDATEFORGE_PUBLIC_URL, else the request's host)")
     .option('--branch <name>', 'manifest branch', 'updateforge')
     .addHelpText(
       'after',
@@ -148,16 +155,13 @@ export function buildProgram(io: CliIO): Command {
     .action(async () => (await userCommands()).runHashPassword(io));
 
   const user = program.command('user').description('Manage testers: prints the updated UPDATEFORGE_USERS value, or with --users-file updates that file.');
-  const source = (cmd: Command) =>
-    cmd.option('--users-file <file>', 'read and update this users file instead of the UPDATEFORGE_USERS variable');
+  const source = (cmd: Command) => cmd.option('--users-file <file>', 'read and update this users file instead of the UPDATEFORGE_USERS variable');
   const edit = (name: UserEdit, description: string, configure: (cmd: Command) => Command) =>
-    source(configure(user.command(name).description(description).requiredOption('--email <email>', "the tester's email"))).action(
-      async (options: UserEditOptions) => (await userCommands()).runUserEdit(name, options, io),
+    source(configure(user.command(name).description(description).requiredOption('--email <email>', "the tester's email"))).action(async (options: UserEditOptions) =>
+      (await userCommands()).runUserEdit(name, options, io),
     );
   const teams = (cmd: Command) =>
-    cmd
-      .requiredOption('--teams <ids>', 'comma-separated team ids, e.g. acme,globex', parseTeams)
-      .option('--config <file>', 'check the team ids against this updateforge.json');
+    cmd.requiredOption('--teams <ids>', 'comma-separated team ids, e.g. acme,globex', parseTeams).option('--config <file>', 'check the team ids against this updateforge.json');
   edit('add', 'Add a tester; the password is prompted, or read from standard input.', (cmd) => teams(cmd).option('--id <id>', 'user id (default: random)'));
   edit('set-password', "Change a tester's password; their existing tokens stop working.", (cmd) => cmd);
   edit('set-teams', "Replace a tester's teams.", teams);

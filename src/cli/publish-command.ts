@@ -96,7 +96,11 @@ export async function runPublish(options: PublishCommandOptions, io: { stdout: N
   const v = result.version;
   const lines = [`${HEADLINES[result.outcome]} ${v.app} ${v.buildType} ${v.version}`, `  version id  ${v.id}`];
   if (v.file) {
-    lines.push(`  file        ${v.file.name} (${v.file.kind}${v.file.encryption ? ', encrypted' : ''})`, `  sha256      ${v.file.sha256}`, `  size        ${formatBytes(v.file.size)} (${v.file.size} bytes)`);
+    lines.push(
+      `  file        ${v.file.name} (${v.file.kind}${v.file.encryption ? ', encrypted' : ''})`,
+      `  sha256      ${v.file.sha256}`,
+      `  size        ${formatBytes(v.file.size)} (${v.file.size} bytes)`,
+    );
     if (v.file.minNativeVersion) lines.push(`  native      ${v.file.minNativeVersion} or later`);
     if (v.file.kind === 'bundle') lines.push(`  rollout     ${v.rollout ?? 100}% of devices`);
   } else {

@@ -41,7 +41,9 @@ export function storeFromFlags(flags: StoreFlags, env: Env, options: { create: b
   // UpdateForge's own variable first; GITHUB_TOKEN is what a workflow step or a shell for `gh` usually has.
   const token = env['UPDATEFORGE_GITHUB_TOKEN']?.trim() || env['GITHUB_TOKEN']?.trim();
   if (!token) {
-    throw new UsageError(`--github ${repo} needs a token: set UPDATEFORGE_GITHUB_TOKEN (or GITHUB_TOKEN) to a token that can write to ${repo} (fine-grained: Contents read and write).`);
+    throw new UsageError(
+      `--github ${repo} needs a token: set UPDATEFORGE_GITHUB_TOKEN (or GITHUB_TOKEN) to a token that can write to ${repo} (fine-grained: Contents read and write).`,
+    );
   }
   return {
     kind: 'github',

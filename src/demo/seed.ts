@@ -42,7 +42,12 @@ const VERSIONS: DemoVersion[] = [
 /** Deterministic bytes that do not compress: a demo "build". */
 async function writeFakeBuild(file: string, size: number): Promise<void> {
   const blocks: Buffer[] = [];
-  for (let i = 0, filled = 0; filled < size; i++, filled += 32) blocks.push(createHash('sha256').update(`${path.basename(file)}:${i}`).digest());
+  for (let i = 0, filled = 0; filled < size; i++, filled += 32)
+    blocks.push(
+      createHash('sha256')
+        .update(`${path.basename(file)}:${i}`)
+        .digest(),
+    );
   await writeFile(file, Buffer.concat(blocks).subarray(0, size));
 }
 

@@ -36,11 +36,7 @@ function entryOf(release: Release): Entry | null {
  * inputs give the same bytes (but `generatedAt`), and a release whose file is not
  * fully there never becomes an entry, so the manifest cannot point at a missing asset.
  */
-export function buildManifest(input: {
-  config: Config;
-  releases: readonly Release[];
-  generatedAt: Date;
-}): { manifest: Manifest; skipped: SkippedRelease[] } {
+export function buildManifest(input: { config: Config; releases: readonly Release[]; generatedAt: Date }): { manifest: Manifest; skipped: SkippedRelease[] } {
   const entries = input.releases.map(entryOf).filter((e): e is Entry => e !== null);
   return assembleManifest(input.config, entries, input.generatedAt);
 }
@@ -51,12 +47,7 @@ export function buildManifest(input: {
  * writes, so that their cost does not grow with the number of releases; the same rules as a rebuild
  * apply (config's apps only, one record per version, the same order), so both give the same feed.
  */
-export function withRelease(input: {
-  config: Config;
-  previous: Manifest;
-  release: Release;
-  generatedAt: Date;
-}): { manifest: Manifest; skipped: SkippedRelease[] } {
+export function withRelease(input: { config: Config; previous: Manifest; release: Release; generatedAt: Date }): { manifest: Manifest; skipped: SkippedRelease[] } {
   const others = input.previous.versions.filter((v) => v.id !== input.release.id).map((record): Entry => ({ record, tag: `release ${record.id}` }));
   const own = entryOf(input.release);
   return assembleManifest(input.config, own ? [...others, own] : others, input.generatedAt);
@@ -89,9 +80,7 @@ function assembleManifest(config: Config, entries: readonly Entry[], generatedAt
 
   const versions = [...byIdentity.values()].sort(
     (a, b) =>
-      (appOrder.get(a.app) ?? 0) - (appOrder.get(b.app) ?? 0) ||
-      BUILD_TYPES.indexOf(a.buildType) - BUILD_TYPES.indexOf(b.buildType) ||
-      compareVersions(b.version, a.version),
+      (appOrder.get(a.app) ?? 0) - (appOrder.get(b.app) ?? 0) || BUILD_TYPES.indexOf(a.buildType) - BUILD_TYPES.indexOf(b.buildType) || compareVersions(b.version, a.version),
   );
 
   const manifest: Manifest = {
@@ -114,11 +103,7 @@ function assembleManifest(config: Config, entries: readonly Entry[], generatedAt
 }
 
 /** The record a release stands for, or why it stands for none (yet). */
-function toVersionRecord(
-  release: Release,
-  meta: NonNullable<ReturnType<typeof parseReleaseBody>>['metadata'],
-  notes: string,
-): VersionRecord | string {
+function toVersionRecord(release: Release, meta: NonNullable<ReturnType<typeof parseReleaseBody>>['metadata'], notes: string): VersionRecord | string {
   const base = {
     id: release.id,
     app: meta.app,

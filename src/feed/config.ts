@@ -40,10 +40,7 @@ export const AppSchema = z
       })
       .optional()
       .describe('Icon image, relative to updateforge.json; published as icons/<app id>/<file name>.'),
-    defaultChannel: z
-      .string()
-      .optional()
-      .describe('The channel devices of this app follow unless they ask for another (a build type or a declared channel); default "release".'),
+    defaultChannel: z.string().optional().describe('The channel devices of this app follow unless they ask for another (a build type or a declared channel); default "release".'),
     encryptedBundles: z
       .boolean()
       .optional()
@@ -63,7 +60,9 @@ export const ChannelSchema = z
     allowSelfSet: z
       .boolean()
       .optional()
-      .describe('Devices may pick this channel themselves, with setChannel() or as defaultChannel in capacitor.config (default false: only devices whose app defaults to it get it).'),
+      .describe(
+        'Devices may pick this channel themselves, with setChannel() or as defaultChannel in capacitor.config (default false: only devices whose app defaults to it get it).',
+      ),
   })
   .describe('A live-update channel: another name for a build type, and whether devices may pick it themselves.');
 
@@ -72,10 +71,7 @@ export const ConfigSchema = z
     $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editor completion.'),
     teams: z.array(TeamSchema).describe('Teams, oldest first.'),
     apps: z.array(AppSchema).describe('Apps, oldest first.'),
-    channels: z
-      .array(ChannelSchema)
-      .optional()
-      .describe('Live-update channels besides the build types themselves (release, debug, profile are always channels).'),
+    channels: z.array(ChannelSchema).optional().describe('Live-update channels besides the build types themselves (release, debug, profile are always channels).'),
   })
   .superRefine((config, ctx) => {
     const channelNames = new Set<string>(BUILD_TYPES);

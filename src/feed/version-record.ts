@@ -12,9 +12,15 @@ export const EncryptionSchema = z.object({
   /** `base64(iv):base64(RSA-private-encrypted AES key)`, sent to devices as `session_key`. */
   sessionKey: z.string().min(1),
   /** The SHA-256 of the decrypted zip, RSA-encrypted, hex: what plugins 5.30+/6.30+/7.30+/8 read. */
-  checksum: z.string().regex(/^[0-9a-f]{512}$/).optional(),
+  checksum: z
+    .string()
+    .regex(/^[0-9a-f]{512}$/)
+    .optional(),
   /** The same in the older base64 form, for plugins below those versions. */
-  legacyChecksum: z.string().regex(/^[A-Za-z0-9+/]{342}==$/).optional(),
+  legacyChecksum: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{342}==$/)
+    .optional(),
   /** SHA-256 of the zip before encryption: what makes a re-run with the same build a no-op. */
   plainSha256: Sha256Hex.optional(),
   /** Capgo's key id (start of the public key), which plugin 8 sends as `key_id`. */
@@ -31,7 +37,10 @@ export const FileRecordSchema = z.object({
   contentType: z.string().min(1),
   kind: z.enum(['binary', 'bundle']),
   /** CRC32 of an unencrypted bundle, 8 hex digits: the checksum the oldest plugins verify. */
-  crc32: z.string().regex(/^[0-9a-f]{8}$/).optional(),
+  crc32: z
+    .string()
+    .regex(/^[0-9a-f]{8}$/)
+    .optional(),
   encryption: EncryptionSchema.optional(),
   /** Devices whose native app version is lower must update from the store first. */
   minNativeVersion: z.string().optional(),

@@ -91,7 +91,9 @@ export class NewerFormatError extends Error {
   readonly newest: number;
   constructor(details: { description: FormatDescription; source: string; found: number; newest: number }) {
     const { description: d, source, found, newest } = details;
-    super(`${source} has "${d.versionKey}": ${found}: it was written by a newer UpdateForge action or CLI, and this UpdateForge reads ${d.noun} up to version ${newest} only. ${d.whenNewer(found)}`);
+    super(
+      `${source} has "${d.versionKey}": ${found}: it was written by a newer UpdateForge action or CLI, and this UpdateForge reads ${d.noun} up to version ${newest} only. ${d.whenNewer(found)}`,
+    );
     this.found = found;
     this.newest = newest;
   }

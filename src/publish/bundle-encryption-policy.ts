@@ -19,7 +19,10 @@ export function checkBundleEncryption(app: AppConfig, artifact: PackagedArtifact
     );
   }
   if (app.encryptedBundles === false && encrypted) {
-    throw new PublishInputError('encrypt-key', `App '${app.id}' declares "encryptedBundles": false (its devices have no public key), so they could not decrypt this bundle: publish it unencrypted.`);
+    throw new PublishInputError(
+      'encrypt-key',
+      `App '${app.id}' declares "encryptedBundles": false (its devices have no public key), so they could not decrypt this bundle: publish it unencrypted.`,
+    );
   }
   if (artifact.encryption && !artifact.encryption.checksum) {
     return [

@@ -13,7 +13,13 @@ export function entryNameProblem(name: string): string | null {
   if (name.includes('\\')) return 'has a backslash, which extractors may take for a folder separator';
   if (name.includes(':')) return 'has a colon, which extractors may take for a drive letter or a stream name';
   if (name.startsWith('/')) return 'is an absolute path';
-  if (name.replace(/\/$/, '').split('/').some((part) => part === '' || part === '.' || part === '..')) return "has an empty, '.' or '..' part";
+  if (
+    name
+      .replace(/\/$/, '')
+      .split('/')
+      .some((part) => part === '' || part === '.' || part === '..')
+  )
+    return "has an empty, '.' or '..' part";
   return null;
 }
 

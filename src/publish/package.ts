@@ -80,16 +80,28 @@ export async function packageArtifact(options: Options): Promise<PackagedArtifac
   const encryption = options.encryption;
   if (encryption && 'sessionKey' in encryption) {
     const { sessionKey, checksum, form } = encryption;
-    return packageAsIs(options, info.size, 'bundle', CONTENT_TYPES['.zip']!, { sessionKey, ...(form === 'v3' ? { checksum: checksum.toLowerCase() } : { legacyChecksum: checksum }) });
+    return packageAsIs(options, info.size, 'bundle', CONTENT_TYPES['.zip']!, {
+      sessionKey,
+      ...(form === 'v3' ? { checksum: checksum.toLowerCase() } : { legacyChecksum: checksum }),
+    });
   }
   if (ext !== '.zip') {
     if (encryption) throw new PublishInputError('encrypt-key', `Only live-update bundles (a web build folder or a .zip) can be encrypted, not '${path.basename(options.input)}'.`);
     return packageAsIs(options, info.size, 'binary', CONTENT_TYPES[ext] ?? 'application/octet-stream');
   }
   await checkBundleZip(options.input);
-  if (encryption) return withWorkDir((dir) => writeBundle(createReadStream(options.input), { ...options, name: path.basename(options.input), dir, total: info.size, key: encryption.key }));
+  if (encryption)
+    return withWorkDir((dir) => writeBundle(createReadStream(options.input), { ...options, name: path.basename(options.input), dir, total: info.size, key: encryption.key }));
   const digests = await hashFile(options.input, info.size, options.onProgress);
-  return { file: options.input, name: path.basename(options.input), ...digests, contentSha256: digests.sha256, contentType: CONTENT_TYPES['.zip']!, kind: 'bundle', cleanup: async () => {} };
+  return {
+    file: options.input,
+    name: path.basename(options.input),
+    ...digests,
+    contentSha256: digests.sha256,
+    contentType: CONTENT_TYPES['.zip']!,
+    kind: 'bundle',
+    cleanup: async () => {},
+  };
 }
 
 async function hashFile(file: string, total: number, onProgress?: (p: PackageProgress) => void): Promise<Digests> {

@@ -73,7 +73,10 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     : null;
   if (artifact?.kind === 'binary' && (request.minNativeVersion !== undefined || request.rollout !== undefined)) {
     await artifact.cleanup();
-    throw new PublishInputError(request.rollout !== undefined ? 'rollout' : 'min-native-version', 'Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.');
+    throw new PublishInputError(
+      request.rollout !== undefined ? 'rollout' : 'min-native-version',
+      'Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.',
+    );
   }
   const tag = releaseTag(request.app.id, request.buildType, request.version);
   const publisher = options.publisher ?? currentPublisher();
@@ -102,7 +105,15 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
 }
 
 /** Release, icons and manifest, undone on failure; then the superseded assets go. Runs under the version's lease. */
-async function recordRelease({ options, request, artifact, icons, now, tag, lease }: {
+async function recordRelease({
+  options,
+  request,
+  artifact,
+  icons,
+  now,
+  tag,
+  lease,
+}: {
   options: PublishOptions;
   request: ReturnType<typeof validatePublishRequest>;
   artifact: PackagedArtifact | null;

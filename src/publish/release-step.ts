@@ -147,9 +147,11 @@ async function attachFile(ctx: StepContext, existing: Release | null, artifact: 
 }
 
 async function create(ctx: StepContext, tag: string, meta: ReleaseMetadata, notes: string): Promise<Release> {
-  const release = await ctx.store.createRelease({ tag, name: releaseTitle(meta), body: renderReleaseBody(notes, meta), draft: true, target: ctx.commit }).catch((error: unknown) => {
-    throw error instanceof StoreConflictError ? new TagTaken(error.message, { cause: error }) : error;
-  });
+  const release = await ctx.store
+    .createRelease({ tag, name: releaseTitle(meta), body: renderReleaseBody(notes, meta), draft: true, target: ctx.commit })
+    .catch((error: unknown) => {
+      throw error instanceof StoreConflictError ? new TagTaken(error.message, { cause: error }) : error;
+    });
   ctx.undo.push(`delete release ${tag}`, () => ctx.store.deleteRelease(release));
   return release;
 }
@@ -187,8 +189,11 @@ async function upload(ctx: StepContext, release: Release, artifact: PackagedArti
   ctx.undo.push(`delete asset ${name}`, () => ctx.store.deleteAsset(release, asset));
   if (asset.digest === null) {
     // Only the size is left to check; silence here would claim a verification that never happened.
-    if (asset.size !== artifact.size) throw new DigestMismatchError(`The store holds ${asset.size} bytes for '${artifact.name}', not the ${artifact.size} uploaded. Publish again.`);
-    ctx.warn?.(`GitHub reported no digest for '${artifact.name}' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.`);
+    if (asset.size !== artifact.size)
+      throw new DigestMismatchError(`The store holds ${asset.size} bytes for '${artifact.name}', not the ${artifact.size} uploaded. Publish again.`);
+    ctx.warn?.(
+      `GitHub reported no digest for '${artifact.name}' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.`,
+    );
   } else if (asset.digest !== `sha256:${artifact.sha256}`) {
     throw new DigestMismatchError(`The store holds other bytes than were uploaded for '${artifact.name}' (${asset.digest}, expected sha256:${artifact.sha256}). Publish again.`);
   }
@@ -200,7 +205,11 @@ async function upload(ctx: StepContext, release: Release, artifact: PackagedArti
  * the label), and a second asset in the same release (an overwrite) needs its own name.
  */
 function assetName(artifact: PackagedArtifact, existing: readonly Asset[]): string {
-  const plain = artifact.name.replace(/[^A-Za-z0-9._-]+/g, '.').replace(/\.{2,}/g, '.').replace(/^\.+|\.+$/g, '') || 'artifact';
+  const plain =
+    artifact.name
+      .replace(/[^A-Za-z0-9._-]+/g, '.')
+      .replace(/\.{2,}/g, '.')
+      .replace(/^\.+|\.+$/g, '') || 'artifact';
   if (!existing.some((a) => a.name === plain)) return plain;
   const ext = path.extname(plain);
   return `${plain.slice(0, plain.length - ext.length)}-${artifact.sha256.slice(0, 12)}${ext}`;

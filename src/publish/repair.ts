@@ -8,10 +8,7 @@ import type { Release } from '../store/types.js';
 import { errorMessage } from '../util/error-message.js';
 import { rebuildManifest, type ManifestWrite } from './write-manifest.js';
 
-export type RepairProgress =
-  | { readonly phase: 'listing' }
-  | { readonly phase: 'looking-up'; readonly done: number; readonly total: number }
-  | { readonly phase: 'writing' };
+export type RepairProgress = { readonly phase: 'listing' } | { readonly phase: 'looking-up'; readonly done: number; readonly total: number } | { readonly phase: 'writing' };
 
 export interface RepairResult extends ManifestWrite {
   /** Releases the store listed, and those past its listing found one by one by their tags. */
@@ -32,12 +29,7 @@ export interface RepairResult extends ManifestWrite {
  * request for every tag) and by the pending versions the old manifest names, each read by tag: a
  * request per release beyond the first 1,000, reported as progress.
  */
-export async function repairManifest(options: {
-  store: Store;
-  config: Config;
-  now?: () => Date;
-  onProgress?: (progress: RepairProgress) => void;
-}): Promise<RepairResult> {
+export async function repairManifest(options: { store: Store; config: Config; now?: () => Date; onProgress?: (progress: RepairProgress) => void }): Promise<RepairResult> {
   const { store, config } = options;
   const counts = { listed: 0, lookedUp: 0 };
   const collect = async (): Promise<Release[]> => {

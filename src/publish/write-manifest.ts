@@ -54,7 +54,9 @@ async function listAll(store: Store): Promise<Release[]> {
     return await store.listReleases();
   } catch (error) {
     if (!(error instanceof ReleaseListCapped)) throw error;
-    throw new RepairNeededError(`The feed's manifest is missing or cannot be read, and ${error.message}. Run \`updateforge repair\` once to rebuild it from every release.`, { cause: error });
+    throw new RepairNeededError(`The feed's manifest is missing or cannot be read, and ${error.message}. Run \`updateforge repair\` once to rebuild it from every release.`, {
+      cause: error,
+    });
   }
 }
 

@@ -33,12 +33,21 @@ export function createServerContext(options: {
   void dummyHash();
   return {
     store: options.store,
-    feed: new FeedCache(options.store, { maxAgeMs: options.manifestMaxAgeMs ?? 1000, recheckWaitMs: options.manifestRecheckWaitMs ?? 2000, log: options.log, ...(options.now ? { now: options.now } : {}) }),
+    feed: new FeedCache(options.store, {
+      maxAgeMs: options.manifestMaxAgeMs ?? 1000,
+      recheckWaitMs: options.manifestRecheckWaitMs ?? 2000,
+      log: options.log,
+      ...(options.now ? { now: options.now } : {}),
+    }),
     users: new UserDirectory(options.users),
     tokens,
     log: options.log,
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
-    deviceLimiter: new RateLimiter({ capacity: options.devicePolls?.burst ?? 20, refillPerSecond: (options.devicePolls?.perMinute ?? 20) / 60, ...(options.now ? { now: options.now } : {}) }),
+    deviceLimiter: new RateLimiter({
+      capacity: options.devicePolls?.burst ?? 20,
+      refillPerSecond: (options.devicePolls?.perMinute ?? 20) / 60,
+      ...(options.now ? { now: options.now } : {}),
+    }),
     logins: new LoginThrottle(options.loginLimits, options.now ? { now: options.now } : {}),
     downloads: options.downloads ?? 'proxy',
   };

@@ -56,7 +56,11 @@ async function checkConfiguration(env: Env): Promise<Check[]> {
   try {
     const file = await store.readBranchFile(MANIFEST_PATH);
     if (file === null || file === 'not-modified') {
-      checks.push({ ok: false, what: 'manifest', detail: `no ${MANIFEST_PATH} on branch '${config.branch}' yet: publish a first version (the action creates the branch), or check UPDATEFORGE_BRANCH` });
+      checks.push({
+        ok: false,
+        what: 'manifest',
+        detail: `no ${MANIFEST_PATH} on branch '${config.branch}' yet: publish a first version (the action creates the branch), or check UPDATEFORGE_BRANCH`,
+      });
     } else {
       manifest = parseManifest(file.content);
       checks.push({ ok: true, what: 'manifest', detail: `valid: ${manifest.apps.length} apps, ${manifest.versions.length} versions, generated ${manifest.generatedAt}` });
@@ -71,7 +75,11 @@ async function checkConfiguration(env: Env): Promise<Check[]> {
     checks.push(
       lost.length === 0
         ? { ok: true, what: 'users', detail: `every user is in at least one team of the feed` }
-        : { ok: false, what: 'users', detail: `${lost.map((u) => u.email).join(', ')} ${lost.length === 1 ? 'belongs' : 'belong'} to no team of the feed (teams: ${[...teams].join(', ')}); they would see no apps` },
+        : {
+            ok: false,
+            what: 'users',
+            detail: `${lost.map((u) => u.email).join(', ')} ${lost.length === 1 ? 'belongs' : 'belong'} to no team of the feed (teams: ${[...teams].join(', ')}); they would see no apps`,
+          },
     );
   }
   return checks;
@@ -91,6 +99,11 @@ async function probe(base: string, fetcher: typeof fetch): Promise<Check[]> {
   };
   return [
     await expectJson(`${base}/api/v1/apps`, () => fetcher(`${base}/api/v1/apps`), 401, 'unauthorized'),
-    await expectJson(`${base}/api/v1/updates`, () => fetcher(`${base}/api/v1/updates`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }), 400, 'invalid_request'),
+    await expectJson(
+      `${base}/api/v1/updates`,
+      () => fetcher(`${base}/api/v1/updates`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }),
+      400,
+      'invalid_request',
+    ),
   ];
 }

@@ -14,8 +14,7 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   perAddress: { burst: 30, perMinute: 30 },
 };
 
-const limiter = (limit: LoginLimits['perEmail'], now: () => number) =>
-  new RateLimiter({ capacity: limit.burst, refillPerSecond: limit.perMinute / 60, maxKeys: 50_000, now });
+const limiter = (limit: LoginLimits['perEmail'], now: () => number) => new RateLimiter({ capacity: limit.burst, refillPerSecond: limit.perMinute / 60, maxKeys: 50_000, now });
 
 /**
  * Counts failed logins per email and per client address, in memory (per server instance).

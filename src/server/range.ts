@@ -1,9 +1,6 @@
 import parseRange from 'range-parser';
 
-export type RangeDecision =
-  | { readonly kind: 'full' }
-  | { readonly kind: 'partial'; readonly start: number; readonly end: number }
-  | { readonly kind: 'unsatisfiable' };
+export type RangeDecision = { readonly kind: 'full' } | { readonly kind: 'partial'; readonly start: number; readonly end: number } | { readonly kind: 'unsatisfiable' };
 
 /**
  * What to send for a Range request on a representation of `size` bytes whose

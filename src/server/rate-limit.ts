@@ -6,9 +6,7 @@
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(
-    private readonly options: { capacity: number; refillPerSecond: number; maxKeys?: number; now?: () => number },
-  ) {}
+  constructor(private readonly options: { capacity: number; refillPerSecond: number; maxKeys?: number; now?: () => number }) {}
 
   /** Takes one token for `key`: null when allowed, else how many seconds until the next one. */
   take(key: string): number | null {

@@ -51,14 +51,21 @@ export class GitHubBranchFiles {
     }
     const data: unknown = response.data;
     const sha = (typeof data === 'string' ? data : data instanceof ArrayBuffer ? Buffer.from(data).toString('utf8') : '').trim();
-    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) throw unavailable(`GitHub answered the head of ${this.location}@${this.options.branch} with something other than a commit sha.`);
+    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha))
+      throw unavailable(`GitHub answered the head of ${this.location}@${this.options.branch} with something other than a commit sha.`);
     return sha;
   }
 
   private async readAt(path: string, ref: string, etag?: string): Promise<BranchFile | 'not-modified' | null> {
     let response;
     try {
-      response = await this.options.octokit.rest.repos.getContent({ owner: this.options.owner, repo: this.options.repo, path, ref, headers: etag ? { 'if-none-match': etag } : {} });
+      response = await this.options.octokit.rest.repos.getContent({
+        owner: this.options.owner,
+        repo: this.options.repo,
+        path,
+        ref,
+        headers: etag ? { 'if-none-match': etag } : {},
+      });
     } catch (error) {
       if (isStatus(error, 304)) return 'not-modified';
       if (isStatus(error, 404)) return null;

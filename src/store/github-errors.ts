@@ -50,9 +50,12 @@ export function describeGitHubError(error: unknown, context: { repo: string; bra
   if (isRateLimitAnswer(error.status, headers, said)) {
     // The wait travels with the error: a server answers 503 with it as Retry-After, a CLI prints it.
     const wait = retryAfterSeconds(headers);
-    return new StoreUnavailableError(`GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo} (${error.status} ${said}); GitHub asks to wait ${wait} s before trying again.`, {
-      retryAfterSeconds: wait,
-    });
+    return new StoreUnavailableError(
+      `GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo} (${error.status} ${said}); GitHub asks to wait ${wait} s before trying again.`,
+      {
+        retryAfterSeconds: wait,
+      },
+    );
   }
   switch (error.status) {
     case 401:

@@ -31,7 +31,15 @@ interface GitHubRelease {
 }
 
 function toAsset(a: GitHubAsset): Asset {
-  return { id: String(a.id), name: a.name, label: a.label ?? '', size: a.size, contentType: a.content_type, digest: a.digest ?? null, state: a.state === 'uploaded' ? 'uploaded' : 'incomplete' };
+  return {
+    id: String(a.id),
+    name: a.name,
+    label: a.label ?? '',
+    size: a.size,
+    contentType: a.content_type,
+    digest: a.digest ?? null,
+    state: a.state === 'uploaded' ? 'uploaded' : 'incomplete',
+  };
 }
 
 const UPLOAD_ATTEMPTS = 3;
@@ -91,7 +99,15 @@ export class GitHubStore implements Store {
 
   private remember(release: GitHubRelease): Release {
     this.uploadUrls.set(String(release.id), release.upload_url);
-    return { id: String(release.id), tag: release.tag_name, name: release.name ?? '', body: release.body ?? '', draft: release.draft, createdAt: release.created_at, assets: release.assets.map(toAsset) };
+    return {
+      id: String(release.id),
+      tag: release.tag_name,
+      name: release.name ?? '',
+      body: release.body ?? '',
+      draft: release.draft,
+      createdAt: release.created_at,
+      assets: release.assets.map(toAsset),
+    };
   }
 
   /**
@@ -190,7 +206,12 @@ export class GitHubStore implements Store {
 
   async updateRelease(release: Release, patch: ReleasePatch): Promise<Release> {
     try {
-      const { data } = await this.octokit.rest.repos.updateRelease({ ...this.ids, release_id: Number(release.id), ...patch, ...(patch.draft === false ? { make_latest: 'false' as const } : {}) });
+      const { data } = await this.octokit.rest.repos.updateRelease({
+        ...this.ids,
+        release_id: Number(release.id),
+        ...patch,
+        ...(patch.draft === false ? { make_latest: 'false' as const } : {}),
+      });
       return this.remember(data as GitHubRelease);
     } catch (error) {
       // Drafts may share a tag; GitHub keeps tags unique when they are published.
@@ -227,7 +248,8 @@ export class GitHubStore implements Store {
   async uploadAsset(release: Release, upload: AssetUpload): Promise<Asset> {
     // "Each file included in a release must be under 2 GiB" (docs.github.com, About releases): refused
     // before a byte is sent, rather than after streaming all of it.
-    if (upload.size >= MAX_ASSET_BYTES) throw new StoreConflictError(`'${upload.label}' is ${upload.size} bytes; GitHub takes release assets only under 2 GiB (${MAX_ASSET_BYTES} bytes).`);
+    if (upload.size >= MAX_ASSET_BYTES)
+      throw new StoreConflictError(`'${upload.label}' is ${upload.size} bytes; GitHub takes release assets only under 2 GiB (${MAX_ASSET_BYTES} bytes).`);
     const url = this.uploadUrls.get(release.id) ?? (await this.reload(release.id), this.uploadUrls.get(release.id));
     for (let attempt = 1; ; attempt++) {
       const hashing = new HashingStream((sent) => upload.onProgress?.(sent));
@@ -253,7 +275,10 @@ export class GitHubStore implements Store {
         const what = { repo: this.location, branch: this.branch, what: `upload '${upload.label}'` };
         if (isStatus(error, 422)) {
           const said = (error as Error).message;
-          if (/immutable/i.test(said)) throw new StoreConflictError(`release '${release.tag}' in ${this.location} is immutable (the repository's immutable-releases setting): publish a new version instead of replacing its file`);
+          if (/immutable/i.test(said))
+            throw new StoreConflictError(
+              `release '${release.tag}' in ${this.location} is immutable (the repository's immutable-releases setting): publish a new version instead of replacing its file`,
+            );
           // Only GitHub's `already_exists` is a name clash; another 422 (e.g. the 1,000-assets cap) says what it is.
           const clash = /already_exists/.test(JSON.stringify((error as { response?: { data?: unknown } }).response?.data ?? ''));
           if (!clash) throw describeGitHubError(error, what);

@@ -58,7 +58,13 @@ export class LocalBranch {
     await unlink(target);
     // Git has no empty folders: neither does the branch (a publish's lease leaves no locks/ behind).
     for (let dir = path.dirname(target); dir.startsWith(`${this.dir}${path.sep}`); dir = path.dirname(dir)) {
-      if (!(await rmdir(dir).then(() => true, () => false))) break;
+      if (
+        !(await rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        break;
     }
   }
 

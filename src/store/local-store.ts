@@ -169,8 +169,10 @@ export class LocalStore implements Store {
       return await work();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException | null)?.code;
-      if (code === 'ENOSPC' || code === 'EDQUOT') throw new StoreUnavailableError(`No space left to write the store at '${this.root}' (${step}). Free some space and publish again.`, { cause: error });
-      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') throw new StoreUnavailableError(`Cannot write the store at '${this.root}' (${step}): ${describeFsError(error)}.`, { cause: error });
+      if (code === 'ENOSPC' || code === 'EDQUOT')
+        throw new StoreUnavailableError(`No space left to write the store at '${this.root}' (${step}). Free some space and publish again.`, { cause: error });
+      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
+        throw new StoreUnavailableError(`Cannot write the store at '${this.root}' (${step}): ${describeFsError(error)}.`, { cause: error });
       throw error;
     }
   }

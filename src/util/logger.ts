@@ -9,9 +9,11 @@ export interface Logger {
 
 /** One JSON object per line: what log collectors (and Vercel's log view) read best. */
 export function jsonLogger(write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
-  const emit = (level: string) => (event: string, fields: LogFields = {}) => {
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields })}\n`);
-  };
+  const emit =
+    (level: string) =>
+    (event: string, fields: LogFields = {}) => {
+      write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields })}\n`);
+    };
   return { info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 

@@ -15,7 +15,11 @@ async function publishedBundle() {
   const repo = github.newRepo();
   const cwd = await workspace(CONFIG);
   const config = await loadConfig(path.join(cwd, 'updateforge.json'));
-  const result = await publish({ store: githubStore(github.fake(), repo), config, request: { app: 'rocket', buildType: 'release', version: '1.4.0', path: await webBuild('one'), rollout: 10 } });
+  const result = await publish({
+    store: githubStore(github.fake(), repo),
+    config,
+    request: { app: 'rocket', buildType: 'release', version: '1.4.0', path: await webBuild('one'), rollout: 10 },
+  });
   return { repo, cwd, version: result.version };
 }
 
@@ -64,7 +68,10 @@ describe('the action with command rollout or yank, run as the runner runs dist/i
 
   test.each([
     [{ command: 'rollout', app: 'rocket', version: '1.4.0' }, /^::error::Input `percent`: is empty: `command: rollout` needs the share of devices/m],
-    [{ command: 'yank', app: 'rocket', version: '1.4.0', path: 'dist' }, /^::error::Input `path`: is for `command: publish`; `command: yank` edits a published bundle and does not take it\. Remove it from this step\.$/m],
+    [
+      { command: 'yank', app: 'rocket', version: '1.4.0', path: 'dist' },
+      /^::error::Input `path`: is for `command: publish`; `command: yank` edits a published bundle and does not take it\. Remove it from this step\.$/m,
+    ],
     [{ command: 'rollout', app: 'rocket', version: '1.4.0', percent: '50', overwrite: 'true' }, /^::error::Input `overwrite`: is for `command: publish`/m],
     [{ command: 'revert', app: 'rocket', version: '1.4.0' }, /^::error::Input `command`: 'revert' is not one of publish, rollout, yank\.$/m],
     [{ command: 'yank', app: 'rocket', version: '9.9.9' }, /^::error::Input `version`: rocket release 9\.9\.9 is not a published version with a file\.$/m],

@@ -39,7 +39,17 @@ describe('reading the inputs', () => {
   });
 
   test('inputs are read as the runner passes them, trimmed', () => {
-    const inputs = parseActionInputs({ 'INPUT_TOKEN': ' t ', 'INPUT_APP': 'rocket', 'INPUT_BUILD-TYPE': 'debug', 'INPUT_PUBLIC': 'TRUE', 'INPUT_ROLLOUT': '25', GITHUB_REF: 'refs/tags/v3.1.0', GITHUB_REPOSITORY: 'acme/app', GITHUB_RUN_ID: '1234', GITHUB_RUN_ATTEMPT: '2' });
+    const inputs = parseActionInputs({
+      INPUT_TOKEN: ' t ',
+      INPUT_APP: 'rocket',
+      'INPUT_BUILD-TYPE': 'debug',
+      INPUT_PUBLIC: 'TRUE',
+      INPUT_ROLLOUT: '25',
+      GITHUB_REF: 'refs/tags/v3.1.0',
+      GITHUB_REPOSITORY: 'acme/app',
+      GITHUB_RUN_ID: '1234',
+      GITHUB_RUN_ATTEMPT: '2',
+    });
     expect(inputs).toMatchObject({
       token: 't',
       repo: 'acme/app',
@@ -49,33 +59,37 @@ describe('reading the inputs', () => {
   });
 
   test('rollout and yank name a published version; rollout takes the share of devices', () => {
-    const base = { 'INPUT_TOKEN': 't', 'INPUT_APP': 'rocket', 'INPUT_BUILD-TYPE': 'release', 'INPUT_VERSION': '1.4.0', 'INPUT_OVERWRITE': 'false' };
-    expect(parseActionInputs({ ...base, 'INPUT_COMMAND': 'rollout', 'INPUT_PERCENT': '50' }).command).toEqual({ name: 'rollout', target: { app: 'rocket', buildType: 'release', version: '1.4.0' }, percent: 50 });
-    expect(parseActionInputs({ ...base, 'INPUT_COMMAND': 'Yank' }).command).toEqual({ name: 'yank', target: { app: 'rocket', buildType: 'release', version: '1.4.0' } });
+    const base = { INPUT_TOKEN: 't', INPUT_APP: 'rocket', 'INPUT_BUILD-TYPE': 'release', INPUT_VERSION: '1.4.0', INPUT_OVERWRITE: 'false' };
+    expect(parseActionInputs({ ...base, INPUT_COMMAND: 'rollout', INPUT_PERCENT: '50' }).command).toEqual({
+      name: 'rollout',
+      target: { app: 'rocket', buildType: 'release', version: '1.4.0' },
+      percent: 50,
+    });
+    expect(parseActionInputs({ ...base, INPUT_COMMAND: 'Yank' }).command).toEqual({ name: 'yank', target: { app: 'rocket', buildType: 'release', version: '1.4.0' } });
   });
 
   test.each([
-    [{ 'INPUT_TOKEN': '' }, 'token'],
-    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_PUBLIC': 'maybe' }, 'public'],
-    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_ROLLOUT': 'ten' }, 'rollout'],
-    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_NOTES': 'a', 'INPUT_NOTES-FILE': 'b' }, 'notes-file'],
-    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_COMMAND': 'delete' }, 'command'],
-    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_PERCENT': '50' }, 'percent'],
-    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_COMMAND': 'rollout' }, 'percent'],
-    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_COMMAND': 'rollout', 'INPUT_PERCENT': '101' }, 'percent'],
-    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_COMMAND': 'yank', 'INPUT_PERCENT': '0' }, 'percent'],
-    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_COMMAND': 'rollout', 'INPUT_PERCENT': '5', 'INPUT_ROLLOUT': '5' }, 'rollout'],
-    [{ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_COMMAND': 'yank', 'INPUT_OVERWRITE': 'true' }, 'overwrite'],
-    [{ 'INPUT_TOKEN': 't', 'INPUT_COMMAND': 'yank' }, 'version'],
+    [{ INPUT_TOKEN: '' }, 'token'],
+    [{ INPUT_TOKEN: 't', INPUT_VERSION: '1.0.0', INPUT_PUBLIC: 'maybe' }, 'public'],
+    [{ INPUT_TOKEN: 't', INPUT_VERSION: '1.0.0', INPUT_ROLLOUT: 'ten' }, 'rollout'],
+    [{ INPUT_TOKEN: 't', INPUT_VERSION: '1.0.0', INPUT_NOTES: 'a', 'INPUT_NOTES-FILE': 'b' }, 'notes-file'],
+    [{ INPUT_TOKEN: 't', INPUT_VERSION: '1.0.0', INPUT_COMMAND: 'delete' }, 'command'],
+    [{ INPUT_TOKEN: 't', INPUT_VERSION: '1.0.0', INPUT_PERCENT: '50' }, 'percent'],
+    [{ INPUT_TOKEN: 't', INPUT_VERSION: '1.0.0', INPUT_COMMAND: 'rollout' }, 'percent'],
+    [{ INPUT_TOKEN: 't', INPUT_VERSION: '1.0.0', INPUT_COMMAND: 'rollout', INPUT_PERCENT: '101' }, 'percent'],
+    [{ INPUT_TOKEN: 't', INPUT_VERSION: '1.0.0', INPUT_COMMAND: 'yank', INPUT_PERCENT: '0' }, 'percent'],
+    [{ INPUT_TOKEN: 't', INPUT_VERSION: '1.0.0', INPUT_COMMAND: 'rollout', INPUT_PERCENT: '5', INPUT_ROLLOUT: '5' }, 'rollout'],
+    [{ INPUT_TOKEN: 't', INPUT_VERSION: '1.0.0', INPUT_COMMAND: 'yank', INPUT_OVERWRITE: 'true' }, 'overwrite'],
+    [{ INPUT_TOKEN: 't', INPUT_COMMAND: 'yank' }, 'version'],
   ])('refuses %j naming the input', (env, field) => {
     expect(() => parseActionInputs(env)).toThrow(expect.objectContaining({ field }));
   });
 
   test('an input only a publish uses is refused by rollout and yank, with what to do', () => {
-    expect(() => parseActionInputs({ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_COMMAND': 'yank', 'INPUT_PATH': 'dist' })).toThrow(
+    expect(() => parseActionInputs({ INPUT_TOKEN: 't', INPUT_VERSION: '1.0.0', INPUT_COMMAND: 'yank', INPUT_PATH: 'dist' })).toThrow(
       'is for `command: publish`; `command: yank` edits a published bundle and does not take it. Remove it from this step.',
     );
-    expect(() => parseActionInputs({ 'INPUT_TOKEN': 't', 'INPUT_VERSION': '1.0.0', 'INPUT_COMMAND': 'rollout', 'INPUT_ROLLOUT': '50' })).toThrow(
+    expect(() => parseActionInputs({ INPUT_TOKEN: 't', INPUT_VERSION: '1.0.0', INPUT_COMMAND: 'rollout', INPUT_ROLLOUT: '50' })).toThrow(
       'is for `command: publish`; `command: rollout` edits a published bundle and does not take it. Give the new share of devices as `percent`.',
     );
   });
@@ -87,7 +101,10 @@ describe('the README', () => {
     type Step = { uses?: string; with?: Record<string, string> };
     type Workflow = { on?: { workflow_dispatch?: { inputs?: Record<string, { options?: string[] }> } }; jobs?: Record<string, { steps?: Step[] }> };
     const workflows = [...(await read('README.md')).matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!) as Workflow);
-    const ours = (w: Workflow) => Object.values(w.jobs ?? {}).flatMap((job) => job.steps ?? []).filter((step) => step.uses?.startsWith('OWNER/updateforge@'));
+    const ours = (w: Workflow) =>
+      Object.values(w.jobs ?? {})
+        .flatMap((job) => job.steps ?? [])
+        .filter((step) => step.uses?.startsWith('OWNER/updateforge@'));
     const steps = workflows.flatMap(ours);
     expect(steps.length).toBeGreaterThanOrEqual(3);
     for (const step of steps) for (const key of Object.keys(step.with ?? {})) expect(inputs, `with: ${key}`).toContain(key);

@@ -11,11 +11,15 @@ const github = useFakeGitHub();
 function repositoryText(repo: string): string {
   const state = github.fake().repos.get(repo.toLowerCase());
   if (!state) return '';
-  return [...[...state.releases.values()].map((r) => `${r.name} ${r.body}`), ...[...state.blobs.values()].map((b) => b.toString('latin1')), ...[...state.assets.values()].map((a) => a.label)].join('\n');
+  return [
+    ...[...state.releases.values()].map((r) => `${r.name} ${r.body}`),
+    ...[...state.blobs.values()].map((b) => b.toString('latin1')),
+    ...[...state.assets.values()].map((a) => a.label),
+  ].join('\n');
 }
 
 describe('the action reads only inside the workspace (security-findings.md F2)', () => {
-  test('an icon linked to the runner\'s environment fails the run, and the token is published nowhere', async () => {
+  test("an icon linked to the runner's environment fails the run, and the token is published nowhere", async () => {
     const repo = github.newRepo();
     const cwd = await workspace(CONFIG);
     await writeFile(path.join(cwd, 'icons', 'rocket.png'), '');
@@ -44,7 +48,9 @@ describe('the action reads only inside the workspace (security-findings.md F2)',
     const before = repositoryText(repo);
     const run = await runAction(github.fake(), { repo, cwd, inputs: { app: 'rocket', version: '1.0.0', path: 'app.apk', ...(await inputs(outside)) } });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`^::error::Input \`${field}\`: '[^']*uf-outside-[^']*' resolves to '[^']*', outside '${cwd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'`, 'm'));
+    expect(run.stdout).toMatch(
+      new RegExp(`^::error::Input \`${field}\`: '[^']*uf-outside-[^']*' resolves to '[^']*', outside '${cwd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'`, 'm'),
+    );
     expect(repositoryText(repo)).toBe(before);
   });
 });

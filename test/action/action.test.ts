@@ -31,7 +31,11 @@ describe('the action, run as the runner runs dist/index.js', () => {
     expect(run.summary).not.toContain(WRITE_TOKEN);
     // Nor in anything the run left in the repository: releases, assets, the feed branch.
     const state = github.fake().repos.get(repo.toLowerCase())!;
-    const stored = [...[...state.releases.values()].map((r) => `${r.name} ${r.body}`), ...[...state.blobs.values()].map((b) => b.toString('latin1')), ...[...state.assets.values()].map((a) => a.label)];
+    const stored = [
+      ...[...state.releases.values()].map((r) => `${r.name} ${r.body}`),
+      ...[...state.blobs.values()].map((b) => b.toString('latin1')),
+      ...[...state.assets.values()].map((a) => a.label),
+    ];
     for (const text of stored) expect(text).not.toContain(WRITE_TOKEN);
   });
 

@@ -46,7 +46,12 @@ describe('a feed kept in another repository', () => {
     const head = fake.refs.get('refs/heads/main')!;
     const cwd = await workspace(CONFIG);
     await buildFile(cwd, 'app.apk', 'apk bytes');
-    const run = await runAction(github.fake(), { repo, cwd, inputs: { app: 'rocket', path: 'app.apk', version: '1.0.0' }, env: { GITHUB_REPOSITORY: 'acme/app-source', GITHUB_SHA: 'f'.repeat(40), INPUT_REPO: repo } });
+    const run = await runAction(github.fake(), {
+      repo,
+      cwd,
+      inputs: { app: 'rocket', path: 'app.apk', version: '1.0.0' },
+      env: { GITHUB_REPOSITORY: 'acme/app-source', GITHUB_SHA: 'f'.repeat(40), INPUT_REPO: repo },
+    });
     expect(run.code, run.stdout).toBe(0);
     expect(fake.refs.get('refs/tags/rocket/release/v1.0.0')).toBe(head);
   });

@@ -31,10 +31,25 @@ describe('@capgo/cli as the other side', () => {
     await publish({
       store: feed.store,
       config: feed.config,
-      request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: folder, encryptKey: { pem: await readFile(path.join(project, '.capgo_key_v2'), 'utf8'), source: '.capgo_key_v2' } },
+      request: {
+        app: 'rocket',
+        buildType: 'release',
+        version: '1.0.0',
+        path: folder,
+        encryptKey: { pem: await readFile(path.join(project, '.capgo_key_v2'), 'utf8'), source: '.capgo_key_v2' },
+      },
     });
     // 8.x sends key_id once the app has a public key (8.51.14:A/CapgoUpdater.java:1986-1988); 6.x does not.
-    const answer = (await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: '0.9.0', plugin_version: updater, platform: 'android', ...(await keyIdOfProject(project, updater)) })).json;
+    const answer = (
+      await feed.check({
+        app_id: 'com.acme.rocket',
+        device_id: 'd',
+        version_name: '0.9.0',
+        plugin_version: updater,
+        platform: 'android',
+        ...(await keyIdOfProject(project, updater)),
+      })
+    ).json;
     const file = path.join(project, 'bundle.zip');
     await download(String(answer['url']), file);
 
@@ -51,7 +66,13 @@ describe('@capgo/cli as the other side', () => {
     await publish({
       store: feed.store,
       config: feed.config,
-      request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('x'), encryptKey: { pem: await readFile(path.join(project, '.capgo_key_v2'), 'utf8'), source: 'key' } },
+      request: {
+        app: 'rocket',
+        buildType: 'release',
+        version: '1.0.0',
+        path: await webBuild('x'),
+        encryptKey: { pem: await readFile(path.join(project, '.capgo_key_v2'), 'utf8'), source: 'key' },
+      },
     });
     const other = await feed.publishBundle({ version: '2.0.0', buildType: 'debug', encrypt: true });
     const answer = (await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', ...(await keyIdOfProject(project, '8.51.14')) })).json;
@@ -64,16 +85,32 @@ describe('@capgo/cli as the other side', () => {
     const project = await capacitorProject('8.51.14');
     await mkdir(path.join(project, 'dist'));
     await writeFile(path.join(project, 'dist', 'index.html'), '<h1>zipped by capgo</h1>');
-    const zipped = JSON.parse(await capgo(project, ['bundle', 'zip', 'com.acme.rocket', '--path', 'dist', '--bundle', '1.0.0', '--json', '--no-code-check'])) as { filename: string; checksum: string };
-    const encrypted = JSON.parse(await capgo(project, ['bundle', 'encrypt', zipped.filename, zipped.checksum, '--json'])) as { filename: string; checksum: string; ivSessionKey: string };
+    const zipped = JSON.parse(await capgo(project, ['bundle', 'zip', 'com.acme.rocket', '--path', 'dist', '--bundle', '1.0.0', '--json', '--no-code-check'])) as {
+      filename: string;
+      checksum: string;
+    };
+    const encrypted = JSON.parse(await capgo(project, ['bundle', 'encrypt', zipped.filename, zipped.checksum, '--json'])) as {
+      filename: string;
+      checksum: string;
+      ivSessionKey: string;
+    };
 
     const feed = await startLiveFeed();
     await publish({
       store: feed.store,
       config: feed.config,
-      request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: path.join(project, encrypted.filename), sessionKey: encrypted.ivSessionKey, checksum: encrypted.checksum },
+      request: {
+        app: 'rocket',
+        buildType: 'release',
+        version: '1.0.0',
+        path: path.join(project, encrypted.filename),
+        sessionKey: encrypted.ivSessionKey,
+        checksum: encrypted.checksum,
+      },
     });
-    const answer = (await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', plugin_version: '8.51.14', ...(await keyIdOfProject(project, '8.51.14')) })).json;
+    const answer = (
+      await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', plugin_version: '8.51.14', ...(await keyIdOfProject(project, '8.51.14')) })
+    ).json;
     expect(answer['session_key']).toBe(encrypted.ivSessionKey);
     expect(answer['checksum']).toBe(encrypted.checksum);
 
@@ -85,7 +122,10 @@ describe('@capgo/cli as the other side', () => {
     expect(openChecksum(String(answer['checksum']), publicKey)).toBe(zipped.checksum);
 
     // A plugin that reads only the older base64 form is told so rather than sent a checksum it would reject.
-    expect((await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', plugin_version: '6.25.1' })).json).toMatchObject({ error: 'checksum_form_unsupported', kind: 'blocked' });
+    expect((await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', plugin_version: '6.25.1' })).json).toMatchObject({
+      error: 'checksum_form_unsupported',
+      kind: 'blocked',
+    });
   });
 
   test('serves a zip the CLI made with the SHA-256 checksum it printed', async () => {
@@ -93,7 +133,10 @@ describe('@capgo/cli as the other side', () => {
     await mkdir(path.join(project, 'dist', 'assets'), { recursive: true });
     await writeFile(path.join(project, 'dist', 'index.html'), '<h1>plain</h1>');
     await writeFile(path.join(project, 'dist', 'assets', 'app.js'), 'console.log(1)');
-    const zipped = JSON.parse(await capgo(project, ['bundle', 'zip', 'com.acme.rocket', '--path', 'dist', '--bundle', '2.0.0', '--json', '--no-code-check'])) as { filename: string; checksum: string };
+    const zipped = JSON.parse(await capgo(project, ['bundle', 'zip', 'com.acme.rocket', '--path', 'dist', '--bundle', '2.0.0', '--json', '--no-code-check'])) as {
+      filename: string;
+      checksum: string;
+    };
     const feed = await startLiveFeed();
     await publish({ store: feed.store, config: feed.config, request: { app: 'rocket', buildType: 'release', version: '2.0.0', path: path.join(project, zipped.filename) } });
     expect((await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', plugin_version: '8.51.14' })).json['checksum']).toBe(zipped.checksum);

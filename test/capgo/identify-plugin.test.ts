@@ -40,7 +40,10 @@ describe('telling plugin builds apart from what the request shows', () => {
         for (let minor = 0; minor <= 60; minor++) {
           for (const patch of [0, 1, 11, 28, 31, 36]) {
             const version = `${major}.${minor}.${patch}`;
-            expect(PLUGIN_BUILDS.some((b) => b.platform === platform && semver.satisfies(version, b.reports)), `${platform} ${version}`).toBe(true);
+            expect(
+              PLUGIN_BUILDS.some((b) => b.platform === platform && semver.satisfies(version, b.reports)),
+              `${platform} ${version}`,
+            ).toBe(true);
           }
         }
       }

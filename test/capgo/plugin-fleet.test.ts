@@ -40,7 +40,13 @@ beforeAll(async () => {
 }, 120_000);
 
 function device(model: PluginModel, app: FleetApp, state: Partial<DeviceState> = {}): DeviceState {
-  return { deviceId: `${model.label}:${app}:${state.versionName ?? 'builtin'}:${state.publicKey ? 'key' : 'nokey'}`, appId: FLEET_APPS[app], versionName: 'builtin', versionBuild: '1.0.0', ...state };
+  return {
+    deviceId: `${model.label}:${app}:${state.versionName ?? 'builtin'}:${state.publicKey ? 'key' : 'nokey'}`,
+    appId: FLEET_APPS[app],
+    versionName: 'builtin',
+    versionBuild: '1.0.0',
+    ...state,
+  };
 }
 
 async function check(base: string, model: PluginModel, state: DeviceState) {
@@ -178,16 +184,19 @@ describe.each(FLEET.map((m) => [m.label, m] as const))('capacitor-updater %s pol
     base = (await serve({ store: feed.store, users: [], devicePolls: { burst: 1, perMinute: 1 } })).url;
   });
 
-  test(model.on429 === 'retry-after' ? 'gets 429 with Retry-After, which it honours' : 'gets a cheap "up to date" instead of a 429 that would stop it calling until restart', async () => {
-    const state = device(model, 'plain', { deviceId: `${model.label}:poller`, versionName: '1.0.0' });
-    expect((await check(base, model, state)).status).toBe(200);
-    const over = await check(base, model, state);
-    if (model.on429 === 'retry-after') {
-      expect(over.status).toBe(429);
-      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
-    } else {
-      expect(over.status).toBe(200);
-      expect(model.read(over.json)).toEqual({ kind: 'stop', events: [] });
-    }
-  });
+  test(
+    model.on429 === 'retry-after' ? 'gets 429 with Retry-After, which it honours' : 'gets a cheap "up to date" instead of a 429 that would stop it calling until restart',
+    async () => {
+      const state = device(model, 'plain', { deviceId: `${model.label}:poller`, versionName: '1.0.0' });
+      expect((await check(base, model, state)).status).toBe(200);
+      const over = await check(base, model, state);
+      if (model.on429 === 'retry-after') {
+        expect(over.status).toBe(429);
+        expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      } else {
+        expect(over.status).toBe(200);
+        expect(model.read(over.json)).toEqual({ kind: 'stop', events: [] });
+      }
+    },
+  );
 });

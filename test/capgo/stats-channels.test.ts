@@ -4,7 +4,15 @@ import { startLiveFeed } from '../helpers/live-feed.js';
 
 type Feed = Awaited<ReturnType<typeof startLiveFeed>>;
 
-const info = { app_id: 'com.acme.rocket', device_id: 'dev-1', version_name: '1.0.0', version_build: '1.0.0', plugin_version: '8.51.14', platform: 'ios', custom_id: 'alice@example.com' };
+const info = {
+  app_id: 'com.acme.rocket',
+  device_id: 'dev-1',
+  version_name: '1.0.0',
+  version_build: '1.0.0',
+  plugin_version: '8.51.14',
+  platform: 'ios',
+  custom_id: 'alice@example.com',
+};
 
 describe('POST /api/v1/stats', () => {
   let feed: Feed;
@@ -42,7 +50,9 @@ describe('POST /api/v1/stats', () => {
     expect(await res.json()).toEqual({ status: 'ok', rejected: 3 });
     const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(logged.filter((l) => l['event'] === 'device stat').map((l) => l['version'])).toEqual(Array.from({ length: 199 }, (_, i) => `1.0.${i}`));
-    expect(logged.filter((l) => l['event'] === 'device stats rejected')).toEqual([expect.objectContaining({ level: 'warn', rejected: 3, first: expect.stringContaining('action') })]);
+    expect(logged.filter((l) => l['event'] === 'device stats rejected')).toEqual([
+      expect.objectContaining({ level: 'warn', rejected: 3, first: expect.stringContaining('action') }),
+    ]);
   });
 
   test('an empty batch is fine: there is nothing to lose', async () => {
@@ -100,7 +110,10 @@ describe('/api/v1/channel_self', () => {
   test('POST sets only channels open to devices; the default channel unsets; a refusal is 200 with error, as Capgo answers', async () => {
     expect(await call('POST', { ...info, channel: 'beta' })).toEqual({ status: 200, json: { status: 'ok', message: "Device now on channel 'beta'." } });
     expect(await call('POST', { ...info, defaultChannel: 'beta', channel: 'release' })).toMatchObject({ status: 200, json: { status: 'ok', unset: true } });
-    expect(await call('POST', { ...info, channel: 'debug' })).toMatchObject({ status: 200, json: { error: 'channel_not_allowed', message: expect.stringContaining('allowSelfSet') } });
+    expect(await call('POST', { ...info, channel: 'debug' })).toMatchObject({
+      status: 200,
+      json: { error: 'channel_not_allowed', message: expect.stringContaining('allowSelfSet') },
+    });
     expect(await call('POST', { ...info, channel: 'nope' })).toMatchObject({ status: 200, json: { error: 'channel_not_found' } });
     expect(await call('POST', { ...info })).toMatchObject({ status: 400, json: { error: 'invalid_request' } });
   });
@@ -111,7 +124,8 @@ describe('/api/v1/channel_self', () => {
       status: 200,
       json: {
         error: 'set_channel_unsupported',
-        message: "@capgo/capacitor-updater 7.30.0 does not keep the channel setChannel() picks, and this server stores none: update the plugin (5.35.0, 6.35.0, 7.34.0, 8.2.0 or later), or build the app with defaultChannel 'beta' in capacitor.config.",
+        message:
+          "@capgo/capacitor-updater 7.30.0 does not keep the channel setChannel() picks, and this server stores none: update the plugin (5.35.0, 6.35.0, 7.34.0, 8.2.0 or later), or build the app with defaultChannel 'beta' in capacitor.config.",
       },
     });
     expect(await call('POST', { ...old, channel: 'release' })).toEqual({ status: 200, json: { status: 'ok', unset: true, message: "Already on the default channel 'release'." } });
@@ -120,16 +134,22 @@ describe('/api/v1/channel_self', () => {
 
   test('DELETE (unsetChannel before 7.34) is ok when the device follows its default; a channel from capacitor.config cannot be unset here', async () => {
     expect(await call('DELETE', info)).toEqual({ status: 200, json: { status: 'ok' } });
-    expect(await call('DELETE', { ...info, plugin_version: '7.30.0', defaultChannel: 'beta' })).toMatchObject({ status: 200, json: { error: 'unset_channel_unsupported', message: expect.stringContaining('capacitor.config') } });
+    expect(await call('DELETE', { ...info, plugin_version: '7.30.0', defaultChannel: 'beta' })).toMatchObject({
+      status: 200,
+      json: { error: 'unset_channel_unsupported', message: expect.stringContaining('capacitor.config') },
+    });
   });
 
-  test('a body that is not JSON gets the plugin\'s error shape', async () => {
+  test("a body that is not JSON gets the plugin's error shape", async () => {
     const res = await fetch(`${feed.url}/api/v1/channel_self`, { method: 'POST', body: '{not json' });
     expect({ status: res.status, json: await res.json() }).toEqual({ status: 400, json: { error: 'invalid_request', message: 'the body is not JSON', kind: 'failed' } });
   });
 
-  test('a device may name any channel of its default channel\'s build type: they are names for the same bundles', async () => {
-    expect(await call('PUT', { ...info, app_id: 'com.acme.anvil', defaultChannel: 'release' })).toEqual({ status: 200, json: { channel: 'release', status: 'override', allowSet: true } });
+  test("a device may name any channel of its default channel's build type: they are names for the same bundles", async () => {
+    expect(await call('PUT', { ...info, app_id: 'com.acme.anvil', defaultChannel: 'release' })).toEqual({
+      status: 200,
+      json: { channel: 'release', status: 'override', allowSet: true },
+    });
     expect(await call('PUT', { ...info, app_id: 'com.acme.anvil', defaultChannel: 'debug' })).toMatchObject({ status: 200, json: { error: 'channel_not_allowed' } });
   });
 

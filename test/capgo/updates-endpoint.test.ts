@@ -64,7 +64,11 @@ describe('POST /api/v1/updates', () => {
     expect((await feed.check(device({ version_name: '1.0.0' }))).json).toEqual({ version: 'builtin' });
     // Plugins that do not understand a reset (before 6.2.0 / 5.10 / 7.0.2) are told why, never sent "builtin" (6.1.32:A/CapacitorUpdaterPlugin.java:1151-1162).
     for (const plugin_version of ['5.9.5', '6.1.32', '7.0.1']) {
-      expect((await feed.check(device({ version_name: '1.0.0', plugin_version }))).json).toMatchObject({ error: 'reset_unsupported', kind: 'blocked', message: expect.stringContaining('6.2.0') });
+      expect((await feed.check(device({ version_name: '1.0.0', plugin_version }))).json).toMatchObject({
+        error: 'reset_unsupported',
+        kind: 'blocked',
+        message: expect.stringContaining('6.2.0'),
+      });
     }
     expect((await feed.check(device())).json).toMatchObject({ error: 'no_bundle', kind: 'up_to_date' });
   });
@@ -97,7 +101,7 @@ describe('POST /api/v1/updates', () => {
     expect((await feed.check(device())).json['version']).toBe('1.0.0');
   });
 
-  test('a device may name a channel of its app\'s default build type or one open to devices (allowSelfSet); any other name is refused', async () => {
+  test("a device may name a channel of its app's default build type or one open to devices (allowSelfSet); any other name is refused", async () => {
     const feed = await startLiveFeed();
     await feed.publishBundle({ version: '1.0.0' });
     await feed.publishBundle({ version: '1.1.0-beta.1', buildType: 'debug' });

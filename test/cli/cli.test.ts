@@ -71,7 +71,19 @@ describe('updateforge publish', () => {
   test('a broken config lists every problem, exit 2', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'updateforge.json'), JSON.stringify({ teams: [], apps: [{ id: 'x', team: 'nope', title: 'X', packageName: 'com.x' }] }));
-    const run = await runCli(['publish', '--store', path.join(dir, 's'), '--config', path.join(dir, 'updateforge.json'), '--app', 'x', '--build-type', 'debug', '--version', '1.0.0']);
+    const run = await runCli([
+      'publish',
+      '--store',
+      path.join(dir, 's'),
+      '--config',
+      path.join(dir, 'updateforge.json'),
+      '--app',
+      'x',
+      '--build-type',
+      'debug',
+      '--version',
+      '1.0.0',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("apps[0].team: unknown team 'nope'");
   });

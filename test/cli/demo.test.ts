@@ -27,7 +27,11 @@ describe('npm start (the demo)', () => {
     const demo = await startDemo(dir);
     expect(demo.banner).toContain(`Seeding a demo store in ${path.join(dir, 'store')}`);
 
-    const auth = await fetch(`${demo.url}/api/v1/auth`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: demo.email, password: demo.password }) });
+    const auth = await fetch(`${demo.url}/api/v1/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: demo.email, password: demo.password }),
+    });
     expect(auth.status).toBe(200);
     const { token } = (await auth.json()) as { token: string };
     const headers = { authorization: `Bearer ${token}` };

@@ -12,7 +12,11 @@ const github = useFakeGitHub();
 
 async function publishedRepo() {
   const repo = github.newRepo({ private: true });
-  await publish({ store: githubStore(github.fake(), repo), config: await writeConfig(), request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await writeBuild('on github') } });
+  await publish({
+    store: githubStore(github.fake(), repo),
+    config: await writeConfig(),
+    request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await writeBuild('on github') },
+  });
   return repo;
 }
 
@@ -36,7 +40,9 @@ describe('updateforge serve --github', () => {
     const url = /listening on (http:\/\/\S+)/.exec(banner)![1]!;
     const login = await fetch(`${url}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'alice@example.com', password: 'correct horse' }) });
     const { token } = (await login.json()) as { token: string };
-    const apps = (await (await fetch(`${url}/api/v1/apps`, { headers: { authorization: `Bearer ${token}` } })).json()) as { teams: { apps: { release: { current: { version: string } } }[] }[] };
+    const apps = (await (await fetch(`${url}/api/v1/apps`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      teams: { apps: { release: { current: { version: string } } }[] }[];
+    };
     expect(apps.teams[0]?.apps[0]?.release.current.version).toBe('1.0.0');
   });
 
@@ -67,7 +73,10 @@ describe('updateforge doctor', () => {
 
   test('reads the variables from an env file and says what to fix', async () => {
     const file = path.join(await tempDir(), '.env.local');
-    await writeFile(file, `# pulled from Vercel\nUPDATEFORGE_REPO="acme/feed-that-is-not-there"\nUPDATEFORGE_GITHUB_TOKEN="${READ_TOKEN}"\nUPDATEFORGE_GITHUB_API_URL="${github.fake().url}"\nUPDATEFORGE_USERS="[]"\nUPDATEFORGE_JWT_SECRET="${SECRET}"\n`);
+    await writeFile(
+      file,
+      `# pulled from Vercel\nUPDATEFORGE_REPO="acme/feed-that-is-not-there"\nUPDATEFORGE_GITHUB_TOKEN="${READ_TOKEN}"\nUPDATEFORGE_GITHUB_API_URL="${github.fake().url}"\nUPDATEFORGE_USERS="[]"\nUPDATEFORGE_JWT_SECRET="${SECRET}"\n`,
+    );
     const run = await runCli(['doctor', '--env-file', file]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('✗ repository: Could not list releases: acme/feed-that-is-not-there was not found, or the token cannot see it.');

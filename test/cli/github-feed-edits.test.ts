@@ -76,13 +76,22 @@ describe('publish, rollout and yank --github', () => {
       () => ({ UPDATEFORGE_GITHUB_API_URL: github.fake().url }),
       'error: --github acme/feed-* needs a token: set UPDATEFORGE_GITHUB_TOKEN (or GITHUB_TOKEN) to a token that can write to acme/feed-* (fine-grained: Contents read and write).',
     ],
-    ['a repository that is not owner/name', () => ['--github', 'https://github.com/acme/feed'], githubEnv, "error: --github: Invalid repository 'https://github.com/acme/feed'. Expected {owner}/{repo}, e.g. acme/mobile-builds."],
+    [
+      'a repository that is not owner/name',
+      () => ['--github', 'https://github.com/acme/feed'],
+      githubEnv,
+      "error: --github: Invalid repository 'https://github.com/acme/feed'. Expected {owner}/{repo}, e.g. acme/mobile-builds.",
+    ],
   ])('%s: refused in one line naming the fix, exit 2, for every command, before anything is written', async (_case, where, env: () => NodeJS.ProcessEnv, message) => {
     const repo = github.newRepo();
     const config = await writeConfig(LIVE_CONFIG);
     const common = [...where(repo), '--config', config.path, '--app', 'rocket', '--build-type', 'release', '--version', '1.0.0'];
     const build = path.join(await tempDir(), 'missing-is-fine-it-is-never-read');
-    for (const args of [['publish', ...common, '--path', build], ['rollout', ...common, '--percent', '5'], ['yank', ...common]]) {
+    for (const args of [
+      ['publish', ...common, '--path', build],
+      ['rollout', ...common, '--percent', '5'],
+      ['yank', ...common],
+    ]) {
       const run = await runCli(args, { env: env() });
       expect(run.code, args[0]).toBe(2);
       expect(run.stderr.replaceAll(repo, 'acme/feed-*')).toBe(`${message}\n`);

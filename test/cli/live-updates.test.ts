@@ -19,7 +19,20 @@ describe('live updates from the command line', () => {
     const { store, target } = await feedArgs();
     const keyFile = path.join(await tempDir(), '.capgo_key_v2');
     await writeFile(keyFile, capgoKeyPair().privateKey);
-    const published = await runCli(['publish', ...target, '--version', '1.0.0', '--path', await webBuild('one'), '--rollout', '25', '--min-native-version', '2.1', '--encrypt-key', keyFile]);
+    const published = await runCli([
+      'publish',
+      ...target,
+      '--version',
+      '1.0.0',
+      '--path',
+      await webBuild('one'),
+      '--rollout',
+      '25',
+      '--min-native-version',
+      '2.1',
+      '--encrypt-key',
+      keyFile,
+    ]);
     expect(published.code, published.stderr).toBe(0);
     expect(published.stdout).toContain('(bundle, encrypted)');
     expect(published.stdout).toContain('  native      2.1.0 or later\n');

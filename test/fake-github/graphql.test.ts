@@ -13,7 +13,10 @@ async function graphql(query: string, variables: Record<string, unknown>, token:
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: { repository: { release: { databaseId: number; isDraft: boolean } | null } | null }; errors?: { message: string }[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: { repository: { release: { databaseId: number; isDraft: boolean } | null } | null }; errors?: { message: string }[] },
+  };
 }
 
 const RELEASE = 'query($owner: String!, $name: String!, $tag: String!) { repository(owner: $owner, name: $name) { release(tagName: $tag) { databaseId isDraft } } }';
@@ -22,7 +25,18 @@ describe("the fake GitHub's GraphQL endpoint", () => {
   test('release(tagName) finds a draft by its pending tag, and the published release once there is one', async () => {
     const repo = fake.addRepo('acme/gql-feed');
     const add = (id: number, draft: boolean, createdAt: string) =>
-      repo.releases.set(id, { id, tagName: 'rocket/release/v1.0.0', targetCommitish: 'main', name: null, body: null, draft, prerelease: false, createdAt, publishedAt: draft ? null : createdAt, assetIds: [] });
+      repo.releases.set(id, {
+        id,
+        tagName: 'rocket/release/v1.0.0',
+        targetCommitish: 'main',
+        name: null,
+        body: null,
+        draft,
+        prerelease: false,
+        createdAt,
+        publishedAt: draft ? null : createdAt,
+        assetIds: [],
+      });
     const ask = () => graphql(RELEASE, { owner: 'acme', name: 'gql-feed', tag: 'rocket/release/v1.0.0' });
     expect((await ask()).body).toEqual({ data: { repository: { release: null } } });
     add(1, true, '2026-01-01T00:00:00.000Z');

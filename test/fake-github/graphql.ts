@@ -25,7 +25,8 @@ export interface GraphQLAnswer {
 
 export function answerGraphQL(repos: ReadonlyMap<string, FakeRepo>, request: unknown): GraphQLAnswer {
   const { query, variables } = (request ?? {}) as { query?: unknown; variables?: unknown };
-  if (typeof query !== 'string') return { status: 400, body: { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/graphql' }, violation: 'graphql: no query' };
+  if (typeof query !== 'string')
+    return { status: 400, body: { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/graphql' }, violation: 'graphql: no query' };
   let document;
   try {
     document = parse(query);
@@ -34,7 +35,8 @@ export function answerGraphQL(repos: ReadonlyMap<string, FakeRepo>, request: unk
   }
   const problems = validate(githubSchema(), document);
   // GitHub answers a query its schema refuses with 200 and `errors` (https://docs.github.com/graphql/guides/forming-calls-with-graphql).
-  if (problems.length > 0) return { status: 200, body: { errors: problems.map((p) => ({ message: p.message })) }, violation: `graphql: ${problems.map((p) => p.message).join('; ')}` };
+  if (problems.length > 0)
+    return { status: 200, body: { errors: problems.map((p) => ({ message: p.message })) }, violation: `graphql: ${problems.map((p) => p.message).join('; ')}` };
   const result = execute({
     schema: githubSchema(),
     document,

@@ -1,16 +1,4 @@
-import {
-  addBlob,
-  addCommit,
-  assetJson,
-  commitJson,
-  contentFileJson,
-  githubAssetName,
-  newId,
-  refJson,
-  releaseJson,
-  type FakeRelease,
-  type FakeRepo,
-} from './model.js';
+import { addBlob, addCommit, assetJson, commitJson, contentFileJson, githubAssetName, newId, refJson, releaseJson, type FakeRelease, type FakeRepo } from './model.js';
 import type { FakeGitHub } from './server.js';
 
 export interface Route {
@@ -77,7 +65,9 @@ const LIST_CAP = 1000;
  * (dhkts1/teamclaude-rs#112), in GitHub's `custom` validation-error form (docs "Client errors").
  */
 const burnedTag = (repo: FakeRepo, tag: string): Reply | null =>
-  repo.reservedTags.has(tag) ? invalid('Validation Failed', [{ resource: 'Release', code: 'custom', field: 'tag_name', message: 'tag_name was used by an immutable release' }]) : null;
+  repo.reservedTags.has(tag)
+    ? invalid('Validation Failed', [{ resource: 'Release', code: 'custom', field: 'tag_name', message: 'tag_name was used by an immutable release' }])
+    : null;
 
 const publishedWithTag = (repo: FakeRepo, tag: string) => [...repo.releases.values()].find((r) => !r.draft && r.tagName === tag);
 
@@ -220,7 +210,8 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     if (!asset) return notFound();
     if ((route.headers['accept'] ?? '').includes('application/octet-stream')) {
       // GitHub documents "302 or 200 with the bytes"; when it serves them itself, it ignores Range.
-      if (route.fake.assetsServedDirectly) return { status: 200, bytes: asset.bytes, headers: { 'content-type': 'application/octet-stream', 'content-length': String(asset.bytes.length) } };
+      if (route.fake.assetsServedDirectly)
+        return { status: 200, bytes: asset.bytes, headers: { 'content-type': 'application/octet-stream', 'content-length': String(asset.bytes.length) } };
       return { status: 302, headers: { location: route.fake.signedAssetUrl(repo, asset.id) } };
     }
     return { status: 200, body: assetJson(base(route), repo, asset) };
@@ -260,7 +251,8 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     const repo = repoOf(route);
     if (repo.refs.size === 0) return emptyRepo();
     const ref = route.params['ref'] ?? '';
-    const sha = repo.refs.get(`refs/heads/${ref}`) ?? repo.refs.get(`refs/tags/${ref}`) ?? repo.refs.get(`refs/${ref.replace(/^refs\//, '')}`) ?? (repo.commits.has(ref) ? ref : undefined);
+    const sha =
+      repo.refs.get(`refs/heads/${ref}`) ?? repo.refs.get(`refs/tags/${ref}`) ?? repo.refs.get(`refs/${ref.replace(/^refs\//, '')}`) ?? (repo.commits.has(ref) ? ref : undefined);
     if (!sha) return invalid(`No commit found for SHA: ${ref}`);
     if (!/application\/vnd\.github\.(?:v3\.)?sha/.test(route.headers['accept'] ?? '')) {
       route.fake.violations.push('the fake answers repos/get-commit only as application/vnd.github.sha');
@@ -374,7 +366,18 @@ export const handlers: Record<string, (route: Route) => Reply> = {
     const content = repo.blobs.get(sha);
     if (!content) return notFound();
     // "application/vnd.github.raw+json: Returns the raw blob data" (OAS `git/get-blob`).
-    if ((route.headers['accept'] ?? '').includes('application/vnd.github.raw')) return { status: 200, bytes: content, headers: { 'content-type': 'application/vnd.github.raw+json; charset=utf-8', 'content-length': String(content.length) } };
-    return { status: 200, body: { sha, node_id: `B_${sha.slice(0, 12)}`, url: `${base(route)}/repos/${repo.owner}/${repo.name}/git/blobs/${sha}`, size: content.length, content: content.toString('base64'), encoding: 'base64' } };
+    if ((route.headers['accept'] ?? '').includes('application/vnd.github.raw'))
+      return { status: 200, bytes: content, headers: { 'content-type': 'application/vnd.github.raw+json; charset=utf-8', 'content-length': String(content.length) } };
+    return {
+      status: 200,
+      body: {
+        sha,
+        node_id: `B_${sha.slice(0, 12)}`,
+        url: `${base(route)}/repos/${repo.owner}/${repo.name}/git/blobs/${sha}`,
+        size: content.length,
+        content: content.toString('base64'),
+        encoding: 'base64',
+      },
+    };
   },
 };

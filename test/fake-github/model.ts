@@ -111,8 +111,12 @@ export function addBlob(repo: FakeRepo, content: Buffer): string {
 }
 
 export function addCommit(repo: FakeRepo, commit: { parents: string[]; message: string; files: Map<string, string> }): FakeCommit {
-  const treeSha = createHash('sha1').update(JSON.stringify([...commit.files].sort())).digest('hex');
-  const sha = createHash('sha1').update(`${treeSha}\0${commit.parents.join(',')}\0${commit.message}\0${nextId++}`).digest('hex');
+  const treeSha = createHash('sha1')
+    .update(JSON.stringify([...commit.files].sort()))
+    .digest('hex');
+  const sha = createHash('sha1')
+    .update(`${treeSha}\0${commit.parents.join(',')}\0${commit.message}\0${nextId++}`)
+    .digest('hex');
   const full = { ...commit, sha, treeSha };
   repo.commits.set(sha, full);
   return full;
@@ -188,7 +192,10 @@ export function releaseJson(base: string, repo: FakeRepo, release: FakeRelease) 
     created_at: ISO(release.createdAt),
     published_at: release.publishedAt ? ISO(release.publishedAt) : null,
     author: userJson(base),
-    assets: release.assetIds.map((id) => repo.assets.get(id)).filter((a): a is FakeAsset => a !== undefined).map((a) => assetJson(base, repo, a)),
+    assets: release.assetIds
+      .map((id) => repo.assets.get(id))
+      .filter((a): a is FakeAsset => a !== undefined)
+      .map((a) => assetJson(base, repo, a)),
   };
 }
 
@@ -228,7 +235,11 @@ export function contentFileJson(base: string, repo: FakeRepo, path: string, sha:
     git_url: `${api}/git/blobs/${sha}`,
     html_url: `https://github.com/${repo.owner}/${repo.name}/blob/${encodeURIComponent(ref)}/${encoded}`,
     download_url: repo.private ? `${raw}?token=${rawToken()}` : raw,
-    _links: { self: `${api}/contents/${encoded}?ref=${encodeURIComponent(ref)}`, git: `${api}/git/blobs/${sha}`, html: `https://github.com/${repo.owner}/${repo.name}/blob/${encodeURIComponent(ref)}/${encoded}` },
+    _links: {
+      self: `${api}/contents/${encoded}?ref=${encodeURIComponent(ref)}`,
+      git: `${api}/git/blobs/${sha}`,
+      html: `https://github.com/${repo.owner}/${repo.name}/blob/${encodeURIComponent(ref)}/${encoded}`,
+    },
   };
 }
 
@@ -241,11 +252,19 @@ export function contentFileJson(base: string, repo: FakeRepo, path: string, sha:
  * gets a 304 (KnpLabs/php-github-api#273); a public file's `download_url` has no token and its ETag holds.
  */
 function rawToken(): string {
-  return `A${randomBytes(20).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, 'A')}`;
+  return `A${randomBytes(20)
+    .toString('base64url')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, 'A')}`;
 }
 
 export function refJson(base: string, repo: FakeRepo, ref: string, sha: string) {
-  return { ref, node_id: `REF_${sha.slice(0, 12)}`, url: `${base}/repos/${repo.owner}/${repo.name}/git/${ref}`, object: { type: 'commit', sha, url: `${base}/repos/${repo.owner}/${repo.name}/git/commits/${sha}` } };
+  return {
+    ref,
+    node_id: `REF_${sha.slice(0, 12)}`,
+    url: `${base}/repos/${repo.owner}/${repo.name}/git/${ref}`,
+    object: { type: 'commit', sha, url: `${base}/repos/${repo.owner}/${repo.name}/git/commits/${sha}` },
+  };
 }
 
 /** GitHub's renaming of asset names: runs of characters outside [A-Za-z0-9._-] become '.', no leading or trailing dots. */

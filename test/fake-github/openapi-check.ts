@@ -31,11 +31,13 @@ export function openApiChecker(): Promise<OpenApiChecker> {
 type AjvError = { instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> };
 
 function describe(errors: AjvError[] | null | undefined): string[] {
-  return (errors ?? [])
-    // GitHub's spec declares some errors as oneOf of two schemas that both accept a plain
-    // {message, documentation_url}: real GitHub answers fail that too. Not a data error.
-    .filter((e) => !(e.keyword === 'oneOf' && Array.isArray(e.params?.['passingSchemas'])))
-    .map((e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword ?? 'invalid'}`);
+  return (
+    (errors ?? [])
+      // GitHub's spec declares some errors as oneOf of two schemas that both accept a plain
+      // {message, documentation_url}: real GitHub answers fail that too. Not a data error.
+      .filter((e) => !(e.keyword === 'oneOf' && Array.isArray(e.params?.['passingSchemas'])))
+      .map((e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword ?? 'invalid'}`)
+  );
 }
 
 async function load(): Promise<OpenApiChecker> {

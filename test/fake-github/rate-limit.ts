@@ -75,7 +75,11 @@ export class RateLimits {
     const goodNews = token === null ? " (But here's the good news: Authenticated requests get a higher rate limit. Check out the documentation for more details.)" : '';
     return {
       status: this.refuseWith,
-      body: { message: `API rate limit exceeded for ${who}.${goodNews}`, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: String(this.refuseWith) },
+      body: {
+        message: `API rate limit exceeded for ${who}.${goodNews}`,
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+        status: String(this.refuseWith),
+      },
     };
   }
 

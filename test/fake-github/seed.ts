@@ -72,7 +72,19 @@ export function seedFeed(repo: FakeRepo, options: { app: string; count: number; 
     createdAt: r.createdAt,
     assets: r.assetIds.flatMap((id) => {
       const a = repo.assets.get(id);
-      return a ? [{ id: String(a.id), name: a.name, label: a.label, size: a.bytes.length, contentType: a.contentType, digest: null, state: a.state === 'uploaded' ? ('uploaded' as const) : ('incomplete' as const) }] : [];
+      return a
+        ? [
+            {
+              id: String(a.id),
+              name: a.name,
+              label: a.label,
+              size: a.bytes.length,
+              contentType: a.contentType,
+              digest: null,
+              state: a.state === 'uploaded' ? ('uploaded' as const) : ('incomplete' as const),
+            },
+          ]
+        : [];
     }),
   }));
   const { manifest } = buildManifest({ config: options.config, releases, generatedAt: new Date() });

@@ -47,7 +47,10 @@ const GENERIC_STATUSES = new Set([304, 401, 403, 422, 429, 500, 502, 503]);
  */
 export class FakeGitHub {
   readonly repos = new Map<string, FakeRepo>();
-  readonly tokens = new Map<string, 'write' | 'read'>([['ghs_write_token', 'write'], ['ghs_read_token', 'read']]);
+  readonly tokens = new Map<string, 'write' | 'read'>([
+    ['ghs_write_token', 'write'],
+    ['ghs_read_token', 'read'],
+  ]);
   readonly requests: LoggedRequest[] = [];
   readonly violations: string[] = [];
   readonly faults: (Fault & { left: number })[] = [];
@@ -217,7 +220,11 @@ export class FakeGitHub {
       log(status);
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-resource': 'graphql' }).end(JSON.stringify(body));
     };
-    if (!token || !this.tokens.has(token)) return json(401, { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql' });
+    if (!token || !this.tokens.has(token))
+      return json(401, {
+        message: 'This endpoint requires you to be authenticated.',
+        documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql',
+      });
     let request: unknown;
     try {
       request = JSON.parse(raw.toString('utf8'));
@@ -284,7 +291,8 @@ export class FakeGitHub {
       const media = reply.text.contentType.split(';')[0]?.trim() ?? '';
       if (!documented?.content?.[media]) this.violations.push(`response ${operation.operationId} ${status}: ${media} is not a media type it documents`);
     } else if (GENERIC_STATUSES.has(status) && !documented) {
-      if (status !== 304 && typeof (reply.body as { message?: unknown } | undefined)?.message !== 'string') this.violations.push(`response ${operation.operationId} ${status}: an error without a message`);
+      if (status !== 304 && typeof (reply.body as { message?: unknown } | undefined)?.message !== 'string')
+        this.violations.push(`response ${operation.operationId} ${status}: an error without a message`);
     } else {
       const problems = this.openapi.checkResponse(operation, status, reply.body ?? null);
       if (problems.length > 0) this.violations.push(`response ${operation.operationId} ${status}: ${problems.join('; ')}`);
@@ -304,16 +312,20 @@ export class FakeGitHub {
     const [, , owner, name, id] = url.pathname.split('/');
     const expiry = url.searchParams.get('se') ?? '';
     const asset = this.repos.get(`${owner}/${name}`.toLowerCase())?.assets.get(Number(id));
-    if (req.headers.authorization) return void res.writeHead(400, { 'content-type': 'application/xml' }).end('<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>');
+    if (req.headers.authorization)
+      return void res.writeHead(400, { 'content-type': 'application/xml' }).end('<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>');
     // Azure's refusal of a SAS past its `se` (microsoft/AzureStorageExplorer#3219) or with a bad signature.
     const refuse = (detail: string): void => {
       this.refusedSignedDownloads++;
       res
         .writeHead(403, { 'content-type': 'application/xml', 'x-ms-error-code': 'AuthenticationFailed' })
-        .end(`<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.</Message><AuthenticationErrorDetail>${detail}</AuthenticationErrorDetail></Error>`);
+        .end(
+          `<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.</Message><AuthenticationErrorDetail>${detail}</AuthenticationErrorDetail></Error>`,
+        );
     };
     if (url.searchParams.get('sig') !== this.sign(`${owner}/${name}/${id}`, expiry) || !asset) return refuse('Signature did not match.');
-    if (!(Date.parse(expiry) > Date.now())) return refuse(`Signature not valid in the specified time frame: Expiry [${new Date(expiry).toUTCString()}] - Current [${new Date().toUTCString()}]`);
+    if (!(Date.parse(expiry) > Date.now()))
+      return refuse(`Signature not valid in the specified time frame: Expiry [${new Date(expiry).toUTCString()}] - Current [${new Date().toUTCString()}]`);
     if (this.signedHostFault === 'html') {
       const page = '<!DOCTYPE html><html><head><title>Unicorn! · GitHub</title></head><body>No server is currently available to service your request.</body></html>';
       return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(page)) }).end(page);
@@ -326,7 +338,12 @@ export class FakeGitHub {
       if (start >= size || start > end) return void res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
       // Azure honours Range with 206 (https://learn.microsoft.com/rest/api/storageservices/specifying-the-range-header-for-blob-service-operations).
       const [from, to] = this.signedHostFault === 'wrong-range' ? [0, size - 1] : [start, end];
-      res.writeHead(206, { 'content-type': 'application/octet-stream', 'content-length': String(to - from + 1), 'content-range': `bytes ${from}-${to}/${size}`, 'accept-ranges': 'bytes' });
+      res.writeHead(206, {
+        'content-type': 'application/octet-stream',
+        'content-length': String(to - from + 1),
+        'content-range': `bytes ${from}-${to}/${size}`,
+        'accept-ranges': 'bytes',
+      });
       return streamBytes(res, asset.bytes.subarray(from, to + 1), this.stallDownloadsAfter);
     }
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size), 'accept-ranges': 'bytes' });

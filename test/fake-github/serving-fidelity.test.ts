@@ -55,7 +55,10 @@ describe('ETags', () => {
     expect((await api(path, token, { accept: 'application/vnd.github.sha', 'if-none-match': `"${sha}"` })).status).toBe(304);
 
     const fake = github.fake().repos.get(repo.toLowerCase())!;
-    await githubStore(github.fake(), repo).writeBranchFile('manifest.json', Buffer.from('{"v":2}'), { expectedSha: [...fake.commits.get(sha)!.files].find(([p]) => p === 'manifest.json')![1], message: 'm' });
+    await githubStore(github.fake(), repo).writeBranchFile('manifest.json', Buffer.from('{"v":2}'), {
+      expectedSha: [...fake.commits.get(sha)!.files].find(([p]) => p === 'manifest.json')![1],
+      message: 'm',
+    });
     const moved = await api(path, token, { accept: 'application/vnd.github.sha', 'if-none-match': `"${sha}"` });
     expect(moved.status).toBe(200);
     expect(await moved.text()).toBe(fake.refs.get('refs/heads/updateforge'));

@@ -74,12 +74,7 @@ describe('building the manifest from releases', () => {
   });
 
   test('orders versions by app, build type, then newest semver first', () => {
-    const { manifest } = build([
-      release('1', { version: '1.9.0' }),
-      release('2', { version: '1.10.0' }),
-      release('3', { app: 'anvil' }),
-      release('4', { buildType: 'debug' }),
-    ]);
+    const { manifest } = build([release('1', { version: '1.9.0' }), release('2', { version: '1.10.0' }), release('3', { app: 'anvil' }), release('4', { buildType: 'debug' })]);
     expect(manifest.versions.map((v) => v.id)).toEqual(['2', '1', '4', '3']);
   });
 

@@ -26,7 +26,10 @@ describe('updateforge.json', () => {
 
   test('lists every problem at once, each with its place', () => {
     const found = problems({
-      teams: [{ id: 'acme', name: 'Acme' }, { id: 'acme', name: 'Again' }],
+      teams: [
+        { id: 'acme', name: 'Acme' },
+        { id: 'acme', name: 'Again' },
+      ],
       apps: [
         { id: 'Bad Id', team: 'acme', title: 'x', packageName: 'com.x' },
         { id: 'y', team: 'nope', title: 'y', packageName: 'not-a-package' },

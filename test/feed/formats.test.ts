@@ -230,11 +230,31 @@ describe('release bodies v1 (golden)', () => {
 
     expect(pending).toEqual({
       notes: 'Registered before its build finished.',
-      metadata: { updateforge: 1, app: 'rocket', buildType: 'release', version: '1.1.0', name: 'Next sprint <soon>', public: false, created: '2026-03-04T11:30:00.000Z', state: 'pending', file: null },
+      metadata: {
+        updateforge: 1,
+        app: 'rocket',
+        buildType: 'release',
+        version: '1.1.0',
+        name: 'Next sprint <soon>',
+        public: false,
+        created: '2026-03-04T11:30:00.000Z',
+        state: 'pending',
+        file: null,
+      },
     });
     expect(uploading).toEqual({
       notes: 'Interrupted upload.',
-      metadata: { updateforge: 1, app: 'rocket', buildType: 'release', version: '1.2.0', name: '', public: false, created: '2026-03-10T07:45:00.000Z', state: 'uploading', file: null },
+      metadata: {
+        updateforge: 1,
+        app: 'rocket',
+        buildType: 'release',
+        version: '1.2.0',
+        name: '',
+        public: false,
+        created: '2026-03-10T07:45:00.000Z',
+        state: 'uploading',
+        file: null,
+      },
     });
   });
 
@@ -244,7 +264,14 @@ describe('release bodies v1 (golden)', () => {
     const bare = await metadataOf('v1-bundle-no-notes.md');
     const encrypted = (await metadataOf('v1-encrypted-bundle.md')).metadata;
 
-    expect(staged).toMatchObject({ app: 'gadget', version: '2.0.0', name: 'Staged', rollout: 25, state: 'published', file: { kind: 'bundle', crc32: '53ad88ce', minNativeVersion: '2.0.0' } });
+    expect(staged).toMatchObject({
+      app: 'gadget',
+      version: '2.0.0',
+      name: 'Staged',
+      rollout: 25,
+      state: 'published',
+      file: { kind: 'bundle', crc32: '53ad88ce', minNativeVersion: '2.0.0' },
+    });
     expect(yanked).toMatchObject({ app: 'gadget', version: '1.9.0', yanked: true, state: 'published', file: { assetId: 'f1017e87d75ccb2e', kind: 'bundle' } });
     expect(yanked.rollout).toBeUndefined();
     expect(bare.notes).toBe('');
@@ -258,7 +285,15 @@ describe('release bodies v1 (golden)', () => {
     const { notes, metadata } = await metadataOf('v1-before-rollout.md');
 
     expect(notes).toBe('The first build & its notes.');
-    expect(metadata).toMatchObject({ updateforge: 1, app: 'rocket', version: '0.9.0', name: 'First', public: true, state: 'published', file: { assetId: '2c9449335b94bc37', kind: 'binary' } });
+    expect(metadata).toMatchObject({
+      updateforge: 1,
+      app: 'rocket',
+      version: '0.9.0',
+      name: 'First',
+      public: true,
+      state: 'published',
+      file: { assetId: '2c9449335b94bc37', kind: 'binary' },
+    });
   });
 
   test.each(V1_BODIES.filter((name) => name !== 'v1-yanked-bundle.md'))('%s written again is the same bytes', async (name) => {

@@ -43,13 +43,7 @@ describe('strict versions', () => {
 
 describe('current and pending', () => {
   test('current is the highest version with a file, pending the highest without', () => {
-    const picked = selectCurrentAndPending([
-      record('1.9.0', true),
-      record('1.10.0', true),
-      record('1.2.0-rc.1', true),
-      record('2.0.0-rc.1', false),
-      record('1.11.0', false),
-    ]);
+    const picked = selectCurrentAndPending([record('1.9.0', true), record('1.10.0', true), record('1.2.0-rc.1', true), record('2.0.0-rc.1', false), record('1.11.0', false)]);
     expect(picked.current?.version).toBe('1.10.0');
     expect(picked.pending?.version).toBe('2.0.0-rc.1');
   });

@@ -38,7 +38,9 @@ describe('a versioned format', () => {
     const read = () => ONLY_V1.read({ v: 2, body: 'hi', tags: [] }, 'notes.json');
 
     expect(read).toThrow(NewerFormatError);
-    expect(read).toThrow('notes.json has "v": 2: it was written by a newer UpdateForge action or CLI, and this UpdateForge reads notes files up to version 1 only. Upgrade to read version 2.');
+    expect(read).toThrow(
+      'notes.json has "v": 2: it was written by a newer UpdateForge action or CLI, and this UpdateForge reads notes files up to version 1 only. Upgrade to read version 2.',
+    );
     try {
       read();
     } catch (error) {

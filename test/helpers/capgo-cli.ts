@@ -15,7 +15,12 @@ const CAPGO = path.join(projectRoot(), 'node_modules', '@capgo', 'cli', 'dist', 
 /** Runs the CLI with no standard input, so its interactive questions end at once. */
 export function capgo(project: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CAPGO, ...args], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, env: { PATH: process.env['PATH'], HOME: project, CI: '1' } });
+    const child = spawn(process.execPath, [CAPGO, ...args], {
+      cwd: project,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+      env: { PATH: process.env['PATH'], HOME: project, CI: '1' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -53,7 +58,14 @@ export async function capacitorProject(updaterVersion: string, keyFrom?: string)
 export async function capgoEncryptedBundle(project: string, text: string, version: string): Promise<{ file: string; checksum: string; sessionKey: string; zip: string }> {
   await mkdir(path.join(project, 'dist'), { recursive: true });
   await writeFile(path.join(project, 'dist', 'index.html'), `<h1>${text}</h1>`);
-  const zipped = JSON.parse(await capgo(project, ['bundle', 'zip', 'com.acme.rocket', '--path', 'dist', '--bundle', version, '--json', '--no-code-check'])) as { filename: string; checksum: string };
-  const encrypted = JSON.parse(await capgo(project, ['bundle', 'encrypt', zipped.filename, zipped.checksum, '--json'])) as { filename: string; checksum: string; ivSessionKey: string };
+  const zipped = JSON.parse(await capgo(project, ['bundle', 'zip', 'com.acme.rocket', '--path', 'dist', '--bundle', version, '--json', '--no-code-check'])) as {
+    filename: string;
+    checksum: string;
+  };
+  const encrypted = JSON.parse(await capgo(project, ['bundle', 'encrypt', zipped.filename, zipped.checksum, '--json'])) as {
+    filename: string;
+    checksum: string;
+    ivSessionKey: string;
+  };
   return { file: path.join(project, encrypted.filename), checksum: encrypted.checksum, sessionKey: encrypted.ivSessionKey, zip: path.join(project, zipped.filename) };
 }

@@ -33,7 +33,13 @@ export async function startFeedServer(options: { log?: Logger; backend?: Backend
   const servingStore = backend.name === 'github' ? githubStore(backend.fake(), backend.repo, { token: READ_TOKEN }) : store;
   const config = await writeConfig();
   const at = (iso: string) => () => new Date(iso);
-  const put = async (app: string, buildType: 'release' | 'debug' | 'profile', version: string, file: Buffer | null, extra: { name?: string; public?: boolean; fileName?: string; when: string }) =>
+  const put = async (
+    app: string,
+    buildType: 'release' | 'debug' | 'profile',
+    version: string,
+    file: Buffer | null,
+    extra: { name?: string; public?: boolean; fileName?: string; when: string },
+  ) =>
     (
       await publish({
         store,

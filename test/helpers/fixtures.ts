@@ -22,7 +22,10 @@ afterAll(async () => {
 });
 
 /** A 1x1 PNG: enough for an icon. */
-export const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082', 'hex');
+export const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082',
+  'hex',
+);
 
 export const CONFIG = {
   teams: [
@@ -62,7 +65,10 @@ export async function snapshotTree(dir: string): Promise<Record<string, string>>
     for (const entry of await readdir(current, { withFileTypes: true }).catch(() => [])) {
       const full = path.join(current, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else out[path.relative(dir, full)] = createHash('sha256').update(await readFile(full)).digest('hex');
+      else
+        out[path.relative(dir, full)] = createHash('sha256')
+          .update(await readFile(full))
+          .digest('hex');
     }
   }
   await walk(dir);

@@ -57,7 +57,14 @@ describe('a .zip given as a bundle', () => {
 
   test.each<[string, readonly RawEntry[], RegExp]>([
     ['a symbolic link entry', [{ name: 'passwd', data: '/etc/passwd', mode: 0o120777 }], /'passwd' is a symbolic link/],
-    ['a link to a folder outside, then a file through it', [{ name: 'lnk', data: '../../../', mode: 0o120777 }, { name: 'lnk/evil.js', data: 'evil()' }], /'lnk' is a symbolic link/],
+    [
+      'a link to a folder outside, then a file through it',
+      [
+        { name: 'lnk', data: '../../../', mode: 0o120777 },
+        { name: 'lnk/evil.js', data: 'evil()' },
+      ],
+      /'lnk' is a symbolic link/,
+    ],
     ['the same name twice', [{ name: 'index.html', data: '<script>evil()</script>' }], /'index\.html' is in it twice/],
     ['a name a NUL byte cuts short', [{ name: Buffer.from('a\u0000b.js', 'latin1'), data: 'x' }], /NUL/],
     ['a drive letter in a name', [{ name: 'x:index.html', data: 'evil()' }], /absolute path: x:index\.html/],
@@ -68,7 +75,10 @@ describe('a .zip given as a bundle', () => {
   });
 
   test('refuses an entry whose real size is not the size it declares', async () => {
-    const honest = rawZip([{ name: 'index.html', data: '<h1>real</h1>' }, { name: 'app.js', data: 'x'.repeat(1000) }]);
+    const honest = rawZip([
+      { name: 'index.html', data: '<h1>real</h1>' },
+      { name: 'app.js', data: 'x'.repeat(1000) },
+    ]);
     // The central directory's uncompressed size of app.js (the second entry) says 10 bytes.
     const centralStart = honest.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), honest.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 1);
     honest.writeUInt32LE(10, centralStart + 24);

@@ -154,10 +154,12 @@ describe('publishing live-update bundles', () => {
     await publish({ store, config: before, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: folder } });
     const after = await writeConfig({ ...LIVE_CONFIG, apps: LIVE_CONFIG.apps.map((a) => ({ ...a, encryptedBundles: true })) });
     expect((await publish({ store, config: after, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: folder } })).outcome).toBe('unchanged');
-    expect((await refusal(publish({ store, config: after, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('other'), overwrite: true } }))).field).toBe('path');
+    expect(
+      (await refusal(publish({ store, config: after, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('other'), overwrite: true } }))).field,
+    ).toBe('path');
   });
 
-  test('a pre-encrypted bundle whose checksum is only in the older base64 form is published with a warning: today\'s plugins cannot read it', async () => {
+  test("a pre-encrypted bundle whose checksum is only in the older base64 form is published with a warning: today's plugins cannot read it", async () => {
     const { run } = await setup();
     const key = loadBundleKey(capgoKeyPair().privateKey, 'k');
     const file = await writeBuild('ciphertext', 'bundle_encrypted.zip');

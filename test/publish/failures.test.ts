@@ -64,12 +64,7 @@ describe('a failed publish leaves the store exactly as it was', () => {
   const faults: [string, PublishOptions['request'], Parameters<typeof withFaults>[1], RegExp][] = [
     ['disk full while uploading a new version', { app: 'rocket', buildType: 'release', version: '3.0.0' }, { uploadAsset: failingUpload }, /no space left/i],
     ['disk full while attaching the file of a pending version', { app: 'rocket', buildType: 'release', version: '2.0.0' }, { uploadAsset: failingUpload }, /no space left/i],
-    [
-      'disk full while overwriting a published file',
-      { app: 'rocket', buildType: 'release', version: '1.0.0', overwrite: true },
-      { uploadAsset: failingUpload },
-      /no space left/i,
-    ],
+    ['disk full while overwriting a published file', { app: 'rocket', buildType: 'release', version: '1.0.0', overwrite: true }, { uploadAsset: failingUpload }, /no space left/i],
     [
       'the store failing as the release is made visible',
       { app: 'rocket', buildType: 'release', version: '3.0.0' },
@@ -125,7 +120,10 @@ describe('a failed publish leaves the store exactly as it was', () => {
     const { root, store, request } = await populated();
     const otherIcon = await writeConfig({
       teams: [{ id: 'acme', name: 'A' }],
-      apps: [{ id: 'rocket', team: 'acme', title: 'R', packageName: 'com.acme.rocket', icon: 'icons/rocket.png' }, { id: 'anvil', team: 'acme', title: 'A', packageName: 'com.a', icon: 'icons/rocket.png' }],
+      apps: [
+        { id: 'rocket', team: 'acme', title: 'R', packageName: 'com.acme.rocket', icon: 'icons/rocket.png' },
+        { id: 'anvil', team: 'acme', title: 'A', packageName: 'com.a', icon: 'icons/rocket.png' },
+      ],
     });
     const faulty = withFaults(store, {
       writeBranchFile: (inner, file, content, options) => (file === MANIFEST_PATH ? Promise.reject(diskFull()) : inner.writeBranchFile(file, content, options)),

@@ -50,7 +50,10 @@ describe('publishing into GitHub Releases', () => {
     await run({ version: '1.0.0', path: build });
     const before = github.fake().requests.length;
     expect((await run({ version: '1.0.0', path: build })).outcome).toBe('unchanged');
-    const writes = github.fake().requests.slice(before).filter((r) => r.method !== 'GET');
+    const writes = github
+      .fake()
+      .requests.slice(before)
+      .filter((r) => r.method !== 'GET');
     expect(writes).toEqual([]);
   });
 
@@ -79,7 +82,9 @@ describe('publishing into GitHub Releases', () => {
     const { repo, config } = await setup();
     const builds = await Promise.all(['1.0.0', '1.1.0', '1.2.0', '2.0.0'].map((v) => writeBuild(`build ${v}`)));
     const results = await Promise.all(
-      ['1.0.0', '1.1.0', '1.2.0', '2.0.0'].map((version, i) => publish({ store: githubStore(github.fake(), repo), config, request: { app: 'rocket', buildType: 'release', version, path: builds[i] } })),
+      ['1.0.0', '1.1.0', '1.2.0', '2.0.0'].map((version, i) =>
+        publish({ store: githubStore(github.fake(), repo), config, request: { app: 'rocket', buildType: 'release', version, path: builds[i] } }),
+      ),
     );
     expect(results.map((r) => r.outcome)).toEqual(['published', 'published', 'published', 'published']);
     const manifest = await readManifest(githubStore(github.fake(), repo));
@@ -110,14 +115,21 @@ describe('many publishers at once on GitHub', () => {
     const since = github.fake().requests.length;
     const results = await Promise.all(
       Array.from({ length: 8 }, async (_, i) =>
-        publish({ store: githubStore(github.fake(), repo), config, request: { app: 'rocket', buildType: 'release', version: `2.${i}.0`, path: await writeBuild(`build ${i}`, `rocket-${i}.apk`) } }),
+        publish({
+          store: githubStore(github.fake(), repo),
+          config,
+          request: { app: 'rocket', buildType: 'release', version: `2.${i}.0`, path: await writeBuild(`build ${i}`, `rocket-${i}.apk`) },
+        }),
       ),
     );
     expect(results.map((r) => r.outcome)).toEqual(Array(8).fill('published'));
     expect((await readManifest(store))?.versions.map((v) => v.version).sort()).toEqual(results.map((r) => r.version.version).sort());
     // A publish whose release another writer's manifest already lists writes nothing; lost swaps are
     // retried, within the budget of 10 attempts a publish.
-    const manifestWrites = github.fake().requests.slice(since).filter((r) => r.operationId === 'repos/create-or-update-file-contents' && r.path.endsWith('/manifest.json'));
+    const manifestWrites = github
+      .fake()
+      .requests.slice(since)
+      .filter((r) => r.operationId === 'repos/create-or-update-file-contents' && r.path.endsWith('/manifest.json'));
     const won = manifestWrites.filter((r) => r.status === 200 || r.status === 201).length;
     expect(won).toBeGreaterThanOrEqual(1);
     expect(won).toBeLessThanOrEqual(8);

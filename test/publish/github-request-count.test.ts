@@ -49,7 +49,14 @@ describe('API requests of publishing and editing', () => {
     // A new version: looked up by tag (REST for a published one, GraphQL for a draft, as `gh` does),
     // once before and once under the version's lease; then the lease, release, upload, publish,
     // icon and manifest: a fixed handful.
-    expect(small.publish.byOperation).toMatchObject({ 'repos/get-release-by-tag': 2, graphql: 2, 'repos/create-release': 1, 'repos/upload-release-asset': 1, 'repos/update-release': 1, 'repos/delete-file': 1 });
+    expect(small.publish.byOperation).toMatchObject({
+      'repos/get-release-by-tag': 2,
+      graphql: 2,
+      'repos/create-release': 1,
+      'repos/upload-release-asset': 1,
+      'repos/update-release': 1,
+      'repos/delete-file': 1,
+    });
     expect(small.publish.total).toBeLessThanOrEqual(16);
     // A re-run writes nothing, not even a lease: its release found by tag, and the manifest read.
     expect(small.rerun.byOperation['repos/get-release-by-tag']).toBe(1);

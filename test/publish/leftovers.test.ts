@@ -16,7 +16,7 @@ async function deadPid(): Promise<number> {
 }
 
 describe('what a killed publish leaves behind (security-findings.md F13)', () => {
-  test('the next publish sweeps it at once: partial uploads in the store and bundle work folders, while a live writer\'s files stay', async () => {
+  test("the next publish sweeps it at once: partial uploads in the store and bundle work folders, while a live writer's files stay", async () => {
     const root = path.join(await tempDir(), 'store');
     const config = await writeConfig(LIVE_CONFIG);
     await publish({ store: await LocalStore.openOrCreate(root), config, request: { app: 'rocket', buildType: 'release', version: '0.9.0', path: await webBuild('first') } });

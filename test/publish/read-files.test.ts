@@ -41,14 +41,30 @@ async function storeText(store: LocalStore): Promise<string> {
 
 describe('icons', () => {
   test.each([
-    ['a symbolic link to a file outside the config folder', async (dir: string) => symlink(await secretFile(), path.join(dir, 'icons', 'rocket.png')), /Icon of app 'rocket' \('icons\/rocket\.png'\) resolves to '.*environ', outside '.*uf-project-[^']*'/],
-    ['a symbolic link to the process environment', async (dir: string) => symlink('/proc/self/environ', path.join(dir, 'icons', 'rocket.png')), /resolves to '\/proc\/.*environ', outside/],
-    ['not an image', async (dir: string) => writeFile(path.join(dir, 'icons', 'rocket.png'), SECRET), /Icon of app 'rocket' \('icons\/rocket\.png'\) is not a PNG, JPEG, GIF, WebP or SVG image/],
+    [
+      'a symbolic link to a file outside the config folder',
+      async (dir: string) => symlink(await secretFile(), path.join(dir, 'icons', 'rocket.png')),
+      /Icon of app 'rocket' \('icons\/rocket\.png'\) resolves to '.*environ', outside '.*uf-project-[^']*'/,
+    ],
+    [
+      'a symbolic link to the process environment',
+      async (dir: string) => symlink('/proc/self/environ', path.join(dir, 'icons', 'rocket.png')),
+      /resolves to '\/proc\/.*environ', outside/,
+    ],
+    [
+      'not an image',
+      async (dir: string) => writeFile(path.join(dir, 'icons', 'rocket.png'), SECRET),
+      /Icon of app 'rocket' \('icons\/rocket\.png'\) is not a PNG, JPEG, GIF, WebP or SVG image/,
+    ],
     ['a folder', async (dir: string) => mkdir(path.join(dir, 'icons', 'rocket.png')), /is not a file/],
   ])('%s is refused before anything is stored', async (_label, make, message) => {
     const dir = await project(make);
     const store = await LocalStore.openOrCreate(path.join(await tempDir(), 'store'));
-    const error = await publish({ store, config: await loadConfig(path.join(dir, 'updateforge.json')), request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('x') } }).then(
+    const error = await publish({
+      store,
+      config: await loadConfig(path.join(dir, 'updateforge.json')),
+      request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('x') },
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -65,7 +81,11 @@ describe('icons', () => {
       await symlink('../logo.png', path.join(d, 'icons', 'rocket.png'));
     });
     const store = await LocalStore.openOrCreate(path.join(await tempDir(), 'store'));
-    const result = await publish({ store, config: await loadConfig(path.join(dir, 'updateforge.json')), request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('x') } });
+    const result = await publish({
+      store,
+      config: await loadConfig(path.join(dir, 'updateforge.json')),
+      request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('x') },
+    });
     expect(result.iconsWritten).toBe(1);
   });
 });
@@ -75,7 +95,26 @@ describe('the CLI', () => {
     const dir = await project((d) => writeFile(path.join(d, 'icons', 'rocket.png'), PNG));
     await symlink(await secretFile(), path.join(dir, 'NOTES.md'));
     const store = path.join(await tempDir(), 'store');
-    const run = await runCli(['publish', '--store', store, '--config', 'updateforge.json', '--app', 'rocket', '--build-type', 'release', '--version', '1.0.0', '--path', await webBuild('x'), '--notes-file', 'NOTES.md'], { cwd: dir });
+    const run = await runCli(
+      [
+        'publish',
+        '--store',
+        store,
+        '--config',
+        'updateforge.json',
+        '--app',
+        'rocket',
+        '--build-type',
+        'release',
+        '--version',
+        '1.0.0',
+        '--path',
+        await webBuild('x'),
+        '--notes-file',
+        'NOTES.md',
+      ],
+      { cwd: dir },
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^error: --notes-file: 'NOTES\.md' resolves to '.*environ', outside '.*uf-project-[^']*'/m);
     expect(run.stdout + run.stderr).not.toContain('s3cr3t');
@@ -84,7 +123,9 @@ describe('the CLI', () => {
   test('--path that is a symbolic link out of its folder is refused', async () => {
     const dir = await project((d) => writeFile(path.join(d, 'icons', 'rocket.png'), PNG));
     await symlink(await secretFile(), path.join(dir, 'app.apk'));
-    const run = await runCli(['publish', '--store', path.join(await tempDir(), 'store'), '--app', 'rocket', '--build-type', 'release', '--version', '1.0.0', '--path', 'app.apk'], { cwd: dir });
+    const run = await runCli(['publish', '--store', path.join(await tempDir(), 'store'), '--app', 'rocket', '--build-type', 'release', '--version', '1.0.0', '--path', 'app.apk'], {
+      cwd: dir,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^error: --path: 'app\.apk' resolves to '.*environ', outside/m);
   });

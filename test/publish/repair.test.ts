@@ -59,7 +59,17 @@ describe('updateforge repair', () => {
       draft: true,
       assetIds: [],
       publishedAt: null,
-      body: renderReleaseBody('', { updateforge: 1, app: 'rocket', buildType: 'release', version, name: '', public: false, created: oldest.createdAt, state: 'pending', file: null }),
+      body: renderReleaseBody('', {
+        updateforge: 1,
+        app: 'rocket',
+        buildType: 'release',
+        version,
+        name: '',
+        public: false,
+        created: oldest.createdAt,
+        state: 'pending',
+        file: null,
+      }),
     });
     repo.refs.delete(`refs/tags/${oldest.tagName}`);
     // The manifest as the publish of that pending version left it.
@@ -112,4 +122,3 @@ describe('updateforge repair', () => {
     await expect(failed).rejects.toBeInstanceOf(RepairNeededError);
   });
 });
-

@@ -27,7 +27,9 @@ async function race(stores: () => Promise<Store>, jobs: number) {
   const config = await writeConfig();
   const builds = await Promise.all(Array.from({ length: jobs }, (_, i) => writeBuild(`build of job ${i}`, `rocket-${i}.apk`)));
   const settled = await Promise.allSettled(
-    builds.map(async (build) => publish({ store: await stores(), config, request: { app: 'rocket', buildType: 'release', version: '2.0.0', path: build }, lease: { pollMs: 100 } })),
+    builds.map(async (build) =>
+      publish({ store: await stores(), config, request: { app: 'rocket', buildType: 'release', version: '2.0.0', path: build }, lease: { pollMs: 100 } }),
+    ),
   );
   return settled.map((s, i) => ({ job: i, ...s }));
 }
@@ -79,7 +81,9 @@ describe('one version published by several jobs at once', () => {
     const config = await writeConfig();
     const build = await writeBuild('one build', 'rocket.apk');
     const results = await Promise.all(
-      Array.from({ length: 4 }, async () => publish({ store: await LocalStore.openOrCreate(root), config, request: { app: 'rocket', buildType: 'release', version: '2.0.0', path: build } })),
+      Array.from({ length: 4 }, async () =>
+        publish({ store: await LocalStore.openOrCreate(root), config, request: { app: 'rocket', buildType: 'release', version: '2.0.0', path: build } }),
+      ),
     );
     expect(results.map((r) => r.outcome).sort()).toEqual(['published', 'unchanged', 'unchanged', 'unchanged']);
     expect(new Set(results.map((r) => r.version.file?.sha256))).toEqual(new Set([sha256('one build')]));
@@ -91,7 +95,21 @@ describe('one version published by several jobs at once', () => {
     const config = await writeConfig();
     const runs = await Promise.all(
       [0, 1, 2, 3].map(async (i) =>
-        runCli(['publish', '--store', root, '--config', config.path, '--app', 'rocket', '--build-type', 'release', '--version', '2.0.0', '--path', await writeBuild(`build of job ${i}`, `rocket-${i}.apk`)]),
+        runCli([
+          'publish',
+          '--store',
+          root,
+          '--config',
+          config.path,
+          '--app',
+          'rocket',
+          '--build-type',
+          'release',
+          '--version',
+          '2.0.0',
+          '--path',
+          await writeBuild(`build of job ${i}`, `rocket-${i}.apk`),
+        ]),
       ),
     );
     const winners = runs.flatMap((run, i) => (run.code === 0 ? [i] : []));
@@ -113,7 +131,10 @@ describe('the version lease', () => {
   async function storeWithLease(holder: object, renewed: Date) {
     const root = path.join(await tempDir(), 'store');
     const store = await LocalStore.openOrCreate(root);
-    await store.writeBranchFile(LEASE, Buffer.from(JSON.stringify({ owner: 'someone', publisher: holder, renewed: renewed.toISOString() })), { expectedSha: null, message: 'test' });
+    await store.writeBranchFile(LEASE, Buffer.from(JSON.stringify({ owner: 'someone', publisher: holder, renewed: renewed.toISOString() })), {
+      expectedSha: null,
+      message: 'test',
+    });
     return store;
   }
   const request = async () => ({ app: 'rocket', buildType: 'release', version: '2.0.0', path: await writeBuild('build', 'rocket.apk') });
@@ -146,7 +167,14 @@ describe('the version lease', () => {
   ])('a lease left by %s is taken over at once', async (_label, holder, renewed, run) => {
     const store = await storeWithLease(holder, renewed);
     const waits: string[] = [];
-    const result = await publish({ store, config: await writeConfig(), request: await request(), onWait: (m) => waits.push(m), publisher: currentPublisher(run), lease: { waitMs: 0 } });
+    const result = await publish({
+      store,
+      config: await writeConfig(),
+      request: await request(),
+      onWait: (m) => waits.push(m),
+      publisher: currentPublisher(run),
+      lease: { waitMs: 0 },
+    });
     expect(result.outcome).toBe('published');
     expect(waits).toEqual([]);
     expect(await store.readBranchFile(LEASE)).toBeNull();

@@ -38,7 +38,21 @@ describe('a store that cannot be written', () => {
   test('a full disk: the error names the store, the step and the fix; the feed is as it was, with no draft', async () => {
     const root = path.join(await smallDisk('2m'), 'store');
     const config = await writeConfig();
-    const args = (version: string, build: string) => ['publish', '--store', root, '--config', config.path, '--app', 'rocket', '--build-type', 'release', '--version', version, '--path', build];
+    const args = (version: string, build: string) => [
+      'publish',
+      '--store',
+      root,
+      '--config',
+      config.path,
+      '--app',
+      'rocket',
+      '--build-type',
+      'release',
+      '--version',
+      version,
+      '--path',
+      build,
+    ];
     expect((await runCli(args('1.0.0', await writeBuild(bytes(100_000, 1), 'small.apk')))).code).toBe(0);
     const before = await feedState(root);
 
@@ -60,9 +74,15 @@ describe('a store that cannot be written', () => {
     const future = new Date(Date.now() + 3600_000);
     await utimes(lock, future, future);
 
-    const failure = await publish({ store: await LocalStore.open(root), config, request: { app: 'rocket', buildType: 'release', version: '1.1.0', path: await writeBuild('two') } }).catch((e: unknown) => e);
+    const failure = await publish({
+      store: await LocalStore.open(root),
+      config,
+      request: { app: 'rocket', buildType: 'release', version: '1.1.0', path: await writeBuild('two') },
+    }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(StoreUnavailableError);
-    expect(String(failure)).toContain(`The store is locked: '${lock}' stayed held for over 10 s. If no other publish is writing to '${root}', delete that folder and publish again.`);
+    expect(String(failure)).toContain(
+      `The store is locked: '${lock}' stayed held for over 10 s. If no other publish is writing to '${root}', delete that folder and publish again.`,
+    );
     expect(await feedState(root)).toEqual(before);
   }, 60_000);
 });

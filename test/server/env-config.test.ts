@@ -18,7 +18,13 @@ describe('a deployment’s environment', () => {
   test('names every missing or bad variable at once, and no secret', () => {
     let error: unknown;
     try {
-      parseServerEnv({ UPDATEFORGE_REPO: 'not a repo', UPDATEFORGE_USERS: '[{"id":"x"}]', UPDATEFORGE_JWT_SECRET: 'hunter2', UPDATEFORGE_PUBLIC_URL: 'updates.example.com', UPDATEFORGE_DOWNLOADS: 'maybe' });
+      parseServerEnv({
+        UPDATEFORGE_REPO: 'not a repo',
+        UPDATEFORGE_USERS: '[{"id":"x"}]',
+        UPDATEFORGE_JWT_SECRET: 'hunter2',
+        UPDATEFORGE_PUBLIC_URL: 'updates.example.com',
+        UPDATEFORGE_DOWNLOADS: 'maybe',
+      });
     } catch (e) {
       error = e;
     }

@@ -87,7 +87,15 @@ describe('the API on a feed the action published to a private GitHub repository'
 describe('reading the feed from GitHub', () => {
   /** A private feed with one release (a web bundle, or `apk` as a file), served from GitHub, and alice logged in. */
   async function feedServer(
-    options: { manifestMaxAgeMs?: number; downloads?: 'proxy' | 'redirect'; recheckWaitMs?: number; responseTimeoutMs?: number; idleTimeoutMs?: number; log?: Logger; apk?: Buffer } = {},
+    options: {
+      manifestMaxAgeMs?: number;
+      downloads?: 'proxy' | 'redirect';
+      recheckWaitMs?: number;
+      responseTimeoutMs?: number;
+      idleTimeoutMs?: number;
+      log?: Logger;
+      apk?: Buffer;
+    } = {},
   ) {
     const repo = github.newRepo({ private: true });
     const publishing = githubStore(github.fake(), repo);
@@ -99,7 +107,12 @@ describe('reading the feed from GitHub', () => {
     const users = [await makeUser('alice', 'alice@example.com', ['acme'])];
     const { responseTimeoutMs, idleTimeoutMs } = options;
     const context = createServerContext({
-      store: githubStore(github.fake(), repo, { token: READ_TOKEN, patience: 'serve', ...(responseTimeoutMs === undefined ? {} : { responseTimeoutMs }), ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }) }),
+      store: githubStore(github.fake(), repo, {
+        token: READ_TOKEN,
+        patience: 'serve',
+        ...(responseTimeoutMs === undefined ? {} : { responseTimeoutMs }),
+        ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+      }),
       users,
       jwtSecret: SECRET,
       log: options.log ?? silentLogger,
@@ -137,7 +150,12 @@ describe('reading the feed from GitHub', () => {
       expect(head.status).toBe(206);
       expect(head.headers.get('content-range')).toBe(`bytes 0-9/${bundle.file!.size}`);
       expect(head.headers.get('etag')).toBe(`"${bundle.file!.sha256}"`);
-      expect(github.fake().requests.slice(since).map((r) => r.operationId)).not.toContain('repos/get-release-asset');
+      expect(
+        github
+          .fake()
+          .requests.slice(since)
+          .map((r) => r.operationId),
+      ).not.toContain('repos/get-release-asset');
     } finally {
       await server.close();
     }

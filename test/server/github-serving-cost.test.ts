@@ -30,7 +30,11 @@ function readToken(limit?: number): string {
 /** A private feed with one published APK, served from GitHub with `token`, and alice logged in. */
 async function feedServer(options: { token: string; manifestMaxAgeMs?: number }) {
   const repo = github.newRepo({ private: true });
-  const published = await publish({ store: githubStore(github.fake(), repo), config: await writeConfig(), request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await writeBuild(apk) } });
+  const published = await publish({
+    store: githubStore(github.fake(), repo),
+    config: await writeConfig(),
+    request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await writeBuild(apk) },
+  });
   const context = createServerContext({
     store: githubStore(github.fake(), repo, { token: options.token, patience: 'serve' }),
     users: [await makeUser('alice', 'alice@example.com', ['acme'])],
@@ -63,9 +67,10 @@ describe('re-checking the manifest', () => {
     const token = readToken();
     const { server, auth } = await feedServer({ token });
     for (let i = 0; i < 100; i++) {
-      const answer = i % 2 === 0
-        ? await fetch(`${server.url}/api/v1/apps`, { headers: auth })
-        : await fetch(`${server.url}/api/v1/updates`, { method: 'POST', body: JSON.stringify({ app_id: 'com.acme.rocket', device_id: `device-${i}`, version_name: 'builtin' }) });
+      const answer =
+        i % 2 === 0
+          ? await fetch(`${server.url}/api/v1/apps`, { headers: auth })
+          : await fetch(`${server.url}/api/v1/updates`, { method: 'POST', body: JSON.stringify({ app_id: 'com.acme.rocket', device_id: `device-${i}`, version_name: 'builtin' }) });
       expect(answer.status).toBe(200);
     }
     // The first read: the branch's sha, then the manifest at that commit; every re-check after it is a free 304.
@@ -104,7 +109,11 @@ describe('re-checking the manifest', () => {
     onTestFinished(() => second.close());
     // Both instances hold the feed of 1.0.0 for the next minute.
     for (const url of [first.url, second.url]) expect((await fetch(`${url}/api/v1/apps`, { headers: auth })).status).toBe(200);
-    const newer = await publish({ store: githubStore(github.fake(), repo), config: await writeConfig(), request: { app: 'rocket', buildType: 'release', version: '1.1.0', path: await writeBuild(Buffer.from('newer')) } });
+    const newer = await publish({
+      store: githubStore(github.fake(), repo),
+      config: await writeConfig(),
+      request: { app: 'rocket', buildType: 'release', version: '1.1.0', path: await writeBuild(Buffer.from('newer')) },
+    });
     // A device or tester told of 1.1.0 by a fresh instance reaches one that has not re-checked yet
     // (and not within the last second either, which is how often an unknown id may make it look).
     clock.advance(1100);
@@ -120,9 +129,15 @@ describe('re-checking the manifest', () => {
   test('a new version is seen within the re-check interval, for two more requests', async () => {
     const token = readToken();
     const { repo, server, auth } = await feedServer({ token, manifestMaxAgeMs: 300 });
-    const current = async () => ((await (await fetch(`${server.url}/api/v1/apps`, { headers: auth })).json()) as { teams: { apps: { release: { current: { version: string } } }[] }[] }).teams[0]!.apps[0]!.release.current.version;
+    const current = async () =>
+      ((await (await fetch(`${server.url}/api/v1/apps`, { headers: auth })).json()) as { teams: { apps: { release: { current: { version: string } } }[] }[] }).teams[0]!.apps[0]!
+        .release.current.version;
     expect(await current()).toBe('1.0.0');
-    await publish({ store: githubStore(github.fake(), repo), config: await writeConfig(), request: { app: 'rocket', buildType: 'release', version: '1.1.0', path: await writeBuild(Buffer.from('newer')) } });
+    await publish({
+      store: githubStore(github.fake(), repo),
+      config: await writeConfig(),
+      request: { app: 'rocket', buildType: 'release', version: '1.1.0', path: await writeBuild(Buffer.from('newer')) },
+    });
     const spent = github.fake().rateLimit.consumed(token);
     const published = performance.now();
     await expect.poll(current, { interval: 50, timeout: 5000 }).toBe('1.1.0');
@@ -216,7 +231,13 @@ describe('an exhausted rate limit', () => {
   test('the first manifest read: 503 at once with GitHub’s wait as Retry-After, and GitHub is not asked again meanwhile', async () => {
     const token = readToken(10);
     const repo = github.newRepo({ private: true });
-    const context = createServerContext({ store: githubStore(github.fake(), repo, { token, patience: 'serve' }), users: [], jwtSecret: SECRET, log: silentLogger, manifestMaxAgeMs: 0 });
+    const context = createServerContext({
+      store: githubStore(github.fake(), repo, { token, patience: 'serve' }),
+      users: [],
+      jwtSecret: SECRET,
+      log: silentLogger,
+      manifestMaxAgeMs: 0,
+    });
     const server = await startServer({ context });
     onTestFinished(() => server.close());
     await spendBudget(token, repo);
@@ -258,7 +279,10 @@ describe('an exhausted rate limit', () => {
       operationId: 'repos/get-release-asset',
       status: 403,
       headers: { 'retry-after': '30' },
-      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' },
+      body: {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      },
     });
     const { value: answer, ms } = await timed(() => fetch(download, { headers: auth }));
     expect(answer.status).toBe(503);

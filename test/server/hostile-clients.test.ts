@@ -55,19 +55,25 @@ describe('hostile clients', () => {
 
   test('a client that hangs up mid-body raises no error-level log', async () => {
     lines.length = 0;
-    await raw(feed.url, ['POST /api/v1/auth HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":"a', { waitMs: 200 }], { destroyAfter: true });
+    await raw(feed.url, ['POST /api/v1/auth HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":"a', { waitMs: 200 }], {
+      destroyAfter: true,
+    });
     await new Promise((r) => setTimeout(r, 200));
     expect(errors()).toEqual([]);
   });
 
   test('garbage sent while a download is under way ends the connection but is never written into the download', async () => {
     const big = bytes(20 * 1024 * 1024, 9);
-    const version = (await publish({ store: feed.store, config: feed.config, request: { app: 'rocket', buildType: 'profile', version: '1.0.0', path: await writeBuild(big, 'big.apk') } })).version;
+    const version = (
+      await publish({ store: feed.store, config: feed.config, request: { app: 'rocket', buildType: 'profile', version: '1.0.0', path: await writeBuild(big, 'big.apk') } })
+    ).version;
     const token = await login(feed.url, 'alice@example.com');
     const { hostname, port } = new URL(feed.url);
     const received: Buffer[] = [];
     await new Promise<void>((resolve) => {
-      const socket = connect(Number(port), hostname, () => socket.write(`GET /api/v1/versions/${version.id}/download HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`));
+      const socket = connect(Number(port), hostname, () =>
+        socket.write(`GET /api/v1/versions/${version.id}/download HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`),
+      );
       socket.once('data', (first: Buffer) => {
         received.push(first);
         // Stop reading, so the download is still being written when the garbage arrives.
@@ -90,7 +96,9 @@ describe('hostile clients', () => {
   });
 
   test('once a bundle is yanked, no download serves it: neither a device link handed out before nor a tester by id', async () => {
-    const bundle = (await publish({ store: feed.store, config: feed.config, request: { app: 'rocket', buildType: 'release', version: '2.0.0', path: await webBuild('to be withdrawn') } })).version;
+    const bundle = (
+      await publish({ store: feed.store, config: feed.config, request: { app: 'rocket', buildType: 'release', version: '2.0.0', path: await webBuild('to be withdrawn') } })
+    ).version;
     const check = await fetch(`${feed.url}/api/v1/updates`, {
       method: 'POST',
       body: JSON.stringify({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', plugin_version: '8.51.14', platform: 'android', defaultChannel: '' }),
@@ -126,7 +134,6 @@ describe('a request that never finishes', () => {
     }
   });
 });
-
 
 describe('requests Node would answer without the JSON error shape', () => {
   test.each([

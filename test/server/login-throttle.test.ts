@@ -17,12 +17,16 @@ interface Answer {
 function loginFrom(url: string, from: string, email: string, password: string): Promise<Answer> {
   const body = JSON.stringify({ email, password });
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/v1/auth`, { method: 'POST', localAddress: from, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body: JSON.parse(text) as Record<string, unknown> }));
-    });
+    const req = request(
+      `${url}/api/v1/auth`,
+      { method: 'POST', localAddress: from, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body: JSON.parse(text) as Record<string, unknown> }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -86,7 +90,10 @@ describe('failed logins are throttled per email and per client address', () => {
 
   test('a flood of refused attempts is one log line, not one per attempt', async () => {
     const lines: string[] = [];
-    const flooded = await server({ perEmail: { burst: 1, perMinute: 1 }, perAddress: { burst: 100, perMinute: 1 } }, jsonLogger((line) => lines.push(line)));
+    const flooded = await server(
+      { perEmail: { burst: 1, perMinute: 1 }, perAddress: { burst: 100, perMinute: 1 } },
+      jsonLogger((line) => lines.push(line)),
+    );
     const answers: Answer[] = [];
     for (let i = 0; i < 40; i++) answers.push(await loginFrom(flooded, '127.0.0.8', 'alice@example.com', 'wrong'));
     expect(statuses(answers).filter((s) => s === 429)).toHaveLength(39);

@@ -38,7 +38,12 @@ describe('BoundedQueue', () => {
           resolve(n);
         });
       });
-    const results = [0, 1, 2, 3, 4, 5, 6].map((n) => queue.run(task(n)).then((v) => `ok ${v}`, (e: unknown) => (e instanceof QueueFullError ? 'full' : 'other')));
+    const results = [0, 1, 2, 3, 4, 5, 6].map((n) =>
+      queue.run(task(n)).then(
+        (v) => `ok ${v}`,
+        (e: unknown) => (e instanceof QueueFullError ? 'full' : 'other'),
+      ),
+    );
     await new Promise((r) => setImmediate(r));
     expect(order).toEqual([0, 1]);
     while (releases.length > 0) {

@@ -246,7 +246,15 @@ const key = (secret: string) => new TextEncoder().encode(secret);
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 function testerJwt(user: User, edit: (jwt: SignJWT) => SignJWT = (j) => j, alg = 'HS256') {
-  return edit(new SignJWT({ pwd: passwordFingerprint(user) }).setProtectedHeader({ alg, typ: 'JWT' }).setIssuer('updateforge').setAudience('updateforge:tester').setSubject(user.id).setIssuedAt().setExpirationTime('1h'));
+  return edit(
+    new SignJWT({ pwd: passwordFingerprint(user) })
+      .setProtectedHeader({ alg, typ: 'JWT' })
+      .setIssuer('updateforge')
+      .setAudience('updateforge:tester')
+      .setSubject(user.id)
+      .setIssuedAt()
+      .setExpirationTime('1h'),
+  );
 }
 
 beforeAll(async () => {
@@ -256,7 +264,8 @@ beforeAll(async () => {
   tester = await startFeedServer({ log: jsonLogger(collect) });
   live = await startLiveFeed({ log: jsonLogger(collect) });
   // A live-update bundle beside the binaries, so device checks on this feed can get a real link too.
-  const bundle = (await publish({ store: tester.store, config: tester.config, request: { app: 'rocket', buildType: 'release', version: '2.0.0', path: await webBuild('fuzzed') } })).version;
+  const bundle = (await publish({ store: tester.store, config: tester.config, request: { app: 'rocket', buildType: 'release', version: '2.0.0', path: await webBuild('fuzzed') } }))
+    .version;
   await live.publishBundle({ version: '1.0.0' });
   await live.publishBundle({ version: '1.1.0', buildType: 'debug' });
 
@@ -318,7 +327,8 @@ const binaryUnit = fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromC
 const binaryText = (constraints: { minLength?: number; maxLength: number }) => fc.string({ ...constraints, unit: binaryUnit });
 
 /** Characters Node lets a client put in a header value. */
-const headerText = (maxLength: number) => fc.string({ maxLength, unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff })).map((c) => String.fromCharCode(c)) });
+const headerText = (maxLength: number) =>
+  fc.string({ maxLength, unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff })).map((c) => String.fromCharCode(c)) });
 /** Characters Node lets a client put in a path. */
 const pathText = (maxLength: number) => fc.string({ maxLength, unit: fc.integer({ min: 0x21, max: 0xff }).map((c) => String.fromCharCode(c)) });
 
@@ -385,7 +395,10 @@ async function forgeAuthorizations(alice: User): Promise<void> {
   FORGED.set('none', undefined);
   FORGED.set('other secret', `Bearer ${await testerJwt(alice).sign(key('another-secret-that-is-long-enough-000000'))}`);
   FORGED.set('expired', `Bearer ${await testerJwt(alice, (j) => j.setExpirationTime(Math.floor(Date.now() / 1000) - 60)).sign(key(SECRET))}`);
-  FORGED.set('alg none', `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: alice.id, pwd: passwordFingerprint(alice), iss: 'updateforge', aud: 'updateforge:tester', exp: Math.floor(Date.now() / 1000) + 3600 })}.`);
+  FORGED.set(
+    'alg none',
+    `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: alice.id, pwd: passwordFingerprint(alice), iss: 'updateforge', aud: 'updateforge:tester', exp: Math.floor(Date.now() / 1000) + 3600 })}.`,
+  );
   FORGED.set('HS512', `Bearer ${await testerJwt(alice, (j) => j, 'HS512').sign(key(SECRET))}`);
   FORGED.set('other audience', `Bearer ${await testerJwt(alice, (j) => j.setAudience('updateforge:download')).sign(key(SECRET))}`);
   FORGED.set('other issuer', `Bearer ${await testerJwt(alice, (j) => j.setIssuer('someone-else')).sign(key(SECRET))}`);
@@ -446,7 +459,13 @@ const rangeArb: fc.Arbitrary<RangeCase> = fc.oneof(
       expect: (size) => (a > b ? { kind: 'any' } : a >= size ? { kind: 'unsatisfiable' } : { kind: 'partial', start: a, end: Math.min(b, size - 1) }),
     })),
   },
-  { weight: 2, arbitrary: position.map((a): RangeCase => ({ header: `bytes=${a}-`, expect: (size) => (a >= size ? { kind: 'unsatisfiable' } : { kind: 'partial', start: a, end: size - 1 }) })) },
+  {
+    weight: 2,
+    arbitrary: position.map((a): RangeCase => ({
+      header: `bytes=${a}-`,
+      expect: (size) => (a >= size ? { kind: 'unsatisfiable' } : { kind: 'partial', start: a, end: size - 1 }),
+    })),
+  },
   {
     weight: 2,
     arbitrary: position.map((n): RangeCase => ({
@@ -459,13 +478,21 @@ const rangeArb: fc.Arbitrary<RangeCase> = fc.oneof(
   { weight: 1, arbitrary: hugeDigits.map((d): RangeCase => ({ header: `bytes=${d}-`, expect: () => ({ kind: 'unsatisfiable' }) })) },
   { weight: 1, arbitrary: hugeDigits.map((d): RangeCase => ({ header: `bytes=-${d}`, expect: (size) => ({ kind: 'partial', start: 0, end: size - 1 }) })) },
   // Several ranges: only one (after merging) is served, else the whole file; either way consistent with Content-Range.
-  { weight: 2, arbitrary: fc.array(fc.tuple(position, position).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`), { minLength: 2, maxLength: 40 }).map((specs): RangeCase => ({ header: `bytes=${specs.join(',')}`, expect: () => ({ kind: 'any' }) })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(
+        fc.tuple(position, position).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
+        { minLength: 2, maxLength: 40 },
+      )
+      .map((specs): RangeCase => ({ header: `bytes=${specs.join(',')}`, expect: () => ({ kind: 'any' }) })),
+  },
   // A unit the server does not know, or no valid range-spec at all: the Range is ignored (RFC 9110 §14.2).
   {
     weight: 1,
-    arbitrary: fc.constantFrom('BYTES=0-1', 'items=0-1', 'bytes 0-1', 'bytes0-1', 'bytes=a-b', 'bytes=1-2-3', 'bytes=1.5-2', 'bytes=0x10-0x20', 'bytes=-', 'bytes=', 'bytes=1e3-2e3').map(
-      (header): RangeCase => ({ header, expect: () => ({ kind: 'full' }) }),
-    ),
+    arbitrary: fc
+      .constantFrom('BYTES=0-1', 'items=0-1', 'bytes 0-1', 'bytes0-1', 'bytes=a-b', 'bytes=1-2-3', 'bytes=1.5-2', 'bytes=0x10-0x20', 'bytes=-', 'bytes=', 'bytes=1e3-2e3')
+      .map((header): RangeCase => ({ header, expect: () => ({ kind: 'full' }) })),
   },
   { weight: 1, arbitrary: headerText(40).map((header): RangeCase => ({ header, expect: () => ({ kind: 'any' }) })) },
 );
@@ -487,11 +514,12 @@ function ifRangeHeader(kind: 'none' | 'etag' | 'weak' | 'other' | 'date', etag: 
 const pct = (s: string) => encodeURIComponent(Buffer.from(s, 'utf8').toString('utf8'));
 
 const versionIdArb = () =>
-  fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom(...versions.keys()) },
-    { weight: 1, arbitrary: fc.constantFrom('nope', '0', '[id]', '...', 'a'.repeat(300), 'ffffffffffffffff') },
-    { weight: 1, arbitrary: binaryText({ minLength: 1, maxLength: 20 }).map((s) => Buffer.from(s, 'utf8').toString('utf8')) },
-  )
+  fc
+    .oneof(
+      { weight: 6, arbitrary: fc.constantFrom(...versions.keys()) },
+      { weight: 1, arbitrary: fc.constantFrom('nope', '0', '[id]', '...', 'a'.repeat(300), 'ffffffffffffffff') },
+      { weight: 1, arbitrary: binaryText({ minLength: 1, maxLength: 20 }).map((s) => Buffer.from(s, 'utf8').toString('utf8')) },
+    )
     // `.` and `..` (even percent-encoded) are dot segments the URL resolves away, so no id reaches the route: junk paths cover them.
     .filter((id) => id !== '.' && id !== '..');
 
@@ -522,15 +550,57 @@ function knownTargetArb(): fc.Arbitrary<Target> {
     return { path: withQuery(path, [link.query, q === 'id=other' ? '' : q]), route: 'download', id, placeholder, link };
   });
   const icon = fc
-    .tuple(fc.constantFrom('rocket', 'anvil', 'gadget', 'ghost', 'rocket%2F..', '%72ocket'), fc.constantFrom('rocket.png', 'rocket.PNG', 'icon.png', '..%2F..%2Fmanifest.json', 'manifest.json', 'rocket.png%00'), extraQuery)
+    .tuple(
+      fc.constantFrom('rocket', 'anvil', 'gadget', 'ghost', 'rocket%2F..', '%72ocket'),
+      fc.constantFrom('rocket.png', 'rocket.PNG', 'icon.png', '..%2F..%2Fmanifest.json', 'manifest.json', 'rocket.png%00'),
+      extraQuery,
+    )
     .map(([app, file, q]): Target => ({ path: withQuery(`/api/files/apps/${app}/${file}`, [q]), route: 'icon', app: decodeURIComponent(app), file: decodeURIComponent(file) }));
   return fc.oneof(simple('auth'), simple('apps'), simple('updates'), simple('stats'), simple('channel_self'), download, download, icon);
 }
 
-const JUNK_SEGMENTS = ['api', 'v1', 'apps', 'auth', 'versions', 'download', 'files', 'updates', 'stats', 'channel_self', 'rocket', 'rocket.png', '[id]', '[app]', '..', '.', '%2e%2e', '%2E%2E%2F', '%2F', '%5C', '\\', '%00', '%ff', '%E0%A4%A', '%', '~', 'API', 'V1', ';x', 'x'.repeat(300), '\xff\xfe', 'index.html', ''];
+const JUNK_SEGMENTS = [
+  'api',
+  'v1',
+  'apps',
+  'auth',
+  'versions',
+  'download',
+  'files',
+  'updates',
+  'stats',
+  'channel_self',
+  'rocket',
+  'rocket.png',
+  '[id]',
+  '[app]',
+  '..',
+  '.',
+  '%2e%2e',
+  '%2E%2E%2F',
+  '%2F',
+  '%5C',
+  '\\',
+  '%00',
+  '%ff',
+  '%E0%A4%A',
+  '%',
+  '~',
+  'API',
+  'V1',
+  ';x',
+  'x'.repeat(300),
+  '\xff\xfe',
+  'index.html',
+  '',
+];
 
 function anyTargetArb(): fc.Arbitrary<Target> {
-  const segment = fc.oneof(fc.constantFrom(...JUNK_SEGMENTS), pathText(12).map((s) => s.replace(/[/?#]/g, '')), binaryText({ maxLength: 12 }).map(pct));
+  const segment = fc.oneof(
+    fc.constantFrom(...JUNK_SEGMENTS),
+    pathText(12).map((s) => s.replace(/[/?#]/g, '')),
+    binaryText({ maxLength: 12 }).map(pct),
+  );
   const mangle = fc.constantFrom(
     (p: string) => p.replace('/v1/', '/v1/../v1/'),
     (p: string) => p.replace('/v1/', '/v1/./'),
@@ -549,7 +619,12 @@ function anyTargetArb(): fc.Arbitrary<Target> {
     { weight: 3, arbitrary: knownTargetArb() },
     { weight: 2, arbitrary: fc.array(segment, { maxLength: 7 }).map((s): Target => ({ path: `/${s.join('/')}`, route: null })) },
     { weight: 2, arbitrary: fc.tuple(knownTargetArb(), mangle).map(([t, f]): Target => ({ path: f(t.path), route: null })) },
-    { weight: 1, arbitrary: fc.constantFrom('/', '/index.html', '*', '/api', '/api/v1', '/api/v1/versions//download', '/api/files/apps/rocket/', '/api/files/apps//rocket.png').map((path): Target => ({ path, route: null })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom('/', '/index.html', '*', '/api', '/api/v1', '/api/v1/versions//download', '/api/files/apps/rocket/', '/api/files/apps//rocket.png')
+        .map((path): Target => ({ path, route: null })),
+    },
   );
 }
 
@@ -573,16 +648,53 @@ const contentTypeArb = fc.option(
 );
 
 /** Plugin builds in the field (and a few no build reports), which decide the shape of update answers. */
-const PLUGIN_VERSIONS = ['5.10.0', '5.35.0', '6.14.28', '6.51.15', '7.30.0', '7.34.0', '7.51.13', '8.0.0', '8.2.0', '8.42.6', '8.47.9', '8.51.4', '8.51.14', '9.0.0', '0.0.1', '4.0.0', '8.51', 'v8', 'latest'];
+const PLUGIN_VERSIONS = [
+  '5.10.0',
+  '5.35.0',
+  '6.14.28',
+  '6.51.15',
+  '7.30.0',
+  '7.34.0',
+  '7.51.13',
+  '8.0.0',
+  '8.2.0',
+  '8.42.6',
+  '8.47.9',
+  '8.51.4',
+  '8.51.14',
+  '9.0.0',
+  '0.0.1',
+  '4.0.0',
+  '8.51',
+  'v8',
+  'latest',
+];
 const USER_AGENTS = ['CapacitorUpdater/8.51.14', 'CapacitorUpdater/7.30.0', 'CapacitorUpdater/', 'Mozilla/5.0', 'okhttp/4.12.0', 'Dalvik/2.1.0', 'CapacitorUpdater/9.9.9 (ios)'];
 
 /** Other headers the server reads (User-Agent, If-None-Match, If-Range, X-Forwarded-*) or should ignore. */
 const extraHeadersArb = () =>
   fc.array(
     fc.oneof(
-      fc.constantFrom('user-agent', 'if-none-match', 'if-range', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-for', 'accept-encoding', 'cookie', 'origin', 'accept', 'te', 'forwarded').chain((name) =>
-        fc.oneof(fc.constantFrom(...USER_AGENTS, '*', iconEtag, `W/${iconEtag}`, 'https', 'evil.example', 'gzip, br', 'trailers'), headerText(60)).map((value): [string, string] => [name, value]),
-      ),
+      fc
+        .constantFrom(
+          'user-agent',
+          'if-none-match',
+          'if-range',
+          'x-forwarded-host',
+          'x-forwarded-proto',
+          'x-forwarded-for',
+          'accept-encoding',
+          'cookie',
+          'origin',
+          'accept',
+          'te',
+          'forwarded',
+        )
+        .chain((name) =>
+          fc
+            .oneof(fc.constantFrom(...USER_AGENTS, '*', iconEtag, `W/${iconEtag}`, 'https', 'evil.example', 'gzip, br', 'trailers'), headerText(60))
+            .map((value): [string, string] => [name, value]),
+        ),
       fc.tuple(fc.stringMatching(/^x-[a-z0-9-]{1,20}$/), headerText(60)),
     ),
     { maxLength: 4 },
@@ -590,7 +702,9 @@ const extraHeadersArb = () =>
 
 // --- Bodies.
 
-type FieldRule = { readonly type: 'string'; readonly min: number; readonly max: number; readonly required?: boolean; readonly nullable?: boolean } | { readonly type: 'boolean' | 'number'; readonly required?: boolean };
+type FieldRule =
+  | { readonly type: 'string'; readonly min: number; readonly max: number; readonly required?: boolean; readonly nullable?: boolean }
+  | { readonly type: 'boolean' | 'number'; readonly required?: boolean };
 const text = (min: number, max: number, extra: { required?: boolean; nullable?: boolean } = {}): FieldRule => ({ type: 'string', min, max, ...extra });
 
 /** The Capgo info object (capgo-update-endpoint.md's AppInfos, as the plugins send it) and its limits. */
@@ -666,7 +780,9 @@ function fieldValueArbs(name: string, rule: FieldRule): { right: fc.Arbitrary<Fi
     fc.constant(JSON.parse(deepJson(200, 'object')) as unknown),
   );
   const boundary: fc.Arbitrary<FieldValue> = rule.type === 'string' ? fc.constantFrom('x'.repeat(rule.max), 'é'.repeat(rule.max), rule.min > 0 ? 'x'.repeat(rule.min) : '') : good;
-  const right = rule.required ? fc.oneof({ weight: 8, arbitrary: good }, { weight: 1, arbitrary: boundary }) : fc.oneof({ weight: 8, arbitrary: good }, { weight: 1, arbitrary: boundary }, { weight: 3, arbitrary: fc.constant(ABSENT) });
+  const right = rule.required
+    ? fc.oneof({ weight: 8, arbitrary: good }, { weight: 1, arbitrary: boundary })
+    : fc.oneof({ weight: 8, arbitrary: good }, { weight: 1, arbitrary: boundary }, { weight: 3, arbitrary: fc.constant(ABSENT) });
   return { right, wrong: rule.required ? fc.oneof({ weight: 6, arbitrary: wrong }, { weight: 1, arbitrary: fc.constant(ABSENT) }) : wrong };
 }
 
@@ -693,7 +809,9 @@ function deviceBodyArb(fields: Record<string, FieldRule>): fc.Arbitrary<DeviceBo
     return fc.tuple(right, wrong).map(([r, w]) => [name, r, w] as const);
   });
   const extra = fc.dictionary(
-    fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty')).filter((k) => !Object.prototype.hasOwnProperty.call(fields, k)),
+    fc
+      .oneof(fc.string({ maxLength: 10 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'))
+      .filter((k) => !Object.prototype.hasOwnProperty.call(fields, k)),
     fc.jsonValue({ maxDepth: 2 }),
     { maxKeys: 3 },
   );
@@ -736,12 +854,17 @@ const bodyArb: fc.Arbitrary<Buffer | undefined> = fc.oneof(
   { weight: 2, arbitrary: binaryText({ maxLength: 200 }).map((s) => Buffer.from(s)) },
   {
     weight: 2,
-    arbitrary: fc.tuple(fc.constantFrom(...invalidUtf8), fc.constantFrom('app_id', 'email', 'device_id', 'x')).map(([bad, field]) =>
-      Buffer.concat([Buffer.from(`{"${field}":"`), bad, Buffer.from('","version_name":"1.0.0","device_id":"d","password":"p"}')]),
-    ),
+    arbitrary: fc
+      .tuple(fc.constantFrom(...invalidUtf8), fc.constantFrom('app_id', 'email', 'device_id', 'x'))
+      .map(([bad, field]) => Buffer.concat([Buffer.from(`{"${field}":"`), bad, Buffer.from('","version_name":"1.0.0","device_id":"d","password":"p"}')])),
   },
   { weight: 1, arbitrary: fc.constant(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"app_id":"com.acme.rocket","device_id":"bom","version_name":"builtin"}')])) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1_000, max: 200_000 }), fc.constantFrom<'array' | 'object'>('array', 'object')).map(([depth, kind]) => Buffer.from(deepJson(depth, kind))) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1_000, max: 200_000 }), fc.constantFrom<'array' | 'object'>('array', 'object'))
+      .map(([depth, kind]) => Buffer.from(deepJson(depth, kind))),
+  },
   { weight: 1, arbitrary: fc.constantFrom(64 * 1024, 64 * 1024 + 1, 100_000, 512 * 1024 + 1, 700_000).map((size) => Buffer.from(`"${'x'.repeat(size - 2)}"`)) },
 );
 
@@ -766,7 +889,10 @@ function documentedProblems(r: Req, a: AnyAnswer): string[] {
   const headerText = Object.entries(a.headers)
     .map(([k, v]) => `${k}: ${String(v)}`)
     .join('\n');
-  for (const [where, text] of [['headers', headerText], ['body', a.body.toString('latin1')]] as const) {
+  for (const [where, text] of [
+    ['headers', headerText],
+    ['body', a.body.toString('latin1')],
+  ] as const) {
     if (LEAK.test(text) || text.includes(ROOT)) problems.push(`a stack trace or file path in the ${where}`);
   }
   const type = String(a.headers['content-type'] ?? '');
@@ -871,7 +997,11 @@ function expectConsistentDownload(method: string, version: KnownVersion, a: Answ
 }
 
 function expectAllowHeader(route: RouteKey, a: Answer): void {
-  expect(String(a.headers['allow'] ?? '').split(/\s*,\s*/).sort()).toEqual([...ROUTES[route].allow].sort());
+  expect(
+    String(a.headers['allow'] ?? '')
+      .split(/\s*,\s*/)
+      .sort(),
+  ).toEqual([...ROUTES[route].allow].sort());
 }
 
 /** The server still serves a tester and a device after a block of hostile input. */
@@ -883,7 +1013,9 @@ async function expectStillServing(): Promise<void> {
     method: 'POST',
     path: '/api/v1/updates',
     headers: { 'content-type': 'application/json' },
-    body: Buffer.from(JSON.stringify({ app_id: 'com.acme.rocket', device_id: `control-${inputs}`, version_name: 'builtin', plugin_version: '8.51.14', platform: 'android', defaultChannel: '' })),
+    body: Buffer.from(
+      JSON.stringify({ app_id: 'com.acme.rocket', device_id: `control-${inputs}`, version_name: 'builtin', plugin_version: '8.51.14', platform: 'android', defaultChannel: '' }),
+    ),
   });
   expect(check.status).toBe(200);
   expect(JSON.parse(check.body.toString('utf8'))).toMatchObject({ version: '1.0.0', url: expect.any(String) });
@@ -897,7 +1029,13 @@ function count(block: keyof typeof RUNS, n = 1): void {
 
 const assertOptions = (numRuns: number) => ({ numRuns, timeout: 2 * REQUEST_TIMEOUT_MS });
 
-function headersOf(parts: { auth?: AuthCase | undefined; range?: string | undefined; ifRange?: string | undefined; contentType?: string | undefined; extra?: readonly (readonly [string, string])[] }): Record<string, string> {
+function headersOf(parts: {
+  auth?: AuthCase | undefined;
+  range?: string | undefined;
+  ifRange?: string | undefined;
+  contentType?: string | undefined;
+  extra?: readonly (readonly [string, string])[];
+}): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of parts.extra ?? []) headers[name] = value;
   if (parts.auth?.header !== undefined) headers['authorization'] = parts.auth.header;
@@ -913,7 +1051,11 @@ function headersOf(parts: { auth?: AuthCase | undefined; range?: string | undefi
 describe.concurrent('every route, under generated input', () => {
   test('the route table is exactly the routes these properties cover', async () => {
     const table = await loadRouteTable();
-    expect(table.map((e) => e.pattern).sort()).toEqual(Object.values(ROUTES).map((r) => r.pattern).sort());
+    expect(table.map((e) => e.pattern).sort()).toEqual(
+      Object.values(ROUTES)
+        .map((r) => r.pattern)
+        .sort(),
+    );
     expect(Object.values(RUNS).reduce((a, b) => a + b, 0) + RUNS.anything).toBeGreaterThanOrEqual(10_000);
   });
 
@@ -941,7 +1083,13 @@ describe.concurrent('every route, under generated input', () => {
               const base = g.live ? live.url : tester.url;
               const etag = g.target.id ? (versions.get(g.target.id)?.etag ?? null) : null;
               const ifRange = ifRangeHeader(g.ifRange, etag);
-              const r: Req = { method: g.method, path: g.target.path, headers: headersOf({ auth: g.auth, range: g.range.header, ifRange, contentType: g.contentType, extra: g.extra }), body: g.body, chunked: g.chunked };
+              const r: Req = {
+                method: g.method,
+                path: g.target.path,
+                headers: headersOf({ auth: g.auth, range: g.range.header, ifRange, contentType: g.contentType, extra: g.extra }),
+                body: g.body,
+                chunked: g.chunked,
+              };
               const a = await send(base, r);
               expectDocumented(r, a);
               const route = g.target.route;
@@ -1007,16 +1155,23 @@ describe.concurrent('every route, under generated input', () => {
       const valid: AuthCase = { header: `Bearer ${tokens.carol}`, user: 'carol', label: 'carol' };
       const withFile = [...versions.values()].filter((v) => v.file !== null);
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...withFile), rangeArb, ifRangeArb, fc.constantFrom('GET', 'GET', 'GET', 'HEAD'), fc.boolean(), async (version, range, ifRangeKind, method, viaLink) => {
-          count('ranges');
-          const ifRange = ifRangeHeader(ifRangeKind, version.etag);
-          const link: LinkCase = viaLink ? { query: `token=${links.get(version.id)}`, validFor: version.id, present: true } : { query: '', validFor: null, present: false };
-          const t: Target = { path: `/api/v1/versions/${version.id}/download${viaLink ? `?${link.query}` : ''}`, route: 'download', id: version.id, link };
-          const r: Req = { method, path: t.path, headers: headersOf({ auth: viaLink ? undefined : valid, range: range.header, ifRange }) };
-          const a = await send(tester.url, r);
-          expectDocumented(r, a);
-          expectDownload(t, method, valid, range, ifRange, a);
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...withFile),
+          rangeArb,
+          ifRangeArb,
+          fc.constantFrom('GET', 'GET', 'GET', 'HEAD'),
+          fc.boolean(),
+          async (version, range, ifRangeKind, method, viaLink) => {
+            count('ranges');
+            const ifRange = ifRangeHeader(ifRangeKind, version.etag);
+            const link: LinkCase = viaLink ? { query: `token=${links.get(version.id)}`, validFor: version.id, present: true } : { query: '', validFor: null, present: false };
+            const t: Target = { path: `/api/v1/versions/${version.id}/download${viaLink ? `?${link.query}` : ''}`, route: 'download', id: version.id, link };
+            const r: Req = { method, path: t.path, headers: headersOf({ auth: viaLink ? undefined : valid, range: range.header, ifRange }) };
+            const a = await send(tester.url, r);
+            expectDocumented(r, a);
+            expectDownload(t, method, valid, range, ifRange, a);
+          },
+        ),
         assertOptions(RUNS.ranges),
       );
       await expectStillServing();
@@ -1034,7 +1189,9 @@ describe.concurrent('every route, under generated input', () => {
         deviceBodyArb(INFO_FIELDS).map((b) => ({ route: 'channel_self' as const, method: 'DELETE', body: b })),
         deviceBodyArb(SET_CHANNEL_FIELDS).map((b) => ({ route: 'channel_self' as const, method: 'POST', body: b })),
         deviceBodyArb(STATS_FIELDS).map((b) => ({ route: 'stats' as const, method: 'POST', body: b })),
-        fc.array(deviceBodyArb(STATS_FIELDS), { maxLength: 8 }).map((events) => ({ route: 'stats' as const, method: 'POST', body: { json: events.map((e) => e.json), badFields: [], batch: events } })),
+        fc
+          .array(deviceBodyArb(STATS_FIELDS), { maxLength: 8 })
+          .map((events) => ({ route: 'stats' as const, method: 'POST', body: { json: events.map((e) => e.json), badFields: [], batch: events } })),
         fc.tuple(fc.constantFrom('updates', 'channel_self', 'stats'), notAnObjectArb).map(([route, json]) => ({
           route: route as 'updates' | 'channel_self' | 'stats',
           method: route === 'channel_self' ? 'PUT' : 'POST',
@@ -1070,7 +1227,11 @@ describe.concurrent('every route, under generated input', () => {
             expect(a.status).toBe(400);
             expect(json).toMatchObject({ error: 'invalid_request', kind: 'failed', message: expect.any(String) });
             const message = String(json['message']);
-            if (c.body.badFields[0] !== '(body)') expect(c.body.badFields.map((f) => message.startsWith(`${f}: `)), `${message} for ${c.body.badFields.join(', ')}`).toContain(true);
+            if (c.body.badFields[0] !== '(body)')
+              expect(
+                c.body.badFields.map((f) => message.startsWith(`${f}: `)),
+                `${message} for ${c.body.badFields.join(', ')}`,
+              ).toContain(true);
             return;
           }
           const body = c.body.json as Record<string, unknown>;
@@ -1148,7 +1309,10 @@ describe.concurrent('every route, under generated input', () => {
       await fc.assert(
         fc.asyncProperty(host, request, fc.boolean(), async (h, partial, forwarded) => {
           count('host');
-          const r: Req = { ...partial, headers: { host: h, authorization: `Bearer ${tokens.alice}`, ...(forwarded ? { 'x-forwarded-host': h, 'x-forwarded-proto': 'https' } : {}) } };
+          const r: Req = {
+            ...partial,
+            headers: { host: h, authorization: `Bearer ${tokens.alice}`, ...(forwarded ? { 'x-forwarded-host': h, 'x-forwarded-proto': 'https' } : {}) },
+          };
           const a = await send(partial.path === '/api/v1/updates' ? live.url : tester.url, r);
           const json = expectDocumented(r, a);
           if (a.status === 400) expect(json).toEqual({ error: 'bad request' });
@@ -1176,10 +1340,30 @@ describe.concurrent('every route, under generated input', () => {
       );
       const body = fc.oneof(
         fc.integer({ min: 1, max: 800_000 }).map((size) => ({ bytes: Buffer.from(`"${'x'.repeat(Math.max(0, size - 2))}"`), json: true })),
-        fc.tuple(fc.integer({ min: 1, max: 300_000 }), fc.constantFrom<'array' | 'object'>('array', 'object')).map(([depth, kind]) => ({ bytes: Buffer.from(deepJson(depth, kind)), json: true })),
-        fc.tuple(fc.constantFrom(...invalidUtf8), fc.nat(70_000)).map(([bad, pad]) => ({ bytes: Buffer.concat([Buffer.from(`{"app_id":"${' '.repeat(pad)}`), bad, Buffer.from('"}')]), json: false })),
+        fc
+          .tuple(fc.integer({ min: 1, max: 300_000 }), fc.constantFrom<'array' | 'object'>('array', 'object'))
+          .map(([depth, kind]) => ({ bytes: Buffer.from(deepJson(depth, kind)), json: true })),
+        fc
+          .tuple(fc.constantFrom(...invalidUtf8), fc.nat(70_000))
+          .map(([bad, pad]) => ({ bytes: Buffer.concat([Buffer.from(`{"app_id":"${' '.repeat(pad)}`), bad, Buffer.from('"}')]), json: false })),
         fc.uint8Array({ minLength: 1, maxLength: 2_000 }).map((a) => ({ bytes: Buffer.from(a), json: isJson(Buffer.from(a)) })),
-        fc.constantFrom('{', '[', '{"a":', 'nul', '"\\ud800"', '{"email":1,"password":2}', '{"email":"","password":""}', '{"email":["a"],"password":{}}', '[]', 'null', '0', '"x"', '{}').map((s) => ({ bytes: Buffer.from(s), json: isJson(Buffer.from(s)) })),
+        fc
+          .constantFrom(
+            '{',
+            '[',
+            '{"a":',
+            'nul',
+            '"\\ud800"',
+            '{"email":1,"password":2}',
+            '{"email":"","password":""}',
+            '{"email":["a"],"password":{}}',
+            '[]',
+            'null',
+            '0',
+            '"x"',
+            '{}',
+          )
+          .map((s) => ({ bytes: Buffer.from(s), json: isJson(Buffer.from(s)) })),
       );
       await fc.assert(
         fc.asyncProperty(routes, body, fc.boolean(), async (route, b, chunked) => {
@@ -1255,9 +1439,22 @@ describe.concurrent('every route, under generated input', () => {
     'raw bytes on the socket (request lines, header lines and framing no client library would send): a JSON answer on every connection',
     async () => {
       const method = fc.oneof(methodArb, fc.constantFrom('get', 'Get', 'G ET', '', 'GET\t', '\x00GET', 'ÄGET'));
-      const target = fc.oneof(anyTargetArb().map((t) => t.path), fc.constantFrom('', ' ', '/api/v1/apps HTTP/1.1 x', '/api/v1/a\tpps', 'http://evil.example/api/v1/apps', 'https://[::1]:99999/api/v1/apps', '//evil/api/v1/apps', '*'));
-      const version = fc.oneof({ weight: 6, arbitrary: fc.constant('HTTP/1.1') }, { weight: 1, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/0.9', 'HTTP/1.2', 'http/1.1', 'HTTP/1.1x', '') });
-      const hostLine = fc.oneof(fc.constant('Host: x'), fc.constant('Host:'), fc.constant('Host: 127.0.0.1:99999'), fc.constant('Host: [::1'), fc.constant('Host: x\r\nHost: y'), headerText(30).map((h) => `Host: ${h}`));
+      const target = fc.oneof(
+        anyTargetArb().map((t) => t.path),
+        fc.constantFrom('', ' ', '/api/v1/apps HTTP/1.1 x', '/api/v1/a\tpps', 'http://evil.example/api/v1/apps', 'https://[::1]:99999/api/v1/apps', '//evil/api/v1/apps', '*'),
+      );
+      const version = fc.oneof(
+        { weight: 6, arbitrary: fc.constant('HTTP/1.1') },
+        { weight: 1, arbitrary: fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'HTTP/0.9', 'HTTP/1.2', 'http/1.1', 'HTTP/1.1x', '') },
+      );
+      const hostLine = fc.oneof(
+        fc.constant('Host: x'),
+        fc.constant('Host:'),
+        fc.constant('Host: 127.0.0.1:99999'),
+        fc.constant('Host: [::1'),
+        fc.constant('Host: x\r\nHost: y'),
+        headerText(30).map((h) => `Host: ${h}`),
+      );
       const headerLine = fc.oneof(
         fc.constantFrom(
           'bad header',
@@ -1286,17 +1483,25 @@ describe.concurrent('every route, under generated input', () => {
       );
       const body = fc.oneof(
         fc.constant({ framing: '', bytes: '' }),
-        fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? '').map((s) => ({ framing: `Content-Length: ${Buffer.byteLength(s)}`, bytes: s })),
+        fc
+          .jsonValue({ maxDepth: 2 })
+          .map((v) => JSON.stringify(v) ?? '')
+          .map((s) => ({ framing: `Content-Length: ${Buffer.byteLength(s)}`, bytes: s })),
         // A declared length shorter than what follows: the rest is read as a next request, after our Connection: close.
         fc.string({ minLength: 2, maxLength: 40 }).map((s) => ({ framing: `Content-Length: ${Math.floor(Buffer.byteLength(s) / 2)}`, bytes: s })),
         fc.string({ maxLength: 40 }).map((s) => ({ framing: 'Transfer-Encoding: chunked', bytes: `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n0\r\n\r\n` })),
-        fc.constantFrom('zz\r\nabc\r\n0\r\n\r\n', '-1\r\n\r\n0\r\n\r\n', `${'f'.repeat(30)}\r\n0\r\n\r\n`, '3;ext=\x01\r\nabc\r\n0\r\n\r\n').map((bytes) => ({ framing: 'Transfer-Encoding: chunked', bytes })),
+        fc
+          .constantFrom('zz\r\nabc\r\n0\r\n\r\n', '-1\r\n\r\n0\r\n\r\n', `${'f'.repeat(30)}\r\n0\r\n\r\n`, '3;ext=\x01\r\nabc\r\n0\r\n\r\n')
+          .map((bytes) => ({ framing: 'Transfer-Encoding: chunked', bytes })),
         fc.constant({ framing: 'Transfer-Encoding: chunked\r\nContent-Length: 3', bytes: '0\r\n\r\n' }),
       );
       // An upgrade request is answered without its body being read; one whose body never
       // parses then waits for the request timeout (Node's parser has stopped at the headers).
       const upgrade = fc.constantFrom('Upgrade: websocket\r\nConnection: Upgrade', 'Upgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQAAP__');
-      const lines = fc.oneof(fc.array(headerLine, { maxLength: 3 }).map((l) => ({ lines: l, upgrade: false })), upgrade.map((u) => ({ lines: [u], upgrade: true })));
+      const lines = fc.oneof(
+        fc.array(headerLine, { maxLength: 3 }).map((l) => ({ lines: l, upgrade: false })),
+        upgrade.map((u) => ({ lines: [u], upgrade: true })),
+      );
       await fc.assert(
         fc.asyncProperty(method, target, version, hostLine, lines, body, async (m, t, v, host, extra, framed) => {
           const b = extra.upgrade ? { framing: '', bytes: '' } : framed;
@@ -1315,7 +1520,6 @@ describe.concurrent('every route, under generated input', () => {
     },
     BLOCK_TIMEOUT_MS,
   );
-
 });
 
 describe('after the generated input', () => {
@@ -1341,7 +1545,10 @@ describe('after the generated input', () => {
 /** An update check's 200: an update (whose link downloads), the builtin, or a "none" the plugins stop on. */
 async function expectUpdateAnswer(base: string, json: Record<string, unknown>): Promise<void> {
   if ('url' in json) {
-    expect(Object.keys(json).every((k) => ['version', 'url', 'checksum', 'session_key'].includes(k)), JSON.stringify(json)).toBe(true);
+    expect(
+      Object.keys(json).every((k) => ['version', 'url', 'checksum', 'session_key'].includes(k)),
+      JSON.stringify(json),
+    ).toBe(true);
     expect(json).toMatchObject({ version: expect.any(String), checksum: expect.any(String) });
     expect(URL.canParse(String(json['url'])), String(json['url'])).toBe(true);
     const link = new URL(String(json['url']));

@@ -66,7 +66,9 @@ function startDownload(range?: string, readFirst = Infinity): Promise<{ socket: 
   const { hostname, port } = new URL(server.url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
-    socket.write(`GET /api/v1/versions/${versionId}/download HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n${range ? `Range: ${range}\r\n` : ''}Connection: close\r\n\r\n`);
+    socket.write(
+      `GET /api/v1/versions/${versionId}/download HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n${range ? `Range: ${range}\r\n` : ''}Connection: close\r\n\r\n`,
+    );
     let raw = Buffer.alloc(0);
     let head: string | null = null;
     const body: Buffer[] = [];
@@ -123,7 +125,7 @@ describe('stalled downloads', () => {
     // multi-MiB buffer is free, which is the granularity at which any server can see progress.)
     for (let i = 0; i < 12; i++) {
       await new Promise((r) => setTimeout(r, STALL_MS / 4));
-      for (let got = 0; got < 512 * 1024; ) {
+      for (let got = 0; got < 512 * 1024;) {
         const chunk = download.socket.read() as Buffer | null;
         if (!chunk) {
           if (!open) break;

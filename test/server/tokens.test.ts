@@ -32,12 +32,21 @@ describe('tester tokens', () => {
 
   const forged: [string, () => Promise<string>][] = [
     ['no Authorization header', async () => ''],
-    ['a token without the Bearer scheme', async () => (await claims(alice).setExpirationTime('1h').sign(key(SECRET)))],
+    ['a token without the Bearer scheme', async () => await claims(alice).setExpirationTime('1h').sign(key(SECRET))],
     ['Basic auth', async () => `Basic ${Buffer.from('alice@example.com:correct horse').toString('base64')}`],
     ['garbage', async () => 'Bearer not.a.token'],
-    ['alg none', async () => `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'alice', pwd: passwordFingerprint(alice), iss: 'updateforge', aud: 'updateforge:tester' })}.`],
+    [
+      'alg none',
+      async () => `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'alice', pwd: passwordFingerprint(alice), iss: 'updateforge', aud: 'updateforge:tester' })}.`,
+    ],
     ['another signing key', async () => `Bearer ${await claims(alice).sign(key('another-secret-that-is-long-enough-000000'))}`],
-    ['an expired token', async () => `Bearer ${await claims(alice).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(key(SECRET))}`],
+    [
+      'an expired token',
+      async () =>
+        `Bearer ${await claims(alice)
+          .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+          .sign(key(SECRET))}`,
+    ],
     ['another audience', async () => `Bearer ${await claims(alice).setAudience('updateforge:device').sign(key(SECRET))}`],
     ['another issuer', async () => `Bearer ${await claims(alice).setIssuer('someone-else').sign(key(SECRET))}`],
     ['HS512 with the right key', async () => `Bearer ${await claims(alice, 'HS512').sign(key(SECRET))}`],

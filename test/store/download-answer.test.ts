@@ -21,7 +21,9 @@ describe('whyNotTheBytes', () => {
 
   test('refuses another range, another total, a wrong length, or a whole file of another size', () => {
     const range = { start: 100, end: 199 };
-    expect(whyNotTheBytes(answer(206, { ...BINARY, 'content-range': 'bytes 0-299/300' }), { range, size: 300 })).toMatch(/content-range 'bytes 0-299\/300' when asked for bytes 100-199\/300/);
+    expect(whyNotTheBytes(answer(206, { ...BINARY, 'content-range': 'bytes 0-299/300' }), { range, size: 300 })).toMatch(
+      /content-range 'bytes 0-299\/300' when asked for bytes 100-199\/300/,
+    );
     expect(whyNotTheBytes(answer(206, { ...BINARY, 'content-range': 'bytes 100-199/400' }), { range, size: 300 })).toMatch(/content-range/);
     expect(whyNotTheBytes(answer(206, BINARY), { range, size: 300 })).toMatch(/content-range ''/);
     expect(whyNotTheBytes(answer(206, { ...BINARY, 'content-range': 'bytes 100-199/300', 'content-length': '50' }), { range, size: 300 })).toMatch(/50 bytes/);

@@ -22,7 +22,12 @@ describe('reading the manifest branch of a private repository', () => {
     expect(github.fake().countRequests(since).byOperation).toEqual({ 'repos/get-commit': 1, 'repos/get-content': 1 });
     since = github.fake().requests.length;
     for (let i = 0; i < 5; i++) expect(await reader.readBranchFile('manifest.json', { etag: first.etag })).toBe('not-modified');
-    expect(github.fake().requests.slice(since).map((r) => r.status)).toEqual([304, 304, 304, 304, 304]);
+    expect(
+      github
+        .fake()
+        .requests.slice(since)
+        .map((r) => r.status),
+    ).toEqual([304, 304, 304, 304, 304]);
 
     // Another file of the branch changes: the manifest is read again (at the new commit) and is the same.
     await writer.writeBranchFile('icons/rocket/rocket.png', Buffer.from('png'), { expectedSha: null, message: 'm' });

@@ -62,7 +62,9 @@ describe('a spent budget', () => {
     const error = await store.readBranchFile('manifest.json', { recheck: true }).catch((e: unknown) => e);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(error).toBeInstanceOf(StoreUnavailableError);
-    expect((error as StoreUnavailableError).message).toMatch(/GitHub's rate limit stopped UpdateForge .* \(403 API rate limit exceeded for user ID \d+\.\); GitHub asks to wait \d+ s/);
+    expect((error as StoreUnavailableError).message).toMatch(
+      /GitHub's rate limit stopped UpdateForge .* \(403 API rate limit exceeded for user ID \d+\.\); GitHub asks to wait \d+ s/,
+    );
     expect((error as StoreUnavailableError).retryAfterSeconds).toBeGreaterThan(3500);
 
     const asked = github.fake().requests.length;

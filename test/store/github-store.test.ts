@@ -37,7 +37,7 @@ describe('GitHub store specifics', () => {
 
   test('a repository the token cannot see is named in the error', async () => {
     const store = githubStore(github.fake(), 'acme/does-not-exist');
-    await expect(store.listReleases()).rejects.toThrow("Could not list releases: acme/does-not-exist was not found, or the token cannot see it.");
+    await expect(store.listReleases()).rejects.toThrow('Could not list releases: acme/does-not-exist was not found, or the token cannot see it.');
   });
 
   test('lists releases 100 per page', async () => {
@@ -73,7 +73,13 @@ describe('GitHub store specifics', () => {
     const store = githubStore(github.fake(), github.newRepo());
     github.fake().inject({ operationId: 'repos/list-releases', status: 502, times: 2 });
     expect(await store.listReleases()).toEqual([]);
-    github.fake().inject({ operationId: 'repos/list-releases', status: 403, times: 1, headers: { 'retry-after': '0' }, body: { message: 'You have exceeded a secondary rate limit.', documentation_url: 'https://docs.github.com' } });
+    github.fake().inject({
+      operationId: 'repos/list-releases',
+      status: 403,
+      times: 1,
+      headers: { 'retry-after': '0' },
+      body: { message: 'You have exceeded a secondary rate limit.', documentation_url: 'https://docs.github.com' },
+    });
     expect(await store.listReleases()).toEqual([]);
   });
 

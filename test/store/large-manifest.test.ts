@@ -16,7 +16,14 @@ function manifestOf(count: number): Buffer {
     public: i % 2 === 0,
     created: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
     notes: 'Fixes and improvements to the tracker, the map and the settings screen.',
-    file: { assetId: String(200_000 + i), name: `rocket-${i}.apk`, size: 12_345_678, sha256: 'ab'.repeat(32), contentType: 'application/vnd.android.package-archive', kind: 'binary' as const },
+    file: {
+      assetId: String(200_000 + i),
+      name: `rocket-${i}.apk`,
+      size: 12_345_678,
+      sha256: 'ab'.repeat(32),
+      contentType: 'application/vnd.android.package-archive',
+      kind: 'binary' as const,
+    },
   }));
   const manifest: Manifest = {
     schemaVersion: 1,

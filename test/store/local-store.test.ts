@@ -40,7 +40,13 @@ describe('local store folder', () => {
     await mkdir(path.join(root, 'branches', 'updateforge', 'icons', 'rocket'), { recursive: true });
     await symlink(secret, path.join(root, 'branches', 'updateforge', 'icons', 'rocket', 'rocket.png'));
     expect(await store.readBranchFile('icons/rocket/rocket.png')).toBeNull();
-    const asset = await store.uploadAsset(release, { name: 'a.bin', label: 'a.bin', contentType: 'application/octet-stream', size: 1, open: () => Readable.from([Buffer.from('x')]) });
+    const asset = await store.uploadAsset(release, {
+      name: 'a.bin',
+      label: 'a.bin',
+      contentType: 'application/octet-stream',
+      size: 1,
+      open: () => Readable.from([Buffer.from('x')]),
+    });
     await rm(path.join(root, 'assets', asset.id));
     await symlink(secret, path.join(root, 'assets', asset.id));
     await expect(store.openAsset(asset.id)).rejects.toBeInstanceOf(StoreNotFoundError);

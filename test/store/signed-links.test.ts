@@ -3,8 +3,10 @@ import { SignedLinkCache, signedUrlExpiry } from '../../src/store/signed-links.j
 
 // Shapes of links GitHub has handed out (query abridged): Azure SAS since mid-2025 (plengauer/Thoth#3748),
 // S3 before it (DataDog/documentation#24206).
-const AZURE = 'https://release-assets.githubusercontent.com/github-production-release-asset/692042935/5544a935?sp=r&sv=2018-11-09&sr=b&spr=https&se=2026-07-05T19%3A44%3A55Z&skt=2026-07-05T18%3A44%3A41Z&sig=abc%3D';
-const S3 = 'https://objects.githubusercontent.com/github-production-release-asset-2e65be/47203045/b393?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20240718T144553Z&X-Amz-Expires=300&X-Amz-Signature=e8a1';
+const AZURE =
+  'https://release-assets.githubusercontent.com/github-production-release-asset/692042935/5544a935?sp=r&sv=2018-11-09&sr=b&spr=https&se=2026-07-05T19%3A44%3A55Z&skt=2026-07-05T18%3A44%3A41Z&sig=abc%3D';
+const S3 =
+  'https://objects.githubusercontent.com/github-production-release-asset-2e65be/47203045/b393?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20240718T144553Z&X-Amz-Expires=300&X-Amz-Signature=e8a1';
 
 describe('signedUrlExpiry', () => {
   test('reads Azure’s `se`, and S3’s `X-Amz-Date` plus `X-Amz-Expires`', () => {

@@ -117,9 +117,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.readBranchFile('manifest.json', { etag: read.etag })).toBe('not-modified');
 
       await expect(store.writeBranchFile('manifest.json', Buffer.from('{"v":2}'), { expectedSha: null, message: 'm' })).rejects.toBeInstanceOf(StoreConflictError);
-      await expect(store.writeBranchFile('manifest.json', Buffer.from('{"v":2}'), { expectedSha: 'f'.repeat(40), message: 'm' })).rejects.toBeInstanceOf(
-        StoreConflictError,
-      );
+      await expect(store.writeBranchFile('manifest.json', Buffer.from('{"v":2}'), { expectedSha: 'f'.repeat(40), message: 'm' })).rejects.toBeInstanceOf(StoreConflictError);
       const second = await store.writeBranchFile('manifest.json', Buffer.from('{"v":2}'), { expectedSha: first.sha, message: 'm' });
       expect(second.sha).not.toBe(first.sha);
       expect(await store.readBranchFile('manifest.json', { etag: read.etag })).not.toBe('not-modified');

@@ -105,7 +105,15 @@ describe('where a secret may be', () => {
   });
 
   test('a request is judged by the route the server gives it, however its target is spelled; a report never names a token', async () => {
-    for (const target of ['/api/v1/updates', '/api/v1/../v1/updates', '/api\\v1\\updates', '/api/v1/./updates', 'http://evil.example/api/v1/updates', '/api/v1/updates#x', '/api/v1/updates?token=x']) {
+    for (const target of [
+      '/api/v1/updates',
+      '/api/v1/../v1/updates',
+      '/api\\v1\\updates',
+      '/api/v1/./updates',
+      'http://evil.example/api/v1/updates',
+      '/api/v1/updates#x',
+      '/api/v1/updates?token=x',
+    ]) {
       expect(routePath(target), target).toBe('/api/v1/updates');
     }
     expect(routePath('//x/api/v1/updates')).toBe('//x/api/v1/updates');
@@ -191,7 +199,15 @@ describe('the recorders are live in this run', () => {
 });
 
 describe('the verdict', () => {
-  const file = (over: Partial<FileReport> = {}): FileReport => ({ file: 'test/a.test.ts', counts: { ...ZERO, responses: 1 }, secrets: { abc: 'token' }, tooShort: {}, allowed: {}, hits: [], ...over });
+  const file = (over: Partial<FileReport> = {}): FileReport => ({
+    file: 'test/a.test.ts',
+    counts: { ...ZERO, responses: 1 },
+    secrets: { abc: 'token' },
+    tooShort: {},
+    allowed: {},
+    hits: [],
+    ...over,
+  });
 
   test('any hit fails the run, named by file, test and fingerprint', () => {
     const hit = { where: 'log line', kind: 'token' as const, label: 'JWT', fingerprint: '0123456789', offset: 3, test: 'a test' };
@@ -201,7 +217,16 @@ describe('the verdict', () => {
   });
 
   test('a passed file without a report fails the run: its recorder did not run', () => {
-    expect(judge([file()], [{ file: 'test/a.test.ts', passed: true }, { file: 'test/b.test.ts', passed: true }], false).failures).toEqual(['no sweep report from test/b.test.ts: its recorder did not run']);
+    expect(
+      judge(
+        [file()],
+        [
+          { file: 'test/a.test.ts', passed: true },
+          { file: 'test/b.test.ts', passed: true },
+        ],
+        false,
+      ).failures,
+    ).toEqual(['no sweep report from test/b.test.ts: its recorder did not run']);
   });
 
   test('a whole-suite run that scanned implausibly little fails; part of the suite is judged by its hits alone', () => {

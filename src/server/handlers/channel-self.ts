@@ -49,12 +49,16 @@ export const setDeviceChannel: Handler = async (request, context) => {
   // Asking for the channel the device already sends changes nothing, so it is true whatever the plugin keeps.
   const already = current.ok && current.channel.name === chosen.channel.name;
   if (!already && !abilitiesFor({ info: device, userAgent: request.headers.get('user-agent') }).keepsChannel) {
-    return refusal('set_channel_unsupported', `${pluginName(device.plugin_version)} does not keep the channel setChannel() picks, and this server stores none: ${KEEPING_PLUGINS}, or build the app with defaultChannel '${chosen.channel.name}' in capacitor.config.`);
+    return refusal(
+      'set_channel_unsupported',
+      `${pluginName(device.plugin_version)} does not keep the channel setChannel() picks, and this server stores none: ${KEEPING_PLUGINS}, or build the app with defaultChannel '${chosen.channel.name}' in capacitor.config.`,
+    );
   }
   if (!already) context.log.info('channel set', { app: device.app_id, device: device.device_id, channel: chosen.channel.name });
   // Back on the default channel: 8.42.6+ then forget their stored choice (8.51.14:A/CapgoUpdater.java:2467-2474).
   const name = chosen.channel.name;
-  if (chosen.isDefault) return jsonResponse(200, { status: 'ok', unset: true, message: already ? `Already on the default channel '${name}'.` : `Back on the default channel '${name}'.` });
+  if (chosen.isDefault)
+    return jsonResponse(200, { status: 'ok', unset: true, message: already ? `Already on the default channel '${name}'.` : `Back on the default channel '${name}'.` });
   return jsonResponse(200, { status: 'ok', message: already ? `Already on channel '${name}'.` : `Device now on channel '${name}'.` });
 };
 
@@ -69,7 +73,10 @@ export const unsetDeviceChannel: Handler = async (request, context) => {
   const app = appOf(snapshot, device.app_id);
   const current = deviceChannel(app, snapshot.manifest.channels, device.defaultChannel);
   if (current.ok && current.isDefault) return jsonResponse(200, { status: 'ok' });
-  return refusal('unset_channel_unsupported', `This device's channel '${device.defaultChannel ?? ''}' comes from capacitor.config, which this server cannot change: ${KEEPING_PLUGINS}, or build the app without defaultChannel.`);
+  return refusal(
+    'unset_channel_unsupported',
+    `This device's channel '${device.defaultChannel ?? ''}' comes from capacitor.config, which this server cannot change: ${KEEPING_PLUGINS}, or build the app without defaultChannel.`,
+  );
 };
 
 /** The plugins that keep setChannel()'s choice (5.34.0 and 6.34.0 do too, but report 5.31.0 and 6.27.11, like builds that do not). */

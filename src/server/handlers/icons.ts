@@ -33,6 +33,12 @@ export const serveIcon: Handler = async (request, context, params) => {
     // An SVG opened directly must not be able to run script on this origin.
     'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
   };
-  if (request.headers.get('if-none-match')?.split(/\s*,\s*/).includes(etag)) return createResponse(null, { status: 304, headers });
+  if (
+    request.headers
+      .get('if-none-match')
+      ?.split(/\s*,\s*/)
+      .includes(etag)
+  )
+    return createResponse(null, { status: 304, headers });
   return createResponse(Buffer.from(file.content), { status: 200, headers: { ...headers, 'content-length': String(file.content.byteLength) } });
 };

@@ -24,14 +24,15 @@ export const checkForUpdate: Handler = async (request, context) => {
   const headers = staleHeaders(stale);
   const decision = decideUpdate(plugin, snapshot);
   // Most polls find nothing new: only answers that change something on a device are logged.
-  if (decision.kind !== 'none' || decision.status !== 'up_to_date') context.log.info('update check', {
-    app: info.app_id,
-    device: info.device_id,
-    from: info.version_name,
-    plugin: info.plugin_version,
-    platform: info.platform,
-    answer: decision.kind === 'update' ? decision.version.version : decision.kind === 'builtin' ? 'builtin' : decision.error,
-  });
+  if (decision.kind !== 'none' || decision.status !== 'up_to_date')
+    context.log.info('update check', {
+      app: info.app_id,
+      device: info.device_id,
+      from: info.version_name,
+      plugin: info.plugin_version,
+      platform: info.platform,
+      answer: decision.kind === 'update' ? decision.version.version : decision.kind === 'builtin' ? 'builtin' : decision.error,
+    });
 
   switch (decision.kind) {
     case 'update': {

@@ -70,7 +70,9 @@ function events(rule: BreakingEvents, platform: 'android' | 'ios', json: Json, i
     case 'android-codes':
       return version !== '' && (json['error'] === 'disable_auto_update_to_major' || json['message'] === 'store_update_required') ? ['breakingAvailable', 'majorAvailable'] : [];
     case 'ios-codes':
-      return json['breaking'] === true || json['error'] === 'disable_auto_update_to_major' || json['message'] === 'store_update_required' ? ['breakingAvailable', 'majorAvailable'] : [];
+      return json['breaking'] === true || json['error'] === 'disable_auto_update_to_major' || json['message'] === 'store_update_required'
+        ? ['breakingAvailable', 'majorAvailable']
+        : [];
   }
 }
 

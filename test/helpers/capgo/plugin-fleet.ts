@@ -28,7 +28,13 @@ const shaA = (reader: ChecksumReader, checksumRequired = true): Install => ({ pl
 /** iOS SHA-256, every checksum decrypted once a key is set (7.0.2:iP/CapacitorUpdaterPlugin.swift:808, 8.51.14:iS/CapacitorUpdaterPlugin.swift:4405-4408). */
 const shaI = (reader: ChecksumReader): Install => ({ plainHash: 'sha256', androidRule: 'new', checksumRequired: false, reader, iosDecryptsEveryChecksum: true });
 /** Android with no hash of a plain bundle (7.0.2:A/CapacitorUpdater.java:320-332; 6.34.0 adds checksum_required: c18bb412:A/CapgoUpdater.java:401-413). */
-const noHashA = (reader: ChecksumReader, checksumRequired: boolean): Install => ({ plainHash: 'none', androidRule: 'new', checksumRequired, reader, iosDecryptsEveryChecksum: false });
+const noHashA = (reader: ChecksumReader, checksumRequired: boolean): Install => ({
+  plainHash: 'none',
+  androidRule: 'new',
+  checksumRequired,
+  reader,
+  iosDecryptsEveryChecksum: false,
+});
 
 interface Era {
   readonly stop: StopRule;
@@ -49,7 +55,17 @@ interface Era {
  * they use `alamofireSession` (7.9.0:iP/CapgoUpdater.swift:263, 6.14.28:iS/CapgoUpdater.swift:292). None of
  * the message-era builds has the header at all (no "User-Agent" in 5.9.5, 6.14.26, 7.0.38, 7b50db23).
  */
-const MESSAGE_ERA: Era = { stop: 'message', events: 'major-on-message', builtin: false, sendsDefaultChannel: true, keyIdLength: 0, sendsInstallSource: false, userAgent: false, persistsChannel: false, on429: 'nothing' };
+const MESSAGE_ERA: Era = {
+  stop: 'message',
+  events: 'major-on-message',
+  builtin: false,
+  sendsDefaultChannel: true,
+  keyIdLength: 0,
+  sendsInstallSource: false,
+  userAgent: false,
+  persistsChannel: false,
+  on429: 'nothing',
+};
 const ERROR_ERA: Era = { ...MESSAGE_ERA, stop: 'error', events: 'none', builtin: true, userAgent: true };
 
 function model(platform: 'android' | 'ios', build: string, reports: string, source: string, era: Era, install: Install): PluginModel {
@@ -84,11 +100,32 @@ export const FLEET: readonly PluginModel[] = [
   model(A, '5.43.3', '5.43.3', 'fdef3fa6:A/CapacitorUpdaterPlugin.java:87', { ...ERROR_ERA, on429: latch, persistsChannel: true, keyIdLength: 20 }, shaA(v3AndroidStrict)),
   model(I, '5.43.3', '5.43.3', 'fdef3fa6:iS/CapacitorUpdaterPlugin.swift:76', { ...ERROR_ERA, persistsChannel: true, keyIdLength: 20 }, shaI(v3IosStrict)),
   // 5.45.10 (47f16e4e): error-or-kind, no breaking events; iOS does not latch on an update check (47f16e4e:iS/CapgoUpdater.swift:529-558).
-  model(A, '5.45.10', '5.45.10', '47f16e4e:A/CapacitorUpdaterPlugin.java:92', { ...ERROR_ERA, stop: 'error-or-kind', on429: latch, persistsChannel: true, keyIdLength: 20 }, shaA(v3AndroidStrict)),
+  model(
+    A,
+    '5.45.10',
+    '5.45.10',
+    '47f16e4e:A/CapacitorUpdaterPlugin.java:92',
+    { ...ERROR_ERA, stop: 'error-or-kind', on429: latch, persistsChannel: true, keyIdLength: 20 },
+    shaA(v3AndroidStrict),
+  ),
   model(I, '5.45.10', '5.45.10', '47f16e4e:iS/CapacitorUpdaterPlugin.swift:75', { ...ERROR_ERA, stop: 'error-or-kind', persistsChannel: true, keyIdLength: 20 }, shaI(v3IosStrict)),
   // 5.50.2 reports 5.50.1 (5.50.2:A/CapacitorUpdaterPlugin.java:145): install_source, breaking events, iOS latch.
-  model(A, '5.50.2', '5.50.1', '5.50.2:A/CapacitorUpdaterPlugin.java:145', { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, shaA(v3AndroidStrict)),
-  model(I, '5.50.2', '5.50.1', '5.50.2:iS/CapacitorUpdaterPlugin.swift:88', { ...ERROR_ERA, stop: 'error-or-kind', events: 'ios-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, shaI(v3IosStrict)),
+  model(
+    A,
+    '5.50.2',
+    '5.50.1',
+    '5.50.2:A/CapacitorUpdaterPlugin.java:145',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    shaA(v3AndroidStrict),
+  ),
+  model(
+    I,
+    '5.50.2',
+    '5.50.1',
+    '5.50.2:iS/CapacitorUpdaterPlugin.swift:88',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'ios-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    shaI(v3IosStrict),
+  ),
 
   // ---- 6.x ----
   // npm 6.0.0 was published from c3d23257 (May 2023, no defaultChannel key) and d9c61fe2 (2024).
@@ -107,8 +144,22 @@ export const FLEET: readonly PluginModel[] = [
   model(A, '6.14.26', '6.14.26', '6.14.26:A/CapacitorUpdaterPlugin.java:60', { ...MESSAGE_ERA, stop: 'error-then-message', builtin: true }, CRC_LEGACY_A),
   model(I, '6.14.26', '6.14.26', '6.14.26:iP/CapacitorUpdaterPlugin.swift:48', { ...MESSAGE_ERA, stop: 'error-then-message', builtin: true }, crcLegacyI(legacyIosBigInt)),
   // 6.14.28: SHA-256 for plain bundles (6.14.28:A/CapgoUpdater.java:400, iS/CapgoUpdater.swift:739), the latch; 6.14.32–6.14.36 report 6.14.31.
-  model(A, '6.14.28', '6.14.28', '6.14.28:A/CapacitorUpdaterPlugin.java:74', { ...ERROR_ERA, stop: 'error-then-message', events: 'breaking-on-message', on429: latch }, shaA(legacyAndroid)),
-  model(A, '6.14.36', '6.14.31', '6.14.36:A/CapacitorUpdaterPlugin.java:74', { ...ERROR_ERA, stop: 'error-then-message', events: 'breaking-on-message', on429: latch }, shaA(legacyAndroid)),
+  model(
+    A,
+    '6.14.28',
+    '6.14.28',
+    '6.14.28:A/CapacitorUpdaterPlugin.java:74',
+    { ...ERROR_ERA, stop: 'error-then-message', events: 'breaking-on-message', on429: latch },
+    shaA(legacyAndroid),
+  ),
+  model(
+    A,
+    '6.14.36',
+    '6.14.31',
+    '6.14.36:A/CapacitorUpdaterPlugin.java:74',
+    { ...ERROR_ERA, stop: 'error-then-message', events: 'breaking-on-message', on429: latch },
+    shaA(legacyAndroid),
+  ),
   model(I, '6.14.36', '6.14.31', '6.14.36:iS/CapacitorUpdaterPlugin.swift:57', { ...ERROR_ERA, stop: 'error-then-message', events: 'breaking-on-message' }, shaI(legacyIosBigInt)),
   // 6.25.5: error only, message ignored (6.25.5:A/CapacitorUpdaterPlugin.java:1634-1648).
   model(A, '6.25.5', '6.25.5', '6.25.5:A/CapacitorUpdaterPlugin.java:74', { ...ERROR_ERA, on429: latch }, shaA(legacyAndroid)),
@@ -124,9 +175,23 @@ export const FLEET: readonly PluginModel[] = [
   // 6.43.5 is main's 8.43.5 and reports it (73b5c9f9:A/CapacitorUpdaterPlugin.java:87).
   model(A, '6.43.5', '8.43.5', '73b5c9f9:A/CapacitorUpdaterPlugin.java:87', { ...ERROR_ERA, on429: latch, persistsChannel: true, keyIdLength: 20 }, shaA(v3AndroidStrict)),
   model(I, '6.43.5', '8.43.5', '73b5c9f9:iS/CapacitorUpdaterPlugin.swift:75', { ...ERROR_ERA, persistsChannel: true, keyIdLength: 20 }, shaI(v3IosStrict)),
-  model(A, '6.50.2', '6.50.1', '6.50.2:A/CapacitorUpdaterPlugin.java:145', { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, shaA(v3AndroidStrict)),
+  model(
+    A,
+    '6.50.2',
+    '6.50.1',
+    '6.50.2:A/CapacitorUpdaterPlugin.java:145',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    shaA(v3AndroidStrict),
+  ),
   // 6.51.16 (npm only): as 8.51.14, Retry-After (npm:6.51.16:A/CapacitorUpdaterPlugin.java:149).
-  model(I, '6.51.16', '6.51.16', 'npm:6.51.16:iS/CapacitorUpdaterPlugin.swift:99', { ...ERROR_ERA, stop: 'error-or-kind', events: 'ios-codes', on429: 'retry-after', persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, shaI(v3IosStrict)),
+  model(
+    I,
+    '6.51.16',
+    '6.51.16',
+    'npm:6.51.16:iS/CapacitorUpdaterPlugin.swift:99',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'ios-codes', on429: 'retry-after', persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    shaI(v3IosStrict),
+  ),
 
   // ---- 7.x ----
   // 7.0.0/7.0.1: Capacitor-6 code (7.0.0:package.json:59), CRC32, V1 only, no builtin.
@@ -144,7 +209,14 @@ export const FLEET: readonly PluginModel[] = [
   model(A, '7.9.0', '7.9.0', '7.9.0:A/CapacitorUpdaterPlugin.java:62', { ...MESSAGE_ERA, stop: 'error-then-message', builtin: true }, shaA(legacyAndroid)),
   model(I, '7.9.0', '7.9.0', '7.9.0:iP/CapacitorUpdaterPlugin.swift:89', { ...MESSAGE_ERA, stop: 'error-then-message', builtin: true, userAgent: true }, shaI(legacyIosBigInt)),
   // 7.24.0: breaking events on message answers, the latch (from 7.23.8: 7.23.8:A/CapgoUpdater.java:85,785-791).
-  model(A, '7.24.0', '7.24.0', '7.24.0:A/CapacitorUpdaterPlugin.java:74', { ...ERROR_ERA, stop: 'error-then-message', events: 'breaking-on-message', on429: latch }, shaA(legacyAndroid)),
+  model(
+    A,
+    '7.24.0',
+    '7.24.0',
+    '7.24.0:A/CapacitorUpdaterPlugin.java:74',
+    { ...ERROR_ERA, stop: 'error-then-message', events: 'breaking-on-message', on429: latch },
+    shaA(legacyAndroid),
+  ),
   model(I, '7.24.0', '7.24.0', '7.24.0:iS/CapacitorUpdaterPlugin.swift:57', { ...ERROR_ERA, stop: 'error-then-message', events: 'breaking-on-message' }, shaI(legacyIosBigInt)),
   // 7.29.0: error only (from 7.27.9: 7.27.9:A/CapacitorUpdaterPlugin.java:1629-1642), last legacy reader.
   model(A, '7.29.0', '7.29.0', '7.29.0:A/CapacitorUpdaterPlugin.java:74', { ...ERROR_ERA, on429: latch }, shaA(legacyAndroid)),
@@ -159,9 +231,30 @@ export const FLEET: readonly PluginModel[] = [
   // 7.41.1 (71ffb44e): key_id of 20 characters (71ffb44e:A/CryptoCipher.java:377).
   model(A, '7.41.1', '7.41.1', '71ffb44e:A/CapacitorUpdaterPlugin.java:88', { ...ERROR_ERA, on429: latch, persistsChannel: true, keyIdLength: 20 }, shaA(v3Android)),
   model(I, '7.45.10', '7.45.10', '9999f76c:iS/CapacitorUpdaterPlugin.swift:75', { ...ERROR_ERA, stop: 'error-or-kind', persistsChannel: true, keyIdLength: 20 }, shaI(v3IosStrict)),
-  model(A, '7.50.2', '7.50.1', '7.50.2:A/CapacitorUpdaterPlugin.java:145', { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, shaA(v3AndroidStrict)),
-  model(I, '7.50.2', '7.50.1', '7.50.2:iS/CapacitorUpdaterPlugin.swift:88', { ...ERROR_ERA, stop: 'error-or-kind', events: 'ios-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, shaI(v3IosStrict)),
-  model(A, '7.51.21', '7.51.21', 'npm:7.51.21:A/CapacitorUpdaterPlugin.java:149', { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: 'retry-after', persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, shaA(v3AndroidStrict)),
+  model(
+    A,
+    '7.50.2',
+    '7.50.1',
+    '7.50.2:A/CapacitorUpdaterPlugin.java:145',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    shaA(v3AndroidStrict),
+  ),
+  model(
+    I,
+    '7.50.2',
+    '7.50.1',
+    '7.50.2:iS/CapacitorUpdaterPlugin.swift:88',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'ios-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    shaI(v3IosStrict),
+  ),
+  model(
+    A,
+    '7.51.21',
+    '7.51.21',
+    'npm:7.51.21:A/CapacitorUpdaterPlugin.java:149',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: 'retry-after', persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    shaA(v3AndroidStrict),
+  ),
 
   // ---- the accidental 8/9/10 of May 2023 and Feb 2025 ----
   // f36fc8c3 / 5f22669a / 8384628d: Capacitor-5 code, no defaultChannel key (f36fc8c3:A/CapacitorUpdater.java:712-726).
@@ -185,17 +278,87 @@ export const FLEET: readonly PluginModel[] = [
   model(A, '8.41.3', '8.41.3', '8.41.3:A/CapacitorUpdaterPlugin.java:88', { ...ERROR_ERA, on429: latch, persistsChannel: true, keyIdLength: 20 }, shaA(v3AndroidStrict)),
   model(I, '8.41.3', '8.41.3', '8.41.3:iS/CapacitorUpdaterPlugin.swift:63', { ...ERROR_ERA, persistsChannel: true, keyIdLength: 20 }, shaI(v3IosStrict)),
   // 8.45.11: error or kind; iOS latches on an update-check 429 (8.45.11:iS/CapgoUpdater.swift:806).
-  model(A, '8.45.11', '8.45.11', '8.45.11:A/CapacitorUpdaterPlugin.java:92', { ...ERROR_ERA, stop: 'error-or-kind', on429: latch, persistsChannel: true, keyIdLength: 20 }, shaA(v3AndroidStrict)),
-  model(I, '8.45.11', '8.45.11', '8.45.11:iS/CapacitorUpdaterPlugin.swift:77', { ...ERROR_ERA, stop: 'error-or-kind', on429: latch, persistsChannel: true, keyIdLength: 20 }, shaI(v3IosStrict)),
+  model(
+    A,
+    '8.45.11',
+    '8.45.11',
+    '8.45.11:A/CapacitorUpdaterPlugin.java:92',
+    { ...ERROR_ERA, stop: 'error-or-kind', on429: latch, persistsChannel: true, keyIdLength: 20 },
+    shaA(v3AndroidStrict),
+  ),
+  model(
+    I,
+    '8.45.11',
+    '8.45.11',
+    '8.45.11:iS/CapacitorUpdaterPlugin.swift:77',
+    { ...ERROR_ERA, stop: 'error-or-kind', on429: latch, persistsChannel: true, keyIdLength: 20 },
+    shaI(v3IosStrict),
+  ),
   // 8.46.0: Android breaking events on Capgo's codes (8.46.0:A/CapacitorUpdaterPlugin.java:221-233); iOS only from 8.46.2.
-  model(A, '8.46.0', '8.46.0', '8.46.0:A/CapacitorUpdaterPlugin.java:99', { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: latch, persistsChannel: true, keyIdLength: 20 }, shaA(v3AndroidStrict)),
-  model(I, '8.46.0', '8.46.0', '8.46.0:iS/CapacitorUpdaterPlugin.swift:79', { ...ERROR_ERA, stop: 'error-or-kind', on429: latch, persistsChannel: true, keyIdLength: 20 }, shaI(v3IosStrict)),
-  model(A, '8.51.4', '8.51.4', '8.51.4:A/CapacitorUpdaterPlugin.java:149', { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, shaA(v3AndroidStrict)),
-  model(I, '8.51.4', '8.51.4', '8.51.4:iS/CapacitorUpdaterPlugin.swift:95', { ...ERROR_ERA, stop: 'error-or-kind', events: 'ios-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, shaI(v3IosStrict)),
+  model(
+    A,
+    '8.46.0',
+    '8.46.0',
+    '8.46.0:A/CapacitorUpdaterPlugin.java:99',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: latch, persistsChannel: true, keyIdLength: 20 },
+    shaA(v3AndroidStrict),
+  ),
+  model(
+    I,
+    '8.46.0',
+    '8.46.0',
+    '8.46.0:iS/CapacitorUpdaterPlugin.swift:79',
+    { ...ERROR_ERA, stop: 'error-or-kind', on429: latch, persistsChannel: true, keyIdLength: 20 },
+    shaI(v3IosStrict),
+  ),
+  model(
+    A,
+    '8.51.4',
+    '8.51.4',
+    '8.51.4:A/CapacitorUpdaterPlugin.java:149',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    shaA(v3AndroidStrict),
+  ),
+  model(
+    I,
+    '8.51.4',
+    '8.51.4',
+    '8.51.4:iS/CapacitorUpdaterPlugin.swift:95',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'ios-codes', on429: latch, persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    shaI(v3IosStrict),
+  ),
   // 8.51.5: Retry-After instead of the latch.
-  model(A, '8.51.14', '8.51.14', '8.51.14:A/CapacitorUpdaterPlugin.java:149', { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: 'retry-after', persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, shaA(v3AndroidStrict)),
-  model(I, '8.51.14', '8.51.14', '8.51.14:iS/CapacitorUpdaterPlugin.swift:99', { ...ERROR_ERA, stop: 'error-or-kind', events: 'ios-codes', on429: 'retry-after', persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, shaI(v3IosStrict)),
+  model(
+    A,
+    '8.51.14',
+    '8.51.14',
+    '8.51.14:A/CapacitorUpdaterPlugin.java:149',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: 'retry-after', persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    shaA(v3AndroidStrict),
+  ),
+  model(
+    I,
+    '8.51.14',
+    '8.51.14',
+    '8.51.14:iS/CapacitorUpdaterPlugin.swift:99',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'ios-codes', on429: 'retry-after', persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    shaI(v3IosStrict),
+  ),
   // 8.51.23 (npm only): a checksum always, and with a key a session key too.
-  model(A, '8.51.23', '8.51.23', 'npm:8.51.23:A/CapacitorUpdaterPlugin.java:149', { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: 'retry-after', persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, { ...shaA(v3AndroidStrict), strict: true }),
-  model(I, '8.51.23', '8.51.23', 'npm:8.51.23:iS/CapacitorUpdaterPlugin.swift:99', { ...ERROR_ERA, stop: 'error-or-kind', events: 'ios-codes', on429: 'retry-after', persistsChannel: true, keyIdLength: 20, sendsInstallSource: true }, { ...shaI(v3IosStrict), strict: true }),
+  model(
+    A,
+    '8.51.23',
+    '8.51.23',
+    'npm:8.51.23:A/CapacitorUpdaterPlugin.java:149',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'android-codes', on429: 'retry-after', persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    { ...shaA(v3AndroidStrict), strict: true },
+  ),
+  model(
+    I,
+    '8.51.23',
+    '8.51.23',
+    'npm:8.51.23:iS/CapacitorUpdaterPlugin.swift:99',
+    { ...ERROR_ERA, stop: 'error-or-kind', events: 'ios-codes', on429: 'retry-after', persistsChannel: true, keyIdLength: 20, sendsInstallSource: true },
+    { ...shaI(v3IosStrict), strict: true },
+  ),
 ];

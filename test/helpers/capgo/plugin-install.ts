@@ -66,7 +66,8 @@ export function install(rules: InstallRules, downloaded: Buffer, answer: BundleA
     if (rules.platform === 'ios' && rules.v1CrashesOnSessionKey) throw new AppCrash('V1 decrypt of a V2 session key, force-unwrapped');
     throw new InstallFailure('decrypt_fail', 'this plugin has no public-key decryption (V1 only)');
   }
-  if (rules.strict && publicKey !== '' && sessionKey === '') throw new InstallFailure('checksum_required', 'session_key_required: a public key is set and the bundle is not encrypted');
+  if (rules.strict && publicKey !== '' && sessionKey === '')
+    throw new InstallFailure('checksum_required', 'session_key_required: a public key is set and the bundle is not encrypted');
   if (rules.strict && answer.checksum === '') throw new InstallFailure('checksum_required', 'the checksum is empty');
   if (rules.platform === 'android' && rules.checksumRequired && publicKey !== '' && answer.checksum === '') {
     throw new InstallFailure('checksum_required', 'a public key is set and the checksum is empty');
@@ -87,10 +88,7 @@ export function install(rules: InstallRules, downloaded: Buffer, answer: BundleA
   }
 
   // iOS: `res.checksum != "" && next.checksum != res.checksum` (7.0.2:iP/CapacitorUpdaterPlugin.swift:809, 8.51.14:iS/CapacitorUpdaterPlugin.swift:4408).
-  const fails =
-    rules.platform === 'ios' || rules.androidRule === 'old'
-      ? expected !== '' && expected !== computed
-      : (expected !== '' || publicKey !== '') && expected !== computed;
+  const fails = rules.platform === 'ios' || rules.androidRule === 'old' ? expected !== '' && expected !== computed : (expected !== '' || publicKey !== '') && expected !== computed;
   if (fails) throw new InstallFailure('checksum_fail', `expected '${expected.slice(0, 24)}…' but computed '${computed.slice(0, 24)}…'`);
   return unzippable(zip);
 }

@@ -72,7 +72,10 @@ export interface PluginModel extends ModelSpec {
 /** Capgo's key id: the PEM body without armour or whitespace, first N characters (8.51.14:A/CryptoCipher.java:460; 8.2.0:A/CryptoCipher.java:379 takes 4). */
 function keyId(publicKey: string, length: number): string {
   const pem = createPublicKey(publicKey).export({ type: 'pkcs1', format: 'pem' }).toString();
-  return pem.replace(/-----(BEGIN|END) RSA PUBLIC KEY-----/g, '').replace(/\s/g, '').slice(0, length);
+  return pem
+    .replace(/-----(BEGIN|END) RSA PUBLIC KEY-----/g, '')
+    .replace(/\s/g, '')
+    .slice(0, length);
 }
 
 export function pluginModel(spec: ModelSpec): PluginModel {
@@ -108,7 +111,11 @@ export function pluginModel(spec: ModelSpec): PluginModel {
       // or Alamofire's (`AF.request`: 7b50db23:iP/CapacitorUpdater.swift:293); Volley's on the oldest.
       const headers: Record<string, string> = {
         'content-type': 'application/json',
-        'user-agent': spec.userAgent ? `CapacitorUpdater/${spec.reports} (${device.appId}) ${spec.platform}/${body['version_os'] as string}` : spec.platform === 'android' ? 'okhttp/4.12.0' : 'Rocket/1.0 (com.acme.rocket; build:1; iOS 17.4.0) Alamofire/5.9.1',
+        'user-agent': spec.userAgent
+          ? `CapacitorUpdater/${spec.reports} (${device.appId}) ${spec.platform}/${body['version_os'] as string}`
+          : spec.platform === 'android'
+            ? 'okhttp/4.12.0'
+            : 'Rocket/1.0 (com.acme.rocket; build:1; iOS 17.4.0) Alamofire/5.9.1',
       };
       return { body, headers };
     },

@@ -109,7 +109,8 @@ const before = (c: Candidate, length: number) => c.text.slice(Math.max(0, c.star
 export function responseAllowance(method: string, pathname: string, status: number): Allowance | undefined {
   if (method !== 'POST' || status !== 200) return undefined;
   if (pathname === '/api/v1/auth') return (c) => (c.kind === 'token' && before(c, 9) === '"token":"' ? 'a token in the login response that issued it' : null);
-  if (pathname === '/api/v1/updates') return (c) => (c.kind === 'token' && /\/api\/v1\/versions\/[^/?"]+\/download\?token=$/.test(before(c, 200)) ? 'a device link in the update answer that issued it' : null);
+  if (pathname === '/api/v1/updates')
+    return (c) => (c.kind === 'token' && /\/api\/v1\/versions\/[^/?"]+\/download\?token=$/.test(before(c, 200)) ? 'a device link in the update answer that issued it' : null);
   return undefined;
 }
 
@@ -238,7 +239,9 @@ export function recordLogLine(level: string, event: string, fields: Record<strin
     line = JSON.stringify({ level, event, ...fields });
   } catch {
     // A field JSON cannot hold: the silent logger must not start throwing because of the sweep.
-    line = `${level} ${event} ${Object.entries(fields).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`;
+    line = `${level} ${event} ${Object.entries(fields)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ')}`;
   }
   s.counts.outputBytes += s.scanner.scan(line, { where: `log line '${event}'` });
 }

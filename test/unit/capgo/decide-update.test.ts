@@ -31,13 +31,21 @@ const feed = (...versions: VersionRecord[]) => indexManifest({ ...BASE, versions
 
 /** A current Android plugin (8.51) on a device that runs the assets shipped in the app. */
 const device = (over: Record<string, unknown> = {}) =>
-  DeviceInfoSchema.parse({ app_id: 'com.acme.rocket', device_id: 'device-1', version_name: 'builtin', version_build: '1.0.0', plugin_version: '8.51.14', platform: 'android', ...over });
+  DeviceInfoSchema.parse({
+    app_id: 'com.acme.rocket',
+    device_id: 'device-1',
+    version_name: 'builtin',
+    version_build: '1.0.0',
+    plugin_version: '8.51.14',
+    platform: 'android',
+    ...over,
+  });
 
 const decide = (snapshot: ReturnType<typeof feed>, over: Record<string, unknown> = {}): UpdateDecision => decideUpdate({ info: device(over) }, snapshot);
 const offered = (decision: UpdateDecision) => (decision.kind === 'update' ? decision.version.version : decision.kind === 'builtin' ? 'builtin' : decision.error);
 
 describe('decideUpdate (in-process)', () => {
-  test('offers the newest live bundle of the device\'s channel, with the SHA-256 a current plugin verifies', () => {
+  test("offers the newest live bundle of the device's channel, with the SHA-256 a current plugin verifies", () => {
     const snapshot = feed(bundle('1.0.0'), bundle('1.2.0'), bundle('1.1.0'));
     const decision = decide(snapshot);
     expect(decision).toMatchObject({ kind: 'update', version: { version: '1.2.0' }, checksum: shaOf('1.2.0') });
@@ -57,7 +65,12 @@ describe('decideUpdate (in-process)', () => {
   });
 
   test('an app that is not in the feed is a failure that names the package', () => {
-    expect(decide(feed(bundle('1.0.0')), { app_id: 'com.acme.missing' })).toMatchObject({ kind: 'none', status: 'failed', error: 'unknown_app', message: expect.stringContaining("'com.acme.missing'") });
+    expect(decide(feed(bundle('1.0.0')), { app_id: 'com.acme.missing' })).toMatchObject({
+      kind: 'none',
+      status: 'failed',
+      error: 'unknown_app',
+      message: expect.stringContaining("'com.acme.missing'"),
+    });
   });
 
   test('a channel the device may not name is refused, not swapped for the default', () => {
@@ -68,7 +81,12 @@ describe('decideUpdate (in-process)', () => {
   test('a bundle that needs a newer native app is skipped for the newest one the device can run; on that one, the store update is reported', () => {
     const snapshot = feed(bundle('1.0.0'), bundle('2.0.0', { file: { minNativeVersion: '2.0.0' } }));
     expect(offered(decide(snapshot, { version_build: '1.5.0' }))).toBe('1.0.0');
-    expect(decide(snapshot, { version_build: '1.5.0', version_name: '1.0.0' })).toMatchObject({ kind: 'none', status: 'blocked', error: 'disable_auto_update_to_major', storeUpdate: { version: '2.0.0' } });
+    expect(decide(snapshot, { version_build: '1.5.0', version_name: '1.0.0' })).toMatchObject({
+      kind: 'none',
+      status: 'blocked',
+      error: 'disable_auto_update_to_major',
+      storeUpdate: { version: '2.0.0' },
+    });
     expect(offered(decide(snapshot, { version_build: '2.0.0', version_name: '1.0.0' }))).toBe('2.0.0');
     // A native version that cannot be read is taken to be too old.
     expect(offered(decide(snapshot, { version_build: 'unknown' }))).toBe('1.0.0');

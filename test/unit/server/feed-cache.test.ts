@@ -122,7 +122,7 @@ describe('FeedCache', () => {
     expect(reads).toHaveLength(3);
   });
 
-  test('with no manifest ever read, a failure is a 503 with the store\'s Retry-After, answered without asking again until maxAgeMs', async () => {
+  test("with no manifest ever read, a failure is a 503 with the store's Retry-After, answered without asking again until maxAgeMs", async () => {
     const clock = manualClock();
     const { store, reads } = scriptedStore(new StoreUnavailableError('rate limited', { retryAfterSeconds: 42 }), new Error('disk on fire'), file(V1, 'e1'));
     const cache = new FeedCache(store, { maxAgeMs: 1000, recheckWaitMs: 1000, log: recordingLog().log, now: clock.now });

@@ -2,27 +2,35 @@ import { describe, expect, test } from 'vitest';
 import { MAX_BODY_BYTES, readJsonBody } from '../../../src/server/request-body.js';
 import { HttpError } from '../../../src/server/responses.js';
 
-const post = (body: string | Uint8Array | ReadableStream<Uint8Array> | null, headers: Record<string, string> = {}) => new Request('http://localhost/api', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
+const post = (body: string | Uint8Array | ReadableStream<Uint8Array> | null, headers: Record<string, string> = {}) =>
+  new Request('http://localhost/api', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
 
 /** A body that sends `chunks` and then either ends or fails (a client hanging up). */
 function streamed(chunks: Uint8Array[], end: 'close' | 'error' = 'close') {
   let pulled = 0;
   let cancelled = false;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = chunks[pulled++];
-      if (next) controller.enqueue(next);
-      else if (end === 'close') controller.close();
-      else controller.error(new Error('socket hang up'));
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        const next = chunks[pulled++];
+        if (next) controller.enqueue(next);
+        else if (end === 'close') controller.close();
+        else controller.error(new Error('socket hang up'));
+      },
+      cancel() {
+        cancelled = true;
+      },
     },
-    cancel() {
-      cancelled = true;
-    },
-  }, { highWaterMark: 0 }); // nothing read ahead: `pulled` counts what the reader asked for
+    { highWaterMark: 0 },
+  ); // nothing read ahead: `pulled` counts what the reader asked for
   return { stream, pulled: () => pulled, cancelled: () => cancelled };
 }
 
-const failure = (promise: Promise<unknown>) => promise.then(() => expect.unreachable('should have thrown'), (e: unknown) => e);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.unreachable('should have thrown'),
+    (e: unknown) => e,
+  );
 
 describe('readJsonBody', () => {
   test('parses a JSON body', async () => {

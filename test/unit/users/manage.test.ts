@@ -39,7 +39,9 @@ describe('user management', () => {
   test('addUser refuses an id already taken, and an entry the users file would not accept', () => {
     expect(editError(() => addUser(users, { email: 'carol@example.com', teams: [], passwordHash: hash(3), id: 'u_bob' }))).toBe("A user with id 'u_bob' already exists.");
     expect(editError(() => addUser(users, { email: 'not an email', teams: [], passwordHash: hash(3) }))).toMatch(/email/i);
-    expect(editError(() => addUser(users, { email: 'carol@example.com', teams: [], passwordHash: 'plain text' }))).toBe('must be a scrypt hash made by `updateforge hash-password`');
+    expect(editError(() => addUser(users, { email: 'carol@example.com', teams: [], passwordHash: 'plain text' }))).toBe(
+      'must be a scrypt hash made by `updateforge hash-password`',
+    );
   });
 
   test('setPassword and setTeams change only the user named (found by email, whatever its case)', () => {
@@ -57,7 +59,11 @@ describe('user management', () => {
   });
 
   test('an unknown email is an error that quotes it', () => {
-    for (const edit of [() => setPassword(users, ' nobody@example.com ', hash(3)), () => setTeams(users, 'nobody@example.com', []), () => removeUser(users, 'nobody@example.com')]) {
+    for (const edit of [
+      () => setPassword(users, ' nobody@example.com ', hash(3)),
+      () => setTeams(users, 'nobody@example.com', []),
+      () => removeUser(users, 'nobody@example.com'),
+    ]) {
       expect(editError(edit)).toBe("No user with email 'nobody@example.com'.");
     }
   });
