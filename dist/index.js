@@ -61587,6 +61587,10 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/defaults.ts
+var DEFAULT_BRANCH = "updateforge";
+var CONFIG_FILE_NAME = "updateforge.json";
+
 // src/util/error-message.ts
 function errorMessage(error63) {
   return error63 instanceof Error ? error63.message : String(error63);
@@ -61744,7 +61748,7 @@ var ConfigSchema = external_exports.strictObject({
     }
   });
 }).describe("UpdateForge feed configuration: the teams and apps of a feed.");
-function parseConfig(value, source = "updateforge.json") {
+function parseConfig(value, source = CONFIG_FILE_NAME) {
   return validate2(ConfigSchema, value, source);
 }
 async function loadConfig(configPath) {
@@ -67303,7 +67307,7 @@ var LocalStore = class _LocalStore {
     } catch (error63) {
       throw new StoreUnavailableError(`No UpdateForge store at '${root}' (${describeFsError(error63)}). Publish into it first, or check the path.`);
     }
-    const store = new _LocalStore(absolute, options2.branch ?? "updateforge", true);
+    const store = new _LocalStore(absolute, options2.branch ?? DEFAULT_BRANCH, true);
     await store.sweepTemp();
     return store;
   }
@@ -67322,7 +67326,7 @@ var LocalStore = class _LocalStore {
     if (entries.length > 0) {
       throw new StoreUnavailableError(`'${root}' is not empty and is not an UpdateForge store (no ${MARKER_FILE}). Choose a new or empty folder.`);
     }
-    return new _LocalStore(absolute, options2.branch ?? "updateforge", false);
+    return new _LocalStore(absolute, options2.branch ?? DEFAULT_BRANCH, false);
   }
   /** Creates the folder layout on first write (only the missing parts, for a store that exists). */
   ready() {
@@ -67668,7 +67672,6 @@ var RELEASE_METADATA_FORMAT = VersionedFormat.first(
   },
   ReleaseMetadataV1Schema
 );
-var ReleaseMetadataSchema = RELEASE_METADATA_FORMAT.schema;
 var MARKER2 = "<!-- updateforge ";
 var END = " -->";
 function releaseTag(app, buildType, version2) {
@@ -67709,20 +67712,16 @@ function describeBlock(raw) {
   return "The UpdateForge metadata of a release";
 }
 
+// src/feed/percent.ts
+function isPercent(value) {
+  return Number.isInteger(value) && value >= 0 && value <= 100;
+}
+
 // src/publish/inputs.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 
 // src/capgo/bundle-encryption.ts
-import {
-  constants as constants5,
-  createCipheriv,
-  createDecipheriv,
-  createPrivateKey,
-  createPublicKey,
-  privateEncrypt,
-  publicDecrypt,
-  randomBytes as randomBytes3
-} from "node:crypto";
+import { constants as constants5, createCipheriv, createPrivateKey, createPublicKey, privateEncrypt, randomBytes as randomBytes3 } from "node:crypto";
 var AES = "aes-128-cbc";
 var PADDING = constants5.RSA_PKCS1_PADDING;
 var RSA_BITS = 2048;
@@ -67793,7 +67792,7 @@ function validatePublishRequest(request2, config2) {
     throw new PublishInputError("notes", `Notes are ${request2.notes.length} characters long; the limit is ${MAX_NOTES}.`);
   }
   if (request2.path !== void 0 && request2.path.trim() === "") throw new PublishInputError("path", "Path is empty; omit it to register a pending version.");
-  if (request2.rollout !== void 0 && !(Number.isInteger(request2.rollout) && request2.rollout >= 0 && request2.rollout <= 100)) {
+  if (request2.rollout !== void 0 && !isPercent(request2.rollout)) {
     throw new PublishInputError("rollout", `Rollout '${request2.rollout}' is not a whole percentage from 0 to 100.`);
   }
   const minNativeVersion = request2.minNativeVersion === void 0 ? void 0 : import_semver2.default.coerce(request2.minNativeVersion)?.version;
@@ -68098,7 +68097,6 @@ var MANIFEST_FORMAT = VersionedFormat.first(
   },
   ManifestV1Schema
 );
-var ManifestSchema = MANIFEST_FORMAT.schema;
 function parseManifest(bytes, source = MANIFEST_PATH) {
   return MANIFEST_FORMAT.read(parseJson(Buffer.from(bytes).toString("utf8"), source), source);
 }
@@ -68261,7 +68259,7 @@ function readable(bytes) {
 
 // src/publish/edit-version.ts
 function setRollout(edit) {
-  if (!(Number.isInteger(edit.percent) && edit.percent >= 0 && edit.percent <= 100)) {
+  if (!isPercent(edit.percent)) {
     throw new PublishInputError("percent", `'${edit.percent}' is not a whole percentage from 0 to 100.`);
   }
   return editMetadata(edit, (meta3) => {
@@ -68313,6 +68311,11 @@ Undoing it also failed: ${leftovers.join("; ")}`, { cause: error63 });
   return { changed, version: version2, manifestSha: written.sha };
 }
 
+// src/feed/api-paths.ts
+function downloadPath(versionId) {
+  return `/api/v1/versions/${encodeURIComponent(versionId)}/download`;
+}
+
 // src/action/outputs.ts
 function setVersionOutputs(io, result) {
   const v = result.version;
@@ -68320,7 +68323,7 @@ function setVersionOutputs(io, result) {
   io.setOutput("sha256", v.file?.sha256 ?? "");
   io.setOutput("size", v.file ? String(v.file.size) : "");
   io.setOutput("release-url", result.releaseUrl);
-  io.setOutput("download-path", v.file ? `/api/v1/versions/${encodeURIComponent(v.id)}/download` : "");
+  io.setOutput("download-path", v.file ? downloadPath(v.id) : "");
   io.setOutput("manifest-sha", result.manifestSha);
 }
 
@@ -68364,11 +68367,11 @@ function indexManifest(manifest) {
     if (list) list.push(v);
     else grouped.set(key, [v]);
   }
-  const channels = /* @__PURE__ */ new Map();
+  const currentAndPending = /* @__PURE__ */ new Map();
   for (const app of manifest.apps) {
     const entry = {};
     for (const buildType of BUILD_TYPES) entry[buildType] = selectCurrentAndPending(grouped.get(channelKey(app.id, buildType)) ?? []);
-    channels.set(app.id, entry);
+    currentAndPending.set(app.id, entry);
   }
   return {
     manifest,
@@ -68376,7 +68379,7 @@ function indexManifest(manifest) {
     appsById: new Map(manifest.apps.map((a) => [a.id, a])),
     appsByPackageName: new Map(manifest.apps.map((a) => [a.packageName, a])),
     liveBundles: liveBundles(manifest.versions),
-    channels,
+    currentAndPending,
     memo: /* @__PURE__ */ new Map()
   };
 }
@@ -68403,9 +68406,9 @@ function summaryMarkdown(result, context) {
     if (v.file.minNativeVersion) rows.push(["Native version", `${v.file.minNativeVersion} or later`]);
   }
   rows.push(["Manifest", `\`${result.manifestSha.slice(0, 12)}\` on ${context.repo}${result.manifestChanged ? "" : " (unchanged)"}`]);
-  const channels = indexManifest(result.manifest).channels.get(v.app);
+  const byBuildType = indexManifest(result.manifest).currentAndPending.get(v.app);
   const status = BUILD_TYPES.map((buildType) => {
-    const c = channels?.[buildType];
+    const c = byBuildType?.[buildType];
     return `| ${buildType} | ${c?.current ? `${c.current.version}` : "-"} | ${c?.pending ? `${c.pending.version}` : "-"} |`;
   });
   return [
@@ -68521,7 +68524,7 @@ function editCommand(env, name, version2) {
     return { name, target };
   }
   const percent = number4(env, "percent");
-  if (percent === void 0 || percent > 100) {
+  if (percent === void 0 || !isPercent(percent)) {
     throw new PublishInputError(
       "percent",
       `${percent === void 0 ? "is empty" : `'${percent}' is over 100`}: \`command: rollout\` needs the share of devices to offer the bundle to, a whole number from 0 to 100.`
@@ -68546,8 +68549,8 @@ function parseActionInputs(env) {
   return {
     token,
     repo,
-    configPath: input2(env, "config") || "updateforge.json",
-    branch: input2(env, "branch") || "updateforge",
+    configPath: input2(env, "config") || CONFIG_FILE_NAME,
+    branch: input2(env, "branch") || DEFAULT_BRANCH,
     command: name === "publish" ? publishCommand(env, version2) : editCommand(env, name, version2),
     apiUrl: env["GITHUB_API_URL"] || "https://api.github.com",
     serverUrl: env["GITHUB_SERVER_URL"] || "https://github.com",
@@ -73536,7 +73539,7 @@ async function publish(options2) {
     manifestSha: written.sha,
     manifestChanged: written.changed,
     iconsWritten,
-    downloadPath: version2.file ? `/api/v1/versions/${encodeURIComponent(version2.id)}/download` : null,
+    downloadPath: version2.file ? downloadPath(version2.id) : null,
     warnings
   };
 }

@@ -1,3 +1,5 @@
+import { CONFIG_FILE_NAME, DEFAULT_BRANCH } from '../defaults.js';
+import { isPercent } from '../feed/percent.js';
 import { PublishInputError } from '../publish/errors.js';
 import type { PublishRequest } from '../publish/inputs.js';
 
@@ -39,7 +41,7 @@ export interface ActionInputs {
 }
 
 /** The runner passes input `build-type` as `INPUT_BUILD-TYPE`, trimmed like `core.getInput` does. */
-export function input(env: Env, name: string): string {
+function input(env: Env, name: string): string {
   return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
 
@@ -117,7 +119,7 @@ function editCommand(env: Env, name: 'rollout' | 'yank', version: string): Actio
     return { name, target };
   }
   const percent = number(env, 'percent');
-  if (percent === undefined || percent > 100) {
+  if (percent === undefined || !isPercent(percent)) {
     throw new PublishInputError(
       'percent',
       `${percent === undefined ? 'is empty' : `'${percent}' is over 100`}: \`command: rollout\` needs the share of devices to offer the bundle to, a whole number from 0 to 100.`,
@@ -145,8 +147,8 @@ export function parseActionInputs(env: Env): ActionInputs {
   return {
     token,
     repo,
-    configPath: input(env, 'config') || 'updateforge.json',
-    branch: input(env, 'branch') || 'updateforge',
+    configPath: input(env, 'config') || CONFIG_FILE_NAME,
+    branch: input(env, 'branch') || DEFAULT_BRANCH,
     command: name === 'publish' ? publishCommand(env, version) : editCommand(env, name, version),
     apiUrl: env['GITHUB_API_URL'] || 'https://api.github.com',
     serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',

@@ -1,3 +1,4 @@
+import { downloadPath } from '../feed/api-paths.js';
 import type { VersionRecord } from '../feed/version-record.js';
 import type { ActionIO } from './run-action.js';
 
@@ -8,6 +9,6 @@ export function setVersionOutputs(io: Pick<ActionIO, 'setOutput'>, result: { ver
   io.setOutput('sha256', v.file?.sha256 ?? '');
   io.setOutput('size', v.file ? String(v.file.size) : '');
   io.setOutput('release-url', result.releaseUrl);
-  io.setOutput('download-path', v.file ? `/api/v1/versions/${encodeURIComponent(v.id)}/download` : '');
+  io.setOutput('download-path', v.file ? downloadPath(v.id) : '');
   io.setOutput('manifest-sha', result.manifestSha);
 }

@@ -29,9 +29,9 @@ export function summaryMarkdown(result: PublishResult, context: { repo: string; 
   }
   rows.push(['Manifest', `\`${result.manifestSha.slice(0, 12)}\` on ${context.repo}${result.manifestChanged ? '' : ' (unchanged)'}`]);
 
-  const channels = indexManifest(result.manifest).channels.get(v.app);
+  const byBuildType = indexManifest(result.manifest).currentAndPending.get(v.app);
   const status = BUILD_TYPES.map((buildType) => {
-    const c = channels?.[buildType];
+    const c = byBuildType?.[buildType];
     return `| ${buildType} | ${c?.current ? `${c.current.version}` : '-'} | ${c?.pending ? `${c.pending.version}` : '-'} |`;
   });
   return [

@@ -1,16 +1,4 @@
-import {
-  constants,
-  createCipheriv,
-  createDecipheriv,
-  createPrivateKey,
-  createPublicKey,
-  privateEncrypt,
-  publicDecrypt,
-  randomBytes,
-  type Cipher,
-  type Decipher,
-  type KeyObject,
-} from 'node:crypto';
+import { constants, createCipheriv, createPrivateKey, createPublicKey, privateEncrypt, randomBytes, type Cipher, type KeyObject } from 'node:crypto';
 
 /**
  * Capgo's bundle encryption ("V2", what `npx @capgo/cli key create` sets up): the zip
@@ -22,7 +10,7 @@ import {
 
 const AES = 'aes-128-cbc';
 const PADDING = constants.RSA_PKCS1_PADDING;
-export const RSA_BITS = 2048;
+const RSA_BITS = 2048;
 
 /** The key is unusable; the message never contains any of the key. */
 export class BundleKeyError extends Error {
@@ -96,23 +84,4 @@ export function checksumForm(checksum: string): 'v3' | 'legacy' | null {
 export function isSessionKey(value: string): boolean {
   const [iv, sealed, extra] = value.split(':');
   return extra === undefined && /^[A-Za-z0-9+/]{22}==$/.test(iv ?? '') && /^[A-Za-z0-9+/]{342}==$/.test(sealed ?? '');
-}
-
-// What a device does with the public key: used by the tests and by `updateforge` to check a pre-encrypted bundle.
-
-/** Recovers the AES key and IV from a session key, as the plugin does. */
-export function openSessionKey(sessionKey: string, publicKey: KeyObject | string): Decipher {
-  const [iv, sealed] = sessionKey.split(':');
-  const aesKey = publicDecrypt({ key: publicKey, padding: PADDING }, Buffer.from(sealed ?? '', 'base64'));
-  const decipher = createDecipheriv(AES, aesKey, Buffer.from(iv ?? '', 'base64'));
-  decipher.setAutoPadding(true);
-  return decipher;
-}
-
-/** Recovers the SHA-256 hex digest from an encrypted checksum of either form, as the plugin does. */
-export function openChecksum(checksum: string, publicKey: KeyObject | string): string {
-  const form = checksumForm(checksum);
-  if (form === 'v3') return publicDecrypt({ key: publicKey, padding: PADDING }, Buffer.from(checksum, 'hex')).toString('hex');
-  // The legacy form round-trips the hex digest through base64, which is why it still compares equal.
-  return publicDecrypt({ key: publicKey, padding: PADDING }, Buffer.from(checksum, 'base64')).toString('base64');
 }

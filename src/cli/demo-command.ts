@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_BRANCH } from '../defaults.js';
 import { DEMO_PASSWORD, DEMO_USERS, demoPaths, demoSecret, demoUsers, seedDemo } from '../demo/seed.js';
 import { createServerContext } from '../server/create-context.js';
 import { startServer, type RunningServer } from '../server/node-server.js';
@@ -24,7 +25,7 @@ export async function runDemo(options: DemoCommandOptions, io: { stdout: NodeJS.
   const users = parseUsers(envUsers ?? (await demoUsers(paths)), envUsers ? 'UPDATEFORGE_USERS' : paths.usersFile);
   const jwtSecret = io.env['UPDATEFORGE_JWT_SECRET'] ?? (await demoSecret(paths));
   const log = jsonLogger((line) => io.stderr.write(line));
-  const store = await openStore({ kind: 'folder', dir: paths.store }, { branch: 'updateforge', log });
+  const store = await openStore({ kind: 'folder', dir: paths.store }, { branch: DEFAULT_BRANCH, log });
   const context = createServerContext({ store, users, jwtSecret, log });
   const server = await startServer({ context, port: options.port, host: options.host });
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { CONFIG_FILE_NAME, DEFAULT_BRANCH } from '../defaults.js';
+import { parsePercent } from '../feed/percent.js';
 import { BUILD_TYPES } from '../feed/version.js';
 import { packageVersion } from '../util/project-root.js';
 import type { EditCommandOptions } from './edit-commands.js';
@@ -31,9 +33,9 @@ function parseTeams(value: string): string[] {
   ];
 }
 
-function parsePercent(value: string): number {
-  const percent = Number(value);
-  if (!/^\d+$/.test(value) || percent > 100) throw new InvalidArgumentError('expected a whole percentage from 0 to 100.');
+function percentArgument(value: string): number {
+  const percent = parsePercent(value);
+  if (percent === undefined) throw new InvalidArgumentError('expected a whole percentage from 0 to 100.');
   return percent;
 }
 
@@ -46,7 +48,7 @@ function parsePort(value: string): number {
 const defaultPort = (env: NodeJS.ProcessEnv) => (env['PORT'] && /^\d+$/.test(env['PORT']) ? Number(env['PORT']) : 8787);
 
 /** The `updateforge` command line: parsing and wiring only, the work is in src/. */
-export function buildProgram(io: CliIO): Command {
+function buildProgram(io: CliIO): Command {
   const program = new Command('updateforge')
     .description('Ship app builds to testers and live updates to devices, from GitHub Releases or a local folder.')
     .version(packageVersion(), '-V, --version', 'print the UpdateForge version')
@@ -61,7 +63,7 @@ export function buildProgram(io: CliIO): Command {
     .description('Publish a build (a file as-is, or a web build folder zipped) or register a pending version, then regenerate the manifest.')
     .option('--store <dir>', 'the local store folder (created on first publish)')
     .option('--github <owner/name>', 'or: the feed repository on GitHub (token: $UPDATEFORGE_GITHUB_TOKEN)')
-    .option('--config <file>', 'the feed configuration', 'updateforge.json')
+    .option('--config <file>', 'the feed configuration', CONFIG_FILE_NAME)
     .requiredOption('--app <id>', 'app id from updateforge.json')
     .addOption(new Option('--build-type <type>', 'build type').choices(BUILD_TYPES).makeOptionMandatory())
     .requiredOption('--version <semver>', 'strict semantic version, e.g. 1.2.3')
@@ -73,11 +75,11 @@ export function buildProgram(io: CliIO): Command {
     .option('--no-public', 'mark the version as internal')
     .option('--overwrite', 'replace the file of an already published version whose bytes differ')
     .option('--min-native-version <version>', 'live updates: devices with an older native app are told to update from the store')
-    .option('--rollout <percent>', 'live updates: offer the bundle to this percentage of devices (default 100)', parsePercent)
+    .option('--rollout <percent>', 'live updates: offer the bundle to this percentage of devices (default 100)', percentArgument)
     .addOption(new Option('--encrypt-key <file>', 'live updates: encrypt the bundle with this RSA private key (.capgo_key_v2)').conflicts(['sessionKey', 'checksum']))
     .option('--session-key <key>', 'live updates: the ivSessionKey of a bundle already encrypted by `@capgo/cli bundle encrypt`')
     .option('--checksum <checksum>', 'live updates: the checksum `@capgo/cli bundle encrypt` printed for that bundle')
-    .option('--branch <name>', 'manifest branch', 'updateforge')
+    .option('--branch <name>', 'manifest branch', DEFAULT_BRANCH)
     .option('--json', 'print the result as JSON')
     .addHelpText('after', GITHUB_ENVIRONMENT_HELP)
     .action(async (options: PublishCommandOptions) => (await publishCommand()).runPublish(options, io));
@@ -86,14 +88,14 @@ export function buildProgram(io: CliIO): Command {
     cmd
       .option('--store <dir>', 'the local store folder')
       .option('--github <owner/name>', 'or: the feed repository on GitHub (token: $UPDATEFORGE_GITHUB_TOKEN)')
-      .option('--config <file>', 'the feed configuration', 'updateforge.json')
+      .option('--config <file>', 'the feed configuration', CONFIG_FILE_NAME)
       .requiredOption('--app <id>', 'app id from updateforge.json')
       .addOption(new Option('--build-type <type>', 'build type').choices(BUILD_TYPES).default('release'))
       .requiredOption('--version <semver>', 'the published version')
-      .option('--branch <name>', 'manifest branch', 'updateforge')
+      .option('--branch <name>', 'manifest branch', DEFAULT_BRANCH)
       .addHelpText('after', GITHUB_ENVIRONMENT_HELP);
   versionTarget(program.command('rollout').description('Offer a published live-update bundle to a different percentage of devices.'))
-    .requiredOption('--percent <percent>', 'share of devices, 0 to 100', parsePercent)
+    .requiredOption('--percent <percent>', 'share of devices, 0 to 100', percentArgument)
     .action(async (options: EditCommandOptions & { percent: number }) => (await editCommands()).runRollout(options, io));
   versionTarget(program.command('yank').description('Withdraw a live-update bundle for good: devices roll back to the previous one.')).action(async (options: EditCommandOptions) =>
     (await editCommands()).runYank(options, io),
@@ -104,8 +106,8 @@ export function buildProgram(io: CliIO): Command {
     .description('Rebuild the manifest from every release (a lost or damaged manifest, an app back in updateforge.json), and delete orphan drafts.')
     .option('--store <dir>', 'the local store folder')
     .option('--github <owner/name>', 'or: the feed repository on GitHub (token: $UPDATEFORGE_GITHUB_TOKEN)')
-    .option('--config <file>', 'the feed configuration', 'updateforge.json')
-    .option('--branch <name>', 'manifest branch', 'updateforge')
+    .option('--config <file>', 'the feed configuration', CONFIG_FILE_NAME)
+    .option('--branch <name>', 'manifest branch', DEFAULT_BRANCH)
     .option('--json', 'print the result as JSON')
     .addHelpText('after', GITHUB_ENVIRONMENT_HELP)
     .action(async (options: RepairCommandOptions) => (await repairCommand()).runRepair(options, io));
@@ -119,7 +121,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--users-file <file>', 'users JSON file (default: the UPDATEFORGE_USERS variable)')
     .option('--public-url <url>', "the URL devices reach this server at, for bundle links (default: $UPDATEFORGE_PUBLIC_URL, else the request's host)")
-    .option('--branch <name>', 'manifest branch', 'updateforge')
+    .option('--branch <name>', 'manifest branch', DEFAULT_BRANCH)
     .addHelpText(
       'after',
       '\nEnvironment:\n  UPDATEFORGE_JWT_SECRET    token signing secret, at least 32 characters (required)\n  UPDATEFORGE_USERS         users JSON, as printed by `updateforge user add`\n  UPDATEFORGE_PUBLIC_URL    default for --public-url\n  UPDATEFORGE_GITHUB_TOKEN  with --github: a token that can read the repository\n  UPDATEFORGE_DOWNLOADS     with --github: proxy (default) or redirect for device bundle links',

@@ -2,6 +2,7 @@ import type { ServerContext } from '../server/context.js';
 import { createServerContext } from '../server/create-context.js';
 import { contextFromEnv } from '../server/env-context.js';
 import { startServer, type RunningServer } from '../server/node-server.js';
+import { isPublicUrl } from '../server/public-url.js';
 import { openStore } from '../store/open-store.js';
 import { jsonLogger, type Logger } from '../util/logger.js';
 import { UsageError } from './errors.js';
@@ -36,7 +37,7 @@ async function contextFor(options: ServeCommandOptions, io: ServeIO, log: Logger
     const context = contextFromEnv(env, log);
     return { context, where: `${options.github}@${options.branch} on ${io.env['UPDATEFORGE_GITHUB_API_URL'] || 'GitHub'}`, users: context.users.users.length };
   }
-  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) throw new UsageError(`--public-url: '${publicUrl}' is not an http(s) URL.`);
+  if (publicUrl !== undefined && !isPublicUrl(publicUrl)) throw new UsageError(`--public-url: '${publicUrl}' is not an http(s) URL.`);
   const store = await openStore({ kind: 'folder', dir: options.store ?? '' }, { branch: options.branch, log });
   const { users } = await readUsers({ file: options.usersFile, env: io.env });
   return { context: createServerContext({ store, users, jwtSecret: io.env['UPDATEFORGE_JWT_SECRET'], log, publicUrl }), where: store.location, users: users.length };

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CONFIG_FILE_NAME } from '../defaults.js';
 import { loadConfig } from '../feed/config.js';
 import { publish } from '../publish/publish.js';
 import { LocalStore } from '../store/local-store.js';
@@ -76,7 +77,7 @@ export async function seedDemo(paths: DemoPaths): Promise<void> {
   await mkdir(builds, { recursive: true });
   try {
     const demo = path.join(projectRoot(), 'demo');
-    const config = await loadConfig(path.join(demo, 'updateforge.json'));
+    const config = await loadConfig(path.join(demo, CONFIG_FILE_NAME));
     const store = await LocalStore.openOrCreate(staging);
     const now = Date.now();
     for (const v of VERSIONS) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { CONFIG_FILE_NAME } from '../defaults.js';
 import { describeFsError } from '../util/fs-error.js';
 import { parseJson, validate } from '../util/validation.js';
 import { BUILD_TYPES } from './version.js';
@@ -9,7 +10,7 @@ const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const SLUG_HINT = "must be 1-64 lowercase letters, digits, '-' or '_', starting with a letter or digit";
 
 /** File names an icon may have: they become URL path segments, so only plain characters. */
-export const ICON_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(png|jpe?g|webp|gif|svg)$/i;
+const ICON_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.(png|jpe?g|webp|gif|svg)$/i;
 
 const Slug = z.string().regex(SLUG, SLUG_HINT);
 
@@ -20,7 +21,7 @@ export const TeamSchema = z
   })
   .describe('A team of testers. Declaration order is the order the API lists teams in.');
 
-export const AppSchema = z
+const AppSchema = z
   .strictObject({
     id: Slug.describe('Stable identifier of the app; part of release tags and URLs.'),
     team: Slug.describe('The id of the team this app belongs to.'),
@@ -50,7 +51,7 @@ export const AppSchema = z
   })
   .describe('An app. Declaration order is the order the API lists apps in.');
 
-export const ChannelSchema = z
+const ChannelSchema = z
   .strictObject({
     name: z
       .string()
@@ -111,7 +112,6 @@ export const ConfigSchema = z
   })
   .describe('UpdateForge feed configuration: the teams and apps of a feed.');
 
-export type Team = z.output<typeof TeamSchema>;
 export type ChannelConfig = z.output<typeof ChannelSchema>;
 export type AppConfig = z.output<typeof AppSchema>;
 export type Config = z.output<typeof ConfigSchema>;
@@ -123,7 +123,7 @@ export interface LoadedConfig {
 }
 
 /** Validates an already-parsed config object. */
-export function parseConfig(value: unknown, source = 'updateforge.json'): Config {
+export function parseConfig(value: unknown, source = CONFIG_FILE_NAME): Config {
   return validate(ConfigSchema, value, source);
 }
 

@@ -13,8 +13,8 @@ export interface FeedSnapshot {
   readonly appsByPackageName: ReadonlyMap<string, ManifestApp>;
   /** Per `app\0buildType`: the live-update bundles devices may be offered (not yanked), newest first. */
   readonly liveBundles: ReadonlyMap<string, readonly VersionRecord[]>;
-  /** Per app: current and pending of each build type. */
-  readonly channels: ReadonlyMap<string, Readonly<Record<BuildType, CurrentAndPending>>>;
+  /** Per app: the current and pending version of each build type (not the live-update channels: those are `manifest.channels`). */
+  readonly currentAndPending: ReadonlyMap<string, Readonly<Record<BuildType, CurrentAndPending>>>;
   /**
    * Answers derived from this manifest alone (e.g. a team's part of `/api/v1/apps`),
    * computed on first use and reused until the manifest changes.
@@ -60,11 +60,11 @@ export function indexManifest(manifest: Manifest): FeedSnapshot {
     if (list) list.push(v);
     else grouped.set(key, [v]);
   }
-  const channels = new Map<string, Record<BuildType, CurrentAndPending>>();
+  const currentAndPending = new Map<string, Record<BuildType, CurrentAndPending>>();
   for (const app of manifest.apps) {
     const entry = {} as Record<BuildType, CurrentAndPending>;
     for (const buildType of BUILD_TYPES) entry[buildType] = selectCurrentAndPending(grouped.get(channelKey(app.id, buildType)) ?? []);
-    channels.set(app.id, entry);
+    currentAndPending.set(app.id, entry);
   }
   return {
     manifest,
@@ -72,7 +72,7 @@ export function indexManifest(manifest: Manifest): FeedSnapshot {
     appsById: new Map(manifest.apps.map((a) => [a.id, a])),
     appsByPackageName: new Map(manifest.apps.map((a) => [a.packageName, a])),
     liveBundles: liveBundles(manifest.versions),
-    channels,
+    currentAndPending,
     memo: new Map(),
   };
 }

@@ -64,11 +64,8 @@ export const MANIFEST_FORMAT = VersionedFormat.first(
   ManifestV1Schema,
 );
 
-/** The schema of the version writers write. */
-export const ManifestSchema = MANIFEST_FORMAT.schema;
-
-export type Manifest = z.output<typeof ManifestSchema>;
-export type ManifestInput = z.input<typeof ManifestSchema>;
+/** A manifest as the version writers write it. */
+export type Manifest = z.output<typeof MANIFEST_FORMAT.schema>;
 export type ManifestApp = z.output<typeof ManifestAppSchema>;
 
 /**

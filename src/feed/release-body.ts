@@ -43,9 +43,8 @@ export const RELEASE_METADATA_FORMAT = VersionedFormat.first(
   ReleaseMetadataV1Schema,
 );
 
-/** The schema of the version writers write. */
-export const ReleaseMetadataSchema = RELEASE_METADATA_FORMAT.schema;
-export type ReleaseMetadata = z.output<typeof ReleaseMetadataSchema>;
+/** Release metadata as the version writers write it. */
+export type ReleaseMetadata = z.output<typeof RELEASE_METADATA_FORMAT.schema>;
 
 const MARKER = '<!-- updateforge ';
 const END = ' -->';

@@ -8,7 +8,7 @@ const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex d
  * How a bundle was encrypted for the Capgo plugin. Nothing here is secret: devices
  * receive all of it, and only the private key (never stored) could make it.
  */
-export const EncryptionSchema = z.object({
+const EncryptionSchema = z.object({
   /** `base64(iv):base64(RSA-private-encrypted AES key)`, sent to devices as `session_key`. */
   sessionKey: z.string().min(1),
   /** The SHA-256 of the decrypted zip, RSA-encrypted, hex: what plugins 5.30+/6.30+/7.30+/8 read. */

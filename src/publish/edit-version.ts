@@ -1,4 +1,5 @@
 import type { LoadedConfig } from '../feed/config.js';
+import { isPercent } from '../feed/percent.js';
 import { parseReleaseBody, releaseTag, renderReleaseBody, type ReleaseMetadata } from '../feed/release-body.js';
 import type { VersionRecord } from '../feed/version-record.js';
 import type { Store } from '../store/store.js';
@@ -30,7 +31,7 @@ export interface EditResult {
 
 /** Raises (or lowers) the share of devices offered a published bundle. */
 export function setRollout(edit: VersionEdit & { readonly percent: number }): Promise<EditResult> {
-  if (!(Number.isInteger(edit.percent) && edit.percent >= 0 && edit.percent <= 100)) {
+  if (!isPercent(edit.percent)) {
     throw new PublishInputError('percent', `'${edit.percent}' is not a whole percentage from 0 to 100.`);
   }
   return editMetadata(edit, (meta) => {

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { BundleKeyError, checksumForm, isSessionKey, loadBundleKey } from '../capgo/bundle-encryption.js';
 import type { AppConfig, Config } from '../feed/config.js';
+import { isPercent } from '../feed/percent.js';
 import { BUILD_TYPES, describeBadVersion, isBuildType, parseStrictVersion, type BuildType } from '../feed/version.js';
 import { PublishInputError } from './errors.js';
 import type { BundleEncryptionInput } from './package.js';
@@ -70,7 +71,7 @@ export function validatePublishRequest(request: PublishRequest, config: Config):
     throw new PublishInputError('notes', `Notes are ${request.notes.length} characters long; the limit is ${MAX_NOTES}.`);
   }
   if (request.path !== undefined && request.path.trim() === '') throw new PublishInputError('path', 'Path is empty; omit it to register a pending version.');
-  if (request.rollout !== undefined && !(Number.isInteger(request.rollout) && request.rollout >= 0 && request.rollout <= 100)) {
+  if (request.rollout !== undefined && !isPercent(request.rollout)) {
     throw new PublishInputError('rollout', `Rollout '${request.rollout}' is not a whole percentage from 0 to 100.`);
   }
   const minNativeVersion = request.minNativeVersion === undefined ? undefined : semver.coerce(request.minNativeVersion)?.version;

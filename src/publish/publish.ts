@@ -1,3 +1,4 @@
+import { downloadPath } from '../feed/api-paths.js';
 import type { LoadedConfig } from '../feed/config.js';
 import type { Manifest } from '../feed/manifest.js';
 import type { VersionRecord } from '../feed/version-record.js';
@@ -99,7 +100,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     manifestSha: written.sha,
     manifestChanged: written.changed,
     iconsWritten,
-    downloadPath: version.file ? `/api/v1/versions/${encodeURIComponent(version.id)}/download` : null,
+    downloadPath: version.file ? downloadPath(version.id) : null,
     warnings,
   };
 }

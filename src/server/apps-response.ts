@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { iconPath } from '../feed/api-paths.js';
 import type { ManifestApp } from '../feed/manifest.js';
 import { BUILD_TYPES } from '../feed/version.js';
 import type { VersionRecord } from '../feed/version-record.js';
@@ -19,16 +19,16 @@ function versionObject(v: VersionRecord | null) {
 }
 
 /** Root-relative URL of an app's icon, or "" when it has none. */
-export function iconUrl(app: ManifestApp): string {
-  return app.icon ? `/api/files/apps/${encodeURIComponent(app.id)}/${encodeURIComponent(path.posix.basename(app.icon))}` : '';
+function iconUrl(app: ManifestApp): string {
+  return app.icon ? iconPath(app.id, app.icon) : '';
 }
 
 function appObject(app: ManifestApp, snapshot: FeedSnapshot) {
-  const channels = snapshot.channels.get(app.id);
+  const byBuildType = snapshot.currentAndPending.get(app.id);
   const out: Record<string, unknown> = { id: app.id, title: app.title, packageName: app.packageName, icon: iconUrl(app) };
   for (const buildType of BUILD_TYPES) {
-    const channel = channels?.[buildType];
-    out[buildType] = { current: versionObject(channel?.current ?? null), pending: versionObject(channel?.pending ?? null) };
+    const versions = byBuildType?.[buildType];
+    out[buildType] = { current: versionObject(versions?.current ?? null), pending: versionObject(versions?.pending ?? null) };
   }
   return out;
 }

@@ -38,8 +38,3 @@ function firstIssue(issues: readonly z.core.$ZodIssue[]): { path: PropertyKey[];
   }
   return issue && { path: issue.path, message: issue.message };
 }
-
-/** The origin devices reach this server at: the configured public URL, else the request's own. */
-export function publicOrigin(request: Request, publicUrl: string | undefined): string {
-  return publicUrl ?? new URL(request.url).origin;
-}

@@ -1,6 +1,8 @@
+import { DEFAULT_BRANCH } from '../defaults.js';
 import { parseRepo } from '../store/github-errors.js';
 import { parseUsers, type User } from '../users/users.js';
 import { ValidationError } from '../util/validation.js';
+import { isPublicUrl } from './public-url.js';
 import { MIN_SECRET_LENGTH, ServerConfigError } from './tokens.js';
 
 export type DownloadMode = 'proxy' | 'redirect';
@@ -64,7 +66,7 @@ export function parseServerEnv(env: Readonly<Record<string, string | undefined>>
   else if (jwtSecret.length < MIN_SECRET_LENGTH) problems.push(`UPDATEFORGE_JWT_SECRET is ${jwtSecret.length} characters long; it must be at least ${MIN_SECRET_LENGTH}.`);
 
   const publicUrl = value('UPDATEFORGE_PUBLIC_URL') || undefined;
-  if (publicUrl !== undefined && !/^https?:\/\/[^/\s]+(\/\S*)?$/.test(publicUrl)) problems.push(`UPDATEFORGE_PUBLIC_URL '${publicUrl}' is not an http(s) URL.`);
+  if (publicUrl !== undefined && !isPublicUrl(publicUrl)) problems.push(`UPDATEFORGE_PUBLIC_URL '${publicUrl}' is not an http(s) URL.`);
   const downloads = value('UPDATEFORGE_DOWNLOADS') || 'proxy';
   if (downloads !== 'proxy' && downloads !== 'redirect') problems.push(`UPDATEFORGE_DOWNLOADS is '${downloads}'; use proxy or redirect.`);
 
@@ -74,7 +76,7 @@ export function parseServerEnv(env: Readonly<Record<string, string | undefined>>
   return {
     repo,
     token,
-    branch: value('UPDATEFORGE_BRANCH') || 'updateforge',
+    branch: value('UPDATEFORGE_BRANCH') || DEFAULT_BRANCH,
     users,
     jwtSecret,
     publicUrl,

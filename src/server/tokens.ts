@@ -6,7 +6,7 @@ const ISSUER = 'updateforge';
 const TESTER_AUDIENCE = 'updateforge:tester';
 const DOWNLOAD_AUDIENCE = 'updateforge:download';
 /** How long a bundle link given to a device stays valid: long enough for a slow download to start and resume. */
-export const DOWNLOAD_TOKEN_LIFETIME_SECONDS = 30 * 60;
+const DOWNLOAD_TOKEN_LIFETIME_SECONDS = 30 * 60;
 const ALGORITHM = 'HS256';
 /** WEB_API.md: tokens are long-lived; clients log in again on a 401. */
 const TESTER_TOKEN_LIFETIME = '90d';
@@ -19,7 +19,7 @@ export class ServerConfigError extends Error {
 }
 
 /** Refuses a missing or guessable signing secret before anything is served. */
-export function checkJwtSecret(secret: string | undefined): string {
+function checkJwtSecret(secret: string | undefined): string {
   if (secret === undefined || secret.trim() === '') {
     throw new ServerConfigError('UPDATEFORGE_JWT_SECRET is not set. Set it to a random string of at least 32 characters, e.g. the output of `openssl rand -base64 48`.');
   }

@@ -7,7 +7,7 @@ import { StoreUnavailableError } from './errors.js';
 import { RateLimitGate } from './github-rate-limit.js';
 import { packageVersionOrUnknown } from '../util/project-root.js';
 
-export const GitHubOctokit = Octokit.plugin(retry, throttling);
+const GitHubOctokit = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;
 
 /**

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
+import { DEFAULT_BRANCH } from '../defaults.js';
 import { describeFsError } from '../util/fs-error.js';
 import { HashingStream } from '../util/hashing-stream.js';
 import { sweepTemp } from '../util/stale-temp.js';
@@ -78,7 +79,7 @@ export class LocalStore implements Store {
     } catch (error) {
       throw new StoreUnavailableError(`No UpdateForge store at '${root}' (${describeFsError(error)}). Publish into it first, or check the path.`);
     }
-    const store = new LocalStore(absolute, options.branch ?? 'updateforge', true);
+    const store = new LocalStore(absolute, options.branch ?? DEFAULT_BRANCH, true);
     await store.sweepTemp();
     return store;
   }
@@ -98,7 +99,7 @@ export class LocalStore implements Store {
     if (entries.length > 0) {
       throw new StoreUnavailableError(`'${root}' is not empty and is not an UpdateForge store (no ${MARKER_FILE}). Choose a new or empty folder.`);
     }
-    return new LocalStore(absolute, options.branch ?? 'updateforge', false);
+    return new LocalStore(absolute, options.branch ?? DEFAULT_BRANCH, false);
   }
 
   /** Creates the folder layout on first write (only the missing parts, for a store that exists). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseJson, validate } from '../util/validation.js';
 import { isPasswordHash } from './password.js';
 
-export const UserSchema = z.object({
+const UserSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be 1-100 letters, digits, '.', '_' or '-'"),
   email: z.email().max(254),
   passwordHash: z.string().refine(isPasswordHash, { message: 'must be a scrypt hash made by `updateforge hash-password`' }),

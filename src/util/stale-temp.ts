@@ -7,7 +7,7 @@ import path from 'node:path';
  * only once it is old, since its writer may be at work in another process, or on
  * another machine sharing the folder, where no pid can be checked.
  */
-export function writerIsGone(name: string, prefix = ''): boolean {
+function writerIsGone(name: string, prefix = ''): boolean {
   if (!name.startsWith(prefix)) return false;
   return processIsGone(Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]));
 }

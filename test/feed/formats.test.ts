@@ -116,9 +116,9 @@ describe('manifest v1 (golden)', () => {
   test('still answers who gets what: current, pending and live bundles', async () => {
     const snapshot = indexManifest(parseManifest(await fixture('manifest/v1.json')));
 
-    expect(snapshot.channels.get('rocket')?.release.current?.version).toBe('1.0.0+build.7');
-    expect(snapshot.channels.get('rocket')?.release.pending?.version).toBe('1.1.0');
-    expect(snapshot.channels.get('gadget')?.release.current?.version).toBe('2.0.0');
+    expect(snapshot.currentAndPending.get('rocket')?.release.current?.version).toBe('1.0.0+build.7');
+    expect(snapshot.currentAndPending.get('rocket')?.release.pending?.version).toBe('1.1.0');
+    expect(snapshot.currentAndPending.get('gadget')?.release.current?.version).toBe('2.0.0');
     expect(snapshot.liveBundles.get(channelKey('gadget', 'release'))?.map((v) => v.version)).toEqual(['2.0.0']); // 1.9.0 is yanked
     expect(snapshot.appsByPackageName.get('com.acme.vault')?.encryptedBundles).toBe(true);
   });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { iconFileName } from '../../feed/api-paths.js';
 import { memoized } from '../../feed/feed-snapshot.js';
 import type { Handler } from '../route.js';
 import { createResponse, ERRORS, HttpError } from '../responses.js';
@@ -19,7 +20,7 @@ const TYPES: Record<string, string> = {
 export const serveIcon: Handler = async (request, context, params) => {
   const { snapshot } = await context.feed.get();
   const app = snapshot.appsById.get(params['app'] ?? '');
-  if (!app?.icon || path.posix.basename(app.icon) !== params['file']) throw new HttpError(404, ERRORS.iconNotFound);
+  if (!app?.icon || iconFileName(app.icon) !== params['file']) throw new HttpError(404, ERRORS.iconNotFound);
   // Read once per manifest: on GitHub every read is an API request, and icons change only with the manifest.
   const iconPath = app.icon;
   const file = await memoized(snapshot, `icon:${iconPath}`, () => context.store.readBranchFile(iconPath));

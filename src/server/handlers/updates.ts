@@ -1,8 +1,10 @@
 import { decideUpdate } from '../../capgo/decide-update.js';
 import { DeviceInfoSchema } from '../../capgo/device-request.js';
+import { downloadPath } from '../../feed/api-paths.js';
 import type { PluginRequest } from '../../capgo/identify-plugin.js';
 import { abilitiesFor } from '../../capgo/plugin-abilities.js';
-import { publicOrigin, readDeviceBody } from '../device-body.js';
+import { readDeviceBody } from '../device-body.js';
+import { publicOrigin } from '../public-url.js';
 import type { Handler } from '../route.js';
 import { HttpError, jsonResponse, staleHeaders } from '../responses.js';
 
@@ -37,7 +39,7 @@ export const checkForUpdate: Handler = async (request, context) => {
   switch (decision.kind) {
     case 'update': {
       const token = await context.tokens.downloadToken(decision.version.id);
-      const url = `${publicOrigin(request, context.publicUrl)}/api/v1/versions/${encodeURIComponent(decision.version.id)}/download?token=${token}`;
+      const url = `${publicOrigin(request, context.publicUrl)}${downloadPath(decision.version.id)}?token=${token}`;
       return jsonResponse(
         200,
         {

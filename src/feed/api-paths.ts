@@ -1,0 +1,20 @@
+import path from 'node:path';
+
+// The public URL paths of the HTTP API that other parts of the system hand out: the server in its
+// answers, the publish pipeline and the action in their results. The route files under `api/` are
+// the other side of these paths (`api/v1/versions/[id]/download.ts`, `api/files/apps/[app]/[file].ts`).
+
+/** Root-relative path of a version's artifact: `/api/v1/versions/{id}/download`. */
+export function downloadPath(versionId: string): string {
+  return `/api/v1/versions/${encodeURIComponent(versionId)}/download`;
+}
+
+/** The file name an app's icon is served under: the last segment of its path on the manifest branch. */
+export function iconFileName(icon: string): string {
+  return path.posix.basename(icon);
+}
+
+/** Root-relative path of an app's icon (`icon` as the manifest names it): `/api/files/apps/{app}/{file}`. */
+export function iconPath(appId: string, icon: string): string {
+  return `/api/files/apps/${encodeURIComponent(appId)}/${encodeURIComponent(iconFileName(icon))}`;
+}
