@@ -2,19 +2,12 @@
 import * as core from '@actions/core';
 import { failureMessage, runAction } from '../src/action/run-action.js';
 import { progressReporter } from '../src/cli/progress.js';
-import type { Logger, LogFields } from '../src/util/logger.js';
+import { humanLine, type Logger } from '../src/util/logger.js';
 
-const line = (event: string, fields: LogFields = {}) =>
-  [
-    event,
-    ...Object.entries(fields)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${k}=${String(v)}`),
-  ].join(' ');
 const log: Logger = {
-  info: (event, fields) => core.info(line(event, fields)),
-  warn: (event, fields) => core.warning(line(event, fields)),
-  error: (event, fields) => core.error(line(event, fields)),
+  info: (event, fields) => core.info(humanLine(event, fields)),
+  warn: (event, fields) => core.warning(humanLine(event, fields)),
+  error: (event, fields) => core.error(humanLine(event, fields)),
 };
 
 try {

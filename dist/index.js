@@ -18346,12 +18346,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line2, length, field) {
+    function isFieldName(line, length, field) {
       if (length !== field.length) {
         return false;
       }
       for (let i = 0; i < length; i++) {
-        if (line2[i] !== field[i]) {
+        if (line[i] !== field[i]) {
           return false;
         }
       }
@@ -18497,31 +18497,31 @@ var require_eventsource_stream = __commonJS({
        * @param {Buffer} line
        * @param {EventSourceStreamEvent} event
        */
-      parseLine(line2, event) {
-        if (line2.length === 0) {
+      parseLine(line, event) {
+        if (line.length === 0) {
           return;
         }
-        const colonPosition = line2.indexOf(COLON);
+        const colonPosition = line.indexOf(COLON);
         if (colonPosition === 0) {
           return;
         }
-        let fieldLength = line2.length;
-        let valueStart = line2.length;
+        let fieldLength = line.length;
+        let valueStart = line.length;
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line2[valueStart] === SPACE) {
+          if (line[valueStart] === SPACE) {
             ++valueStart;
           }
         }
-        if (isFieldName(line2, fieldLength, DATA)) {
+        if (isFieldName(line, fieldLength, DATA)) {
           if (this.maxEventSize > 0 && this.dataLineCount >= this.maxDataLines) {
             throw createMaxEventSizeExceededError();
           }
-          const valueBytes = line2.length - valueStart;
+          const valueBytes = line.length - valueStart;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value = line2.toString("utf8", valueStart);
+          const value = line.toString("utf8", valueStart);
           if (event.data === void 0) {
             event.data = value;
           } else {
@@ -18531,24 +18531,24 @@ ${value}`;
           this.dataLineCount++;
           return;
         }
-        if (isFieldName(line2, fieldLength, RETRY)) {
-          if (isASCIINumberBytes(line2, valueStart)) {
-            this.setEventFieldSize("retry", line2.length - valueStart);
-            event.retry = line2.toString("utf8", valueStart);
+        if (isFieldName(line, fieldLength, RETRY)) {
+          if (isASCIINumberBytes(line, valueStart)) {
+            this.setEventFieldSize("retry", line.length - valueStart);
+            event.retry = line.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line2, fieldLength, ID3)) {
-          if (isValidLastEventIdBytes(line2, valueStart)) {
-            this.setEventFieldSize("id", line2.length - valueStart);
-            event.id = line2.toString("utf8", valueStart);
+        if (isFieldName(line, fieldLength, ID3)) {
+          if (isValidLastEventIdBytes(line, valueStart)) {
+            this.setEventFieldSize("id", line.length - valueStart);
+            event.id = line.toString("utf8", valueStart);
           }
           return;
         }
-        if (isFieldName(line2, fieldLength, EVENT)) {
-          if (valueStart < line2.length) {
-            this.setEventFieldSize("event", line2.length - valueStart);
-            event.event = line2.toString("utf8", valueStart);
+        if (isFieldName(line, fieldLength, EVENT)) {
+          if (valueStart < line.length) {
+            this.setEventFieldSize("event", line.length - valueStart);
+            event.event = line.toString("utf8", valueStart);
           }
         }
       }
@@ -44455,8 +44455,8 @@ var Doc = class {
     const lines = content.split("\n").filter((x) => x);
     const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
     const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
-    for (const line2 of dedented) {
-      this.content.push(line2);
+    for (const line of dedented) {
+      this.content.push(line);
     }
   }
   compile() {
@@ -73626,7 +73626,7 @@ async function runAction(io) {
   const { command } = inputs;
   io.setSecret(inputs.token);
   if (command.name === "publish") {
-    for (const line2 of command.request.encryptKey?.pem.split("\n") ?? []) if (line2.trim().length > 8) io.setSecret(line2.trim());
+    for (const line of command.request.encryptKey?.pem.split("\n") ?? []) if (line.trim().length > 8) io.setSecret(line.trim());
   }
   const inWorkspace = async (file2, field) => {
     const absolute = path13.resolve(inputs.workspace, file2);
@@ -73667,33 +73667,37 @@ function progressReporter(stream) {
   return (p) => {
     if (p.total < LARGE) return;
     const percent = Math.floor(p.done / p.total * 100);
-    const line2 = `${VERBS[p.phase]} ${formatBytes(p.done)} of ${formatBytes(p.total)} (${percent}%)`;
+    const line = `${VERBS[p.phase]} ${formatBytes(p.done)} of ${formatBytes(p.total)} (${percent}%)`;
     const finished = p.done >= p.total;
     if (stream.isTTY) {
       const now = Date.now();
       if (!finished && now - lastDraw < 100 && phaseOnLine === p.phase) return;
       lastDraw = now;
       phaseOnLine = p.phase;
-      stream.write(`\r\x1B[2K${line2}${finished ? "\n" : ""}`);
+      stream.write(`\r\x1B[2K${line}${finished ? "\n" : ""}`);
       return;
     }
     const quarter = Math.floor(percent / 25);
     if ((lastQuarter.get(p.phase) ?? -1) >= quarter) return;
     lastQuarter = new Map(lastQuarter).set(p.phase, quarter);
-    stream.write(`${line2}
+    stream.write(`${line}
 `);
   };
 }
 
+// src/util/logger.ts
+function humanLine(event, fields = {}) {
+  return [
+    event,
+    ...Object.entries(fields).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${String(v)}`)
+  ].join(" ");
+}
+
 // action/main.ts
-var line = (event, fields = {}) => [
-  event,
-  ...Object.entries(fields).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${String(v)}`)
-].join(" ");
 var log = {
-  info: (event, fields) => info(line(event, fields)),
-  warn: (event, fields) => warning(line(event, fields)),
-  error: (event, fields) => error(line(event, fields))
+  info: (event, fields) => info(humanLine(event, fields)),
+  warn: (event, fields) => warning(humanLine(event, fields)),
+  error: (event, fields) => error(humanLine(event, fields))
 };
 try {
   await runAction({

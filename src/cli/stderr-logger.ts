@@ -1,17 +1,10 @@
-import type { LogFields, Logger } from '../util/logger.js';
+import { humanLine, type Logger } from '../util/logger.js';
 
 /** The store's retries and rate-limit waits, as one `warning:` line each on stderr; nothing else is chatty. */
 export function stderrLogger(stderr: NodeJS.WritableStream): Logger {
-  const line = (event: string, fields: LogFields = {}) =>
-    [
-      event,
-      ...Object.entries(fields)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => `${k}=${String(v)}`),
-    ].join(' ');
   return {
     info: () => {},
-    warn: (event, fields) => stderr.write(`warning: ${line(event, fields)}\n`),
-    error: (event, fields) => stderr.write(`error: ${line(event, fields)}\n`),
+    warn: (event, fields) => stderr.write(`warning: ${humanLine(event, fields)}\n`),
+    error: (event, fields) => stderr.write(`error: ${humanLine(event, fields)}\n`),
   };
 }

@@ -19,6 +19,16 @@ export function jsonLogger(write: (line: string) => void = (line) => process.std
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
+/** An event as one human-readable line, `event key=value …`, for loggers that print to people (CLI, Actions log). */
+export function humanLine(event: string, fields: LogFields = {}): string {
+  return [
+    event,
+    ...Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${String(v)}`),
+  ].join(' ');
+}
+
 /** A loggable description of an error: its name, code and message, never its stack. */
 export function describeError(error: unknown): LogFields {
   if (error instanceof Error) {
