@@ -66847,14 +66847,7 @@ var GitHubStore = class _GitHubStore {
     return data.map((ref) => ref.ref.replace(/^refs\/tags\//, ""));
   }
   async findReleaseByTag(tag) {
-    const published = await this.call("read a release by tag", async () => {
-      try {
-        return (await this.octokit.rest.repos.getReleaseByTag({ ...this.ids, tag })).data;
-      } catch (error63) {
-        if (isStatus(error63, 404)) return null;
-        throw error63;
-      }
-    });
+    const published = await this.unlessAbsent("read a release by tag", async () => (await this.octokit.rest.repos.getReleaseByTag({ ...this.ids, tag })).data);
     if (published) return this.remember(published);
     return this.findDraftByTag(tag);
   }
@@ -66878,18 +66871,25 @@ var GitHubStore = class _GitHubStore {
     return release?.draft && release.tag === tag ? release : null;
   }
   async getRelease(id) {
-    return this.call("read a release", async () => {
+    const found = await this.unlessAbsent("read a release", () => this.releaseById(id));
+    return found && this.remember(found);
+  }
+  async reload(id) {
+    return this.remember(await this.call("read a release", () => this.releaseById(id)));
+  }
+  async releaseById(id) {
+    return (await this.octokit.rest.repos.getRelease({ ...this.ids, release_id: Number(id) })).data;
+  }
+  /** `work`'s answer, or null when GitHub says there is no such thing (404). */
+  unlessAbsent(what, work) {
+    return this.call(what, async () => {
       try {
-        return this.remember((await this.octokit.rest.repos.getRelease({ ...this.ids, release_id: Number(id) })).data);
+        return await work();
       } catch (error63) {
         if (isStatus(error63, 404)) return null;
         throw error63;
       }
     });
-  }
-  async reload(id) {
-    const { data } = await this.call("read a release", () => this.octokit.rest.repos.getRelease({ ...this.ids, release_id: Number(id) }));
-    return this.remember(data);
   }
   async createRelease(input3) {
     try {
@@ -66935,13 +66935,7 @@ var GitHubStore = class _GitHubStore {
     );
   }
   async deleteRelease(release) {
-    await this.call("delete a release", async () => {
-      try {
-        await this.octokit.rest.repos.deleteRelease({ ...this.ids, release_id: Number(release.id) });
-      } catch (error63) {
-        if (!isStatus(error63, 404)) throw error63;
-      }
-    });
+    await this.unlessAbsent("delete a release", () => this.octokit.rest.repos.deleteRelease({ ...this.ids, release_id: Number(release.id) }));
   }
   /**
    * Streams the file up, retrying on a fresh stream (a consumed one cannot be resent).
@@ -66997,13 +66991,7 @@ var GitHubStore = class _GitHubStore {
     }
   }
   async deleteAsset(_release, asset) {
-    await this.call("delete an asset", async () => {
-      try {
-        await this.octokit.rest.repos.deleteReleaseAsset({ ...this.ids, asset_id: Number(asset.id) });
-      } catch (error63) {
-        if (!isStatus(error63, 404)) throw error63;
-      }
-    });
+    await this.unlessAbsent("delete an asset", () => this.octokit.rest.repos.deleteReleaseAsset({ ...this.ids, asset_id: Number(asset.id) }));
   }
   /** GitHub's signed link for the asset, reused while it lasts (github-downloads.ts); null when GitHub sends the bytes itself. */
   assetLink(assetId) {
@@ -68209,11 +68197,11 @@ function toVersionRecord(release, meta3, notes) {
 function recordInManifest(options2) {
   return swapManifest(
     options2,
-    async (previous) => previous ? withRelease({ config: options2.config, previous, release: options2.release, generatedAt: options2.now() }) : rebuild(options2)
+    async (previous) => previous ? withRelease({ config: options2.config, previous, release: options2.release, generatedAt: options2.now() }) : rebuild(options2, previous)
   );
 }
-async function rebuild(options2) {
-  const releases = await (options2.releases ?? (() => listAll(options2.store)))();
+async function rebuild(options2, previous) {
+  const releases = await (options2.releases ?? (() => listAll(options2.store)))(previous);
   return buildManifest({ config: options2.config, releases, generatedAt: options2.now() });
 }
 async function listAll(store) {

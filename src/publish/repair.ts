@@ -1,5 +1,5 @@
 import type { Config } from '../feed/config.js';
-import { MANIFEST_PATH, parseManifest, type Manifest } from '../feed/manifest.js';
+import type { Manifest } from '../feed/manifest.js';
 import { parseReleaseBody, releaseTag } from '../feed/release-body.js';
 import { BUILD_TYPES } from '../feed/version.js';
 import { ReleaseListCapped } from '../store/errors.js';
@@ -32,7 +32,7 @@ export interface RepairResult extends ManifestWrite {
 export async function repairManifest(options: { store: Store; config: Config; now?: () => Date; onProgress?: (progress: RepairProgress) => void }): Promise<RepairResult> {
   const { store, config } = options;
   const counts = { listed: 0, lookedUp: 0 };
-  const collect = async (): Promise<Release[]> => {
+  const collect = async (previous: Manifest | null): Promise<Release[]> => {
     options.onProgress?.({ phase: 'listing' });
     let releases: Release[];
     try {
@@ -43,7 +43,7 @@ export async function repairManifest(options: { store: Store; config: Config; no
     }
     counts.listed = releases.length;
     const seen = new Set(releases.map((r) => r.tag));
-    const beyond = [...new Set([...(await feedTags(store, config)), ...pendingTags(await previousManifest(store))])].filter((tag) => !seen.has(tag));
+    const beyond = [...new Set([...(await feedTags(store, config)), ...pendingTags(previous)])].filter((tag) => !seen.has(tag));
     counts.lookedUp = 0;
     for (const tag of beyond) {
       options.onProgress?.({ phase: 'looking-up', done: counts.lookedUp, total: beyond.length });
@@ -61,7 +61,7 @@ export async function repairManifest(options: { store: Store; config: Config; no
     store,
     config,
     now: options.now ?? (() => new Date()),
-    releases: async () => (releases = await collect()),
+    releases: async (previous) => (releases = await collect(previous)),
   });
   const { deleted, warnings } = await deleteOrphanDrafts(store, releases);
   return { ...written, ...counts, orphanDrafts: deleted, warnings };
@@ -77,16 +77,6 @@ async function feedTags(store: Store, config: Config): Promise<string[]> {
 /** Pending versions are drafts, which have no tag yet: the old manifest is where they are known. */
 function pendingTags(manifest: Manifest | null): string[] {
   return (manifest?.versions ?? []).filter((v) => v.file === null).map((v) => releaseTag(v.app, v.buildType, v.version));
-}
-
-async function previousManifest(store: Store): Promise<Manifest | null> {
-  const file = await store.readBranchFile(MANIFEST_PATH);
-  if (file === null || file === 'not-modified') return null;
-  try {
-    return parseManifest(file.content);
-  } catch {
-    return null; // a damaged manifest is what repair is for
-  }
 }
 
 /**

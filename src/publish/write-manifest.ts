@@ -31,7 +31,7 @@ interface ManifestWriteOptions {
  */
 export function recordInManifest(options: ManifestWriteOptions & { readonly release: Release }): Promise<ManifestWrite> {
   return swapManifest(options, async (previous) =>
-    previous ? withRelease({ config: options.config, previous, release: options.release, generatedAt: options.now() }) : rebuild(options),
+    previous ? withRelease({ config: options.config, previous, release: options.release, generatedAt: options.now() }) : rebuild(options, previous),
   );
 }
 
@@ -40,12 +40,15 @@ export function recordInManifest(options: ManifestWriteOptions & { readonly rele
  * missing or damaged). The branch is read before the releases are listed, so a write that wins the
  * swap has seen every release created by the writer it replaces.
  */
-export function rebuildManifest(options: ManifestWriteOptions & { readonly releases?: () => Promise<readonly Release[]> }): Promise<ManifestWrite> {
-  return swapManifest(options, () => rebuild(options));
+export function rebuildManifest(options: ManifestWriteOptions & { readonly releases?: ReleaseSource }): Promise<ManifestWrite> {
+  return swapManifest(options, (previous) => rebuild(options, previous));
 }
 
-async function rebuild(options: ManifestWriteOptions & { readonly releases?: () => Promise<readonly Release[]> }) {
-  const releases = await (options.releases ?? (() => listAll(options.store)))();
+/** Where a rebuild takes its releases from, told the manifest it replaces (null when there is none, or it cannot be read). */
+type ReleaseSource = (previous: Manifest | null) => Promise<readonly Release[]>;
+
+async function rebuild(options: ManifestWriteOptions & { readonly releases?: ReleaseSource }, previous: Manifest | null) {
+  const releases = await (options.releases ?? (() => listAll(options.store)))(previous);
   return buildManifest({ config: options.config, releases, generatedAt: options.now() });
 }
 

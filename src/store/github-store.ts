@@ -136,14 +136,7 @@ export class GitHubStore implements Store {
   async findReleaseByTag(tag: string): Promise<Release | null> {
     // A published release first, by its tag: one request whatever the number of releases, and a
     // draft another run left with the same tag (GitHub allows several) can never stand in for it.
-    const published = await this.call('read a release by tag', async () => {
-      try {
-        return (await this.octokit.rest.repos.getReleaseByTag({ ...this.ids, tag })).data as GitHubRelease;
-      } catch (error) {
-        if (isStatus(error, 404)) return null;
-        throw error;
-      }
-    });
+    const published = await this.unlessAbsent('read a release by tag', async () => (await this.octokit.rest.repos.getReleaseByTag({ ...this.ids, tag })).data as GitHubRelease);
     if (published) return this.remember(published);
     return this.findDraftByTag(tag);
   }
@@ -168,19 +161,28 @@ export class GitHubStore implements Store {
   }
 
   private async getRelease(id: string): Promise<Release | null> {
-    return this.call('read a release', async () => {
+    const found = await this.unlessAbsent('read a release', () => this.releaseById(id));
+    return found && this.remember(found);
+  }
+
+  private async reload(id: string): Promise<Release> {
+    return this.remember(await this.call('read a release', () => this.releaseById(id)));
+  }
+
+  private async releaseById(id: string): Promise<GitHubRelease> {
+    return (await this.octokit.rest.repos.getRelease({ ...this.ids, release_id: Number(id) })).data as GitHubRelease;
+  }
+
+  /** `work`'s answer, or null when GitHub says there is no such thing (404). */
+  private unlessAbsent<T>(what: string, work: () => Promise<T>): Promise<T | null> {
+    return this.call(what, async () => {
       try {
-        return this.remember((await this.octokit.rest.repos.getRelease({ ...this.ids, release_id: Number(id) })).data as GitHubRelease);
+        return await work();
       } catch (error) {
         if (isStatus(error, 404)) return null;
         throw error;
       }
     });
-  }
-
-  private async reload(id: string): Promise<Release> {
-    const { data } = await this.call('read a release', () => this.octokit.rest.repos.getRelease({ ...this.ids, release_id: Number(id) }));
-    return this.remember(data as GitHubRelease);
   }
 
   async createRelease(input: NewRelease): Promise<Release> {
@@ -231,13 +233,8 @@ export class GitHubStore implements Store {
   }
 
   async deleteRelease(release: Release): Promise<void> {
-    await this.call('delete a release', async () => {
-      try {
-        await this.octokit.rest.repos.deleteRelease({ ...this.ids, release_id: Number(release.id) });
-      } catch (error) {
-        if (!isStatus(error, 404)) throw error;
-      }
-    });
+    // Already gone is as good as deleted.
+    await this.unlessAbsent('delete a release', () => this.octokit.rest.repos.deleteRelease({ ...this.ids, release_id: Number(release.id) }));
   }
 
   /**
@@ -299,13 +296,7 @@ export class GitHubStore implements Store {
   }
 
   async deleteAsset(_release: Release, asset: Asset): Promise<void> {
-    await this.call('delete an asset', async () => {
-      try {
-        await this.octokit.rest.repos.deleteReleaseAsset({ ...this.ids, asset_id: Number(asset.id) });
-      } catch (error) {
-        if (!isStatus(error, 404)) throw error;
-      }
-    });
+    await this.unlessAbsent('delete an asset', () => this.octokit.rest.repos.deleteReleaseAsset({ ...this.ids, asset_id: Number(asset.id) }));
   }
 
   /** GitHub's signed link for the asset, reused while it lasts (github-downloads.ts); null when GitHub sends the bytes itself. */

@@ -5,7 +5,7 @@ import { createPublicKey } from 'node:crypto';
 import { keyIdOf } from '../../src/capgo/bundle-encryption.js';
 import { openChecksum, openSessionKey } from '../helpers/capgo/open-bundle.js';
 import { publish } from '../../src/publish/publish.js';
-import { capacitorProject, capgo } from '../helpers/capgo-cli.js';
+import { capacitorProject, capgo, capgoEncryptedBundle } from '../helpers/capgo-cli.js';
 import { startLiveFeed, webBuild } from '../helpers/live-feed.js';
 
 /** The `key_id` a plugin of `version` sends for the project's public key, if it sends one. */
@@ -84,17 +84,7 @@ describe('@capgo/cli as the other side', () => {
 
   test('serves a bundle the CLI zipped and encrypted, with its session key and checksum', async () => {
     const project = await capacitorProject('8.51.14');
-    await mkdir(path.join(project, 'dist'));
-    await writeFile(path.join(project, 'dist', 'index.html'), '<h1>zipped by capgo</h1>');
-    const zipped = JSON.parse(await capgo(project, ['bundle', 'zip', 'com.acme.rocket', '--path', 'dist', '--bundle', '1.0.0', '--json', '--no-code-check'])) as {
-      filename: string;
-      checksum: string;
-    };
-    const encrypted = JSON.parse(await capgo(project, ['bundle', 'encrypt', zipped.filename, zipped.checksum, '--json'])) as {
-      filename: string;
-      checksum: string;
-      ivSessionKey: string;
-    };
+    const bundle = await capgoEncryptedBundle(project, 'zipped by capgo', '1.0.0');
 
     const feed = await startLiveFeed();
     await publish({
@@ -104,23 +94,23 @@ describe('@capgo/cli as the other side', () => {
         app: 'rocket',
         buildType: 'release',
         version: '1.0.0',
-        path: path.join(project, encrypted.filename),
-        sessionKey: encrypted.ivSessionKey,
-        checksum: encrypted.checksum,
+        path: bundle.file,
+        sessionKey: bundle.sessionKey,
+        checksum: bundle.checksum,
       },
     });
     const answer = (
       await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', plugin_version: '8.51.14', ...(await keyIdOfProject(project, '8.51.14')) })
     ).json;
-    expect(answer['session_key']).toBe(encrypted.ivSessionKey);
-    expect(answer['checksum']).toBe(encrypted.checksum);
+    expect(answer['session_key']).toBe(bundle.sessionKey);
+    expect(answer['checksum']).toBe(bundle.checksum);
 
     // What the plugin then does with the app's public key.
     const publicKey = await readFile(path.join(project, '.capgo_key_v2.pub'), 'utf8');
     const decipher = openSessionKey(String(answer['session_key']), publicKey);
     const zip = Buffer.concat([decipher.update(await download(String(answer['url']), path.join(project, 'got.zip'))), decipher.final()]);
-    expect(zip.equals(await readFile(path.join(project, zipped.filename)))).toBe(true);
-    expect(openChecksum(String(answer['checksum']), publicKey)).toBe(zipped.checksum);
+    expect(zip.equals(await readFile(bundle.zip))).toBe(true);
+    expect(openChecksum(String(answer['checksum']), publicKey)).toBe(bundle.zipChecksum);
 
     // A plugin that reads only the older base64 form is told so rather than sent a checksum it would reject.
     expect((await feed.check({ app_id: 'com.acme.rocket', device_id: 'd', version_name: 'builtin', plugin_version: '6.25.1' })).json).toMatchObject({

@@ -55,7 +55,11 @@ export async function capacitorProject(updaterVersion: string, keyFrom?: string)
 }
 
 /** Zips `dist/` (index.html saying `text`) and encrypts it, as `npx @capgo/cli bundle zip` + `bundle encrypt` do. */
-export async function capgoEncryptedBundle(project: string, text: string, version: string): Promise<{ file: string; checksum: string; sessionKey: string; zip: string }> {
+export async function capgoEncryptedBundle(
+  project: string,
+  text: string,
+  version: string,
+): Promise<{ file: string; checksum: string; sessionKey: string; zip: string; zipChecksum: string }> {
   await mkdir(path.join(project, 'dist'), { recursive: true });
   await writeFile(path.join(project, 'dist', 'index.html'), `<h1>${text}</h1>`);
   const zipped = JSON.parse(await capgo(project, ['bundle', 'zip', 'com.acme.rocket', '--path', 'dist', '--bundle', version, '--json', '--no-code-check'])) as {
@@ -67,5 +71,11 @@ export async function capgoEncryptedBundle(project: string, text: string, versio
     checksum: string;
     ivSessionKey: string;
   };
-  return { file: path.join(project, encrypted.filename), checksum: encrypted.checksum, sessionKey: encrypted.ivSessionKey, zip: path.join(project, zipped.filename) };
+  return {
+    file: path.join(project, encrypted.filename),
+    checksum: encrypted.checksum,
+    sessionKey: encrypted.ivSessionKey,
+    zip: path.join(project, zipped.filename),
+    zipChecksum: zipped.checksum,
+  };
 }
