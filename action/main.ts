@@ -1,7 +1,7 @@
 // The GitHub Action's entry point (bundled into dist/index.js by `npm run build:action`).
 import * as core from '@actions/core';
 import { failureMessage, runAction } from '../src/action/run-action.js';
-import { progressReporter } from '../src/cli/progress.js';
+import { progressReporter } from '../src/publish/progress.js';
 import { humanLine, type Logger } from '../src/util/logger.js';
 
 const log: Logger = {

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../src/feed/config.js';
 import { publish } from '../src/publish/publish.js';
-import { LocalStore } from '../src/store/local-store.js';
+import { LocalStore } from '../src/store/local/store.js';
 import { writeBigFile } from './fixtures.js';
 import { CLI, peakRssMiB, startServer } from './processes.js';
 import type { BenchContext, BenchSection } from './run.js';

@@ -5,7 +5,7 @@ import { resolveChannels } from '../src/feed/channels.js';
 import { MANIFEST_PATH, serializeManifest, type Manifest } from '../src/feed/manifest.js';
 import { BUILD_TYPES } from '../src/feed/version.js';
 import type { VersionRecord } from '../src/feed/version-record.js';
-import { LocalStore } from '../src/store/local-store.js';
+import { LocalStore } from '../src/store/local/store.js';
 
 /**
  * A store whose manifest lists `apps` apps × 3 build types × `versions` versions

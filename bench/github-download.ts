@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../src/feed/config.js';
 import { publish } from '../src/publish/publish.js';
-import { GitHubStore } from '../src/store/github-store.js';
+import { GitHubStore } from '../src/store/github/store.js';
 import { silentLogger } from '../src/util/logger.js';
 import { onFakeGitHub } from './fake-github.js';
 import { writeBigFile } from './fixtures.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig, type LoadedConfig } from '../src/feed/config.js';
 import { publish } from '../src/publish/publish.js';
-import { GitHubStore } from '../src/store/github-store.js';
+import { GitHubStore } from '../src/store/github/store.js';
 import { errorMessage } from '../src/util/error-message.js';
 import { silentLogger } from '../src/util/logger.js';
 import { seedFeed } from '../test/fake-github/seed.js';

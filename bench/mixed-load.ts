@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../src/feed/config.js';
 import { publish } from '../src/publish/publish.js';
 import { TokenService } from '../src/server/tokens.js';
-import { LocalStore } from '../src/store/local-store.js';
+import { LocalStore } from '../src/store/local/store.js';
 import type { User } from '../src/users/users.js';
 import { writeBigFile } from './fixtures.js';
 import { floodSection, mixedSection, type FloodRun, type MixedRun } from './mixed-load-report.js';

@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../src/util/project-root.js';
 
 export const ROOT = projectRoot();
 export const CLI = path.join(ROOT, 'bin', 'updateforge.js');
-export const BENCH = path.join(ROOT, 'build', 'bench');
+/** The compiled benchmarks (tsconfig.bench.json), whose helper scripts run as processes of their own. */
+export const BENCH = path.dirname(fileURLToPath(import.meta.url));
 
 export interface Started {
   readonly child: ChildProcess;

@@ -5,7 +5,7 @@ import { loadConfig, type LoadedConfig } from '../src/feed/config.js';
 import { publish } from '../src/publish/publish.js';
 import { createApp, type FetchHandler } from '../src/server/app.js';
 import { contextFromEnv } from '../src/server/env-context.js';
-import { GitHubStore } from '../src/store/github-store.js';
+import { GitHubStore } from '../src/store/github/store.js';
 import { silentLogger } from '../src/util/logger.js';
 import type { LoggedRequest } from '../test/fake-github/server.js';
 import { FakeGitHub } from '../test/fake-github/server.js';

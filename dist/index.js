@@ -1079,14 +1079,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path14 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path15 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path14 && path14[0] !== "/") {
-          path14 = `/${path14}`;
+        if (path15 && path15[0] !== "/") {
+          path15 = `/${path15}`;
         }
-        return new URL(`${origin}${path14}`);
+        return new URL(`${origin}${path15}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1537,39 +1537,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin }
+          request: { method, path: path15, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path14);
+        debuglog("sending request to %s %s/%s", method, origin, path15);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin },
+          request: { method, path: path15, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path14,
+          path15,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin }
+          request: { method, path: path15, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path14);
+        debuglog("trailers received from %s %s/%s", method, origin, path15);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin },
+          request: { method, path: path15, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path14,
+          path15,
           error63.message
         );
       });
@@ -1618,9 +1618,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path14, origin }
+            request: { method, path: path15, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path14);
+          debuglog("sending request to %s %s/%s", method, origin, path15);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1683,7 +1683,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path14,
+        path: path15,
         method,
         body,
         headers,
@@ -1698,11 +1698,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path14 !== "string") {
+        if (typeof path15 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path14)) {
+        } else if (invalidPathRegex.test(path15)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1768,7 +1768,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path14, query) : path14;
+        this.path = query ? buildURL(path15, query) : path15;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2385,9 +2385,9 @@ var require_timers = __commonJS({
        * before the specified function or code is executed.
        * @param {*} arg
        */
-      constructor(callback, delay, arg) {
+      constructor(callback, delay2, arg) {
         this._onTimeout = callback;
-        this._idleTimeout = delay;
+        this._idleTimeout = delay2;
         this._timerArg = arg;
         this.refresh();
       }
@@ -2432,8 +2432,8 @@ var require_timers = __commonJS({
        * when the timer expires.
        * @returns {NodeJS.Timeout|FastTimer}
        */
-      setTimeout(callback, delay, arg) {
-        return delay <= RESOLUTION_MS ? setTimeout(callback, delay, arg) : new FastTimer(callback, delay, arg);
+      setTimeout(callback, delay2, arg) {
+        return delay2 <= RESOLUTION_MS ? setTimeout(callback, delay2, arg) : new FastTimer(callback, delay2, arg);
       },
       /**
        * The clearTimeout method cancels an instantiated Timer previously created
@@ -2459,8 +2459,8 @@ var require_timers = __commonJS({
        * when the timer expires.
        * @returns {FastTimer}
        */
-      setFastTimeout(callback, delay, arg) {
-        return new FastTimer(callback, delay, arg);
+      setFastTimeout(callback, delay2, arg) {
+        return new FastTimer(callback, delay2, arg);
       },
       /**
        * The clearTimeout method cancels an instantiated FastTimer previously
@@ -2486,8 +2486,8 @@ var require_timers = __commonJS({
        * @deprecated
        * @param {number} [delay=0] The delay in milliseconds to add to the now value.
        */
-      tick(delay = 0) {
-        fastNow += delay - RESOLUTION_MS + 1;
+      tick(delay2 = 0) {
+        fastNow += delay2 - RESOLUTION_MS + 1;
         onTick();
         onTick();
       },
@@ -5886,21 +5886,21 @@ var require_client_h1 = __commonJS({
         this.connection = "";
         this.maxResponseSize = client[kMaxResponseSize];
       }
-      setTimeout(delay, type) {
-        if (delay !== this.timeoutValue || type & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
+      setTimeout(delay2, type) {
+        if (delay2 !== this.timeoutValue || type & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
           if (this.timeout) {
             timers.clearTimeout(this.timeout);
             this.timeout = null;
           }
-          if (delay) {
+          if (delay2) {
             if (type & USE_FAST_TIMER) {
-              this.timeout = timers.setFastTimeout(onParserTimeout, delay, new WeakRef(this));
+              this.timeout = timers.setFastTimeout(onParserTimeout, delay2, new WeakRef(this));
             } else {
-              this.timeout = setTimeout(onParserTimeout, delay, new WeakRef(this));
+              this.timeout = setTimeout(onParserTimeout, delay2, new WeakRef(this));
               this.timeout.unref();
             }
           }
-          this.timeoutValue = delay;
+          this.timeoutValue = delay2;
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
@@ -6461,7 +6461,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path14, host, upgrade, blocking, reset } = request2;
+      const { method, path: path15, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util3.isFormDataLike(body)) {
@@ -6542,7 +6542,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path14} HTTP/1.1\r
+      let header = `${method} ${path15} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7071,7 +7071,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util3.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7168,7 +7168,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path14;
+      headers[HTTP2_HEADER_PATH] = path15;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7521,9 +7521,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util3.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path14 = search ? `${pathname}${search}` : pathname;
+        const path15 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path14;
+        this.opts.path = path15;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8762,10 +8762,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path14 = "/",
+          path: path15 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path14;
+        opts.path = origin + path15;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10737,20 +10737,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path14) {
-      if (typeof path14 !== "string") {
-        return path14;
+    function safeUrl(path15) {
+      if (typeof path15 !== "string") {
+        return path15;
       }
-      const pathSegments = path14.split("?");
+      const pathSegments = path15.split("?");
       if (pathSegments.length !== 2) {
-        return path14;
+        return path15;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path14);
+    function matchKey(mockDispatch2, { path: path15, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path15);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10772,7 +10772,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl(path15), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10810,9 +10810,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path14, method, body, headers, query } = opts;
+      const { path: path15, method, body, headers, query } = opts;
       return {
-        path: path14,
+        path: path15,
         method,
         body,
         headers,
@@ -10853,7 +10853,7 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers, trailers, error: error63 }, delay, persist } = mockDispatch2;
+      const { data: { statusCode, data, headers, trailers, error: error63 }, delay: delay2, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
@@ -10862,10 +10862,10 @@ var require_mock_utils = __commonJS({
         handler2.onError(error63);
         return true;
       }
-      if (typeof delay === "number" && delay > 0) {
+      if (typeof delay2 === "number" && delay2 > 0) {
         setTimeout(() => {
           handleReply(this[kDispatches]);
-        }, delay);
+        }, delay2);
       } else {
         handleReply(this[kDispatches]);
       }
@@ -11275,10 +11275,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path14,
+            Path: path15,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16157,9 +16157,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path14) {
-      for (let i = 0; i < path14.length; ++i) {
-        const code = path14.charCodeAt(i);
+    function validateCookiePath(path15) {
+      for (let i = 0; i < path15.length; ++i) {
+        const code = path15.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18294,7 +18294,7 @@ var require_util8 = __commonJS({
       }
       return true;
     }
-    function delay(ms) {
+    function delay2(ms) {
       return new Promise((resolve2) => {
         setTimeout(resolve2, ms).unref();
       });
@@ -18302,7 +18302,7 @@ var require_util8 = __commonJS({
     module2.exports = {
       isValidLastEventId,
       isASCIINumber,
-      delay
+      delay: delay2
     };
   }
 });
@@ -18724,7 +18724,7 @@ var require_eventsource = __commonJS({
     var { parseMIMEType } = require_data_url();
     var { createFastMessageEvent } = require_events();
     var { isNetworkError } = require_response();
-    var { delay } = require_util8();
+    var { delay: delay2 } = require_util8();
     var { kEnumerableProperty } = require_util();
     var { environmentSettingsObject } = require_util2();
     var { getGlobalDispatcher } = require_global2();
@@ -18897,7 +18897,7 @@ var require_eventsource = __commonJS({
         if (this.#readyState === CLOSED) return;
         this.#readyState = CONNECTING;
         this.dispatchEvent(new Event("error"));
-        await delay(this.#state.reconnectionTime);
+        await delay2(this.#state.reconnectionTime);
         if (this.#readyState !== CONNECTING) return;
         if (this.#state.lastEventId.length) {
           this.#request.headersList.set("last-event-id", this.#state.lastEventId, true);
@@ -19079,11 +19079,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path14 = opts.path;
+          let path15 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path14 = `/${path14}`;
+            path15 = `/${path15}`;
           }
-          url2 = new URL(util3.parseOrigin(url2).origin + path14);
+          url2 = new URL(util3.parseOrigin(url2).origin + path15);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -25611,14 +25611,14 @@ var require_polyfills = __commonJS({
       fs4.fstatSync = statFixSync(fs4.fstatSync);
       fs4.lstatSync = statFixSync(fs4.lstatSync);
       if (fs4.chmod && !fs4.lchmod) {
-        fs4.lchmod = function(path14, mode, cb) {
+        fs4.lchmod = function(path15, mode, cb) {
           if (cb) process.nextTick(cb);
         };
         fs4.lchmodSync = function() {
         };
       }
       if (fs4.chown && !fs4.lchown) {
-        fs4.lchown = function(path14, uid, gid, cb) {
+        fs4.lchown = function(path15, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
         fs4.lchownSync = function() {
@@ -25685,9 +25685,9 @@ var require_polyfills = __commonJS({
         };
       })(fs4.readSync);
       function patchLchmod(fs5) {
-        fs5.lchmod = function(path14, mode, callback) {
+        fs5.lchmod = function(path15, mode, callback) {
           fs5.open(
-            path14,
+            path15,
             constants6.O_WRONLY | constants6.O_SYMLINK,
             mode,
             function(err, fd) {
@@ -25703,8 +25703,8 @@ var require_polyfills = __commonJS({
             }
           );
         };
-        fs5.lchmodSync = function(path14, mode) {
-          var fd = fs5.openSync(path14, constants6.O_WRONLY | constants6.O_SYMLINK, mode);
+        fs5.lchmodSync = function(path15, mode) {
+          var fd = fs5.openSync(path15, constants6.O_WRONLY | constants6.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
@@ -25725,8 +25725,8 @@ var require_polyfills = __commonJS({
       }
       function patchLutimes(fs5) {
         if (constants6.hasOwnProperty("O_SYMLINK") && fs5.futimes) {
-          fs5.lutimes = function(path14, at, mt, cb) {
-            fs5.open(path14, constants6.O_SYMLINK, function(er, fd) {
+          fs5.lutimes = function(path15, at, mt, cb) {
+            fs5.open(path15, constants6.O_SYMLINK, function(er, fd) {
               if (er) {
                 if (cb) cb(er);
                 return;
@@ -25738,8 +25738,8 @@ var require_polyfills = __commonJS({
               });
             });
           };
-          fs5.lutimesSync = function(path14, at, mt) {
-            var fd = fs5.openSync(path14, constants6.O_SYMLINK);
+          fs5.lutimesSync = function(path15, at, mt) {
+            var fd = fs5.openSync(path15, constants6.O_SYMLINK);
             var ret;
             var threw = true;
             try {
@@ -25857,11 +25857,11 @@ var require_legacy_streams = __commonJS({
         ReadStream,
         WriteStream
       };
-      function ReadStream(path14, options2) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path14, options2);
+      function ReadStream(path15, options2) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path15, options2);
         Stream.call(this);
         var self2 = this;
-        this.path = path14;
+        this.path = path15;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -25906,10 +25906,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path14, options2) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path14, options2);
+      function WriteStream(path15, options2) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path15, options2);
         Stream.call(this);
-        this.path = path14;
+        this.path = path15;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -26051,15 +26051,15 @@ var require_graceful_fs = __commonJS({
       fs5.createReadStream = createReadStream4;
       fs5.createWriteStream = createWriteStream;
       var fs$readFile = fs5.readFile;
-      fs5.readFile = readFile3;
-      function readFile3(path14, options2, cb) {
+      fs5.readFile = readFile5;
+      function readFile5(path15, options2, cb) {
         if (typeof options2 === "function")
           cb = options2, options2 = null;
-        return go$readFile(path14, options2, cb);
-        function go$readFile(path15, options3, cb2, startTime) {
-          return fs$readFile(path15, options3, function(err) {
+        return go$readFile(path15, options2, cb);
+        function go$readFile(path16, options3, cb2, startTime) {
+          return fs$readFile(path16, options3, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$readFile, [path15, options3, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path16, options3, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -26069,14 +26069,14 @@ var require_graceful_fs = __commonJS({
       }
       var fs$writeFile = fs5.writeFile;
       fs5.writeFile = writeFile3;
-      function writeFile3(path14, data, options2, cb) {
+      function writeFile3(path15, data, options2, cb) {
         if (typeof options2 === "function")
           cb = options2, options2 = null;
-        return go$writeFile(path14, data, options2, cb);
-        function go$writeFile(path15, data2, options3, cb2, startTime) {
-          return fs$writeFile(path15, data2, options3, function(err) {
+        return go$writeFile(path15, data, options2, cb);
+        function go$writeFile(path16, data2, options3, cb2, startTime) {
+          return fs$writeFile(path16, data2, options3, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$writeFile, [path15, data2, options3, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path16, data2, options3, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -26087,14 +26087,14 @@ var require_graceful_fs = __commonJS({
       var fs$appendFile = fs5.appendFile;
       if (fs$appendFile)
         fs5.appendFile = appendFile2;
-      function appendFile2(path14, data, options2, cb) {
+      function appendFile2(path15, data, options2, cb) {
         if (typeof options2 === "function")
           cb = options2, options2 = null;
-        return go$appendFile(path14, data, options2, cb);
-        function go$appendFile(path15, data2, options3, cb2, startTime) {
-          return fs$appendFile(path15, data2, options3, function(err) {
+        return go$appendFile(path15, data, options2, cb);
+        function go$appendFile(path16, data2, options3, cb2, startTime) {
+          return fs$appendFile(path16, data2, options3, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$appendFile, [path15, data2, options3, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path16, data2, options3, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -26123,33 +26123,33 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$readdir = fs5.readdir;
-      fs5.readdir = readdir7;
+      fs5.readdir = readdir8;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir7(path14, options2, cb) {
+      function readdir8(path15, options2, cb) {
         if (typeof options2 === "function")
           cb = options2, options2 = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path15, options3, cb2, startTime) {
-          return fs$readdir(path15, fs$readdirCallback(
-            path15,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path16, options3, cb2, startTime) {
+          return fs$readdir(path16, fs$readdirCallback(
+            path16,
             options3,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path15, options3, cb2, startTime) {
-          return fs$readdir(path15, options3, fs$readdirCallback(
-            path15,
+        } : function go$readdir2(path16, options3, cb2, startTime) {
+          return fs$readdir(path16, options3, fs$readdirCallback(
+            path16,
             options3,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path14, options2, cb);
-        function fs$readdirCallback(path15, options3, cb2, startTime) {
+        return go$readdir(path15, options2, cb);
+        function fs$readdirCallback(path16, options3, cb2, startTime) {
           return function(err, files) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path15, options3, cb2],
+                [path16, options3, cb2],
                 err,
                 startTime || Date.now(),
                 Date.now()
@@ -26220,7 +26220,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path14, options2) {
+      function ReadStream(path15, options2) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -26240,7 +26240,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path14, options2) {
+      function WriteStream(path15, options2) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -26258,22 +26258,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path14, options2) {
-        return new fs5.ReadStream(path14, options2);
+      function createReadStream4(path15, options2) {
+        return new fs5.ReadStream(path15, options2);
       }
-      function createWriteStream(path14, options2) {
-        return new fs5.WriteStream(path14, options2);
+      function createWriteStream(path15, options2) {
+        return new fs5.WriteStream(path15, options2);
       }
       var fs$open = fs5.open;
       fs5.open = open8;
-      function open8(path14, flags, mode, cb) {
+      function open8(path15, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path14, flags, mode, cb);
-        function go$open(path15, flags2, mode2, cb2, startTime) {
-          return fs$open(path15, flags2, mode2, function(err, fd) {
+        return go$open(path15, flags, mode, cb);
+        function go$open(path16, flags2, mode2, cb2, startTime) {
+          return fs$open(path16, flags2, mode2, function(err, fd) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$open, [path15, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path16, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -26802,7 +26802,7 @@ var require_mtime_precision = __commonJS({
 var require_lockfile = __commonJS({
   "node_modules/proper-lockfile/lib/lockfile.js"(exports2, module2) {
     "use strict";
-    var path14 = __require("path");
+    var path15 = __require("path");
     var fs4 = require_graceful_fs();
     var retry2 = require_retry3();
     var onExit = require_signal_exit();
@@ -26813,7 +26813,7 @@ var require_lockfile = __commonJS({
     }
     function resolveCanonicalPath(file2, options2, callback) {
       if (!options2.realpath) {
-        return callback(null, path14.resolve(file2));
+        return callback(null, path15.resolve(file2));
       }
       options2.fs.realpath(file2, callback);
     }
@@ -37483,22 +37483,22 @@ var require_ours = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports2, module2) {
-    module2.exports = function(path14, stripTrailing) {
-      if (typeof path14 !== "string") {
+    module2.exports = function(path15, stripTrailing) {
+      if (typeof path15 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path14 === "\\" || path14 === "/") return "/";
-      var len = path14.length;
-      if (len <= 1) return path14;
+      if (path15 === "\\" || path15 === "/") return "/";
+      var len = path15.length;
+      if (len <= 1) return path15;
       var prefix = "";
-      if (len > 4 && path14[3] === "\\") {
-        var ch = path14[2];
-        if ((ch === "?" || ch === ".") && path14.slice(0, 2) === "\\\\") {
-          path14 = path14.slice(2);
+      if (len > 4 && path15[3] === "\\") {
+        var ch = path15[2];
+        if ((ch === "?" || ch === ".") && path15.slice(0, 2) === "\\\\") {
+          path15 = path15.slice(2);
           prefix = "//";
         }
       }
-      var segs = path14.split(/[/\\]+/);
+      var segs = path15.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -40543,9 +40543,9 @@ var require_yauzl = __commonJS({
     exports2.Entry = Entry;
     exports2.LocalFileHeader = LocalFileHeader;
     exports2.RandomAccessReader = RandomAccessReader;
-    function openPromise(path14, options2) {
+    function openPromise(path15, options2) {
       return new Promise((resolve2, reject) => {
-        open8(path14, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open8(path15, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve2(zipfile);
         });
@@ -40575,7 +40575,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open8(path14, options2, callback) {
+    function open8(path15, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -40587,7 +40587,7 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs4.open(path14, "r", function(err, fd) {
+      fs4.open(path15, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
           if (err2) fs4.close(fd, defaultCallback);
@@ -41863,9 +41863,6 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// src/action/run-action.ts
-import path13 from "node:path";
-
 // src/feed/config.ts
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -42687,10 +42684,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path14) {
-  if (!path14)
+function getElementAtPath(obj, path15) {
+  if (!path15)
     return obj;
-  return path14.reduce((acc, key) => acc?.[key], obj);
+  return path15.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -43030,11 +43027,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path14, issues) {
+function prefixIssues(path15, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path14);
+    iss.path.unshift(path15);
     return iss;
   });
 }
@@ -43496,16 +43493,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path14 = []) => {
+  const processError = (error64, path15 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path14, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path15, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path15, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path15, ...issue3.path]);
       } else {
-        const fullpath = [...path14, ...issue3.path];
+        const fullpath = [...path15, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -43544,17 +43541,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path14 = []) => {
+  const processError = (error64, path15 = []) => {
     var _a4;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path14, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path15, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path15, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path14, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path15, ...issue3.path]);
       } else {
-        const fullpath = [...path14, ...issue3.path];
+        const fullpath = [...path15, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -43593,8 +43590,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path14 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path14) {
+  const path15 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path15) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -60732,13 +60729,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path14 = ref.slice(1).split("/").filter(Boolean);
-  if (path14.length === 0) {
+  const path15 = ref.slice(1).split("/").filter(Boolean);
+  if (path15.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path14[0] === defsKey) {
-    const key = path14[1] === void 0 ? void 0 : decodeJSONPointerSegment(path14[1]);
+  if (path15[0] === defsKey) {
+    const key = path15[1] === void 0 ? void 0 : decodeJSONPointerSegment(path15[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -61616,21 +61613,72 @@ function describeFsError(error63) {
   }
 }
 
+// src/feed/api-errors.ts
+var ERRORS = {
+  credentialsRequired: "email and password are required",
+  invalidCredentials: "invalid credentials",
+  tooManyAttempts: "too many attempts",
+  unauthorized: "unauthorized",
+  forbidden: "forbidden",
+  versionNotFound: "version not found",
+  noFileAttached: "no file attached",
+  notFound: "not found",
+  methodNotAllowed: "method not allowed",
+  invalidJson: "invalid JSON body",
+  bodyTooLarge: "request body too large",
+  rangeNotSatisfiable: "range not satisfiable",
+  iconNotFound: "icon not found",
+  feedUnavailable: "feed unavailable",
+  misconfigured: "server misconfigured",
+  internal: "internal error",
+  badRequest: "bad request",
+  bodyIncomplete: "request body incomplete",
+  expectationFailed: "expectation failed",
+  headersTooLarge: "request headers too large",
+  requestTimeout: "request timeout",
+  conflict: "conflict"
+};
+
+// src/errors.ts
+var UpdateForgeError = class extends Error {
+  field;
+  constructor(message, options2 = {}) {
+    super(message, options2.cause === void 0 ? {} : { cause: options2.cause });
+    this.field = options2.field;
+  }
+};
+var KIND_ANSWERS = {
+  input: { exitCode: 2, status: 400, message: ERRORS.badRequest },
+  usage: { exitCode: 2, status: 400, message: ERRORS.badRequest },
+  config: { exitCode: 2, status: 503, message: ERRORS.misconfigured },
+  conflict: { exitCode: 1, status: 409, message: ERRORS.conflict },
+  "not-found": { exitCode: 1, status: 404, message: ERRORS.notFound },
+  unavailable: { exitCode: 1, status: 503, message: ERRORS.feedUnavailable },
+  unsupported: { exitCode: 1, status: 503, message: ERRORS.feedUnavailable },
+  damaged: { exitCode: 1, status: 503, message: ERRORS.feedUnavailable },
+  unfinished: { exitCode: 1, status: 500, message: ERRORS.internal },
+  internal: { exitCode: 1, status: 500, message: ERRORS.internal }
+};
+function fieldOf(error63) {
+  return error63 instanceof UpdateForgeError ? error63.field : void 0;
+}
+
 // src/util/validation.ts
-var ValidationError = class extends Error {
-  constructor(source, problems) {
+var ValidationError = class extends UpdateForgeError {
+  constructor(source, problems, options2 = {}) {
     super(`${source} is invalid:
-${problems.map((p) => `  - ${p}`).join("\n")}`);
+${problems.map((p) => `  - ${p}`).join("\n")}`, options2);
     this.source = source;
     this.problems = problems;
   }
   source;
   problems;
   name = "ValidationError";
+  kind = "input";
 };
-function formatPath(path14) {
+function formatPath(path15) {
   let out = "";
-  for (const key of path14) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
+  for (const key of path15) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
   return out;
 }
 function validate2(schema, value, source) {
@@ -61647,7 +61695,7 @@ function parseJson(text, source) {
     return JSON.parse(text);
   } catch (error63) {
     const detail = errorMessage(error63);
-    throw new ValidationError(source, [`not valid JSON (${detail})`]);
+    throw new ValidationError(source, [`not valid JSON (${detail})`], { cause: error63 });
   }
 }
 
@@ -61767,40 +61815,188 @@ function iconSourcePath(loaded, app) {
 function iconBranchPath(app) {
   return app.icon === void 0 ? null : `icons/${app.id}/${path.posix.basename(app.icon)}`;
 }
-var ConfigFileError = class extends Error {
+var ConfigFileError = class extends UpdateForgeError {
   name = "ConfigFileError";
+  kind = "config";
 };
 
+// src/publish/request.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import path3 from "node:path";
+
 // src/publish/errors.ts
-var PublishInputError = class extends Error {
-  constructor(field, message) {
-    super(message);
-    this.field = field;
-  }
-  field;
+var PublishInputError = class extends UpdateForgeError {
   name = "PublishInputError";
+  kind = "input";
+  constructor(field, message, options2 = {}) {
+    super(message, { ...options2, field });
+  }
 };
-var VersionConflictError = class extends Error {
+var VersionConflictError = class extends UpdateForgeError {
   name = "VersionConflictError";
+  kind = "conflict";
 };
-var PublishBusyError = class extends Error {
+var PublishBusyError = class extends UpdateForgeError {
   name = "PublishBusyError";
+  kind = "conflict";
 };
-var DigestMismatchError = class extends Error {
+var DigestMismatchError = class extends UpdateForgeError {
   name = "DigestMismatchError";
+  kind = "unavailable";
 };
-var ManifestContentionError = class extends Error {
+var ManifestContentionError = class extends UpdateForgeError {
   name = "ManifestContentionError";
+  kind = "conflict";
 };
-var RollbackIncompleteError = class extends Error {
+var RollbackIncompleteError = class extends UpdateForgeError {
   name = "RollbackIncompleteError";
+  kind = "unfinished";
 };
-var PublishUnfinishedError = class extends Error {
+var PublishUnfinishedError = class extends UpdateForgeError {
   name = "PublishUnfinishedError";
+  kind = "unfinished";
 };
-var RepairNeededError = class extends Error {
+var RepairNeededError = class extends UpdateForgeError {
   name = "RepairNeededError";
+  kind = "damaged";
 };
+
+// src/publish/inputs.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+
+// src/capgo/bundle-encryption.ts
+import { constants as constants3, createCipheriv, createPrivateKey, createPublicKey, privateEncrypt, randomBytes } from "node:crypto";
+var AES = "aes-128-cbc";
+var PADDING = constants3.RSA_PKCS1_PADDING;
+var RSA_BITS = 2048;
+var BundleKeyError = class extends UpdateForgeError {
+  name = "BundleKeyError";
+  kind = "input";
+};
+function loadBundleKey(pem, source) {
+  let privateKey;
+  try {
+    privateKey = createPrivateKey({ key: pem, format: "pem" });
+  } catch {
+    throw new BundleKeyError(`${source} is not a private key in PEM form. Use the .capgo_key_v2 file made by \`npx @capgo/cli key create\`.`);
+  }
+  if (privateKey.asymmetricKeyType !== "rsa" || privateKey.asymmetricKeyDetails?.modulusLength !== RSA_BITS) {
+    throw new BundleKeyError(`${source} must be an RSA ${RSA_BITS}-bit private key, the kind the Capgo plugin decrypts with.`);
+  }
+  return { privateKey, keyId: keyIdOf(createPublicKey(privateKey)) };
+}
+function keyIdOf(publicKey) {
+  const pem = publicKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return pem.replace(/-----(BEGIN|END) RSA PUBLIC KEY-----/g, "").replace(/\s/g, "").slice(0, 20);
+}
+function newSessionKey(key) {
+  const aesKey = randomBytes(16);
+  const iv = randomBytes(16);
+  const sealed = privateEncrypt({ key: key.privateKey, padding: PADDING }, aesKey);
+  const cipher = createCipheriv(AES, aesKey, iv);
+  cipher.setAutoPadding(true);
+  return { cipher, sessionKey: `${iv.toString("base64")}:${sealed.toString("base64")}` };
+}
+function encryptChecksums(sha256Hex, key) {
+  return {
+    checksum: privateEncrypt({ key: key.privateKey, padding: PADDING }, Buffer.from(sha256Hex, "hex")).toString("hex"),
+    legacyChecksum: privateEncrypt({ key: key.privateKey, padding: PADDING }, Buffer.from(sha256Hex, "base64")).toString("base64")
+  };
+}
+function checksumForm(checksum) {
+  if (/^[0-9a-fA-F]{512}$/.test(checksum)) return "v3";
+  if (/^[A-Za-z0-9+/]{342}==$/.test(checksum)) return "legacy";
+  return null;
+}
+function isSessionKey(value) {
+  const [iv, sealed, extra] = value.split(":");
+  return extra === void 0 && /^[A-Za-z0-9+/]{22}==$/.test(iv ?? "") && /^[A-Za-z0-9+/]{342}==$/.test(sealed ?? "");
+}
+
+// src/util/whole-number.ts
+function parseWholeNumber(text) {
+  if (text === void 0 || !/^\d+$/.test(text)) return void 0;
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : void 0;
+}
+
+// src/feed/percent.ts
+function isPercent(value) {
+  return Number.isInteger(value) && value >= 0 && value <= 100;
+}
+
+// src/publish/inputs.ts
+var MAX_NAME = 200;
+var MAX_NOTES = 1e5;
+function validateVersionTarget(target, config2) {
+  const app = config2.apps.find((a) => a.id === target.app);
+  if (!app) {
+    const known = config2.apps.map((a) => `'${a.id}'`).join(", ") || "none";
+    throw new PublishInputError("app", `Unknown app '${target.app}'. Apps in updateforge.json: ${known}.`);
+  }
+  if (!isBuildType(target.buildType)) {
+    throw new PublishInputError("build-type", `Invalid build type '${target.buildType}'. Expected one of: ${BUILD_TYPES.join(", ")}.`);
+  }
+  if (parseStrictVersion(target.version) === null) throw new PublishInputError("version", describeBadVersion(target.version));
+  return { app, buildType: target.buildType, version: target.version };
+}
+function validatePublishRequest(request2, config2) {
+  const { app, buildType } = validateVersionTarget(request2, config2);
+  if (request2.name !== void 0 && request2.name.length > MAX_NAME) {
+    throw new PublishInputError("name", `Name is ${request2.name.length} characters long; the limit is ${MAX_NAME}.`);
+  }
+  if (request2.notes !== void 0 && request2.notes.length > MAX_NOTES) {
+    throw new PublishInputError("notes", `Notes are ${request2.notes.length} characters long; the limit is ${MAX_NOTES}.`);
+  }
+  if (request2.path !== void 0 && request2.path.trim() === "") throw new PublishInputError("path", "Path is empty; omit it to register a pending version.");
+  if (request2.rollout !== void 0 && !isPercent(request2.rollout)) {
+    throw new PublishInputError("rollout", `Rollout '${request2.rollout}' is not a whole percentage from 0 to 100.`);
+  }
+  const minNativeVersion = request2.minNativeVersion === void 0 ? void 0 : import_semver2.default.coerce(request2.minNativeVersion)?.version;
+  if (request2.minNativeVersion !== void 0 && (!minNativeVersion || request2.path === void 0)) {
+    throw new PublishInputError(
+      "min-native-version",
+      minNativeVersion ? "The minimum native version belongs to a bundle: give --path too." : `'${request2.minNativeVersion}' is not a version (e.g. 2.1.0).`
+    );
+  }
+  return {
+    app,
+    buildType,
+    version: request2.version,
+    path: request2.path ?? null,
+    name: request2.name,
+    notes: request2.notes,
+    public: request2.public,
+    overwrite: request2.overwrite ?? false,
+    minNativeVersion,
+    rollout: request2.rollout,
+    encryption: validateEncryption(request2)
+  };
+}
+function validateEncryption(request2) {
+  const preEncrypted = request2.sessionKey !== void 0 || request2.checksum !== void 0;
+  if (!request2.encryptKey && !preEncrypted) return void 0;
+  if (request2.path === void 0) throw new PublishInputError(request2.encryptKey ? "encrypt-key" : "session-key", "Encryption applies to a bundle: give --path too.");
+  if (request2.encryptKey && preEncrypted) {
+    throw new PublishInputError("encrypt-key", "Give either --encrypt-key (to encrypt here) or --session-key and --checksum (for a bundle already encrypted), not both.");
+  }
+  if (request2.encryptKey) {
+    try {
+      return { key: loadBundleKey(request2.encryptKey.pem, request2.encryptKey.source) };
+    } catch (error63) {
+      if (error63 instanceof BundleKeyError) throw new PublishInputError("encrypt-key", error63.message, { cause: error63 });
+      throw error63;
+    }
+  }
+  if (request2.sessionKey === void 0 || !isSessionKey(request2.sessionKey)) {
+    throw new PublishInputError("session-key", "Expected the ivSessionKey printed by `@capgo/cli bundle encrypt` (base64 IV, a colon, base64 key).");
+  }
+  const form = request2.checksum === void 0 ? null : checksumForm(request2.checksum);
+  if (request2.checksum === void 0 || form === null) {
+    throw new PublishInputError("checksum", "Expected the checksum printed by `@capgo/cli bundle encrypt` (512 hex digits, or base64 from older CLIs).");
+  }
+  return { sessionKey: request2.sessionKey, checksum: request2.checksum, form };
+}
 
 // src/publish/read-within.ts
 import { open as open3, realpath, stat as stat2 } from "node:fs/promises";
@@ -61851,55 +62047,60 @@ async function readNotesFile(file2, where = {}) {
   return (await readWithin(file2, { field: "notes-file", maxBytes: MAX_NOTES_BYTES, ...where })).toString("utf8");
 }
 
-// src/store/github-store.ts
-import { Readable, pipeline } from "node:stream";
-
-// src/util/hashing-stream.ts
-import { createHash } from "node:crypto";
-import { Transform } from "node:stream";
-import { crc32 } from "node:zlib";
-var HashingStream = class extends Transform {
-  constructor(onBytes) {
-    super();
-    this.onBytes = onBytes;
+// src/publish/request.ts
+async function pathInScope(file2, field, scope) {
+  if (scope.workspace === void 0) {
+    await resolveWithin(file2, { field });
+    return file2;
   }
-  onBytes;
-  hash = createHash("sha256");
-  crc = 0;
-  size = 0;
-  _transform(chunk, _encoding, done) {
-    this.hash.update(chunk);
-    this.crc = crc32(chunk, this.crc);
-    this.size += chunk.length;
-    this.onBytes?.(this.size);
-    done(null, chunk);
-  }
-  /** Valid once the stream has finished. */
-  digests() {
-    return { size: this.size, sha256: this.hash.digest("hex"), crc32: this.crc.toString(16).padStart(8, "0") };
-  }
-};
+  const absolute = path3.resolve(scope.workspace, file2);
+  await resolveWithin(absolute, { root: scope.workspace, field, shown: file2 });
+  return absolute;
+}
+async function resolvePublishRequest(raw, options2) {
+  const { notesFile, encryptKey, ...request2 } = raw;
+  const notes = notesFile === void 0 ? raw.notes : await readNotesFile(...notesFileIn(notesFile, options2.scope));
+  const bundlePath = raw.path === void 0 || raw.path.trim() === "" ? raw.path : await pathInScope(raw.path, "path", options2.scope);
+  const resolved = { ...request2, notes, path: bundlePath, encryptKey: encryptKey && await readKey(encryptKey, options2.scope) };
+  validatePublishRequest(resolved, options2.config);
+  return resolved;
+}
+function notesFileIn(file2, scope) {
+  return scope.workspace === void 0 ? [file2] : [path3.resolve(scope.workspace, file2), { root: scope.workspace, shown: file2 }];
+}
+async function readKey(key, scope) {
+  if ("pem" in key) return key;
+  const pem = await readFile2(path3.resolve(scope.workspace ?? "", key.file), "utf8").catch((error63) => {
+    throw new PublishInputError("encrypt-key", `Cannot read '${key.file}': ${describeFsError(error63)}.`, { cause: error63 });
+  });
+  return { pem, source: key.source };
+}
 
 // src/store/errors.ts
-var StoreConflictError = class extends Error {
+var StoreConflictError = class extends UpdateForgeError {
   name = "StoreConflictError";
+  kind = "conflict";
 };
-var TagUnavailableError = class extends Error {
+var TagUnavailableError = class extends UpdateForgeError {
   name = "TagUnavailableError";
+  kind = "conflict";
 };
-var ReleaseListCapped = class extends Error {
-  constructor(message, listed) {
-    super(message);
+var ReleaseListCapped = class extends UpdateForgeError {
+  constructor(message, listed, options2 = {}) {
+    super(message, options2);
     this.listed = listed;
   }
   listed;
   name = "ReleaseListCapped";
+  kind = "damaged";
 };
-var StoreNotFoundError = class extends Error {
+var StoreNotFoundError = class extends UpdateForgeError {
   name = "StoreNotFoundError";
+  kind = "not-found";
 };
-var StoreUnavailableError = class extends Error {
+var StoreUnavailableError = class extends UpdateForgeError {
   name = "StoreUnavailableError";
+  kind = "unavailable";
   /** Seconds until it is worth asking again, when the store was told (GitHub's rate limits say); else unknown. */
   retryAfterSeconds;
   constructor(message, options2 = {}) {
@@ -61910,6 +62111,240 @@ var StoreUnavailableError = class extends Error {
 function isStoreConflict(error63) {
   return error63 instanceof StoreConflictError;
 }
+
+// src/store/github/rate-limit.ts
+var MAX_WAIT_S = 3600;
+var UNKNOWN_WAIT_S = 60;
+function retryAfterSeconds(headers, now = Date.now()) {
+  const retryAfter = Number(headers["retry-after"]);
+  if (headers["retry-after"] !== void 0 && Number.isFinite(retryAfter) && retryAfter >= 0) return clamp(Math.ceil(retryAfter));
+  const reset = Number(headers["x-ratelimit-reset"]);
+  if (String(headers["x-ratelimit-remaining"]) === "0" && Number.isFinite(reset) && reset > 0) return clamp(Math.ceil(reset - now / 1e3));
+  return UNKNOWN_WAIT_S;
+}
+function isRateLimitAnswer(status, headers, message) {
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  return String(headers["x-ratelimit-remaining"]) === "0" || headers["retry-after"] !== void 0 || /rate limit/i.test(message);
+}
+function clamp(seconds) {
+  return Math.min(Math.max(seconds, 1), MAX_WAIT_S);
+}
+var RateLimitGate = class {
+  constructor(now = Date.now) {
+    this.now = now;
+  }
+  now;
+  openAt = 0;
+  /** GitHub asked for `seconds` of quiet. */
+  close(seconds) {
+    this.openAt = Math.max(this.openAt, this.now() + clamp(seconds) * 1e3);
+  }
+  /** Whole seconds until requests may go out again; 0 when they may now. */
+  secondsLeft() {
+    const left = this.openAt - this.now();
+    return left > 0 ? Math.ceil(left / 1e3) : 0;
+  }
+};
+
+// src/store/github/errors.ts
+function isRequestError(error63) {
+  return error63 instanceof Error && "status" in error63 && typeof error63.status === "number";
+}
+function isStatus(error63, status) {
+  return isRequestError(error63) && error63.status === status;
+}
+function isAlreadyExists(error63) {
+  return isStatus(error63, 422) && /already_exists/.test(JSON.stringify(error63.response?.data ?? ""));
+}
+function isTagOfImmutableRelease(error63) {
+  return isStatus(error63, 422) && /used by an immutable release/i.test(JSON.stringify(error63.response?.data ?? ""));
+}
+function unavailable(message) {
+  return new StoreUnavailableError(message);
+}
+function emptyRepository(repo, branch) {
+  return unavailable(`${repo} is an empty repository. Push a first commit (a README will do) so UpdateForge can create its '${branch}' branch.`);
+}
+function parseRepo(value) {
+  const match2 = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(value.trim());
+  if (!match2) throw unavailable(`Invalid repository '${value}'. Expected {owner}/{repo}, e.g. acme/mobile-builds.`);
+  return [match2[1], match2[2]];
+}
+function describeGitHubError(error63, context) {
+  const { repo, what } = context;
+  if (!isRequestError(error63)) {
+    return error63 instanceof Error && error63.name !== "Error" ? error63 : unavailable(`Could not ${what} on ${repo}: ${errorMessage(error63)}`);
+  }
+  const said = (error63.message.split("\n")[0] ?? "").replace(/:?\s+-\s+https?:\/\/\S+$/, "");
+  if (error63.response === void 0) return unavailable(`Could not ${what} on ${repo}: GitHub could not be reached (${said}).`);
+  if (error63.status === 422 && /repository is empty/i.test(said)) return emptyRepository(repo, context.branch);
+  const headers = error63.response.headers ?? {};
+  if (isRateLimitAnswer(error63.status, headers, said)) {
+    const wait = retryAfterSeconds(headers);
+    return new StoreUnavailableError(
+      `GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo} (${error63.status} ${said}); GitHub asks to wait ${wait} s before trying again.`,
+      {
+        retryAfterSeconds: wait
+      }
+    );
+  }
+  switch (error63.status) {
+    case 401:
+      return unavailable(`GitHub refused the token (401 ${said}) when trying to ${what} on ${repo}. Check the token given to UpdateForge.`);
+    case 403:
+      return unavailable(
+        `The token may not ${what} on ${repo} (403 ${said}). In a workflow, add \`permissions: contents: write\`; otherwise use a token with Contents: read and write on ${repo}.`
+      );
+    case 404:
+      return unavailable(`Could not ${what}: ${repo} was not found, or the token cannot see it. Check the repository name and the token's access.`);
+    default:
+      return unavailable(`Could not ${what} on ${repo}: GitHub answered ${error63.status} ${said}`);
+  }
+}
+
+// src/store/github/branch.ts
+var COMMIT = "commit:";
+var KEPT_BLOBS = 2;
+var GitHubBranchFiles = class {
+  constructor(repo) {
+    this.repo = repo;
+    this.location = repo.location;
+    this.branch = repo.branch;
+  }
+  repo;
+  blobs = /* @__PURE__ */ new Map();
+  location;
+  branch;
+  branchReady = null;
+  async read(path15, options2 = {}) {
+    const since = options2.etag?.startsWith(COMMIT) ? options2.etag.slice(COMMIT.length) : void 0;
+    if (since === void 0 && !options2.recheck) return this.readAt(path15, this.branch, options2.etag);
+    const head = await this.head(since);
+    if (head === "not-modified" || head === null) return head;
+    const file2 = await this.readAt(path15, head);
+    return file2 === null || file2 === "not-modified" ? null : { ...file2, etag: `${COMMIT}${head}` };
+  }
+  /** The branch's head commit sha; `'not-modified'` while it is still `since`; null when there is no such branch. */
+  async head(since) {
+    let response;
+    try {
+      response = await this.repo.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}", {
+        ...this.repo.ids,
+        ref: this.branch,
+        headers: { accept: "application/vnd.github.sha", ...since === void 0 ? {} : { "if-none-match": `"${since}"` } }
+      });
+    } catch (error63) {
+      if (isStatus(error63, 304)) return "not-modified";
+      if (isStatus(error63, 422) || isStatus(error63, 409)) return null;
+      throw this.repo.fail(`read the head of the '${this.branch}' branch`, error63);
+    }
+    const data = response.data;
+    const sha = (typeof data === "string" ? data : data instanceof ArrayBuffer ? Buffer.from(data).toString("utf8") : "").trim();
+    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) throw unavailable(`GitHub answered the head of ${this.location}@${this.branch} with something other than a commit sha.`);
+    return sha;
+  }
+  async readAt(path15, ref, etag) {
+    let response;
+    try {
+      response = await this.repo.octokit.rest.repos.getContent({
+        ...this.repo.ids,
+        path: path15,
+        ref,
+        headers: etag ? { "if-none-match": etag } : {}
+      });
+    } catch (error63) {
+      if (isStatus(error63, 304)) return "not-modified";
+      if (isStatus(error63, 404)) return null;
+      throw this.repo.fail(`read ${path15}`, error63);
+    }
+    const { data } = response;
+    if (Array.isArray(data) || data.type !== "file") return null;
+    const content = data.encoding === "base64" ? Buffer.from(data.content ?? "", "base64") : await this.readBlob(data.sha);
+    return { content, sha: data.sha, etag: response.headers.etag ?? `"${data.sha}"` };
+  }
+  /** A blob by its sha, which names its bytes for good: one already read is not read again. */
+  async readBlob(sha) {
+    const kept = this.blobs.get(sha);
+    if (kept) return kept;
+    let content;
+    try {
+      const { data } = await this.repo.octokit.request({
+        method: "GET",
+        url: "/repos/{owner}/{repo}/git/blobs/{file_sha}",
+        ...this.repo.ids,
+        file_sha: sha,
+        headers: { accept: "application/vnd.github.raw+json" },
+        request: { parseSuccessResponseBody: false }
+      });
+      content = Buffer.from(await new Response(data).arrayBuffer());
+    } catch (error63) {
+      throw this.repo.fail("read a blob", error63);
+    }
+    this.blobs.set(sha, content);
+    for (const old of this.blobs.keys()) if (this.blobs.size > KEPT_BLOBS) this.blobs.delete(old);
+    return content;
+  }
+  async write(path15, content, options2) {
+    await this.ensureBranch();
+    try {
+      const { data } = await this.repo.octokit.rest.repos.createOrUpdateFileContents({
+        ...this.repo.ids,
+        path: path15,
+        branch: this.branch,
+        message: options2.message,
+        content: Buffer.from(content).toString("base64"),
+        ...options2.expectedSha === null ? {} : { sha: options2.expectedSha }
+      });
+      return { sha: data.content?.sha ?? "" };
+    } catch (error63) {
+      if (isStatus(error63, 409) || isStatus(error63, 422) && /sha/.test(error63.message)) {
+        throw new StoreConflictError(`'${path15}' on ${this.location}@${this.branch} changed meanwhile`, { cause: error63 });
+      }
+      throw this.repo.fail(`write ${path15}`, error63);
+    }
+  }
+  async delete(path15, options2) {
+    try {
+      await this.repo.octokit.rest.repos.deleteFile({ ...this.repo.ids, path: path15, branch: this.branch, message: options2.message, sha: options2.expectedSha });
+    } catch (error63) {
+      if (isStatus(error63, 409)) throw new StoreConflictError(`'${path15}' on ${this.location}@${this.branch} changed meanwhile`, { cause: error63 });
+      if (!isStatus(error63, 404)) throw this.repo.fail(`delete ${path15}`, error63);
+    }
+  }
+  /** The manifest branch, created on first write as an orphan branch holding a README. */
+  ensureBranch() {
+    this.branchReady ??= this.createBranchIfMissing().catch((error63) => {
+      this.branchReady = null;
+      throw error63;
+    });
+    return this.branchReady;
+  }
+  async createBranchIfMissing() {
+    const { octokit, ids } = this.repo;
+    try {
+      await octokit.rest.git.getRef({ ...ids, ref: `heads/${this.branch}` });
+      return;
+    } catch (error63) {
+      if (isStatus(error63, 409)) throw emptyRepository(this.location, this.branch);
+      if (!isStatus(error63, 404)) throw this.repo.fail("read the manifest branch", error63);
+    }
+    await this.repo.call(`create the '${this.branch}' branch`, async () => {
+      const readme = `# UpdateForge feed
+
+This branch is written by UpdateForge: \`manifest.json\` indexes the releases of this repository, \`icons/\` holds the app icons.
+Do not edit it by hand; every publish regenerates it from the releases.
+`;
+      const tree = await octokit.rest.git.createTree({ ...ids, tree: [{ path: "README.md", mode: "100644", type: "blob", content: readme }] });
+      const commit = await octokit.rest.git.createCommit({ ...ids, message: "Start the UpdateForge feed branch", tree: tree.data.sha, parents: [] });
+      try {
+        await octokit.rest.git.createRef({ ...ids, ref: `refs/heads/${this.branch}`, sha: commit.data.sha });
+      } catch (error63) {
+        if (!(isStatus(error63, 422) && /already exists/i.test(error63.message))) throw error63;
+      }
+    });
+  }
+};
 
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
@@ -63382,17 +63817,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options2);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options2);
-    const path14 = requestOptions.url.replace(options2.baseUrl, "");
+    const path15 = requestOptions.url.replace(options2.baseUrl, "");
     return request2(options2).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path14} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path15} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error63) => {
       const requestId = error63.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path14} - ${error63.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path15} - ${error63.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error63;
     });
@@ -65964,11 +66399,11 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION9 = "0.0.0-development";
-function isRequestError(error63) {
+function isRequestError2(error63) {
   return error63.request !== void 0;
 }
 async function errorRequest(state, octokit, error63, options2) {
-  if (!isRequestError(error63) || !error63?.request.request) {
+  if (!isRequestError2(error63) || !error63?.request.request) {
     throw error63;
   }
   if (error63.status >= 400 && !state.doNotRetry.includes(error63.status)) {
@@ -66105,7 +66540,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path14) => path14.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path15) => path15.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -66265,60 +66700,25 @@ function throttling(octokit, octokitOptions) {
 throttling.VERSION = VERSION10;
 throttling.triggersNotification = triggersNotification;
 
-// src/store/github-client.ts
+// src/store/github/client.ts
 var import_bottleneck = __toESM(require_lib(), 1);
-
-// src/store/github-rate-limit.ts
-var MAX_WAIT_S = 3600;
-var UNKNOWN_WAIT_S = 60;
-function retryAfterSeconds(headers, now = Date.now()) {
-  const retryAfter = Number(headers["retry-after"]);
-  if (headers["retry-after"] !== void 0 && Number.isFinite(retryAfter) && retryAfter >= 0) return clamp(Math.ceil(retryAfter));
-  const reset = Number(headers["x-ratelimit-reset"]);
-  if (String(headers["x-ratelimit-remaining"]) === "0" && Number.isFinite(reset) && reset > 0) return clamp(Math.ceil(reset - now / 1e3));
-  return UNKNOWN_WAIT_S;
-}
-function isRateLimitAnswer(status, headers, message) {
-  if (status === 429) return true;
-  if (status !== 403) return false;
-  return String(headers["x-ratelimit-remaining"]) === "0" || headers["retry-after"] !== void 0 || /rate limit/i.test(message);
-}
-function clamp(seconds) {
-  return Math.min(Math.max(seconds, 1), MAX_WAIT_S);
-}
-var RateLimitGate = class {
-  constructor(now = Date.now) {
-    this.now = now;
-  }
-  now;
-  openAt = 0;
-  /** GitHub asked for `seconds` of quiet. */
-  close(seconds) {
-    this.openAt = Math.max(this.openAt, this.now() + clamp(seconds) * 1e3);
-  }
-  /** Whole seconds until requests may go out again; 0 when they may now. */
-  secondsLeft() {
-    const left = this.openAt - this.now();
-    return left > 0 ? Math.ceil(left / 1e3) : 0;
-  }
-};
 
 // src/util/project-root.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
-import path3 from "node:path";
+import path4 from "node:path";
 import { fileURLToPath } from "node:url";
 function projectRoot() {
-  let dir = path3.dirname(fileURLToPath(import.meta.url));
+  let dir = path4.dirname(fileURLToPath(import.meta.url));
   for (; ; ) {
-    const candidate = path3.join(dir, "package.json");
+    const candidate = path4.join(dir, "package.json");
     if (existsSync2(candidate) && JSON.parse(readFileSync(candidate, "utf8")).name === "updateforge") return dir;
-    const parent = path3.dirname(dir);
+    const parent = path4.dirname(dir);
     if (parent === dir) throw new Error("Cannot find the UpdateForge package.json above this module.");
     dir = parent;
   }
 }
 function packageVersion() {
-  return JSON.parse(readFileSync(path3.join(projectRoot(), "package.json"), "utf8")).version;
+  return JSON.parse(readFileSync(path4.join(projectRoot(), "package.json"), "utf8")).version;
 }
 function packageVersionOrUnknown() {
   try {
@@ -66328,7 +66728,7 @@ function packageVersionOrUnknown() {
   }
 }
 
-// src/store/github-client.ts
+// src/store/github/client.ts
 var GitHubOctokit = Octokit2.plugin(retry, throttling);
 var PATIENCE = {
   // A 1000 ms base turns GitHub's `retry-after` and reset times, given in seconds, into the waits GitHub asks for.
@@ -66408,142 +66808,6 @@ function githubFetch(options2) {
   };
 }
 
-// src/store/github-errors.ts
-function isRequestError2(error63) {
-  return error63 instanceof Error && typeof error63.status === "number";
-}
-function isStatus(error63, status) {
-  return isRequestError2(error63) && error63.status === status;
-}
-function unavailable(message) {
-  return new StoreUnavailableError(message);
-}
-function emptyRepository(repo, branch) {
-  return unavailable(`${repo} is an empty repository. Push a first commit (a README will do) so UpdateForge can create its '${branch}' branch.`);
-}
-function parseRepo(value) {
-  const match2 = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/.exec(value.trim());
-  if (!match2) throw unavailable(`Invalid repository '${value}'. Expected {owner}/{repo}, e.g. acme/mobile-builds.`);
-  return [match2[1], match2[2]];
-}
-function describeGitHubError(error63, context) {
-  const { repo, what } = context;
-  if (!isRequestError2(error63)) {
-    return error63 instanceof Error && error63.name !== "Error" ? error63 : unavailable(`Could not ${what} on ${repo}: ${errorMessage(error63)}`);
-  }
-  const said = (error63.message.split("\n")[0] ?? "").replace(/:?\s+-\s+https?:\/\/\S+$/, "");
-  if (error63.response === void 0) return unavailable(`Could not ${what} on ${repo}: GitHub could not be reached (${said}).`);
-  if (error63.status === 422 && /repository is empty/i.test(said)) return emptyRepository(repo, context.branch);
-  const headers = error63.response.headers ?? {};
-  if (isRateLimitAnswer(error63.status, headers, said)) {
-    const wait = retryAfterSeconds(headers);
-    return new StoreUnavailableError(
-      `GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo} (${error63.status} ${said}); GitHub asks to wait ${wait} s before trying again.`,
-      {
-        retryAfterSeconds: wait
-      }
-    );
-  }
-  switch (error63.status) {
-    case 401:
-      return unavailable(`GitHub refused the token (401 ${said}) when trying to ${what} on ${repo}. Check the token given to UpdateForge.`);
-    case 403:
-      return unavailable(
-        `The token may not ${what} on ${repo} (403 ${said}). In a workflow, add \`permissions: contents: write\`; otherwise use a token with Contents: read and write on ${repo}.`
-      );
-    case 404:
-      return unavailable(`Could not ${what}: ${repo} was not found, or the token cannot see it. Check the repository name and the token's access.`);
-    default:
-      return unavailable(`Could not ${what} on ${repo}: GitHub answered ${error63.status} ${said}`);
-  }
-}
-
-// src/store/github-branch-files.ts
-var COMMIT = "commit:";
-var KEPT_BLOBS = 2;
-var GitHubBranchFiles = class {
-  constructor(options2) {
-    this.options = options2;
-    this.location = `${options2.owner}/${options2.repo}`;
-  }
-  options;
-  blobs = /* @__PURE__ */ new Map();
-  location;
-  async read(path14, options2 = {}) {
-    const since = options2.etag?.startsWith(COMMIT) ? options2.etag.slice(COMMIT.length) : void 0;
-    if (since === void 0 && !options2.recheck) return this.readAt(path14, this.options.branch, options2.etag);
-    const head = await this.head(since);
-    if (head === "not-modified" || head === null) return head;
-    const file2 = await this.readAt(path14, head);
-    return file2 === null || file2 === "not-modified" ? null : { ...file2, etag: `${COMMIT}${head}` };
-  }
-  /** The branch's head commit sha; `'not-modified'` while it is still `since`; null when there is no such branch. */
-  async head(since) {
-    let response;
-    try {
-      response = await this.options.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}", {
-        owner: this.options.owner,
-        repo: this.options.repo,
-        ref: this.options.branch,
-        headers: { accept: "application/vnd.github.sha", ...since === void 0 ? {} : { "if-none-match": `"${since}"` } }
-      });
-    } catch (error63) {
-      if (isStatus(error63, 304)) return "not-modified";
-      if (isStatus(error63, 422) || isStatus(error63, 409)) return null;
-      throw this.describe(error63, `read the head of the '${this.options.branch}' branch`);
-    }
-    const data = response.data;
-    const sha = (typeof data === "string" ? data : data instanceof ArrayBuffer ? Buffer.from(data).toString("utf8") : "").trim();
-    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha))
-      throw unavailable(`GitHub answered the head of ${this.location}@${this.options.branch} with something other than a commit sha.`);
-    return sha;
-  }
-  async readAt(path14, ref, etag) {
-    let response;
-    try {
-      response = await this.options.octokit.rest.repos.getContent({
-        owner: this.options.owner,
-        repo: this.options.repo,
-        path: path14,
-        ref,
-        headers: etag ? { "if-none-match": etag } : {}
-      });
-    } catch (error63) {
-      if (isStatus(error63, 304)) return "not-modified";
-      if (isStatus(error63, 404)) return null;
-      throw this.describe(error63, `read ${path14}`);
-    }
-    const data = response.data;
-    if (Array.isArray(response.data) || data.type !== "file") return null;
-    const content = data.encoding === "base64" ? Buffer.from(data.content ?? "", "base64") : await this.readBlob(data.sha);
-    return { content, sha: data.sha, etag: response.headers.etag ?? `"${data.sha}"` };
-  }
-  /** A blob by its sha, which names its bytes for good: one already read is not read again. */
-  async readBlob(sha) {
-    const kept = this.blobs.get(sha);
-    if (kept) return kept;
-    let content;
-    try {
-      const { data } = await this.options.octokit.rest.git.getBlob({
-        owner: this.options.owner,
-        repo: this.options.repo,
-        file_sha: sha,
-        headers: { accept: "application/vnd.github.raw+json" },
-        request: { parseSuccessResponseBody: false }
-      });
-      content = Buffer.from(await new Response(data).arrayBuffer());
-    } catch (error63) {
-      throw this.describe(error63, "read a blob");
-    }
-    this.blobs.set(sha, content);
-    for (const old of this.blobs.keys()) if (this.blobs.size > KEPT_BLOBS) this.blobs.delete(old);
-    return content;
-  }
-  describe(error63, what) {
-    return describeGitHubError(error63, { repo: this.location, branch: this.options.branch, what });
-  }
-};
-
 // src/util/idle-stream.ts
 function failWhenIdle(body, ms, abort) {
   const reader = body.getReader();
@@ -66564,7 +66828,7 @@ function failWhenIdle(body, ms, abort) {
   });
 }
 
-// src/store/download-answer.ts
+// src/store/github/download-answer.ts
 function whyNotTheBytes(answer, want) {
   const type = answer.headers.get("content-type") ?? "";
   if (/^\s*text\/html\b/i.test(type)) return `answered ${answer.status} with an HTML page (${type}) instead of the file`;
@@ -66584,7 +66848,7 @@ function whyNotTheBytes(answer, want) {
   return null;
 }
 
-// src/store/signed-links.ts
+// src/store/github/signed-links.ts
 function signedUrlExpiry(url2) {
   let query;
   try {
@@ -66600,7 +66864,7 @@ function signedUrlExpiry(url2) {
   const date5 = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(query.get("X-Amz-Date") ?? "");
   const expires = Number(query.get("X-Amz-Expires") ?? Number.NaN);
   if (!date5 || !Number.isFinite(expires)) return null;
-  const [, y, mo, d, h, mi, s] = date5.map(Number);
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = date5.slice(1).map(Number);
   return Date.UTC(y, mo - 1, d, h, mi, s) + expires * 1e3;
 }
 var SignedLinkCache = class {
@@ -66658,12 +66922,12 @@ var SignedLinkCache = class {
   }
 };
 
-// src/store/github-downloads.ts
+// src/store/github/download.ts
 var GitHubAssetDownloads = class {
   constructor(options2) {
     this.options = options2;
     this.links = options2.links ?? new SignedLinkCache();
-    this.location = `${options2.owner}/${options2.repo}`;
+    this.location = options2.repo.location;
   }
   options;
   links;
@@ -66713,18 +66977,20 @@ var GitHubAssetDownloads = class {
   async ask(assetId) {
     if (!/^\d+$/.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
     const stop = new AbortController();
+    const { repo } = this.options;
     let response;
     try {
-      response = await this.options.octokit.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
-        owner: this.options.owner,
-        repo: this.options.repo,
+      response = await repo.octokit.request({
+        method: "GET",
+        url: "/repos/{owner}/{repo}/releases/assets/{asset_id}",
+        ...repo.ids,
         asset_id: Number(assetId),
         headers: { accept: "application/octet-stream" },
         request: { redirect: "manual", parseSuccessResponseBody: false, signal: stop.signal }
       });
     } catch (error63) {
-      if (isStatus(error63, 404)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
-      throw describeGitHubError(error63, { repo: this.location, branch: this.options.branch, what: "download an asset" });
+      if (isStatus(error63, 404)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`, { cause: error63 });
+      throw repo.fail("download an asset", error63);
     }
     const body = response.data;
     const location = response.headers.location;
@@ -66764,7 +67030,7 @@ function slice(body, range2) {
   );
 }
 
-// src/store/github-store.ts
+// src/store/github/map.ts
 function toAsset(a) {
   return {
     id: String(a.id),
@@ -66772,70 +67038,43 @@ function toAsset(a) {
     label: a.label ?? "",
     size: a.size,
     contentType: a.content_type,
+    // The type says always there; servers older than the field (GitHub Enterprise Server) leave it out.
     digest: a.digest ?? null,
     state: a.state === "uploaded" ? "uploaded" : "incomplete"
   };
 }
-var UPLOAD_ATTEMPTS = 3;
+function toRelease(release) {
+  return {
+    id: String(release.id),
+    tag: release.tag_name,
+    name: release.name ?? "",
+    body: release.body ?? "",
+    draft: release.draft,
+    createdAt: release.created_at,
+    assets: release.assets.map(toAsset)
+  };
+}
+
+// src/store/github/releases.ts
 var LIST_CAP = 1e3;
-var MAX_ASSET_BYTES = 2 * 1024 ** 3;
-var GitHubStore = class _GitHubStore {
-  constructor(octokit, options2, downloads = { fetchSigned: fetch, idleTimeoutMs: null }) {
-    this.octokit = octokit;
-    [this.owner, this.repo] = parseRepo(options2.repo);
-    this.location = `${this.owner}/${this.repo}`;
-    this.branch = options2.branch;
-    this.log = options2.log;
-    this.assetDownloads = new GitHubAssetDownloads({ octokit, owner: this.owner, repo: this.repo, branch: this.branch, ...downloads });
-    this.branchFiles = new GitHubBranchFiles({ octokit, owner: this.owner, repo: this.repo, branch: this.branch });
+var GitHubReleases = class {
+  constructor(repo) {
+    this.repo = repo;
   }
-  octokit;
-  location;
-  owner;
   repo;
-  branch;
-  log;
   uploadUrls = /* @__PURE__ */ new Map();
-  branchReady = null;
-  assetDownloads;
-  branchFiles;
-  static create(options2) {
-    return new _GitHubStore(createGitHubClient(options2), options2, { fetchSigned: githubFetch(options2), idleTimeoutMs: patienceLimits(options2).idleTimeoutMs });
-  }
-  get ids() {
-    return { owner: this.owner, repo: this.repo };
-  }
-  /** Runs a GitHub call, turning its failure into a message that says what to do (never the token). */
-  async call(what, work) {
-    try {
-      return await work();
-    } catch (error63) {
-      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what });
-    }
-  }
-  remember(release) {
-    this.uploadUrls.set(String(release.id), release.upload_url);
-    return {
-      id: String(release.id),
-      tag: release.tag_name,
-      name: release.name ?? "",
-      body: release.body ?? "",
-      draft: release.draft,
-      createdAt: release.created_at,
-      assets: release.assets.map(toAsset)
-    };
-  }
   /**
    * Every release, 100 a page. GitHub serves only the first 1,000 of this list (a later page is a
    * 422, iree-org/iree#16506), so a longer one ends in ReleaseListCapped carrying those 1,000.
    */
-  async listReleases() {
+  async list() {
+    const { octokit, ids, location } = this.repo;
     const listed = [];
-    await this.call("list releases", async () => {
-      for await (const page of this.octokit.paginate.iterator(this.octokit.rest.repos.listReleases, { ...this.ids, per_page: 100 })) {
+    await this.repo.call("list releases", async () => {
+      for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { ...ids, per_page: 100 })) {
         listed.push(...page.data.map((r) => this.remember(r)));
         if (listed.length >= LIST_CAP && /rel="next"/.test(page.headers.link ?? "")) {
-          throw new ReleaseListCapped(`GitHub lists only the newest ${LIST_CAP} releases of ${this.location}, and it has more`, listed);
+          throw new ReleaseListCapped(`GitHub lists only the newest ${LIST_CAP} releases of ${location}, and it has more`, listed);
         }
       }
     });
@@ -66843,11 +67082,11 @@ var GitHubStore = class _GitHubStore {
   }
   /** Tag names starting with `prefix`: one request for all of them (OAS `git/list-matching-refs` is not paginated). */
   async listTags(prefix) {
-    const { data } = await this.call("list tags", () => this.octokit.rest.git.listMatchingRefs({ ...this.ids, ref: `tags/${prefix}` }));
+    const { data } = await this.repo.call("list tags", () => this.repo.octokit.rest.git.listMatchingRefs({ ...this.repo.ids, ref: `tags/${prefix}` }));
     return data.map((ref) => ref.ref.replace(/^refs\/tags\//, ""));
   }
-  async findReleaseByTag(tag) {
-    const published = await this.unlessAbsent("read a release by tag", async () => (await this.octokit.rest.repos.getReleaseByTag({ ...this.ids, tag })).data);
+  async findByTag(tag) {
+    const published = await this.repo.unlessAbsent("read a release by tag", async () => (await this.repo.octokit.rest.repos.getReleaseByTag({ ...this.repo.ids, tag })).data);
     if (published) return this.remember(published);
     return this.findDraftByTag(tag);
   }
@@ -66858,27 +67097,115 @@ var GitHubStore = class _GitHubStore {
    * assets included, then comes from REST like every other release.
    */
   async findDraftByTag(tag) {
-    const found = await this.call(
+    const found = await this.repo.call(
       "look up a draft release",
-      () => this.octokit.graphql(
+      () => this.repo.octokit.graphql(
         "query DraftByTag($owner: String!, $name: String!, $tag: String!) { repository(owner: $owner, name: $name) { release(tagName: $tag) { databaseId isDraft } } }",
-        { owner: this.owner, name: this.repo, tag }
+        { owner: this.repo.owner, name: this.repo.name, tag }
       )
     );
     const draft = found.repository?.release;
     if (!draft?.isDraft || draft.databaseId === null) return null;
-    const release = await this.getRelease(String(draft.databaseId));
+    const release = await this.get(String(draft.databaseId));
     return release?.draft && release.tag === tag ? release : null;
   }
-  async getRelease(id) {
-    const found = await this.unlessAbsent("read a release", () => this.releaseById(id));
+  async get(id) {
+    const found = await this.repo.unlessAbsent("read a release", () => this.byId(id));
     return found && this.remember(found);
   }
+  /** The release now, read afresh from GitHub. */
   async reload(id) {
-    return this.remember(await this.call("read a release", () => this.releaseById(id)));
+    return this.remember(await this.repo.call("read a release", () => this.byId(id)));
   }
-  async releaseById(id) {
-    return (await this.octokit.rest.repos.getRelease({ ...this.ids, release_id: Number(id) })).data;
+  async byId(id) {
+    return (await this.repo.octokit.rest.repos.getRelease({ ...this.repo.ids, release_id: Number(id) })).data;
+  }
+  /** Where the release's assets are uploaded (read from GitHub when this client has not seen the release). */
+  async uploadUrl(id) {
+    return this.uploadUrls.get(id) ?? (await this.reload(id), this.uploadUrls.get(id));
+  }
+  async create(input3) {
+    try {
+      const { data } = await this.repo.octokit.rest.repos.createRelease({
+        ...this.repo.ids,
+        tag_name: input3.tag,
+        name: input3.name,
+        body: input3.body,
+        draft: input3.draft,
+        ...input3.target ? { target_commitish: input3.target } : {},
+        // A build for testers is never the project's "Latest release" (GitHub's default for a published one).
+        make_latest: "false"
+      });
+      return this.remember(data);
+    } catch (error63) {
+      if (isAlreadyExists(error63)) throw new StoreConflictError(`a release tagged '${input3.tag}' already exists in ${this.repo.location}`, { cause: error63 });
+      throw this.burnedTag(error63, input3.tag) ?? this.repo.fail("create a release", error63);
+    }
+  }
+  async update(release, patch) {
+    try {
+      const { data } = await this.repo.octokit.rest.repos.updateRelease({
+        ...this.repo.ids,
+        release_id: Number(release.id),
+        ...patch,
+        ...patch.draft === false ? { make_latest: "false" } : {}
+      });
+      return this.remember(data);
+    } catch (error63) {
+      if (isAlreadyExists(error63)) throw new StoreConflictError(`a release tagged '${release.tag}' is already published in ${this.repo.location}`, { cause: error63 });
+      throw this.burnedTag(error63, release.tag) ?? this.repo.fail("update a release", error63);
+    }
+  }
+  async delete(release) {
+    await this.repo.unlessAbsent("delete a release", () => this.repo.octokit.rest.repos.deleteRelease({ ...this.repo.ids, release_id: Number(release.id) }));
+  }
+  async deleteAsset(assetId) {
+    await this.repo.unlessAbsent("delete an asset", () => this.repo.octokit.rest.repos.deleteReleaseAsset({ ...this.repo.ids, asset_id: Number(assetId) }));
+  }
+  /** GitHub's refusal of a tag an immutable release once had: no re-run can ever publish it. */
+  burnedTag(error63, tag) {
+    if (!isTagOfImmutableRelease(error63)) return null;
+    return new TagUnavailableError(
+      `The tag '${tag}' was used by an immutable release of ${this.repo.location} that was later deleted, and GitHub never lets a tag name be used again after that ("tag_name was used by an immutable release"). Publish a new version.`
+    );
+  }
+  remember(release) {
+    this.uploadUrls.set(String(release.id), release.upload_url);
+    return toRelease(release);
+  }
+};
+
+// src/store/github/repo.ts
+var GitHubRepo = class {
+  /** `repo` is `owner/name` (an error shows that form when it is not); `branch` is named in messages. */
+  constructor(octokit, options2) {
+    this.octokit = octokit;
+    [this.owner, this.name] = parseRepo(options2.repo);
+    this.location = `${this.owner}/${this.name}`;
+    this.branch = options2.branch;
+  }
+  octokit;
+  owner;
+  name;
+  /** `owner/name`. */
+  location;
+  /** The manifest branch. */
+  branch;
+  /** The parameters every call for this repository starts with. */
+  get ids() {
+    return { owner: this.owner, repo: this.name };
+  }
+  /** A failed call as an error that says what to do (never the token). */
+  fail(what, error63) {
+    return describeGitHubError(error63, { repo: this.location, branch: this.branch, what });
+  }
+  /** Runs a GitHub call, turning its failure into `fail(what, …)`. */
+  async call(what, work) {
+    try {
+      return await work();
+    } catch (error63) {
+      throw this.fail(what, error63);
+    }
   }
   /** `work`'s answer, or null when GitHub says there is no such thing (404). */
   unlessAbsent(what, work) {
@@ -66891,190 +67218,180 @@ var GitHubStore = class _GitHubStore {
       }
     });
   }
-  async createRelease(input3) {
-    try {
-      const { data } = await this.octokit.rest.repos.createRelease({
-        ...this.ids,
-        tag_name: input3.tag,
-        name: input3.name,
-        body: input3.body,
-        draft: input3.draft,
-        ...input3.target ? { target_commitish: input3.target } : {},
-        // A build for testers is never the project's "Latest release" (GitHub's default for a published one).
-        make_latest: "false"
-      });
-      return this.remember(data);
-    } catch (error63) {
-      if (isStatus(error63, 422) && /already_exists/.test(JSON.stringify(error63.response?.data ?? ""))) {
-        throw new StoreConflictError(`a release tagged '${input3.tag}' already exists in ${this.location}`);
-      }
-      throw this.burnedTag(error63, input3.tag) ?? describeGitHubError(error63, { repo: this.location, branch: this.branch, what: "create a release" });
-    }
+};
+
+// src/store/github/upload.ts
+import { Readable, pipeline } from "node:stream";
+
+// src/util/hashing-stream.ts
+import { createHash } from "node:crypto";
+import { Transform } from "node:stream";
+import { crc32 } from "node:zlib";
+var HashingStream = class extends Transform {
+  constructor(onBytes) {
+    super();
+    this.onBytes = onBytes;
   }
-  async updateRelease(release, patch) {
-    try {
-      const { data } = await this.octokit.rest.repos.updateRelease({
-        ...this.ids,
-        release_id: Number(release.id),
-        ...patch,
-        ...patch.draft === false ? { make_latest: "false" } : {}
-      });
-      return this.remember(data);
-    } catch (error63) {
-      if (isStatus(error63, 422) && /already_exists/.test(JSON.stringify(error63.response?.data ?? ""))) {
-        throw new StoreConflictError(`a release tagged '${release.tag}' is already published in ${this.location}`);
-      }
-      throw this.burnedTag(error63, release.tag) ?? describeGitHubError(error63, { repo: this.location, branch: this.branch, what: "update a release" });
-    }
+  onBytes;
+  hash = createHash("sha256");
+  crc = 0;
+  size = 0;
+  _transform(chunk, _encoding, done) {
+    this.hash.update(chunk);
+    this.crc = crc32(chunk, this.crc);
+    this.size += chunk.length;
+    this.onBytes?.(this.size);
+    done(null, chunk);
   }
-  /** GitHub's refusal of a tag an immutable release once had: no re-run can ever publish it. */
-  burnedTag(error63, tag) {
-    if (!isStatus(error63, 422) || !/used by an immutable release/i.test(JSON.stringify(error63.response?.data ?? ""))) return null;
-    return new TagUnavailableError(
-      `The tag '${tag}' was used by an immutable release of ${this.location} that was later deleted, and GitHub never lets a tag name be used again after that ("tag_name was used by an immutable release"). Publish a new version.`
-    );
+  /** Valid once the stream has finished. */
+  digests() {
+    return { size: this.size, sha256: this.hash.digest("hex"), crc32: this.crc.toString(16).padStart(8, "0") };
   }
-  async deleteRelease(release) {
-    await this.unlessAbsent("delete a release", () => this.octokit.rest.repos.deleteRelease({ ...this.ids, release_id: Number(release.id) }));
+};
+
+// src/store/github/upload.ts
+var UPLOAD_ATTEMPTS = 3;
+var MAX_ASSET_BYTES = 2 * 1024 ** 3;
+var GitHubAssetUploads = class {
+  constructor(options2) {
+    this.options = options2;
   }
-  /**
-   * Streams the file up, retrying on a fresh stream (a consumed one cannot be resent).
-   * After a failed attempt, what it left behind decides: an asset that arrived whole
-   * with our bytes counts as success; a half-made one is deleted before trying again.
-   */
-  async uploadAsset(release, upload2) {
+  options;
+  async upload(release, upload2) {
     if (upload2.size >= MAX_ASSET_BYTES)
       throw new StoreConflictError(`'${upload2.label}' is ${upload2.size} bytes; GitHub takes release assets only under 2 GiB (${MAX_ASSET_BYTES} bytes).`);
-    const url2 = this.uploadUrls.get(release.id) ?? (await this.reload(release.id), this.uploadUrls.get(release.id));
+    const url2 = await this.options.releases.uploadUrl(release.id);
     for (let attempt = 1; ; attempt++) {
-      const hashing = new HashingStream((sent) => upload2.onProgress?.(sent));
-      const source = Readable.from(upload2.open());
-      let sourceError = null;
-      source.once("error", (error63) => sourceError ??= error63);
-      const body = pipeline(source, hashing, () => {
-      });
-      try {
-        const { data } = await this.octokit.request({
-          method: "POST",
-          url: url2 ?? "",
-          name: upload2.name,
-          label: upload2.label,
-          data: body,
-          headers: { "content-type": upload2.contentType, "content-length": String(upload2.size) },
-          request: { retries: 0 }
-        });
-        return toAsset(data);
-      } catch (error63) {
-        const ownFailure = sourceError;
-        body.destroy();
-        const what = { repo: this.location, branch: this.branch, what: `upload '${upload2.label}'` };
-        if (isStatus(error63, 422)) {
-          const said = error63.message;
-          if (/immutable/i.test(said))
-            throw new StoreConflictError(
-              `release '${release.tag}' in ${this.location} is immutable (the repository's immutable-releases setting): publish a new version instead of replacing its file`
-            );
-          const clash = /already_exists/.test(JSON.stringify(error63.response?.data ?? ""));
-          if (!clash) throw describeGitHubError(error63, what);
-          if (attempt === 1) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${upload2.name}'`);
-        }
-        if (isRequestError2(error63) && error63.status < 500 && error63.status !== 422) throw describeGitHubError(error63, what);
-        const sent = hashing.readableEnded ? hashing.digests() : null;
-        const current = await this.reload(release.id);
-        const left = current.assets.find((a) => a.name === upload2.name || a.label === upload2.label && a.state !== "uploaded");
-        if (left && sent && left.state === "uploaded" && left.digest === `sha256:${sent.sha256}`) return left;
-        if (left) await this.deleteAsset(current, left);
-        if (ownFailure) throw ownFailure;
-        if (attempt >= UPLOAD_ATTEMPTS) throw describeGitHubError(error63, what);
-        this.log.warn("upload failed, retrying", { attempt, asset: upload2.label, status: isRequestError2(error63) ? error63.status : "network" });
-      }
+      const outcome = await this.send(url2 ?? "", upload2);
+      if ("asset" in outcome) return outcome.asset;
+      const left = await this.recover(release, upload2, attempt, outcome);
+      if (left) return left;
     }
   }
-  async deleteAsset(_release, asset) {
-    await this.unlessAbsent("delete an asset", () => this.octokit.rest.repos.deleteReleaseAsset({ ...this.ids, asset_id: Number(asset.id) }));
+  /** One attempt: the file streamed up once. */
+  async send(url2, upload2) {
+    const hashing = new HashingStream((sent) => upload2.onProgress?.(sent));
+    const source = Readable.from(upload2.open());
+    let sourceError = null;
+    source.once("error", (error63) => sourceError ??= error63);
+    const body = pipeline(source, hashing, () => {
+    });
+    try {
+      const { data } = await this.options.repo.octokit.request({
+        method: "POST",
+        url: url2,
+        name: upload2.name,
+        label: upload2.label,
+        data: body,
+        headers: { "content-type": upload2.contentType, "content-length": String(upload2.size) },
+        request: { retries: 0 }
+      });
+      return { asset: toAsset(data) };
+    } catch (error63) {
+      const ownFailure = sourceError;
+      body.destroy();
+      return { error: error63, ownFailure, sent: hashing.readableEnded ? hashing.digests() : null };
+    }
   }
-  /** GitHub's signed link for the asset, reused while it lasts (github-downloads.ts); null when GitHub sends the bytes itself. */
+  /**
+   * After a failed attempt: the asset it left when that is whole and ours; otherwise null to try
+   * again (what it left deleted), or the error when trying again cannot help.
+   */
+  async recover(release, upload2, attempt, failed) {
+    const { repo, releases, log: log2 } = this.options;
+    const { error: error63, ownFailure, sent } = failed;
+    const what = `upload '${upload2.label}'`;
+    if (isStatus(error63, 422)) {
+      if (/immutable/i.test(error63.message))
+        throw new StoreConflictError(
+          `release '${release.tag}' in ${repo.location} is immutable (the repository's immutable-releases setting): publish a new version instead of replacing its file`
+        );
+      if (!isAlreadyExists(error63)) throw repo.fail(what, error63);
+      if (attempt === 1) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${upload2.name}'`);
+    }
+    if (isRequestError(error63) && error63.status < 500 && error63.status !== 422) throw repo.fail(what, error63);
+    const current = await releases.reload(release.id);
+    const left = current.assets.find((a) => a.name === upload2.name || a.label === upload2.label && a.state !== "uploaded");
+    if (left && sent && left.state === "uploaded" && left.digest === `sha256:${sent.sha256}`) return left;
+    if (left) await releases.deleteAsset(left.id);
+    if (ownFailure) throw ownFailure;
+    if (attempt >= UPLOAD_ATTEMPTS) throw repo.fail(what, error63);
+    log2.warn("upload failed, retrying", { attempt, asset: upload2.label, status: isRequestError(error63) ? error63.status : "network" });
+    return null;
+  }
+};
+
+// src/store/github/store.ts
+var GitHubStore = class _GitHubStore {
+  location;
+  releases;
+  uploads;
+  assetDownloads;
+  branchFiles;
+  constructor(octokit, options2, downloads = { fetchSigned: fetch, idleTimeoutMs: null }) {
+    const repo = new GitHubRepo(octokit, options2);
+    this.location = repo.location;
+    this.releases = new GitHubReleases(repo);
+    this.uploads = new GitHubAssetUploads({ repo, releases: this.releases, log: options2.log });
+    this.assetDownloads = new GitHubAssetDownloads({ repo, ...downloads });
+    this.branchFiles = new GitHubBranchFiles(repo);
+  }
+  static create(options2) {
+    return new _GitHubStore(createGitHubClient(options2), options2, { fetchSigned: githubFetch(options2), idleTimeoutMs: patienceLimits(options2).idleTimeoutMs });
+  }
+  /** Every release; past GitHub's first 1,000, ReleaseListCapped carrying those (releases.ts). */
+  listReleases() {
+    return this.releases.list();
+  }
+  listTags(prefix) {
+    return this.releases.listTags(prefix);
+  }
+  /** The published release with this tag, else a draft waiting for it (found through GraphQL, releases.ts). */
+  findReleaseByTag(tag) {
+    return this.releases.findByTag(tag);
+  }
+  createRelease(input3) {
+    return this.releases.create(input3);
+  }
+  updateRelease(release, patch) {
+    return this.releases.update(release, patch);
+  }
+  deleteRelease(release) {
+    return this.releases.delete(release);
+  }
+  /** Streamed up, and retried after a partial upload as upload.ts decides. */
+  uploadAsset(release, upload2) {
+    return this.uploads.upload(release, upload2);
+  }
+  deleteAsset(_release, asset) {
+    return this.releases.deleteAsset(asset.id);
+  }
+  /** GitHub's signed link for the asset, reused while it lasts (download.ts); null when GitHub sends the bytes itself. */
   assetLink(assetId) {
     return this.assetDownloads.link(assetId);
   }
   openAsset(assetId, range2, expected) {
     return this.assetDownloads.open(assetId, range2, expected);
   }
-  /** A cache's re-checks go through the branch's commit sha and are free while it holds (github-branch-files.ts). */
-  readBranchFile(path14, options2) {
-    return this.branchFiles.read(path14, options2);
+  /** A cache's re-checks go through the branch's commit sha and are free while it holds (branch.ts). */
+  readBranchFile(path15, options2) {
+    return this.branchFiles.read(path15, options2);
   }
-  async writeBranchFile(path14, content, options2) {
-    await this.ensureBranch();
-    try {
-      const { data } = await this.octokit.rest.repos.createOrUpdateFileContents({
-        ...this.ids,
-        path: path14,
-        branch: this.branch,
-        message: options2.message,
-        content: Buffer.from(content).toString("base64"),
-        ...options2.expectedSha === null ? {} : { sha: options2.expectedSha }
-      });
-      return { sha: data.content?.sha ?? "" };
-    } catch (error63) {
-      if (isStatus(error63, 409) || isStatus(error63, 422) && /sha/.test(error63.message)) {
-        throw new StoreConflictError(`'${path14}' on ${this.location}@${this.branch} changed meanwhile`);
-      }
-      throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `write ${path14}` });
-    }
+  writeBranchFile(path15, content, options2) {
+    return this.branchFiles.write(path15, content, options2);
   }
-  async deleteBranchFile(path14, options2) {
-    try {
-      await this.octokit.rest.repos.deleteFile({ ...this.ids, path: path14, branch: this.branch, message: options2.message, sha: options2.expectedSha });
-    } catch (error63) {
-      if (isStatus(error63, 409)) throw new StoreConflictError(`'${path14}' on ${this.location}@${this.branch} changed meanwhile`);
-      if (!isStatus(error63, 404)) throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: `delete ${path14}` });
-    }
-  }
-  /** The manifest branch, created on first write as an orphan branch holding a README. */
-  ensureBranch() {
-    this.branchReady ??= this.createBranchIfMissing().catch((error63) => {
-      this.branchReady = null;
-      throw error63;
-    });
-    return this.branchReady;
-  }
-  async createBranchIfMissing() {
-    try {
-      await this.octokit.rest.git.getRef({ ...this.ids, ref: `heads/${this.branch}` });
-      return;
-    } catch (error63) {
-      if (isStatus(error63, 409)) throw emptyRepository(this.location, this.branch);
-      if (!isStatus(error63, 404)) throw describeGitHubError(error63, { repo: this.location, branch: this.branch, what: "read the manifest branch" });
-    }
-    await this.call(`create the '${this.branch}' branch`, async () => {
-      const readme = `# UpdateForge feed
-
-This branch is written by UpdateForge: \`manifest.json\` indexes the releases of this repository, \`icons/\` holds the app icons.
-Do not edit it by hand; every publish regenerates it from the releases.
-`;
-      const tree = await this.octokit.rest.git.createTree({ ...this.ids, tree: [{ path: "README.md", mode: "100644", type: "blob", content: readme }] });
-      const commit = await this.octokit.rest.git.createCommit({ ...this.ids, message: "Start the UpdateForge feed branch", tree: tree.data.sha, parents: [] });
-      try {
-        await this.octokit.rest.git.createRef({ ...this.ids, ref: `refs/heads/${this.branch}`, sha: commit.data.sha });
-      } catch (error63) {
-        if (!(isStatus(error63, 422) && /already exists/i.test(error63.message))) throw error63;
-      }
-    });
+  deleteBranchFile(path15, options2) {
+    return this.branchFiles.delete(path15, options2);
   }
 };
 
-// src/store/local-store.ts
-var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { constants as constants4 } from "node:fs";
-import { mkdir as mkdir3, open as open7, readFile as readFile2, readdir as readdir3, rename as rename3, rm as rm3, unlink as unlink4, writeFile as writeFile2 } from "node:fs/promises";
-import path7 from "node:path";
-import { pipeline as pipeline2 } from "node:stream/promises";
+// src/store/local/store.ts
+import { readFile as readFile4, readdir as readdir4 } from "node:fs/promises";
+import path10 from "node:path";
 
 // src/util/stale-temp.ts
 import { readdir as readdir2, rm as rm2, stat as stat3 } from "node:fs/promises";
-import path4 from "node:path";
+import path5 from "node:path";
 function writerIsGone(name, prefix = "") {
   if (!name.startsWith(prefix)) return false;
   return processIsGone(Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]));
@@ -67092,11 +67409,16 @@ async function sweepTemp(dir, options2) {
   const prefix = options2.prefix ?? "";
   for (const name of await readdir2(dir).catch(() => [])) {
     if (!name.startsWith(prefix)) continue;
-    const entry = path4.join(dir, name);
+    const entry = path5.join(dir, name);
     const info2 = await stat3(entry).catch(() => null);
     if (info2 && (writerIsGone(name, prefix) || Date.now() - info2.mtimeMs > options2.staleMs)) await rm2(entry, { force: true, recursive: true });
   }
 }
+
+// src/store/local/assets.ts
+import { constants as constants4 } from "node:fs";
+import { open as open6, rename as rename3, rm as rm3 } from "node:fs/promises";
+import { pipeline as pipeline2 } from "node:stream/promises";
 
 // src/util/new-file.ts
 import { open as open4 } from "node:fs/promises";
@@ -67105,17 +67427,12 @@ async function createNewFileStream(file2) {
   return handle.createWriteStream();
 }
 
-// src/store/local-branch.ts
-import { constants as constants3 } from "node:fs";
-import { mkdir as mkdir2, open as open6, rmdir as rmdir2, unlink as unlink3 } from "node:fs/promises";
-import path6 from "node:path";
-
-// src/store/local-files.ts
-import { createHash as createHash2, randomBytes } from "node:crypto";
+// src/store/local/files.ts
+import { createHash as createHash2, randomBytes as randomBytes2 } from "node:crypto";
 import { link, open as open5, rename as rename2, unlink as unlink2 } from "node:fs/promises";
-import path5 from "node:path";
+import path6 from "node:path";
 function tempPath(dir) {
-  return path5.join(dir, `${process.pid}-${randomBytes(8).toString("hex")}.tmp`);
+  return path6.join(dir, `${process.pid}-${randomBytes2(8).toString("hex")}.tmp`);
 }
 async function writeTemp(tmpDir, content) {
   const tmp = tempPath(tmpDir);
@@ -67191,7 +67508,137 @@ function fileStream(handle, size, range2) {
   );
 }
 
-// src/store/local-branch.ts
+// src/store/local/layout.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import path7 from "node:path";
+var MARKER_FILE = "updateforge-store.json";
+var MARKER = { kind: "updateforge-local-store", version: 1 };
+var ID = /^[0-9a-f]{16}$/;
+function newId() {
+  return randomBytes3(8).toString("hex");
+}
+var StoreLayout = class {
+  constructor(root, branch, exists2) {
+    this.root = root;
+    this.exists = exists2;
+    this.marker = path7.join(root, MARKER_FILE);
+    this.tmpDir = path7.join(root, "tmp");
+    this.releasesDir = path7.join(root, "releases");
+    this.branchDir = path7.join(root, "branches", encodeURIComponent(branch));
+  }
+  root;
+  exists;
+  marker;
+  tmpDir;
+  releasesDir;
+  branchDir;
+  made = null;
+  releasePath(tag) {
+    return path7.join(this.releasesDir, `${encodeURIComponent(tag)}.json`);
+  }
+  /** StoreNotFoundError for anything that is not an id, so no name can reach outside assets/. */
+  assetPath(assetId) {
+    if (!ID.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}'`);
+    return path7.join(this.root, "assets", assetId);
+  }
+  /** Creates the folder layout on first write (only the missing parts, for a store that exists). */
+  ready() {
+    this.made ??= (async () => {
+      if (!this.exists) {
+        await mkdir2(this.root, { recursive: true });
+        await writeFile2(this.marker, `${JSON.stringify(MARKER)}
+`, { flag: "wx" }).catch((error63) => {
+          if (error63.code !== "EEXIST") throw error63;
+        });
+      }
+      for (const dir of ["releases", "assets", "tmp"]) await mkdir2(path7.join(this.root, dir), { recursive: true });
+      await mkdir2(this.branchDir, { recursive: true });
+    })().catch((error63) => {
+      this.made = null;
+      throw error63;
+    });
+    return this.made;
+  }
+  /** A write the disk refused (full, read-only, no permission) as a message naming the store, the step and the fix. */
+  async writing(step, work) {
+    try {
+      return await work();
+    } catch (error63) {
+      const code = error63?.code;
+      if (code === "ENOSPC" || code === "EDQUOT")
+        throw new StoreUnavailableError(`No space left to write the store at '${this.root}' (${step}). Free some space and publish again.`, { cause: error63 });
+      if (code === "EROFS" || code === "EACCES" || code === "EPERM")
+        throw new StoreUnavailableError(`Cannot write the store at '${this.root}' (${step}): ${describeFsError(error63)}.`, { cause: error63 });
+      throw error63;
+    }
+  }
+};
+
+// src/store/local/assets.ts
+var LocalAssets = class {
+  constructor(layout, releases) {
+    this.layout = layout;
+    this.releases = releases;
+  }
+  layout;
+  releases;
+  async upload(release, upload2) {
+    if (release.assets.some((a) => a.name === upload2.name)) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${upload2.name}'`);
+    await this.layout.ready();
+    const tmp = tempPath(this.layout.tmpDir);
+    try {
+      const target = await createNewFileStream(tmp);
+      const hashing = new HashingStream((sent2) => upload2.onProgress?.(sent2));
+      await pipeline2(upload2.open(), hashing, target);
+      const { size: sent, sha256 } = hashing.digests();
+      if (sent !== upload2.size) throw new Error(`upload of '${upload2.name}' sent ${sent} bytes, expected ${upload2.size}`);
+      const asset = {
+        id: newId(),
+        name: upload2.name,
+        label: upload2.label,
+        size: sent,
+        contentType: upload2.contentType,
+        digest: `sha256:${sha256}`,
+        state: "uploaded"
+      };
+      await rename3(tmp, this.layout.assetPath(asset.id));
+      try {
+        await this.releases.mutate(release, (current) => {
+          if (current.assets.some((a) => a.name === asset.name)) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${asset.name}'`);
+          return { ...current, assets: [...current.assets, asset] };
+        });
+      } catch (error63) {
+        await this.removeBytes(asset.id);
+        throw error63;
+      }
+      return asset;
+    } finally {
+      await rm3(tmp, { force: true });
+    }
+  }
+  async delete(release, asset) {
+    await this.releases.mutate(release, (current) => ({ ...current, assets: current.assets.filter((a) => a.id !== asset.id) }));
+    await this.removeBytes(asset.id);
+  }
+  /** The bytes of an asset no release lists any more (a deleted release's). */
+  async removeBytes(assetId) {
+    await rm3(this.layout.assetPath(assetId), { force: true });
+  }
+  async open(assetId, range2) {
+    const file2 = this.layout.assetPath(assetId);
+    const handle = await open6(file2, constants4.O_RDONLY | constants4.O_NOFOLLOW).catch((error63) => {
+      throw error63.code === "ENOENT" || error63.code === "ELOOP" ? new StoreNotFoundError(`no asset '${assetId}'`) : error63;
+    });
+    const { size } = await handle.stat();
+    return fileStream(handle, size, range2);
+  }
+};
+
+// src/store/local/branch.ts
+import { constants as constants5 } from "node:fs";
+import { mkdir as mkdir3, open as open7, rmdir as rmdir2, unlink as unlink3 } from "node:fs/promises";
+import path8 from "node:path";
 var LocalBranch = class {
   constructor(dir, tmpDir) {
     this.dir = dir;
@@ -67204,10 +67651,10 @@ var LocalBranch = class {
     if (segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\\") || s.includes("\0"))) {
       throw new StoreNotFoundError(`no branch file '${file2}'`);
     }
-    return path6.join(this.dir, ...segments);
+    return path8.join(this.dir, ...segments);
   }
   async read(file2, options2 = {}) {
-    const handle = await open6(this.pathOf(file2), constants3.O_RDONLY | constants3.O_NOFOLLOW).catch((error63) => {
+    const handle = await open7(this.pathOf(file2), constants5.O_RDONLY | constants5.O_NOFOLLOW).catch((error63) => {
       if (error63.code === "ENOENT" || error63.code === "ENOTDIR" || error63.code === "EISDIR" || error63.code === "ELOOP") return null;
       throw error63;
     });
@@ -67226,7 +67673,7 @@ var LocalBranch = class {
   async write(file2, content, expectedSha) {
     const target = this.pathOf(file2);
     await this.expectSha(file2, expectedSha);
-    await mkdir2(path6.dirname(target), { recursive: true });
+    await mkdir3(path8.dirname(target), { recursive: true });
     await writeFileAtomic(this.tmpDir, target, content);
     return { sha: gitBlobSha(content) };
   }
@@ -67234,7 +67681,7 @@ var LocalBranch = class {
     const target = this.pathOf(file2);
     await this.expectSha(file2, expectedSha);
     await unlink3(target);
-    for (let dir = path6.dirname(target); dir.startsWith(`${this.dir}${path6.sep}`); dir = path6.dirname(dir)) {
+    for (let dir = path8.dirname(target); dir.startsWith(`${this.dir}${path8.sep}`); dir = path8.dirname(dir)) {
       if (!await rmdir2(dir).then(
         () => true,
         () => false
@@ -67249,12 +67696,57 @@ var LocalBranch = class {
   }
 };
 
-// src/store/local-store.ts
-var MARKER_FILE = "updateforge-store.json";
-var MARKER = { kind: "updateforge-local-store", version: 1 };
-var ID = /^[0-9a-f]{16}$/;
-var STALE_TEMP_MS = 60 * 60 * 1e3;
+// src/store/local/lock.ts
+var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+import { setTimeout as delay } from "node:timers/promises";
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms) => delay(ms)
+};
 var LOCK_STALE_MS = 1e4;
+var LOCK_WAIT_MS = 2e4;
+var FIRST_RETRY_MS = 5;
+var MAX_RETRY_MS = 100;
+var StoreLock = class {
+  constructor(layout, clock) {
+    this.layout = layout;
+    this.clock = clock;
+  }
+  layout;
+  clock;
+  async hold(work) {
+    await this.layout.ready();
+    const release = await this.acquire();
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
+  }
+  async acquire() {
+    const deadline = this.clock.now() + LOCK_WAIT_MS;
+    for (let wait = FIRST_RETRY_MS; ; wait = Math.min(wait * 1.5, MAX_RETRY_MS)) {
+      let failure2;
+      try {
+        return await import_proper_lockfile.default.lock(this.layout.marker, { realpath: false, stale: LOCK_STALE_MS, onCompromised: () => {
+        } });
+      } catch (error63) {
+        failure2 = error63;
+      }
+      if (this.clock.now() >= deadline) {
+        if (failure2.code !== "ELOCKED") throw failure2;
+        throw new StoreUnavailableError(
+          `The store is locked: '${this.layout.marker}.lock' stayed held for over ${LOCK_STALE_MS / 1e3} s. If no other publish is writing to '${this.layout.root}', delete that folder and publish again.`
+        );
+      }
+      await this.clock.sleep(wait);
+    }
+  }
+};
+
+// src/store/local/releases.ts
+import { readFile as readFile3, readdir as readdir3, unlink as unlink4 } from "node:fs/promises";
+import path9 from "node:path";
 var AssetSchema = external_exports.object({
   id: external_exports.string().regex(ID),
   name: external_exports.string(),
@@ -67273,120 +67765,56 @@ var ReleaseSchema = external_exports.object({
   createdAt: external_exports.string(),
   assets: external_exports.array(AssetSchema)
 });
-var LocalStore = class _LocalStore {
-  constructor(root, branch, exists2) {
-    this.root = root;
-    this.exists = exists2;
-    this.location = root;
-    this.branchDir = path7.join(root, "branches", encodeURIComponent(branch));
-    this.branch = new LocalBranch(this.branchDir, path7.join(root, "tmp"));
+var LocalReleases = class {
+  constructor(layout, lock, now) {
+    this.layout = layout;
+    this.lock = lock;
+    this.now = now;
   }
-  root;
-  exists;
-  location;
-  branchDir;
-  branch;
-  layout = null;
-  /** Opens an existing store; StoreUnavailableError when `root` is not one. */
-  static async open(root, options2 = {}) {
-    const absolute = path7.resolve(root);
-    try {
-      await readFile2(path7.join(absolute, MARKER_FILE), "utf8");
-    } catch (error63) {
-      throw new StoreUnavailableError(`No UpdateForge store at '${root}' (${describeFsError(error63)}). Publish into it first, or check the path.`);
-    }
-    const store = new _LocalStore(absolute, options2.branch ?? DEFAULT_BRANCH, true);
-    await store.sweepTemp();
-    return store;
+  layout;
+  lock;
+  now;
+  /** Newest first. */
+  async list() {
+    const dir = this.layout.releasesDir;
+    const names = (await readdir3(dir).catch(() => [])).filter((n) => n.endsWith(".json"));
+    const releases = await Promise.all(names.map((n) => this.read(path9.join(dir, n))));
+    return releases.filter((r) => r !== null).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
-  /**
-   * Opens the store at `root`, or prepares to create it there when the folder is
-   * missing or empty. Nothing is created until the first write, so a publish that
-   * fails validation leaves no folder behind.
-   */
-  static async openOrCreate(root, options2 = {}) {
-    const absolute = path7.resolve(root);
-    const entries = await readdir3(absolute).catch((error63) => {
-      if (error63.code === "ENOENT") return [];
-      throw new StoreUnavailableError(`Cannot use '${root}' as a store: ${describeFsError(error63)}.`);
+  find(tag) {
+    return this.read(this.layout.releasePath(tag));
+  }
+  /** StoreConflictError when the tag is taken. */
+  async create(input3) {
+    await this.layout.ready();
+    const release = { id: newId(), ...input3, createdAt: new Date(this.now()).toISOString(), assets: [] };
+    const created = await createFileExclusive(this.layout.tmpDir, this.layout.releasePath(input3.tag), Buffer.from(JSON.stringify(release, null, 2)));
+    if (!created) throw new StoreConflictError(`a release with tag '${input3.tag}' already exists`);
+    return release;
+  }
+  /** Applies `change` to the release as it is now; StoreNotFoundError when it was deleted (or replaced) meanwhile. */
+  mutate(release, change) {
+    return this.lock.hold(async () => {
+      const current = await this.read(this.layout.releasePath(release.tag));
+      if (!current || current.id !== release.id) throw new StoreNotFoundError(`release '${release.tag}' no longer exists`);
+      const next = change(current);
+      await writeFileAtomic(this.layout.tmpDir, this.layout.releasePath(next.tag), Buffer.from(JSON.stringify(next, null, 2)));
+      return next;
     });
-    if (entries.includes(MARKER_FILE)) return _LocalStore.open(absolute, options2);
-    if (entries.length > 0) {
-      throw new StoreUnavailableError(`'${root}' is not empty and is not an UpdateForge store (no ${MARKER_FILE}). Choose a new or empty folder.`);
-    }
-    return new _LocalStore(absolute, options2.branch ?? DEFAULT_BRANCH, false);
   }
-  /** Creates the folder layout on first write (only the missing parts, for a store that exists). */
-  ready() {
-    this.layout ??= (async () => {
-      if (!this.exists) {
-        await mkdir3(this.root, { recursive: true });
-        await writeFile2(path7.join(this.root, MARKER_FILE), `${JSON.stringify(MARKER)}
-`, { flag: "wx" }).catch((error63) => {
-          if (error63.code !== "EEXIST") throw error63;
-        });
-      }
-      for (const dir of ["releases", "assets", "tmp"]) await mkdir3(path7.join(this.root, dir), { recursive: true });
-      await mkdir3(this.branchDir, { recursive: true });
-    })().catch((error63) => {
-      this.layout = null;
-      throw error63;
+  /** The release as it was when removed, so its assets can go too; null when it was already gone. */
+  delete(release) {
+    return this.lock.hold(async () => {
+      const current = await this.read(this.layout.releasePath(release.tag));
+      if (!current || current.id !== release.id) return null;
+      await unlink4(this.layout.releasePath(release.tag));
+      return current;
     });
-    return this.layout;
   }
-  /** Files left in tmp/ by a writer that was killed (see stale-temp.ts). */
-  async sweepTemp() {
-    await sweepTemp(path7.join(this.root, "tmp"), { staleMs: STALE_TEMP_MS });
-  }
-  get tmpDir() {
-    return path7.join(this.root, "tmp");
-  }
-  releasePath(tag) {
-    return path7.join(this.root, "releases", `${encodeURIComponent(tag)}.json`);
-  }
-  assetPath(assetId) {
-    if (!ID.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}'`);
-    return path7.join(this.root, "assets", assetId);
-  }
-  /** Serialises read-modify-write across processes; held only for a few small file operations. */
-  async locked(work) {
-    await this.ready();
-    const marker = path7.join(this.root, MARKER_FILE);
-    const release = await import_proper_lockfile.default.lock(marker, {
-      realpath: false,
-      stale: LOCK_STALE_MS,
-      retries: { retries: 200, minTimeout: 5, maxTimeout: 100, factor: 1.5 },
-      onCompromised: () => {
-      }
-    }).catch((error63) => {
-      if (error63.code !== "ELOCKED") throw error63;
-      throw new StoreUnavailableError(
-        `The store is locked: '${marker}.lock' stayed held for over ${LOCK_STALE_MS / 1e3} s. If no other publish is writing to '${this.root}', delete that folder and publish again.`
-      );
-    });
-    try {
-      return await work();
-    } finally {
-      await release();
-    }
-  }
-  /** A write the disk refused (full, read-only, no permission) as a message naming the store, the step and the fix. */
-  async writing(step, work) {
-    try {
-      return await work();
-    } catch (error63) {
-      const code = error63?.code;
-      if (code === "ENOSPC" || code === "EDQUOT")
-        throw new StoreUnavailableError(`No space left to write the store at '${this.root}' (${step}). Free some space and publish again.`, { cause: error63 });
-      if (code === "EROFS" || code === "EACCES" || code === "EPERM")
-        throw new StoreUnavailableError(`Cannot write the store at '${this.root}' (${step}): ${describeFsError(error63)}.`, { cause: error63 });
-      throw error63;
-    }
-  }
-  async readRelease(file2) {
+  async read(file2) {
     let text;
     try {
-      text = await readFile2(file2, "utf8");
+      text = await readFile3(file2, "utf8");
     } catch (error63) {
       if (error63.code === "ENOENT") return null;
       throw error63;
@@ -67397,103 +67825,85 @@ var LocalStore = class _LocalStore {
     } catch {
     }
     const parsed = ReleaseSchema.safeParse(raw);
-    if (!parsed.success) throw new StoreUnavailableError(`Release file '${path7.basename(file2)}' in the store is damaged.`);
+    if (!parsed.success) throw new StoreUnavailableError(`Release file '${path9.basename(file2)}' in the store is damaged.`);
     return parsed.data;
   }
-  async writeRelease(release) {
-    await writeFileAtomic(this.tmpDir, this.releasePath(release.tag), Buffer.from(JSON.stringify(release, null, 2)));
+};
+
+// src/store/local/store.ts
+var STALE_TEMP_MS = 60 * 60 * 1e3;
+var LocalStore = class _LocalStore {
+  location;
+  layout;
+  lock;
+  releases;
+  assets;
+  branch;
+  constructor(root, exists2, options2) {
+    const clock = options2.clock ?? systemClock;
+    this.location = root;
+    this.layout = new StoreLayout(root, options2.branch ?? DEFAULT_BRANCH, exists2);
+    this.lock = new StoreLock(this.layout, clock);
+    this.releases = new LocalReleases(this.layout, this.lock, clock.now);
+    this.assets = new LocalAssets(this.layout, this.releases);
+    this.branch = new LocalBranch(this.layout.branchDir, this.layout.tmpDir);
   }
-  async mutateRelease(release, change) {
-    return this.locked(async () => {
-      const current = await this.readRelease(this.releasePath(release.tag));
-      if (!current || current.id !== release.id) throw new StoreNotFoundError(`release '${release.tag}' no longer exists`);
-      const next = change(current);
-      await this.writeRelease(next);
-      return next;
+  /** Opens an existing store; StoreUnavailableError when `root` is not one. */
+  static async open(root, options2 = {}) {
+    const absolute = path10.resolve(root);
+    try {
+      await readFile4(path10.join(absolute, MARKER_FILE), "utf8");
+    } catch (error63) {
+      throw new StoreUnavailableError(`No UpdateForge store at '${root}' (${describeFsError(error63)}). Publish into it first, or check the path.`, { cause: error63 });
+    }
+    const store = new _LocalStore(absolute, true, options2);
+    await sweepTemp(store.layout.tmpDir, { staleMs: STALE_TEMP_MS });
+    return store;
+  }
+  /**
+   * Opens the store at `root`, or prepares to create it there when the folder is
+   * missing or empty. Nothing is created until the first write, so a publish that
+   * fails validation leaves no folder behind.
+   */
+  static async openOrCreate(root, options2 = {}) {
+    const absolute = path10.resolve(root);
+    const entries = await readdir4(absolute).catch((error63) => {
+      if (error63.code === "ENOENT") return [];
+      throw new StoreUnavailableError(`Cannot use '${root}' as a store: ${describeFsError(error63)}.`);
     });
+    if (entries.includes(MARKER_FILE)) return _LocalStore.open(absolute, options2);
+    if (entries.length > 0) {
+      throw new StoreUnavailableError(`'${root}' is not empty and is not an UpdateForge store (no ${MARKER_FILE}). Choose a new or empty folder.`);
+    }
+    return new _LocalStore(absolute, false, options2);
   }
-  async listReleases() {
-    const dir = path7.join(this.root, "releases");
-    const names = (await readdir3(dir).catch(() => [])).filter((n) => n.endsWith(".json"));
-    const releases = await Promise.all(names.map((n) => this.readRelease(path7.join(dir, n))));
-    return releases.filter((r) => r !== null).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  listReleases() {
+    return this.releases.list();
   }
   async listTags(prefix) {
-    return (await this.listReleases()).filter((r) => !r.draft && r.tag.startsWith(prefix)).map((r) => r.tag);
+    return (await this.releases.list()).filter((r) => !r.draft && r.tag.startsWith(prefix)).map((r) => r.tag);
   }
-  async findReleaseByTag(tag) {
-    return this.readRelease(this.releasePath(tag));
+  findReleaseByTag(tag) {
+    return this.releases.find(tag);
   }
   createRelease(input3) {
-    return this.writing(`creating release ${input3.tag}`, () => this.create(input3));
-  }
-  async create(input3) {
-    await this.ready();
-    const release = { id: newId(), ...input3, createdAt: (/* @__PURE__ */ new Date()).toISOString(), assets: [] };
-    const created = await createFileExclusive(this.tmpDir, this.releasePath(input3.tag), Buffer.from(JSON.stringify(release, null, 2)));
-    if (!created) throw new StoreConflictError(`a release with tag '${input3.tag}' already exists`);
-    return release;
+    return this.layout.writing(`creating release ${input3.tag}`, () => this.releases.create(input3));
   }
   updateRelease(release, patch) {
-    return this.writing(`updating release ${release.tag}`, () => this.mutateRelease(release, (current) => ({ ...current, ...patch })));
+    return this.layout.writing(`updating release ${release.tag}`, () => this.releases.mutate(release, (current) => ({ ...current, ...patch })));
   }
   async deleteRelease(release) {
-    const removed = await this.locked(async () => {
-      const current = await this.readRelease(this.releasePath(release.tag));
-      if (!current || current.id !== release.id) return null;
-      await unlink4(this.releasePath(release.tag));
-      return current;
-    });
-    for (const asset of removed?.assets ?? []) await rm3(this.assetPath(asset.id), { force: true });
+    const removed = await this.releases.delete(release);
+    for (const asset of removed?.assets ?? []) await this.assets.removeBytes(asset.id);
   }
   uploadAsset(release, upload2) {
-    return this.writing(`storing '${upload2.name}' of release ${release.tag}`, () => this.storeAsset(release, upload2));
+    return this.layout.writing(`storing '${upload2.name}' of release ${release.tag}`, () => this.assets.upload(release, upload2));
   }
-  async storeAsset(release, upload2) {
-    if (release.assets.some((a) => a.name === upload2.name)) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${upload2.name}'`);
-    await this.ready();
-    const tmp = tempPath(this.tmpDir);
-    try {
-      const target = await createNewFileStream(tmp);
-      const hashing = new HashingStream((sent2) => upload2.onProgress?.(sent2));
-      await pipeline2(upload2.open(), hashing, target);
-      const { size: sent, sha256 } = hashing.digests();
-      if (sent !== upload2.size) throw new Error(`upload of '${upload2.name}' sent ${sent} bytes, expected ${upload2.size}`);
-      const asset = {
-        id: newId(),
-        name: upload2.name,
-        label: upload2.label,
-        size: sent,
-        contentType: upload2.contentType,
-        digest: `sha256:${sha256}`,
-        state: "uploaded"
-      };
-      await rename3(tmp, this.assetPath(asset.id));
-      try {
-        await this.mutateRelease(release, (current) => {
-          if (current.assets.some((a) => a.name === asset.name)) throw new StoreConflictError(`release '${release.tag}' already has an asset named '${asset.name}'`);
-          return { ...current, assets: [...current.assets, asset] };
-        });
-      } catch (error63) {
-        await rm3(this.assetPath(asset.id), { force: true });
-        throw error63;
-      }
-      return asset;
-    } finally {
-      await rm3(tmp, { force: true });
-    }
+  deleteAsset(release, asset) {
+    return this.assets.delete(release, asset);
   }
-  async deleteAsset(release, asset) {
-    await this.mutateRelease(release, (current) => ({ ...current, assets: current.assets.filter((a) => a.id !== asset.id) }));
-    await rm3(this.assetPath(asset.id), { force: true });
-  }
-  async openAsset(assetId, range2) {
-    const file2 = this.assetPath(assetId);
-    const handle = await open7(file2, constants4.O_RDONLY | constants4.O_NOFOLLOW).catch((error63) => {
-      throw error63.code === "ENOENT" || error63.code === "ELOOP" ? new StoreNotFoundError(`no asset '${assetId}'`) : error63;
-    });
-    const { size } = await handle.stat();
-    return fileStream(handle, size, range2);
+  openAsset(assetId, range2) {
+    return this.assets.open(assetId, range2);
   }
   /** A folder has no link of its own to hand out: downloads are always served through the API. */
   async assetLink() {
@@ -67503,15 +67913,12 @@ var LocalStore = class _LocalStore {
     return this.branch.read(file2, options2);
   }
   writeBranchFile(file2, content, options2) {
-    return this.writing(`writing ${file2}`, () => this.locked(() => this.branch.write(file2, content, options2.expectedSha)));
+    return this.layout.writing(`writing ${file2}`, () => this.lock.hold(() => this.branch.write(file2, content, options2.expectedSha)));
   }
   async deleteBranchFile(file2, options2) {
-    await this.locked(() => this.branch.delete(file2, options2.expectedSha));
+    await this.lock.hold(() => this.branch.delete(file2, options2.expectedSha));
   }
 };
-function newId() {
-  return randomBytes2(8).toString("hex");
-}
 
 // src/store/open-store.ts
 async function openStore(description, options2) {
@@ -67529,6 +67936,11 @@ function openGitHubStore(description, options2) {
     pacingMs: description.pacingMs,
     ...description.retryBaseMs === void 0 ? {} : { retryBaseMs: description.retryBaseMs }
   });
+}
+
+// src/store/tuning.ts
+function storeTuning(env) {
+  return { pacingMs: parseWholeNumber(env["UPDATEFORGE_GITHUB_PACING_MS"]), retryBaseMs: parseWholeNumber(env["UPDATEFORGE_GITHUB_RETRY_MS"]) };
 }
 
 // src/feed/version-record.ts
@@ -67626,8 +68038,9 @@ var VersionedFormat = class _VersionedFormat {
     return found;
   }
 };
-var NewerFormatError = class extends Error {
+var NewerFormatError = class extends UpdateForgeError {
   name = "NewerFormatError";
+  kind = "unsupported";
   found;
   newest;
   constructor(details) {
@@ -67639,8 +68052,9 @@ var NewerFormatError = class extends Error {
     this.newest = newest;
   }
 };
-var FormatVersionError = class extends Error {
+var FormatVersionError = class extends UpdateForgeError {
   name = "FormatVersionError";
+  kind = "damaged";
 };
 function isNewerFormatError(error63) {
   return error63 instanceof NewerFormatError;
@@ -67700,135 +68114,6 @@ function describeBlock(raw) {
   return "The UpdateForge metadata of a release";
 }
 
-// src/feed/percent.ts
-function isPercent(value) {
-  return Number.isInteger(value) && value >= 0 && value <= 100;
-}
-
-// src/publish/inputs.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-
-// src/capgo/bundle-encryption.ts
-import { constants as constants5, createCipheriv, createPrivateKey, createPublicKey, privateEncrypt, randomBytes as randomBytes3 } from "node:crypto";
-var AES = "aes-128-cbc";
-var PADDING = constants5.RSA_PKCS1_PADDING;
-var RSA_BITS = 2048;
-var BundleKeyError = class extends Error {
-  name = "BundleKeyError";
-};
-function loadBundleKey(pem, source) {
-  let privateKey;
-  try {
-    privateKey = createPrivateKey({ key: pem, format: "pem" });
-  } catch {
-    throw new BundleKeyError(`${source} is not a private key in PEM form. Use the .capgo_key_v2 file made by \`npx @capgo/cli key create\`.`);
-  }
-  if (privateKey.asymmetricKeyType !== "rsa" || privateKey.asymmetricKeyDetails?.modulusLength !== RSA_BITS) {
-    throw new BundleKeyError(`${source} must be an RSA ${RSA_BITS}-bit private key, the kind the Capgo plugin decrypts with.`);
-  }
-  return { privateKey, keyId: keyIdOf(createPublicKey(privateKey)) };
-}
-function keyIdOf(publicKey) {
-  const pem = publicKey.export({ type: "pkcs1", format: "pem" }).toString();
-  return pem.replace(/-----(BEGIN|END) RSA PUBLIC KEY-----/g, "").replace(/\s/g, "").slice(0, 20);
-}
-function newSessionKey(key) {
-  const aesKey = randomBytes3(16);
-  const iv = randomBytes3(16);
-  const sealed = privateEncrypt({ key: key.privateKey, padding: PADDING }, aesKey);
-  const cipher = createCipheriv(AES, aesKey, iv);
-  cipher.setAutoPadding(true);
-  return { cipher, sessionKey: `${iv.toString("base64")}:${sealed.toString("base64")}` };
-}
-function encryptChecksums(sha256Hex, key) {
-  return {
-    checksum: privateEncrypt({ key: key.privateKey, padding: PADDING }, Buffer.from(sha256Hex, "hex")).toString("hex"),
-    legacyChecksum: privateEncrypt({ key: key.privateKey, padding: PADDING }, Buffer.from(sha256Hex, "base64")).toString("base64")
-  };
-}
-function checksumForm(checksum) {
-  if (/^[0-9a-fA-F]{512}$/.test(checksum)) return "v3";
-  if (/^[A-Za-z0-9+/]{342}==$/.test(checksum)) return "legacy";
-  return null;
-}
-function isSessionKey(value) {
-  const [iv, sealed, extra] = value.split(":");
-  return extra === void 0 && /^[A-Za-z0-9+/]{22}==$/.test(iv ?? "") && /^[A-Za-z0-9+/]{342}==$/.test(sealed ?? "");
-}
-
-// src/publish/inputs.ts
-var MAX_NAME = 200;
-var MAX_NOTES = 1e5;
-function validateVersionTarget(target, config2) {
-  const app = config2.apps.find((a) => a.id === target.app);
-  if (!app) {
-    const known = config2.apps.map((a) => `'${a.id}'`).join(", ") || "none";
-    throw new PublishInputError("app", `Unknown app '${target.app}'. Apps in updateforge.json: ${known}.`);
-  }
-  if (!isBuildType(target.buildType)) {
-    throw new PublishInputError("build-type", `Invalid build type '${target.buildType}'. Expected one of: ${BUILD_TYPES.join(", ")}.`);
-  }
-  if (parseStrictVersion(target.version) === null) throw new PublishInputError("version", describeBadVersion(target.version));
-  return { app, buildType: target.buildType, version: target.version };
-}
-function validatePublishRequest(request2, config2) {
-  const { app, buildType } = validateVersionTarget(request2, config2);
-  if (request2.name !== void 0 && request2.name.length > MAX_NAME) {
-    throw new PublishInputError("name", `Name is ${request2.name.length} characters long; the limit is ${MAX_NAME}.`);
-  }
-  if (request2.notes !== void 0 && request2.notes.length > MAX_NOTES) {
-    throw new PublishInputError("notes", `Notes are ${request2.notes.length} characters long; the limit is ${MAX_NOTES}.`);
-  }
-  if (request2.path !== void 0 && request2.path.trim() === "") throw new PublishInputError("path", "Path is empty; omit it to register a pending version.");
-  if (request2.rollout !== void 0 && !isPercent(request2.rollout)) {
-    throw new PublishInputError("rollout", `Rollout '${request2.rollout}' is not a whole percentage from 0 to 100.`);
-  }
-  const minNativeVersion = request2.minNativeVersion === void 0 ? void 0 : import_semver2.default.coerce(request2.minNativeVersion)?.version;
-  if (request2.minNativeVersion !== void 0 && (!minNativeVersion || request2.path === void 0)) {
-    throw new PublishInputError(
-      "min-native-version",
-      minNativeVersion ? "The minimum native version belongs to a bundle: give --path too." : `'${request2.minNativeVersion}' is not a version (e.g. 2.1.0).`
-    );
-  }
-  return {
-    app,
-    buildType,
-    version: request2.version,
-    path: request2.path ?? null,
-    name: request2.name,
-    notes: request2.notes,
-    public: request2.public,
-    overwrite: request2.overwrite ?? false,
-    minNativeVersion,
-    rollout: request2.rollout,
-    encryption: validateEncryption(request2)
-  };
-}
-function validateEncryption(request2) {
-  const preEncrypted = request2.sessionKey !== void 0 || request2.checksum !== void 0;
-  if (!request2.encryptKey && !preEncrypted) return void 0;
-  if (request2.path === void 0) throw new PublishInputError(request2.encryptKey ? "encrypt-key" : "session-key", "Encryption applies to a bundle: give --path too.");
-  if (request2.encryptKey && preEncrypted) {
-    throw new PublishInputError("encrypt-key", "Give either --encrypt-key (to encrypt here) or --session-key and --checksum (for a bundle already encrypted), not both.");
-  }
-  if (request2.encryptKey) {
-    try {
-      return { key: loadBundleKey(request2.encryptKey.pem, request2.encryptKey.source) };
-    } catch (error63) {
-      if (error63 instanceof BundleKeyError) throw new PublishInputError("encrypt-key", error63.message);
-      throw error63;
-    }
-  }
-  if (request2.sessionKey === void 0 || !isSessionKey(request2.sessionKey)) {
-    throw new PublishInputError("session-key", "Expected the ivSessionKey printed by `@capgo/cli bundle encrypt` (base64 IV, a colon, base64 key).");
-  }
-  const form = request2.checksum === void 0 ? null : checksumForm(request2.checksum);
-  if (request2.checksum === void 0 || form === null) {
-    throw new PublishInputError("checksum", "Expected the checksum printed by `@capgo/cli bundle encrypt` (512 hex digits, or base64 from older CLIs).");
-  }
-  return { sessionKey: request2.sessionKey, checksum: request2.checksum, form };
-}
-
 // src/publish/undo.ts
 var UndoLog = class {
   steps = [];
@@ -67862,14 +68147,29 @@ var UndoLog = class {
     return failed;
   }
 };
+async function withUndo(work, options2) {
+  const undo = new UndoLog();
+  try {
+    return await work(undo);
+  } catch (error63) {
+    const leftovers = await undo.rollback();
+    if (undo.committed && options2.committed) throw options2.committed(error63);
+    if (leftovers.length === 0) throw error63;
+    const list = leftovers.map((l) => `  - ${l}`).join("\n");
+    throw new RollbackIncompleteError(`${errorMessage(error63)}
+Undoing ${options2.what} also failed; left over:
+${list}`, { cause: error63 });
+  }
+}
 
 // src/publish/version-lease.ts
 import { randomBytes as randomBytes4 } from "node:crypto";
 import { hostname as hostname3 } from "node:os";
 
 // src/publish/read-only-store.ts
-var WriteNeeded = class extends Error {
+var WriteNeeded = class extends UpdateForgeError {
   name = "WriteNeeded";
+  kind = "internal";
 };
 function readOnlyStore(store) {
   const refuse = () => Promise.reject(new WriteNeeded("this publish changes the store"));
@@ -68273,30 +68573,42 @@ async function editRelease(edit, tag, appId, change) {
   if (parsed.metadata.file.kind !== "bundle") {
     throw new PublishInputError("version", `${appId} ${edit.buildType} ${edit.version} is an app binary; rollouts and yanks are for live-update bundles.`);
   }
-  const next = change(parsed.metadata);
-  const body = renderReleaseBody(parsed.notes, next);
+  const body = renderReleaseBody(parsed.notes, change(parsed.metadata));
   const changed = body !== release.body;
-  const undo = new UndoLog();
-  let current = release;
-  if (changed) {
-    current = await edit.store.updateRelease(release, { body });
-    const updated = current;
-    undo.push(`restore release ${tag}`, async () => {
-      await edit.store.updateRelease(updated, { body: release.body });
-    });
-  }
-  let written;
-  try {
-    written = await recordInManifest({ store: edit.store, config: edit.config.config, now: edit.now ?? (() => /* @__PURE__ */ new Date()), release: current });
-  } catch (error63) {
-    const leftovers = await undo.rollback();
-    if (leftovers.length > 0) throw new RollbackIncompleteError(`${errorMessage(error63)}
-Undoing it also failed: ${leftovers.join("; ")}`, { cause: error63 });
-    throw error63;
-  }
+  const written = await withUndo(
+    async (undo) => {
+      const current = changed ? await edit.store.updateRelease(release, { body }) : release;
+      if (changed) {
+        undo.push(`restore release ${tag}`, async () => {
+          await edit.store.updateRelease(current, { body: release.body });
+        });
+      }
+      return recordInManifest({ store: edit.store, config: edit.config.config, now: edit.now ?? (() => /* @__PURE__ */ new Date()), release: current });
+    },
+    { what: "the edit" }
+  );
   const version2 = written.manifest.versions.find((v) => v.id === release.id);
   if (!version2) throw new Error(`Release '${tag}' is missing from the manifest.`);
   return { changed, version: version2, manifestSha: written.sha };
+}
+
+// src/publish/outcome.ts
+var PUBLISHED = {
+  published: "Published",
+  registered: "Registered pending version",
+  updated: "Updated",
+  unchanged: "Already published, nothing changed:",
+  replaced: "Replaced the file of"
+};
+var versionName = (v) => `${v.app} ${v.buildType} ${v.version}`;
+function publishHeadline(result) {
+  return `${PUBLISHED[result.outcome]} ${versionName(result.version)}`;
+}
+function editHeadline(result, edit) {
+  const v = result.version;
+  const share = `${v.rollout ?? 100}% of devices`;
+  if (!result.changed) return `Unchanged: ${versionName(v)} ${edit === "yank" ? "was already yanked" : `was already offered to ${share}`}`;
+  return edit === "yank" ? `Yanked ${versionName(v)} (devices roll back to the previous bundle)` : `Rolled out ${versionName(v)} to ${share}`;
 }
 
 // src/feed/api-paths.ts
@@ -68373,13 +68685,6 @@ function indexManifest(manifest) {
 }
 
 // src/action/summary.ts
-var HEADLINES = {
-  published: "Published",
-  registered: "Registered (pending, no file yet)",
-  updated: "Updated",
-  unchanged: "Unchanged (already published)",
-  replaced: "Replaced the file of"
-};
 var cell = (text) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 function summaryMarkdown(result, context) {
   const v = result.version;
@@ -68400,7 +68705,7 @@ function summaryMarkdown(result, context) {
     return `| ${buildType} | ${c?.current ? `${c.current.version}` : "-"} | ${c?.pending ? `${c.pending.version}` : "-"} |`;
   });
   return [
-    `## UpdateForge: ${HEADLINES[result.outcome]} ${v.app} ${v.buildType} ${v.version}`,
+    `## UpdateForge: ${publishHeadline(result)}`,
     "",
     "| | |",
     "| --- | --- |",
@@ -68417,8 +68722,6 @@ function summaryMarkdown(result, context) {
 }
 function editSummaryMarkdown(result, context) {
   const v = result.version;
-  const what = `${v.app} ${v.buildType} ${v.version}`;
-  const headline = !result.changed ? `Unchanged: ${what} ${context.command === "yank" ? "was already yanked" : `was already offered to ${v.rollout ?? 100}% of devices`}` : context.command === "yank" ? `Yanked ${what}` : `Rolled out ${what} to ${v.rollout ?? 100}% of devices`;
   const rows = [
     ["Version", `${v.version}${v.name ? ` (${cell(v.name)})` : ""}`],
     ["Version id", `\`${v.id}\``],
@@ -68426,7 +68729,7 @@ function editSummaryMarkdown(result, context) {
     ["Offered to", v.yanked ? "no device: yanked, devices that installed it roll back to the previous bundle" : `${v.rollout ?? 100}% of devices`],
     ["Manifest", `\`${result.manifestSha.slice(0, 12)}\` on ${context.repo}`]
   ];
-  return [`## UpdateForge: ${headline}`, "", "| | |", "| --- | --- |", ...rows.map(([k, value]) => `| ${k} | ${value} |`), ""].join("\n");
+  return [`## UpdateForge: ${editHeadline(result, context.command)}`, "", "| | |", "| --- | --- |", ...rows.map(([k, value]) => `| ${k} | ${value} |`), ""].join("\n");
 }
 
 // src/action/edit-step.ts
@@ -68437,8 +68740,7 @@ async function runEdit(step) {
   const v = result.version;
   const releaseUrl = `${step.inputs.serverUrl}/${store.location}/releases/tag/${encodeURIComponent(releaseTag(v.app, v.buildType, v.version))}`;
   setVersionOutputs(io, { version: v, releaseUrl, manifestSha: result.manifestSha });
-  const done = command.name === "rollout" ? `rolled out to ${command.percent}%` : "yanked";
-  io.log.info(`${result.changed ? done : `unchanged (already ${done})`}: ${v.app} ${v.buildType} ${v.version} (version id ${v.id})`);
+  io.log.info(`${editHeadline(result, command.name)} (version id ${v.id})`);
   await io.appendSummary(editSummaryMarkdown(result, { command: command.name, repo: store.location, releaseUrl }));
 }
 
@@ -68457,8 +68759,9 @@ function flag(env, name) {
 function number4(env, name) {
   const value = input2(env, name);
   if (value === "") return void 0;
-  if (!/^\d+$/.test(value)) throw new PublishInputError(name, `'${value}' is not a whole number.`);
-  return Number(value);
+  const whole = parseWholeNumber(value);
+  if (whole === void 0) throw new PublishInputError(name, `'${value}' is not a whole number.`);
+  return whole;
 }
 function versionFromRef(ref) {
   const tag = /^refs\/tags\/(.+)$/.exec(ref ?? "")?.[1];
@@ -68482,7 +68785,6 @@ function publishCommand(env, version2) {
   const key = optional2(env["INPUT_ENCRYPT-KEY"] ?? "");
   return {
     name: "publish",
-    notesFile,
     request: {
       app: input2(env, "app"),
       buildType: input2(env, "build-type") || "release",
@@ -68490,6 +68792,7 @@ function publishCommand(env, version2) {
       path: optional2(input2(env, "path")),
       name: optional2(input2(env, "name")),
       notes,
+      notesFile,
       public: flag(env, "public"),
       overwrite: flag(env, "overwrite") ?? false,
       minNativeVersion: optional2(input2(env, "min-native-version")),
@@ -68531,7 +68834,6 @@ function parseActionInputs(env) {
       `is empty and this run was not started by a tag (GITHUB_REF=${env["GITHUB_REF"] ?? "unset"}). Set \`version\`, or run on tags like v1.2.3.`
     );
   }
-  const numberOrUndefined = (variable) => env[variable] && /^\d+$/.test(env[variable] ?? "") ? Number(env[variable]) : void 0;
   const repo = input2(env, "repo") || env["GITHUB_REPOSITORY"] || "";
   const ownRepo = repo.toLowerCase() === (env["GITHUB_REPOSITORY"] ?? "").toLowerCase();
   return {
@@ -68545,14 +68847,9 @@ function parseActionInputs(env) {
     workspace: env["GITHUB_WORKSPACE"] || process.cwd(),
     // Default variables of every run (https://docs.github.com/en/actions/reference/variables-reference).
     commit: ownRepo ? env["GITHUB_SHA"] || void 0 : void 0,
-    run: env["GITHUB_RUN_ID"] ? { id: env["GITHUB_RUN_ID"], attempt: Number(env["GITHUB_RUN_ATTEMPT"] ?? "1") || 1 } : void 0,
-    pacingMs: numberOrUndefined("UPDATEFORGE_GITHUB_PACING_MS"),
-    retryBaseMs: numberOrUndefined("UPDATEFORGE_GITHUB_RETRY_MS")
+    run: env["GITHUB_RUN_ID"] ? { id: env["GITHUB_RUN_ID"], attempt: Number(env["GITHUB_RUN_ATTEMPT"] ?? "1") || 1 } : void 0
   };
 }
-
-// src/action/publish-step.ts
-import path12 from "node:path";
 
 // src/publish/bundle-encryption-policy.ts
 function checkBundleEncryption(app, artifact) {
@@ -68579,7 +68876,7 @@ function checkBundleEncryption(app, artifact) {
 }
 
 // src/publish/icons.ts
-import path8 from "node:path";
+import path11 from "node:path";
 var MAX_ICON_BYTES = 1024 * 1024;
 var IMAGE_SIGNATURES = [
   (b) => b.subarray(0, 8).equals(Buffer.from("89504e470d0a1a0a", "hex")),
@@ -68597,7 +68894,7 @@ async function readIcons(loaded) {
     const branchPath = iconBranchPath(app);
     if (source === null || branchPath === null) continue;
     const what = `Icon of app '${app.id}' ('${app.icon}')`;
-    const content = await readWithin(source, { root: path8.dirname(loaded.path), field: "config", what, maxBytes: MAX_ICON_BYTES });
+    const content = await readWithin(source, { root: path11.dirname(loaded.path), field: "config", what, maxBytes: MAX_ICON_BYTES });
     if (!IMAGE_SIGNATURES.some((matches) => matches(content))) throw new PublishInputError("config", `${what} is not a PNG, JPEG, GIF, WebP or SVG image.`);
     icons.push({ appId: app.id, branchPath, content });
   }
@@ -68629,9 +68926,9 @@ async function syncIcon(store, icon, undo) {
 
 // src/publish/package.ts
 import { createReadStream as createReadStream2 } from "node:fs";
-import { lstat as lstat4, mkdtemp, readdir as readdir6, rm as rm4 } from "node:fs/promises";
+import { lstat as lstat4, mkdtemp, readdir as readdir7, rm as rm4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path10 from "node:path";
+import path13 from "node:path";
 import { pipeline as pipeline3 } from "node:stream/promises";
 
 // node_modules/archiver/lib/core.js
@@ -69860,11 +70157,11 @@ var qmarksTestNoExtDot = ([$0]) => {
   return (f) => f.length === len && f !== "." && f !== "..";
 };
 var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path9 = {
+var path12 = {
   win32: { sep: "\\" },
   posix: { sep: "/" }
 };
-var sep2 = defaultPlatform === "win32" ? path9.win32.sep : path9.posix.sep;
+var sep2 = defaultPlatform === "win32" ? path12.win32.sep : path12.posix.sep;
 minimatch.sep = sep2;
 var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
 minimatch.GLOBSTAR = GLOBSTAR;
@@ -70612,7 +70909,7 @@ minimatch.unescape = unescape;
 
 // node_modules/readdir-glob/dist/index.mjs
 import { resolve } from "path";
-function readdir5(dir, strict) {
+function readdir6(dir, strict) {
   return new Promise((resolve$1, reject) => {
     fs3.readdir(dir, { withFileTypes: true }, (err, files) => {
       if (err) switch (err.code) {
@@ -70652,13 +70949,13 @@ function getStat(file2, followSymlinks) {
     });
   });
 }
-async function* exploreWalkAsync(dir, path14, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir5(path14 + dir, strict);
+async function* exploreWalkAsync(dir, path15, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir6(path15 + dir, strict);
   for (const file2 of files) {
     let name = file2.name;
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
-    const absolute = path14 + "/" + relative;
+    const absolute = path15 + "/" + relative;
     let stat5 = file2;
     if (useStat || followSymlinks) stat5 = await getStat(absolute, followSymlinks) ?? stat5;
     if (stat5.isDirectory()) {
@@ -70668,7 +70965,7 @@ async function* exploreWalkAsync(dir, path14, followSymlinks, useStat, shouldSki
           absolute,
           stat: stat5
         };
-        yield* exploreWalkAsync(filename, path14, followSymlinks, useStat, shouldSkip, false);
+        yield* exploreWalkAsync(filename, path15, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
@@ -70677,8 +70974,8 @@ async function* exploreWalkAsync(dir, path14, followSymlinks, useStat, shouldSki
     };
   }
 }
-async function* explore(path14, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path14, followSymlinks, useStat, shouldSkip, true);
+async function* explore(path15, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path15, followSymlinks, useStat, shouldSkip, true);
 }
 function readOptions(options2) {
   return {
@@ -73168,7 +73465,7 @@ async function checkBundleZip(file2) {
     }
   } catch (error63) {
     if (error63 instanceof PublishInputError) throw error63;
-    throw new PublishInputError("path", `'${file2}' is not a usable zip: ${errorMessage(error63)}.`);
+    throw new PublishInputError("path", `'${file2}' is not a usable zip: ${errorMessage(error63)}.`, { cause: error63 });
   }
   const clash = clashingNames(names);
   if (clash) throw refuse(clash);
@@ -73193,7 +73490,7 @@ async function packageArtifact(options2) {
   });
   if (info2.isDirectory()) return packageFolder(options2);
   if (!info2.isFile()) throw new PublishInputError("path", `'${options2.input}' is neither a file nor a folder.`);
-  const ext2 = path10.extname(options2.input).toLowerCase();
+  const ext2 = path13.extname(options2.input).toLowerCase();
   const encryption = options2.encryption;
   if (encryption && "sessionKey" in encryption) {
     const { sessionKey, checksum, form } = encryption;
@@ -73203,16 +73500,16 @@ async function packageArtifact(options2) {
     });
   }
   if (ext2 !== ".zip") {
-    if (encryption) throw new PublishInputError("encrypt-key", `Only live-update bundles (a web build folder or a .zip) can be encrypted, not '${path10.basename(options2.input)}'.`);
+    if (encryption) throw new PublishInputError("encrypt-key", `Only live-update bundles (a web build folder or a .zip) can be encrypted, not '${path13.basename(options2.input)}'.`);
     return packageAsIs(options2, info2.size, "binary", CONTENT_TYPES[ext2] ?? "application/octet-stream");
   }
   await checkBundleZip(options2.input);
   if (encryption)
-    return withWorkDir((dir) => writeBundle(createReadStream2(options2.input), { ...options2, name: path10.basename(options2.input), dir, total: info2.size, key: encryption.key }));
+    return withWorkDir((dir) => writeBundle(createReadStream2(options2.input), { ...options2, name: path13.basename(options2.input), dir, total: info2.size, key: encryption.key }));
   const digests = await hashFile(options2.input, info2.size, options2.onProgress);
   return {
     file: options2.input,
-    name: path10.basename(options2.input),
+    name: path13.basename(options2.input),
     ...digests,
     contentSha256: digests.sha256,
     contentType: CONTENT_TYPES[".zip"],
@@ -73228,7 +73525,7 @@ async function hashFile(file2, total, onProgress) {
       for await (const chunk of chunks) void chunk;
     });
   } catch (error63) {
-    throw new PublishInputError("path", `Cannot read '${file2}': ${describeFsError(error63)}.`);
+    throw new PublishInputError("path", `Cannot read '${file2}': ${describeFsError(error63)}.`, { cause: error63 });
   }
   const digests = hashing.digests();
   if (digests.size !== total) throw new PublishInputError("path", `'${file2}' changed while it was being read; publish it again once the build has finished.`);
@@ -73238,7 +73535,7 @@ async function packageAsIs(options2, size, kind, contentType, encryption) {
   const { sha256 } = await hashFile(options2.input, size, options2.onProgress);
   return {
     file: options2.input,
-    name: path10.basename(options2.input),
+    name: path13.basename(options2.input),
     size,
     sha256,
     ...encryption ? { encryption } : {},
@@ -73252,8 +73549,8 @@ async function packageAsIs(options2, size, kind, contentType, encryption) {
 async function listFolder(root) {
   const out = [];
   async function walk(dir, prefix) {
-    for (const name of (await readdir6(dir)).sort()) {
-      const absolute = path10.join(dir, name);
+    for (const name of (await readdir7(dir)).sort()) {
+      const absolute = path13.join(dir, name);
       const info2 = await lstat4(absolute);
       const entryName = `${prefix}${name}`;
       if (info2.isSymbolicLink()) throw new PublishInputError("path", `'${entryName}' in '${root}' is a symbolic link; a bundle can hold only plain files and folders.`);
@@ -73295,7 +73592,7 @@ async function packageFolder(options2) {
 var WORK_DIR_PREFIX = "updateforge-bundle-";
 async function withWorkDir(work) {
   await sweepTemp(tmpdir(), { prefix: WORK_DIR_PREFIX, staleMs: 24 * 60 * 60 * 1e3 });
-  const dir = await mkdtemp(path10.join(tmpdir(), `${WORK_DIR_PREFIX}${process.pid}-`));
+  const dir = await mkdtemp(path13.join(tmpdir(), `${WORK_DIR_PREFIX}${process.pid}-`));
   try {
     const artifact = await work(dir);
     return { ...artifact, cleanup: () => rm4(dir, { recursive: true, force: true }) };
@@ -73305,7 +73602,7 @@ async function withWorkDir(work) {
   }
 }
 async function writeBundle(source, options2) {
-  const target = path10.join(options2.dir, options2.key ? `${options2.name}.encrypted` : options2.name);
+  const target = path13.join(options2.dir, options2.key ? `${options2.name}.encrypted` : options2.name);
   const plain = new HashingStream((done) => {
     if (!options2.silent) options2.onProgress?.({ phase: options2.key ? "encrypting" : "hashing", done, total: options2.total });
   });
@@ -73333,7 +73630,7 @@ async function writeBundle(source, options2) {
 
 // src/publish/release-step.ts
 import { createReadStream as createReadStream3 } from "node:fs";
-import path11 from "node:path";
+import path14 from "node:path";
 async function applyRelease(ctx) {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -73343,8 +73640,9 @@ async function applyRelease(ctx) {
     }
   }
 }
-var TagTaken = class extends Error {
+var TagTaken = class extends UpdateForgeError {
   name = "TagTaken";
+  kind = "conflict";
 };
 async function applyOnce(ctx) {
   const { store, request: request2 } = ctx;
@@ -73464,7 +73762,7 @@ async function upload(ctx, release, artifact) {
 function assetName(artifact, existing) {
   const plain = artifact.name.replace(/[^A-Za-z0-9._-]+/g, ".").replace(/\.{2,}/g, ".").replace(/^\.+|\.+$/g, "") || "artifact";
   if (!existing.some((a) => a.name === plain)) return plain;
-  const ext2 = path11.extname(plain);
+  const ext2 = path14.extname(plain);
   return `${plain.slice(0, plain.length - ext2.length)}-${artifact.sha256.slice(0, 12)}${ext2}`;
 }
 function fileRecord(asset, artifact, request2) {
@@ -73489,34 +73787,35 @@ async function publish(options2) {
   const now = options2.now ?? (() => /* @__PURE__ */ new Date());
   const request2 = validatePublishRequest(options2.request, options2.config.config);
   const icons = await readIcons(options2.config);
-  const artifact = request2.path ? await packageArtifact({
-    input: request2.path,
-    zipName: `${request2.app.id}-${request2.version}.zip`,
-    encryption: request2.encryption,
-    onProgress: options2.onProgress
-  }) : null;
-  if (artifact?.kind === "binary" && (request2.minNativeVersion !== void 0 || request2.rollout !== void 0)) {
-    await artifact.cleanup();
-    throw new PublishInputError(
-      request2.rollout !== void 0 ? "rollout" : "min-native-version",
-      "Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries."
-    );
-  }
+  const artifact = await packageRequest(request2, options2.onProgress);
   const tag = releaseTag(request2.app.id, request2.buildType, request2.version);
   const publisher = options2.publisher ?? currentPublisher();
-  let recorded;
   try {
-    recorded = await leasedWhenWriting(
+    const recorded = await leasedWhenWriting(
       options2.store,
       tag,
       publisher,
       { ...options2.lease, onWait: options2.onWait },
       (store, lease) => recordRelease({ options: { ...options2, store }, request: request2, artifact, icons, now, tag, lease })
     );
+    return resultOf(recorded);
   } finally {
     await artifact?.cleanup();
   }
-  const { step, iconsWritten, written, warnings } = recorded;
+}
+async function packageRequest(request2, onProgress) {
+  if (!request2.path) return null;
+  const artifact = await packageArtifact({ input: request2.path, zipName: `${request2.app.id}-${request2.version}.zip`, encryption: request2.encryption, onProgress });
+  if (artifact.kind === "binary" && (request2.minNativeVersion !== void 0 || request2.rollout !== void 0)) {
+    await artifact.cleanup();
+    throw new PublishInputError(
+      request2.rollout !== void 0 ? "rollout" : "min-native-version",
+      "Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries."
+    );
+  }
+  return artifact;
+}
+function resultOf({ step, iconsWritten, written, warnings }) {
   const version2 = written.manifest.versions.find((v) => v.id === step.release.id);
   if (!version2) throw new Error(`Release '${step.release.tag}' is published but missing from the manifest; run the publish again.`);
   return {
@@ -73541,42 +73840,25 @@ async function recordRelease({
   lease
 }) {
   const stepWarnings = [];
-  const undo = new UndoLog();
-  let step;
-  let iconsWritten;
-  let written;
-  try {
-    step = await applyRelease({
-      store: options2.store,
-      request: request2,
-      artifact,
-      now: now(),
-      commit: options2.commit,
-      undo,
-      onUploadProgress: (done, total) => options2.onProgress?.({ phase: "uploading", done, total }),
-      admitFile: (file2) => stepWarnings.push(...checkBundleEncryption(request2.app, file2)),
-      warn: (message) => stepWarnings.push(message)
-    });
-    iconsWritten = await syncIcons(options2.store, icons, undo);
-    await lease?.assertHeld();
-    written = await recordInManifest({ store: options2.store, config: options2.config.config, now, release: step.release });
-  } catch (error63) {
-    const leftovers = await undo.rollback();
-    const reason = errorMessage(error63);
-    if (undo.committed) {
-      throw new PublishUnfinishedError(
-        `${tag} is published, but the feed does not list it yet: ${reason}
-Run the same publish again to finish it. Nothing was undone: a published release is never deleted, since a repository with immutable releases could never use its tag again.`,
-        { cause: error63 }
-      );
-    }
-    if (leftovers.length > 0) {
-      throw new RollbackIncompleteError(`${reason}
-Undoing the partial publish also failed; left over:
-${leftovers.map((l) => `  - ${l}`).join("\n")}`, { cause: error63 });
-    }
-    throw error63;
-  }
+  const { step, iconsWritten, written } = await withUndo(
+    async (undo) => {
+      const step2 = await applyRelease({
+        store: options2.store,
+        request: request2,
+        artifact,
+        now: now(),
+        commit: options2.commit,
+        undo,
+        onUploadProgress: (done, total) => options2.onProgress?.({ phase: "uploading", done, total }),
+        admitFile: (file2) => stepWarnings.push(...checkBundleEncryption(request2.app, file2)),
+        warn: (message) => stepWarnings.push(message)
+      });
+      const iconsWritten2 = await syncIcons(options2.store, icons, undo);
+      await lease?.assertHeld();
+      return { step: step2, iconsWritten: iconsWritten2, written: await recordInManifest({ store: options2.store, config: options2.config.config, now, release: step2.release }) };
+    },
+    { what: "the partial publish", committed: (error63) => unfinished(tag, error63) }
+  );
   const warnings = [...stepWarnings, ...written.skipped.filter((s) => s.tag === tag).map((s) => `Release '${s.tag}' is not in the manifest: ${s.reason}.`)];
   for (const asset of step.obsoleteAssets) {
     await options2.store.deleteAsset(step.release, asset).catch((error63) => {
@@ -73585,16 +73867,22 @@ ${leftovers.map((l) => `  - ${l}`).join("\n")}`, { cause: error63 });
   }
   return { step, iconsWritten, written, warnings };
 }
+function unfinished(tag, error63) {
+  return new PublishUnfinishedError(
+    `${tag} is published, but the feed does not list it yet: ${errorMessage(error63)}
+Run the same publish again to finish it. Nothing was undone: a published release is never deleted, since a repository with immutable releases could never use its tag again.`,
+    { cause: error63 }
+  );
+}
 
 // src/action/publish-step.ts
 async function runPublish(step) {
-  const { store, inputs, command, io } = step;
-  const notes = command.notesFile === void 0 ? command.request.notes : await readNotesFile(path12.resolve(inputs.workspace, command.notesFile), { root: inputs.workspace, shown: command.notesFile });
-  const bundlePath = command.request.path === void 0 ? void 0 : await step.inWorkspace(command.request.path, "path");
+  const { store, config: config2, inputs, io } = step;
+  const request2 = await resolvePublishRequest(step.command.request, { config: config2.config, scope: { workspace: inputs.workspace } });
   const result = await publish({
     store,
-    config: step.config,
-    request: { ...command.request, notes, path: bundlePath },
+    config: config2,
+    request: request2,
     onProgress: (p) => io.progress(p),
     onWait: (message) => io.log.info(message),
     publisher: currentPublisher(inputs.run),
@@ -73604,7 +73892,7 @@ async function runPublish(step) {
   const releaseUrl = `${inputs.serverUrl}/${store.location}/releases${v.file ? `/tag/${encodeURIComponent(result.tag)}` : ""}`;
   setVersionOutputs(io, { version: v, releaseUrl, manifestSha: result.manifestSha });
   for (const warning2 of result.warnings) io.log.warn(warning2);
-  io.log.info(`${result.outcome} ${v.app} ${v.buildType} ${v.version} (version id ${v.id})`);
+  io.log.info(`${publishHeadline(result)} (version id ${v.id})`);
   await io.appendSummary(summaryMarkdown(result, { repo: store.location, releaseUrl }));
 }
 
@@ -73613,29 +73901,25 @@ async function runAction(io) {
   const inputs = parseActionInputs(io.env);
   const { command } = inputs;
   io.setSecret(inputs.token);
-  if (command.name === "publish") {
-    for (const line of command.request.encryptKey?.pem.split("\n") ?? []) if (line.trim().length > 8) io.setSecret(line.trim());
+  const key = command.name === "publish" ? command.request.encryptKey : void 0;
+  if (key && "pem" in key) {
+    for (const line of key.pem.split("\n")) if (line.trim().length > 8) io.setSecret(line.trim());
   }
-  const inWorkspace = async (file2, field) => {
-    const absolute = path13.resolve(inputs.workspace, file2);
-    await resolveWithin(absolute, { root: inputs.workspace, field, shown: file2 });
-    return absolute;
-  };
-  const config2 = await loadConfig(await inWorkspace(inputs.configPath, "config"));
+  const config2 = await loadConfig(await pathInScope(inputs.configPath, "config", { workspace: inputs.workspace }));
   const store = await openStore(
-    { kind: "github", repo: inputs.repo, token: inputs.token, apiUrl: inputs.apiUrl, patience: "publish", pacingMs: inputs.pacingMs, retryBaseMs: inputs.retryBaseMs },
+    { kind: "github", repo: inputs.repo, token: inputs.token, apiUrl: inputs.apiUrl, patience: "publish", ...storeTuning(io.env) },
     { branch: inputs.branch, log: io.log }
   );
   const step = { store, config: config2, inputs, io };
-  if (command.name === "publish") await runPublish({ ...step, command, inWorkspace });
+  if (command.name === "publish") await runPublish({ ...step, command });
   else await runEdit({ ...step, command });
 }
 function failureMessage(error63) {
-  if (error63 instanceof PublishInputError) return `Input \`${error63.field}\`: ${error63.message}`;
-  return errorMessage(error63);
+  const field = fieldOf(error63);
+  return field === void 0 ? errorMessage(error63) : `Input \`${field}\`: ${errorMessage(error63)}`;
 }
 
-// src/cli/progress.ts
+// src/publish/progress.ts
 var LARGE = 8 * 1024 * 1024;
 var VERBS = { hashing: "Hashing", zipping: "Zipping", encrypting: "Encrypting", uploading: "Uploading" };
 function formatBytes(bytes) {
@@ -73648,7 +73932,7 @@ function formatBytes(bytes) {
   }
   return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
-function progressReporter(stream) {
+function progressReporter(stream, now = Date.now) {
   let lastDraw = 0;
   let lastQuarter = /* @__PURE__ */ new Map();
   let phaseOnLine = null;
@@ -73658,9 +73942,9 @@ function progressReporter(stream) {
     const line = `${VERBS[p.phase]} ${formatBytes(p.done)} of ${formatBytes(p.total)} (${percent}%)`;
     const finished = p.done >= p.total;
     if (stream.isTTY) {
-      const now = Date.now();
-      if (!finished && now - lastDraw < 100 && phaseOnLine === p.phase) return;
-      lastDraw = now;
+      const drawn = now();
+      if (!finished && drawn - lastDraw < 100 && phaseOnLine === p.phase) return;
+      lastDraw = drawn;
       phaseOnLine = p.phase;
       stream.write(`\r\x1B[2K${line}${finished ? "\n" : ""}`);
       return;

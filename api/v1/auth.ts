@@ -1,4 +1,6 @@
 import { login } from '../../src/server/handlers/auth.js';
-import { route } from '../../src/server/route.js';
+import { defineRoute } from '../../src/server/route.js';
+import { vercel } from '../_vercel.js';
 
-export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route('/api/v1/auth', { POST: login });
+export const route = defineRoute('/api/v1/auth', { POST: login });
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = vercel(route);

@@ -1,4 +1,6 @@
 import { checkForUpdate } from '../../src/server/handlers/updates.js';
-import { route } from '../../src/server/route.js';
+import { defineRoute } from '../../src/server/route.js';
+import { vercel } from '../_vercel.js';
 
-export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route('/api/v1/updates', { POST: checkForUpdate });
+export const route = defineRoute('/api/v1/updates', { POST: checkForUpdate });
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = vercel(route);

@@ -1,6 +1,7 @@
 import type { LoadedConfig } from '../feed/config.js';
 import { releaseTag } from '../feed/release-body.js';
 import { setRollout, yankVersion } from '../publish/edit-version.js';
+import { editHeadline } from '../publish/outcome.js';
 import { currentPublisher } from '../publish/version-lease.js';
 import type { Store } from '../store/store.js';
 import type { ActionCommand, ActionInputs } from './inputs.js';
@@ -19,7 +20,6 @@ export async function runEdit(step: { store: Store; config: LoadedConfig; inputs
   const v = result.version;
   const releaseUrl = `${step.inputs.serverUrl}/${store.location}/releases/tag/${encodeURIComponent(releaseTag(v.app, v.buildType, v.version))}`;
   setVersionOutputs(io, { version: v, releaseUrl, manifestSha: result.manifestSha });
-  const done = command.name === 'rollout' ? `rolled out to ${command.percent}%` : 'yanked';
-  io.log.info(`${result.changed ? done : `unchanged (already ${done})`}: ${v.app} ${v.buildType} ${v.version} (version id ${v.id})`);
+  io.log.info(`${editHeadline(result, command.name)} (version id ${v.id})`);
   await io.appendSummary(editSummaryMarkdown(result, { command: command.name, repo: store.location, releaseUrl }));
 }

@@ -1,7 +1,8 @@
 import { CONFIG_FILE_NAME, DEFAULT_BRANCH } from '../defaults.js';
 import { isPercent } from '../feed/percent.js';
+import { parseWholeNumber } from '../util/whole-number.js';
 import { PublishInputError } from '../publish/errors.js';
-import type { PublishRequest } from '../publish/inputs.js';
+import type { RawPublishRequest } from '../publish/request.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -16,7 +17,7 @@ export interface VersionTarget {
 }
 
 export type ActionCommand =
-  | { readonly name: 'publish'; readonly request: PublishRequest; readonly notesFile: string | undefined }
+  | { readonly name: 'publish'; readonly request: RawPublishRequest }
   | { readonly name: 'rollout'; readonly target: VersionTarget; readonly percent: number }
   | { readonly name: 'yank'; readonly target: VersionTarget };
 
@@ -35,9 +36,6 @@ export interface ActionInputs {
   readonly commit: string | undefined;
   /** This workflow run, so a re-run can take over the version lease its killed attempt left. */
   readonly run: { readonly id: string; readonly attempt: number } | undefined;
-  /** Test knobs: GitHub's advised pacing of writes and retry waits, shortened against the fake. */
-  readonly pacingMs: number | undefined;
-  readonly retryBaseMs: number | undefined;
 }
 
 /** The runner passes input `build-type` as `INPUT_BUILD-TYPE`, trimmed like `core.getInput` does. */
@@ -56,8 +54,9 @@ function flag(env: Env, name: string): boolean | undefined {
 function number(env: Env, name: string): number | undefined {
   const value = input(env, name);
   if (value === '') return undefined;
-  if (!/^\d+$/.test(value)) throw new PublishInputError(name, `'${value}' is not a whole number.`);
-  return Number(value);
+  const whole = parseWholeNumber(value);
+  if (whole === undefined) throw new PublishInputError(name, `'${value}' is not a whole number.`);
+  return whole;
 }
 
 /** `refs/tags/v1.2.3` → `1.2.3`. */
@@ -88,7 +87,6 @@ function publishCommand(env: Env, version: string): ActionCommand {
   const key = optional(env['INPUT_ENCRYPT-KEY'] ?? '');
   return {
     name: 'publish',
-    notesFile,
     request: {
       app: input(env, 'app'),
       buildType: input(env, 'build-type') || 'release',
@@ -96,6 +94,7 @@ function publishCommand(env: Env, version: string): ActionCommand {
       path: optional(input(env, 'path')),
       name: optional(input(env, 'name')),
       notes,
+      notesFile,
       public: flag(env, 'public'),
       overwrite: flag(env, 'overwrite') ?? false,
       minNativeVersion: optional(input(env, 'min-native-version')),
@@ -140,7 +139,6 @@ export function parseActionInputs(env: Env): ActionInputs {
       `is empty and this run was not started by a tag (GITHUB_REF=${env['GITHUB_REF'] ?? 'unset'}). Set \`version\`, or run on tags like v1.2.3.`,
     );
   }
-  const numberOrUndefined = (variable: string) => (env[variable] && /^\d+$/.test(env[variable] ?? '') ? Number(env[variable]) : undefined);
   const repo = input(env, 'repo') || env['GITHUB_REPOSITORY'] || '';
   // The built commit exists only in the workflow's own repository; a feed kept elsewhere tags its default branch.
   const ownRepo = repo.toLowerCase() === (env['GITHUB_REPOSITORY'] ?? '').toLowerCase();
@@ -156,7 +154,5 @@ export function parseActionInputs(env: Env): ActionInputs {
     // Default variables of every run (https://docs.github.com/en/actions/reference/variables-reference).
     commit: ownRepo ? env['GITHUB_SHA'] || undefined : undefined,
     run: env['GITHUB_RUN_ID'] ? { id: env['GITHUB_RUN_ID'], attempt: Number(env['GITHUB_RUN_ATTEMPT'] ?? '1') || 1 } : undefined,
-    pacingMs: numberOrUndefined('UPDATEFORGE_GITHUB_PACING_MS'),
-    retryBaseMs: numberOrUndefined('UPDATEFORGE_GITHUB_RETRY_MS'),
   };
 }

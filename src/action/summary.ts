@@ -2,15 +2,8 @@ import { indexManifest } from '../feed/feed-snapshot.js';
 import { BUILD_TYPES } from '../feed/version.js';
 import { releaseTag } from '../feed/release-body.js';
 import type { EditResult } from '../publish/edit-version.js';
+import { editHeadline, publishHeadline } from '../publish/outcome.js';
 import type { PublishResult } from '../publish/publish.js';
-
-const HEADLINES: Record<PublishResult['outcome'], string> = {
-  published: 'Published',
-  registered: 'Registered (pending, no file yet)',
-  updated: 'Updated',
-  unchanged: 'Unchanged (already published)',
-  replaced: 'Replaced the file of',
-};
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -35,7 +28,7 @@ export function summaryMarkdown(result: PublishResult, context: { repo: string; 
     return `| ${buildType} | ${c?.current ? `${c.current.version}` : '-'} | ${c?.pending ? `${c.pending.version}` : '-'} |`;
   });
   return [
-    `## UpdateForge: ${HEADLINES[result.outcome]} ${v.app} ${v.buildType} ${v.version}`,
+    `## UpdateForge: ${publishHeadline(result)}`,
     '',
     '| | |',
     '| --- | --- |',
@@ -54,12 +47,6 @@ export function summaryMarkdown(result: PublishResult, context: { repo: string; 
 /** The job summary of a rollout or a yank: what changed, and where the bundle now stands. */
 export function editSummaryMarkdown(result: EditResult, context: { command: 'rollout' | 'yank'; repo: string; releaseUrl: string }): string {
   const v = result.version;
-  const what = `${v.app} ${v.buildType} ${v.version}`;
-  const headline = !result.changed
-    ? `Unchanged: ${what} ${context.command === 'yank' ? 'was already yanked' : `was already offered to ${v.rollout ?? 100}% of devices`}`
-    : context.command === 'yank'
-      ? `Yanked ${what}`
-      : `Rolled out ${what} to ${v.rollout ?? 100}% of devices`;
   const rows: [string, string][] = [
     ['Version', `${v.version}${v.name ? ` (${cell(v.name)})` : ''}`],
     ['Version id', `\`${v.id}\``],
@@ -67,5 +54,5 @@ export function editSummaryMarkdown(result: EditResult, context: { command: 'rol
     ['Offered to', v.yanked ? 'no device: yanked, devices that installed it roll back to the previous bundle' : `${v.rollout ?? 100}% of devices`],
     ['Manifest', `\`${result.manifestSha.slice(0, 12)}\` on ${context.repo}`],
   ];
-  return [`## UpdateForge: ${headline}`, '', '| | |', '| --- | --- |', ...rows.map(([k, value]) => `| ${k} | ${value} |`), ''].join('\n');
+  return [`## UpdateForge: ${editHeadline(result, context.command)}`, '', '| | |', '| --- | --- |', ...rows.map(([k, value]) => `| ${k} | ${value} |`), ''].join('\n');
 }

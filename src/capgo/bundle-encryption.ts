@@ -1,4 +1,5 @@
 import { constants, createCipheriv, createPrivateKey, createPublicKey, privateEncrypt, randomBytes, type Cipher, type KeyObject } from 'node:crypto';
+import { UpdateForgeError } from '../errors.js';
 
 /**
  * Capgo's bundle encryption ("V2", what `npx @capgo/cli key create` sets up): the zip
@@ -13,8 +14,9 @@ const PADDING = constants.RSA_PKCS1_PADDING;
 const RSA_BITS = 2048;
 
 /** The key is unusable; the message never contains any of the key. */
-export class BundleKeyError extends Error {
+export class BundleKeyError extends UpdateForgeError {
   override readonly name = 'BundleKeyError';
+  readonly kind = 'input';
 }
 
 export interface BundleKey {

@@ -1,5 +1,6 @@
 import { loadConfig } from '../feed/config.js';
 import { setRollout, yankVersion, type EditResult } from '../publish/edit-version.js';
+import { editHeadline } from '../publish/outcome.js';
 import { openStore } from '../store/open-store.js';
 import { stderrLogger } from './stderr-logger.js';
 import { storeFromFlags, type StoreFlags } from './store-flags.js';
@@ -28,19 +29,18 @@ async function target(options: EditCommandOptions, io: EditIO) {
   };
 }
 
-function report(result: EditResult, done: string, io: { stdout: NodeJS.WriteStream }): void {
-  const v = result.version;
-  io.stdout.write(`${result.changed ? done : 'Nothing to change:'} ${v.app} ${v.buildType} ${v.version}\n  manifest    ${result.manifestSha}\n`);
+function report(result: EditResult, edit: 'rollout' | 'yank', io: { stdout: NodeJS.WriteStream }): void {
+  io.stdout.write(`${editHeadline(result, edit)}\n  manifest    ${result.manifestSha}\n`);
 }
 
 /** `updateforge rollout`: offers a bundle to a different share of devices. */
 export async function runRollout(options: EditCommandOptions & { percent: number }, io: EditIO): Promise<void> {
   const result = await setRollout({ ...(await target(options, io)), percent: options.percent });
   if (options.percent < 100) io.stderr.write(`note: devices outside the ${options.percent}% that already installed ${options.version} will be offered the previous bundle.\n`);
-  report(result, `Rolled out to ${options.percent}% of devices:`, io);
+  report(result, 'rollout', io);
 }
 
 /** `updateforge yank`: withdraws a bundle for good; devices roll back to the previous one. */
 export async function runYank(options: EditCommandOptions, io: EditIO): Promise<void> {
-  report(await yankVersion(await target(options, io)), 'Yanked (devices roll back to the previous bundle):', io);
+  report(await yankVersion(await target(options, io)), 'yank', io);
 }

@@ -4,6 +4,7 @@ import { CONFIG_FILE_NAME, DEFAULT_BRANCH } from '../defaults.js';
 import { parsePercent } from '../feed/percent.js';
 import { BUILD_TYPES } from '../feed/version.js';
 import { packageVersion } from '../util/project-root.js';
+import { parseWholeNumber } from '../util/whole-number.js';
 import type { EditCommandOptions } from './edit-commands.js';
 import type { PublishCommandOptions } from './publish-command.js';
 import type { RepairCommandOptions } from './repair-command.js';
@@ -40,12 +41,12 @@ function percentArgument(value: string): number {
 }
 
 function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
+  const port = parseWholeNumber(value);
+  if (port === undefined || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
   return port;
 }
 
-const defaultPort = (env: NodeJS.ProcessEnv) => (env['PORT'] && /^\d+$/.test(env['PORT']) ? Number(env['PORT']) : 8787);
+const defaultPort = (env: NodeJS.ProcessEnv) => parseWholeNumber(env['PORT']) ?? 8787;
 
 /** The `updateforge` command line: parsing and wiring only, the work is in src/. */
 function buildProgram(io: CliIO): Command {

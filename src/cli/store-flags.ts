@@ -1,5 +1,6 @@
-import { parseRepo } from '../store/github-errors.js';
+import { parseRepo } from '../store/github/errors.js';
 import type { StoreDescription } from '../store/open-store.js';
+import { storeTuning } from '../store/tuning.js';
 import { errorMessage } from '../util/error-message.js';
 import { UsageError } from './errors.js';
 
@@ -21,8 +22,6 @@ export const GITHUB_ENVIRONMENT_HELP = [
   '                              https://github.example.com/api/v3 (GITHUB_API_URL when unset)',
 ].join('\n');
 
-const whole = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined);
-
 /**
  * Turns `--store DIR` or `--github OWNER/NAME` (with its token from the environment) into
  * the feed to open. Pure: it checks everything before anything is read or written.
@@ -36,7 +35,7 @@ export function storeFromFlags(flags: StoreFlags, env: Env, options: { create: b
   try {
     parseRepo(repo);
   } catch (error) {
-    throw new UsageError(`--github: ${errorMessage(error)}`);
+    throw new UsageError(`--github: ${errorMessage(error)}`, { cause: error });
   }
   // UpdateForge's own variable first; GITHUB_TOKEN is what a workflow step or a shell for `gh` usually has.
   const token = env['UPDATEFORGE_GITHUB_TOKEN']?.trim() || env['GITHUB_TOKEN']?.trim();
@@ -52,8 +51,6 @@ export function storeFromFlags(flags: StoreFlags, env: Env, options: { create: b
     // In a workflow on GitHub Enterprise Server the runner sets GITHUB_API_URL to the server's API.
     apiUrl: env['UPDATEFORGE_GITHUB_API_URL']?.trim() || env['GITHUB_API_URL']?.trim() || undefined,
     patience: 'publish',
-    // The same test knobs the action reads: GitHub's advised pacing, shortened against the fake.
-    pacingMs: whole(env['UPDATEFORGE_GITHUB_PACING_MS']),
-    retryBaseMs: whole(env['UPDATEFORGE_GITHUB_RETRY_MS']),
+    ...storeTuning(env),
   };
 }

@@ -18,7 +18,7 @@ export async function readUsers(options: { file?: string | undefined; env: NodeJ
       text = await readFile(options.file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && options.missingFileOk) return { users: [], from: options.file };
-      throw new UsageError(`Cannot read --users-file '${options.file}': ${describeFsError(error)}.`);
+      throw new UsageError(`Cannot read --users-file '${options.file}': ${describeFsError(error)}.`, { cause: error });
     }
     return { users: parseUsers(text, options.file), from: options.file };
   }

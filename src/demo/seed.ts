@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CONFIG_FILE_NAME } from '../defaults.js';
 import { loadConfig } from '../feed/config.js';
 import { publish } from '../publish/publish.js';
-import { LocalStore } from '../store/local-store.js';
+import { LocalStore } from '../store/local/store.js';
 import { hashPassword } from '../users/password.js';
 import type { User } from '../users/users.js';
 import { projectRoot } from '../util/project-root.js';

@@ -5,6 +5,7 @@ import { CONFIG_FILE_NAME } from '../defaults.js';
 import { describeFsError } from '../util/fs-error.js';
 import { parseJson, validate } from '../util/validation.js';
 import { BUILD_TYPES } from './version.js';
+import { UpdateForgeError } from '../errors.js';
 
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const SLUG_HINT = "must be 1-64 lowercase letters, digits, '-' or '_', starting with a letter or digit";
@@ -149,6 +150,7 @@ export function iconBranchPath(app: AppConfig): string | null {
   return app.icon === undefined ? null : `icons/${app.id}/${path.posix.basename(app.icon)}`;
 }
 
-export class ConfigFileError extends Error {
+export class ConfigFileError extends UpdateForgeError {
   override readonly name = 'ConfigFileError';
+  readonly kind = 'config';
 }

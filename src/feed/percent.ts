@@ -1,3 +1,5 @@
+import { parseWholeNumber } from '../util/whole-number.js';
+
 // The share of devices a live-update bundle is offered to (`rollout` on a publish, `percent` on a
 // rollout): a whole percentage from 0 to 100. Each entry point words its own error around these.
 
@@ -8,7 +10,6 @@ export function isPercent(value: number): boolean {
 
 /** A percentage as typed on the command line: `'0'` to `'100'`, digits only (`'007'` is 7); `undefined` when it is not one. */
 export function parsePercent(text: string): number | undefined {
-  if (!/^\d+$/.test(text)) return undefined;
-  const percent = Number(text);
-  return isPercent(percent) ? percent : undefined;
+  const percent = parseWholeNumber(text);
+  return percent !== undefined && isPercent(percent) ? percent : undefined;
 }

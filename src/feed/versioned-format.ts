@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { validate } from '../util/validation.js';
+import { UpdateForgeError } from '../errors.js';
 
 /** How a format names itself in messages. */
 export interface FormatDescription {
@@ -85,8 +86,9 @@ export class VersionedFormat<Newest extends z.ZodType> {
  * A document written by a newer UpdateForge, in a format version this build cannot
  * read. Nothing is wrong with the document: this UpdateForge is too old for it.
  */
-export class NewerFormatError extends Error {
+export class NewerFormatError extends UpdateForgeError {
   override readonly name = 'NewerFormatError';
+  readonly kind = 'unsupported';
   readonly found: number;
   readonly newest: number;
   constructor(details: { description: FormatDescription; source: string; found: number; newest: number }) {
@@ -100,8 +102,9 @@ export class NewerFormatError extends Error {
 }
 
 /** A document whose format version is missing or is not a version at all. */
-export class FormatVersionError extends Error {
+export class FormatVersionError extends UpdateForgeError {
   override readonly name = 'FormatVersionError';
+  readonly kind = 'damaged';
 }
 
 export function isNewerFormatError(error: unknown): error is NewerFormatError {

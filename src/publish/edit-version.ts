@@ -3,12 +3,11 @@ import { isPercent } from '../feed/percent.js';
 import { parseReleaseBody, releaseTag, renderReleaseBody, type ReleaseMetadata } from '../feed/release-body.js';
 import type { VersionRecord } from '../feed/version-record.js';
 import type { Store } from '../store/store.js';
-import { PublishInputError, RollbackIncompleteError, VersionConflictError } from './errors.js';
+import { PublishInputError, VersionConflictError } from './errors.js';
 import { validateVersionTarget } from './inputs.js';
-import { UndoLog } from './undo.js';
+import { withUndo } from './undo.js';
 import { currentPublisher, leasedWhenWriting, type Publisher } from './version-lease.js';
 import { recordInManifest } from './write-manifest.js';
-import { errorMessage } from '../util/error-message.js';
 
 export interface VersionEdit {
   readonly store: Store;
@@ -66,26 +65,21 @@ async function editRelease(edit: VersionEdit, tag: string, appId: string, change
   if (parsed.metadata.file.kind !== 'bundle') {
     throw new PublishInputError('version', `${appId} ${edit.buildType} ${edit.version} is an app binary; rollouts and yanks are for live-update bundles.`);
   }
-  const next = change(parsed.metadata);
-  const body = renderReleaseBody(parsed.notes, next);
+  const body = renderReleaseBody(parsed.notes, change(parsed.metadata));
   const changed = body !== release.body;
-  const undo = new UndoLog();
-  let current = release;
-  if (changed) {
-    current = await edit.store.updateRelease(release, { body });
-    const updated = current;
-    undo.push(`restore release ${tag}`, async () => {
-      await edit.store.updateRelease(updated, { body: release.body });
-    });
-  }
-  let written: Awaited<ReturnType<typeof recordInManifest>>;
-  try {
-    written = await recordInManifest({ store: edit.store, config: edit.config.config, now: edit.now ?? (() => new Date()), release: current });
-  } catch (error) {
-    const leftovers = await undo.rollback();
-    if (leftovers.length > 0) throw new RollbackIncompleteError(`${errorMessage(error)}\nUndoing it also failed: ${leftovers.join('; ')}`, { cause: error });
-    throw error;
-  }
+  // If the manifest cannot be written, the release's metadata is put back as it was.
+  const written = await withUndo(
+    async (undo) => {
+      const current = changed ? await edit.store.updateRelease(release, { body }) : release;
+      if (changed) {
+        undo.push(`restore release ${tag}`, async () => {
+          await edit.store.updateRelease(current, { body: release.body });
+        });
+      }
+      return recordInManifest({ store: edit.store, config: edit.config.config, now: edit.now ?? (() => new Date()), release: current });
+    },
+    { what: 'the edit' },
+  );
   const version = written.manifest.versions.find((v) => v.id === release.id);
   if (!version) throw new Error(`Release '${tag}' is missing from the manifest.`);
   return { changed, version, manifestSha: written.sha };

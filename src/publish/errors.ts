@@ -1,37 +1,42 @@
+import { UpdateForgeError } from '../errors.js';
 /** A publish input is wrong; `field` is the flag / action input to fix (e.g. `build-type`). */
-export class PublishInputError extends Error {
+export class PublishInputError extends UpdateForgeError {
   override readonly name = 'PublishInputError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
+  readonly kind = 'input';
+  declare readonly field: string;
+  constructor(field: string, message: string, options: ErrorOptions = {}) {
+    super(message, { ...options, field });
   }
 }
 
 /** The version is already published with other bytes, and `overwrite` was not asked for. */
-export class VersionConflictError extends Error {
+export class VersionConflictError extends UpdateForgeError {
   override readonly name = 'VersionConflictError';
+  readonly kind = 'conflict';
 }
 
 /** Another publish of the same version is under way and did not finish in time. */
-export class PublishBusyError extends Error {
+export class PublishBusyError extends UpdateForgeError {
   override readonly name = 'PublishBusyError';
+  readonly kind = 'conflict';
 }
 
 /** The store received other bytes than the ones we packaged. */
-export class DigestMismatchError extends Error {
+export class DigestMismatchError extends UpdateForgeError {
   override readonly name = 'DigestMismatchError';
+  readonly kind = 'unavailable';
 }
 
 /** Another publisher kept changing the manifest; every attempt lost the race. */
-export class ManifestContentionError extends Error {
+export class ManifestContentionError extends UpdateForgeError {
   override readonly name = 'ManifestContentionError';
+  readonly kind = 'conflict';
 }
 
 /** A change failed, and taking back what it had done failed too: the message says what is left over. */
-export class RollbackIncompleteError extends Error {
+export class RollbackIncompleteError extends UpdateForgeError {
   override readonly name = 'RollbackIncompleteError';
+  readonly kind = 'unfinished';
 }
 
 /**
@@ -39,11 +44,13 @@ export class RollbackIncompleteError extends Error {
  * repository with immutable releases a deleted release's tag can never be used again. Running the
  * same publish again finishes it.
  */
-export class PublishUnfinishedError extends Error {
+export class PublishUnfinishedError extends UpdateForgeError {
   override readonly name = 'PublishUnfinishedError';
+  readonly kind = 'unfinished';
 }
 
 /** The manifest must be rebuilt from every release, which a publish does not do in passing: `updateforge repair` does. */
-export class RepairNeededError extends Error {
+export class RepairNeededError extends UpdateForgeError {
   override readonly name = 'RepairNeededError';
+  readonly kind = 'damaged';
 }

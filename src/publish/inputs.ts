@@ -107,7 +107,7 @@ function validateEncryption(request: PublishRequest): BundleEncryptionInput | un
     try {
       return { key: loadBundleKey(request.encryptKey.pem, request.encryptKey.source) };
     } catch (error) {
-      if (error instanceof BundleKeyError) throw new PublishInputError('encrypt-key', error.message);
+      if (error instanceof BundleKeyError) throw new PublishInputError('encrypt-key', error.message, { cause: error });
       throw error;
     }
   }

@@ -111,7 +111,7 @@ async function hashFile(file: string, total: number, onProgress?: (p: PackagePro
       for await (const chunk of chunks) void chunk;
     });
   } catch (error) {
-    throw new PublishInputError('path', `Cannot read '${file}': ${describeFsError(error)}.`);
+    throw new PublishInputError('path', `Cannot read '${file}': ${describeFsError(error)}.`, { cause: error });
   }
   const digests = hashing.digests();
   if (digests.size !== total) throw new PublishInputError('path', `'${file}' changed while it was being read; publish it again once the build has finished.`);

@@ -5,12 +5,12 @@ import type { VersionRecord } from '../feed/version-record.js';
 import { releaseTag } from '../feed/release-body.js';
 import type { Store } from '../store/store.js';
 import { checkBundleEncryption } from './bundle-encryption-policy.js';
-import { PublishInputError, PublishUnfinishedError, RollbackIncompleteError } from './errors.js';
+import { PublishInputError, PublishUnfinishedError } from './errors.js';
 import { readIcons, syncIcons } from './icons.js';
-import { validatePublishRequest, type PublishRequest } from './inputs.js';
+import { validatePublishRequest, type PublishRequest, type ValidPublishRequest } from './inputs.js';
 import { packageArtifact, type PackagedArtifact, type PackageProgress } from './package.js';
 import { applyRelease, type ReleaseOutcome } from './release-step.js';
-import { UndoLog } from './undo.js';
+import { withUndo } from './undo.js';
 import { currentPublisher, leasedWhenWriting, type LeaseOptions, type Publisher, type VersionLease } from './version-lease.js';
 import { recordInManifest } from './write-manifest.js';
 import { errorMessage } from '../util/error-message.js';
@@ -64,32 +64,35 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
   const now = options.now ?? (() => new Date());
   const request = validatePublishRequest(options.request, options.config.config);
   const icons = await readIcons(options.config);
-  const artifact = request.path
-    ? await packageArtifact({
-        input: request.path,
-        zipName: `${request.app.id}-${request.version}.zip`,
-        encryption: request.encryption,
-        onProgress: options.onProgress,
-      })
-    : null;
-  if (artifact?.kind === 'binary' && (request.minNativeVersion !== undefined || request.rollout !== undefined)) {
+  const artifact = await packageRequest(request, options.onProgress);
+  const tag = releaseTag(request.app.id, request.buildType, request.version);
+  const publisher = options.publisher ?? currentPublisher();
+  try {
+    const recorded = await leasedWhenWriting(options.store, tag, publisher, { ...options.lease, onWait: options.onWait }, (store, lease) =>
+      recordRelease({ options: { ...options, store }, request, artifact, icons, now, tag, lease }),
+    );
+    return resultOf(recorded);
+  } finally {
+    await artifact?.cleanup();
+  }
+}
+
+/** The build, packaged for upload; null for a pending version. */
+async function packageRequest(request: ValidPublishRequest, onProgress: PublishOptions['onProgress']): Promise<PackagedArtifact | null> {
+  if (!request.path) return null;
+  const artifact = await packageArtifact({ input: request.path, zipName: `${request.app.id}-${request.version}.zip`, encryption: request.encryption, onProgress });
+  // Only packaging knows a binary from a bundle: it looks at the file, not at the request.
+  if (artifact.kind === 'binary' && (request.minNativeVersion !== undefined || request.rollout !== undefined)) {
     await artifact.cleanup();
     throw new PublishInputError(
       request.rollout !== undefined ? 'rollout' : 'min-native-version',
       'Rollouts and minimum native versions apply to live-update bundles (a web build folder or a .zip), not to app binaries.',
     );
   }
-  const tag = releaseTag(request.app.id, request.buildType, request.version);
-  const publisher = options.publisher ?? currentPublisher();
-  let recorded: Awaited<ReturnType<typeof recordRelease>>;
-  try {
-    recorded = await leasedWhenWriting(options.store, tag, publisher, { ...options.lease, onWait: options.onWait }, (store, lease) =>
-      recordRelease({ options: { ...options, store }, request, artifact, icons, now, tag, lease }),
-    );
-  } finally {
-    await artifact?.cleanup();
-  }
-  const { step, iconsWritten, written, warnings } = recorded;
+  return artifact;
+}
+
+function resultOf({ step, iconsWritten, written, warnings }: Awaited<ReturnType<typeof recordRelease>>): PublishResult {
   const version = written.manifest.versions.find((v) => v.id === step.release.id);
   if (!version) throw new Error(`Release '${step.release.tag}' is published but missing from the manifest; run the publish again.`);
   return {
@@ -116,7 +119,7 @@ async function recordRelease({
   lease,
 }: {
   options: PublishOptions;
-  request: ReturnType<typeof validatePublishRequest>;
+  request: ValidPublishRequest;
   artifact: PackagedArtifact | null;
   icons: Awaited<ReturnType<typeof readIcons>>;
   now: () => Date;
@@ -124,39 +127,25 @@ async function recordRelease({
   lease: VersionLease | null;
 }) {
   const stepWarnings: string[] = [];
-  const undo = new UndoLog();
-  let step: Awaited<ReturnType<typeof applyRelease>>;
-  let iconsWritten: number;
-  let written: Awaited<ReturnType<typeof recordInManifest>>;
-  try {
-    step = await applyRelease({
-      store: options.store,
-      request,
-      artifact,
-      now: now(),
-      commit: options.commit,
-      undo,
-      onUploadProgress: (done, total) => options.onProgress?.({ phase: 'uploading', done, total }),
-      admitFile: (file) => stepWarnings.push(...checkBundleEncryption(request.app, file)),
-      warn: (message) => stepWarnings.push(message),
-    });
-    iconsWritten = await syncIcons(options.store, icons, undo);
-    await lease?.assertHeld();
-    written = await recordInManifest({ store: options.store, config: options.config.config, now, release: step.release });
-  } catch (error) {
-    const leftovers = await undo.rollback();
-    const reason = errorMessage(error);
-    if (undo.committed) {
-      throw new PublishUnfinishedError(
-        `${tag} is published, but the feed does not list it yet: ${reason}\nRun the same publish again to finish it. Nothing was undone: a published release is never deleted, since a repository with immutable releases could never use its tag again.`,
-        { cause: error },
-      );
-    }
-    if (leftovers.length > 0) {
-      throw new RollbackIncompleteError(`${reason}\nUndoing the partial publish also failed; left over:\n${leftovers.map((l) => `  - ${l}`).join('\n')}`, { cause: error });
-    }
-    throw error;
-  }
+  const { step, iconsWritten, written } = await withUndo(
+    async (undo) => {
+      const step = await applyRelease({
+        store: options.store,
+        request,
+        artifact,
+        now: now(),
+        commit: options.commit,
+        undo,
+        onUploadProgress: (done, total) => options.onProgress?.({ phase: 'uploading', done, total }),
+        admitFile: (file) => stepWarnings.push(...checkBundleEncryption(request.app, file)),
+        warn: (message) => stepWarnings.push(message),
+      });
+      const iconsWritten = await syncIcons(options.store, icons, undo);
+      await lease?.assertHeld();
+      return { step, iconsWritten, written: await recordInManifest({ store: options.store, config: options.config.config, now, release: step.release }) };
+    },
+    { what: 'the partial publish', committed: (error) => unfinished(tag, error) },
+  );
 
   // The manifest is written: the publish has happened, and nothing below undoes it.
   // Other publishers' releases still uploading are their business, not this job's.
@@ -167,4 +156,12 @@ async function recordRelease({
     });
   }
   return { step, iconsWritten, written, warnings };
+}
+
+// Past the published release nothing is undone: the release stays, and a second run finishes the publish.
+function unfinished(tag: string, error: unknown): PublishUnfinishedError {
+  return new PublishUnfinishedError(
+    `${tag} is published, but the feed does not list it yet: ${errorMessage(error)}\nRun the same publish again to finish it. Nothing was undone: a published release is never deleted, since a repository with immutable releases could never use its tag again.`,
+    { cause: error },
+  );
 }

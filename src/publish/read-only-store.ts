@@ -1,8 +1,10 @@
 import type { Store } from '../store/store.js';
+import { UpdateForgeError } from '../errors.js';
 
 /** Thrown by a read-only store at the first write: the caller has to take the version's lease and run again. */
-export class WriteNeeded extends Error {
+export class WriteNeeded extends UpdateForgeError {
   override readonly name = 'WriteNeeded';
+  readonly kind = 'internal';
 }
 
 /**

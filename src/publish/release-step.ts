@@ -9,6 +9,7 @@ import { DigestMismatchError, VersionConflictError } from './errors.js';
 import type { ValidPublishRequest } from './inputs.js';
 import type { PackagedArtifact } from './package.js';
 import type { UndoLog } from './undo.js';
+import { UpdateForgeError } from '../errors.js';
 
 /**
  * - `published`: the version has its file now (new, or a pending version completed)
@@ -58,8 +59,9 @@ export async function applyRelease(ctx: StepContext): Promise<ReleaseStep> {
   }
 }
 
-class TagTaken extends Error {
+class TagTaken extends UpdateForgeError {
   override readonly name = 'TagTaken';
+  readonly kind = 'conflict';
 }
 
 async function applyOnce(ctx: StepContext): Promise<ReleaseStep> {

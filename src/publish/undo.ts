@@ -1,4 +1,5 @@
 import { errorMessage } from '../util/error-message.js';
+import { RollbackIncompleteError } from './errors.js';
 
 /**
  * The changes a publish has made so far, newest last, each with how to take it back:
@@ -38,5 +39,29 @@ export class UndoLog {
     }
     this.steps.length = 0;
     return failed;
+  }
+}
+
+export interface UndoOptions {
+  /** What is undone, for the message when undoing fails too: "the partial publish". */
+  readonly what: string;
+  /** What to throw instead when `work` failed past the log's commit, where nothing before it is undone. */
+  readonly committed?: (error: unknown) => Error;
+}
+
+/**
+ * Runs `work` with a fresh undo log. When it fails, what it logged is undone and its error
+ * thrown again; when undoing fails too, a RollbackIncompleteError says what is left over.
+ */
+export async function withUndo<T>(work: (undo: UndoLog) => Promise<T>, options: UndoOptions): Promise<T> {
+  const undo = new UndoLog();
+  try {
+    return await work(undo);
+  } catch (error) {
+    const leftovers = await undo.rollback();
+    if (undo.committed && options.committed) throw options.committed(error);
+    if (leftovers.length === 0) throw error;
+    const list = leftovers.map((l) => `  - ${l}`).join('\n');
+    throw new RollbackIncompleteError(`${errorMessage(error)}\nUndoing ${options.what} also failed; left over:\n${list}`, { cause: error });
   }
 }

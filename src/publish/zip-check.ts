@@ -46,7 +46,7 @@ export async function checkBundleZip(file: string): Promise<void> {
     }
   } catch (error) {
     if (error instanceof PublishInputError) throw error;
-    throw new PublishInputError('path', `'${file}' is not a usable zip: ${errorMessage(error)}.`);
+    throw new PublishInputError('path', `'${file}' is not a usable zip: ${errorMessage(error)}.`, { cause: error });
   }
   const clash = clashingNames(names);
   if (clash) throw refuse(clash);

@@ -1,7 +1,8 @@
 import type { User } from '../users/users.js';
 import { passwordFingerprint } from '../users/users.js';
 import type { ServerContext } from './context.js';
-import { ERRORS, HttpError } from './responses.js';
+import { ERRORS } from '../feed/api-errors.js';
+import { HttpError } from './responses.js';
 
 // A compact JWS exactly as issued (three base64url parts, no padding): one spelling per token.
 const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/i;
@@ -14,6 +15,6 @@ export async function authenticate(request: Request, context: ServerContext): Pr
   const match = BEARER.exec(request.headers.get('authorization') ?? '');
   const claims = match?.[1] ? await context.tokens.verifyTesterToken(match[1]) : null;
   const user = claims ? context.users.byId(claims.userId) : undefined;
-  if (!claims || !user || passwordFingerprint(user) !== claims.passwordFingerprint) throw new HttpError(401, ERRORS.unauthorized);
+  if (!claims || !user || passwordFingerprint(user) !== claims.passwordFingerprint) throw new HttpError(401, { message: ERRORS.unauthorized });
   return user;
 }

@@ -5,6 +5,7 @@ import type { DownloadMode } from './env-config.js';
 import type { FeedCache } from './feed-cache.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { Responses } from './responses.js';
 import type { TokenService } from './tokens.js';
 
 /** Everything a request handler needs, handed in explicitly: the same handlers run locally, in tests and on Vercel. */
@@ -23,29 +24,6 @@ export interface ServerContext {
   readonly logins: LoginThrottle;
   /** How device bundle links are answered: streamed through (proxy) or sent on to the store's own signed URL (redirect). */
   readonly downloads: DownloadMode;
-}
-
-const bound = new WeakMap<Request, ServerContext>();
-let fromEnvironment: Promise<ServerContext> | null = null;
-
-/** The local server ties each request to its context before handing it to a route file. */
-export function bindContext(request: Request, context: ServerContext): void {
-  bound.set(request, context);
-}
-
-/**
- * The context of a request: the one the local server bound to it, else (on Vercel, where
- * route files are called directly) one built once per instance from the environment
- * variables. Loaded lazily, so the local server never loads the GitHub client for it.
- */
-export async function contextFor(request: Request): Promise<ServerContext> {
-  const context = bound.get(request);
-  if (context) return context;
-  fromEnvironment ??= import('./env-context.js')
-    .then(({ contextFromEnv }) => contextFromEnv(process.env))
-    .catch((error: unknown) => {
-      fromEnvironment = null; // a fixed configuration is picked up without a redeploy of the instance
-      throw error;
-    });
-  return fromEnvironment;
+  /** Builds every response, with the Response class the runtime wants (the Node server's is faster). */
+  readonly respond: Responses;
 }

@@ -7,6 +7,7 @@ import { dummyHash } from '../users/password.js';
 import { FeedCache } from './feed-cache.js';
 import { LoginThrottle, type LoginLimits } from './login-throttle.js';
 import { RateLimiter } from './rate-limit.js';
+import { nativeResponses, type Responses } from './responses.js';
 import { TokenService } from './tokens.js';
 
 /** Wires a server context; throws ServerConfigError (before anything listens) when the secret is weak. */
@@ -27,6 +28,8 @@ export function createServerContext(options: {
   loginLimits?: LoginLimits;
   /** The clock the manifest's age, device polls and login attempts are measured with (default Date.now). */
   now?: () => number;
+  /** The Response class the runtime wants (default the native one). */
+  respond?: Responses;
 }): ServerContext {
   const tokens = new TokenService(options.jwtSecret ?? '');
   // Hashed now, not at the first unknown email: that login would otherwise pay two hashes and tell it apart.
@@ -50,5 +53,6 @@ export function createServerContext(options: {
     }),
     logins: new LoginThrottle(options.loginLimits, options.now ? { now: options.now } : {}),
     downloads: options.downloads ?? 'proxy',
+    respond: options.respond ?? nativeResponses,
   };
 }

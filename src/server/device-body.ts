@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { readJsonBody } from './request-body.js';
-import { ERRORS, HttpError, isHttpError } from './responses.js';
+import { ERRORS } from '../feed/api-errors.js';
+import { HttpError } from './responses.js';
 
 /**
  * Reads and validates what a Capgo plugin posted. A bad body is a 400 whose `error` is a
@@ -9,12 +10,13 @@ import { ERRORS, HttpError, isHttpError } from './responses.js';
 export async function readDeviceBody<T extends z.ZodType>(request: Request, schema: T, limit?: number): Promise<z.output<T>> {
   const body = await readJsonBody(request, limit).catch((error: unknown) => {
     // The plugin's own shape for every refusal, not the tester API's bare one.
-    if (isHttpError(error) && error.message === ERRORS.invalidJson) throw new HttpError(400, 'invalid_request', {}, { message: 'the body is not JSON', kind: 'failed' });
+    if (error instanceof HttpError && error.message === ERRORS.invalidJson)
+      throw new HttpError(400, { message: 'invalid_request', details: { message: 'the body is not JSON', kind: 'failed' } });
     throw error;
   });
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  throw new HttpError(400, 'invalid_request', {}, { message: describeIssue(result.error), kind: 'failed' });
+  throw new HttpError(400, { message: 'invalid_request', details: { message: describeIssue(result.error), kind: 'failed' } });
 }
 
 /** The first problem of a rejected body, as `field: what is wrong`. */

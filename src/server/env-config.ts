@@ -1,9 +1,10 @@
 import { DEFAULT_BRANCH } from '../defaults.js';
-import { parseRepo } from '../store/github-errors.js';
+import { parseRepo } from '../store/github/errors.js';
 import { parseUsers, type User } from '../users/users.js';
 import { ValidationError } from '../util/validation.js';
 import { isPublicUrl } from './public-url.js';
-import { MIN_SECRET_LENGTH, ServerConfigError } from './tokens.js';
+import { ServerConfigError } from './config-error.js';
+import { jwtSecretProblem, MIN_SECRET_LENGTH } from './tokens.js';
 
 export type DownloadMode = 'proxy' | 'redirect';
 
@@ -62,8 +63,8 @@ export function parseServerEnv(env: Readonly<Record<string, string | undefined>>
     }
   }
   const jwtSecret = env['UPDATEFORGE_JWT_SECRET'] ?? '';
-  if (jwtSecret.trim() === '') problems.push(`UPDATEFORGE_JWT_SECRET is not set: ${SERVER_VARIABLES.UPDATEFORGE_JWT_SECRET} (e.g. \`openssl rand -base64 48\`).`);
-  else if (jwtSecret.length < MIN_SECRET_LENGTH) problems.push(`UPDATEFORGE_JWT_SECRET is ${jwtSecret.length} characters long; it must be at least ${MIN_SECRET_LENGTH}.`);
+  const secretProblem = jwtSecretProblem(jwtSecret);
+  if (secretProblem !== undefined) problems.push(secretProblem);
 
   const publicUrl = value('UPDATEFORGE_PUBLIC_URL') || undefined;
   if (publicUrl !== undefined && !isPublicUrl(publicUrl)) problems.push(`UPDATEFORGE_PUBLIC_URL '${publicUrl}' is not an http(s) URL.`);

@@ -1,9 +1,9 @@
 import { MANIFEST_PATH, parseManifest } from '../feed/manifest.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import type { FeedReader } from '../store/store.js';
+import { errorMessage } from '../util/error-message.js';
 import { describeError, type Logger } from '../util/logger.js';
 import { EMPTY_MANIFEST, indexManifest, type FeedSnapshot } from '../feed/feed-snapshot.js';
-import { feedUnavailable } from './responses.js';
 
 const RECENT_MS = 1000;
 
@@ -95,7 +95,11 @@ export class FeedCache {
         this.state = { ...this.state, stale: true };
         return this.state;
       }
-      const answer = feedUnavailable(error instanceof StoreUnavailableError ? error.retryAfterSeconds : undefined);
+      const retryAfterSeconds = error instanceof StoreUnavailableError ? error.retryAfterSeconds : undefined;
+      const answer = new StoreUnavailableError(`the feed's manifest cannot be read: ${errorMessage(error)}`, {
+        cause: error,
+        ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      });
       this.failure = { error: answer, at: this.now() };
       throw answer;
     }

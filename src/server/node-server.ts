@@ -4,7 +4,8 @@ import type { Duplex } from 'node:stream';
 import { FastResponse, toNodeHandler } from 'srvx/node';
 import { createApp } from './app.js';
 import type { ServerContext } from './context.js';
-import { ERRORS, useResponseClass } from './responses.js';
+import { ERRORS } from '../feed/api-errors.js';
+import { Responses } from './responses.js';
 
 /** Answers to requests Node refuses before they reach a route, by Node's error code. */
 const CLIENT_ERRORS: Record<string, [status: string, message: string]> = {
@@ -25,6 +26,9 @@ function answer(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
 }
 
+/** srvx's FastResponse: its body goes straight to the socket instead of through a web stream. */
+const fastResponses = new Responses(FastResponse);
+
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8787`. */
   readonly url: string;
@@ -41,8 +45,7 @@ export async function startServer(options: {
   /** How long a connection may go without sending or receiving a byte (default 30 s). */
   stallTimeoutMs?: number;
 }): Promise<RunningServer> {
-  useResponseClass(FastResponse);
-  const app = await createApp(options.context);
+  const app = await createApp({ ...options.context, respond: fastResponses });
   const toApp = toNodeHandler(app) as (req: IncomingMessage, res: ServerResponse) => void;
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400. Node's own answer to it has no body.

@@ -1,4 +1,5 @@
-import { ERRORS, HttpError } from './responses.js';
+import { ERRORS } from '../feed/api-errors.js';
+import { HttpError } from './responses.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -16,7 +17,7 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
   for (;;) {
     // A client that hangs up mid-body is not a server fault: a quiet 400, never an error-level log.
     const { done, value } = await reader.read().catch(() => {
-      throw new HttpError(400, ERRORS.bodyIncomplete);
+      throw new HttpError(400, { message: ERRORS.bodyIncomplete });
     });
     if (done) break;
     size += value.byteLength;
@@ -31,13 +32,13 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new HttpError(400, ERRORS.invalidJson);
+    throw new HttpError(400, { message: ERRORS.invalidJson });
   }
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new HttpError(400, ERRORS.invalidJson);
+    throw new HttpError(400, { message: ERRORS.invalidJson });
   }
 }
 
@@ -47,5 +48,5 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
  * keep-alive timeout and then be reset under the client's next request.
  */
 function tooLarge(): HttpError {
-  return new HttpError(413, ERRORS.bodyTooLarge, { connection: 'close' });
+  return new HttpError(413, { message: ERRORS.bodyTooLarge, headers: { connection: 'close' } });
 }

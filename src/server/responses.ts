@@ -1,39 +1,21 @@
 import { STATUS_CODES } from 'node:http';
 
+type Body = ConstructorParameters<typeof Response>[0];
+export type ResponseClass = new (body?: Body, init?: ResponseInit) => Response;
+
 /** An outcome the API answers with a documented status and `{"error": message}`. */
 export class HttpError extends Error {
   override readonly name = 'HttpError';
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-    /** More fields beside `error`, for clients that read them (the Capgo plugin reads `message` and `kind`). */
-    readonly details: Record<string, string> = {},
-  ) {
-    super(message);
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** More fields beside `error`, for clients that read them (the Capgo plugin reads `message` and `kind`). */
+  readonly details: Readonly<Record<string, string>>;
+  constructor(status: number, answer: { message: string; headers?: Record<string, string>; details?: Record<string, string>; cause?: unknown }) {
+    super(answer.message, answer.cause === undefined ? {} : { cause: answer.cause });
+    this.status = status;
+    this.headers = answer.headers ?? {};
+    this.details = answer.details ?? {};
   }
-}
-
-export function isHttpError(error: unknown): error is HttpError {
-  return error instanceof HttpError;
-}
-
-type Body = ConstructorParameters<typeof Response>[0];
-type ResponseClass = new (body?: Body, init?: ResponseInit) => Response;
-let ResponseImpl: ResponseClass = Response;
-
-/**
- * The Node server swaps in srvx's FastResponse: the same interface, but its body goes
- * straight to the socket instead of through a web stream (+50% requests/s on
- * `/api/v1/apps`). Vercel keeps the native Response its runtime expects.
- */
-export function useResponseClass(impl: ResponseClass): void {
-  ResponseImpl = impl;
-}
-
-/** Every response the API makes is built here (with the standard reason phrase, which FastResponse would leave empty). */
-export function createResponse(body: Body, init: ResponseInit & { status: number }): Response {
-  return new ResponseImpl(body, { statusText: STATUS_CODES[init.status] ?? '', ...init });
 }
 
 const JSON_HEADERS = {
@@ -42,54 +24,38 @@ const JSON_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return rawJsonResponse(status, JSON.stringify(body), headers);
-}
-
-/** A JSON response from text that is already JSON. */
-export function rawJsonResponse(status: number, json: string, headers: Record<string, string> = {}): Response {
-  return createResponse(json, { status, headers: { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(json)), ...headers } });
-}
-
 /**
- * The store cannot be read right now (GitHub down or rate-limited, or no manifest read yet): clients
- * are told when to come back, GitHub's own wait when it gave one, else shortly.
+ * Every response the API makes is built here, with the Response class its runtime wants: the
+ * Node server hands in srvx's FastResponse (its body goes straight to the socket instead of
+ * through a web stream: +50% requests/s on `/api/v1/apps`), Vercel keeps the native one.
  */
-export function feedUnavailable(retryAfterSeconds = 5): HttpError {
-  return new HttpError(503, ERRORS.feedUnavailable, { 'retry-after': String(retryAfterSeconds) });
+export class Responses {
+  constructor(private readonly Impl: ResponseClass = Response) {}
+
+  /** With the standard reason phrase, which FastResponse would leave empty. */
+  create(body: Body, init: ResponseInit & { status: number }): Response {
+    return new this.Impl(body, { statusText: STATUS_CODES[init.status] ?? '', ...init });
+  }
+
+  json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+    return this.rawJson(status, JSON.stringify(body), headers);
+  }
+
+  /** A JSON response from text that is already JSON. */
+  rawJson(status: number, json: string, headers: Record<string, string> = {}): Response {
+    return this.create(json, { status, headers: { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(json)), ...headers } });
+  }
+
+  /** Every error the API gives has this one shape: `{"error": "<message>"}` (Capgo routes add `message` and `kind`). */
+  error(status: number, message: string, headers: Readonly<Record<string, string>> = {}, details: Readonly<Record<string, string>> = {}): Response {
+    return this.json(status, { error: message, ...details }, headers);
+  }
 }
+
+/** The runtime's own Response class: what Vercel calls a function with and expects back. */
+export const nativeResponses = new Responses();
 
 /** Marks an answer made from the last good manifest because the store could not be re-read. */
 export function staleHeaders(stale: boolean): Record<string, string> {
   return stale ? { 'x-updateforge-stale': '1' } : {};
 }
-
-/** Every error the API gives has this one shape: `{"error": "<message>"}` (Capgo routes add `message` and `kind`). */
-export function errorResponse(status: number, message: string, headers: Record<string, string> = {}, details: Record<string, string> = {}): Response {
-  return jsonResponse(status, { error: message, ...details }, headers);
-}
-
-/** The WEB_API.md error strings, spelled once. */
-export const ERRORS = {
-  credentialsRequired: 'email and password are required',
-  invalidCredentials: 'invalid credentials',
-  tooManyAttempts: 'too many attempts',
-  unauthorized: 'unauthorized',
-  forbidden: 'forbidden',
-  versionNotFound: 'version not found',
-  noFileAttached: 'no file attached',
-  notFound: 'not found',
-  methodNotAllowed: 'method not allowed',
-  invalidJson: 'invalid JSON body',
-  bodyTooLarge: 'request body too large',
-  rangeNotSatisfiable: 'range not satisfiable',
-  iconNotFound: 'icon not found',
-  feedUnavailable: 'feed unavailable',
-  misconfigured: 'server misconfigured',
-  internal: 'internal error',
-  badRequest: 'bad request',
-  bodyIncomplete: 'request body incomplete',
-  expectationFailed: 'expectation failed',
-  headersTooLarge: 'request headers too large',
-  requestTimeout: 'request timeout',
-} as const;

@@ -1,14 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { matchPattern, METHODS, type Method, type RouteFunction } from './route.js';
+import { matchPattern, METHODS, resolveParams, type RouteDefinition, type RouteMatch } from './route.js';
 
 export interface RouteEntry {
   /** The route file, relative to the project (`api/v1/apps.ts`). */
   readonly file: string;
   /** The URL pattern Vercel derives from the file's path. */
   readonly pattern: string;
-  readonly methods: Readonly<Record<Method, RouteFunction>>;
+  readonly route: RouteDefinition;
 }
 
 /** The `api/` folder next to this module's tree: sources under vitest, `build/api` when compiled. */
@@ -42,14 +42,13 @@ export async function loadRouteTable(apiDir = defaultApiDir()): Promise<RouteEnt
   const ext = path.extname(fileURLToPath(import.meta.url));
   const entries: RouteEntry[] = [];
   for (const relative of await listRouteFiles(apiDir, ext)) {
-    const module = (await import(pathToFileURL(path.join(apiDir, relative)).href)) as Partial<Record<Method, RouteFunction>>;
+    const module = (await import(pathToFileURL(path.join(apiDir, relative)).href)) as Record<string, unknown>;
     const pattern = patternForFile(relative);
     const missing = METHODS.filter((m) => typeof module[m] !== 'function');
-    if (missing.length > 0) throw new Error(`api/${relative} does not export ${missing.join(', ')} (use route() from src/server/route.ts).`);
-    const methods = module as Record<Method, RouteFunction>;
-    const declared = methods.GET.route.pattern;
-    if (declared !== pattern) throw new Error(`api/${relative} declares route '${declared}' but Vercel serves it at '${pattern}'.`);
-    entries.push({ file: `api/${relative}`, pattern, methods });
+    const route = module['route'] as RouteDefinition | undefined;
+    if (missing.length > 0 || !route) throw new Error(`api/${relative} must export route = defineRoute(...) and its functions from vercel(route) (see api/_vercel.ts).`);
+    if (route.pattern !== pattern) throw new Error(`api/${relative} declares route '${route.pattern}' but Vercel serves it at '${pattern}'.`);
+    entries.push({ file: `api/${relative}`, pattern, route });
   }
   // Static segments win over dynamic ones, as on Vercel.
   return entries.sort((a, b) => dynamicCount(a.pattern) - dynamicCount(b.pattern));
@@ -59,6 +58,11 @@ function dynamicCount(pattern: string): number {
   return pattern.split('/').filter((s) => s.startsWith('[')).length;
 }
 
-export function findRoute(table: readonly RouteEntry[], pathname: string): RouteEntry | undefined {
-  return table.find((entry) => matchPattern(entry.pattern, pathname) !== null);
+/** The route a URL reaches, with its parameters: the first match, static routes before dynamic ones. */
+export function findRoute(table: readonly RouteEntry[], url: URL): (RouteMatch & { readonly entry: RouteEntry }) | null {
+  for (const entry of table) {
+    const matched = matchPattern(entry.pattern, url.pathname);
+    if (matched !== null) return { entry, url, params: resolveParams(matched, url) };
+  }
+  return null;
 }

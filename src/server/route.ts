@@ -1,8 +1,7 @@
-import { StoreUnavailableError } from '../store/errors.js';
-import { describeError, jsonLogger } from '../util/logger.js';
-import { contextFor, type ServerContext } from './context.js';
-import { createResponse, ERRORS, errorResponse, feedUnavailable, isHttpError } from './responses.js';
-import { ServerConfigError } from './tokens.js';
+import type { ServerContext } from './context.js';
+import { answerError } from './error-answer.js';
+import { ERRORS } from '../feed/api-errors.js';
+import type { Responses } from './responses.js';
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Method = (typeof METHODS)[number];
@@ -13,9 +12,32 @@ export type Handler = (request: Request, context: ServerContext, params: Params)
 export interface RouteDefinition {
   readonly pattern: string;
   readonly handlers: Partial<Record<Method, Handler>>;
+  /** Its Allow header: its methods, HEAD wherever GET is, and OPTIONS. */
+  readonly allow: string;
 }
 
-export type RouteFunction = ((request: Request) => Promise<Response>) & { readonly route: RouteDefinition };
+/** What a route file exports as `route`; its Vercel functions come from `vercel(route)` in `api/_vercel.ts`. */
+export function defineRoute(pattern: string, handlers: Partial<Record<Method, Handler>>): RouteDefinition {
+  return { pattern, handlers, allow: allowedMethods(handlers) };
+}
+
+/** A request whose path its route's pattern matched: the URL, and the parameters, null when a placeholder is not filled in. */
+export interface RouteMatch {
+  readonly url: URL;
+  readonly params: Params | null;
+}
+
+/**
+ * What a runtime brings to a request: the Response class it wants, and the context, asked for
+ * only once the request is known to reach a handler (Vercel builds it lazily, once per instance:
+ * a misconfigured deployment still answers OPTIONS and 405s).
+ */
+export interface Runtime {
+  readonly respond: Responses;
+  context(): ServerContext | Promise<ServerContext>;
+  /** Where a failure to build the context is logged. */
+  readonly log: ServerContext['log'];
+}
 
 /**
  * Matches a path against a pattern whose `[name]` segments match one segment each.
@@ -41,35 +63,22 @@ export function matchPattern(pattern: string, pathname: string): Params | null {
   return params;
 }
 
-/**
- * What a file under `api/` exports: one function per HTTP method, each the Web-standard
- * `(request) => Response` that Vercel calls, and that the local server calls too. Methods
- * without a handler answer 405, and no error ever escapes as anything but the documented JSON.
- */
-export function route(pattern: string, handlers: Partial<Record<Method, Handler>>): Record<Method, RouteFunction> {
-  const definition: RouteDefinition = { pattern, handlers };
-  const call = Object.assign((request: Request) => dispatch(definition, request), { route: definition });
-  return Object.fromEntries(METHODS.map((m) => [m, call])) as Record<Method, RouteFunction>;
-}
-
-/** The Allow header of a route: its methods, HEAD wherever GET is, and OPTIONS. */
-export function allowedMethods(definition: RouteDefinition): string {
-  const methods = new Set(Object.keys(definition.handlers));
+function allowedMethods(handlers: RouteDefinition['handlers']): string {
+  const methods = new Set(Object.keys(handlers));
   if (methods.has('GET')) methods.add('HEAD');
   methods.add('OPTIONS');
   return [...methods].join(', ');
 }
 
 /**
- * The path parameters of a request. Vercel may hand a function its route's own path
- * (`/api/v1/versions/[id]/download?id=123`) rather than the one asked for: a segment
- * that is still its `[name]` placeholder is then read from the query.
+ * The path parameters of a request its route's pattern matched. Vercel may hand a function its
+ * route's own path (`/api/v1/versions/[id]/download?id=123`) rather than the one asked for: a
+ * segment that is still its `[name]` placeholder is then read from the query. Null when one is
+ * not there: the route is right, but names no resource.
  */
-export function paramsOf(definition: RouteDefinition, url: URL): Params | null {
-  const params = matchPattern(definition.pattern, url.pathname);
-  if (params === null) return null;
+export function resolveParams(matched: Params, url: URL): Params | null {
   const resolved: Record<string, string> = {};
-  for (const [name, value] of Object.entries(params)) {
+  for (const [name, value] of Object.entries(matched)) {
     const fromQuery = value === `[${name}]` ? url.searchParams.get(name) : value;
     if (!fromQuery) return null;
     resolved[name] = fromQuery;
@@ -90,41 +99,34 @@ export function requestUrl(request: Request): URL | null {
   }
 }
 
-async function dispatch(definition: RouteDefinition, request: Request): Promise<Response> {
-  const url = requestUrl(request);
-  if (!url) return errorResponse(400, ERRORS.badRequest);
-  const params = paramsOf(definition, url);
-  if (params === null) return errorResponse(404, ERRORS.notFound);
+/**
+ * Answers a request its route matched: OPTIONS and 405 from the route's methods, HEAD from GET
+ * without the body, and every failure as the documented JSON (src/server/error-answer.ts). The
+ * one place a request meets its handler, for the local server and for Vercel alike.
+ */
+export async function dispatch(definition: RouteDefinition, request: Request, match: RouteMatch, runtime: Runtime): Promise<Response> {
+  const { respond } = runtime;
   const method = request.method.toUpperCase();
-  if (method === 'OPTIONS') return createResponse(null, { status: 204, headers: { allow: allowedMethods(definition) } });
+  const allow = { allow: definition.allow };
+  // A method no route file exports never reaches a function on Vercel, which routes by export; RFC 9110 §15.5.6 wants Allow on every 405.
+  if (!(METHODS as readonly string[]).includes(method)) return respond.error(405, ERRORS.methodNotAllowed, allow);
+  const { params } = match;
+  if (params === null) return respond.error(404, ERRORS.notFound);
+  if (method === 'OPTIONS') return respond.create(null, { status: 204, headers: allow });
   const handler = definition.handlers[method as Method] ?? (method === 'HEAD' ? definition.handlers.GET : undefined);
-  if (!handler) return errorResponse(405, ERRORS.methodNotAllowed, { allow: allowedMethods(definition) });
+  if (!handler) return respond.error(405, ERRORS.methodNotAllowed, allow);
 
-  let context: ServerContext | null = null;
+  let log = runtime.log;
   try {
-    context = await contextFor(request);
+    const context = await runtime.context();
+    log = context.log;
     const response = await handler(request, context, params);
     if (method === 'HEAD' && response.body) {
       await response.body.cancel();
-      return createResponse(null, { status: response.status, headers: response.headers });
+      return respond.create(null, { status: response.status, headers: response.headers });
     }
     return response;
-  } catch (caught) {
-    const log = context?.log ?? jsonLogger();
-    let error = caught;
-    if (error instanceof StoreUnavailableError) {
-      // The store's message says what failed and names no secret; clients learn to come back.
-      log.warn('store unavailable', { route: definition.pattern, message: error.message });
-      error = feedUnavailable(error.retryAfterSeconds);
-    }
-    if (isHttpError(error)) return errorResponse(error.status, error.message, error.headers, error.details);
-    if (error instanceof ServerConfigError) {
-      // Which variables are wrong goes to the log (it names no secret); clients only learn it is not their fault.
-      log.error('server misconfigured', { message: error.message });
-      return errorResponse(503, ERRORS.misconfigured);
-    }
-    // Unknown failures are logged by name and message only: no stack, no request data.
-    log.error('unhandled error', { route: definition.pattern, ...describeError(error) });
-    return errorResponse(500, ERRORS.internal);
+  } catch (error) {
+    return answerError(error, { respond, log, route: definition.pattern });
   }
 }

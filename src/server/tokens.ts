@@ -1,6 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { passwordFingerprint, type User } from '../users/users.js';
+import { ServerConfigError } from './config-error.js';
 
 const ISSUER = 'updateforge';
 const TESTER_AUDIENCE = 'updateforge:tester';
@@ -13,20 +14,15 @@ const TESTER_TOKEN_LIFETIME = '90d';
 export const MIN_SECRET_LENGTH = 32;
 const VERIFIED_CACHE_SIZE = 10_000;
 
-/** The server cannot run as configured; the message names the setting and the fix. */
-export class ServerConfigError extends Error {
-  override readonly name = 'ServerConfigError';
-}
-
-/** Refuses a missing or guessable signing secret before anything is served. */
-function checkJwtSecret(secret: string | undefined): string {
+/** What is wrong with a signing secret, in words that say how to fix it; undefined when it will do. */
+export function jwtSecretProblem(secret: string | undefined): string | undefined {
   if (secret === undefined || secret.trim() === '') {
-    throw new ServerConfigError('UPDATEFORGE_JWT_SECRET is not set. Set it to a random string of at least 32 characters, e.g. the output of `openssl rand -base64 48`.');
+    return `UPDATEFORGE_JWT_SECRET is not set. Set it to a random string of at least ${MIN_SECRET_LENGTH} characters, e.g. the output of \`openssl rand -base64 48\`.`;
   }
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new ServerConfigError(`UPDATEFORGE_JWT_SECRET is ${secret.length} characters long; it must be at least ${MIN_SECRET_LENGTH}. Use e.g. \`openssl rand -base64 48\`.`);
+    return `UPDATEFORGE_JWT_SECRET is ${secret.length} characters long; it must be at least ${MIN_SECRET_LENGTH}. Use e.g. \`openssl rand -base64 48\`.`;
   }
-  return secret;
+  return undefined;
 }
 
 export interface TesterClaims {
@@ -42,8 +38,11 @@ export class TokenService {
   private readonly verified = new Map<string, TesterClaims & { expiresAt: number }>();
   private readonly linkTokens = new Map<string, { token: string; at: number }>();
 
+  /** Refuses a missing or guessable signing secret before anything is served. */
   constructor(secret: string) {
-    const bytes = new TextEncoder().encode(checkJwtSecret(secret));
+    const problem = jwtSecretProblem(secret);
+    if (problem !== undefined) throw new ServerConfigError(problem);
+    const bytes = new TextEncoder().encode(secret);
     this.key = webcrypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 

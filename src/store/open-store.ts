@@ -1,7 +1,7 @@
 import type { Logger } from '../util/logger.js';
-import type { Patience } from './github-client.js';
-import { GitHubStore } from './github-store.js';
-import { LocalStore } from './local-store.js';
+import type { Patience } from './github/client.js';
+import { GitHubStore } from './github/store.js';
+import { LocalStore } from './local/store.js';
 import type { Store } from './store.js';
 
 /** A feed kept in a local folder (the embedded default). */

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { normalizeEmail, UsersSchema, type User } from './users.js';
+import { UpdateForgeError } from '../errors.js';
 
 /** A change to the user list that cannot be made as asked; the message says why. */
-export class UserEditError extends Error {
+export class UserEditError extends UpdateForgeError {
   override readonly name = 'UserEditError';
+  readonly kind = 'input';
 }
 
 function find(users: readonly User[], email: string): User {

@@ -1,6 +1,8 @@
+import { UpdateForgeError } from '../errors.js';
 /** Thrown instead of queueing once the queue is full: the caller answers "busy" rather than wait without bound. */
-export class QueueFullError extends Error {
+export class QueueFullError extends UpdateForgeError {
   override readonly name = 'QueueFullError';
+  readonly kind = 'unavailable';
 }
 
 /**

@@ -1,14 +1,17 @@
 import type { z } from 'zod';
 import { errorMessage } from './error-message.js';
+import { UpdateForgeError } from '../errors.js';
 
 /** A document that failed its schema: every problem, each with where it is. */
-export class ValidationError extends Error {
+export class ValidationError extends UpdateForgeError {
   override readonly name = 'ValidationError';
+  readonly kind = 'input';
   constructor(
     readonly source: string,
     readonly problems: readonly string[],
+    options: ErrorOptions = {},
   ) {
-    super(`${source} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`${source} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
   }
 }
 
@@ -35,6 +38,6 @@ export function parseJson(text: string, source: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (error) {
     const detail = errorMessage(error);
-    throw new ValidationError(source, [`not valid JSON (${detail})`]);
+    throw new ValidationError(source, [`not valid JSON (${detail})`], { cause: error });
   }
 }

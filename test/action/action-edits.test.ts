@@ -42,7 +42,7 @@ describe('the action with command rollout or yank, run as the runner runs dist/i
     });
     expect(run.summary).toContain('## UpdateForge: Rolled out rocket release 1.4.0 to 50% of devices');
     expect(run.summary).toContain('| Offered to | 50% of devices |');
-    expect(run.stdout).toContain(`rolled out to 50%: rocket release 1.4.0 (version id ${version.id})`);
+    expect(run.stdout).toContain(`Rolled out rocket release 1.4.0 to 50% of devices (version id ${version.id})`);
     expect(run.stdout.replace(`::add-mask::${WRITE_TOKEN}`, '')).not.toContain(WRITE_TOKEN);
   });
 

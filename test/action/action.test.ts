@@ -47,7 +47,7 @@ describe('the action, run as the runner runs dist/index.js', () => {
     expect((await runAction(github.fake(), { repo, cwd, inputs })).code).toBe(0);
     const again = await runAction(github.fake(), { repo, cwd, inputs });
     expect(again.code).toBe(0);
-    expect(again.summary).toContain('Unchanged (already published)');
+    expect(again.summary).toContain('## UpdateForge: Already published, nothing changed: rocket release 2.0.0');
 
     await buildFile(cwd, 'app.apk', 'two');
     const conflict = await runAction(github.fake(), { repo, cwd, inputs });

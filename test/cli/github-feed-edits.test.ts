@@ -40,17 +40,17 @@ describe('publish, rollout and yank --github', () => {
 
     const raised = await runCli(['rollout', ...args, '--version', '1.0.0', '--percent', '60'], { env: githubEnv() });
     expect(raised.code, raised.stderr).toBe(0);
-    expect(raised.stdout).toMatch(/^Rolled out to 60% of devices: rocket release 1\.0\.0\n {2}manifest {4}[0-9a-f]{40}\n$/);
+    expect(raised.stdout).toMatch(/^Rolled out rocket release 1\.0\.0 to 60% of devices\n {2}manifest {4}[0-9a-f]{40}\n$/);
     expect((await manifestOf(repo))?.versions[0]?.rollout).toBe(60);
 
     // GITHUB_TOKEN, as a workflow step or a shell set up for `gh` has it, stands in for UPDATEFORGE_GITHUB_TOKEN.
     const yanked = await runCli(['yank', ...args, '--version', '1.0.0'], { env: githubEnv({ GITHUB_TOKEN: WRITE_TOKEN }) });
     expect(yanked.code, yanked.stderr).toBe(0);
-    expect(yanked.stdout).toMatch(/^Yanked \(devices roll back to the previous bundle\): rocket release 1\.0\.0\n/);
+    expect(yanked.stdout).toMatch(/^Yanked rocket release 1\.0\.0 \(devices roll back to the previous bundle\)\n/);
     expect((await manifestOf(repo))?.versions[0]?.yanked).toBe(true);
 
     const again = await runCli(['yank', ...args, '--version', '1.0.0'], { env: githubEnv() });
-    expect(again.stdout).toMatch(/^Nothing to change: rocket release 1\.0\.0\n/);
+    expect(again.stdout).toMatch(/^Unchanged: rocket release 1\.0\.0 was already yanked\n/);
     expectNoToken(published, raised, yanked, again);
   });
 

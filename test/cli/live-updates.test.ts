@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { runCli } from '../helpers/cli.js';
 import { readManifest } from '../helpers/feed.js';
 import { tempDir, writeConfig } from '../helpers/fixtures.js';
@@ -40,7 +40,7 @@ describe('live updates from the command line', () => {
 
     const raised = await runCli(['rollout', ...target, '--version', '1.0.0', '--percent', '60']);
     expect(raised.code, raised.stderr).toBe(0);
-    expect(raised.stdout).toMatch(/^Rolled out to 60% of devices: rocket release 1\.0\.0/);
+    expect(raised.stdout).toMatch(/^Rolled out rocket release 1\.0\.0 to 60% of devices\n/);
     expect(raised.stderr).toContain('devices outside the 60%');
     expect((await readManifest(await LocalStore.open(store)))?.versions[0]?.rollout).toBe(60);
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { publish } from '../../src/publish/publish.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import type { User } from '../../src/users/users.js';
 import type { Logger } from '../../src/util/logger.js';
 import { tempDir, writeBuild, writeConfig } from './fixtures.js';

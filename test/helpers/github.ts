@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import type { Patience } from '../../src/store/github-client.js';
-import { GitHubStore } from '../../src/store/github-store.js';
+import type { Patience } from '../../src/store/github/client.js';
+import { GitHubStore } from '../../src/store/github/store.js';
 import { silentLogger, type Logger } from '../../src/util/logger.js';
 import { FakeGitHub } from '../fake-github/server.js';
 import { markNotProduct, registerSecret, sweepGitHub, unmarkNotProduct } from './sweep/record.js';

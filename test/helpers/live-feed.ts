@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PublishRequest } from '../../src/publish/inputs.js';
 import { publish } from '../../src/publish/publish.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import type { Logger } from '../../src/util/logger.js';
 import { tempDir, writeConfig } from './fixtures.js';
 import { serve } from './server.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { PublishInputError } from '../../src/publish/errors.js';
 import { publish } from '../../src/publish/publish.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { tempDir, writeBuild, writeConfig } from '../helpers/fixtures.js';
 import { LIVE_CONFIG } from '../helpers/live-feed.js';
 import { rawZip, type RawEntry } from '../helpers/raw-zip.js';

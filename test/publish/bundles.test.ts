@@ -6,7 +6,7 @@ import { encryptChecksums, loadBundleKey, newSessionKey } from '../../src/capgo/
 import { openChecksum, openSessionKey } from '../helpers/capgo/open-bundle.js';
 import { PublishInputError } from '../../src/publish/errors.js';
 import { publish, type PublishOptions } from '../../src/publish/publish.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { tempDir, writeBuild, writeConfig } from '../helpers/fixtures.js';
 import { capgoKeyPair, LIVE_CONFIG, webBuild } from '../helpers/live-feed.js';
 import { rawZip } from '../helpers/raw-zip.js';

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { publish } from '../../src/publish/publish.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { readAll } from '../store/store-contract.js';
 import { runCli, startCli, waitForOutput } from '../helpers/cli.js';
 import { assertNoDanglingAssets, readManifest } from '../helpers/feed.js';
@@ -45,7 +45,9 @@ describe('publishes running at once', () => {
     const config = await writeConfig();
     const build = await writeBuild('same bytes');
     const settled = await Promise.allSettled(
-      [1, 2].map(async () => publish({ store: await LocalStore.openOrCreate(root), config, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: build } })),
+      [1, 2].map(async () =>
+        publish({ store: await LocalStore.openOrCreate(root), config, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: build }, lease: { pollMs: 100 } }),
+      ),
     );
     expect(settled.some((s) => s.status === 'fulfilled')).toBe(true);
     const store = await LocalStore.open(root);

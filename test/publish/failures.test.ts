@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { MANIFEST_PATH } from '../../src/feed/manifest.js';
 import { PublishUnfinishedError } from '../../src/publish/errors.js';
 import { publish, type PublishOptions } from '../../src/publish/publish.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import type { Store } from '../../src/store/store.js';
 import { assertNoDanglingAssets } from '../helpers/feed.js';
 import { diskFull, withFaults } from '../helpers/faulty-store.js';

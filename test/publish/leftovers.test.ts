@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { publish } from '../../src/publish/publish.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { tempDir, writeConfig } from '../helpers/fixtures.js';
 import { LIVE_CONFIG, webBuild } from '../helpers/live-feed.js';
 

@@ -5,7 +5,7 @@ import yauzl from 'yauzl';
 import { PublishInputError, VersionConflictError } from '../../src/publish/errors.js';
 import { packageArtifact } from '../../src/publish/package.js';
 import { publish, type PublishOptions } from '../../src/publish/publish.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { readAll } from '../store/store-contract.js';
 import { readManifest } from '../helpers/feed.js';
 import { tempDir, writeBuild, writeConfig } from '../helpers/fixtures.js';

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/feed/config.js';
 import { PublishInputError } from '../../src/publish/errors.js';
 import { publish } from '../../src/publish/publish.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { runCli } from '../helpers/cli.js';
 import { PNG, snapshotTree, tempDir } from '../helpers/fixtures.js';
 import { webBuild } from '../helpers/live-feed.js';

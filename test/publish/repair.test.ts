@@ -5,7 +5,7 @@ import { renderReleaseBody } from '../../src/feed/release-body.js';
 import { RepairNeededError } from '../../src/publish/errors.js';
 import { publish } from '../../src/publish/publish.js';
 import { repairManifest, type RepairProgress } from '../../src/publish/repair.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { addBlob, addCommit, newId, type FakeRepo } from '../fake-github/model.js';
 import { readManifest } from '../helpers/feed.js';
 import { tempDir, writeBuild, writeConfig } from '../helpers/fixtures.js';

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { PublishBusyError, VersionConflictError } from '../../src/publish/errors.js';
 import { publish, type PublishResult } from '../../src/publish/publish.js';
 import { currentPublisher, VersionLease } from '../../src/publish/version-lease.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import type { Store } from '../../src/store/store.js';
 import { runCli } from '../helpers/cli.js';
 import { assertNoDanglingAssets, readManifest } from '../helpers/feed.js';
@@ -82,7 +82,7 @@ describe('one version published by several jobs at once', () => {
     const build = await writeBuild('one build', 'rocket.apk');
     const results = await Promise.all(
       Array.from({ length: 4 }, async () =>
-        publish({ store: await LocalStore.openOrCreate(root), config, request: { app: 'rocket', buildType: 'release', version: '2.0.0', path: build } }),
+        publish({ store: await LocalStore.openOrCreate(root), config, request: { app: 'rocket', buildType: 'release', version: '2.0.0', path: build }, lease: { pollMs: 100 } }),
       ),
     );
     expect(results.map((r) => r.outcome).sort()).toEqual(['published', 'unchanged', 'unchanged', 'unchanged']);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { parseServerEnv } from '../../src/server/env-config.js';
-import { ServerConfigError } from '../../src/server/tokens.js';
+import { ServerConfigError } from '../../src/server/config-error.js';
 import { makeUser, SECRET } from '../helpers/server.js';
 
 describe('a deployment’s environment', () => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { jsonLogger } from '../../src/util/logger.js';
 import { projectRoot } from '../../src/util/project-root.js';
 import { withFaults } from '../helpers/faulty-store.js';

@@ -120,7 +120,7 @@ describe('a request that never finishes', () => {
   test('is answered 408, not 400', async () => {
     const { startServer } = await import('../../src/server/node-server.js');
     const { createServerContext } = await import('../../src/server/create-context.js');
-    const { LocalStore } = await import('../../src/store/local-store.js');
+    const { LocalStore } = await import('../../src/store/local/store.js');
     const { tempDir } = await import('../helpers/fixtures.js');
     const store = await LocalStore.openOrCreate(`${await tempDir()}/store`);
     const context = createServerContext({ store, users: [], jwtSecret: 'x'.repeat(40), log: jsonLogger(() => {}) });

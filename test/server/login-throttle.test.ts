@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { jsonLogger, type Logger } from '../../src/util/logger.js';
 import { manualClock } from '../helpers/clock.js';

@@ -545,7 +545,7 @@ function knownTargetArb(): fc.Arbitrary<Target> {
   };
   const simple = (route: RouteKey) => extraQuery.map((q): Target => ({ path: withQuery(ROUTES[route].pattern, [q]), route }));
   const download = fc.tuple(versionIdArb(), linkArb(), extraQuery, fc.boolean()).map(([id, link, q, placeholder]): Target => {
-    // Vercel may hand a route its own pattern with the parameter in the query (route.ts, paramsOf).
+    // Vercel may hand a route its own pattern with the parameter in the query (route.ts, resolveParams).
     const path = placeholder ? `/api/v1/versions/[id]/download?id=${pct(id)}` : `/api/v1/versions/${pct(id)}/download`;
     return { path: withQuery(path, [link.query, q === 'id=other' ? '' : q]), route: 'download', id, placeholder, link };
   });

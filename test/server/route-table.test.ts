@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { matchPattern, paramsOf } from '../../src/server/route.js';
+import { matchPattern, resolveParams } from '../../src/server/route.js';
 import { defaultApiDir, findRoute, loadRouteTable, patternForFile } from '../../src/server/route-table.js';
 import { projectRoot } from '../../src/util/project-root.js';
 
@@ -9,13 +9,14 @@ async function routeFiles(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.isDirectory()) out.push(...(await routeFiles(path.join(dir, entry.name), `${prefix}${entry.name}/`)));
-    else out.push(`api/${prefix}${entry.name}`);
+    // Vercel makes no function of a file whose name starts with _ (the composition root, api/_vercel.ts).
+    else if (!entry.name.startsWith('_')) out.push(`api/${prefix}${entry.name}`);
   }
   return out.sort();
 }
 
 describe('the route table is the api/ folder', () => {
-  test('every file under api/ is a route, at the path Vercel gives it', async () => {
+  test('every file under api/ but the _ ones is a route, at the path Vercel gives it', async () => {
     const table = await loadRouteTable();
     expect(table.map((r) => r.file).sort()).toEqual(await routeFiles(defaultApiDir()));
     expect(Object.fromEntries(table.map((r) => [r.file, r.pattern]))).toEqual({
@@ -29,10 +30,18 @@ describe('the route table is the api/ folder', () => {
     });
   });
 
-  test('every route file exports the Web handler of every method', async () => {
+  test('every route file exports its definition and the Web handler of every method', async () => {
     for (const entry of await loadRouteTable()) {
-      for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const) expect(typeof entry.methods[method]).toBe('function');
+      const module = (await import(path.join(projectRoot(), entry.file))) as Record<string, unknown>;
+      expect(module['route']).toBe(entry.route);
+      for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const) expect(typeof module[method]).toBe('function');
     }
+  });
+
+  test('a route file without its definition is refused', async () => {
+    await expect(loadRouteTable(path.join(projectRoot(), 'test/fixtures/routeless-api'))).rejects.toThrow(
+      'api/v1/thing.ts must export route = defineRoute(...) and its functions from vercel(route) (see api/_vercel.ts).',
+    );
   });
 
   test('a route file that declares another path than its own is refused', async () => {
@@ -50,17 +59,19 @@ describe('the route table is the api/ folder', () => {
   });
 
   test('takes the parameters Vercel passes in the query when the path is the route’s own', () => {
-    const route = { pattern: '/api/v1/versions/[id]/download', handlers: {} };
-    expect(paramsOf(route, new URL('https://x.vercel.app/api/v1/versions/987/download'))).toEqual({ id: '987' });
-    expect(paramsOf(route, new URL('https://x.vercel.app/api/v1/versions/[id]/download?id=123'))).toEqual({ id: '123' });
-    expect(paramsOf(route, new URL('https://x.vercel.app/api/v1/versions/%5Bid%5D/download?id=123&token=t'))).toEqual({ id: '123' });
-    expect(paramsOf(route, new URL('https://x.vercel.app/api/v1/versions/[id]/download'))).toBeNull();
+    const paramsOf = (url: string) => resolveParams(matchPattern('/api/v1/versions/[id]/download', new URL(url).pathname) ?? {}, new URL(url));
+    expect(paramsOf('https://x.vercel.app/api/v1/versions/987/download')).toEqual({ id: '987' });
+    expect(paramsOf('https://x.vercel.app/api/v1/versions/[id]/download?id=123')).toEqual({ id: '123' });
+    expect(paramsOf('https://x.vercel.app/api/v1/versions/%5Bid%5D/download?id=123&token=t')).toEqual({ id: '123' });
+    expect(paramsOf('https://x.vercel.app/api/v1/versions/[id]/download')).toBeNull();
   });
 
   test('finds the route of a path, static before dynamic', async () => {
     const table = await loadRouteTable();
-    expect(findRoute(table, '/api/v1/apps')?.file).toBe('api/v1/apps.ts');
-    expect(findRoute(table, '/api/files/apps/x/y.png')?.file).toBe('api/files/apps/[app]/[file].ts');
-    expect(findRoute(table, '/api/v1/apps/x')).toBeUndefined();
+    const find = (pathname: string) => findRoute(table, new URL(pathname, 'http://localhost'));
+    expect(find('/api/v1/apps')?.entry.file).toBe('api/v1/apps.ts');
+    expect(find('/api/files/apps/x/y.png')).toMatchObject({ entry: { file: 'api/files/apps/[app]/[file].ts' }, params: { app: 'x', file: 'y.png' } });
+    expect(find('/api/v1/versions/[id]/download?id=7')?.params).toEqual({ id: '7' });
+    expect(find('/api/v1/apps/x')).toBeNull();
   });
 });

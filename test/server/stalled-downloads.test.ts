@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { publish } from '../../src/publish/publish.js';
 import { createServerContext } from '../../src/server/create-context.js';
 import { startServer, type RunningServer } from '../../src/server/node-server.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { bytes } from '../helpers/feed-server.js';
 import { tempDir, writeBuild, writeConfig } from '../helpers/fixtures.js';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createServerContext } from '../../src/server/create-context.js';
-import { ServerConfigError } from '../../src/server/tokens.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { ServerConfigError } from '../../src/server/config-error.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { parseUsers } from '../../src/users/users.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { ValidationError } from '../../src/util/validation.js';

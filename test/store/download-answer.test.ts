@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { whyNotTheBytes } from '../../src/store/download-answer.js';
+import { whyNotTheBytes } from '../../src/store/github/download-answer.js';
 
 const answer = (status: number, headers: Record<string, string>) => ({ status, headers: new Headers(headers) });
 const BINARY = { 'content-type': 'application/octet-stream' };

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { StoreUnavailableError } from '../../src/store/errors.js';
-import { isRateLimitAnswer, RateLimitGate, retryAfterSeconds } from '../../src/store/github-rate-limit.js';
-import { GitHubStore } from '../../src/store/github-store.js';
+import { isRateLimitAnswer, RateLimitGate, retryAfterSeconds } from '../../src/store/github/rate-limit.js';
+import { GitHubStore } from '../../src/store/github/store.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { githubStore, useFakeGitHub } from '../helpers/github.js';
 

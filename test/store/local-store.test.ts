@@ -4,7 +4,8 @@ import { Readable } from 'node:stream';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { StoreNotFoundError, StoreUnavailableError } from '../../src/store/errors.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
+import { manualClock } from '../helpers/clock.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -25,6 +26,35 @@ describe('local store folder', () => {
     const root = await tempDir();
     await writeFile(path.join(root, 'notes.txt'), 'mine');
     await expect(LocalStore.openOrCreate(root)).rejects.toThrow(/is not empty and is not an UpdateForge store/);
+  });
+
+  test("a held lock is waited for on the store's clock: taken once given up, else refused after 20 s", async () => {
+    const root = path.join(await tempDir(), 'store');
+    const clock = manualClock();
+    let waited = 0;
+    let giveUpAfterMs = Infinity;
+    const lock = path.join(root, 'updateforge-store.json.lock');
+    const sleep = async (ms: number) => {
+      clock.advance(ms);
+      waited += ms;
+      if (waited >= giveUpAfterMs) await rm(lock, { recursive: true, force: true });
+    };
+    const store = await LocalStore.openOrCreate(root, { clock: { now: clock.now, sleep } });
+    const release = await store.createRelease({ tag: 't', name: '', body: '', draft: true });
+
+    await mkdir(lock);
+    giveUpAfterMs = 1000;
+    expect((await store.updateRelease(release, { name: 'renamed' })).name).toBe('renamed');
+    expect(waited).toBeGreaterThanOrEqual(1000);
+    expect(waited).toBeLessThan(1100);
+
+    await mkdir(lock);
+    giveUpAfterMs = Infinity;
+    waited = 0;
+    await expect(store.updateRelease(release, { name: 'again' })).rejects.toThrow(/^The store is locked: /);
+    expect(waited).toBeGreaterThanOrEqual(20_000);
+    expect(waited).toBeLessThan(20_200);
+    expect((await store.findReleaseByTag('t'))?.name).toBe('renamed');
   });
 
   test('open() needs an existing store', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SignedLinkCache, signedUrlExpiry } from '../../src/store/signed-links.js';
+import { SignedLinkCache, signedUrlExpiry } from '../../src/store/github/signed-links.js';
 
 // Shapes of links GitHub has handed out (query abridged): Azure SAS since mid-2025 (plengauer/Thoth#3748),
 // S3 before it (DataDog/documentation#24206).

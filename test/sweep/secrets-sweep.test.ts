@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import { describe, expect, test } from 'vitest';
 import { publish } from '../../src/publish/publish.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/store/local/store.js';
 import { hashPassword } from '../../src/users/password.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { runCli } from '../helpers/cli.js';

@@ -2,7 +2,7 @@ import { teamJson } from '../apps-response.js';
 import { authenticate } from '../authenticate.js';
 import { memoized } from '../../feed/feed-snapshot.js';
 import type { Handler } from '../route.js';
-import { rawJsonResponse, staleHeaders } from '../responses.js';
+import { staleHeaders } from '../responses.js';
 
 /**
  * GET /api/v1/apps: the user's teams, oldest first, each with its apps and their
@@ -19,5 +19,5 @@ export const listApps: Handler = async (request, context) => {
     const json = memoized(snapshot, `apps-team:${team.id}`, () => teamJson(snapshot, team.id));
     if (json !== null) teams.push(json);
   }
-  return rawJsonResponse(200, `{"teams":[${teams.join(',')}]}`, staleHeaders(stale));
+  return context.respond.rawJson(200, `{"teams":[${teams.join(',')}]}`, staleHeaders(stale));
 };

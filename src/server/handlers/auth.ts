@@ -3,16 +3,17 @@ import { QueueFullError } from '../../util/bounded-queue.js';
 import { clientAddress } from '../client-address.js';
 import type { Handler } from '../route.js';
 import { readJsonBody } from '../request-body.js';
-import { ERRORS, HttpError, jsonResponse } from '../responses.js';
+import { ERRORS } from '../../feed/api-errors.js';
+import { HttpError } from '../responses.js';
 
-const tooManyAttempts = (seconds: number) => new HttpError(429, ERRORS.tooManyAttempts, { 'retry-after': String(seconds) });
+const tooManyAttempts = (seconds: number) => new HttpError(429, { message: ERRORS.tooManyAttempts, headers: { 'retry-after': String(seconds) } });
 
 /** POST /api/v1/auth: email + password → `{token, userId, email}` (WEB_API.md); wrong passwords are throttled. */
 export const login: Handler = async (request, context) => {
   const body = await readJsonBody(request);
   const { email, password } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   if (typeof email !== 'string' || typeof password !== 'string' || email.trim() === '' || password === '') {
-    throw new HttpError(400, ERRORS.credentialsRequired);
+    throw new HttpError(400, { message: ERRORS.credentialsRequired });
   }
   const address = clientAddress(request);
   const wait = context.logins.attempt(email, address);
@@ -36,10 +37,10 @@ export const login: Handler = async (request, context) => {
   }
   if (!user || !ok) {
     context.log.info('login refused');
-    throw new HttpError(401, ERRORS.invalidCredentials);
+    throw new HttpError(401, { message: ERRORS.invalidCredentials });
   }
   context.logins.release(email, address);
   const token = await context.tokens.issueTesterToken(user);
   context.log.info('login', { userId: user.id });
-  return jsonResponse(200, { token, userId: user.id, email: user.email });
+  return context.respond.json(200, { token, userId: user.id, email: user.email });
 };

@@ -1,3 +1,4 @@
+import type { ServerContext } from '../context.js';
 import { deviceChannel, selectableChannels } from '../../capgo/device-channel.js';
 import { DeviceInfoSchema, SetChannelSchema } from '../../capgo/device-request.js';
 import { abilitiesFor } from '../../capgo/plugin-abilities.js';
@@ -5,7 +6,7 @@ import type { FeedSnapshot } from '../../feed/feed-snapshot.js';
 import type { ManifestApp } from '../../feed/manifest.js';
 import { readDeviceBody } from '../device-body.js';
 import type { Handler } from '../route.js';
-import { HttpError, jsonResponse } from '../responses.js';
+import { HttpError } from '../responses.js';
 
 /**
  * /api/v1/channel_self: the plugin's channel calls. The server keeps no per-device
@@ -21,11 +22,11 @@ import { HttpError, jsonResponse } from '../responses.js';
 
 function appOf(snapshot: FeedSnapshot, appId: string | null | undefined): ManifestApp {
   const app = appId ? snapshot.appsByPackageName.get(appId) : undefined;
-  if (!app) throw new HttpError(400, 'unknown_app', {}, { message: `No app with package name '${appId ?? ''}' in this feed.` });
+  if (!app) throw new HttpError(400, { message: 'unknown_app', details: { message: `No app with package name '${appId ?? ''}' in this feed.` } });
   return app;
 }
 
-const refusal = (error: string, message: string) => jsonResponse(200, { error, message });
+const refusal = (context: ServerContext, error: string, message: string) => context.respond.json(200, { error, message });
 
 /** PUT (`getChannel`): the channel the device is on. 8.47.9+ store the `channel` answered, so it must be one the device may be on. */
 export const getDeviceChannel: Handler = async (request, context) => {
@@ -33,9 +34,9 @@ export const getDeviceChannel: Handler = async (request, context) => {
   const { snapshot } = await context.feed.get();
   const app = appOf(snapshot, device.app_id);
   const chosen = deviceChannel(app, snapshot.manifest.channels, device.defaultChannel);
-  if (!chosen.ok) return refusal(chosen.error, chosen.message);
+  if (!chosen.ok) return refusal(context, chosen.error, chosen.message);
   const allowSet = selectableChannels(app, snapshot.manifest.channels).some((c) => c.allowSelfSet);
-  return jsonResponse(200, { channel: chosen.channel.name, status: chosen.isDefault ? 'default' : 'override', allowSet });
+  return context.respond.json(200, { channel: chosen.channel.name, status: chosen.isDefault ? 'default' : 'override', allowSet });
 };
 
 /** POST (`setChannel`): to a channel open to devices (or back to the app's default), and only for plugins that keep it. */
@@ -44,12 +45,13 @@ export const setDeviceChannel: Handler = async (request, context) => {
   const { snapshot } = await context.feed.get();
   const app = appOf(snapshot, device.app_id);
   const chosen = deviceChannel(app, snapshot.manifest.channels, device.channel);
-  if (!chosen.ok) return refusal(chosen.error, chosen.message);
+  if (!chosen.ok) return refusal(context, chosen.error, chosen.message);
   const current = deviceChannel(app, snapshot.manifest.channels, device.defaultChannel);
   // Asking for the channel the device already sends changes nothing, so it is true whatever the plugin keeps.
   const already = current.ok && current.channel.name === chosen.channel.name;
   if (!already && !abilitiesFor({ info: device, userAgent: request.headers.get('user-agent') }).keepsChannel) {
     return refusal(
+      context,
       'set_channel_unsupported',
       `${pluginName(device.plugin_version)} does not keep the channel setChannel() picks, and this server stores none: ${KEEPING_PLUGINS}, or build the app with defaultChannel '${chosen.channel.name}' in capacitor.config.`,
     );
@@ -58,8 +60,8 @@ export const setDeviceChannel: Handler = async (request, context) => {
   // Back on the default channel: 8.42.6+ then forget their stored choice (8.51.14:A/CapgoUpdater.java:2467-2474).
   const name = chosen.channel.name;
   if (chosen.isDefault)
-    return jsonResponse(200, { status: 'ok', unset: true, message: already ? `Already on the default channel '${name}'.` : `Back on the default channel '${name}'.` });
-  return jsonResponse(200, { status: 'ok', message: already ? `Already on channel '${name}'.` : `Device now on channel '${name}'.` });
+    return context.respond.json(200, { status: 'ok', unset: true, message: already ? `Already on the default channel '${name}'.` : `Back on the default channel '${name}'.` });
+  return context.respond.json(200, { status: 'ok', message: already ? `Already on channel '${name}'.` : `Device now on channel '${name}'.` });
 };
 
 /**
@@ -72,8 +74,9 @@ export const unsetDeviceChannel: Handler = async (request, context) => {
   const { snapshot } = await context.feed.get();
   const app = appOf(snapshot, device.app_id);
   const current = deviceChannel(app, snapshot.manifest.channels, device.defaultChannel);
-  if (current.ok && current.isDefault) return jsonResponse(200, { status: 'ok' });
+  if (current.ok && current.isDefault) return context.respond.json(200, { status: 'ok' });
   return refusal(
+    context,
     'unset_channel_unsupported',
     `This device's channel '${device.defaultChannel ?? ''}' comes from capacitor.config, which this server cannot change: ${KEEPING_PLUGINS}, or build the app without defaultChannel.`,
   );
@@ -88,7 +91,7 @@ const pluginName = (version: string | undefined) => `@capgo/capacitor-updater ${
 export const listChannels: Handler = async (request, context) => {
   const { snapshot } = await context.feed.get();
   const app = appOf(snapshot, new URL(request.url).searchParams.get('app_id'));
-  return jsonResponse(
+  return context.respond.json(
     200,
     snapshot.manifest.channels.map((c) => ({ id: c.id, name: c.name, public: c.name === app.defaultChannel, allow_self_set: c.allowSelfSet })),
   );

@@ -5,7 +5,8 @@ import type { ServerContext } from '../context.js';
 import { authenticate } from '../authenticate.js';
 import { decideRange } from '../range.js';
 import type { Handler } from '../route.js';
-import { createResponse, ERRORS, HttpError, errorResponse } from '../responses.js';
+import { ERRORS } from '../../feed/api-errors.js';
+import { HttpError } from '../responses.js';
 
 /**
  * Who may download `id`, and what: a tester with a Bearer token (checks in the order
@@ -15,18 +16,18 @@ import { createResponse, ERRORS, HttpError, errorResponse } from '../responses.j
 async function authorize(request: Request, context: ServerContext, id: string): Promise<{ version: VersionRecord; who: string; viaLink: boolean }> {
   const link = new URL(request.url).searchParams.get('token');
   if (link !== null) {
-    if (!(await context.tokens.verifyDownloadToken(link, id))) throw new HttpError(401, ERRORS.unauthorized);
+    if (!(await context.tokens.verifyDownloadToken(link, id))) throw new HttpError(401, { message: ERRORS.unauthorized });
     const version = (await publishedVersion(context, id)).snapshot.versionsById.get(id);
     // A yanked version is withdrawn for good: even a link handed out before the yank stops working.
-    if (!version || version.yanked) throw new HttpError(404, ERRORS.versionNotFound);
+    if (!version || version.yanked) throw new HttpError(404, { message: ERRORS.versionNotFound });
     return { version, who: 'device link', viaLink: true };
   }
   const user = await authenticate(request, context);
   const { snapshot } = await publishedVersion(context, id);
   const version = snapshot.versionsById.get(id);
-  if (!version || version.yanked) throw new HttpError(404, ERRORS.versionNotFound);
+  if (!version || version.yanked) throw new HttpError(404, { message: ERRORS.versionNotFound });
   const app = snapshot.appsById.get(version.app);
-  if (!app || !user.teams.includes(app.team)) throw new HttpError(403, ERRORS.forbidden);
+  if (!app || !user.teams.includes(app.team)) throw new HttpError(403, { message: ERRORS.forbidden });
   return { version, who: user.id, viaLink: false };
 }
 
@@ -43,11 +44,11 @@ async function publishedVersion(context: ServerContext, id: string) {
 export const downloadVersion: Handler = async (request, context, params) => {
   const { version, who, viaLink } = await authorize(request, context, params['id'] ?? '');
   const file = version.file;
-  if (!file) throw new HttpError(404, ERRORS.noFileAttached);
+  if (!file) throw new HttpError(404, { message: ERRORS.noFileAttached });
   // Devices can take the store's own signed link, so big bundles need not flow through this function.
   if (viaLink && context.downloads === 'redirect') {
     const link = await context.store.assetLink(file.assetId);
-    if (link) return createResponse(null, { status: 302, headers: { location: link, 'cache-control': 'no-store' } });
+    if (link) return context.respond.create(null, { status: 302, headers: { location: link, 'cache-control': 'no-store' } });
   }
 
   const etag = `"${file.sha256}"`;
@@ -63,25 +64,25 @@ export const downloadVersion: Handler = async (request, context, params) => {
   };
   const decision = decideRange({ range: request.headers.get('range'), ifRange: request.headers.get('if-range'), size: file.size, etag });
   if (decision.kind === 'unsatisfiable') {
-    return errorResponse(416, ERRORS.rangeNotSatisfiable, { 'content-range': `bytes */${file.size}`, 'accept-ranges': 'bytes' });
+    return context.respond.error(416, ERRORS.rangeNotSatisfiable, { 'content-range': `bytes */${file.size}`, 'accept-ranges': 'bytes' });
   }
   const range = decision.kind === 'partial' ? { start: decision.start, end: decision.end } : undefined;
   const lengthHeaders: Record<string, string> = range
     ? { 'content-range': `bytes ${range.start}-${range.end}/${file.size}`, 'content-length': String(range.end - range.start + 1) }
     : { 'content-length': String(file.size) };
   // Download managers ask HEAD first: the manifest knows all of it, so GitHub is not asked.
-  if (request.method.toUpperCase() === 'HEAD') return createResponse(null, { status: range ? 206 : 200, headers: { ...headers, ...lengthHeaders } });
+  if (request.method.toUpperCase() === 'HEAD') return context.respond.create(null, { status: range ? 206 : 200, headers: { ...headers, ...lengthHeaders } });
   let body: ReadableStream<Uint8Array>;
   try {
     // The manifest knows the size: a source answering with another length (or an HTML page) is refused, not streamed.
     body = await context.store.openAsset(file.assetId, range, { size: file.size });
   } catch (error) {
     // The manifest we hold may be older than a replaced asset; a retry will see the new one.
-    if (error instanceof StoreNotFoundError) throw new HttpError(404, ERRORS.noFileAttached);
+    if (error instanceof StoreNotFoundError) throw new HttpError(404, { message: ERRORS.noFileAttached, cause: error });
     throw error;
   }
   context.log.info('download', { by: who, versionId: version.id, range: range ? `${range.start}-${range.end}` : 'full' });
-  return createResponse(body, { status: range ? 206 : 200, headers: { ...headers, ...lengthHeaders } });
+  return context.respond.create(body, { status: range ? 206 : 200, headers: { ...headers, ...lengthHeaders } });
 };
 
 /** For clients that ignore `filename*`: accents dropped, other non-ASCII characters as `_`. */

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { iconFileName } from '../../feed/api-paths.js';
 import { memoized } from '../../feed/feed-snapshot.js';
 import type { Handler } from '../route.js';
-import { createResponse, ERRORS, HttpError } from '../responses.js';
+import { ERRORS } from '../../feed/api-errors.js';
+import { HttpError } from '../responses.js';
 
 const TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -20,11 +21,11 @@ const TYPES: Record<string, string> = {
 export const serveIcon: Handler = async (request, context, params) => {
   const { snapshot } = await context.feed.get();
   const app = snapshot.appsById.get(params['app'] ?? '');
-  if (!app?.icon || iconFileName(app.icon) !== params['file']) throw new HttpError(404, ERRORS.iconNotFound);
+  if (!app?.icon || iconFileName(app.icon) !== params['file']) throw new HttpError(404, { message: ERRORS.iconNotFound });
   // Read once per manifest: on GitHub every read is an API request, and icons change only with the manifest.
   const iconPath = app.icon;
   const file = await memoized(snapshot, `icon:${iconPath}`, () => context.store.readBranchFile(iconPath));
-  if (file === null || file === 'not-modified') throw new HttpError(404, ERRORS.iconNotFound);
+  if (file === null || file === 'not-modified') throw new HttpError(404, { message: ERRORS.iconNotFound });
   const etag = `"${file.sha}"`;
   const headers = {
     'content-type': TYPES[path.extname(app.icon).toLowerCase()] ?? 'application/octet-stream',
@@ -40,6 +41,6 @@ export const serveIcon: Handler = async (request, context, params) => {
       ?.split(/\s*,\s*/)
       .includes(etag)
   )
-    return createResponse(null, { status: 304, headers });
-  return createResponse(Buffer.from(file.content), { status: 200, headers: { ...headers, 'content-length': String(file.content.byteLength) } });
+    return context.respond.create(null, { status: 304, headers });
+  return context.respond.create(Buffer.from(file.content), { status: 200, headers: { ...headers, 'content-length': String(file.content.byteLength) } });
 };

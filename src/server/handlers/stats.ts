@@ -2,7 +2,6 @@ import { StatsBodySchema, StatsEventSchema, type StatsEvent } from '../../capgo/
 import type { Logger } from '../../util/logger.js';
 import { describeIssue, readDeviceBody } from '../device-body.js';
 import type { Handler } from '../route.js';
-import { jsonResponse } from '../responses.js';
 
 /** Plugin 8 batches up to 200 events of a few hundred bytes each. */
 const MAX_STATS_BODY = 512 * 1024;
@@ -20,7 +19,7 @@ export const recordStats: Handler = async (request, context) => {
   const body = await readDeviceBody(request, StatsBodySchema, MAX_STATS_BODY);
   if (!Array.isArray(body)) {
     logEvent(context.log, body);
-    return jsonResponse(200, { status: 'ok' });
+    return context.respond.json(200, { status: 'ok' });
   }
   let rejected = 0;
   let first: string | undefined;
@@ -32,9 +31,9 @@ export const recordStats: Handler = async (request, context) => {
       first ??= describeIssue(parsed.error);
     }
   }
-  if (rejected === 0) return jsonResponse(200, { status: 'ok' });
+  if (rejected === 0) return context.respond.json(200, { status: 'ok' });
   context.log.warn('device stats rejected', { rejected, of: body.length, first });
-  return jsonResponse(200, { status: 'ok', rejected });
+  return context.respond.json(200, { status: 'ok', rejected });
 };
 
 function logEvent(log: Logger, event: StatsEvent): void {

@@ -1,3 +1,4 @@
+import type { ServerContext } from '../context.js';
 import { decideUpdate } from '../../capgo/decide-update.js';
 import { DeviceInfoSchema } from '../../capgo/device-request.js';
 import { downloadPath } from '../../feed/api-paths.js';
@@ -6,7 +7,7 @@ import { abilitiesFor } from '../../capgo/plugin-abilities.js';
 import { readDeviceBody } from '../device-body.js';
 import { publicOrigin } from '../public-url.js';
 import type { Handler } from '../route.js';
-import { HttpError, jsonResponse, staleHeaders } from '../responses.js';
+import { HttpError, staleHeaders } from '../responses.js';
 
 /**
  * POST /api/v1/updates: the capacitor-updater plugin's update check (no auth; the
@@ -21,7 +22,7 @@ export const checkForUpdate: Handler = async (request, context) => {
   const info = await readDeviceBody(request, DeviceInfoSchema);
   const plugin: PluginRequest = { info, userAgent: request.headers.get('user-agent') };
   const wait = context.deviceLimiter.take(`${info.app_id}\0${info.device_id}`);
-  if (wait !== null) return tooManyChecks(plugin, wait);
+  if (wait !== null) return tooManyChecks(context, plugin, wait);
   const { snapshot, stale } = await context.feed.get();
   const headers = staleHeaders(stale);
   const decision = decideUpdate(plugin, snapshot);
@@ -40,7 +41,7 @@ export const checkForUpdate: Handler = async (request, context) => {
     case 'update': {
       const token = await context.tokens.downloadToken(decision.version.id);
       const url = `${publicOrigin(request, context.publicUrl)}${downloadPath(decision.version.id)}?token=${token}`;
-      return jsonResponse(
+      return context.respond.json(
         200,
         {
           version: decision.version.version,
@@ -52,9 +53,9 @@ export const checkForUpdate: Handler = async (request, context) => {
       );
     }
     case 'builtin':
-      return jsonResponse(200, { version: 'builtin' }, headers);
+      return context.respond.json(200, { version: 'builtin' }, headers);
     case 'none':
-      return jsonResponse(
+      return context.respond.json(
         200,
         {
           error: decision.error,
@@ -75,10 +76,10 @@ export const checkForUpdate: Handler = async (request, context) => {
  * 6.14.28+, 7.23.8 → 8.51.4: 7.30.0:A/CapgoUpdater.java:869; iOS 8.45.11 → 8.51.4).
  * Those get a cheap "nothing new" instead, made without reading the feed.
  */
-function tooManyChecks(plugin: PluginRequest, wait: number): Response {
+function tooManyChecks(context: ServerContext, plugin: PluginRequest, wait: number): Response {
   const message = `Too many update checks from this device; retry in ${wait} s.`;
   if (abilitiesFor(plugin).retryAfter) {
-    throw new HttpError(429, 'too_many_requests', { 'retry-after': String(wait) }, { kind: 'failed', message });
+    throw new HttpError(429, { message: 'too_many_requests', headers: { 'retry-after': String(wait) }, details: { kind: 'failed', message } });
   }
-  return jsonResponse(200, { error: 'too_many_requests', kind: 'up_to_date', message });
+  return context.respond.json(200, { error: 'too_many_requests', kind: 'up_to_date', message });
 }

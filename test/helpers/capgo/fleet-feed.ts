@@ -3,7 +3,7 @@ import path from 'node:path';
 import { rebuildManifest } from '../../../src/publish/write-manifest.js';
 import { publish } from '../../../src/publish/publish.js';
 import { yankVersion } from '../../../src/publish/edit-version.js';
-import { LocalStore } from '../../../src/store/local-store.js';
+import { LocalStore } from '../../../src/store/local/store.js';
 import { capacitorProject, capgoEncryptedBundle } from '../capgo-cli.js';
 import { tempDir, writeConfig } from '../fixtures.js';
 import { webBuild } from '../live-feed.js';

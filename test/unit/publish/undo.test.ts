@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { UndoLog } from '../../../src/publish/undo.js';
+import { RollbackIncompleteError } from '../../../src/publish/errors.js';
+import { UndoLog, withUndo } from '../../../src/publish/undo.js';
 
 describe('UndoLog', () => {
   test('rollback undoes every step, newest first, and reports nothing when all worked', async () => {
@@ -54,5 +55,59 @@ describe('UndoLog', () => {
     }
     await log.rollback();
     expect(events).toEqual(['start b', 'end b', 'start a', 'end a']);
+  });
+});
+
+describe('withUndo', () => {
+  test('a failure undoes what the work logged and is thrown again as it was', async () => {
+    const undone: string[] = [];
+    const failure = new Error('manifest write failed');
+    const run = withUndo(
+      async (undo) => {
+        undo.push('create release', async () => void undone.push('create release'));
+        throw failure;
+      },
+      { what: 'the edit' },
+    );
+    await expect(run).rejects.toBe(failure);
+    expect(undone).toEqual(['create release']);
+  });
+
+  test('when undoing fails too, the error says what is left over', async () => {
+    const run = withUndo(
+      async (undo) => {
+        undo.push('restore release r', () => Promise.reject(new Error('GitHub said 502')));
+        throw new Error('manifest write failed');
+      },
+      { what: 'the edit' },
+    );
+    await expect(run).rejects.toThrow(new RollbackIncompleteError('manifest write failed\nUndoing the edit also failed; left over:\n  - restore release r: GitHub said 502'));
+  });
+
+  test('past the commit, what came before stands and `committed` says what to throw', async () => {
+    const undone: string[] = [];
+    const run = withUndo(
+      async (undo) => {
+        undo.push('upload asset', async () => void undone.push('upload asset'));
+        undo.commit('release published');
+        throw new Error('icons failed');
+      },
+      { what: 'the partial publish', committed: (error) => new Error(`unfinished: ${(error as Error).message}`) },
+    );
+    await expect(run).rejects.toThrow('unfinished: icons failed');
+    expect(undone).toEqual([]);
+  });
+
+  test('what the work returns is returned, and nothing is undone', async () => {
+    let undone = false;
+    const result = await withUndo(
+      async (undo) => {
+        undo.push('create release', async () => void (undone = true));
+        return 42;
+      },
+      { what: 'the edit' },
+    );
+    expect(result).toBe(42);
+    expect(undone).toBe(false);
   });
 });

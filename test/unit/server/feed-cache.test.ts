@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parseManifest, serializeManifest } from '../../../src/feed/manifest.js';
 import { FeedCache } from '../../../src/server/feed-cache.js';
-import { HttpError } from '../../../src/server/responses.js';
 import { StoreUnavailableError } from '../../../src/store/errors.js';
 import type { BranchFile, FeedReader, ReadBranchFile } from '../../../src/store/store.js';
 import type { Logger } from '../../../src/util/logger.js';
@@ -122,21 +121,25 @@ describe('FeedCache', () => {
     expect(reads).toHaveLength(3);
   });
 
-  test("with no manifest ever read, a failure is a 503 with the store's Retry-After, answered without asking again until maxAgeMs", async () => {
+  test("with no manifest ever read, a failure is the store being unavailable, with the store's wait, answered without asking again until maxAgeMs", async () => {
     const clock = manualClock();
     const { store, reads } = scriptedStore(new StoreUnavailableError('rate limited', { retryAfterSeconds: 42 }), new Error('disk on fire'), file(V1, 'e1'));
     const cache = new FeedCache(store, { maxAgeMs: 1000, recheckWaitMs: 1000, log: recordingLog().log, now: clock.now });
 
     const first = await cache.get().catch((e: unknown) => e);
-    expect(first).toBeInstanceOf(HttpError);
-    expect(first).toMatchObject({ status: 503, message: 'feed unavailable', headers: { 'retry-after': '42' } });
+    expect(first).toBeInstanceOf(StoreUnavailableError);
+    expect(first).toMatchObject({ kind: 'unavailable', retryAfterSeconds: 42, message: "the feed's manifest cannot be read: rate limited" });
     clock.advance(999);
     expect(await cache.get().catch((e: unknown) => e)).toBe(first);
     expect(reads).toHaveLength(1);
 
-    // Any other failure says to come back in 5 s.
+    // Any other failure gives no wait of its own (the answer then asks for the default).
     clock.advance(1);
-    expect(await cache.get().catch((e: unknown) => e)).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+    expect(await cache.get().catch((e: unknown) => e)).toMatchObject({
+      kind: 'unavailable',
+      retryAfterSeconds: undefined,
+      message: "the feed's manifest cannot be read: disk on fire",
+    });
     clock.advance(1000);
     expect((await cache.get()).snapshot.manifest.apps).toHaveLength(3);
     expect(reads).toHaveLength(3);

@@ -1,4 +1,6 @@
 import { downloadVersion } from '../../../../src/server/handlers/download.js';
-import { route } from '../../../../src/server/route.js';
+import { defineRoute } from '../../../../src/server/route.js';
+import { vercel } from '../../../_vercel.js';
 
-export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = route('/api/v1/versions/[id]/download', { GET: downloadVersion });
+export const route = defineRoute('/api/v1/versions/[id]/download', { GET: downloadVersion });
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = vercel(route);

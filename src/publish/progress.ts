@@ -1,8 +1,15 @@
-import type { PublishProgress } from '../publish/publish.js';
+import type { PublishProgress } from './publish.js';
 
 const LARGE = 8 * 1024 * 1024;
 const VERBS: Record<PublishProgress['phase'], string> = { hashing: 'Hashing', zipping: 'Zipping', encrypting: 'Encrypting', uploading: 'Uploading' };
 
+/** Where progress is written: the CLI's stderr, the action's stdout. */
+export interface ProgressStream {
+  readonly isTTY?: boolean | undefined;
+  write(text: string): unknown;
+}
+
+/** "20.0 MiB", "512 B". */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
@@ -15,10 +22,10 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * Progress for large files on stderr: one line redrawn in place on a terminal,
- * a line per quarter elsewhere (CI logs). Small files stay quiet.
+ * Progress for large files: one line redrawn in place on a terminal, a line per quarter
+ * elsewhere (CI logs). Small files stay quiet.
  */
-export function progressReporter(stream: NodeJS.WriteStream): (p: PublishProgress) => void {
+export function progressReporter(stream: ProgressStream, now: () => number = Date.now): (p: PublishProgress) => void {
   let lastDraw = 0;
   let lastQuarter = new Map<string, number>();
   let phaseOnLine: string | null = null;
@@ -28,9 +35,10 @@ export function progressReporter(stream: NodeJS.WriteStream): (p: PublishProgres
     const line = `${VERBS[p.phase]} ${formatBytes(p.done)} of ${formatBytes(p.total)} (${percent}%)`;
     const finished = p.done >= p.total;
     if (stream.isTTY) {
-      const now = Date.now();
-      if (!finished && now - lastDraw < 100 && phaseOnLine === p.phase) return;
-      lastDraw = now;
+      // Redrawn at most ten times a second: a terminal cannot show more, and each write costs.
+      const drawn = now();
+      if (!finished && drawn - lastDraw < 100 && phaseOnLine === p.phase) return;
+      lastDraw = drawn;
       phaseOnLine = p.phase;
       stream.write(`\r\x1b[2K${line}${finished ? '\n' : ''}`);
       return;

@@ -1,4 +1,4 @@
-import type { ByteRange } from './types.js';
+import type { ByteRange } from '../types.js';
 
 /**
  * Why a download host's answer is not the bytes that were asked for, or null when it is.

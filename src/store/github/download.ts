@@ -1,18 +1,14 @@
-import { errorMessage } from '../util/error-message.js';
-import { failWhenIdle } from '../util/idle-stream.js';
+import { errorMessage } from '../../util/error-message.js';
+import { failWhenIdle } from '../../util/idle-stream.js';
+import { StoreNotFoundError } from '../errors.js';
+import type { ByteRange } from '../types.js';
 import { whyNotTheBytes } from './download-answer.js';
-import { StoreNotFoundError } from './errors.js';
-import type { GitHubClient } from './github-client.js';
-import { describeGitHubError, isStatus, unavailable } from './github-errors.js';
+import { isStatus, unavailable } from './errors.js';
+import type { GitHubRepo } from './repo.js';
 import { SignedLinkCache, type LinkLookup } from './signed-links.js';
-import type { ByteRange } from './types.js';
 
 export interface GitHubDownloadsOptions {
-  readonly octokit: GitHubClient;
-  readonly owner: string;
-  readonly repo: string;
-  /** For messages only. */
-  readonly branch: string;
+  readonly repo: GitHubRepo;
   /** For the signed download links, which are not API calls. */
   readonly fetchSigned: typeof fetch;
   /** How long a started download may send nothing before it is given up. */
@@ -43,7 +39,7 @@ export class GitHubAssetDownloads {
 
   constructor(private readonly options: GitHubDownloadsOptions) {
     this.links = options.links ?? new SignedLinkCache();
-    this.location = `${options.owner}/${options.repo}`;
+    this.location = options.repo.location;
   }
 
   /** The asset's signed link, or null when GitHub sends the bytes itself instead. */
@@ -95,20 +91,24 @@ export class GitHubAssetDownloads {
   private async ask(assetId: string): Promise<LinkLookup<DirectAnswer>> {
     if (!/^\d+$/.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
     const stop = new AbortController();
+    const { repo } = this.options;
     let response;
     try {
-      response = await this.options.octokit.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
-        owner: this.options.owner,
-        repo: this.options.repo,
+      // Unparsed (parseSuccessResponseBody: false), the answer's data is its body stream, not the
+      // endpoint's JSON: the request is made in the form that lets that be said.
+      response = await repo.octokit.request<ReadableStream<Uint8Array> | null>({
+        method: 'GET',
+        url: '/repos/{owner}/{repo}/releases/assets/{asset_id}',
+        ...repo.ids,
         asset_id: Number(assetId),
         headers: { accept: 'application/octet-stream' },
         request: { redirect: 'manual', parseSuccessResponseBody: false, signal: stop.signal },
       });
     } catch (error) {
-      if (isStatus(error, 404)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`);
-      throw describeGitHubError(error, { repo: this.location, branch: this.options.branch, what: 'download an asset' });
+      if (isStatus(error, 404)) throw new StoreNotFoundError(`no asset '${assetId}' in ${this.location}`, { cause: error });
+      throw repo.fail('download an asset', error);
     }
-    const body = response.data as unknown as ReadableStream<Uint8Array> | null;
+    const body = response.data;
     const location = response.headers.location;
     if (response.status >= 300 && response.status < 400 && location) {
       await body?.cancel();

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { ByteRange } from './types.js';
+import type { ByteRange } from '../types.js';
 
 /** A fresh name in `dir` that no other writer will pick. */
 export function tempPath(dir: string): string {

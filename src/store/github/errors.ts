@@ -1,21 +1,31 @@
-import { errorMessage } from '../util/error-message.js';
-import { StoreUnavailableError } from './errors.js';
-import { isRateLimitAnswer, retryAfterSeconds } from './github-rate-limit.js';
+import { errorMessage } from '../../util/error-message.js';
+import { StoreUnavailableError } from '../errors.js';
+import { isRateLimitAnswer, retryAfterSeconds } from './rate-limit.js';
 
 /** What Octokit throws for an HTTP failure (a RequestError), checked by shape. */
 interface GitHubRequestError {
   readonly status: number;
   readonly message: string;
   /** Absent when GitHub never answered: Octokit then reports the network failure as a 500. */
-  readonly response?: { readonly headers?: Readonly<Record<string, string | number | undefined>> } | undefined;
+  readonly response?: { readonly headers?: Readonly<Record<string, string | number | undefined>>; readonly data?: unknown } | undefined;
 }
 
 export function isRequestError(error: unknown): error is GitHubRequestError {
-  return error instanceof Error && typeof (error as Partial<GitHubRequestError>).status === 'number';
+  return error instanceof Error && 'status' in error && typeof error.status === 'number';
 }
 
-export function isStatus(error: unknown, status: number): boolean {
+export function isStatus(error: unknown, status: number): error is GitHubRequestError {
   return isRequestError(error) && error.status === status;
+}
+
+/** GitHub's 422 naming an `already_exists` validation error: a release's tag or an asset's name is taken. */
+export function isAlreadyExists(error: unknown): boolean {
+  return isStatus(error, 422) && /already_exists/.test(JSON.stringify(error.response?.data ?? ''));
+}
+
+/** GitHub's 422 refusing a tag that an immutable release once had. */
+export function isTagOfImmutableRelease(error: unknown): boolean {
+  return isStatus(error, 422) && /used by an immutable release/i.test(JSON.stringify(error.response?.data ?? ''));
 }
 
 export function unavailable(message: string): StoreUnavailableError {
@@ -48,7 +58,7 @@ export function describeGitHubError(error: unknown, context: { repo: string; bra
   if (error.status === 422 && /repository is empty/i.test(said)) return emptyRepository(repo, context.branch);
   const headers = error.response.headers ?? {};
   if (isRateLimitAnswer(error.status, headers, said)) {
-    // The wait travels with the error: a server answers 503 with it as Retry-After, a CLI prints it.
+    // The wait travels with the error: a server answers 503 with it in Retry-After, a CLI prints it.
     const wait = retryAfterSeconds(headers);
     return new StoreUnavailableError(
       `GitHub's rate limit stopped UpdateForge from trying to ${what} on ${repo} (${error.status} ${said}); GitHub asks to wait ${wait} s before trying again.`,

@@ -2,10 +2,10 @@ import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
-import type { Logger } from '../util/logger.js';
-import { StoreUnavailableError } from './errors.js';
-import { RateLimitGate } from './github-rate-limit.js';
-import { packageVersionOrUnknown } from '../util/project-root.js';
+import type { Logger } from '../../util/logger.js';
+import { StoreUnavailableError } from '../errors.js';
+import { RateLimitGate } from './rate-limit.js';
+import { packageVersionOrUnknown } from '../../util/project-root.js';
 
 const GitHubOctokit = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof GitHubOctokit>;

@@ -1,9 +1,9 @@
 import { constants } from 'node:fs';
 import { mkdir, open, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { StoreConflictError, StoreNotFoundError } from './errors.js';
-import { gitBlobSha, writeFileAtomic } from './local-files.js';
-import type { BranchFile } from './types.js';
+import { StoreConflictError, StoreNotFoundError } from '../errors.js';
+import { gitBlobSha, writeFileAtomic } from './files.js';
+import type { BranchFile } from '../types.js';
 
 /**
  * The manifest branch of a local store: a folder of files, each with the git blob

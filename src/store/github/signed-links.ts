@@ -27,7 +27,8 @@ export function signedUrlExpiry(url: string): number | null {
   const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(query.get('X-Amz-Date') ?? '');
   const expires = Number(query.get('X-Amz-Expires') ?? Number.NaN);
   if (!date || !Number.isFinite(expires)) return null;
-  const [, y, mo, d, h, mi, s] = date.map(Number) as [number, number, number, number, number, number, number];
+  // The pattern matched, so all six parts are there; the defaults only satisfy the type.
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = date.slice(1).map(Number);
   return Date.UTC(y, mo - 1, d, h, mi, s) + expires * 1000;
 }
 
