@@ -176,6 +176,11 @@ function buildProgram(io: CliIO): Command {
 
 async function main(): Promise<void> {
   const io: CliIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  // A reader that stops reading (`updateforge user list | head`) is no failure of ours: end quietly, as other CLIs do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   try {
     await buildProgram(io).parseAsync(process.argv);
   } catch (error) {

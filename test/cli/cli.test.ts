@@ -98,6 +98,16 @@ describe('help', () => {
       expect(run.stdout).toMatch(/^Usage: updateforge/);
     },
   );
+
+  test('a reader that stops reading (| head) ends the command quietly, exit 0', async () => {
+    const child = startCli(['publish', '--help']);
+    // Closed before the help is written: every write then fails with EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
 });
 
 describe('passwords and users', () => {
