@@ -4,7 +4,7 @@ import { describeFsError } from '../util/fs-error.js';
 import { UsageError } from './errors.js';
 
 /** KEY=VALUE lines, as `vercel env pull` writes them (quotes removed, comments skipped). */
-export function parseEnvFile(text: string): Record<string, string> {
+function parseEnvFile(text: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);

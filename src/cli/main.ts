@@ -58,13 +58,24 @@ function buildProgram(io: CliIO): Command {
     .exitOverride()
     .showSuggestionAfterError()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  addFeedCommands(program, io);
+  addServerCommands(program, io);
+  addUserCommands(program, io);
+  return program;
+}
 
-  program
-    .command('publish')
-    .description('Publish a build (a file as-is, or a web build folder zipped) or register a pending version, then regenerate the manifest.')
-    .option('--store <dir>', 'the local store folder (created on first publish)')
+/** Where a command finds the feed: a folder or a GitHub repository, and its configuration. */
+function feedFlags(cmd: Command, storeHelp = 'the local store folder'): Command {
+  return cmd
+    .option('--store <dir>', storeHelp)
     .option('--github <owner/name>', 'or: the feed repository on GitHub (token: $UPDATEFORGE_GITHUB_TOKEN)')
-    .option('--config <file>', 'the feed configuration', CONFIG_FILE_NAME)
+    .option('--config <file>', 'the feed configuration', CONFIG_FILE_NAME);
+}
+
+/** The commands that write to a feed: publish, rollout, yank, repair. */
+function addFeedCommands(program: Command, io: CliIO): void {
+  feedFlags(program.command('publish'), 'the local store folder (created on first publish)')
+    .description('Publish a build (a file as-is, or a web build folder zipped) or register a pending version, then regenerate the manifest.')
     .requiredOption('--app <id>', 'app id from updateforge.json')
     .addOption(new Option('--build-type <type>', 'build type').choices(BUILD_TYPES).makeOptionMandatory())
     .requiredOption('--version <semver>', 'strict semantic version, e.g. 1.2.3')
@@ -86,10 +97,7 @@ function buildProgram(io: CliIO): Command {
     .action(async (options: PublishCommandOptions) => (await publishCommand()).runPublish(options, io));
 
   const versionTarget = (cmd: Command) =>
-    cmd
-      .option('--store <dir>', 'the local store folder')
-      .option('--github <owner/name>', 'or: the feed repository on GitHub (token: $UPDATEFORGE_GITHUB_TOKEN)')
-      .option('--config <file>', 'the feed configuration', CONFIG_FILE_NAME)
+    feedFlags(cmd)
       .requiredOption('--app <id>', 'app id from updateforge.json')
       .addOption(new Option('--build-type <type>', 'build type').choices(BUILD_TYPES).default('release'))
       .requiredOption('--version <semver>', 'the published version')
@@ -102,17 +110,16 @@ function buildProgram(io: CliIO): Command {
     (await editCommands()).runYank(options, io),
   );
 
-  program
-    .command('repair')
+  feedFlags(program.command('repair'))
     .description('Rebuild the manifest from every release (a lost or damaged manifest, an app back in updateforge.json), and delete orphan drafts.')
-    .option('--store <dir>', 'the local store folder')
-    .option('--github <owner/name>', 'or: the feed repository on GitHub (token: $UPDATEFORGE_GITHUB_TOKEN)')
-    .option('--config <file>', 'the feed configuration', CONFIG_FILE_NAME)
     .option('--branch <name>', 'manifest branch', DEFAULT_BRANCH)
     .option('--json', 'print the result as JSON')
     .addHelpText('after', GITHUB_ENVIRONMENT_HELP)
     .action(async (options: RepairCommandOptions) => (await repairCommand()).runRepair(options, io));
+}
 
+/** The commands that serve a feed, or check a deployment that does. */
+function addServerCommands(program: Command, io: CliIO): void {
   program
     .command('serve')
     .description('Serve the API over a local store, or over a feed on GitHub (as a Vercel deployment does).')
@@ -151,7 +158,10 @@ function buildProgram(io: CliIO): Command {
     .action(async (options: { envFile?: string; url?: string }) => {
       process.exitCode = await (await doctorCommand()).runDoctor(options, io);
     });
+}
 
+/** The commands that manage testers. */
+function addUserCommands(program: Command, io: CliIO): void {
   program
     .command('hash-password')
     .description('Read a password (prompted, or the first line of standard input) and print its scrypt hash.')
@@ -170,8 +180,6 @@ function buildProgram(io: CliIO): Command {
   edit('set-teams', "Replace a tester's teams.", teams);
   edit('remove', 'Remove a tester.', (cmd) => cmd);
   source(user.command('list').description('List testers and their teams.')).action(async (options: { usersFile?: string }) => (await userCommands()).runUserList(options, io));
-
-  return program;
 }
 
 async function main(): Promise<void> {
