@@ -67,7 +67,7 @@ export function demoPaths(dir: string): DemoPaths {
  * Seeds the demo with the real publish pipeline. The store is built under a temp
  * name and renamed into place, so an interrupted seed is simply redone next time.
  */
-export async function seedDemo(paths: DemoPaths): Promise<void> {
+export async function seedDemo(paths: DemoPaths, options: { now?: number } = {}): Promise<void> {
   await mkdir(paths.dir, { recursive: true });
   for (const leftover of (await readdir(paths.dir)).filter((n) => n.startsWith('store.seeding-'))) {
     await rm(path.join(paths.dir, leftover), { recursive: true, force: true });
@@ -79,7 +79,8 @@ export async function seedDemo(paths: DemoPaths): Promise<void> {
     const demo = path.join(projectRoot(), 'demo');
     const config = await loadConfig(path.join(demo, CONFIG_FILE_NAME));
     const store = await LocalStore.openOrCreate(staging);
-    const now = Date.now();
+    // Versions are dated days before now; a fixed `now` gives the same feed on every run (the README's screenshots).
+    const now = options.now ?? Date.now();
     for (const v of VERSIONS) {
       let file: string | undefined;
       if (v.file === 'web') file = path.join(demo, 'web');

@@ -9,6 +9,11 @@ export function downloadPath(versionId: string): string {
   return `/api/v1/versions/${encodeURIComponent(versionId)}/download`;
 }
 
+/** Root-relative path of an iOS version's over-the-air install manifest: `/api/v1/versions/{id}/manifest.plist`. */
+export function installManifestPath(versionId: string): string {
+  return `/api/v1/versions/${encodeURIComponent(versionId)}/manifest.plist`;
+}
+
 /** The file name an app's icon is served under: the last segment of its path on the manifest branch. */
 export function iconFileName(icon: string): string {
   return path.posix.basename(icon);

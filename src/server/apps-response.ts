@@ -5,7 +5,9 @@ import type { VersionRecord } from '../feed/version-record.js';
 import type { FeedSnapshot } from '../feed/feed-snapshot.js';
 
 /** The six fields of a version object, exactly as WEB_API.md lists them. */
-function versionObject(v: VersionRecord | null) {
+export function versionObject(v: VersionRecord): WebApiVersion;
+export function versionObject(v: VersionRecord | null): WebApiVersion | null;
+export function versionObject(v: VersionRecord | null): WebApiVersion | null {
   if (v === null) return null;
   return {
     id: v.id,
@@ -16,6 +18,16 @@ function versionObject(v: VersionRecord | null) {
     // WEB_API.md shows second precision: "2026-01-15T10:30:00Z".
     created: new Date(v.created).toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
+}
+
+/** A version object of WEB_API.md. */
+export interface WebApiVersion {
+  readonly id: string;
+  readonly version: string;
+  readonly name: string;
+  readonly public: boolean;
+  readonly hasFile: boolean;
+  readonly created: string;
 }
 
 /** Root-relative URL of an app's icon, or "" when it has none. */

@@ -26,12 +26,12 @@ export function createServerContext(options: {
   downloads?: DownloadMode;
   /** Wrong passwords allowed per email and per client address (DEFAULT_LOGIN_LIMITS). */
   loginLimits?: LoginLimits;
-  /** The clock the manifest's age, device polls and login attempts are measured with (default Date.now). */
+  /** The clock the manifest's age, device polls, login attempts and tokens are measured with (default Date.now). */
   now?: () => number;
   /** The Response class the runtime wants (default the native one). */
   respond?: Responses;
 }): ServerContext {
-  const tokens = new TokenService(options.jwtSecret ?? '');
+  const tokens = new TokenService(options.jwtSecret ?? '', options.now);
   // Hashed now, not at the first unknown email: that login would otherwise pay two hashes and tell it apart.
   void dummyHash();
   return {

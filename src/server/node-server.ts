@@ -44,8 +44,10 @@ export async function startServer(options: {
   requestTimeoutMs?: number;
   /** How long a connection may go without sending or receiving a byte (default 30 s). */
   stallTimeoutMs?: number;
+  /** The tester page's files (default the project's `web/`). */
+  webDir?: string;
 }): Promise<RunningServer> {
-  const app = await createApp({ ...options.context, respond: fastResponses });
+  const app = await createApp({ ...options.context, respond: fastResponses }, options.webDir === undefined ? {} : { webDir: options.webDir });
   const toApp = toNodeHandler(app) as (req: IncomingMessage, res: ServerResponse) => void;
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400. Node's own answer to it has no body.

@@ -10,7 +10,7 @@ const DOWNLOAD_AUDIENCE = 'updateforge:download';
 const DOWNLOAD_TOKEN_LIFETIME_SECONDS = 30 * 60;
 const ALGORITHM = 'HS256';
 /** WEB_API.md: tokens are long-lived; clients log in again on a 401. */
-const TESTER_TOKEN_LIFETIME = '90d';
+const TESTER_TOKEN_LIFETIME_SECONDS = 90 * 24 * 60 * 60;
 export const MIN_SECRET_LENGTH = 32;
 const VERIFIED_CACHE_SIZE = 10_000;
 
@@ -39,11 +39,19 @@ export class TokenService {
   private readonly linkTokens = new Map<string, { token: string; at: number }>();
 
   /** Refuses a missing or guessable signing secret before anything is served. */
-  constructor(secret: string) {
+  constructor(
+    secret: string,
+    /** The clock tokens are dated and checked by (default Date.now): a test's fixed clock makes the same token twice. */
+    private readonly now: () => number = () => Date.now(),
+  ) {
     const problem = jwtSecretProblem(secret);
     if (problem !== undefined) throw new ServerConfigError(problem);
     const bytes = new TextEncoder().encode(secret);
     this.key = webcrypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  }
+
+  private seconds(): number {
+    return Math.floor(this.now() / 1000);
   }
 
   async issueTesterToken(user: User): Promise<string> {
@@ -52,8 +60,8 @@ export class TokenService {
       .setIssuer(ISSUER)
       .setAudience(TESTER_AUDIENCE)
       .setSubject(user.id)
-      .setIssuedAt()
-      .setExpirationTime(TESTER_TOKEN_LIFETIME)
+      .setIssuedAt(this.seconds())
+      .setExpirationTime(this.seconds() + TESTER_TOKEN_LIFETIME_SECONDS)
       .sign(await this.key);
   }
 
@@ -63,7 +71,7 @@ export class TokenService {
    * to sign one per request (it still has at least 29 minutes to live when handed out).
    */
   async downloadToken(versionId: string): Promise<string> {
-    const now = Date.now();
+    const now = this.now();
     const cached = this.linkTokens.get(versionId);
     if (cached && now - cached.at < 60_000) return cached.token;
     const token = await this.issueDownloadToken(versionId);
@@ -74,20 +82,33 @@ export class TokenService {
 
   /** A token for one version's download link, with no login: what the Capgo plugin gets in `url`. */
   async issueDownloadToken(versionId: string, lifetimeSeconds = DOWNLOAD_TOKEN_LIFETIME_SECONDS): Promise<string> {
-    return new SignJWT({})
+    return (await this.issueDownloadLink(versionId, lifetimeSeconds)).token;
+  }
+
+  /** A download token for one version and the moment it stops working (its `exp`, to the second). */
+  async issueDownloadLink(versionId: string, lifetimeSeconds = DOWNLOAD_TOKEN_LIFETIME_SECONDS): Promise<{ token: string; expiresAt: Date }> {
+    const expires = this.seconds() + lifetimeSeconds;
+    const token = await new SignJWT({})
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setIssuer(ISSUER)
       .setAudience(DOWNLOAD_AUDIENCE)
       .setSubject(versionId)
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds)
+      .setIssuedAt(this.seconds())
+      .setExpirationTime(expires)
       .sign(await this.key);
+    return { token, expiresAt: new Date(expires * 1000) };
   }
 
   /** True when `token` is a valid, unexpired download token for exactly `versionId`. */
   async verifyDownloadToken(token: string, versionId: string): Promise<boolean> {
     try {
-      const { payload } = await jwtVerify(token, await this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: DOWNLOAD_AUDIENCE, subject: versionId });
+      const { payload } = await jwtVerify(token, await this.key, {
+        algorithms: [ALGORITHM],
+        issuer: ISSUER,
+        audience: DOWNLOAD_AUDIENCE,
+        subject: versionId,
+        currentDate: new Date(this.now()),
+      });
       return payload.sub === versionId;
     } catch {
       return false;
@@ -98,12 +119,12 @@ export class TokenService {
   async verifyTesterToken(token: string): Promise<TesterClaims | null> {
     const known = this.verified.get(token);
     if (known) {
-      if (Date.now() < known.expiresAt) return { userId: known.userId, passwordFingerprint: known.passwordFingerprint };
+      if (this.now() < known.expiresAt) return { userId: known.userId, passwordFingerprint: known.passwordFingerprint };
       this.verified.delete(token);
       return null;
     }
     try {
-      const { payload } = await jwtVerify(token, await this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: TESTER_AUDIENCE });
+      const { payload } = await jwtVerify(token, await this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: TESTER_AUDIENCE, currentDate: new Date(this.now()) });
       if (typeof payload.sub !== 'string' || typeof payload['pwd'] !== 'string' || typeof payload.exp !== 'number') return null;
       const claims = { userId: payload.sub, passwordFingerprint: payload['pwd'] };
       if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value ?? '');

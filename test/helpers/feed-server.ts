@@ -26,7 +26,7 @@ export function bytes(size: number, seed = 1): Buffer {
  * - gadget (globex): release 1.0.0 with a file
  * Users: alice (acme), bob (globex), carol (both), dave (none), eve (a team that does not exist).
  */
-export async function startFeedServer(options: { log?: Logger; backend?: Backend } = {}) {
+export async function startFeedServer(options: { log?: Logger; backend?: Backend; publicUrl?: string } = {}) {
   const backend = options.backend ?? { name: 'local' };
   // GitHub: published with a write token, served with a read-only one, as a deployment is.
   const store = backend.name === 'github' ? githubStore(backend.fake(), backend.repo) : await LocalStore.openOrCreate(path.join(await tempDir(), 'store'));
@@ -64,7 +64,7 @@ export async function startFeedServer(options: { log?: Logger; backend?: Backend
     await makeUser('dave', 'dave@example.com', []),
     await makeUser('eve', 'eve@example.com', ['ghost']),
   ];
-  const server = await serve({ store: servingStore, users, ...(options.log ? { log: options.log } : {}) });
+  const server = await serve({ store: servingStore, users, ...(options.log ? { log: options.log } : {}), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
   return { url: server.url, store, config, users, versions, rocketBytes };
 }
 

@@ -37,6 +37,8 @@ export async function serve(options: {
   loginLimits?: LoginLimits;
   /** The server's clock (manifest age, rate limits): a test's `manualClock().now` instead of waiting. */
   now?: () => number;
+  /** The base of the absolute links the server hands out (default: the request's origin). */
+  publicUrl?: string;
 }): Promise<RunningServer> {
   registerSecret('jwt-secret', options.secret, 'a serve({ secret }) secret');
   const context = createServerContext({
@@ -49,6 +51,7 @@ export async function serve(options: {
     devicePolls: options.devicePolls ?? { burst: 10_000, perMinute: 10_000 },
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
   const server = await startServer({ context });
   running.push(server);

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { VersionRecord } from '../../src/feed/version-record.js';
 import { publish } from '../../src/publish/publish.js';
 import { loadRouteTable } from '../../src/server/route-table.js';
 import { TokenService } from '../../src/server/tokens.js';
@@ -11,7 +12,8 @@ import { passwordFingerprint, type User } from '../../src/users/users.js';
 import { jsonLogger } from '../../src/util/logger.js';
 import { projectRoot } from '../../src/util/project-root.js';
 import { bytes, startFeedServer } from '../helpers/feed-server.js';
-import { PNG } from '../helpers/fixtures.js';
+import { PNG, writeBuild } from '../helpers/fixtures.js';
+import { parsePlist } from '../helpers/plist.js';
 import { startLiveFeed, webBuild } from '../helpers/live-feed.js';
 import { login, SECRET } from '../helpers/server.js';
 
@@ -36,7 +38,7 @@ const BLOCK_TIMEOUT_MS = 120_000;
 // ---------------------------------------------------------------------------------------------
 // The contract, restated here rather than imported, so the server cannot agree with itself.
 
-type RouteKey = 'auth' | 'apps' | 'updates' | 'stats' | 'channel_self' | 'download' | 'icon';
+type RouteKey = 'auth' | 'apps' | 'updates' | 'stats' | 'channel_self' | 'download' | 'icon' | 'link' | 'manifest' | 'appVersions';
 
 /** Every route file's URL pattern and the methods it answers (DESIGN.md's API table). */
 const ROUTES: Record<RouteKey, { pattern: string; allow: readonly string[] }> = {
@@ -47,6 +49,18 @@ const ROUTES: Record<RouteKey, { pattern: string; allow: readonly string[] }> = 
   channel_self: { pattern: '/api/v1/channel_self', allow: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS'] },
   download: { pattern: '/api/v1/versions/[id]/download', allow: ['GET', 'HEAD', 'OPTIONS'] },
   icon: { pattern: '/api/files/apps/[app]/[file]', allow: ['GET', 'HEAD', 'OPTIONS'] },
+  // The tester page's additions beyond WEB_API.md (README, "The tester API").
+  link: { pattern: '/api/v1/versions/[id]/link', allow: ['POST', 'OPTIONS'] },
+  manifest: { pattern: '/api/v1/versions/[id]/manifest.plist', allow: ['GET', 'HEAD', 'OPTIONS'] },
+  appVersions: { pattern: '/api/v1/apps/[app]/versions', allow: ['GET', 'HEAD', 'OPTIONS'] },
+};
+
+/** The apps of the tester feed and their teams (test/helpers/feed-server.ts). */
+const APP_TEAMS: Readonly<Record<string, string>> = { rocket: 'acme', anvil: 'acme', gadget: 'globex' };
+/** The tester feed's app details an iOS manifest names. */
+const APP_DETAILS: Readonly<Record<string, { title: string; packageName: string }>> = {
+  rocket: { title: 'Rocket', packageName: 'com.acme.rocket' },
+  gadget: { title: 'Gadget', packageName: 'com.globex.gadget' },
 };
 
 /** Every `error` string WEB_API.md, DESIGN.md and the Capgo routes document for a 4xx. */
@@ -225,7 +239,11 @@ type LiveFeed = Awaited<ReturnType<typeof startLiveFeed>>;
 
 interface KnownVersion {
   readonly id: string;
+  readonly app: string;
+  readonly version: string;
   readonly team: string;
+  /** The file's name (null for a pending version): an `.apk` fetched by link is labelled as one, an `.ipa` has a manifest. */
+  readonly fileName: string | null;
   /** Null for a pending version (no file). */
   readonly file: Buffer | null;
   readonly etag: string | null;
@@ -266,6 +284,15 @@ beforeAll(async () => {
   // A live-update bundle beside the binaries, so device checks on this feed can get a real link too.
   const bundle = (await publish({ store: tester.store, config: tester.config, request: { app: 'rocket', buildType: 'release', version: '2.0.0', path: await webBuild('fuzzed') } }))
     .version;
+  // An iOS build, so install manifests are answered too.
+  const ipaBytes = bytes(800, 11);
+  const ipa = (
+    await publish({
+      store: tester.store,
+      config: tester.config,
+      request: { app: 'rocket', buildType: 'profile', version: '3.0.0', path: await writeBuild(ipaBytes, 'Rocket.ipa') },
+    })
+  ).version;
   await live.publishBundle({ version: '1.0.0' });
   await live.publishBundle({ version: '1.1.0', buildType: 'debug' });
 
@@ -279,18 +306,28 @@ beforeAll(async () => {
 
   // What each version's download must be, from the bytes the feed helper published.
   const v = tester.versions;
-  const known: [{ id: string; file: { sha256: string } | null }, string, Buffer | null][] = [
-    [v.rocket100, 'acme', bytes(1000, 1)],
-    [v.rocket110, 'acme', tester.rocketBytes],
-    [v.rocket120, 'acme', null],
-    [v.rocketDebug, 'acme', bytes(500, 3)],
-    [v.gadget, 'globex', bytes(2000, 4)],
+  const known: [VersionRecord, Buffer | null][] = [
+    [v.rocket100, bytes(1000, 1)],
+    [v.rocket110, tester.rocketBytes],
+    [v.rocket120, null],
+    [v.rocketDebug, bytes(500, 3)],
+    [v.gadget, bytes(2000, 4)],
+    [ipa, ipaBytes],
   ];
-  for (const [record, team, file] of known) versions.set(record.id, { id: record.id, team, file, etag: record.file ? `"${record.file.sha256}"` : null });
+  const knownVersion = (record: VersionRecord, file: Buffer | null): KnownVersion => ({
+    id: record.id,
+    app: record.app,
+    version: record.version,
+    team: APP_TEAMS[record.app] ?? '',
+    fileName: record.file?.name ?? null,
+    file,
+    etag: record.file ? `"${record.file.sha256}"` : null,
+  });
+  for (const [record, file] of known) versions.set(record.id, knownVersion(record, file));
   const whole = await send(tester.url, { method: 'GET', path: `/api/v1/versions/${bundle.id}/download`, headers: { authorization: `Bearer ${tokens.alice}` } });
   expect(whole.status).toBe(200);
   expect(createHash('sha256').update(whole.body).digest('hex')).toBe(bundle.file?.sha256);
-  versions.set(bundle.id, { id: bundle.id, team: 'acme', file: whole.body, etag: `"${bundle.file?.sha256}"` });
+  versions.set(bundle.id, knownVersion(bundle, whole.body));
 
   const icon = await send(tester.url, { method: 'GET', path: '/api/files/apps/rocket/rocket.png', headers: {} });
   expect(icon.status).toBe(200);
@@ -549,6 +586,17 @@ function knownTargetArb(): fc.Arbitrary<Target> {
     const path = placeholder ? `/api/v1/versions/[id]/download?id=${pct(id)}` : `/api/v1/versions/${pct(id)}/download`;
     return { path: withQuery(path, [link.query, q === 'id=other' ? '' : q]), route: 'download', id, placeholder, link };
   });
+  const link = fc.tuple(versionIdArb(), extraQuery, fc.boolean()).map(([id, q, placeholder]): Target => {
+    const path = placeholder ? `/api/v1/versions/[id]/link?id=${pct(id)}` : `/api/v1/versions/${pct(id)}/link`;
+    return { path: withQuery(path, [q === 'id=other' ? '' : q]), route: 'link', id, placeholder };
+  });
+  const manifest = fc.tuple(versionIdArb(), linkArb(), extraQuery, fc.boolean()).map(([id, link, q, placeholder]): Target => {
+    const path = placeholder ? `/api/v1/versions/[id]/manifest.plist?id=${pct(id)}` : `/api/v1/versions/${pct(id)}/manifest.plist`;
+    return { path: withQuery(path, [link.query, q === 'id=other' ? '' : q]), route: 'manifest', id, placeholder, link };
+  });
+  const appVersions = fc
+    .tuple(fc.constantFrom('rocket', 'anvil', 'gadget', 'ghost', '%72ocket', 'ROCKET', '[app]', 'rocket%2F..'), extraQuery)
+    .map(([app, q]): Target => ({ path: withQuery(`/api/v1/apps/${app}/versions`, [q]), route: 'appVersions', app: decodeURIComponent(app) }));
   const icon = fc
     .tuple(
       fc.constantFrom('rocket', 'anvil', 'gadget', 'ghost', 'rocket%2F..', '%72ocket'),
@@ -556,7 +604,7 @@ function knownTargetArb(): fc.Arbitrary<Target> {
       extraQuery,
     )
     .map(([app, file, q]): Target => ({ path: withQuery(`/api/files/apps/${app}/${file}`, [q]), route: 'icon', app: decodeURIComponent(app), file: decodeURIComponent(file) }));
-  return fc.oneof(simple('auth'), simple('apps'), simple('updates'), simple('stats'), simple('channel_self'), download, download, icon);
+  return fc.oneof(simple('auth'), simple('apps'), simple('updates'), simple('stats'), simple('channel_self'), download, download, icon, link, manifest, appVersions);
 }
 
 const JUNK_SEGMENTS = [
@@ -566,6 +614,8 @@ const JUNK_SEGMENTS = [
   'auth',
   'versions',
   'download',
+  'link',
+  'manifest.plist',
   'files',
   'updates',
   'stats',
@@ -929,7 +979,8 @@ function expectedStatus(target: Target, method: string, auth: AuthCase, ifNoneMa
   // A method no route file exports never reaches the route's function (as on Vercel, which routes by export).
   if (!(STANDARD_METHODS as readonly string[]).includes(method)) return { status: 405, error: 'method not allowed' };
   // A path still holding the `[id]` placeholder takes the id from the query; without one there, no route matches.
-  if (target.route === 'download' && target.id === '[id]' && !target.placeholder) return { status: 404, error: 'not found' };
+  if (target.id === '[id]' && !target.placeholder) return { status: 404, error: 'not found' };
+  if (target.route === 'appVersions' && target.app === '[app]') return { status: 404, error: 'not found' };
   if (method === 'OPTIONS') return { status: 204 };
   if (!allow.includes(method)) return { status: 405, error: 'method not allowed' };
   if (target.route === 'apps') return auth.user ? { status: 200 } : { status: 401, error: 'unauthorized' };
@@ -937,9 +988,85 @@ function expectedStatus(target: Target, method: string, auth: AuthCase, ifNoneMa
     if (target.app !== 'rocket' || target.file !== 'rocket.png') return { status: 404, error: 'icon not found' };
     return ifNoneMatch?.split(/\s*,\s*/).includes(iconEtag) ? { status: 304 } : { status: 200 };
   }
+  if (target.route === 'link') return linkStatus(target.id ?? '', auth);
+  if (target.route === 'manifest') return manifestStatus(target);
+  if (target.route === 'appVersions') {
+    const team = APP_TEAMS[target.app ?? ''];
+    if (!auth.user) return { status: 401, error: 'unauthorized' };
+    if (team === undefined) return { status: 404, error: 'not found' };
+    return (TEAMS[auth.user] as readonly string[]).includes(team) ? { status: 200 } : { status: 403, error: 'forbidden' };
+  }
   // Downloads are told by expectDownload; device routes by their own block.
   return null;
 }
+
+/** An install link: the download's checks, in its order. */
+function linkStatus(id: string, auth: AuthCase): { status: number; error?: string } {
+  const version = versions.get(id);
+  if (!auth.user) return { status: 401, error: 'unauthorized' };
+  if (!version) return { status: 404, error: 'version not found' };
+  if (!(TEAMS[auth.user] as readonly string[]).includes(version.team)) return { status: 403, error: 'forbidden' };
+  if (!version.fileName) return { status: 404, error: 'no file attached' };
+  return { status: 200 };
+}
+
+/** An iOS manifest: the version's own link token, then the version, then an .ipa. */
+function manifestStatus(target: Target): { status: number; error?: string } {
+  const id = target.id ?? '';
+  const version = versions.get(id);
+  if (!target.link?.present || target.link.validFor !== id) return { status: 401, error: 'unauthorized' };
+  if (!version) return { status: 404, error: 'version not found' };
+  if (!version.fileName?.endsWith('.ipa')) return { status: 404, error: 'no file attached' };
+  return { status: 200 };
+}
+
+/** The body of a 200 from the tester page's routes: what the version or app is, exactly. */
+function expectTesterPageAnswer(target: Target, method: string, a: Answer): void {
+  if (a.status !== 200 || method === 'HEAD') return;
+  if (target.route === 'link') {
+    const version = versions.get(target.id ?? '');
+    const body = JSON.parse(a.body.toString('utf8')) as Record<string, unknown>;
+    const platform = version?.fileName?.endsWith('.apk') ? 'android' : version?.fileName?.endsWith('.ipa') ? 'ios' : 'other';
+    const path = `/api/v1/versions/${encodeURIComponent(target.id ?? '')}`;
+    expect(body).toEqual({
+      url: expect.stringMatching(new RegExp(`^https?://[^/]+${escapeRegExp(path)}/download\\?token=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`)),
+      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      fileName: version?.fileName,
+      size: version?.file?.length,
+      platform,
+      ...(platform === 'ios' ? { manifestUrl: expect.stringMatching(new RegExp(`^https?://[^/]+${escapeRegExp(path)}/manifest\\.plist\\?token=`)) } : {}),
+    });
+  } else if (target.route === 'manifest') {
+    const version = versions.get(target.id ?? '');
+    expect(a.headers['content-type']).toBe('text/xml; charset=utf-8');
+    const details = APP_DETAILS[version?.app ?? ''];
+    expect(parsePlist(a.body.toString('utf8'))).toEqual({
+      items: [
+        {
+          assets: [
+            { kind: 'software-package', url: expect.stringMatching(new RegExp(`${escapeRegExp(`/api/v1/versions/${encodeURIComponent(version?.id ?? '')}/download?token=`)}`)) },
+          ],
+          metadata: { 'bundle-identifier': details?.packageName, 'bundle-version': version?.version, kind: 'software', title: details?.title },
+        },
+      ],
+    });
+  } else if (target.route === 'appVersions') {
+    const body = JSON.parse(a.body.toString('utf8')) as Record<string, { id: string }[]>;
+    expect(Object.keys(body).sort()).toEqual(['debug', 'profile', 'release']);
+    const listed = Object.values(body)
+      .flat()
+      .map((v) => v.id)
+      .sort();
+    expect(listed).toEqual(
+      [...versions.values()]
+        .filter((v) => v.app === target.app)
+        .map((v) => v.id)
+        .sort(),
+    );
+  }
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The download a known version must give: who may have it, then which bytes. */
 function expectDownload(target: Target, method: string, auth: AuthCase, range: RangeCase, ifRange: string | undefined, a: Answer): void {
@@ -969,11 +1096,11 @@ function expectDownload(target: Target, method: string, auth: AuthCase, range: R
     expect(a.status).toBe(206);
     expect(a.headers['content-range']).toBe(`bytes ${model.start}-${model.end}/${size}`);
   }
-  expectConsistentDownload(method, version, a);
+  expectConsistentDownload(method, version, a, link?.present === true);
 }
 
 /** Whatever a download answers, its bytes are the file's and its headers say which. */
-function expectConsistentDownload(method: string, version: KnownVersion, a: Answer): void {
+function expectConsistentDownload(method: string, version: KnownVersion, a: Answer, viaLink: boolean): void {
   const file = version.file;
   if (!file) return;
   const problems: string[] = [];
@@ -981,7 +1108,9 @@ function expectConsistentDownload(method: string, version: KnownVersion, a: Answ
   if (a.status === 416) {
     if (range !== `bytes */${file.length}`) problems.push(`a 416 with content-range ${range}`);
   } else if (a.status === 200 || a.status === 206) {
-    if (a.headers['content-type'] !== 'application/octet-stream') problems.push(`content-type ${a.headers['content-type']}`);
+    // An APK fetched by link is labelled as one, so a phone offers to install it; anything else is WEB_API.md's octet-stream.
+    const type = viaLink && version.fileName?.endsWith('.apk') ? 'application/vnd.android.package-archive' : 'application/octet-stream';
+    if (a.headers['content-type'] !== type) problems.push(`content-type ${a.headers['content-type']}`);
     if (a.headers['etag'] !== version.etag) problems.push(`etag ${a.headers['etag']}`);
     if (a.headers['accept-ranges'] !== 'bytes') problems.push('no accept-ranges: bytes');
     let [start, end] = [0, file.length - 1];
@@ -1099,11 +1228,12 @@ describe.concurrent('every route, under generated input', () => {
               const expected = expectedStatus(g.target, g.method, g.live ? { ...g.auth, user: null } : g.auth, ifNoneMatch);
               // The live feed has no testers and no icon: there, only the answers made before any lookup are predicted.
               const beforeLookup = expected !== null && (expected.status === 204 || expected.status === 400 || expected.status === 405 || expected.error === 'not found');
-              if (g.live && (route === 'icon' || route === 'download') && !beforeLookup) return;
+              if (g.live && route !== 'apps' && ROUTES[route].pattern.includes('[') && !beforeLookup) return;
               if (expected) {
                 expect({ status: a.status, route, method: g.method }).toEqual({ status: expected.status, route, method: g.method });
                 if (expected.error && g.method !== 'HEAD') expect(JSON.parse(a.body.toString('utf8'))).toEqual({ error: expected.error });
                 if (expected.status === 204 || expected.status === 405) expectAllowHeader(route, a);
+                expectTesterPageAnswer(g.target, g.method, a);
                 if (route === 'icon' && expected.status === 200) {
                   expect(a.headers['content-type']).toBe('image/png');
                   if (g.method === 'GET') expect(a.body.equals(PNG)).toBe(true);
@@ -1122,19 +1252,34 @@ describe.concurrent('every route, under generated input', () => {
   );
 
   test(
-    'Authorization of every shape, on the routes that take one: exactly the documented 200/401/403/404',
+    'Authorization of every shape, on the routes that take one (apps, downloads, install links, version lists): exactly the documented 200/401/403/404',
     async () => {
       const target = fc.oneof(
         { weight: 1, arbitrary: fc.constant<Target>({ path: '/api/v1/apps', route: 'apps' }) },
         { weight: 3, arbitrary: knownTargetArb().filter((t) => t.route === 'download') },
+        { weight: 1, arbitrary: knownTargetArb().filter((t) => t.route === 'link' || t.route === 'appVersions') },
+        // iOS asks for a manifest with the link alone: whatever Authorization comes along changes nothing.
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(...versions.keys()).map((id): Target => {
+            const link: LinkCase = { query: `token=${links.get(id)}`, validFor: id, present: true };
+            return { path: `/api/v1/versions/${encodeURIComponent(id)}/manifest.plist?${link.query}`, route: 'manifest', id, link };
+          }),
+        },
       );
       await fc.assert(
-        fc.asyncProperty(target, authArb(), fc.constantFrom('GET', 'HEAD'), async (t, auth, method) => {
+        fc.asyncProperty(target, authArb(), fc.constantFrom('GET', 'HEAD'), async (t, auth, getOrHead) => {
           count('authorization');
+          const method = t.route === 'link' ? 'POST' : getOrHead;
           const r: Req = { method, path: t.path, headers: headersOf({ auth, range: 'bytes=0-99' }) };
           const a = await send(tester.url, r);
           expectDocumented(r, a);
-          if (t.route === 'apps') {
+          if (t.route === 'link' || t.route === 'appVersions' || t.route === 'manifest') {
+            const expected = expectedStatus(t, method, auth, undefined);
+            expect({ status: a.status, label: auth.label }).toEqual({ status: expected?.status, label: auth.label });
+            if (expected?.error && method !== 'HEAD') expect(JSON.parse(a.body.toString('utf8'))).toEqual({ error: expected.error });
+            expectTesterPageAnswer(t, method, a);
+          } else if (t.route === 'apps') {
             expect(a.status, auth.label).toBe(auth.user ? 200 : 401);
             if (auth.user && method === 'GET') {
               const teams = (JSON.parse(a.body.toString('utf8')) as { teams: { id: string }[] }).teams.map((x) => x.id);

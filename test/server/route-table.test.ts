@@ -25,7 +25,10 @@ describe('the route table is the api/ folder', () => {
       'api/v1/updates.ts': '/api/v1/updates',
       'api/v1/stats.ts': '/api/v1/stats',
       'api/v1/channel_self.ts': '/api/v1/channel_self',
+      'api/v1/apps/[app]/versions.ts': '/api/v1/apps/[app]/versions',
       'api/v1/versions/[id]/download.ts': '/api/v1/versions/[id]/download',
+      'api/v1/versions/[id]/link.ts': '/api/v1/versions/[id]/link',
+      'api/v1/versions/[id]/manifest.plist.ts': '/api/v1/versions/[id]/manifest.plist',
       'api/files/apps/[app]/[file].ts': '/api/files/apps/[app]/[file]',
     });
   });
@@ -56,6 +59,9 @@ describe('the route table is the api/ folder', () => {
     expect(matchPattern('/api/v1/versions/[id]/download', '/api/v1/versions//download')).toBeNull();
     expect(matchPattern('/api/v1/versions/[id]/download', '/api/v1/versions/%E0%A4%A/download')).toBeNull();
     expect(patternForFile('files/apps/[app]/[file].ts')).toBe('/api/files/apps/[app]/[file]');
+    // Only the last extension is the file's: a dotted route name keeps its dot.
+    expect(patternForFile('v1/versions/[id]/manifest.plist.ts')).toBe('/api/v1/versions/[id]/manifest.plist');
+    expect(patternForFile('v1/versions/[id]/manifest.plist.js')).toBe('/api/v1/versions/[id]/manifest.plist');
   });
 
   test('takes the parameters Vercel passes in the query when the path is the route’s own', () => {
@@ -73,5 +79,9 @@ describe('the route table is the api/ folder', () => {
     expect(find('/api/files/apps/x/y.png')).toMatchObject({ entry: { file: 'api/files/apps/[app]/[file].ts' }, params: { app: 'x', file: 'y.png' } });
     expect(find('/api/v1/versions/[id]/download?id=7')?.params).toEqual({ id: '7' });
     expect(find('/api/v1/apps/x')).toBeNull();
+    expect(find('/api/v1/apps/rocket/versions')).toMatchObject({ entry: { file: 'api/v1/apps/[app]/versions.ts' }, params: { app: 'rocket' } });
+    expect(find('/api/v1/versions/7/link')).toMatchObject({ entry: { file: 'api/v1/versions/[id]/link.ts' }, params: { id: '7' } });
+    expect(find('/api/v1/versions/7/manifest.plist?token=t')).toMatchObject({ entry: { file: 'api/v1/versions/[id]/manifest.plist.ts' }, params: { id: '7' } });
+    expect(find('/api/v1/versions/7/manifestXplist')).toBeNull();
   });
 });

@@ -127,6 +127,19 @@ describe('where a secret may be', () => {
     expect(scanWith(update, `{"url":"http://h/x","message":"${t}"}`).hits).toEqual(['token']);
   });
 
+  test('an install link token only in the links of the link answer and the iOS manifest that issued it', async () => {
+    const t = await token('v1');
+    const link = { where: 'link', allow: responseAllowance('POST', '/api/v1/versions/abc/link', 200) };
+    const answer = `{"url":"http://h/api/v1/versions/abc/download?token=${t}","manifestUrl":"http://h/api/v1/versions/abc/manifest.plist?token=${t}"}`;
+    expect(scanWith(link, answer)).toEqual({ hits: [], allowed: ['an install link in the link answer that issued it', 'an install link in the link answer that issued it'] });
+    expect(scanWith(link, `{"url":"http://h/x","fileName":"${t}"}`).hits).toEqual(['token']);
+    expect(scanWith({ where: 'failed link', allow: responseAllowance('POST', '/api/v1/versions/abc/link', 403) }, answer).hits).toEqual(['token', 'token']);
+    const plist = { where: 'manifest', allow: responseAllowance('GET', '/api/v1/versions/abc/manifest.plist', 200) };
+    expect(scanWith(plist, `<key>url</key><string>http://h/api/v1/versions/abc/download?token=${t}</string>`).hits).toEqual([]);
+    expect(scanWith(plist, `<key>title</key><string>${t}</string>`).hits).toEqual(['token']);
+    expect(scanWith({ where: 'apps', allow: responseAllowance('GET', '/api/v1/apps', 200) }, `{"url":"http://h/api/v1/versions/abc/download?token=${t}"}`).hits).toEqual(['token']);
+  });
+
   test('hashes on `user` stdout only when no users file is written; the demo password only on the demo banner', async () => {
     const hash = await hashPassword('x');
     expect(scanWith({ where: 'a', allow: cliAllowance(['user', 'add', '--email', 'a@b.c'], 'stdout', 'demo-pass') }, `[{"passwordHash":"${hash}"}]`).hits).toEqual([]);

@@ -1,50 +1,41 @@
 import { create as contentDisposition } from 'content-disposition';
-import type { VersionRecord } from '../../feed/version-record.js';
+import { platformOf } from '../../feed/platform.js';
+import type { FileRecord, VersionRecord } from '../../feed/version-record.js';
 import { StoreNotFoundError } from '../../store/errors.js';
 import type { ServerContext } from '../context.js';
-import { authenticate } from '../authenticate.js';
 import { decideRange } from '../range.js';
 import type { Handler } from '../route.js';
 import { ERRORS } from '../../feed/api-errors.js';
 import { HttpError } from '../responses.js';
+import { authorizeLink, authorizeTester, requireFile } from '../version-access.js';
 
 /**
  * Who may download `id`, and what: a tester with a Bearer token (checks in the order
  * WEB_API.md implies: 401 → 404 version not found → 403 forbidden → 404 no file
- * attached), or a device with the signed `?token=` link of this very version.
+ * attached), or a device or tester page with the signed `?token=` link of this very version.
  */
 async function authorize(request: Request, context: ServerContext, id: string): Promise<{ version: VersionRecord; who: string; viaLink: boolean }> {
   const link = new URL(request.url).searchParams.get('token');
-  if (link !== null) {
-    if (!(await context.tokens.verifyDownloadToken(link, id))) throw new HttpError(401, { message: ERRORS.unauthorized });
-    const version = (await publishedVersion(context, id)).snapshot.versionsById.get(id);
-    // A yanked version is withdrawn for good: even a link handed out before the yank stops working.
-    if (!version || version.yanked) throw new HttpError(404, { message: ERRORS.versionNotFound });
-    return { version, who: 'device link', viaLink: true };
-  }
-  const user = await authenticate(request, context);
-  const { snapshot } = await publishedVersion(context, id);
-  const version = snapshot.versionsById.get(id);
-  if (!version || version.yanked) throw new HttpError(404, { message: ERRORS.versionNotFound });
-  const app = snapshot.appsById.get(version.app);
-  if (!app || !user.teams.includes(app.team)) throw new HttpError(403, { message: ERRORS.forbidden });
+  if (link !== null) return { version: (await authorizeLink(context, link, id)).version, who: 'device link', viaLink: true };
+  const { version, user } = await authorizeTester(request, context, id);
   return { version, who: user.id, viaLink: false };
 }
 
 /**
- * The feed, holding `id` if it is published anywhere yet: an id this instance does not know may be
- * one another instance (which re-checked sooner) has just offered, so it looks again before a 404.
+ * The content type of a download: an APK fetched with a link (a phone's browser, from the tester
+ * page) is labelled as one, so the phone offers to install it; everything else is the
+ * `application/octet-stream` WEB_API.md documents.
  */
-async function publishedVersion(context: ServerContext, id: string) {
-  const feed = await context.feed.get();
-  return feed.snapshot.versionsById.has(id) ? feed : context.feed.getRecent();
+function contentTypeOf(file: FileRecord, viaLink: boolean): string {
+  return viaLink && platformOf(file.name) === 'android' ? APK_CONTENT_TYPE : 'application/octet-stream';
 }
+
+const APK_CONTENT_TYPE = 'application/vnd.android.package-archive';
 
 /** GET /api/v1/versions/{id}/download: the artifact, streamed, with single-range support for resume. */
 export const downloadVersion: Handler = async (request, context, params) => {
   const { version, who, viaLink } = await authorize(request, context, params['id'] ?? '');
-  const file = version.file;
-  if (!file) throw new HttpError(404, { message: ERRORS.noFileAttached });
+  const file = requireFile(version);
   // Devices can take the store's own signed link, so big bundles need not flow through this function.
   if (viaLink && context.downloads === 'redirect') {
     const link = await context.store.assetLink(file.assetId);
@@ -53,7 +44,7 @@ export const downloadVersion: Handler = async (request, context, params) => {
 
   const etag = `"${file.sha256}"`;
   const headers: Record<string, string> = {
-    'content-type': 'application/octet-stream',
+    'content-type': contentTypeOf(file, viaLink),
     'content-disposition': contentDisposition(file.name, { fallback: asciiFallback(file.name) }),
     'accept-ranges': 'bytes',
     etag,

@@ -1,11 +1,10 @@
 import type { ServerContext } from '../context.js';
 import { decideUpdate } from '../../capgo/decide-update.js';
 import { DeviceInfoSchema } from '../../capgo/device-request.js';
-import { downloadPath } from '../../feed/api-paths.js';
 import type { PluginRequest } from '../../capgo/identify-plugin.js';
 import { abilitiesFor } from '../../capgo/plugin-abilities.js';
 import { readDeviceBody } from '../device-body.js';
-import { publicOrigin } from '../public-url.js';
+import { linkBase, signedDownloadUrl } from '../links.js';
 import type { Handler } from '../route.js';
 import { HttpError, staleHeaders } from '../responses.js';
 
@@ -40,7 +39,7 @@ export const checkForUpdate: Handler = async (request, context) => {
   switch (decision.kind) {
     case 'update': {
       const token = await context.tokens.downloadToken(decision.version.id);
-      const url = `${publicOrigin(request, context.publicUrl)}${downloadPath(decision.version.id)}?token=${token}`;
+      const url = signedDownloadUrl(linkBase(request, context), decision.version.id, token);
       return context.respond.json(
         200,
         {

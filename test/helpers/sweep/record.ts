@@ -101,16 +101,26 @@ export function registerPasswordHash(hash: string, label: string): void {
 /** The text right before a match, within its window. */
 const before = (c: Candidate, length: number) => c.text.slice(Math.max(0, c.start - length), c.start);
 
+/** A link's token, right after `/api/v1/versions/{id}/download?token=` (or `manifest.plist?token=` where `manifest` is true). */
+const linkToken = (c: Candidate, manifest: boolean) =>
+  c.kind === 'token' &&
+  (manifest ? /\/api\/v1\/versions\/[^/?"<]+\/(?:download|manifest\.plist)\?token=$/ : /\/api\/v1\/versions\/[^/?"<]+\/download\?token=$/).test(before(c, 200));
+
 /**
  * A token may appear in the response that issued it, in the place it is issued: the
- * `token` of a 200 from POST /api/v1/auth, and the `?token=` of the bundle link in a 200
- * from POST /api/v1/updates. Anywhere else (another response, a header, a log) it leaks.
+ * `token` of a 200 from POST /api/v1/auth, the `?token=` of the bundle link in a 200
+ * from POST /api/v1/updates, of the install links in a 200 from POST
+ * /api/v1/versions/{id}/link, and of the .ipa link in a 200 from GET
+ * /api/v1/versions/{id}/manifest.plist. Anywhere else (another response, a header, a log) it leaks.
  */
 export function responseAllowance(method: string, pathname: string, status: number): Allowance | undefined {
-  if (method !== 'POST' || status !== 200) return undefined;
+  if (status !== 200) return undefined;
+  if (method === 'GET' && /^\/api\/v1\/versions\/[^/]+\/manifest\.plist$/.test(pathname))
+    return (c) => (linkToken(c, false) ? 'a download link in the iOS manifest that issued it' : null);
+  if (method !== 'POST') return undefined;
   if (pathname === '/api/v1/auth') return (c) => (c.kind === 'token' && before(c, 9) === '"token":"' ? 'a token in the login response that issued it' : null);
-  if (pathname === '/api/v1/updates')
-    return (c) => (c.kind === 'token' && /\/api\/v1\/versions\/[^/?"]+\/download\?token=$/.test(before(c, 200)) ? 'a device link in the update answer that issued it' : null);
+  if (pathname === '/api/v1/updates') return (c) => (linkToken(c, false) ? 'a device link in the update answer that issued it' : null);
+  if (/^\/api\/v1\/versions\/[^/]+\/link$/.test(pathname)) return (c) => (linkToken(c, true) ? 'an install link in the link answer that issued it' : null);
   return undefined;
 }
 
