@@ -165,6 +165,7 @@ describe('the tester page', () => {
     await logIn(page, 'alice@example.com', 'wrong horse');
     await expect.poll(() => page.locator('#login-message').textContent()).toBe('Wrong email or password.');
     expect(await page.locator('#apps-view').isHidden()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Log out' }).isVisible()).toBe(false);
   });
 
   test('the session survives a reload; logging out ends it', async () => {
