@@ -17,11 +17,11 @@ function parseEnvFile(text: string): Record<string, string> {
 }
 
 /** `updateforge doctor`: checks a deployment's configuration and says what to fix; exit 1 when something is wrong. */
-export async function runDoctor(options: { envFile?: string; url?: string }, io: { stdout: NodeJS.WriteStream; env: NodeJS.ProcessEnv }): Promise<number> {
+export async function runDoctor(options: { varsFile?: string; url?: string }, io: { stdout: NodeJS.WriteStream; env: NodeJS.ProcessEnv }): Promise<number> {
   let env: Record<string, string | undefined> = io.env;
-  if (options.envFile !== undefined) {
-    const text = await readFile(options.envFile, 'utf8').catch((error: unknown) => {
-      throw new UsageError(`--env-file: cannot read '${options.envFile}': ${describeFsError(error)}.`);
+  if (options.varsFile !== undefined) {
+    const text = await readFile(options.varsFile, 'utf8').catch((error: unknown) => {
+      throw new UsageError(`--vars-file: cannot read '${options.varsFile}': ${describeFsError(error)}.`, { cause: error });
     });
     env = { ...io.env, ...parseEnvFile(text) };
   }

@@ -153,9 +153,10 @@ function addServerCommands(program: Command, io: CliIO): void {
   program
     .command('doctor')
     .description("Check a GitHub-backed deployment's configuration (its environment variables) and, with --url, that it answers; says what to fix.")
-    .option('--env-file <file>', 'read the variables from this file (e.g. from `vercel env pull`) on top of the environment')
+    // Not --env-file: Node takes that flag for itself wherever it appears, and exits before we run on a missing file (nodejs/node#54232).
+    .option('--vars-file <file>', 'read the variables from this file (e.g. from `vercel env pull`) on top of the environment')
     .option('--url <url>', 'the deployment to call, e.g. https://updates.example.com')
-    .action(async (options: { envFile?: string; url?: string }) => {
+    .action(async (options: { varsFile?: string; url?: string }) => {
       process.exitCode = await (await doctorCommand()).runDoctor(options, io);
     });
 }

@@ -77,10 +77,16 @@ describe('updateforge doctor', () => {
       file,
       `# pulled from Vercel\nUPDATEFORGE_REPO="acme/feed-that-is-not-there"\nUPDATEFORGE_GITHUB_TOKEN="${READ_TOKEN}"\nUPDATEFORGE_GITHUB_API_URL="${github.fake().url}"\nUPDATEFORGE_USERS="[]"\nUPDATEFORGE_JWT_SECRET="${SECRET}"\n`,
     );
-    const run = await runCli(['doctor', '--env-file', file]);
+    const run = await runCli(['doctor', '--vars-file', file]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('✗ repository: Could not list releases: acme/feed-that-is-not-there was not found, or the token cannot see it.');
     expect(run.stdout).not.toContain(READ_TOKEN);
+  });
+
+  test('a variables file that is not there is our one-line error, exit 2 (not Node taking the flag for itself)', async () => {
+    const run = await runCli(['doctor', '--vars-file', path.join(await tempDir(), '.env.local')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: --vars-file: cannot read '.*\.env\.local': no such file or directory\.\n$/);
   });
 
   test('still calls the deployment when the variables it was given are wrong', async () => {
