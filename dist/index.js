@@ -61752,6 +61752,157 @@ function describeFsError(error63) {
   }
 }
 
+// src/util/suggest.ts
+function editDistance(a, b) {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2][j - 2] + 1);
+      rows[i][j] = best;
+    }
+  }
+  return rows[a.length][b.length];
+}
+function closestMatch(input3, candidates) {
+  let best;
+  for (const candidate of candidates) {
+    if (candidate === input3) continue;
+    const distance = editDistance(input3.toLowerCase(), candidate.toLowerCase());
+    const allowed = Math.max(1, Math.floor(Math.max(input3.length, candidate.length) / 3));
+    if (distance <= allowed && (best === void 0 || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+function didYouMean(input3, candidates) {
+  const match2 = closestMatch(input3, candidates);
+  return match2 === void 0 ? "" : `; did you mean '${match2}'?`;
+}
+
+// src/util/json-location.ts
+function lineColumn(text, offset) {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const lineStart = before.lastIndexOf("\n") + 1;
+  return { line: before.split("\n").length, column: before.length - lineStart + 1 };
+}
+var ScanError = class extends Error {
+  constructor(offset) {
+    super(`not valid JSON at ${offset}`);
+    this.offset = offset;
+  }
+  offset;
+};
+var LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+var pathId = (path15) => JSON.stringify(path15.map((p) => typeof p === "number" ? p : String(p)));
+function scan(text) {
+  const places = /* @__PURE__ */ new Map();
+  let i = 0;
+  const fail = (at) => {
+    throw new ScanError(at);
+  };
+  const skipSpace = () => {
+    while (i < text.length && " 	\n\r".includes(text[i])) i++;
+  };
+  const string4 = () => {
+    const start = i++;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '"') {
+        i++;
+        try {
+          return JSON.parse(text.slice(start, i));
+        } catch {
+          return fail(start);
+        }
+      }
+      if (c < " ") fail(i);
+      i += c === "\\" ? 2 : 1;
+    }
+    return fail(text.length);
+  };
+  const value = (path15, key) => {
+    skipSpace();
+    places.set(pathId(path15), { key, value: i });
+    const c = text[i];
+    if (c === "{" || c === "[") {
+      const close = c === "{" ? "}" : "]";
+      i++;
+      skipSpace();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      for (let index2 = 0; ; index2++) {
+        skipSpace();
+        if (c === "{") {
+          if (text[i] !== '"') fail(i);
+          const keyAt = i;
+          const name = string4();
+          skipSpace();
+          if (text[i] !== ":") fail(i);
+          i++;
+          value([...path15, name], keyAt);
+        } else {
+          value([...path15, index2], void 0);
+        }
+        skipSpace();
+        if (text[i] === close) {
+          i++;
+          return;
+        }
+        if (text[i] !== ",") fail(i);
+        i++;
+      }
+    }
+    if (c === '"') {
+      string4();
+      return;
+    }
+    LITERAL.lastIndex = i;
+    if (!LITERAL.test(text)) fail(i);
+    i = LITERAL.lastIndex;
+  };
+  value([], void 0);
+  skipSpace();
+  if (i < text.length) fail(i);
+  return places;
+}
+function jsonLocator(text) {
+  let places;
+  try {
+    places = scan(text);
+  } catch {
+    places = void 0;
+  }
+  return (path15, options2 = {}) => {
+    if (places === void 0) return void 0;
+    for (let length = path15.length; length >= 0; length--) {
+      const place = places.get(pathId(path15.slice(0, length)));
+      if (place === void 0) continue;
+      const offset = options2.key && length === path15.length && place.key !== void 0 ? place.key : place.value;
+      return lineColumn(text, offset);
+    }
+    return void 0;
+  };
+}
+function syntaxErrorPlace(text, message) {
+  const reported = /\(line (\d+) column (\d+)\)/.exec(message);
+  if (reported) return { line: Number(reported[1]), column: Number(reported[2]) };
+  const position = /at position (\d+)/.exec(message);
+  if (position) return lineColumn(text, Number(position[1]));
+  try {
+    scan(text);
+  } catch (error63) {
+    if (error63 instanceof ScanError) return lineColumn(text, error63.offset);
+  }
+  return void 0;
+}
+function syntaxErrorReason(message) {
+  return message.replace(/ in JSON at position \d+(?: \(line \d+ column \d+\))?/, "").replace(/, (?:\.\.\.)?"[\s\S]*" is not valid JSON$/, "").trim();
+}
+
 // src/feed/api-errors.ts
 var ERRORS = {
   credentialsRequired: "email and password are required",
@@ -61820,21 +61971,68 @@ function formatPath(path15) {
   for (const key of path15) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
   return out;
 }
-function validate2(schema, value, source) {
+function placePrefix(source, place) {
+  return place === void 0 ? "" : `${source}:${place.line}:${place.column}: `;
+}
+function keysAt(schema, path15) {
+  let at = schema;
+  for (const key of [...path15, void 0]) {
+    for (; ; ) {
+      if (at instanceof external_exports.ZodOptional || at instanceof external_exports.ZodNullable || at instanceof external_exports.ZodDefault) at = at.unwrap();
+      else if (at instanceof external_exports.ZodPipe) at = at.in;
+      else break;
+    }
+    if (key === void 0) break;
+    if (at instanceof external_exports.ZodArray && typeof key === "number") at = at.element;
+    else if (at instanceof external_exports.ZodObject && typeof key === "string") at = at.shape[key];
+    else return [];
+  }
+  return at instanceof external_exports.ZodObject ? Object.keys(at.shape) : [];
+}
+function valueAt(value, path15) {
+  let at = value;
+  for (const key of path15) at = typeof at === "object" && at !== null ? at[key] : void 0;
+  return at;
+}
+function problemsOf(schema, value, issues) {
+  return issues.flatMap((issue3) => {
+    if (issue3.code === "unrecognized_keys") {
+      const known = keysAt(schema, issue3.path);
+      return issue3.keys.map((key) => ({ path: [...issue3.path, key], message: `unknown key '${key}'${didYouMean(key, known)}`, atKey: true }));
+    }
+    if (issue3.code === "invalid_value") {
+      const input3 = valueAt(value, issue3.path);
+      const options2 = issue3.values.filter((v) => typeof v === "string");
+      if (typeof input3 === "string") return [{ path: issue3.path, message: `${issue3.message}${didYouMean(input3, options2)}` }];
+    }
+    if (issue3.code === "invalid_type" && valueAt(value, issue3.path) === void 0 && issue3.path.length > 0) {
+      return [{ path: issue3.path, message: `missing (expected ${issue3.expected})` }];
+    }
+    return [{ path: issue3.path, message: issue3.message }];
+  });
+}
+function validate2(schema, value, source, options2 = {}) {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue3) => {
-    const where = formatPath(issue3.path);
-    return where ? `${where}: ${issue3.message}` : issue3.message;
+  const locate = options2.text === void 0 ? void 0 : jsonLocator(options2.text);
+  const problems = problemsOf(schema, value, result.error.issues).map((problem) => {
+    const where = formatPath(problem.path);
+    const place = locate?.(problem.path, { key: problem.atKey === true });
+    return { place, text: `${placePrefix(source, place)}${where ? `${where}: ` : ""}${problem.message}` };
   });
-  throw new ValidationError(source, problems);
+  problems.sort((a, b) => a.place && b.place ? a.place.line - b.place.line || a.place.column - b.place.column : 0);
+  throw new ValidationError(
+    source,
+    problems.map((p) => p.text)
+  );
 }
-function parseJson(text, source) {
+function parseJson(text, source, options2 = {}) {
   try {
     return JSON.parse(text);
   } catch (error63) {
     const detail = errorMessage(error63);
-    throw new ValidationError(source, [`not valid JSON (${detail})`], { cause: error63 });
+    const problem = options2.located ? `${placePrefix(source, syntaxErrorPlace(text, detail))}not valid JSON (${syntaxErrorReason(detail)})` : `not valid JSON (${detail})`;
+    throw new ValidationError(source, [problem], { cause: error63 });
   }
 }
 
@@ -61912,7 +62110,11 @@ var ConfigSchema = external_exports.strictObject({
   });
   config2.apps.forEach((app, i) => {
     if (app.defaultChannel !== void 0 && !channelNames.has(app.defaultChannel)) {
-      ctx.addIssue({ code: "custom", path: ["apps", i, "defaultChannel"], message: `unknown channel '${app.defaultChannel}' (channels: ${[...channelNames].join(", ")})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["apps", i, "defaultChannel"],
+        message: `unknown channel '${app.defaultChannel}' (channels: ${[...channelNames].join(", ")})${didYouMean(app.defaultChannel, channelNames)}`
+      });
     }
   });
   const teamIds = /* @__PURE__ */ new Set();
@@ -61931,12 +62133,12 @@ var ConfigSchema = external_exports.strictObject({
     packageNames.add(app.packageName);
     if (!teamIds.has(app.team)) {
       const known = [...teamIds].map((t) => `'${t}'`).join(", ") || "none declared";
-      ctx.addIssue({ code: "custom", path: ["apps", i, "team"], message: `unknown team '${app.team}' (teams: ${known})` });
+      ctx.addIssue({ code: "custom", path: ["apps", i, "team"], message: `unknown team '${app.team}' (teams: ${known})${didYouMean(app.team, teamIds)}` });
     }
   });
 }).describe("UpdateForge feed configuration: the teams and apps of a feed.");
-function parseConfig(value, source = CONFIG_FILE_NAME) {
-  return validate2(ConfigSchema, value, source);
+function parseConfig(value, source = CONFIG_FILE_NAME, options2 = {}) {
+  return validate2(ConfigSchema, value, source, options2);
 }
 async function loadConfig(configPath) {
   const absolute = path.resolve(configPath);
@@ -61946,7 +62148,7 @@ async function loadConfig(configPath) {
   } catch (error63) {
     throw new ConfigFileError(`Cannot read config '${configPath}': ${describeFsError(error63)}`, { cause: error63 });
   }
-  return { path: absolute, config: parseConfig(parseJson(text, configPath), configPath) };
+  return { path: absolute, config: parseConfig(parseJson(text, configPath, { located: true }), configPath, { text }) };
 }
 function iconSourcePath(loaded, app) {
   return app.icon === void 0 ? null : path.resolve(path.dirname(loaded.path), app.icon);
@@ -62079,14 +62281,17 @@ function validateVersionTarget(target, config2) {
   if (parseStrictVersion(target.version) === null) throw new PublishInputError("version", describeBadVersion(target.version));
   return { app, buildType: target.buildType, version: target.version };
 }
-function validatePublishRequest(request2, config2) {
-  const { app, buildType } = validateVersionTarget(request2, config2);
+function validateNameAndNotes(request2) {
   if (request2.name !== void 0 && request2.name.length > MAX_NAME) {
     throw new PublishInputError("name", `Name is ${request2.name.length} characters long; the limit is ${MAX_NAME}.`);
   }
   if (request2.notes !== void 0 && request2.notes.length > MAX_NOTES) {
     throw new PublishInputError("notes", `Notes are ${request2.notes.length} characters long; the limit is ${MAX_NOTES}.`);
   }
+}
+function validatePublishRequest(request2, config2) {
+  const { app, buildType } = validateVersionTarget(request2, config2);
+  validateNameAndNotes(request2);
   if (request2.path !== void 0 && request2.path.trim() === "") throw new PublishInputError("path", "Path is empty; omit it to register a pending version.");
   if (request2.rollout !== void 0 && !isPercent(request2.rollout)) {
     throw new PublishInputError("rollout", `Rollout '${request2.rollout}' is not a whole percentage from 0 to 100.`);
@@ -62145,7 +62350,7 @@ function nameOf(file2, options2) {
 }
 function unreadable(file2, options2, error63) {
   const reason = describeFsError(error63);
-  return new PublishInputError(options2.field, options2.what ? `${options2.what}: ${reason}.` : `Cannot read '${options2.shown ?? file2}': ${reason}.`);
+  return new PublishInputError(options2.field, options2.what ? `${options2.what}: ${reason}.` : `Cannot read '${options2.shown ?? file2}': ${reason}.`, { cause: error63 });
 }
 async function resolveWithin(file2, options2) {
   const what = nameOf(file2, options2);
@@ -68508,37 +68713,54 @@ function setRollout(edit) {
   if (!isPercent(edit.percent)) {
     throw new PublishInputError("percent", `'${edit.percent}' is not a whole percentage from 0 to 100.`);
   }
-  return editMetadata(edit, (meta3) => {
+  return editBundle(edit, (meta3) => {
     if (meta3.yanked) throw new VersionConflictError(`${meta3.app} ${meta3.buildType} ${meta3.version} was yanked; it cannot be rolled out again. Publish a new version.`);
     const { rollout: _old, ...rest } = meta3;
     return edit.percent === 100 ? rest : { ...rest, rollout: edit.percent };
   });
 }
 function yankVersion(edit) {
-  return editMetadata(edit, (meta3) => ({ ...meta3, yanked: true }));
+  return editBundle(edit, (meta3) => ({ ...meta3, yanked: true }));
 }
-async function editMetadata(edit, change) {
+function editBundle(edit, change) {
+  return editVersion(edit, { bundlesOnly: true }, (content) => ({ ...content, metadata: change(content.metadata) }));
+}
+async function editVersion(edit, rules, change) {
   const { app, buildType } = validateVersionTarget(edit, edit.config.config);
   const tag = releaseTag(app.id, buildType, edit.version);
-  return leasedWhenWriting(edit.store, tag, edit.publisher ?? currentPublisher(), { onWait: edit.onWait }, (store) => editRelease({ ...edit, store }, tag, app.id, change));
+  return leasedWhenWriting(
+    edit.store,
+    tag,
+    edit.publisher ?? currentPublisher(),
+    { onWait: edit.onWait },
+    (store) => editRelease({ ...edit, store }, { tag, appId: app.id, rules }, change)
+  );
 }
-async function editRelease(edit, tag, appId, change) {
+async function editRelease(edit, target, change) {
+  const { tag, appId, rules } = target;
+  const named = `${appId} ${edit.buildType} ${edit.version}`;
   const release = await edit.store.findReleaseByTag(tag);
   const parsed = release ? parseReleaseBody(release.body) : null;
-  if (!release || !parsed || parsed.metadata.state !== "published" || !parsed.metadata.file) {
-    throw new PublishInputError("version", `${appId} ${edit.buildType} ${edit.version} is not a published version with a file.`);
+  const notPublished = `${named} is not a published version with a file.`;
+  if (!release || !parsed) {
+    throw new PublishInputError("version", rules.bundlesOnly ? notPublished : `${named} is not a version of this feed. Check --version and --build-type, or publish it first.`);
   }
-  if (parsed.metadata.file.kind !== "bundle") {
-    throw new PublishInputError("version", `${appId} ${edit.buildType} ${edit.version} is an app binary; rollouts and yanks are for live-update bundles.`);
+  const { metadata } = parsed;
+  if (rules.bundlesOnly) {
+    if (metadata.state !== "published" || !metadata.file) throw new PublishInputError("version", notPublished);
+    if (metadata.file.kind !== "bundle") throw new PublishInputError("version", `${named} is an app binary; rollouts and yanks are for live-update bundles.`);
+  } else if (metadata.state === "uploading") {
+    throw new PublishInputError("version", `${named} is still being uploaded. Let that publish finish (or run it again), then edit it.`);
   }
-  const body = renderReleaseBody(parsed.notes, change(parsed.metadata));
-  const changed = body !== release.body;
+  const next = change(parsed);
+  const patch = { body: renderReleaseBody(next.notes, next.metadata), ...next.metadata.name === metadata.name ? {} : { name: releaseTitle(next.metadata) } };
+  const changed = patch.body !== release.body || patch.name !== void 0 && patch.name !== release.name;
   const written = await withUndo(
     async (undo) => {
-      const current = changed ? await edit.store.updateRelease(release, { body }) : release;
+      const current = changed ? await edit.store.updateRelease(release, patch) : release;
       if (changed) {
         undo.push(`restore release ${tag}`, async () => {
-          await edit.store.updateRelease(current, { body: release.body });
+          await edit.store.updateRelease(current, { name: release.name, body: release.body });
         });
       }
       return recordInManifest({ store: edit.store, config: edit.config.config, now: edit.now ?? (() => /* @__PURE__ */ new Date()), release: current });
@@ -68562,8 +68784,17 @@ var versionName = (v) => `${v.app} ${v.buildType} ${v.version}`;
 function publishHeadline(result) {
   return `${PUBLISHED[result.outcome]} ${versionName(result.version)}`;
 }
+var FIELD_NAMES = { name: "name", notes: "notes", public: "public flag" };
+function fieldList(fields) {
+  const names = fields.map((f) => FIELD_NAMES[f]);
+  return names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : names[0] ?? "metadata";
+}
 function editHeadline(result, edit) {
   const v = result.version;
+  if (edit === "edit") {
+    const fields = fieldList(result.fields ?? []);
+    return result.changed ? `Edited the ${fields} of ${versionName(v)}` : `Unchanged: ${versionName(v)} already had the ${fields} given`;
+  }
   const share = `${v.rollout ?? 100}% of devices`;
   if (!result.changed) return `Unchanged: ${versionName(v)} ${edit === "yank" ? "was already yanked" : `was already offered to ${share}`}`;
   return edit === "yank" ? `Yanked ${versionName(v)} (devices roll back to the previous bundle)` : `Rolled out ${versionName(v)} to ${share}`;
@@ -68702,6 +68933,62 @@ async function runEdit(step) {
   await io.appendSummary(editSummaryMarkdown(result, { command: command.name, repo: store.location, releaseUrl }));
 }
 
+// src/publish/notify.ts
+function publishEvent(result, feed) {
+  const v = result.version;
+  return {
+    event: "version.published",
+    outcome: result.outcome,
+    headline: publishHeadline(result),
+    feed,
+    app: v.app,
+    buildType: v.buildType,
+    version: v.version,
+    id: v.id,
+    name: v.name,
+    kind: v.file?.kind ?? null,
+    size: v.file?.size ?? null,
+    sha256: v.file?.sha256 ?? null,
+    rollout: v.rollout ?? 100,
+    downloadPath: result.downloadPath
+  };
+}
+function webhookFormat(url2) {
+  if (url2.hostname === "hooks.slack.com") return "slack";
+  if (/^(?:\w+\.)?discord(?:app)?\.com$/.test(url2.hostname) && url2.pathname.startsWith("/api/webhooks/")) return "discord";
+  return "json";
+}
+function webhookBody(event, format) {
+  const line = `${event.headline}${event.name ? ` \u201C${event.name}\u201D` : ""} in ${event.feed}${event.rollout < 100 ? `, offered to ${event.rollout}% of devices` : ""}.`;
+  if (format === "slack") return JSON.stringify({ text: line });
+  if (format === "discord") return JSON.stringify({ content: line.slice(0, 2e3), allowed_mentions: { parse: [] } });
+  return JSON.stringify(event);
+}
+function parseWebhookUrl(text) {
+  try {
+    const url2 = new URL(text);
+    return url2.protocol === "https:" || url2.protocol === "http:" ? url2 : null;
+  } catch {
+    return null;
+  }
+}
+async function notifyWebhook(url2, event, options2 = {}) {
+  try {
+    const response = await fetch(url2, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "UpdateForge" },
+      body: webhookBody(event, webhookFormat(url2)),
+      redirect: "error",
+      signal: AbortSignal.timeout(options2.timeoutMs ?? 1e4)
+    });
+    await response.body?.cancel();
+    return response.ok ? null : `the notify webhook answered HTTP ${response.status}; the publish itself succeeded.`;
+  } catch (error63) {
+    const reason = error63 instanceof Error && error63.name === "TimeoutError" ? "did not answer in time" : "could not be reached";
+    return `the notify webhook ${reason}; the publish itself succeeded.`;
+  }
+}
+
 // src/action/inputs.ts
 var COMMANDS = ["publish", "rollout", "yank"];
 function input2(env, name) {
@@ -68726,7 +69013,7 @@ function versionFromRef(ref) {
   return tag ? tag.replace(/^v(?=\d)/, "") : null;
 }
 var optional2 = (value) => value === "" ? void 0 : value;
-var PUBLISH_ONLY = ["path", "name", "notes", "notes-file", "public", "min-native-version", "rollout", "encrypt-key", "session-key", "checksum"];
+var PUBLISH_ONLY = ["path", "name", "notes", "notes-file", "public", "min-native-version", "rollout", "encrypt-key", "session-key", "checksum", "notify-webhook"];
 function commandName(env) {
   const name = input2(env, "command") || "publish";
   const known = COMMANDS.find((c) => c === name.toLowerCase());
@@ -68741,8 +69028,12 @@ function publishCommand(env, version2) {
   const notesFile = optional2(input2(env, "notes-file"));
   if (notes !== void 0 && notesFile !== void 0) throw new PublishInputError("notes-file", "Give either `notes` or `notes-file`, not both.");
   const key = optional2(env["INPUT_ENCRYPT-KEY"] ?? "");
+  const webhook = optional2(input2(env, "notify-webhook"));
+  const notifyWebhook2 = webhook === void 0 ? void 0 : parseWebhookUrl(webhook);
+  if (notifyWebhook2 === null) throw new PublishInputError("notify-webhook", "is not an http(s) URL.");
   return {
     name: "publish",
+    notifyWebhook: notifyWebhook2,
     request: {
       app: input2(env, "app"),
       buildType: input2(env, "build-type") || "release",
@@ -68845,6 +69136,13 @@ var IMAGE_SIGNATURES = [
   (b) => b.subarray(0, 4).toString("latin1") === "RIFF" && b.subarray(8, 12).toString("latin1") === "WEBP",
   (b) => /^(\ufeff)?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(b.subarray(0, 4096).toString("utf8"))
 ];
+function isMissing(error63) {
+  const code = (error63 instanceof Error ? error63.cause : void 0)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+function missingIconMessage(appId, icon, configPath, lookedAt) {
+  return `Icon of app '${appId}' not found: '${icon}' is relative to the folder of ${path11.basename(configPath)} ('${path11.dirname(configPath)}'), so it was looked for at '${lookedAt}'.`;
+}
 async function readIcons(loaded) {
   const icons = [];
   for (const app of loaded.config.apps) {
@@ -68852,7 +69150,10 @@ async function readIcons(loaded) {
     const branchPath = iconBranchPath(app);
     if (source === null || branchPath === null) continue;
     const what = `Icon of app '${app.id}' ('${app.icon}')`;
-    const content = await readWithin(source, { root: path11.dirname(loaded.path), field: "config", what, maxBytes: MAX_ICON_BYTES });
+    const root = path11.dirname(loaded.path);
+    const content = await readWithin(source, { root, field: "config", what, maxBytes: MAX_ICON_BYTES }).catch((error63) => {
+      throw isMissing(error63) ? new PublishInputError("config", missingIconMessage(app.id, app.icon ?? "", loaded.path, source), { cause: error63 }) : error63;
+    });
     if (!IMAGE_SIGNATURES.some((matches) => matches(content))) throw new PublishInputError("config", `${what} is not a PNG, JPEG, GIF, WebP or SVG image.`);
     icons.push({ appId: app.id, branchPath, content });
   }
@@ -73851,6 +74152,10 @@ async function runPublish(step) {
   setVersionOutputs(io, { version: v, releaseUrl, manifestSha: result.manifestSha });
   for (const warning2 of result.warnings) io.log.warn(warning2);
   io.log.info(`${publishHeadline(result)} (version id ${v.id})`);
+  if (step.command.notifyWebhook && result.outcome !== "unchanged") {
+    const problem = await notifyWebhook(step.command.notifyWebhook, publishEvent(result, store.location));
+    if (problem) io.log.warn(problem);
+  }
   await io.appendSummary(summaryMarkdown(result, { repo: store.location, releaseUrl }));
 }
 
@@ -73859,6 +74164,10 @@ async function runAction(io) {
   const inputs = parseActionInputs(io.env);
   const { command } = inputs;
   io.setSecret(inputs.token);
+  if (command.name === "publish" && command.notifyWebhook) {
+    io.setSecret(command.notifyWebhook.href);
+    io.setSecret((io.env["INPUT_NOTIFY-WEBHOOK"] ?? "").trim());
+  }
   const key = command.name === "publish" ? command.request.encryptKey : void 0;
   if (key && "pem" in key) {
     for (const line of key.pem.split("\n")) if (line.trim().length > 8) io.setSecret(line.trim());

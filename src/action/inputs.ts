@@ -2,6 +2,7 @@ import { CONFIG_FILE_NAME, DEFAULT_BRANCH } from '../defaults.js';
 import { isPercent } from '../feed/percent.js';
 import { parseWholeNumber } from '../util/whole-number.js';
 import { PublishInputError } from '../publish/errors.js';
+import { parseWebhookUrl } from '../publish/notify.js';
 import type { RawPublishRequest } from '../publish/request.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -17,7 +18,7 @@ export interface VersionTarget {
 }
 
 export type ActionCommand =
-  | { readonly name: 'publish'; readonly request: RawPublishRequest }
+  | { readonly name: 'publish'; readonly request: RawPublishRequest; readonly notifyWebhook: URL | undefined }
   | { readonly name: 'rollout'; readonly target: VersionTarget; readonly percent: number }
   | { readonly name: 'yank'; readonly target: VersionTarget };
 
@@ -68,7 +69,7 @@ export function versionFromRef(ref: string | undefined): string | null {
 const optional = (value: string) => (value === '' ? undefined : value);
 
 /** The inputs that only shape a new build; rollout and yank refuse them rather than ignore them. */
-const PUBLISH_ONLY = ['path', 'name', 'notes', 'notes-file', 'public', 'min-native-version', 'rollout', 'encrypt-key', 'session-key', 'checksum'] as const;
+const PUBLISH_ONLY = ['path', 'name', 'notes', 'notes-file', 'public', 'min-native-version', 'rollout', 'encrypt-key', 'session-key', 'checksum', 'notify-webhook'] as const;
 
 function commandName(env: Env): ActionCommand['name'] {
   const name = input(env, 'command') || 'publish';
@@ -85,8 +86,13 @@ function publishCommand(env: Env, version: string): ActionCommand {
   const notesFile = optional(input(env, 'notes-file'));
   if (notes !== undefined && notesFile !== undefined) throw new PublishInputError('notes-file', 'Give either `notes` or `notes-file`, not both.');
   const key = optional(env['INPUT_ENCRYPT-KEY'] ?? '');
+  const webhook = optional(input(env, 'notify-webhook'));
+  const notifyWebhook = webhook === undefined ? undefined : parseWebhookUrl(webhook);
+  // The URL is a secret: the message never repeats it.
+  if (notifyWebhook === null) throw new PublishInputError('notify-webhook', 'is not an http(s) URL.');
   return {
     name: 'publish',
+    notifyWebhook,
     request: {
       app: input(env, 'app'),
       buildType: input(env, 'build-type') || 'release',

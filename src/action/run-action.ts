@@ -26,6 +26,11 @@ export async function runAction(io: ActionIO): Promise<void> {
   const { command } = inputs;
   // Masked before anything can print them; a key is masked line by line, as the runner matches lines.
   io.setSecret(inputs.token);
+  if (command.name === 'publish' && command.notifyWebhook) {
+    // As typed and as parsed: the runner masks exact text, and the two can differ (a trailing slash).
+    io.setSecret(command.notifyWebhook.href);
+    io.setSecret((io.env['INPUT_NOTIFY-WEBHOOK'] ?? '').trim());
+  }
   const key = command.name === 'publish' ? command.request.encryptKey : undefined;
   if (key && 'pem' in key) for (const line of key.pem.split('\n')) if (line.trim().length > 8) io.setSecret(line.trim());
 

@@ -16,8 +16,11 @@ function parseEnvFile(text: string): Record<string, string> {
   return env;
 }
 
-/** `updateforge doctor`: checks a deployment's configuration and says what to fix; exit 1 when something is wrong. */
-export async function runDoctor(options: { varsFile?: string; url?: string }, io: { stdout: NodeJS.WriteStream; env: NodeJS.ProcessEnv }): Promise<number> {
+/**
+ * `updateforge doctor`: checks a deployment's configuration and says what to fix; exit 1 when something
+ * is wrong. With --json, stdout is one object: `{ ok, problems, checks: [{ ok, what, detail }] }`.
+ */
+export async function runDoctor(options: { varsFile?: string; url?: string; json?: boolean }, io: { stdout: NodeJS.WriteStream; env: NodeJS.ProcessEnv }): Promise<number> {
   let env: Record<string, string | undefined> = io.env;
   if (options.varsFile !== undefined) {
     const text = await readFile(options.varsFile, 'utf8').catch((error: unknown) => {
@@ -26,8 +29,13 @@ export async function runDoctor(options: { varsFile?: string; url?: string }, io
     env = { ...io.env, ...parseEnvFile(text) };
   }
   const checks = await checkDeployment(env, { url: options.url });
-  for (const check of checks) io.stdout.write(`${check.ok ? '✓' : '✗'} ${check.what}: ${check.detail}\n`);
   const failed = checks.filter((c) => !c.ok).length;
-  io.stdout.write(failed === 0 ? 'All good.\n' : `${failed} problem${failed === 1 ? '' : 's'} to fix.\n`);
+  if (options.json) {
+    const report = { ok: failed === 0, problems: failed, checks: checks.map((c) => ({ ok: c.ok, what: c.what, detail: c.detail })) };
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    for (const check of checks) io.stdout.write(`${check.ok ? '✓' : '✗'} ${check.what}: ${check.detail}\n`);
+    io.stdout.write(failed === 0 ? 'All good.\n' : `${failed} problem${failed === 1 ? '' : 's'} to fix.\n`);
+  }
   return failed === 0 ? 0 : 1;
 }

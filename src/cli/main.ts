@@ -5,11 +5,12 @@ import { parsePercent } from '../feed/percent.js';
 import { BUILD_TYPES } from '../feed/version.js';
 import { packageVersion } from '../util/project-root.js';
 import { parseWholeNumber } from '../util/whole-number.js';
-import type { EditCommandOptions } from './edit-commands.js';
+import type { EditCommandOptions, MetadataEditOptions } from './edit-commands.js';
 import type { PublishCommandOptions } from './publish-command.js';
 import type { RepairCommandOptions } from './repair-command.js';
 import { reportError } from './report-error.js';
 import type { ServeCommandOptions } from './serve-command.js';
+import type { StatusCommandOptions } from './status-command.js';
 import { GITHUB_ENVIRONMENT_HELP } from './store-flags.js';
 import type { CliIO, UserEdit, UserEditOptions } from './user-commands.js';
 
@@ -21,6 +22,7 @@ const userCommands = () => import('./user-commands.js');
 const editCommands = () => import('./edit-commands.js');
 const doctorCommand = () => import('./doctor-command.js');
 const repairCommand = () => import('./repair-command.js');
+const statusCommand = () => import('./status-command.js');
 
 /** Parses `--teams a,b`: trimmed, no empties, no repeats. */
 function parseTeams(value: string): string[] {
@@ -72,7 +74,7 @@ function feedFlags(cmd: Command, storeHelp = 'the local store folder'): Command 
     .option('--config <file>', 'the feed configuration', CONFIG_FILE_NAME);
 }
 
-/** The commands that write to a feed: publish, rollout, yank, repair. */
+/** The commands that write to a feed (publish, rollout, yank, edit, repair), and status, which reads it. */
 function addFeedCommands(program: Command, io: CliIO): void {
   feedFlags(program.command('publish'), 'the local store folder (created on first publish)')
     .description('Publish a build (a file as-is, or a web build folder zipped) or register a pending version, then regenerate the manifest.')
@@ -92,6 +94,10 @@ function addFeedCommands(program: Command, io: CliIO): void {
     .option('--session-key <key>', 'live updates: the ivSessionKey of a bundle already encrypted by `@capgo/cli bundle encrypt`')
     .option('--checksum <checksum>', 'live updates: the checksum `@capgo/cli bundle encrypt` printed for that bundle')
     .option('--branch <name>', 'manifest branch', DEFAULT_BRANCH)
+    .option(
+      '--notify-webhook <url>',
+      'after a publish that changed something, POST a JSON event here (Slack and Discord webhook URLs get their message shape); default $UPDATEFORGE_NOTIFY_WEBHOOK',
+    )
     .option('--json', 'print the result as JSON')
     .addHelpText('after', GITHUB_ENVIRONMENT_HELP)
     .action(async (options: PublishCommandOptions) => (await publishCommand()).runPublish(options, io));
@@ -102,6 +108,7 @@ function addFeedCommands(program: Command, io: CliIO): void {
       .addOption(new Option('--build-type <type>', 'build type').choices(BUILD_TYPES).default('release'))
       .requiredOption('--version <semver>', 'the published version')
       .option('--branch <name>', 'manifest branch', DEFAULT_BRANCH)
+      .option('--json', 'print the result as JSON')
       .addHelpText('after', GITHUB_ENVIRONMENT_HELP);
   versionTarget(program.command('rollout').description('Offer a published live-update bundle to a different percentage of devices.'))
     .requiredOption('--percent <percent>', 'share of devices, 0 to 100', percentArgument)
@@ -109,6 +116,23 @@ function addFeedCommands(program: Command, io: CliIO): void {
   versionTarget(program.command('yank').description('Withdraw a live-update bundle for good: devices roll back to the previous one.')).action(async (options: EditCommandOptions) =>
     (await editCommands()).runYank(options, io),
   );
+
+  versionTarget(program.command('edit').description("Change a published or pending version's name, notes or public flag, without uploading anything."))
+    .option('--name <text>', 'human-readable label shown to testers')
+    .addOption(new Option('--notes <text>', 'release notes').conflicts('notesFile'))
+    .option('--notes-file <file>', 'read release notes from a file')
+    .option('--public', 'mark the version as intended for all testers')
+    .option('--no-public', 'mark the version as internal')
+    .action(async (options: MetadataEditOptions) => (await editCommands()).runEdit(options, io));
+
+  feedFlags(program.command('status'))
+    .description('Show the feed at a glance: current and pending versions, rollouts in progress and yanked bundles of every app. Writes nothing.')
+    .option('--branch <name>', 'manifest branch', DEFAULT_BRANCH)
+    .option('--json', 'print the status as JSON')
+    .addHelpText('after', GITHUB_ENVIRONMENT_HELP)
+    .action(async (options: Omit<StatusCommandOptions, 'configGiven'>, cmd: Command) =>
+      (await statusCommand()).runStatus({ ...options, configGiven: cmd.getOptionValueSource('config') !== 'default' }, io),
+    );
 
   feedFlags(program.command('repair'))
     .description('Rebuild the manifest from every release (a lost or damaged manifest, an app back in updateforge.json), and delete orphan drafts.')
@@ -156,6 +180,7 @@ function addServerCommands(program: Command, io: CliIO): void {
     // Not --env-file: Node takes that flag for itself wherever it appears, and exits before we run on a missing file (nodejs/node#54232).
     .option('--vars-file <file>', 'read the variables from this file (e.g. from `vercel env pull`) on top of the environment')
     .option('--url <url>', 'the deployment to call, e.g. https://updates.example.com')
+    .option('--json', 'print the checks as JSON')
     .action(async (options: { varsFile?: string; url?: string }) => {
       process.exitCode = await (await doctorCommand()).runDoctor(options, io);
     });
@@ -180,7 +205,9 @@ function addUserCommands(program: Command, io: CliIO): void {
   edit('set-password', "Change a tester's password; their existing tokens stop working.", (cmd) => cmd);
   edit('set-teams', "Replace a tester's teams.", teams);
   edit('remove', 'Remove a tester.', (cmd) => cmd);
-  source(user.command('list').description('List testers and their teams.')).action(async (options: { usersFile?: string }) => (await userCommands()).runUserList(options, io));
+  source(user.command('list').description('List testers and their teams.').option('--json', 'print the testers as JSON')).action(async (options: { usersFile?: string }) =>
+    (await userCommands()).runUserList(options, io),
+  );
 }
 
 async function main(): Promise<void> {

@@ -1,8 +1,9 @@
+import { access } from 'node:fs/promises';
+import { CONFIG_FILE_NAME } from '../defaults.js';
 import { loadConfig } from '../feed/config.js';
 import { hashPassword } from '../users/password.js';
-import { addUser, removeUser, setPassword, setTeams } from '../users/manage.js';
+import { addUser, checkTeamIds, removeUser, setPassword, setTeams } from '../users/manage.js';
 import type { User } from '../users/users.js';
-import { UsageError } from './errors.js';
 import { readPassword } from './read-secret.js';
 import { formatUsers, readUsers, writeUsersFile } from './users-source.js';
 
@@ -19,11 +20,28 @@ export async function runHashPassword(io: CliIO): Promise<void> {
   io.stdout.write(`${await hashPassword(password)}\n`);
 }
 
-async function checkTeams(teams: string[], configPath: string | undefined): Promise<void> {
-  if (configPath === undefined) return;
-  const known = new Set((await loadConfig(configPath)).config.teams.map((t) => t.id));
-  const unknown = teams.filter((t) => !known.has(t));
-  if (unknown.length > 0) throw new UsageError(`--teams: unknown team ${unknown.map((t) => `'${t}'`).join(', ')} (teams in ${configPath}: ${[...known].join(', ') || 'none'}).`);
+async function fileExists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks team ids against --config, else against an updateforge.json in the working directory;
+ * with neither, says on stderr that they went unchecked (any id is accepted, and a typo locks a tester out).
+ */
+async function checkTeams(teams: string[], configPath: string | undefined, io: Pick<CliIO, 'stderr'>): Promise<void> {
+  if (teams.length === 0 && configPath === undefined) return;
+  const file = configPath ?? ((await fileExists(CONFIG_FILE_NAME)) ? CONFIG_FILE_NAME : undefined);
+  if (file === undefined) {
+    io.stderr.write(`warning: team ids not checked (no --config, and no ${CONFIG_FILE_NAME} in this folder); pass --config path/to/${CONFIG_FILE_NAME} to check them.\n`);
+    return;
+  }
+  const declared = (await loadConfig(file)).config.teams.map((t) => t.id);
+  checkTeamIds(teams, declared, file);
 }
 
 export interface UserEditOptions {
@@ -51,7 +69,7 @@ export async function runUserEdit(edit: UserEdit, options: UserEditOptions, io: 
   switch (edit) {
     case 'add': {
       const teams = options.teams ?? [];
-      await checkTeams(teams, options.config);
+      await checkTeams(teams, options.config, io);
       const passwordHash = await hashPassword(await readPassword(`Password for ${options.email.trim()}: `, io.stdin, io.stderr));
       next = addUser(users, { email: options.email, teams, passwordHash, id: options.id });
       const added = next[next.length - 1];
@@ -64,7 +82,7 @@ export async function runUserEdit(edit: UserEdit, options: UserEditOptions, io: 
       break;
     case 'set-teams': {
       const teams = options.teams ?? [];
-      await checkTeams(teams, options.config);
+      await checkTeams(teams, options.config, io);
       next = setTeams(users, options.email, teams);
       summary = `${options.email.trim()} is now in ${teams.length ? `teams ${teams.join(', ')}` : 'no team'}.`;
       break;
@@ -83,9 +101,14 @@ export async function runUserEdit(edit: UserEdit, options: UserEditOptions, io: 
   io.stdout.write(`${formatUsers(next)}\n`);
 }
 
-/** `updateforge user list`: who can log in, and to which teams (never the hashes). */
-export async function runUserList(options: { usersFile?: string }, io: CliIO): Promise<void> {
+/** `updateforge user list`: who can log in, and to which teams (never the hashes); with --json, an array of `{ id, email, teams }`. */
+export async function runUserList(options: { usersFile?: string; json?: boolean }, io: CliIO): Promise<void> {
   const { users, from } = await readUsers({ file: options.usersFile, env: io.env });
   if (users.length === 0) io.stderr.write(`No users (read from ${from}).\n`);
+  if (options.json) {
+    const listed = users.map((u) => ({ id: u.id, email: u.email, teams: u.teams }));
+    io.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
+    return;
+  }
   for (const u of users) io.stdout.write(`${u.id}\t${u.email}\t${u.teams.join(',') || '-'}\n`);
 }

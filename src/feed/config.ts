@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CONFIG_FILE_NAME } from '../defaults.js';
 import { describeFsError } from '../util/fs-error.js';
+import { didYouMean } from '../util/suggest.js';
 import { parseJson, validate } from '../util/validation.js';
 import { BUILD_TYPES } from './version.js';
 import { UpdateForgeError } from '../errors.js';
@@ -88,7 +89,11 @@ export const ConfigSchema = z
     });
     config.apps.forEach((app, i) => {
       if (app.defaultChannel !== undefined && !channelNames.has(app.defaultChannel)) {
-        ctx.addIssue({ code: 'custom', path: ['apps', i, 'defaultChannel'], message: `unknown channel '${app.defaultChannel}' (channels: ${[...channelNames].join(', ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', i, 'defaultChannel'],
+          message: `unknown channel '${app.defaultChannel}' (channels: ${[...channelNames].join(', ')})${didYouMean(app.defaultChannel, channelNames)}`,
+        });
       }
     });
     const teamIds = new Set<string>();
@@ -107,7 +112,7 @@ export const ConfigSchema = z
       packageNames.add(app.packageName);
       if (!teamIds.has(app.team)) {
         const known = [...teamIds].map((t) => `'${t}'`).join(', ') || 'none declared';
-        ctx.addIssue({ code: 'custom', path: ['apps', i, 'team'], message: `unknown team '${app.team}' (teams: ${known})` });
+        ctx.addIssue({ code: 'custom', path: ['apps', i, 'team'], message: `unknown team '${app.team}' (teams: ${known})${didYouMean(app.team, teamIds)}` });
       }
     });
   })
@@ -123,9 +128,9 @@ export interface LoadedConfig {
   readonly config: Config;
 }
 
-/** Validates an already-parsed config object. */
-export function parseConfig(value: unknown, source = CONFIG_FILE_NAME): Config {
-  return validate(ConfigSchema, value, source);
+/** Validates an already-parsed config object; given the `text` it was parsed from, each problem names its line and column. */
+export function parseConfig(value: unknown, source = CONFIG_FILE_NAME, options: { text?: string } = {}): Config {
+  return validate(ConfigSchema, value, source, options);
 }
 
 /** Reads and validates `updateforge.json`; every problem is reported at once. */
@@ -137,7 +142,7 @@ export async function loadConfig(configPath: string): Promise<LoadedConfig> {
   } catch (error) {
     throw new ConfigFileError(`Cannot read config '${configPath}': ${describeFsError(error)}`, { cause: error });
   }
-  return { path: absolute, config: parseConfig(parseJson(text, configPath), configPath) };
+  return { path: absolute, config: parseConfig(parseJson(text, configPath, { located: true }), configPath, { text }) };
 }
 
 /** Where the icon of `app` lives on disk, or null when it has none. */

@@ -1,10 +1,10 @@
 import type { LoadedConfig } from '../feed/config.js';
 import { isPercent } from '../feed/percent.js';
-import { parseReleaseBody, releaseTag, renderReleaseBody, type ReleaseMetadata } from '../feed/release-body.js';
+import { parseReleaseBody, releaseTag, releaseTitle, renderReleaseBody, type ReleaseMetadata } from '../feed/release-body.js';
 import type { VersionRecord } from '../feed/version-record.js';
 import type { Store } from '../store/store.js';
 import { PublishInputError, VersionConflictError } from './errors.js';
-import { validateVersionTarget } from './inputs.js';
+import { validateNameAndNotes, validateVersionTarget } from './inputs.js';
 import { withUndo } from './undo.js';
 import { currentPublisher, leasedWhenWriting, type Publisher } from './version-lease.js';
 import { recordInManifest } from './write-manifest.js';
@@ -26,6 +26,24 @@ export interface EditResult {
   readonly changed: boolean;
   readonly version: VersionRecord;
   readonly manifestSha: string;
+  /** `editMetadata` only: the fields it was asked to set, in this order. */
+  readonly fields?: readonly MetadataField[];
+}
+
+/** What `editMetadata` can change; an absent field keeps what the version has. */
+export interface MetadataChange {
+  readonly name?: string | undefined;
+  readonly notes?: string | undefined;
+  readonly public?: boolean | undefined;
+}
+
+export type MetadataField = keyof MetadataChange;
+const METADATA_FIELDS: readonly MetadataField[] = ['name', 'notes', 'public'];
+
+/** A release's content an edit may change: its metadata block, and the notes before it. */
+interface ReleaseContent {
+  readonly metadata: ReleaseMetadata;
+  readonly notes: string;
 }
 
 /** Raises (or lowers) the share of devices offered a published bundle. */
@@ -33,7 +51,7 @@ export function setRollout(edit: VersionEdit & { readonly percent: number }): Pr
   if (!isPercent(edit.percent)) {
     throw new PublishInputError('percent', `'${edit.percent}' is not a whole percentage from 0 to 100.`);
   }
-  return editMetadata(edit, (meta) => {
+  return editBundle(edit, (meta) => {
     if (meta.yanked) throw new VersionConflictError(`${meta.app} ${meta.buildType} ${meta.version} was yanked; it cannot be rolled out again. Publish a new version.`);
     const { rollout: _old, ...rest } = meta;
     return edit.percent === 100 ? rest : { ...rest, rollout: edit.percent };
@@ -42,38 +60,70 @@ export function setRollout(edit: VersionEdit & { readonly percent: number }): Pr
 
 /** Withdraws a version for good: devices go back to the previous bundle, testers no longer see it. */
 export function yankVersion(edit: VersionEdit): Promise<EditResult> {
-  return editMetadata(edit, (meta) => ({ ...meta, yanked: true }));
+  return editBundle(edit, (meta) => ({ ...meta, yanked: true }));
 }
 
 /**
- * Changes the metadata of one published version in its release, then regenerates the
+ * Changes the name, notes or public flag of a published or pending version (a binary or a
+ * bundle) without uploading anything: the same lease, undo and no-op rules as a rollout.
+ */
+export async function editMetadata(edit: VersionEdit & { readonly change: MetadataChange }): Promise<EditResult> {
+  const { change } = edit;
+  const fields = METADATA_FIELDS.filter((field) => change[field] !== undefined);
+  if (fields.length === 0) throw new PublishInputError('name', 'Nothing to change: give a new name, notes or public flag.');
+  validateNameAndNotes(change);
+  const result = await editVersion(edit, { bundlesOnly: false }, (content) => ({
+    notes: change.notes ?? content.notes,
+    metadata: { ...content.metadata, name: change.name ?? content.metadata.name, public: change.public ?? content.metadata.public },
+  }));
+  return { ...result, fields };
+}
+
+function editBundle(edit: VersionEdit, change: (meta: ReleaseMetadata) => ReleaseMetadata): Promise<EditResult> {
+  return editVersion(edit, { bundlesOnly: true }, (content) => ({ ...content, metadata: change(content.metadata) }));
+}
+
+type Rules = { readonly bundlesOnly: boolean };
+
+/**
+ * Changes the metadata (and notes) of one version in its release, then regenerates the
  * manifest. If the manifest cannot be written, the release is put back as it was. Holds
  * the version's lease while it writes, like a publish.
  */
-async function editMetadata(edit: VersionEdit, change: (meta: ReleaseMetadata) => ReleaseMetadata): Promise<EditResult> {
+async function editVersion(edit: VersionEdit, rules: Rules, change: (content: ReleaseContent) => ReleaseContent): Promise<EditResult> {
   const { app, buildType } = validateVersionTarget(edit, edit.config.config);
   const tag = releaseTag(app.id, buildType, edit.version);
-  return leasedWhenWriting(edit.store, tag, edit.publisher ?? currentPublisher(), { onWait: edit.onWait }, (store) => editRelease({ ...edit, store }, tag, app.id, change));
+  return leasedWhenWriting(edit.store, tag, edit.publisher ?? currentPublisher(), { onWait: edit.onWait }, (store) =>
+    editRelease({ ...edit, store }, { tag, appId: app.id, rules }, change),
+  );
 }
 
-async function editRelease(edit: VersionEdit, tag: string, appId: string, change: (meta: ReleaseMetadata) => ReleaseMetadata): Promise<EditResult> {
+async function editRelease(edit: VersionEdit, target: { tag: string; appId: string; rules: Rules }, change: (content: ReleaseContent) => ReleaseContent): Promise<EditResult> {
+  const { tag, appId, rules } = target;
+  const named = `${appId} ${edit.buildType} ${edit.version}`;
   const release = await edit.store.findReleaseByTag(tag);
   const parsed = release ? parseReleaseBody(release.body) : null;
-  if (!release || !parsed || parsed.metadata.state !== 'published' || !parsed.metadata.file) {
-    throw new PublishInputError('version', `${appId} ${edit.buildType} ${edit.version} is not a published version with a file.`);
+  const notPublished = `${named} is not a published version with a file.`;
+  if (!release || !parsed) {
+    throw new PublishInputError('version', rules.bundlesOnly ? notPublished : `${named} is not a version of this feed. Check --version and --build-type, or publish it first.`);
   }
-  if (parsed.metadata.file.kind !== 'bundle') {
-    throw new PublishInputError('version', `${appId} ${edit.buildType} ${edit.version} is an app binary; rollouts and yanks are for live-update bundles.`);
+  const { metadata } = parsed;
+  if (rules.bundlesOnly) {
+    if (metadata.state !== 'published' || !metadata.file) throw new PublishInputError('version', notPublished);
+    if (metadata.file.kind !== 'bundle') throw new PublishInputError('version', `${named} is an app binary; rollouts and yanks are for live-update bundles.`);
+  } else if (metadata.state === 'uploading') {
+    throw new PublishInputError('version', `${named} is still being uploaded. Let that publish finish (or run it again), then edit it.`);
   }
-  const body = renderReleaseBody(parsed.notes, change(parsed.metadata));
-  const changed = body !== release.body;
-  // If the manifest cannot be written, the release's metadata is put back as it was.
+  const next = change(parsed);
+  const patch = { body: renderReleaseBody(next.notes, next.metadata), ...(next.metadata.name === metadata.name ? {} : { name: releaseTitle(next.metadata) }) };
+  const changed = patch.body !== release.body || (patch.name !== undefined && patch.name !== release.name);
+  // If the manifest cannot be written, the release's title and metadata are put back as they were.
   const written = await withUndo(
     async (undo) => {
-      const current = changed ? await edit.store.updateRelease(release, { body }) : release;
+      const current = changed ? await edit.store.updateRelease(release, patch) : release;
       if (changed) {
         undo.push(`restore release ${tag}`, async () => {
-          await edit.store.updateRelease(current, { body: release.body });
+          await edit.store.updateRelease(current, { name: release.name, body: release.body });
         });
       }
       return recordInManifest({ store: edit.store, config: edit.config.config, now: edit.now ?? (() => new Date()), release: current });

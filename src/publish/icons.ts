@@ -23,6 +23,16 @@ const IMAGE_SIGNATURES: readonly ((bytes: Buffer) => boolean)[] = [
   (b) => /^(\ufeff)?\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(b.subarray(0, 4096).toString('utf8')),
 ];
 
+function isMissing(error: unknown): boolean {
+  const code = (error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** Names the path as written and where it was looked for: icon paths are relative to the config's folder, not the working directory. */
+function missingIconMessage(appId: string, icon: string, configPath: string, lookedAt: string): string {
+  return `Icon of app '${appId}' not found: '${icon}' is relative to the folder of ${path.basename(configPath)} ('${path.dirname(configPath)}'), so it was looked for at '${lookedAt}'.`;
+}
+
 /**
  * Reads every app's icon up front, so a missing icon fails the publish before the store
  * is touched. An icon is read only inside the config's folder, and only if it is an image.
@@ -34,7 +44,10 @@ export async function readIcons(loaded: LoadedConfig): Promise<IconFile[]> {
     const branchPath = iconBranchPath(app);
     if (source === null || branchPath === null) continue;
     const what = `Icon of app '${app.id}' ('${app.icon}')`;
-    const content = await readWithin(source, { root: path.dirname(loaded.path), field: 'config', what, maxBytes: MAX_ICON_BYTES });
+    const root = path.dirname(loaded.path);
+    const content = await readWithin(source, { root, field: 'config', what, maxBytes: MAX_ICON_BYTES }).catch((error: unknown) => {
+      throw isMissing(error) ? new PublishInputError('config', missingIconMessage(app.id, app.icon ?? '', loaded.path, source), { cause: error }) : error;
+    });
     if (!IMAGE_SIGNATURES.some((matches) => matches(content))) throw new PublishInputError('config', `${what} is not a PNG, JPEG, GIF, WebP or SVG image.`);
     icons.push({ appId: app.id, branchPath, content });
   }

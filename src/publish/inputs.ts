@@ -61,15 +61,20 @@ export function validateVersionTarget(target: { app: string; buildType: string; 
   return { app, buildType: target.buildType, version: target.version };
 }
 
-/** Checks everything that can be checked before touching the store. */
-export function validatePublishRequest(request: PublishRequest, config: Config): ValidPublishRequest {
-  const { app, buildType } = validateVersionTarget(request, config);
+/** Checks a version's name and notes against their limits (a publish's, and an edit's). */
+export function validateNameAndNotes(request: { readonly name?: string | undefined; readonly notes?: string | undefined }): void {
   if (request.name !== undefined && request.name.length > MAX_NAME) {
     throw new PublishInputError('name', `Name is ${request.name.length} characters long; the limit is ${MAX_NAME}.`);
   }
   if (request.notes !== undefined && request.notes.length > MAX_NOTES) {
     throw new PublishInputError('notes', `Notes are ${request.notes.length} characters long; the limit is ${MAX_NOTES}.`);
   }
+}
+
+/** Checks everything that can be checked before touching the store. */
+export function validatePublishRequest(request: PublishRequest, config: Config): ValidPublishRequest {
+  const { app, buildType } = validateVersionTarget(request, config);
+  validateNameAndNotes(request);
   if (request.path !== undefined && request.path.trim() === '') throw new PublishInputError('path', 'Path is empty; omit it to register a pending version.');
   if (request.rollout !== undefined && !isPercent(request.rollout)) {
     throw new PublishInputError('rollout', `Rollout '${request.rollout}' is not a whole percentage from 0 to 100.`);

@@ -22,7 +22,7 @@ function nameOf(file: string, options: WithinOptions): string {
 /** "Icon of app …: reason." or "Cannot read 'file': reason." */
 function unreadable(file: string, options: WithinOptions, error: unknown): PublishInputError {
   const reason = describeFsError(error);
-  return new PublishInputError(options.field, options.what ? `${options.what}: ${reason}.` : `Cannot read '${options.shown ?? file}': ${reason}.`);
+  return new PublishInputError(options.field, options.what ? `${options.what}: ${reason}.` : `Cannot read '${options.shown ?? file}': ${reason}.`, { cause: error });
 }
 
 /**

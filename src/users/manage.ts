@@ -1,11 +1,33 @@
 import { randomBytes } from 'node:crypto';
 import { normalizeEmail, UsersSchema, type User } from './users.js';
 import { UpdateForgeError } from '../errors.js';
+import { closestMatch } from '../util/suggest.js';
 
 /** A change to the user list that cannot be made as asked; the message says why. */
 export class UserEditError extends UpdateForgeError {
   override readonly name = 'UserEditError';
   readonly kind = 'input';
+}
+
+/**
+ * Refuses team ids the feed does not declare (`known`, from the config file `where`), suggesting
+ * the closest declared id for each typo. The error names `--teams`, the flag to fix.
+ */
+export function checkTeamIds(teams: readonly string[], known: readonly string[], where: string): void {
+  const unknown = teams.filter((t) => !known.includes(t));
+  if (unknown.length === 0) return;
+  const matches = unknown.flatMap((t) => {
+    const match = closestMatch(t, known);
+    return match === undefined ? [] : [{ typo: t, match }];
+  });
+  const hint =
+    matches.length === 0
+      ? ''
+      : unknown.length === 1
+        ? `; did you mean '${matches[0]!.match}'?`
+        : `; did you mean ${matches.map((m) => `'${m.match}' for '${m.typo}'`).join(', ')}?`;
+  const list = known.map((t) => `'${t}'`).join(', ') || 'none';
+  throw new UserEditError(`unknown team${unknown.length === 1 ? '' : 's'} ${unknown.map((t) => `'${t}'`).join(', ')} (teams in ${where}: ${list})${hint}`, { field: 'teams' });
 }
 
 function find(users: readonly User[], email: string): User {

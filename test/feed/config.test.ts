@@ -55,10 +55,61 @@ describe('updateforge.json', () => {
     expect(iconBranchPath({ id: 'rocket', team: 't', title: 'R', packageName: 'com.r', icon: 'assets/img/rocket.png' })).toBe('icons/rocket/rocket.png');
   });
 
-  test('a file that is not JSON is named in the error', async () => {
+  test('a file that is not JSON is named in the error, with the line and column where it stops being JSON', async () => {
     const dir = await tempDir();
-    await writeFile(path.join(dir, 'updateforge.json'), '{ "teams": [');
-    await expect(loadConfig(path.join(dir, 'updateforge.json'))).rejects.toThrow(/updateforge\.json is invalid:\n {2}- not valid JSON/);
+    const file = path.join(dir, 'updateforge.json');
+    await writeFile(file, '{ "teams": [');
+    await expect(loadConfig(file)).rejects.toThrow(`${file} is invalid:\n  - ${file}:1:13: not valid JSON (Unexpected end of JSON input)`);
+    await writeFile(file, '{\n  "teams": [\n    { "id": "acme", "name": "Acme" },\n  ]\n}\n');
+    await expect(loadConfig(file)).rejects.toThrow(`${file} is invalid:\n  - ${file}:4:3: not valid JSON (Unexpected token ']')`);
+    await writeFile(file, '{\n  "teams": [],\n  "apps": [],\n}\n');
+    await expect(loadConfig(file)).rejects.toThrow(`${file} is invalid:\n  - ${file}:4:1: not valid JSON (Expected double-quoted property name)`);
+  });
+
+  test('each problem in a file names its line and column, in file order, with the key it most likely meant', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'updateforge.json');
+    const text = [
+      '{',
+      '  "teams": [{ "id": "acme", "name": "Acme" }],',
+      '  "apps": [',
+      '    { "id": "rocket", "tem": "acme", "title": "Rocket", "packageName": "com.acme.rocket" }',
+      '  ],',
+      '  "channel": [],',
+      '  "channels": [{ "name": "beta", "buildType": "debugg" }]',
+      '}',
+    ].join('\n');
+    await writeFile(file, text);
+    await expect(loadConfig(file)).rejects.toThrow(
+      [
+        `${file} is invalid:`,
+        `  - ${file}:4:5: apps[0].team: missing (expected string)`,
+        `  - ${file}:4:23: apps[0].tem: unknown key 'tem'; did you mean 'team'?`,
+        `  - ${file}:6:3: channel: unknown key 'channel'; did you mean 'channels'?`,
+        `  - ${file}:7:47: channels[0].buildType: Invalid option: expected one of "release"|"debug"|"profile"; did you mean 'debug'?`,
+      ].join('\n'),
+    );
+  });
+
+  test('an unknown team or channel suggests the closest declared one, at its line', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'updateforge.json');
+    const config = {
+      teams: [{ id: 'bluebird', name: 'Bluebird' }],
+      apps: [{ id: 'rocket', team: 'bluebrid', title: 'Rocket', packageName: 'com.acme.rocket', defaultChannel: 'relase' }],
+    };
+    await writeFile(file, JSON.stringify(config, null, 2));
+    await expect(loadConfig(file)).rejects.toThrow(
+      [
+        `${file} is invalid:`,
+        `  - ${file}:11:15: apps[0].team: unknown team 'bluebrid' (teams: 'bluebird'); did you mean 'bluebird'?`,
+        `  - ${file}:14:25: apps[0].defaultChannel: unknown channel 'relase' (channels: release, debug, profile); did you mean 'release'?`,
+      ].join('\n'),
+    );
+    expect(problems({ ...config, apps: [{ ...config.apps[0], team: 'nope', defaultChannel: 'stable' }] })).toEqual([
+      "apps[0].defaultChannel: unknown channel 'stable' (channels: release, debug, profile)",
+      "apps[0].team: unknown team 'nope' (teams: 'bluebird')",
+    ]);
   });
 
   test('a missing file says so', async () => {

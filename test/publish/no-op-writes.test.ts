@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { MANIFEST_PATH } from '../../src/feed/manifest.js';
-import { setRollout, yankVersion } from '../../src/publish/edit-version.js';
+import { editMetadata, setRollout, yankVersion } from '../../src/publish/edit-version.js';
 import { publish } from '../../src/publish/publish.js';
 import { LocalStore } from '../../src/store/local/store.js';
 import type { Store } from '../../src/store/store.js';
@@ -24,7 +24,7 @@ const backends: [string, () => Promise<Store>][] = [
 ];
 
 describe.each(backends)('on %s', (_, open) => {
-  test('a re-run publish, a rollout to the same share and a second yank write no manifest', async () => {
+  test('a re-run publish, a rollout to the same share, a second yank and a repeated edit write no manifest', async () => {
     const inner = await open();
     let manifestWrites = 0;
     const store = withFaults(inner, {
@@ -50,5 +50,10 @@ describe.each(backends)('on %s', (_, open) => {
     expect([yanked.changed, manifestWrites]).toEqual([true, 3]);
     const yankedAgain = await yankVersion({ store, config, app: 'rocket', buildType: 'release', version: '1.0.0' });
     expect([yankedAgain.changed, manifestWrites]).toEqual([false, 3]);
+    const target = { store, config, app: 'rocket', buildType: 'release', version: '1.0.0' };
+    const edited = await editMetadata({ ...target, change: { name: 'Renamed', notes: 'First.' } });
+    expect([edited.changed, manifestWrites]).toEqual([true, 4]);
+    const editedAgain = await editMetadata({ ...target, change: { name: 'Renamed', notes: 'First.' } });
+    expect([editedAgain.changed, manifestWrites]).toEqual([false, 4]);
   });
 });

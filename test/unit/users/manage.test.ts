@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { addUser, removeUser, setPassword, setTeams, UserEditError } from '../../../src/users/manage.js';
+import { addUser, checkTeamIds, removeUser, setPassword, setTeams, UserEditError } from '../../../src/users/manage.js';
 import type { User } from '../../../src/users/users.js';
 
 /** Well-formed scrypt hashes: the list is checked for their shape only, so no hashing is needed here. */
@@ -66,5 +66,37 @@ describe('user management', () => {
     ]) {
       expect(editError(edit)).toBe("No user with email 'nobody@example.com'.");
     }
+  });
+});
+
+describe('checkTeamIds', () => {
+  const known = ['acme', 'bluebird'];
+
+  test('accepts declared teams, and none', () => {
+    expect(() => checkTeamIds(['bluebird', 'acme'], known, 'updateforge.json')).not.toThrow();
+    expect(() => checkTeamIds([], [], 'updateforge.json')).not.toThrow();
+  });
+
+  test('refuses an unknown team, naming --teams and suggesting the closest declared one', () => {
+    expect(editError(() => checkTeamIds(['bluebrid'], known, 'updateforge.json'))).toBe(
+      "unknown team 'bluebrid' (teams in updateforge.json: 'acme', 'bluebird'); did you mean 'bluebird'?",
+    );
+    expect(editError(() => checkTeamIds(['acme', 'nope'], known, 'cfg/updateforge.json'))).toBe("unknown team 'nope' (teams in cfg/updateforge.json: 'acme', 'bluebird')");
+    expect(editError(() => checkTeamIds(['x'], [], 'updateforge.json'))).toBe("unknown team 'x' (teams in updateforge.json: none)");
+    const thrown = (() => {
+      try {
+        checkTeamIds(['nope'], known, 'updateforge.json');
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(thrown).toMatchObject({ kind: 'input', field: 'teams' });
+  });
+
+  test('several unknown teams: a suggestion for each typo', () => {
+    expect(editError(() => checkTeamIds(['acm', 'nope', 'bluebrid'], known, 'updateforge.json'))).toBe(
+      "unknown teams 'acm', 'nope', 'bluebrid' (teams in updateforge.json: 'acme', 'bluebird'); did you mean 'acme' for 'acm', 'bluebird' for 'bluebrid'?",
+    );
   });
 });
