@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { projectRoot } from '../util/project-root.js';
@@ -49,15 +50,20 @@ export function staticFiles(dir = defaultWebDir()): StaticFiles {
     const body = await readRegularFile(file);
     if (body === null) return null;
     const extension = path.extname(file).toLowerCase();
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    // Every file is revalidated on every load (as Vercel serves static files: max-age=0 with an ETag),
+    // so a new release's page never runs with the old script; an unchanged file costs a 304.
+    const headers = { etag, 'cache-control': 'no-cache', ...PAGE_SECURITY_HEADERS };
+    if (
+      request.headers
+        .get('if-none-match')
+        ?.split(/\s*,\s*/)
+        .includes(etag)
+    )
+      return respond.create(null, { status: 304, headers });
     return respond.create(method === 'HEAD' ? null : body, {
       status: 200,
-      headers: {
-        'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
-        'content-length': String(body.length),
-        // Pages are revalidated every time, so a new release's page never runs with an old script.
-        'cache-control': extension === '.html' ? 'no-cache' : 'public, max-age=300',
-        ...PAGE_SECURITY_HEADERS,
-      },
+      headers: { 'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream', 'content-length': String(body.length), ...headers },
     });
   };
 }

@@ -69,11 +69,11 @@ describe('the tester page’s files', () => {
   test.each([
     ['/', 'index.html', 'text/html; charset=utf-8', 'no-cache'],
     ['/index.html', 'index.html', 'text/html; charset=utf-8', 'no-cache'],
-    ['/app.js', 'app.js', 'text/javascript; charset=utf-8', 'public, max-age=300'],
-    ['/app.css', 'app.css', 'text/css; charset=utf-8', 'public, max-age=300'],
-    ['/logo.svg', 'logo.svg', 'image/svg+xml', 'public, max-age=300'],
-    ['/favicon.ico', 'favicon.ico', 'image/x-icon', 'public, max-age=300'],
-    ['/data.json', 'data.json', 'application/json; charset=utf-8', 'public, max-age=300'],
+    ['/app.js', 'app.js', 'text/javascript; charset=utf-8', 'no-cache'],
+    ['/app.css', 'app.css', 'text/css; charset=utf-8', 'no-cache'],
+    ['/logo.svg', 'logo.svg', 'image/svg+xml', 'no-cache'],
+    ['/favicon.ico', 'favicon.ico', 'image/x-icon', 'no-cache'],
+    ['/data.json', 'data.json', 'application/json; charset=utf-8', 'no-cache'],
   ] as const)('%s: its bytes, type, caching and the security headers', async (target, name, type, cache) => {
     const res = await fetch(`${url}${target}`);
     expect(res.status).toBe(200);
@@ -81,6 +81,21 @@ describe('the tester page’s files', () => {
     expect(res.headers.get('content-type')).toBe(type);
     expect(res.headers.get('cache-control')).toBe(cache);
     for (const [header, value] of Object.entries(PAGE_SECURITY_HEADERS)) expect(res.headers.get(header), header).toBe(value);
+  });
+
+  test('a file the browser has is revalidated for a 304 by its ETag; a changed one comes whole', async () => {
+    const first = await fetch(`${url}/app.js`);
+    const etag = first.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[\w-]{27}"$/);
+    const again = await fetch(`${url}/app.js`, { headers: { 'if-none-match': `"other", ${etag}` } });
+    expect([again.status, await again.text(), again.headers.get('etag'), again.headers.get('content-security-policy')]).toEqual([
+      304,
+      '',
+      etag,
+      PAGE_SECURITY_HEADERS['content-security-policy'],
+    ]);
+    const stale = await fetch(`${url}/app.js`, { headers: { 'if-none-match': '"an older build"' } });
+    expect([stale.status, await stale.text()]).toEqual([200, site['app.js']]);
   });
 
   test('images in a subfolder, byte for byte; HEAD gives the headers and no body', async () => {
