@@ -68972,6 +68972,16 @@ function parseWebhookUrl(text) {
     return null;
   }
 }
+function webhookInput(text) {
+  if (text === void 0 || text.trim() === "") return void 0;
+  const url2 = parseWebhookUrl(text.trim());
+  if (!url2) throw new PublishInputError("notify-webhook", "is not an http(s) URL.");
+  return url2;
+}
+async function announcePublish(webhook, result, feed) {
+  if (!webhook || result.outcome === "unchanged") return null;
+  return notifyWebhook(webhook, publishEvent(result, feed));
+}
 async function notifyWebhook(url2, event, options2 = {}) {
   try {
     const response = await fetch(url2, {
@@ -69028,9 +69038,7 @@ function publishCommand(env, version2) {
   const notesFile = optional2(input2(env, "notes-file"));
   if (notes !== void 0 && notesFile !== void 0) throw new PublishInputError("notes-file", "Give either `notes` or `notes-file`, not both.");
   const key = optional2(env["INPUT_ENCRYPT-KEY"] ?? "");
-  const webhook = optional2(input2(env, "notify-webhook"));
-  const notifyWebhook2 = webhook === void 0 ? void 0 : parseWebhookUrl(webhook);
-  if (notifyWebhook2 === null) throw new PublishInputError("notify-webhook", "is not an http(s) URL.");
+  const notifyWebhook2 = webhookInput(input2(env, "notify-webhook"));
   return {
     name: "publish",
     notifyWebhook: notifyWebhook2,
@@ -74152,10 +74160,8 @@ async function runPublish(step) {
   setVersionOutputs(io, { version: v, releaseUrl, manifestSha: result.manifestSha });
   for (const warning2 of result.warnings) io.log.warn(warning2);
   io.log.info(`${publishHeadline(result)} (version id ${v.id})`);
-  if (step.command.notifyWebhook && result.outcome !== "unchanged") {
-    const problem = await notifyWebhook(step.command.notifyWebhook, publishEvent(result, store.location));
-    if (problem) io.log.warn(problem);
-  }
+  const problem = await announcePublish(step.command.notifyWebhook, result, store.location);
+  if (problem) io.log.warn(problem);
   await io.appendSummary(summaryMarkdown(result, { repo: store.location, releaseUrl }));
 }
 

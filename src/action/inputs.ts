@@ -2,7 +2,7 @@ import { CONFIG_FILE_NAME, DEFAULT_BRANCH } from '../defaults.js';
 import { isPercent } from '../feed/percent.js';
 import { parseWholeNumber } from '../util/whole-number.js';
 import { PublishInputError } from '../publish/errors.js';
-import { parseWebhookUrl } from '../publish/notify.js';
+import { webhookInput } from '../publish/notify.js';
 import type { RawPublishRequest } from '../publish/request.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -86,10 +86,7 @@ function publishCommand(env: Env, version: string): ActionCommand {
   const notesFile = optional(input(env, 'notes-file'));
   if (notes !== undefined && notesFile !== undefined) throw new PublishInputError('notes-file', 'Give either `notes` or `notes-file`, not both.');
   const key = optional(env['INPUT_ENCRYPT-KEY'] ?? '');
-  const webhook = optional(input(env, 'notify-webhook'));
-  const notifyWebhook = webhook === undefined ? undefined : parseWebhookUrl(webhook);
-  // The URL is a secret: the message never repeats it.
-  if (notifyWebhook === null) throw new PublishInputError('notify-webhook', 'is not an http(s) URL.');
+  const notifyWebhook = webhookInput(input(env, 'notify-webhook'));
   return {
     name: 'publish',
     notifyWebhook,

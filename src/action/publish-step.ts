@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '../feed/config.js';
-import { notifyWebhook, publishEvent } from '../publish/notify.js';
+import { announcePublish } from '../publish/notify.js';
 import { publishHeadline } from '../publish/outcome.js';
 import { publish } from '../publish/publish.js';
 import { resolvePublishRequest } from '../publish/request.js';
@@ -36,10 +36,7 @@ export async function runPublish(step: {
   setVersionOutputs(io, { version: v, releaseUrl, manifestSha: result.manifestSha });
   for (const warning of result.warnings) io.log.warn(warning);
   io.log.info(`${publishHeadline(result)} (version id ${v.id})`);
-  // A re-run that changed nothing tells nobody again.
-  if (step.command.notifyWebhook && result.outcome !== 'unchanged') {
-    const problem = await notifyWebhook(step.command.notifyWebhook, publishEvent(result, store.location));
-    if (problem) io.log.warn(problem);
-  }
+  const problem = await announcePublish(step.command.notifyWebhook, result, store.location);
+  if (problem) io.log.warn(problem);
   await io.appendSummary(summaryMarkdown(result, { repo: store.location, releaseUrl }));
 }

@@ -1,6 +1,5 @@
 import { loadConfig } from '../feed/config.js';
-import { PublishInputError } from '../publish/errors.js';
-import { notifyWebhook, parseWebhookUrl, publishEvent } from '../publish/notify.js';
+import { announcePublish, webhookInput } from '../publish/notify.js';
 import { publishHeadline } from '../publish/outcome.js';
 import { formatBytes, progressReporter } from '../publish/progress.js';
 import { publish, type PublishResult } from '../publish/publish.js';
@@ -38,7 +37,7 @@ export async function runPublish(options: PublishCommandOptions, io: PublishIO):
   const config = await loadConfig(options.config);
   // Bad input is refused before the store is opened, so it leaves nothing behind.
   const request = await resolvePublishRequest(rawRequest(options), { config: config.config, scope: {} });
-  const webhook = webhookFrom(options.notifyWebhook ?? io.env['UPDATEFORGE_NOTIFY_WEBHOOK']);
+  const webhook = webhookInput(options.notifyWebhook ?? io.env['UPDATEFORGE_NOTIFY_WEBHOOK']);
   const store = await openStore(where, { branch: options.branch, log: stderrLogger(io.stderr) });
   // Run as a workflow step on the feed's own repository, the tag goes on the commit the run built, as the action does.
   const ownRepo = where.kind === 'github' && where.repo.toLowerCase() === (io.env['GITHUB_REPOSITORY'] ?? '').toLowerCase();
@@ -51,21 +50,10 @@ export async function runPublish(options: PublishCommandOptions, io: PublishIO):
     onWait: (message) => io.stderr.write(`${message}\n`),
   });
   for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
-  // A re-run that changed nothing tells nobody again.
-  if (webhook && result.outcome !== 'unchanged') {
-    const problem = await notifyWebhook(webhook, publishEvent(result, store.location));
-    if (problem) io.stderr.write(`warning: ${problem}\n`);
-  }
+  const problem = await announcePublish(webhook, result, store.location);
+  if (problem) io.stderr.write(`warning: ${problem}\n`);
   const { manifest: _feed, ...summary } = result;
   io.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : report(result));
-}
-
-/** The webhook to tell, checked before anything is published; its text is never repeated (it is a secret). */
-function webhookFrom(text: string | undefined): URL | undefined {
-  if (text === undefined || text.trim() === '') return undefined;
-  const url = parseWebhookUrl(text.trim());
-  if (!url) throw new PublishInputError('notify-webhook', 'is not an http(s) URL.');
-  return url;
 }
 
 function rawRequest(options: PublishCommandOptions): RawPublishRequest {

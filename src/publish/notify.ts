@@ -1,3 +1,4 @@
+import { PublishInputError } from './errors.js';
 import type { PublishResult } from './publish.js';
 import { publishHeadline } from './outcome.js';
 
@@ -73,6 +74,20 @@ export function parseWebhookUrl(text: string): URL | null {
   } catch {
     return null;
   }
+}
+
+/** The `notify-webhook` the CLI or the action was given, or undefined for none; its text is never repeated (it is a secret). */
+export function webhookInput(text: string | undefined): URL | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const url = parseWebhookUrl(text.trim());
+  if (!url) throw new PublishInputError('notify-webhook', 'is not an http(s) URL.');
+  return url;
+}
+
+/** Tells the webhook about a publish that changed something (a re-run that changed nothing tells nobody again); a problem to warn about, or null. */
+export async function announcePublish(webhook: URL | undefined, result: PublishResult, feed: string): Promise<string | null> {
+  if (!webhook || result.outcome === 'unchanged') return null;
+  return notifyWebhook(webhook, publishEvent(result, feed));
 }
 
 /**
