@@ -1079,14 +1079,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path15 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path16 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path15 && path15[0] !== "/") {
-          path15 = `/${path15}`;
+        if (path16 && path16[0] !== "/") {
+          path16 = `/${path16}`;
         }
-        return new URL(`${origin}${path15}`);
+        return new URL(`${origin}${path16}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1537,39 +1537,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path16, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path15);
+        debuglog("sending request to %s %s/%s", method, origin, path16);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path16, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path15,
+          path16,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path16, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path15);
+        debuglog("trailers received from %s %s/%s", method, origin, path16);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path16, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path15,
+          path16,
           error63.message
         );
       });
@@ -1618,9 +1618,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path15, origin }
+            request: { method, path: path16, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path15);
+          debuglog("sending request to %s %s/%s", method, origin, path16);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1683,7 +1683,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path15,
+        path: path16,
         method,
         body,
         headers,
@@ -1698,11 +1698,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path15 !== "string") {
+        if (typeof path16 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path15)) {
+        } else if (invalidPathRegex.test(path16)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1768,7 +1768,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path15, query) : path15;
+        this.path = query ? buildURL(path16, query) : path16;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -1809,10 +1809,10 @@ var require_request = __commonJS({
           channels.create.publish({ request: this });
         }
       }
-      onBodySent(chunk) {
+      onBodySent(chunk2) {
         if (this[kHandler].onBodySent) {
           try {
-            return this[kHandler].onBodySent(chunk);
+            return this[kHandler].onBodySent(chunk2);
           } catch (err) {
             this.abort(err);
           }
@@ -1855,11 +1855,11 @@ var require_request = __commonJS({
           this.abort(err);
         }
       }
-      onData(chunk) {
+      onData(chunk2) {
         assert2(!this.aborted);
         assert2(!this.completed);
         try {
-          return this[kHandler].onData(chunk);
+          return this[kHandler].onData(chunk2);
         } catch (err) {
           this.abort(err);
           return false;
@@ -4665,15 +4665,15 @@ var require_util2 = __commonJS({
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done, value: chunk } = await reader.read();
+        const { done, value: chunk2 } = await reader.read();
         if (done) {
           return Buffer.concat(bytes, byteLength);
         }
-        if (!isUint8Array(chunk)) {
+        if (!isUint8Array(chunk2)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
-        bytes.push(chunk);
-        byteLength += chunk.length;
+        bytes.push(chunk2);
+        byteLength += chunk2.length;
       }
     }
     function urlIsLocal(url2) {
@@ -4776,18 +4776,18 @@ var require_util2 = __commonJS({
         super();
         this.#zlibOptions = zlibOptions;
       }
-      _transform(chunk, encoding, callback) {
+      _transform(chunk2, encoding, callback) {
         if (!this._inflateStream) {
-          if (chunk.length === 0) {
+          if (chunk2.length === 0) {
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk2[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err) => this.destroy(err));
         }
-        this._inflateStream.write(chunk, encoding, callback);
+        this._inflateStream.write(chunk2, encoding, callback);
       }
       _final(callback) {
         if (this._inflateStream) {
@@ -5513,29 +5513,29 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object2) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
+            const chunk3 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
-            blobParts.push(chunk2);
-            length += chunk2.byteLength;
+            blobParts.push(chunk3);
+            length += chunk3.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
+            const chunk3 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
-            blobParts.push(chunk2, value, rn);
+            blobParts.push(chunk3, value, rn);
             if (typeof value.size === "number") {
-              length += chunk2.byteLength + value.size + rn.byteLength;
+              length += chunk3.byteLength + value.size + rn.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
           }
         }
-        const chunk = textEncoder.encode(`--${boundary}--\r
+        const chunk2 = textEncoder.encode(`--${boundary}--\r
 `);
-        blobParts.push(chunk);
-        length += chunk.byteLength;
+        blobParts.push(chunk2);
+        length += chunk2.byteLength;
         if (hasUnknownSizeValue) {
           length = null;
         }
@@ -5790,7 +5790,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants6 = require_constants2();
+    var constants7 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util3.addListener;
@@ -5865,7 +5865,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5927,11 +5927,11 @@ var require_client_h1 = __commonJS({
       }
       readMore() {
         while (!this.paused && this.ptr) {
-          const chunk = this.socket.read();
-          if (chunk === null) {
+          const chunk2 = this.socket.read();
+          if (chunk2 === null) {
             break;
           }
-          this.execute(chunk);
+          this.execute(chunk2);
         }
       }
       execute(data) {
@@ -5960,11 +5960,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants6.ERROR.OK) {
+          if (ret !== constants7.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants6.ERROR.PAUSED) {
+            } else if (ret === constants7.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5987,10 +5987,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants6.ERROR.OK) {
+        if (ret === constants7.ERROR.OK) {
           return null;
         }
-        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6007,7 +6007,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants6.ERROR[ret], data);
+        return new HTTPParserError(message, constants7.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6187,7 +6187,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants6.ERROR.PAUSED : 0;
+        return pause ? constants7.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6209,7 +6209,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6245,13 +6245,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util3.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util3.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util3.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6461,7 +6461,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path15, host, upgrade, blocking, reset } = request2;
+      const { method, path: path16, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util3.isFormDataLike(body)) {
@@ -6542,7 +6542,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path15} HTTP/1.1\r
+      let header = `${method} ${path16} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6600,12 +6600,12 @@ upgrade: ${upgrade}\r
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
       const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
-      const onData = function(chunk) {
+      const onData = function(chunk2) {
         if (finished) {
           return;
         }
         try {
-          if (!writer.write(chunk) && this.pause) {
+          if (!writer.write(chunk2) && this.pause) {
             this.pause();
           }
         } catch (err) {
@@ -6740,11 +6740,11 @@ upgrade: ${upgrade}\r
       socket.on("close", onDrain).on("drain", onDrain);
       const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
       try {
-        for await (const chunk of body) {
+        for await (const chunk2 of body) {
           if (socket[kError]) {
             throw socket[kError];
           }
-          if (!writer.write(chunk)) {
+          if (!writer.write(chunk2)) {
             await waitForDrain();
           }
         }
@@ -6767,7 +6767,7 @@ upgrade: ${upgrade}\r
         this.abort = abort;
         socket[kWriting] = true;
       }
-      write(chunk) {
+      write(chunk2) {
         const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
@@ -6775,7 +6775,7 @@ upgrade: ${upgrade}\r
         if (socket.destroyed) {
           return false;
         }
-        const len = Buffer.byteLength(chunk);
+        const len = Buffer.byteLength(chunk2);
         if (!len) {
           return true;
         }
@@ -6805,9 +6805,9 @@ ${len.toString(16)}\r
 `, "latin1");
         }
         this.bytesWritten += len;
-        const ret = socket.write(chunk);
+        const ret = socket.write(chunk2);
         socket.uncork();
-        request2.onBodySent(chunk);
+        request2.onBodySent(chunk2);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -7071,7 +7071,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util3.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7168,7 +7168,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path15;
+      headers[HTTP2_HEADER_PATH] = path16;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7225,8 +7225,8 @@ var require_client_h2 = __commonJS({
         if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
-        stream.on("data", (chunk) => {
-          if (request2.onData(chunk) === false) {
+        stream.on("data", (chunk2) => {
+          if (request2.onData(chunk2) === false) {
             stream.pause();
           }
         });
@@ -7369,8 +7369,8 @@ var require_client_h2 = __commonJS({
         }
       );
       util3.addListener(pipe2, "data", onPipeData);
-      function onPipeData(chunk) {
-        request2.onBodySent(chunk);
+      function onPipeData(chunk2) {
+        request2.onBodySent(chunk2);
       }
     }
     async function writeBlob(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
@@ -7414,12 +7414,12 @@ var require_client_h2 = __commonJS({
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
       try {
-        for await (const chunk of body) {
+        for await (const chunk2 of body) {
           if (socket[kError]) {
             throw socket[kError];
           }
-          const res = h2stream.write(chunk);
-          request2.onBodySent(chunk);
+          const res = h2stream.write(chunk2);
+          request2.onBodySent(chunk2);
           if (!res) {
             await waitForDrain();
           }
@@ -7521,9 +7521,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util3.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path15 = search ? `${pathname}${search}` : pathname;
+        const path16 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path15;
+        this.opts.path = path16;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7532,10 +7532,10 @@ var require_redirect_handler = __commonJS({
           this.opts.body = null;
         }
       }
-      onData(chunk) {
+      onData(chunk2) {
         if (this.location) {
         } else {
-          return this.handler.onData(chunk);
+          return this.handler.onData(chunk2);
         }
       }
       onComplete(trailers) {
@@ -7547,9 +7547,9 @@ var require_redirect_handler = __commonJS({
           this.handler.onComplete(trailers);
         }
       }
-      onBodySent(chunk) {
+      onBodySent(chunk2) {
         if (this.handler.onBodySent) {
-          this.handler.onBodySent(chunk);
+          this.handler.onBodySent(chunk2);
         }
       }
     };
@@ -8762,10 +8762,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path15 = "/",
+          path: path16 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path15;
+        opts.path = origin + path16;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9187,8 +9187,8 @@ var require_retry_handler = __commonJS({
           this.abort = abort;
         }
       }
-      onBodySent(chunk) {
-        if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
+      onBodySent(chunk2) {
+        if (this.handler.onBodySent) return this.handler.onBodySent(chunk2);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
         const { statusCode, code, headers } = err;
@@ -9355,9 +9355,9 @@ var require_retry_handler = __commonJS({
         this.abort(err);
         return false;
       }
-      onData(chunk) {
-        this.start += chunk.length;
-        return this.handler.onData(chunk);
+      onData(chunk2) {
+        this.start += chunk2.length;
+        return this.handler.onData(chunk2);
       }
       onComplete(rawTrailers) {
         this.retryCount = 0;
@@ -9521,12 +9521,12 @@ var require_readable = __commonJS({
       removeListener(ev, ...args) {
         return this.off(ev, ...args);
       }
-      push(chunk) {
-        if (this[kConsume] && chunk !== null) {
-          consumePush(this[kConsume], chunk);
-          return this[kReading] ? super.push(chunk) : true;
+      push(chunk2) {
+        if (this[kConsume] && chunk2 !== null) {
+          consumePush(this[kConsume], chunk2);
+          return this[kReading] ? super.push(chunk2) : true;
         }
-        return super.push(chunk);
+        return super.push(chunk2);
       }
       // https://fetch.spec.whatwg.org/#dom-body-text
       async text() {
@@ -9592,8 +9592,8 @@ var require_readable = __commonJS({
             } else {
               resolve2(null);
             }
-          }).on("error", noop4).on("data", function(chunk) {
-            limit -= chunk.length;
+          }).on("error", noop4).on("data", function(chunk2) {
+            limit -= chunk2.length;
             if (limit <= 0) {
               this.destroy();
             }
@@ -9655,8 +9655,8 @@ var require_readable = __commonJS({
           consumePush(consume2, state.buffer[n]);
         }
       } else {
-        for (const chunk of state.buffer) {
-          consumePush(consume2, chunk);
+        for (const chunk2 of state.buffer) {
+          consumePush(consume2, chunk2);
         }
       }
       if (state.endEmitted) {
@@ -9689,9 +9689,9 @@ var require_readable = __commonJS({
       const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
       let offset = 0;
       for (let i = 0; i < chunks.length; ++i) {
-        const chunk = chunks[i];
-        buffer.set(chunk, offset);
-        offset += chunk.length;
+        const chunk2 = chunks[i];
+        buffer.set(chunk2, offset);
+        offset += chunk2.length;
       }
       return buffer;
     }
@@ -9714,9 +9714,9 @@ var require_readable = __commonJS({
         stream.destroy(err);
       }
     }
-    function consumePush(consume2, chunk) {
-      consume2.length += chunk.length;
-      consume2.body.push(chunk);
+    function consumePush(consume2, chunk2) {
+      consume2.length += chunk2.length;
+      consume2.body.push(chunk2);
     }
     function consumeFinish(consume2, err) {
       if (consume2.body === null) {
@@ -9752,9 +9752,9 @@ var require_util3 = __commonJS({
       let chunks = [];
       let length = 0;
       try {
-        for await (const chunk of body) {
-          chunks.push(chunk);
-          length += chunk.length;
+        for await (const chunk2 of body) {
+          chunks.push(chunk2);
+          length += chunk2.length;
           if (length > CHUNK_LIMIT) {
             chunks = [];
             length = 0;
@@ -9930,8 +9930,8 @@ var require_api_request = __commonJS({
           }
         }
       }
-      onData(chunk) {
-        return this.res.push(chunk);
+      onData(chunk2) {
+        return this.res.push(chunk2);
       }
       onComplete(trailers) {
         util3.parseHeaders(trailers, this.trailers);
@@ -10155,9 +10155,9 @@ var require_api_stream = __commonJS({
         const needDrain = res.writableNeedDrain !== void 0 ? res.writableNeedDrain : res._writableState?.needDrain;
         return needDrain !== true;
       }
-      onData(chunk) {
+      onData(chunk2) {
         const { res } = this;
-        return res ? res.write(chunk) : true;
+        return res ? res.write(chunk2) : true;
       }
       onComplete(trailers) {
         const { res } = this;
@@ -10295,9 +10295,9 @@ var require_api_pipeline = __commonJS({
               body.resume();
             }
           },
-          write: (chunk, encoding, callback) => {
+          write: (chunk2, encoding, callback) => {
             const { req } = this;
-            if (req.push(chunk, encoding) || req._readableState.destroyed) {
+            if (req.push(chunk2, encoding) || req._readableState.destroyed) {
               callback();
             } else {
               req[kResume] = callback;
@@ -10363,9 +10363,9 @@ var require_api_pipeline = __commonJS({
         if (!body || typeof body.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
         }
-        body.on("data", (chunk) => {
+        body.on("data", (chunk2) => {
           const { ret, body: body2 } = this;
-          if (!ret.push(chunk) && body2.pause) {
+          if (!ret.push(chunk2) && body2.pause) {
             body2.pause();
           }
         }).on("error", (err) => {
@@ -10382,9 +10382,9 @@ var require_api_pipeline = __commonJS({
         });
         this.body = body;
       }
-      onData(chunk) {
+      onData(chunk2) {
         const { res } = this;
-        return res.push(chunk);
+        return res.push(chunk2);
       }
       onComplete(trailers) {
         const { res } = this;
@@ -10737,20 +10737,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path15) {
-      if (typeof path15 !== "string") {
-        return path15;
+    function safeUrl(path16) {
+      if (typeof path16 !== "string") {
+        return path16;
       }
-      const pathSegments = path15.split("?");
+      const pathSegments = path16.split("?");
       if (pathSegments.length !== 2) {
-        return path15;
+        return path16;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path15, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path15);
+    function matchKey(mockDispatch2, { path: path16, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path16);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10772,7 +10772,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl(path15), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl(path16), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10810,9 +10810,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path15, method, body, headers, query } = opts;
+      const { path: path16, method, body, headers, query } = opts;
       return {
-        path: path15,
+        path: path16,
         method,
         body,
         headers,
@@ -11262,8 +11262,8 @@ var require_pending_interceptors_formatter = __commonJS({
     module2.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
         this.transform = new Transform6({
-          transform(chunk, _enc, cb) {
-            cb(null, chunk);
+          transform(chunk2, _enc, cb) {
+            cb(null, chunk2);
           }
         });
         this.logger = new Console({
@@ -11275,10 +11275,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path15,
+            Path: path16,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11600,8 +11600,8 @@ var require_dump = __commonJS({
         err = this.#reason ?? err;
         this.#handler.onError(err);
       }
-      onData(chunk) {
-        this.#size = this.#size + chunk.length;
+      onData(chunk2) {
+        this.#size = this.#size + chunk2.length;
         if (this.#size >= this.#maxSize) {
           this.#dumped = true;
           if (this.#aborted) {
@@ -12039,12 +12039,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists2 = this[kHeadersMap].get(lowercaseName);
-        if (exists2) {
+        const exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -14523,11 +14523,11 @@ var require_fetch = __commonJS({
               });
               return true;
             },
-            onData(chunk) {
+            onData(chunk2) {
               if (fetchParams.controller.dump) {
                 return;
               }
-              const bytes = chunk;
+              const bytes = chunk2;
               timingInfo.encodedBodySize += bytes.byteLength;
               return this.body.push(bytes);
             },
@@ -15051,8 +15051,8 @@ var require_util4 = __commonJS({
           }
           dataURL += ";base64,";
           const decoder = new StringDecoder("latin1");
-          for (const chunk of bytes) {
-            dataURL += btoa2(decoder.write(chunk));
+          for (const chunk2 of bytes) {
+            dataURL += btoa2(decoder.write(chunk2));
           }
           dataURL += btoa2(decoder.end());
           return dataURL;
@@ -15080,8 +15080,8 @@ var require_util4 = __commonJS({
         case "BinaryString": {
           let binaryString = "";
           const decoder = new StringDecoder("latin1");
-          for (const chunk of bytes) {
-            binaryString += decoder.write(chunk);
+          for (const chunk2 of bytes) {
+            binaryString += decoder.write(chunk2);
           }
           binaryString += decoder.end();
           return binaryString;
@@ -16157,9 +16157,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path15) {
-      for (let i = 0; i < path15.length; ++i) {
-        const code = path15.charCodeAt(i);
+    function validateCookiePath(path16) {
+      for (let i = 0; i < path16.length; ++i) {
+        const code = path16.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -17294,8 +17294,8 @@ var require_connection = __commonJS({
         ws[kReadyState] = states.CLOSING;
       }
     }
-    function onSocketData(chunk) {
-      if (!this.ws[kByteParser].write(chunk)) {
+    function onSocketData(chunk2) {
+      if (!this.ws[kByteParser].write(chunk2)) {
         this.pause();
       }
     }
@@ -17373,7 +17373,7 @@ var require_permessage_deflate = __commonJS({
        * @param {boolean} fin Final fragment flag
        * @param {Function} callback Callback function
        */
-      decompress(chunk, fin, callback) {
+      decompress(chunk2, fin, callback) {
         if (!this.#inflate) {
           let windowBits = Z_DEFAULT_WINDOWBITS;
           if (this.#options.serverMaxWindowBits) {
@@ -17407,7 +17407,7 @@ var require_permessage_deflate = __commonJS({
             callback(err);
           });
         }
-        this.#inflate.write(chunk);
+        this.#inflate.write(chunk2);
         if (fin) {
           this.#inflate.write(tail);
         }
@@ -17486,9 +17486,9 @@ var require_receiver = __commonJS({
        * @param {Buffer} chunk
        * @param {() => void} callback
        */
-      _write(chunk, _, callback) {
-        this.#buffers.push(chunk);
-        this.#byteOffset += chunk.length;
+      _write(chunk2, _, callback) {
+        this.#buffers.push(chunk2);
+        this.#byteOffset += chunk2.length;
         this.#loop = true;
         this.run(callback);
       }
@@ -18425,16 +18425,16 @@ var require_eventsource_stream = __commonJS({
        * @param {Function} callback
        * @returns {void}
        */
-      _transform(chunk, _encoding, callback) {
-        if (chunk.length === 0) {
+      _transform(chunk2, _encoding, callback) {
+        if (chunk2.length === 0) {
           callback();
           return;
         }
-        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF && chunk[0] !== CR) {
+        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk2[0] !== LF && chunk2[0] !== CR) {
           callback(createMaxEventSizeExceededError());
           return;
         }
-        this.chunks.push(chunk);
+        this.chunks.push(chunk2);
         if (this.checkBOM) {
           if (this.handleBOM()) {
             callback();
@@ -18641,10 +18641,10 @@ ${value}`;
         const chunks = [];
         let length = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
-          const chunk = this.chunks[i];
+          const chunk2 = this.chunks[i];
           const start = i === this.lineChunkIndex ? this.linePos : 0;
-          const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice2 = chunk.subarray(start, end);
+          const end = i === this.chunkIndex ? this.pos : chunk2.length;
+          const slice2 = chunk2.subarray(start, end);
           length += slice2.length;
           chunks.push(slice2);
         }
@@ -18654,10 +18654,10 @@ ${value}`;
         let chunkIndex = this.lineChunkIndex;
         let pos = this.linePos;
         while (chunkIndex < this.chunks.length) {
-          const chunk = this.chunks[chunkIndex];
-          const remaining = chunk.length - pos;
+          const chunk2 = this.chunks[chunkIndex];
+          const remaining = chunk2.length - pos;
           if (offset < remaining) {
-            return chunk[pos + offset];
+            return chunk2[pos + offset];
           }
           offset -= remaining;
           chunkIndex++;
@@ -18666,8 +18666,8 @@ ${value}`;
       }
       discardLeadingBytes(count) {
         while (count > 0 && this.lineChunkIndex < this.chunks.length) {
-          const chunk = this.chunks[this.lineChunkIndex];
-          const remaining = chunk.length - this.linePos;
+          const chunk2 = this.chunks[this.lineChunkIndex];
+          const remaining = chunk2.length - this.linePos;
           if (count < remaining) {
             this.linePos += count;
             count = 0;
@@ -19079,11 +19079,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path15 = opts.path;
+          let path16 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path15 = `/${path15}`;
+            path16 = `/${path16}`;
           }
-          url2 = new URL(util3.parseOrigin(url2).origin + path15);
+          url2 = new URL(util3.parseOrigin(url2).origin + path16);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -20032,10 +20032,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
     var parse5 = require_parse2();
-    var constants6 = require_constants6();
+    var constants7 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options2) => {
-      if (!constants6.RELEASE_TYPES.includes(truncation)) {
+      if (!constants7.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options2);
@@ -21275,7 +21275,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
-    var constants6 = require_constants6();
+    var constants7 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse5 = require_parse2();
@@ -21359,8 +21359,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants6.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants7.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants7.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -25701,7 +25701,7 @@ var require_lib = __commonJS({
 // node_modules/graceful-fs/polyfills.js
 var require_polyfills = __commonJS({
   "node_modules/graceful-fs/polyfills.js"(exports2, module2) {
-    var constants6 = __require("constants");
+    var constants7 = __require("constants");
     var origCwd = process.cwd;
     var cwd = null;
     var platform2 = process.env.GRACEFUL_FS_PLATFORM || process.platform;
@@ -25725,7 +25725,7 @@ var require_polyfills = __commonJS({
     var chdir;
     module2.exports = patch;
     function patch(fs4) {
-      if (constants6.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
+      if (constants7.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
         patchLchmod(fs4);
       }
       if (!fs4.lutimes) {
@@ -25750,14 +25750,14 @@ var require_polyfills = __commonJS({
       fs4.fstatSync = statFixSync(fs4.fstatSync);
       fs4.lstatSync = statFixSync(fs4.lstatSync);
       if (fs4.chmod && !fs4.lchmod) {
-        fs4.lchmod = function(path15, mode, cb) {
+        fs4.lchmod = function(path16, mode, cb) {
           if (cb) process.nextTick(cb);
         };
         fs4.lchmodSync = function() {
         };
       }
       if (fs4.chown && !fs4.lchown) {
-        fs4.lchown = function(path15, uid, gid, cb) {
+        fs4.lchown = function(path16, uid, gid, cb) {
           if (cb) process.nextTick(cb);
         };
         fs4.lchownSync = function() {
@@ -25824,10 +25824,10 @@ var require_polyfills = __commonJS({
         };
       })(fs4.readSync);
       function patchLchmod(fs5) {
-        fs5.lchmod = function(path15, mode, callback) {
+        fs5.lchmod = function(path16, mode, callback) {
           fs5.open(
-            path15,
-            constants6.O_WRONLY | constants6.O_SYMLINK,
+            path16,
+            constants7.O_WRONLY | constants7.O_SYMLINK,
             mode,
             function(err, fd) {
               if (err) {
@@ -25842,8 +25842,8 @@ var require_polyfills = __commonJS({
             }
           );
         };
-        fs5.lchmodSync = function(path15, mode) {
-          var fd = fs5.openSync(path15, constants6.O_WRONLY | constants6.O_SYMLINK, mode);
+        fs5.lchmodSync = function(path16, mode) {
+          var fd = fs5.openSync(path16, constants7.O_WRONLY | constants7.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
@@ -25863,9 +25863,9 @@ var require_polyfills = __commonJS({
         };
       }
       function patchLutimes(fs5) {
-        if (constants6.hasOwnProperty("O_SYMLINK") && fs5.futimes) {
-          fs5.lutimes = function(path15, at, mt, cb) {
-            fs5.open(path15, constants6.O_SYMLINK, function(er, fd) {
+        if (constants7.hasOwnProperty("O_SYMLINK") && fs5.futimes) {
+          fs5.lutimes = function(path16, at, mt, cb) {
+            fs5.open(path16, constants7.O_SYMLINK, function(er, fd) {
               if (er) {
                 if (cb) cb(er);
                 return;
@@ -25877,8 +25877,8 @@ var require_polyfills = __commonJS({
               });
             });
           };
-          fs5.lutimesSync = function(path15, at, mt) {
-            var fd = fs5.openSync(path15, constants6.O_SYMLINK);
+          fs5.lutimesSync = function(path16, at, mt) {
+            var fd = fs5.openSync(path16, constants7.O_SYMLINK);
             var ret;
             var threw = true;
             try {
@@ -25996,11 +25996,11 @@ var require_legacy_streams = __commonJS({
         ReadStream,
         WriteStream
       };
-      function ReadStream(path15, options2) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path15, options2);
+      function ReadStream(path16, options2) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path16, options2);
         Stream.call(this);
         var self2 = this;
-        this.path = path15;
+        this.path = path16;
         this.fd = null;
         this.readable = true;
         this.paused = false;
@@ -26045,10 +26045,10 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path15, options2) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path15, options2);
+      function WriteStream(path16, options2) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path16, options2);
         Stream.call(this);
-        this.path = path15;
+        this.path = path16;
         this.fd = null;
         this.writable = true;
         this.flags = "w";
@@ -26191,14 +26191,14 @@ var require_graceful_fs = __commonJS({
       fs5.createWriteStream = createWriteStream;
       var fs$readFile = fs5.readFile;
       fs5.readFile = readFile5;
-      function readFile5(path15, options2, cb) {
+      function readFile5(path16, options2, cb) {
         if (typeof options2 === "function")
           cb = options2, options2 = null;
-        return go$readFile(path15, options2, cb);
-        function go$readFile(path16, options3, cb2, startTime) {
-          return fs$readFile(path16, options3, function(err) {
+        return go$readFile(path16, options2, cb);
+        function go$readFile(path17, options3, cb2, startTime) {
+          return fs$readFile(path17, options3, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$readFile, [path16, options3, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path17, options3, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -26207,15 +26207,15 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$writeFile = fs5.writeFile;
-      fs5.writeFile = writeFile3;
-      function writeFile3(path15, data, options2, cb) {
+      fs5.writeFile = writeFile4;
+      function writeFile4(path16, data, options2, cb) {
         if (typeof options2 === "function")
           cb = options2, options2 = null;
-        return go$writeFile(path15, data, options2, cb);
-        function go$writeFile(path16, data2, options3, cb2, startTime) {
-          return fs$writeFile(path16, data2, options3, function(err) {
+        return go$writeFile(path16, data, options2, cb);
+        function go$writeFile(path17, data2, options3, cb2, startTime) {
+          return fs$writeFile(path17, data2, options3, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$writeFile, [path16, data2, options3, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path17, data2, options3, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -26226,14 +26226,14 @@ var require_graceful_fs = __commonJS({
       var fs$appendFile = fs5.appendFile;
       if (fs$appendFile)
         fs5.appendFile = appendFile2;
-      function appendFile2(path15, data, options2, cb) {
+      function appendFile2(path16, data, options2, cb) {
         if (typeof options2 === "function")
           cb = options2, options2 = null;
-        return go$appendFile(path15, data, options2, cb);
-        function go$appendFile(path16, data2, options3, cb2, startTime) {
-          return fs$appendFile(path16, data2, options3, function(err) {
+        return go$appendFile(path16, data, options2, cb);
+        function go$appendFile(path17, data2, options3, cb2, startTime) {
+          return fs$appendFile(path17, data2, options3, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$appendFile, [path16, data2, options3, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path17, data2, options3, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -26264,31 +26264,31 @@ var require_graceful_fs = __commonJS({
       var fs$readdir = fs5.readdir;
       fs5.readdir = readdir8;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir8(path15, options2, cb) {
+      function readdir8(path16, options2, cb) {
         if (typeof options2 === "function")
           cb = options2, options2 = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path16, options3, cb2, startTime) {
-          return fs$readdir(path16, fs$readdirCallback(
-            path16,
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path17, options3, cb2, startTime) {
+          return fs$readdir(path17, fs$readdirCallback(
+            path17,
             options3,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path16, options3, cb2, startTime) {
-          return fs$readdir(path16, options3, fs$readdirCallback(
-            path16,
+        } : function go$readdir2(path17, options3, cb2, startTime) {
+          return fs$readdir(path17, options3, fs$readdirCallback(
+            path17,
             options3,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path15, options2, cb);
-        function fs$readdirCallback(path16, options3, cb2, startTime) {
+        return go$readdir(path16, options2, cb);
+        function fs$readdirCallback(path17, options3, cb2, startTime) {
           return function(err, files) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path16, options3, cb2],
+                [path17, options3, cb2],
                 err,
                 startTime || Date.now(),
                 Date.now()
@@ -26359,7 +26359,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path15, options2) {
+      function ReadStream(path16, options2) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -26367,7 +26367,7 @@ var require_graceful_fs = __commonJS({
       }
       function ReadStream$open() {
         var that = this;
-        open8(that.path, that.flags, that.mode, function(err, fd) {
+        open9(that.path, that.flags, that.mode, function(err, fd) {
           if (err) {
             if (that.autoClose)
               that.destroy();
@@ -26379,7 +26379,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path15, options2) {
+      function WriteStream(path16, options2) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -26387,7 +26387,7 @@ var require_graceful_fs = __commonJS({
       }
       function WriteStream$open() {
         var that = this;
-        open8(that.path, that.flags, that.mode, function(err, fd) {
+        open9(that.path, that.flags, that.mode, function(err, fd) {
           if (err) {
             that.destroy();
             that.emit("error", err);
@@ -26397,22 +26397,22 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream4(path15, options2) {
-        return new fs5.ReadStream(path15, options2);
+      function createReadStream4(path16, options2) {
+        return new fs5.ReadStream(path16, options2);
       }
-      function createWriteStream(path15, options2) {
-        return new fs5.WriteStream(path15, options2);
+      function createWriteStream(path16, options2) {
+        return new fs5.WriteStream(path16, options2);
       }
       var fs$open = fs5.open;
-      fs5.open = open8;
-      function open8(path15, flags, mode, cb) {
+      fs5.open = open9;
+      function open9(path16, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
-        return go$open(path15, flags, mode, cb);
-        function go$open(path16, flags2, mode2, cb2, startTime) {
-          return fs$open(path16, flags2, mode2, function(err, fd) {
+        return go$open(path16, flags, mode, cb);
+        function go$open(path17, flags2, mode2, cb2, startTime) {
+          return fs$open(path17, flags2, mode2, function(err, fd) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$open, [path16, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$open, [path17, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -26903,11 +26903,11 @@ var require_mtime_precision = __commonJS({
     function probe(file2, fs4, callback) {
       const cachedPrecision = fs4[cacheSymbol];
       if (cachedPrecision) {
-        return fs4.stat(file2, (err, stat5) => {
+        return fs4.stat(file2, (err, stat6) => {
           if (err) {
             return callback(err);
           }
-          callback(null, stat5.mtime, cachedPrecision);
+          callback(null, stat6.mtime, cachedPrecision);
         });
       }
       const mtime = new Date(Math.ceil(Date.now() / 1e3) * 1e3 + 5);
@@ -26915,13 +26915,13 @@ var require_mtime_precision = __commonJS({
         if (err) {
           return callback(err);
         }
-        fs4.stat(file2, (err2, stat5) => {
+        fs4.stat(file2, (err2, stat6) => {
           if (err2) {
             return callback(err2);
           }
-          const precision = stat5.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
+          const precision = stat6.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
           Object.defineProperty(fs4, cacheSymbol, { value: precision });
-          callback(null, stat5.mtime, precision);
+          callback(null, stat6.mtime, precision);
         });
       });
     }
@@ -26941,7 +26941,7 @@ var require_mtime_precision = __commonJS({
 var require_lockfile = __commonJS({
   "node_modules/proper-lockfile/lib/lockfile.js"(exports2, module2) {
     "use strict";
-    var path15 = __require("path");
+    var path16 = __require("path");
     var fs4 = require_graceful_fs();
     var retry2 = require_retry3();
     var onExit = require_signal_exit();
@@ -26952,7 +26952,7 @@ var require_lockfile = __commonJS({
     }
     function resolveCanonicalPath(file2, options2, callback) {
       if (!options2.realpath) {
-        return callback(null, path15.resolve(file2));
+        return callback(null, path16.resolve(file2));
       }
       options2.fs.realpath(file2, callback);
     }
@@ -26975,14 +26975,14 @@ var require_lockfile = __commonJS({
         if (options2.stale <= 0) {
           return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
         }
-        options2.fs.stat(lockfilePath, (err2, stat5) => {
+        options2.fs.stat(lockfilePath, (err2, stat6) => {
           if (err2) {
             if (err2.code === "ENOENT") {
               return acquireLock(file2, { ...options2, stale: 0 }, callback);
             }
             return callback(err2);
           }
-          if (!isLockStale(stat5, options2)) {
+          if (!isLockStale(stat6, options2)) {
             return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
           }
           removeLock(file2, options2, (err3) => {
@@ -26994,8 +26994,8 @@ var require_lockfile = __commonJS({
         });
       });
     }
-    function isLockStale(stat5, options2) {
-      return stat5.mtime.getTime() < Date.now() - options2.stale;
+    function isLockStale(stat6, options2) {
+      return stat6.mtime.getTime() < Date.now() - options2.stale;
     }
     function removeLock(file2, options2, callback) {
       options2.fs.rmdir(getLockFile(file2, options2), (err) => {
@@ -27013,7 +27013,7 @@ var require_lockfile = __commonJS({
       lock2.updateDelay = lock2.updateDelay || options2.update;
       lock2.updateTimeout = setTimeout(() => {
         lock2.updateTimeout = null;
-        options2.fs.stat(lock2.lockfilePath, (err, stat5) => {
+        options2.fs.stat(lock2.lockfilePath, (err, stat6) => {
           const isOverThreshold = lock2.lastUpdate + options2.stale < Date.now();
           if (err) {
             if (err.code === "ENOENT" || isOverThreshold) {
@@ -27022,7 +27022,7 @@ var require_lockfile = __commonJS({
             lock2.updateDelay = 1e3;
             return updateLock(file2, options2);
           }
-          const isMtimeOurs = lock2.mtime.getTime() === stat5.mtime.getTime();
+          const isMtimeOurs = lock2.mtime.getTime() === stat6.mtime.getTime();
           if (!isMtimeOurs) {
             return setLockAsCompromised(
               file2,
@@ -27147,11 +27147,11 @@ var require_lockfile = __commonJS({
         if (err) {
           return callback(err);
         }
-        options2.fs.stat(getLockFile(file3, options2), (err2, stat5) => {
+        options2.fs.stat(getLockFile(file3, options2), (err2, stat6) => {
           if (err2) {
             return err2.code === "ENOENT" ? callback(null, false) : callback(err2);
           }
-          return callback(null, !isLockStale(stat5, options2));
+          return callback(null, !isLockStale(stat6, options2));
         });
       });
     }
@@ -27690,8 +27690,8 @@ var require_stream_writable = __commonJS({
     var Buffer2 = require_safe_buffer().Buffer;
     var OurUint8Array = (typeof global !== "undefined" ? global : typeof window !== "undefined" ? window : typeof self !== "undefined" ? self : {}).Uint8Array || function() {
     };
-    function _uint8ArrayToBuffer(chunk) {
-      return Buffer2.from(chunk);
+    function _uint8ArrayToBuffer(chunk2) {
+      return Buffer2.from(chunk2);
     }
     function _isUint8Array(obj) {
       return Buffer2.isBuffer(obj) || obj instanceof OurUint8Array;
@@ -27797,12 +27797,12 @@ var require_stream_writable = __commonJS({
       stream.emit("error", er);
       pna.nextTick(cb, er);
     }
-    function validChunk(stream, state, chunk, cb) {
+    function validChunk(stream, state, chunk2, cb) {
       var valid = true;
       var er = false;
-      if (chunk === null) {
+      if (chunk2 === null) {
         er = new TypeError("May not write null values to stream");
-      } else if (typeof chunk !== "string" && chunk !== void 0 && !state.objectMode) {
+      } else if (typeof chunk2 !== "string" && chunk2 !== void 0 && !state.objectMode) {
         er = new TypeError("Invalid non-string/buffer chunk");
       }
       if (er) {
@@ -27812,12 +27812,12 @@ var require_stream_writable = __commonJS({
       }
       return valid;
     }
-    Writable.prototype.write = function(chunk, encoding, cb) {
+    Writable.prototype.write = function(chunk2, encoding, cb) {
       var state = this._writableState;
       var ret = false;
-      var isBuf = !state.objectMode && _isUint8Array(chunk);
-      if (isBuf && !Buffer2.isBuffer(chunk)) {
-        chunk = _uint8ArrayToBuffer(chunk);
+      var isBuf = !state.objectMode && _isUint8Array(chunk2);
+      if (isBuf && !Buffer2.isBuffer(chunk2)) {
+        chunk2 = _uint8ArrayToBuffer(chunk2);
       }
       if (typeof encoding === "function") {
         cb = encoding;
@@ -27827,9 +27827,9 @@ var require_stream_writable = __commonJS({
       else if (!encoding) encoding = state.defaultEncoding;
       if (typeof cb !== "function") cb = nop;
       if (state.ended) writeAfterEnd(this, cb);
-      else if (isBuf || validChunk(this, state, chunk, cb)) {
+      else if (isBuf || validChunk(this, state, chunk2, cb)) {
         state.pendingcb++;
-        ret = writeOrBuffer(this, state, isBuf, chunk, encoding, cb);
+        ret = writeOrBuffer(this, state, isBuf, chunk2, encoding, cb);
       }
       return ret;
     };
@@ -27850,11 +27850,11 @@ var require_stream_writable = __commonJS({
       this._writableState.defaultEncoding = encoding;
       return this;
     };
-    function decodeChunk(state, chunk, encoding) {
-      if (!state.objectMode && state.decodeStrings !== false && typeof chunk === "string") {
-        chunk = Buffer2.from(chunk, encoding);
+    function decodeChunk(state, chunk2, encoding) {
+      if (!state.objectMode && state.decodeStrings !== false && typeof chunk2 === "string") {
+        chunk2 = Buffer2.from(chunk2, encoding);
       }
-      return chunk;
+      return chunk2;
     }
     Object.defineProperty(Writable.prototype, "writableHighWaterMark", {
       // making it explicit this property is not enumerable
@@ -27865,23 +27865,23 @@ var require_stream_writable = __commonJS({
         return this._writableState.highWaterMark;
       }
     });
-    function writeOrBuffer(stream, state, isBuf, chunk, encoding, cb) {
+    function writeOrBuffer(stream, state, isBuf, chunk2, encoding, cb) {
       if (!isBuf) {
-        var newChunk = decodeChunk(state, chunk, encoding);
-        if (chunk !== newChunk) {
+        var newChunk = decodeChunk(state, chunk2, encoding);
+        if (chunk2 !== newChunk) {
           isBuf = true;
           encoding = "buffer";
-          chunk = newChunk;
+          chunk2 = newChunk;
         }
       }
-      var len = state.objectMode ? 1 : chunk.length;
+      var len = state.objectMode ? 1 : chunk2.length;
       state.length += len;
       var ret = state.length < state.highWaterMark;
       if (!ret) state.needDrain = true;
       if (state.writing || state.corked) {
         var last = state.lastBufferedRequest;
         state.lastBufferedRequest = {
-          chunk,
+          chunk: chunk2,
           encoding,
           isBuf,
           callback: cb,
@@ -27894,17 +27894,17 @@ var require_stream_writable = __commonJS({
         }
         state.bufferedRequestCount += 1;
       } else {
-        doWrite(stream, state, false, len, chunk, encoding, cb);
+        doWrite(stream, state, false, len, chunk2, encoding, cb);
       }
       return ret;
     }
-    function doWrite(stream, state, writev, len, chunk, encoding, cb) {
+    function doWrite(stream, state, writev, len, chunk2, encoding, cb) {
       state.writelen = len;
       state.writecb = cb;
       state.writing = true;
       state.sync = true;
-      if (writev) stream._writev(chunk, state.onwrite);
-      else stream._write(chunk, encoding, state.onwrite);
+      if (writev) stream._writev(chunk2, state.onwrite);
+      else stream._write(chunk2, encoding, state.onwrite);
       state.sync = false;
     }
     function onwriteError(stream, state, sync, er, cb) {
@@ -27986,11 +27986,11 @@ var require_stream_writable = __commonJS({
         state.bufferedRequestCount = 0;
       } else {
         while (entry) {
-          var chunk = entry.chunk;
+          var chunk2 = entry.chunk;
           var encoding = entry.encoding;
           var cb = entry.callback;
-          var len = state.objectMode ? 1 : chunk.length;
-          doWrite(stream, state, false, len, chunk, encoding, cb);
+          var len = state.objectMode ? 1 : chunk2.length;
+          doWrite(stream, state, false, len, chunk2, encoding, cb);
           entry = entry.next;
           state.bufferedRequestCount--;
           if (state.writing) {
@@ -28002,21 +28002,21 @@ var require_stream_writable = __commonJS({
       state.bufferedRequest = entry;
       state.bufferProcessing = false;
     }
-    Writable.prototype._write = function(chunk, encoding, cb) {
+    Writable.prototype._write = function(chunk2, encoding, cb) {
       cb(new Error("_write() is not implemented"));
     };
     Writable.prototype._writev = null;
-    Writable.prototype.end = function(chunk, encoding, cb) {
+    Writable.prototype.end = function(chunk2, encoding, cb) {
       var state = this._writableState;
-      if (typeof chunk === "function") {
-        cb = chunk;
-        chunk = null;
+      if (typeof chunk2 === "function") {
+        cb = chunk2;
+        chunk2 = null;
         encoding = null;
       } else if (typeof encoding === "function") {
         cb = encoding;
         encoding = null;
       }
-      if (chunk !== null && chunk !== void 0) this.write(chunk, encoding);
+      if (chunk2 !== null && chunk2 !== void 0) this.write(chunk2, encoding);
       if (state.corked) {
         state.corked = 1;
         this.uncork();
@@ -28436,8 +28436,8 @@ var require_stream_readable = __commonJS({
     var Buffer2 = require_safe_buffer().Buffer;
     var OurUint8Array = (typeof global !== "undefined" ? global : typeof window !== "undefined" ? window : typeof self !== "undefined" ? self : {}).Uint8Array || function() {
     };
-    function _uint8ArrayToBuffer(chunk) {
-      return Buffer2.from(chunk);
+    function _uint8ArrayToBuffer(chunk2) {
+      return Buffer2.from(chunk2);
     }
     function _isUint8Array(obj) {
       return Buffer2.isBuffer(obj) || obj instanceof OurUint8Array;
@@ -28532,14 +28532,14 @@ var require_stream_readable = __commonJS({
       this.push(null);
       cb(err);
     };
-    Readable3.prototype.push = function(chunk, encoding) {
+    Readable3.prototype.push = function(chunk2, encoding) {
       var state = this._readableState;
       var skipChunkCheck;
       if (!state.objectMode) {
-        if (typeof chunk === "string") {
+        if (typeof chunk2 === "string") {
           encoding = encoding || state.defaultEncoding;
           if (encoding !== state.encoding) {
-            chunk = Buffer2.from(chunk, encoding);
+            chunk2 = Buffer2.from(chunk2, encoding);
             encoding = "";
           }
           skipChunkCheck = true;
@@ -28547,38 +28547,38 @@ var require_stream_readable = __commonJS({
       } else {
         skipChunkCheck = true;
       }
-      return readableAddChunk(this, chunk, encoding, false, skipChunkCheck);
+      return readableAddChunk(this, chunk2, encoding, false, skipChunkCheck);
     };
-    Readable3.prototype.unshift = function(chunk) {
-      return readableAddChunk(this, chunk, null, true, false);
+    Readable3.prototype.unshift = function(chunk2) {
+      return readableAddChunk(this, chunk2, null, true, false);
     };
-    function readableAddChunk(stream, chunk, encoding, addToFront, skipChunkCheck) {
+    function readableAddChunk(stream, chunk2, encoding, addToFront, skipChunkCheck) {
       var state = stream._readableState;
-      if (chunk === null) {
+      if (chunk2 === null) {
         state.reading = false;
         onEofChunk(stream, state);
       } else {
         var er;
-        if (!skipChunkCheck) er = chunkInvalid(state, chunk);
+        if (!skipChunkCheck) er = chunkInvalid(state, chunk2);
         if (er) {
           stream.emit("error", er);
-        } else if (state.objectMode || chunk && chunk.length > 0) {
-          if (typeof chunk !== "string" && !state.objectMode && Object.getPrototypeOf(chunk) !== Buffer2.prototype) {
-            chunk = _uint8ArrayToBuffer(chunk);
+        } else if (state.objectMode || chunk2 && chunk2.length > 0) {
+          if (typeof chunk2 !== "string" && !state.objectMode && Object.getPrototypeOf(chunk2) !== Buffer2.prototype) {
+            chunk2 = _uint8ArrayToBuffer(chunk2);
           }
           if (addToFront) {
             if (state.endEmitted) stream.emit("error", new Error("stream.unshift() after end event"));
-            else addChunk(stream, state, chunk, true);
+            else addChunk(stream, state, chunk2, true);
           } else if (state.ended) {
             stream.emit("error", new Error("stream.push() after EOF"));
           } else {
             state.reading = false;
             if (state.decoder && !encoding) {
-              chunk = state.decoder.write(chunk);
-              if (state.objectMode || chunk.length !== 0) addChunk(stream, state, chunk, false);
+              chunk2 = state.decoder.write(chunk2);
+              if (state.objectMode || chunk2.length !== 0) addChunk(stream, state, chunk2, false);
               else maybeReadMore(stream, state);
             } else {
-              addChunk(stream, state, chunk, false);
+              addChunk(stream, state, chunk2, false);
             }
           }
         } else if (!addToFront) {
@@ -28587,21 +28587,21 @@ var require_stream_readable = __commonJS({
       }
       return needMoreData(state);
     }
-    function addChunk(stream, state, chunk, addToFront) {
+    function addChunk(stream, state, chunk2, addToFront) {
       if (state.flowing && state.length === 0 && !state.sync) {
-        stream.emit("data", chunk);
+        stream.emit("data", chunk2);
         stream.read(0);
       } else {
-        state.length += state.objectMode ? 1 : chunk.length;
-        if (addToFront) state.buffer.unshift(chunk);
-        else state.buffer.push(chunk);
+        state.length += state.objectMode ? 1 : chunk2.length;
+        if (addToFront) state.buffer.unshift(chunk2);
+        else state.buffer.push(chunk2);
         if (state.needReadable) emitReadable(stream);
       }
       maybeReadMore(stream, state);
     }
-    function chunkInvalid(state, chunk) {
+    function chunkInvalid(state, chunk2) {
       var er;
-      if (!_isUint8Array(chunk) && typeof chunk !== "string" && chunk !== void 0 && !state.objectMode) {
+      if (!_isUint8Array(chunk2) && typeof chunk2 !== "string" && chunk2 !== void 0 && !state.objectMode) {
         er = new TypeError("Invalid non-string/buffer chunk");
       }
       return er;
@@ -28702,10 +28702,10 @@ var require_stream_readable = __commonJS({
     function onEofChunk(stream, state) {
       if (state.ended) return;
       if (state.decoder) {
-        var chunk = state.decoder.end();
-        if (chunk && chunk.length) {
-          state.buffer.push(chunk);
-          state.length += state.objectMode ? 1 : chunk.length;
+        var chunk2 = state.decoder.end();
+        if (chunk2 && chunk2.length) {
+          state.buffer.push(chunk2);
+          state.length += state.objectMode ? 1 : chunk2.length;
         }
       }
       state.ended = true;
@@ -28798,10 +28798,10 @@ var require_stream_readable = __commonJS({
       }
       var increasedAwaitDrain = false;
       src.on("data", ondata);
-      function ondata(chunk) {
+      function ondata(chunk2) {
         debug2("ondata");
         increasedAwaitDrain = false;
-        var ret = dest.write(chunk);
+        var ret = dest.write(chunk2);
         if (false === ret && !increasedAwaitDrain) {
           if ((state.pipesCount === 1 && state.pipes === dest || state.pipesCount > 1 && indexOf(state.pipes, dest) !== -1) && !cleanedUp) {
             debug2("false write response, pause", state.awaitDrain);
@@ -28954,17 +28954,17 @@ var require_stream_readable = __commonJS({
       stream.on("end", function() {
         debug2("wrapped end");
         if (state.decoder && !state.ended) {
-          var chunk = state.decoder.end();
-          if (chunk && chunk.length) _this.push(chunk);
+          var chunk2 = state.decoder.end();
+          if (chunk2 && chunk2.length) _this.push(chunk2);
         }
         _this.push(null);
       });
-      stream.on("data", function(chunk) {
+      stream.on("data", function(chunk2) {
         debug2("wrapped data");
-        if (state.decoder) chunk = state.decoder.write(chunk);
-        if (state.objectMode && (chunk === null || chunk === void 0)) return;
-        else if (!state.objectMode && (!chunk || !chunk.length)) return;
-        var ret = _this.push(chunk);
+        if (state.decoder) chunk2 = state.decoder.write(chunk2);
+        if (state.objectMode && (chunk2 === null || chunk2 === void 0)) return;
+        else if (!state.objectMode && (!chunk2 || !chunk2.length)) return;
+        var ret = _this.push(chunk2);
         if (!ret) {
           paused = true;
           stream.pause();
@@ -29161,17 +29161,17 @@ var require_stream_transform = __commonJS({
         done(this, null, null);
       }
     }
-    Transform6.prototype.push = function(chunk, encoding) {
+    Transform6.prototype.push = function(chunk2, encoding) {
       this._transformState.needTransform = false;
-      return Duplex.prototype.push.call(this, chunk, encoding);
+      return Duplex.prototype.push.call(this, chunk2, encoding);
     };
-    Transform6.prototype._transform = function(chunk, encoding, cb) {
+    Transform6.prototype._transform = function(chunk2, encoding, cb) {
       throw new Error("_transform() is not implemented");
     };
-    Transform6.prototype._write = function(chunk, encoding, cb) {
+    Transform6.prototype._write = function(chunk2, encoding, cb) {
       var ts = this._transformState;
       ts.writecb = cb;
-      ts.writechunk = chunk;
+      ts.writechunk = chunk2;
       ts.writeencoding = encoding;
       if (!ts.transforming) {
         var rs = this._readableState;
@@ -29218,8 +29218,8 @@ var require_stream_passthrough = __commonJS({
       if (!(this instanceof PassThrough3)) return new PassThrough3(options2);
       Transform6.call(this, options2);
     }
-    PassThrough3.prototype._transform = function(chunk, encoding, cb) {
-      cb(null, chunk);
+    PassThrough3.prototype._transform = function(chunk2, encoding, cb) {
+      cb(null, chunk2);
     };
   }
 });
@@ -33491,8 +33491,8 @@ var require_legacy = __commonJS({
     ObjectSetPrototypeOf(Stream, EE);
     Stream.prototype.pipe = function(dest, options2) {
       const source = this;
-      function ondata(chunk) {
-        if (dest.writable && dest.write(chunk) === false && source.pause) {
+      function ondata(chunk2) {
+        if (dest.writable && dest.write(chunk2) === false && source.pause) {
           source.pause();
         }
       }
@@ -34372,46 +34372,46 @@ var require_readable3 = __commonJS({
       }
       return new Promise2((resolve2, reject) => eos(this, (err) => err && err !== error63 ? reject(err) : resolve2(null)));
     };
-    Readable3.prototype.push = function(chunk, encoding) {
-      return readableAddChunk(this, chunk, encoding, false);
+    Readable3.prototype.push = function(chunk2, encoding) {
+      return readableAddChunk(this, chunk2, encoding, false);
     };
-    Readable3.prototype.unshift = function(chunk, encoding) {
-      return readableAddChunk(this, chunk, encoding, true);
+    Readable3.prototype.unshift = function(chunk2, encoding) {
+      return readableAddChunk(this, chunk2, encoding, true);
     };
-    function readableAddChunk(stream, chunk, encoding, addToFront) {
-      debug2("readableAddChunk", chunk);
+    function readableAddChunk(stream, chunk2, encoding, addToFront) {
+      debug2("readableAddChunk", chunk2);
       const state = stream._readableState;
       let err;
       if ((state.state & kObjectMode) === 0) {
-        if (typeof chunk === "string") {
+        if (typeof chunk2 === "string") {
           encoding = encoding || state.defaultEncoding;
           if (state.encoding !== encoding) {
             if (addToFront && state.encoding) {
-              chunk = Buffer2.from(chunk, encoding).toString(state.encoding);
+              chunk2 = Buffer2.from(chunk2, encoding).toString(state.encoding);
             } else {
-              chunk = Buffer2.from(chunk, encoding);
+              chunk2 = Buffer2.from(chunk2, encoding);
               encoding = "";
             }
           }
-        } else if (chunk instanceof Buffer2) {
+        } else if (chunk2 instanceof Buffer2) {
           encoding = "";
-        } else if (Stream._isUint8Array(chunk)) {
-          chunk = Stream._uint8ArrayToBuffer(chunk);
+        } else if (Stream._isUint8Array(chunk2)) {
+          chunk2 = Stream._uint8ArrayToBuffer(chunk2);
           encoding = "";
-        } else if (chunk != null) {
-          err = new ERR_INVALID_ARG_TYPE("chunk", ["string", "Buffer", "Uint8Array"], chunk);
+        } else if (chunk2 != null) {
+          err = new ERR_INVALID_ARG_TYPE("chunk", ["string", "Buffer", "Uint8Array"], chunk2);
         }
       }
       if (err) {
         errorOrDestroy(stream, err);
-      } else if (chunk === null) {
+      } else if (chunk2 === null) {
         state.state &= ~kReading;
         onEofChunk(stream, state);
-      } else if ((state.state & kObjectMode) !== 0 || chunk && chunk.length > 0) {
+      } else if ((state.state & kObjectMode) !== 0 || chunk2 && chunk2.length > 0) {
         if (addToFront) {
           if ((state.state & kEndEmitted) !== 0) errorOrDestroy(stream, new ERR_STREAM_UNSHIFT_AFTER_END_EVENT());
           else if (state.destroyed || state.errored) return false;
-          else addChunk(stream, state, chunk, true);
+          else addChunk(stream, state, chunk2, true);
         } else if (state.ended) {
           errorOrDestroy(stream, new ERR_STREAM_PUSH_AFTER_EOF());
         } else if (state.destroyed || state.errored) {
@@ -34419,11 +34419,11 @@ var require_readable3 = __commonJS({
         } else {
           state.state &= ~kReading;
           if (state.decoder && !encoding) {
-            chunk = state.decoder.write(chunk);
-            if (state.objectMode || chunk.length !== 0) addChunk(stream, state, chunk, false);
+            chunk2 = state.decoder.write(chunk2);
+            if (state.objectMode || chunk2.length !== 0) addChunk(stream, state, chunk2, false);
             else maybeReadMore(stream, state);
           } else {
-            addChunk(stream, state, chunk, false);
+            addChunk(stream, state, chunk2, false);
           }
         }
       } else if (!addToFront) {
@@ -34432,7 +34432,7 @@ var require_readable3 = __commonJS({
       }
       return !state.ended && (state.length < state.highWaterMark || state.length === 0);
     }
-    function addChunk(stream, state, chunk, addToFront) {
+    function addChunk(stream, state, chunk2, addToFront) {
       if (state.flowing && state.length === 0 && !state.sync && stream.listenerCount("data") > 0) {
         if ((state.state & kMultiAwaitDrain) !== 0) {
           state.awaitDrainWriters.clear();
@@ -34440,11 +34440,11 @@ var require_readable3 = __commonJS({
           state.awaitDrainWriters = null;
         }
         state.dataEmitted = true;
-        stream.emit("data", chunk);
+        stream.emit("data", chunk2);
       } else {
-        state.length += state.objectMode ? 1 : chunk.length;
-        if (addToFront) state.buffer.unshift(chunk);
-        else state.buffer.push(chunk);
+        state.length += state.objectMode ? 1 : chunk2.length;
+        if (addToFront) state.buffer.unshift(chunk2);
+        else state.buffer.push(chunk2);
         if ((state.state & kNeedReadable) !== 0) emitReadable(stream);
       }
       maybeReadMore(stream, state);
@@ -34563,10 +34563,10 @@ var require_readable3 = __commonJS({
       debug2("onEofChunk");
       if (state.ended) return;
       if (state.decoder) {
-        const chunk = state.decoder.end();
-        if (chunk && chunk.length) {
-          state.buffer.push(chunk);
-          state.length += state.objectMode ? 1 : chunk.length;
+        const chunk2 = state.decoder.end();
+        if (chunk2 && chunk2.length) {
+          state.buffer.push(chunk2);
+          state.length += state.objectMode ? 1 : chunk2.length;
         }
       }
       state.ended = true;
@@ -34681,9 +34681,9 @@ var require_readable3 = __commonJS({
         }
       }
       src.on("data", ondata);
-      function ondata(chunk) {
+      function ondata(chunk2) {
         debug2("ondata");
-        const ret = dest.write(chunk);
+        const ret = dest.write(chunk2);
         debug2("dest.write", ret);
         if (ret === false) {
           pause();
@@ -34860,8 +34860,8 @@ var require_readable3 = __commonJS({
     }
     Readable3.prototype.wrap = function(stream) {
       let paused = false;
-      stream.on("data", (chunk) => {
-        if (!this.push(chunk) && stream.pause) {
+      stream.on("data", (chunk2) => {
+        if (!this.push(chunk2) && stream.pause) {
           paused = true;
           stream.pause();
         }
@@ -34937,9 +34937,9 @@ var require_readable3 = __commonJS({
       );
       try {
         while (true) {
-          const chunk = stream.destroyed ? null : stream.read();
-          if (chunk !== null) {
-            yield chunk;
+          const chunk2 = stream.destroyed ? null : stream.read();
+          if (chunk2 !== null) {
+            yield chunk2;
           } else if (error63) {
             throw error63;
           } else if (error63 === null) {
@@ -35285,7 +35285,7 @@ var require_writable = __commonJS({
     Writable.prototype.pipe = function() {
       errorOrDestroy(this, new ERR_STREAM_CANNOT_PIPE());
     };
-    function _write(stream, chunk, encoding, cb) {
+    function _write(stream, chunk2, encoding, cb) {
       const state = stream._writableState;
       if (typeof encoding === "function") {
         cb = encoding;
@@ -35295,21 +35295,21 @@ var require_writable = __commonJS({
         else if (encoding !== "buffer" && !Buffer2.isEncoding(encoding)) throw new ERR_UNKNOWN_ENCODING(encoding);
         if (typeof cb !== "function") cb = nop;
       }
-      if (chunk === null) {
+      if (chunk2 === null) {
         throw new ERR_STREAM_NULL_VALUES();
       } else if (!state.objectMode) {
-        if (typeof chunk === "string") {
+        if (typeof chunk2 === "string") {
           if (state.decodeStrings !== false) {
-            chunk = Buffer2.from(chunk, encoding);
+            chunk2 = Buffer2.from(chunk2, encoding);
             encoding = "buffer";
           }
-        } else if (chunk instanceof Buffer2) {
+        } else if (chunk2 instanceof Buffer2) {
           encoding = "buffer";
-        } else if (Stream._isUint8Array(chunk)) {
-          chunk = Stream._uint8ArrayToBuffer(chunk);
+        } else if (Stream._isUint8Array(chunk2)) {
+          chunk2 = Stream._uint8ArrayToBuffer(chunk2);
           encoding = "buffer";
         } else {
-          throw new ERR_INVALID_ARG_TYPE("chunk", ["string", "Buffer", "Uint8Array"], chunk);
+          throw new ERR_INVALID_ARG_TYPE("chunk", ["string", "Buffer", "Uint8Array"], chunk2);
         }
       }
       let err;
@@ -35324,10 +35324,10 @@ var require_writable = __commonJS({
         return err;
       }
       state.pendingcb++;
-      return writeOrBuffer(stream, state, chunk, encoding, cb);
+      return writeOrBuffer(stream, state, chunk2, encoding, cb);
     }
-    Writable.prototype.write = function(chunk, encoding, cb) {
-      return _write(this, chunk, encoding, cb) === true;
+    Writable.prototype.write = function(chunk2, encoding, cb) {
+      return _write(this, chunk2, encoding, cb) === true;
     };
     Writable.prototype.cork = function() {
       this._writableState.corked++;
@@ -35345,14 +35345,14 @@ var require_writable = __commonJS({
       this._writableState.defaultEncoding = encoding;
       return this;
     };
-    function writeOrBuffer(stream, state, chunk, encoding, callback) {
-      const len = state.objectMode ? 1 : chunk.length;
+    function writeOrBuffer(stream, state, chunk2, encoding, callback) {
+      const len = state.objectMode ? 1 : chunk2.length;
       state.length += len;
       const ret = state.length < state.highWaterMark;
       if (!ret) state.needDrain = true;
       if (state.writing || state.corked || state.errored || !state.constructed) {
         state.buffered.push({
-          chunk,
+          chunk: chunk2,
           encoding,
           callback
         });
@@ -35367,19 +35367,19 @@ var require_writable = __commonJS({
         state.writecb = callback;
         state.writing = true;
         state.sync = true;
-        stream._write(chunk, encoding, state.onwrite);
+        stream._write(chunk2, encoding, state.onwrite);
         state.sync = false;
       }
       return ret && !state.errored && !state.destroyed;
     }
-    function doWrite(stream, state, writev, len, chunk, encoding, cb) {
+    function doWrite(stream, state, writev, len, chunk2, encoding, cb) {
       state.writelen = len;
       state.writecb = cb;
       state.writing = true;
       state.sync = true;
       if (state.destroyed) state.onwrite(new ERR_STREAM_DESTROYED("write"));
-      else if (writev) stream._writev(chunk, state.onwrite);
-      else stream._write(chunk, encoding, state.onwrite);
+      else if (writev) stream._writev(chunk2, state.onwrite);
+      else stream._write(chunk2, encoding, state.onwrite);
       state.sync = false;
     }
     function onwriteError(stream, state, er, cb) {
@@ -35459,8 +35459,8 @@ var require_writable = __commonJS({
       }
       for (let n = state.bufferedIndex; n < state.buffered.length; ++n) {
         var _state$errored;
-        const { chunk, callback } = state.buffered[n];
-        const len = state.objectMode ? 1 : chunk.length;
+        const { chunk: chunk2, callback } = state.buffered[n];
+        const len = state.objectMode ? 1 : chunk2.length;
         state.length -= len;
         callback(
           (_state$errored = state.errored) !== null && _state$errored !== void 0 ? _state$errored : new ERR_STREAM_DESTROYED("write")
@@ -35499,10 +35499,10 @@ var require_writable = __commonJS({
         resetBuffer(state);
       } else {
         do {
-          const { chunk, encoding, callback } = buffered[i];
+          const { chunk: chunk2, encoding, callback } = buffered[i];
           buffered[i++] = null;
-          const len = objectMode ? 1 : chunk.length;
-          doWrite(stream, state, false, len, chunk, encoding, callback);
+          const len = objectMode ? 1 : chunk2.length;
+          doWrite(stream, state, false, len, chunk2, encoding, callback);
         } while (i < buffered.length && !state.writing);
         if (i === buffered.length) {
           resetBuffer(state);
@@ -35515,12 +35515,12 @@ var require_writable = __commonJS({
       }
       state.bufferProcessing = false;
     }
-    Writable.prototype._write = function(chunk, encoding, cb) {
+    Writable.prototype._write = function(chunk2, encoding, cb) {
       if (this._writev) {
         this._writev(
           [
             {
-              chunk,
+              chunk: chunk2,
               encoding
             }
           ],
@@ -35531,19 +35531,19 @@ var require_writable = __commonJS({
       }
     };
     Writable.prototype._writev = null;
-    Writable.prototype.end = function(chunk, encoding, cb) {
+    Writable.prototype.end = function(chunk2, encoding, cb) {
       const state = this._writableState;
-      if (typeof chunk === "function") {
-        cb = chunk;
-        chunk = null;
+      if (typeof chunk2 === "function") {
+        cb = chunk2;
+        chunk2 = null;
         encoding = null;
       } else if (typeof encoding === "function") {
         cb = encoding;
         encoding = null;
       }
       let err;
-      if (chunk !== null && chunk !== void 0) {
-        const ret = _write(this, chunk, encoding);
+      if (chunk2 !== null && chunk2 !== void 0) {
+        const ret = _write(this, chunk2, encoding);
         if (ret instanceof Error2) {
           err = ret;
         }
@@ -35979,7 +35979,7 @@ var require_duplexify = __commonJS({
           while (true) {
             const _promise2 = promise2;
             promise2 = null;
-            const { chunk, done, cb } = await _promise2;
+            const { chunk: chunk2, done, cb } = await _promise2;
             process2.nextTick(cb);
             if (done) return;
             if (signal.aborted)
@@ -35987,7 +35987,7 @@ var require_duplexify = __commonJS({
                 cause: signal.reason
               });
             ({ promise: promise2, resolve: resolve2 } = createDeferredPromise());
-            yield chunk;
+            yield chunk2;
           }
         })(),
         {
@@ -35996,11 +35996,11 @@ var require_duplexify = __commonJS({
       );
       return {
         value,
-        write(chunk, encoding, cb) {
+        write(chunk2, encoding, cb) {
           const _resolve = resolve2;
           resolve2 = null;
           _resolve({
-            chunk,
+            chunk: chunk2,
             done: false,
             cb
           });
@@ -36053,8 +36053,8 @@ var require_duplexify = __commonJS({
           }
           onfinished(err);
         });
-        d._write = function(chunk, encoding, callback) {
-          if (w.write(chunk, encoding)) {
+        d._write = function(chunk2, encoding, callback) {
+          if (w.write(chunk2, encoding)) {
             callback();
           } else {
             ondrain = callback;
@@ -36315,14 +36315,14 @@ var require_transform = __commonJS({
       }
     }
     Transform6.prototype._final = final;
-    Transform6.prototype._transform = function(chunk, encoding, callback) {
+    Transform6.prototype._transform = function(chunk2, encoding, callback) {
       throw new ERR_METHOD_NOT_IMPLEMENTED("_transform()");
     };
-    Transform6.prototype._write = function(chunk, encoding, callback) {
+    Transform6.prototype._write = function(chunk2, encoding, callback) {
       const rState = this._readableState;
       const wState = this._writableState;
       const length = rState.length;
-      this._transform(chunk, encoding, (err, val) => {
+      this._transform(chunk2, encoding, (err, val) => {
         if (err) {
           callback(err);
           return;
@@ -36362,8 +36362,8 @@ var require_passthrough2 = __commonJS({
       if (!(this instanceof PassThrough3)) return new PassThrough3(options2);
       Transform6.call(this, options2);
     }
-    PassThrough3.prototype._transform = function(chunk, encoding, cb) {
-      cb(null, chunk);
+    PassThrough3.prototype._transform = function(chunk2, encoding, cb) {
+      cb(null, chunk2);
     };
   }
 });
@@ -36483,8 +36483,8 @@ var require_pipeline = __commonJS({
         if (writable.writableNeedDrain) {
           await wait();
         }
-        for await (const chunk of iterable) {
-          if (!writable.write(chunk)) {
+        for await (const chunk2 of iterable) {
+          if (!writable.write(chunk2)) {
             await wait();
           }
         }
@@ -36506,9 +36506,9 @@ var require_pipeline = __commonJS({
       }
       const writer = writable.getWriter();
       try {
-        for await (const chunk of readable2) {
+        for await (const chunk2 of readable2) {
           await writer.ready;
-          writer.write(chunk).catch(() => {
+          writer.write(chunk2).catch(() => {
           });
         }
         await writer.ready;
@@ -36872,8 +36872,8 @@ var require_compose = __commonJS({
       });
       if (writable) {
         if (isNodeStream(head)) {
-          d._write = function(chunk, encoding, callback) {
-            if (head.write(chunk, encoding)) {
+          d._write = function(chunk2, encoding, callback) {
+            if (head.write(chunk2, encoding)) {
               callback();
             } else {
               ondrain = callback;
@@ -36893,10 +36893,10 @@ var require_compose = __commonJS({
         } else if (isWebStream(head)) {
           const writable2 = isTransformStream(head) ? head.writable : head;
           const writer = writable2.getWriter();
-          d._write = async function(chunk, encoding, callback) {
+          d._write = async function(chunk2, encoding, callback) {
             try {
               await writer.ready;
-              writer.write(chunk).catch(() => {
+              writer.write(chunk2).catch(() => {
               });
               callback();
             } catch (err) {
@@ -37549,8 +37549,8 @@ var require_stream2 = __commonJS({
     Stream._isUint8Array = function isUint8Array(value) {
       return value instanceof Uint8Array;
     };
-    Stream._uint8ArrayToBuffer = function _uint8ArrayToBuffer(chunk) {
-      return Buffer2.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    Stream._uint8ArrayToBuffer = function _uint8ArrayToBuffer(chunk2) {
+      return Buffer2.from(chunk2.buffer, chunk2.byteOffset, chunk2.byteLength);
     };
   }
 });
@@ -37622,22 +37622,22 @@ var require_ours = __commonJS({
 // node_modules/normalize-path/index.js
 var require_normalize_path = __commonJS({
   "node_modules/normalize-path/index.js"(exports2, module2) {
-    module2.exports = function(path15, stripTrailing) {
-      if (typeof path15 !== "string") {
+    module2.exports = function(path16, stripTrailing) {
+      if (typeof path16 !== "string") {
         throw new TypeError("expected path to be a string");
       }
-      if (path15 === "\\" || path15 === "/") return "/";
-      var len = path15.length;
-      if (len <= 1) return path15;
+      if (path16 === "\\" || path16 === "/") return "/";
+      var len = path16.length;
+      if (len <= 1) return path16;
       var prefix = "";
-      if (len > 4 && path15[3] === "\\") {
-        var ch = path15[2];
-        if ((ch === "?" || ch === ".") && path15.slice(0, 2) === "\\\\") {
-          path15 = path15.slice(2);
+      if (len > 4 && path16[3] === "\\") {
+        var ch = path16[2];
+        if ((ch === "?" || ch === ".") && path16.slice(0, 2) === "\\\\") {
+          path16 = path16.slice(2);
           prefix = "//";
         }
       }
-      var segs = path15.split(/[/\\]+/);
+      var segs = path16.split(/[/\\]+/);
       if (stripTrailing !== false && segs[segs.length - 1] === "") {
         segs.pop();
       }
@@ -39590,12 +39590,12 @@ var require_extract = __commonJS({
       shift(size) {
         if (size > this.buffered) return null;
         if (size === 0) return EMPTY2;
-        let chunk = this._next(size);
-        if (size === chunk.byteLength) return chunk;
-        const chunks = [chunk];
-        while ((size -= chunk.byteLength) > 0) {
-          chunk = this._next(size);
-          chunks.push(chunk);
+        let chunk2 = this._next(size);
+        if (size === chunk2.byteLength) return chunk2;
+        const chunks = [chunk2];
+        while ((size -= chunk2.byteLength) > 0) {
+          chunk2 = this._next(size);
+          chunks.push(chunk2);
         }
         return b4a.concat(chunks);
       }
@@ -39911,7 +39911,7 @@ var require_extract = __commonJS({
 // node_modules/tar-stream/constants.js
 var require_constants7 = __commonJS({
   "node_modules/tar-stream/constants.js"(exports2, module2) {
-    var constants6 = {
+    var constants7 = {
       // just for envs without fs
       S_IFMT: 61440,
       S_IFDIR: 16384,
@@ -39921,9 +39921,9 @@ var require_constants7 = __commonJS({
       S_IFLNK: 40960
     };
     try {
-      module2.exports = __require("fs").constants || constants6;
+      module2.exports = __require("fs").constants || constants7;
     } catch {
-      module2.exports = constants6;
+      module2.exports = constants7;
     }
   }
 });
@@ -39933,7 +39933,7 @@ var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports2, module2) {
     var { Readable: Readable3, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
-    var constants6 = require_constants7();
+    var constants7 = require_constants7();
     var headers = require_headers2();
     var DMODE = 493;
     var FMODE = 420;
@@ -40136,16 +40136,16 @@ var require_pack = __commonJS({
       return new Pack(opts);
     };
     function modeToType(mode) {
-      switch (mode & constants6.S_IFMT) {
-        case constants6.S_IFBLK:
+      switch (mode & constants7.S_IFMT) {
+        case constants7.S_IFBLK:
           return "block-device";
-        case constants6.S_IFCHR:
+        case constants7.S_IFCHR:
           return "character-device";
-        case constants6.S_IFDIR:
+        case constants7.S_IFDIR:
           return "directory";
-        case constants6.S_IFIFO:
+        case constants7.S_IFIFO:
           return "fifo";
-        case constants6.S_IFLNK:
+        case constants7.S_IFLNK:
           return "symlink";
       }
       return "file";
@@ -40643,14 +40643,14 @@ var require_crc322 = __commonJS({
       1510334235,
       755167117
     ]);
-    function crc326(buf) {
+    function crc327(buf) {
       let crc = -1;
       for (let x of buf) {
         crc = CRC_TABLE2[(crc ^ x) & 255] ^ crc >>> 8;
       }
       return (crc ^ -1) >>> 0;
     }
-    module2.exports = crc326;
+    module2.exports = crc327;
   }
 });
 
@@ -40665,8 +40665,8 @@ var require_yauzl = __commonJS({
     var Transform6 = __require("stream").Transform;
     var PassThrough3 = __require("stream").PassThrough;
     var Writable = __require("stream").Writable;
-    var crc326 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc322();
-    exports2.open = open8;
+    var crc327 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc322();
+    exports2.open = open9;
     exports2.fromFd = fromFd;
     exports2.fromBuffer = fromBuffer;
     exports2.fromRandomAccessReader = fromRandomAccessReader;
@@ -40682,9 +40682,9 @@ var require_yauzl = __commonJS({
     exports2.Entry = Entry;
     exports2.LocalFileHeader = LocalFileHeader;
     exports2.RandomAccessReader = RandomAccessReader;
-    function openPromise(path15, options2) {
+    function openPromise(path16, options2) {
       return new Promise((resolve2, reject) => {
-        open8(path15, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open9(path16, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve2(zipfile);
         });
@@ -40714,7 +40714,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open8(path15, options2, callback) {
+    function open9(path16, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -40726,7 +40726,7 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs4.open(path15, "r", function(err, fd) {
+      fs4.open(path16, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
           if (err2) fs4.close(fd, defaultCallback);
@@ -41296,7 +41296,7 @@ var require_yauzl = __commonJS({
             continue;
           }
           var oldNameCrc32 = extraField.data.readUInt32LE(1);
-          if (crc326(fileNameBuffer) !== oldNameCrc32) {
+          if (crc327(fileNameBuffer) !== oldNameCrc32) {
             continue;
           }
           fileName = decodeBuffer(extraField.data.subarray(5), true);
@@ -41362,13 +41362,13 @@ var require_yauzl = __commonJS({
       this.actualByteCount = 0;
       this.expectedByteCount = byteCount;
     }
-    AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
-      this.actualByteCount += chunk.length;
+    AssertByteCountStream.prototype._transform = function(chunk2, encoding, cb) {
+      this.actualByteCount += chunk2.length;
       if (this.actualByteCount > this.expectedByteCount) {
         var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
         return cb(new Error(msg));
       }
-      cb(null, chunk);
+      cb(null, chunk2);
     };
     AssertByteCountStream.prototype._flush = function(cb) {
       if (this.actualByteCount < this.expectedByteCount) {
@@ -41440,9 +41440,9 @@ var require_yauzl = __commonJS({
       var readStream = this.createReadStream({ start: position, end: position + length });
       var writeStream = new Writable();
       var written = 0;
-      writeStream._write = function(chunk, encoding, cb) {
-        chunk.copy(buffer, offset + written, 0, chunk.length);
-        written += chunk.length;
+      writeStream._write = function(chunk2, encoding, cb) {
+        chunk2.copy(buffer, offset + written, 0, chunk2.length);
+        written += chunk2.length;
         cb();
       };
       writeStream.on("finish", callback);
@@ -42823,10 +42823,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path15) {
-  if (!path15)
+function getElementAtPath(obj, path16) {
+  if (!path16)
     return obj;
-  return path15.reduce((acc, key) => acc?.[key], obj);
+  return path16.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -43166,11 +43166,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path15, issues) {
+function prefixIssues(path16, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path15);
+    iss.path.unshift(path16);
     return iss;
   });
 }
@@ -43632,16 +43632,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path15 = []) => {
+  const processError = (error64, path16 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path15, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path16, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path15, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path16, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path15, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path16, ...issue3.path]);
       } else {
-        const fullpath = [...path15, ...issue3.path];
+        const fullpath = [...path16, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -43680,17 +43680,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path15 = []) => {
+  const processError = (error64, path16 = []) => {
     var _a4;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path15, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path16, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path15, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path16, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path15, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path16, ...issue3.path]);
       } else {
-        const fullpath = [...path15, ...issue3.path];
+        const fullpath = [...path16, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -43729,8 +43729,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path15 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path15) {
+  const path16 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path16) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -60868,13 +60868,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path15 = ref.slice(1).split("/").filter(Boolean);
-  if (path15.length === 0) {
+  const path16 = ref.slice(1).split("/").filter(Boolean);
+  if (path16.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path15[0] === defsKey) {
-    const key = path15[1] === void 0 ? void 0 : decodeJSONPointerSegment(path15[1]);
+  if (path16[0] === defsKey) {
+    const key = path16[1] === void 0 ? void 0 : decodeJSONPointerSegment(path16[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -61795,7 +61795,7 @@ var ScanError = class extends Error {
   offset;
 };
 var LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-var pathId = (path15) => JSON.stringify(path15.map((p) => typeof p === "number" ? p : String(p)));
+var pathId = (path16) => JSON.stringify(path16.map((p) => typeof p === "number" ? p : String(p)));
 function scan(text) {
   const places = /* @__PURE__ */ new Map();
   let i = 0;
@@ -61822,9 +61822,9 @@ function scan(text) {
     }
     return fail(text.length);
   };
-  const value = (path15, key) => {
+  const value = (path16, key) => {
     skipSpace();
-    places.set(pathId(path15), { key, value: i });
+    places.set(pathId(path16), { key, value: i });
     const c = text[i];
     if (c === "{" || c === "[") {
       const close = c === "{" ? "}" : "]";
@@ -61843,9 +61843,9 @@ function scan(text) {
           skipSpace();
           if (text[i] !== ":") fail(i);
           i++;
-          value([...path15, name], keyAt);
+          value([...path16, name], keyAt);
         } else {
-          value([...path15, index2], void 0);
+          value([...path16, index2], void 0);
         }
         skipSpace();
         if (text[i] === close) {
@@ -61876,12 +61876,12 @@ function jsonLocator(text) {
   } catch {
     places = void 0;
   }
-  return (path15, options2 = {}) => {
+  return (path16, options2 = {}) => {
     if (places === void 0) return void 0;
-    for (let length = path15.length; length >= 0; length--) {
-      const place = places.get(pathId(path15.slice(0, length)));
+    for (let length = path16.length; length >= 0; length--) {
+      const place = places.get(pathId(path16.slice(0, length)));
       if (place === void 0) continue;
-      const offset = options2.key && length === path15.length && place.key !== void 0 ? place.key : place.value;
+      const offset = options2.key && length === path16.length && place.key !== void 0 ? place.key : place.value;
       return lineColumn(text, offset);
     }
     return void 0;
@@ -61966,17 +61966,17 @@ ${problems.map((p) => `  - ${p}`).join("\n")}`, options2);
   name = "ValidationError";
   kind = "input";
 };
-function formatPath(path15) {
+function formatPath(path16) {
   let out = "";
-  for (const key of path15) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
+  for (const key of path16) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
   return out;
 }
 function placePrefix(source, place) {
   return place === void 0 ? "" : `${source}:${place.line}:${place.column}: `;
 }
-function keysAt(schema, path15) {
+function keysAt(schema, path16) {
   let at = schema;
-  for (const key of [...path15, void 0]) {
+  for (const key of [...path16, void 0]) {
     for (; ; ) {
       if (at instanceof external_exports.ZodOptional || at instanceof external_exports.ZodNullable || at instanceof external_exports.ZodDefault) at = at.unwrap();
       else if (at instanceof external_exports.ZodPipe) at = at.in;
@@ -61989,9 +61989,9 @@ function keysAt(schema, path15) {
   }
   return at instanceof external_exports.ZodObject ? Object.keys(at.shape) : [];
 }
-function valueAt(value, path15) {
+function valueAt(value, path16) {
   let at = value;
-  for (const key of path15) at = typeof at === "object" && at !== null ? at[key] : void 0;
+  for (const key of path16) at = typeof at === "object" && at !== null ? at[key] : void 0;
   return at;
 }
 function problemsOf(schema, value, issues) {
@@ -62059,6 +62059,9 @@ function compareVersions(a, b) {
 }
 function precedenceKey(version2) {
   return version2.split("+", 1)[0] ?? version2;
+}
+function nextPatch(version2) {
+  return import_semver.default.inc(version2, "patch") ?? version2;
 }
 
 // src/feed/config.ts
@@ -62200,6 +62203,10 @@ var PublishUnfinishedError = class extends UpdateForgeError {
 var RepairNeededError = class extends UpdateForgeError {
   name = "RepairNeededError";
   kind = "damaged";
+};
+var PruneUnfinishedError = class extends UpdateForgeError {
+  name = "PruneUnfinishedError";
+  kind = "unfinished";
 };
 
 // src/publish/inputs.ts
@@ -62561,12 +62568,12 @@ var GitHubBranchFiles = class {
   location;
   branch;
   branchReady = null;
-  async read(path15, options2 = {}) {
+  async read(path16, options2 = {}) {
     const since = options2.etag?.startsWith(COMMIT) ? options2.etag.slice(COMMIT.length) : void 0;
-    if (since === void 0 && !options2.recheck) return this.readAt(path15, this.branch, options2.etag);
+    if (since === void 0 && !options2.recheck) return this.readAt(path16, this.branch, options2.etag);
     const head = await this.head(since);
     if (head === "not-modified" || head === null) return head;
-    const file2 = await this.readAt(path15, head);
+    const file2 = await this.readAt(path16, head);
     return file2 === null || file2 === "not-modified" ? null : { ...file2, etag: `${COMMIT}${head}` };
   }
   /** The branch's head commit sha; `'not-modified'` while it is still `since`; null when there is no such branch. */
@@ -62588,19 +62595,19 @@ var GitHubBranchFiles = class {
     if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) throw unavailable(`GitHub answered the head of ${this.location}@${this.branch} with something other than a commit sha.`);
     return sha;
   }
-  async readAt(path15, ref, etag) {
+  async readAt(path16, ref, etag) {
     let response;
     try {
       response = await this.repo.octokit.rest.repos.getContent({
         ...this.repo.ids,
-        path: path15,
+        path: path16,
         ref,
         headers: etag ? { "if-none-match": etag } : {}
       });
     } catch (error63) {
       if (isStatus(error63, 304)) return "not-modified";
       if (isStatus(error63, 404)) return null;
-      throw this.repo.fail(`read ${path15}`, error63);
+      throw this.repo.fail(`read ${path16}`, error63);
     }
     const { data } = response;
     if (Array.isArray(data) || data.type !== "file") return null;
@@ -62629,12 +62636,12 @@ var GitHubBranchFiles = class {
     for (const old of this.blobs.keys()) if (this.blobs.size > KEPT_BLOBS) this.blobs.delete(old);
     return content;
   }
-  async write(path15, content, options2) {
+  async write(path16, content, options2) {
     await this.ensureBranch();
     try {
       const { data } = await this.repo.octokit.rest.repos.createOrUpdateFileContents({
         ...this.repo.ids,
-        path: path15,
+        path: path16,
         branch: this.branch,
         message: options2.message,
         content: Buffer.from(content).toString("base64"),
@@ -62643,17 +62650,17 @@ var GitHubBranchFiles = class {
       return { sha: data.content?.sha ?? "" };
     } catch (error63) {
       if (isStatus(error63, 409) || isStatus(error63, 422) && /sha/.test(error63.message)) {
-        throw new StoreConflictError(`'${path15}' on ${this.location}@${this.branch} changed meanwhile`, { cause: error63 });
+        throw new StoreConflictError(`'${path16}' on ${this.location}@${this.branch} changed meanwhile`, { cause: error63 });
       }
-      throw this.repo.fail(`write ${path15}`, error63);
+      throw this.repo.fail(`write ${path16}`, error63);
     }
   }
-  async delete(path15, options2) {
+  async delete(path16, options2) {
     try {
-      await this.repo.octokit.rest.repos.deleteFile({ ...this.repo.ids, path: path15, branch: this.branch, message: options2.message, sha: options2.expectedSha });
+      await this.repo.octokit.rest.repos.deleteFile({ ...this.repo.ids, path: path16, branch: this.branch, message: options2.message, sha: options2.expectedSha });
     } catch (error63) {
-      if (isStatus(error63, 409)) throw new StoreConflictError(`'${path15}' on ${this.location}@${this.branch} changed meanwhile`, { cause: error63 });
-      if (!isStatus(error63, 404)) throw this.repo.fail(`delete ${path15}`, error63);
+      if (isStatus(error63, 409)) throw new StoreConflictError(`'${path16}' on ${this.location}@${this.branch} changed meanwhile`, { cause: error63 });
+      if (!isStatus(error63, 404)) throw this.repo.fail(`delete ${path16}`, error63);
     }
   }
   /** The manifest branch, created on first write as an orphan branch holding a README. */
@@ -63980,17 +63987,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options2);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options2);
-    const path15 = requestOptions.url.replace(options2.baseUrl, "");
+    const path16 = requestOptions.url.replace(options2.baseUrl, "");
     return request2(options2).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path15} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path16} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error63) => {
       const requestId = error63.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path15} - ${error63.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path16} - ${error63.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error63;
     });
@@ -66703,7 +66710,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path15) => path15.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path16) => path16.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -67183,14 +67190,29 @@ function slice(body, range2) {
   let position = 0;
   return body.pipeThrough(
     new TransformStream({
-      transform(chunk, controller) {
+      transform(chunk2, controller) {
         const start = Math.max(range2.start - position, 0);
-        const end = Math.min(range2.end + 1 - position, chunk.length);
-        if (start < end) controller.enqueue(chunk.subarray(start, end));
-        position += chunk.length;
+        const end = Math.min(range2.end + 1 - position, chunk2.length);
+        if (start < end) controller.enqueue(chunk2.subarray(start, end));
+        position += chunk2.length;
       }
     })
   );
+}
+
+// src/store/github/download-counts.ts
+async function readDownloadCounts(releases, assetIds) {
+  const wanted = new Set(assetIds);
+  const counts = /* @__PURE__ */ new Map();
+  await releases.pages("read download counts", (page) => {
+    for (const release of page) {
+      for (const asset of release.assets) {
+        const id = String(asset.id);
+        if (wanted.has(id) && typeof asset.download_count === "number") counts.set(id, asset.download_count);
+      }
+    }
+  });
+  return counts;
 }
 
 // src/store/github/map.ts
@@ -67231,17 +67253,26 @@ var GitHubReleases = class {
    * 422, iree-org/iree#16506), so a longer one ends in ReleaseListCapped carrying those 1,000.
    */
   async list() {
-    const { octokit, ids, location } = this.repo;
     const listed = [];
-    await this.repo.call("list releases", async () => {
-      for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { ...ids, per_page: 100 })) {
-        listed.push(...page.data.map((r) => this.remember(r)));
-        if (listed.length >= LIST_CAP && /rel="next"/.test(page.headers.link ?? "")) {
-          throw new ReleaseListCapped(`GitHub lists only the newest ${LIST_CAP} releases of ${location}, and it has more`, listed);
-        }
-      }
-    });
+    const { capped } = await this.pages("list releases", (page) => listed.push(...page.map((r) => this.remember(r))));
+    if (capped) throw new ReleaseListCapped(`GitHub lists only the newest ${LIST_CAP} releases of ${this.repo.location}, and it has more`, listed);
     return listed;
+  }
+  /**
+   * Every release as GitHub answers it, newest first, handed to `onPage` a page (100) at a time;
+   * `capped` when GitHub has more than the first LIST_CAP it will list (see `list`).
+   */
+  async pages(what, onPage) {
+    const { octokit, ids } = this.repo;
+    return this.repo.call(what, async () => {
+      let seen = 0;
+      for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { ...ids, per_page: 100 })) {
+        onPage(page.data);
+        seen += page.data.length;
+        if (seen >= LIST_CAP && /rel="next"/.test(page.headers.link ?? "")) return { capped: true };
+      }
+      return { capped: false };
+    });
   }
   /** Tag names starting with `prefix`: one request for all of them (OAS `git/list-matching-refs` is not paginated). */
   async listTags(prefix) {
@@ -67399,12 +67430,12 @@ var HashingStream = class extends Transform {
   hash = createHash("sha256");
   crc = 0;
   size = 0;
-  _transform(chunk, _encoding, done) {
-    this.hash.update(chunk);
-    this.crc = crc32(chunk, this.crc);
-    this.size += chunk.length;
+  _transform(chunk2, _encoding, done) {
+    this.hash.update(chunk2);
+    this.crc = crc32(chunk2, this.crc);
+    this.size += chunk2.length;
     this.onBytes?.(this.size);
-    done(null, chunk);
+    done(null, chunk2);
   }
   /** Valid once the stream has finished. */
   digests() {
@@ -67537,14 +67568,18 @@ var GitHubStore = class _GitHubStore {
     return this.assetDownloads.open(assetId, range2, expected);
   }
   /** A cache's re-checks go through the branch's commit sha and are free while it holds (branch.ts). */
-  readBranchFile(path15, options2) {
-    return this.branchFiles.read(path15, options2);
+  readBranchFile(path16, options2) {
+    return this.branchFiles.read(path16, options2);
   }
-  writeBranchFile(path15, content, options2) {
-    return this.branchFiles.write(path15, content, options2);
+  /** GitHub's own `download_count` of each asset, from the release listing (download-counts.ts says what it counts). */
+  downloadCounts(assetIds) {
+    return readDownloadCounts(this.releases, assetIds);
   }
-  deleteBranchFile(path15, options2) {
-    return this.branchFiles.delete(path15, options2);
+  writeBranchFile(path16, content, options2) {
+    return this.branchFiles.write(path16, content, options2);
+  }
+  deleteBranchFile(path16, options2) {
+    return this.branchFiles.delete(path16, options2);
   }
 };
 
@@ -67682,13 +67717,14 @@ function newId() {
   return randomBytes3(8).toString("hex");
 }
 var StoreLayout = class {
-  constructor(root, branch, exists2) {
+  constructor(root, branch, exists3) {
     this.root = root;
-    this.exists = exists2;
+    this.exists = exists3;
     this.marker = path7.join(root, MARKER_FILE);
     this.tmpDir = path7.join(root, "tmp");
     this.releasesDir = path7.join(root, "releases");
     this.branchDir = path7.join(root, "branches", encodeURIComponent(branch));
+    this.downloadsDir = path7.join(root, "downloads");
   }
   root;
   exists;
@@ -67696,6 +67732,7 @@ var StoreLayout = class {
   tmpDir;
   releasesDir;
   branchDir;
+  downloadsDir;
   made = null;
   releasePath(tag) {
     return path7.join(this.releasesDir, `${encodeURIComponent(tag)}.json`);
@@ -67704,6 +67741,11 @@ var StoreLayout = class {
   assetPath(assetId) {
     if (!ID.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}'`);
     return path7.join(this.root, "assets", assetId);
+  }
+  /** The download counter of an asset (download-counter.ts); StoreNotFoundError for anything that is not an id. */
+  downloadCountPath(assetId) {
+    if (!ID.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}'`);
+    return path7.join(this.downloadsDir, assetId);
   }
   /** Creates the folder layout on first write (only the missing parts, for a store that exists). */
   ready() {
@@ -67784,9 +67826,10 @@ var LocalAssets = class {
     await this.releases.mutate(release, (current) => ({ ...current, assets: current.assets.filter((a) => a.id !== asset.id) }));
     await this.removeBytes(asset.id);
   }
-  /** The bytes of an asset no release lists any more (a deleted release's). */
+  /** The bytes (and the download count) of an asset no release lists any more (a deleted release's). */
   async removeBytes(assetId) {
     await rm3(this.layout.assetPath(assetId), { force: true });
+    await rm3(this.layout.downloadCountPath(assetId), { force: true });
   }
   async open(assetId, range2) {
     const file2 = this.layout.assetPath(assetId);
@@ -67858,6 +67901,68 @@ var LocalBranch = class {
     if (actual !== expected) throw new StoreConflictError(`'${file2}' changed meanwhile (expected ${expected ?? "no file"}, found ${actual ?? "no file"})`);
   }
 };
+
+// src/store/local/download-counter.ts
+import { constants as constants6 } from "node:fs";
+import { mkdir as mkdir4, open as open8, stat as stat4 } from "node:fs/promises";
+var APPEND = constants6.O_WRONLY | constants6.O_APPEND | constants6.O_CREAT | constants6.O_NOFOLLOW;
+var LocalDownloadCounter = class {
+  constructor(layout) {
+    this.layout = layout;
+  }
+  layout;
+  /** Counts one download of `assetId`; never throws. */
+  async count(assetId) {
+    try {
+      const file2 = this.layout.downloadCountPath(assetId);
+      const handle = await open8(file2, APPEND, 420).catch(async (error63) => {
+        if (error63.code !== "ENOENT") throw error63;
+        await mkdir4(this.layout.downloadsDir, { recursive: true });
+        return open8(file2, APPEND, 420);
+      });
+      try {
+        await handle.write("\n");
+      } finally {
+        await handle.close();
+      }
+    } catch {
+    }
+  }
+  /** The count of each asset that exists (0 when it was never downloaded); ids of no asset are left out. */
+  async read(assetIds) {
+    const counts = /* @__PURE__ */ new Map();
+    await Promise.all(
+      [...new Set(assetIds)].map(async (id) => {
+        const count = await this.countOf(id);
+        if (count !== null) counts.set(id, count);
+      })
+    );
+    return counts;
+  }
+  async countOf(assetId) {
+    let file2;
+    try {
+      file2 = this.layout.downloadCountPath(assetId);
+    } catch {
+      return null;
+    }
+    try {
+      return (await stat4(file2)).size;
+    } catch (error63) {
+      if (error63.code !== "ENOENT") throw error63;
+    }
+    return await exists2(this.layout.assetPath(assetId)) ? 0 : null;
+  }
+};
+async function exists2(file2) {
+  try {
+    await stat4(file2);
+    return true;
+  } catch (error63) {
+    if (error63.code === "ENOENT") return false;
+    throw error63;
+  }
+}
 
 // src/store/local/lock.ts
 var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
@@ -68002,14 +68107,16 @@ var LocalStore = class _LocalStore {
   releases;
   assets;
   branch;
-  constructor(root, exists2, options2) {
+  downloads;
+  constructor(root, exists3, options2) {
     const clock = options2.clock ?? systemClock;
     this.location = root;
-    this.layout = new StoreLayout(root, options2.branch ?? DEFAULT_BRANCH, exists2);
+    this.layout = new StoreLayout(root, options2.branch ?? DEFAULT_BRANCH, exists3);
     this.lock = new StoreLock(this.layout, clock);
     this.releases = new LocalReleases(this.layout, this.lock, clock.now);
     this.assets = new LocalAssets(this.layout, this.releases);
     this.branch = new LocalBranch(this.layout.branchDir, this.layout.tmpDir);
+    this.downloads = new LocalDownloadCounter(this.layout);
   }
   /** Opens an existing store; StoreUnavailableError when `root` is not one. */
   static async open(root, options2 = {}) {
@@ -68065,8 +68172,18 @@ var LocalStore = class _LocalStore {
   deleteAsset(release, asset) {
     return this.assets.delete(release, asset);
   }
-  openAsset(assetId, range2) {
-    return this.assets.open(assetId, range2);
+  /**
+   * Opening an asset from its first byte (no range, or one starting at 0) counts a download, as the
+   * request of a whole file does; a resumed download (a range further on) is the same download, not counted again.
+   */
+  async openAsset(assetId, range2) {
+    const bytes = await this.assets.open(assetId, range2);
+    if (!range2 || range2.start === 0) await this.downloads.count(assetId);
+    return bytes;
+  }
+  /** The folder's own counts (download-counter.ts): 0 for an asset never downloaded. */
+  downloadCounts(assetIds) {
+    return this.downloads.read(assetIds);
   }
   /** A folder has no link of its own to hand out: downloads are always served through the API. */
   async assetLink() {
@@ -68344,6 +68461,7 @@ function readOnlyStore(store) {
     openAsset: (assetId, range2) => store.openAsset(assetId, range2),
     assetLink: (assetId) => store.assetLink(assetId),
     readBranchFile: (file2, options2) => store.readBranchFile(file2, options2),
+    downloadCounts: (assetIds) => store.downloadCounts(assetIds),
     createRelease: refuse,
     updateRelease: refuse,
     deleteRelease: refuse,
@@ -68663,6 +68781,14 @@ function recordInManifest(options2) {
     async (previous) => previous ? withRelease({ config: options2.config, previous, release: options2.release, generatedAt: options2.now() }) : rebuild(options2, previous)
   );
 }
+function removeFromManifest(options2) {
+  const gone = new Set(options2.ids);
+  return swapManifest(options2, async (previous) => {
+    if (!previous) return rebuild(options2, previous);
+    const versions = previous.versions.filter((v) => !gone.has(v.id));
+    return { manifest: { ...previous, generatedAt: options2.now().toISOString(), versions }, skipped: [] };
+  });
+}
 async function rebuild(options2, previous) {
   const releases = await (options2.releases ?? (() => listAll(options2.store)))(previous);
   return buildManifest({ config: options2.config, releases, generatedAt: options2.now() });
@@ -68804,6 +68930,11 @@ function editHeadline(result, edit) {
 function downloadPath(versionId) {
   return `/api/v1/versions/${encodeURIComponent(versionId)}/download`;
 }
+function testerPageLink(pageUrl, versionId) {
+  const url2 = new URL(pageUrl);
+  url2.hash = `version=${encodeURIComponent(versionId)}`;
+  return url2.href;
+}
 
 // src/action/outputs.ts
 function setVersionOutputs(io, result) {
@@ -68814,6 +68945,8 @@ function setVersionOutputs(io, result) {
   io.setOutput("release-url", result.releaseUrl);
   io.setOutput("download-path", v.file ? downloadPath(v.id) : "");
   io.setOutput("manifest-sha", result.manifestSha);
+  io.setOutput("install-url", result.install?.url ?? "");
+  io.setOutput("qr-code", result.install?.qrCode ?? "");
 }
 
 // src/feed/select.ts
@@ -68821,9 +68954,9 @@ function selectCurrentAndPending(versions) {
   let current = null;
   let pending = null;
   for (const v of versions) {
-    if (v.file !== null) {
+    if (v.file?.kind === "binary") {
       if (current === null || compareVersions(v.version, current.version) > 0) current = v;
-    } else if (pending === null || compareVersions(v.version, pending.version) > 0) {
+    } else if (v.file === null && (pending === null || compareVersions(v.version, pending.version) > 0)) {
       pending = v;
     }
   }
@@ -68873,6 +69006,231 @@ function indexManifest(manifest) {
   };
 }
 
+// src/feed/status.ts
+function feedStatus(input3) {
+  const { manifest, config: config2 } = input3;
+  const snapshot = manifest && indexManifest(manifest);
+  const teams = mergeById(config2?.teams ?? [], manifest?.teams ?? []);
+  const apps = mergeById(config2?.apps ?? [], manifest?.apps ?? []);
+  const versions = manifest?.versions ?? [];
+  const assetOf = new Map(versions.flatMap((v) => v.file ? [[v.id, v.file.assetId]] : []));
+  const { downloads } = input3;
+  const counted = (buildTypes) => downloads ? Object.fromEntries(BUILD_TYPES.map((t) => [t, withDownloads(buildTypes[t], assetOf, downloads)])) : buildTypes;
+  const appStatus = (app) => {
+    const selected = snapshot?.currentAndPending.get(app.id);
+    const own2 = versions.filter((v) => v.app === app.id);
+    const buildTypes = Object.fromEntries(
+      BUILD_TYPES.map((t) => [
+        t,
+        buildTypeStatus(
+          selected?.[t],
+          own2.filter((v) => v.buildType === t)
+        )
+      ])
+    );
+    return { id: app.id, title: app.title, buildTypes: counted(buildTypes) };
+  };
+  return {
+    location: input3.location,
+    generatedAt: manifest?.generatedAt ?? null,
+    versions: versions.length,
+    teams: teams.map((team) => ({ id: team.id, name: team.name, apps: apps.filter((a) => a.team === team.id).map(appStatus) }))
+  };
+}
+function buildTypeStatus(selected, versions) {
+  const newestFirst = [...versions].sort((a, b) => compareVersions(b.version, a.version));
+  return {
+    current: selected?.current ? statusVersion(selected.current) : null,
+    pending: selected?.pending ? statusVersion(selected.pending) : null,
+    live: liveBundle(newestFirst),
+    rollouts: newestFirst.filter((v) => !v.yanked && v.file?.kind === "bundle" && (v.rollout ?? 100) < 100).map(statusVersion),
+    yanked: newestFirst.filter((v) => v.yanked).map(statusVersion)
+  };
+}
+function liveBundle(newestFirst) {
+  const live = newestFirst.find((v) => !v.yanked && v.file?.kind === "bundle" && (v.rollout ?? 100) === 100);
+  return live ? statusVersion(live) : null;
+}
+function statusVersion(v) {
+  return {
+    id: v.id,
+    version: v.version,
+    name: v.name,
+    created: v.created,
+    public: v.public,
+    kind: v.file?.kind ?? null,
+    size: v.file?.size ?? null,
+    rollout: v.rollout ?? 100,
+    // Filled in by withDownloads once the whole status is chosen.
+    downloads: null
+  };
+}
+function withDownloads(status, assetOf, downloads) {
+  const counted = (v) => ({ ...v, downloads: downloads.get(assetOf.get(v.id) ?? "") ?? null });
+  const entries = Object.entries(status);
+  return Object.fromEntries(
+    entries.map(([key, value]) => [key, value === null ? null : Array.isArray(value) ? value.map(counted) : counted(value)])
+  );
+}
+function mergeById(first, then) {
+  const seen = new Set(first.map((x) => x.id));
+  return [...first, ...then.filter((x) => !seen.has(x.id))];
+}
+
+// src/capgo/still-offered.ts
+var import_semver3 = __toESM(require_semver2(), 1);
+function bundlesStillOffered(bundles) {
+  const offered = [];
+  const fullRollouts = [];
+  for (const bundle of bundles) {
+    const file2 = bundle.file;
+    if (file2?.kind !== "bundle") continue;
+    if (fullRollouts.some((newer) => takesEveryDeviceOf(newer, file2))) continue;
+    offered.push(bundle);
+    if ((bundle.rollout ?? 100) >= 100) fullRollouts.push(file2);
+  }
+  return offered;
+}
+function takesEveryDeviceOf(newer, older) {
+  return nativeNoStricter(newer, older) && keyNoStricter(newer, older) && checksumsNoFewer(newer, older);
+}
+function nativeNoStricter(newer, older) {
+  if (newer.minNativeVersion === void 0) return true;
+  const needs = import_semver3.default.coerce(newer.minNativeVersion);
+  const olderNeeds = older.minNativeVersion === void 0 ? null : import_semver3.default.coerce(older.minNativeVersion);
+  return needs !== null && olderNeeds !== null && import_semver3.default.lte(needs, olderNeeds);
+}
+function keyNoStricter(newer, older) {
+  const key = newer.encryption?.keyId;
+  return key === void 0 || key === older.encryption?.keyId;
+}
+function checksumsNoFewer(newer, older) {
+  const a = newer.encryption;
+  const b = older.encryption;
+  if (!a || !b) return !a && !b && (older.crc32 === void 0 || newer.crc32 !== void 0);
+  return (b.checksum === void 0 || a.checksum !== void 0) && (b.legacyChecksum === void 0 || a.legacyChecksum !== void 0);
+}
+
+// src/publish/prune.ts
+var KEEP_REASONS = {
+  current: "testers' current version",
+  pending: "testers' pending version",
+  offered: "devices may still be offered it",
+  published: "published by this run",
+  uploading: "a publish is uploading its file"
+};
+function planPrune(snapshot, scope) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const v of snapshot.manifest.versions) {
+    if (scope.app !== void 0 && v.app !== scope.app || scope.buildType !== void 0 && v.buildType !== scope.buildType) continue;
+    const key = channelKey(v.app, v.buildType);
+    const group = groups2.get(key);
+    if (group) group.push(v);
+    else groups2.set(key, [v]);
+  }
+  const remove = [];
+  const kept = [];
+  let inScope = 0;
+  for (const [key, versions] of groups2) {
+    inScope += versions.length;
+    const older = [...versions].sort((a, b) => compareVersions(b.version, a.version)).slice(scope.keep);
+    if (older.length === 0) continue;
+    const first = versions[0];
+    const reasons = keepReasons(snapshot, first.app, first.buildType, key);
+    for (const id of scope.spare ?? []) reasons.set(id, "published");
+    for (const v of older) {
+      const reason = reasons.get(v.id);
+      if (reason) kept.push({ ...describe3(v), reason });
+      else remove.push(describe3(v));
+    }
+  }
+  return { remove, protected: kept, kept: inScope - remove.length };
+}
+function keepReasons(snapshot, app, buildType, key) {
+  const reasons = /* @__PURE__ */ new Map();
+  for (const bundle of bundlesStillOffered(snapshot.liveBundles.get(key) ?? [])) reasons.set(bundle.id, "offered");
+  const testers = snapshot.currentAndPending.get(app)?.[buildType];
+  if (testers?.pending) reasons.set(testers.pending.id, "pending");
+  if (testers?.current) reasons.set(testers.current.id, "current");
+  return reasons;
+}
+function describe3(v) {
+  return { id: v.id, app: v.app, buildType: v.buildType, version: v.version, kind: v.file?.kind ?? null, size: v.file?.size ?? null };
+}
+function parseKeep(text) {
+  const keep = parseWholeNumber(text.trim());
+  if (keep === void 0 || keep < 1) throw badKeep(text);
+  return keep;
+}
+function badKeep(given) {
+  return new PublishInputError(
+    "keep",
+    `'${given}' is not a number of versions to keep. Give a whole number, 1 or more (e.g. 3): the newest that many of each app and build type stay.`
+  );
+}
+async function prune(request2) {
+  const scope = validatePruneScope(request2, request2.config);
+  const { store } = request2;
+  const file2 = await store.readBranchFile(MANIFEST_PATH);
+  const existing = file2 === null || file2 === "not-modified" ? null : file2;
+  const plan = existing ? planPrune(indexManifest(parseManifest(existing.content)), scope) : { remove: [], protected: [], kept: 0 };
+  const dryRun = request2.dryRun ?? false;
+  if (dryRun || plan.remove.length === 0) return { ...plan, dryRun, manifestSha: existing?.sha ?? null, changed: false };
+  const dropped = [];
+  const uploading = [];
+  const writeManifest = () => removeFromManifest({ store, config: request2.config, now: request2.now ?? (() => /* @__PURE__ */ new Date()), ids: dropped.map((v) => v.id) });
+  try {
+    for (const [index2, v] of plan.remove.entries()) {
+      request2.onDelete?.(v, index2, plan.remove.length);
+      if (await deleteRelease(store, v) === "uploading") uploading.push({ ...v, reason: "uploading" });
+      else dropped.push(v);
+    }
+  } catch (error63) {
+    if (dropped.length === 0) throw error63;
+    await writeManifest().catch(() => void 0);
+    throw new PruneUnfinishedError(`Deleted ${dropped.length} of ${plan.remove.length} releases, then: ${sentence(error63)} Run the same prune again to finish it.`, {
+      cause: error63
+    });
+  }
+  let written;
+  try {
+    written = await writeManifest();
+  } catch (error63) {
+    const what = `The releases of ${dropped.length} version${dropped.length === 1 ? " are" : "s are"} gone`;
+    throw new PruneUnfinishedError(`${what}, but the manifest could not be updated: ${sentence(error63)} Run the same prune again to finish it.`, { cause: error63 });
+  }
+  return { remove: dropped, protected: [...plan.protected, ...uploading], kept: plan.kept + uploading.length, dryRun, manifestSha: written.sha, changed: written.changed };
+}
+function validatePruneScope(request2, config2) {
+  if (!Number.isSafeInteger(request2.keep) || request2.keep < 1) throw badKeep(String(request2.keep));
+  if (request2.app !== void 0 && !config2.apps.some((a) => a.id === request2.app)) {
+    const known = config2.apps.map((a) => `'${a.id}'`).join(", ") || "none";
+    throw new PublishInputError("app", `Unknown app '${request2.app}'. Apps in updateforge.json: ${known}.`);
+  }
+  if (request2.buildType !== void 0 && !isBuildType(request2.buildType)) {
+    throw new PublishInputError("build-type", `Invalid build type '${request2.buildType}'. Expected one of: ${BUILD_TYPES.join(", ")}.`);
+  }
+  return { keep: request2.keep, app: request2.app, buildType: request2.buildType, spare: request2.spare };
+}
+async function deleteRelease(store, v) {
+  const release = await store.findReleaseByTag(releaseTag(v.app, v.buildType, v.version));
+  if (!release || release.id !== v.id) return "gone";
+  if (stateOf(release.body) === "uploading") return "uploading";
+  await store.deleteRelease(release);
+  return "deleted";
+}
+function sentence(error63) {
+  const text = errorMessage(error63).trim();
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+function stateOf(body) {
+  try {
+    return parseReleaseBody(body)?.metadata.state ?? null;
+  } catch {
+    return null;
+  }
+}
+
 // src/action/summary.ts
 var cell = (text) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 function summaryMarkdown(result, context) {
@@ -68888,10 +69246,12 @@ function summaryMarkdown(result, context) {
     if (v.file.minNativeVersion) rows.push(["Native version", `${v.file.minNativeVersion} or later`]);
   }
   rows.push(["Manifest", `\`${result.manifestSha.slice(0, 12)}\` on ${context.repo}${result.manifestChanged ? "" : " (unchanged)"}`]);
-  const byBuildType = indexManifest(result.manifest).currentAndPending.get(v.app);
+  if (context.install) rows.push(["Install", `[${cell(context.install.url)}](${context.install.url}) (QR code: \`${cell(context.install.qrCode)}\`, the \`qr-code\` output)`]);
+  const app = feedStatus({ location: context.repo, manifest: result.manifest }).teams.flatMap((t) => t.apps).find((a) => a.id === v.app);
   const status = BUILD_TYPES.map((buildType) => {
-    const c = byBuildType?.[buildType];
-    return `| ${buildType} | ${c?.current ? `${c.current.version}` : "-"} | ${c?.pending ? `${c.pending.version}` : "-"} |`;
+    const s = app?.buildTypes[buildType];
+    const rollouts = s?.rollouts.map((r) => `${r.version} at ${r.rollout}%`).join(", ");
+    return `| ${buildType} | ${s?.current?.version ?? "-"} | ${s?.pending?.version ?? "-"} | ${s?.live?.version ?? "-"}${rollouts ? ` (rolling out ${rollouts})` : ""} |`;
   });
   return [
     `## UpdateForge: ${publishHeadline(result)}`,
@@ -68902,8 +69262,8 @@ function summaryMarkdown(result, context) {
     "",
     `### ${v.app} now`,
     "",
-    "| build type | current | pending |",
-    "| --- | --- | --- |",
+    "| build type | testers: current | pending | devices: live bundle |",
+    "| --- | --- | --- | --- |",
     ...status,
     ...result.warnings.length ? ["", ...result.warnings.map((w) => `> \u26A0\uFE0F ${cell(w)}`)] : [],
     ""
@@ -68920,6 +69280,19 @@ function editSummaryMarkdown(result, context) {
   ];
   return [`## UpdateForge: ${editHeadline(result, context.command)}`, "", "| | |", "| --- | --- |", ...rows.map(([k, value]) => `| ${k} | ${value} |`), ""].join("\n");
 }
+function pruneSummaryMarkdown(result, context) {
+  const scope = `${context.app} ${context.buildType}`;
+  const headline = result.remove.length === 0 ? `Nothing to prune: ${scope} keeps its newest ${context.keep}` : `${result.dryRun ? "Would prune" : "Pruned"} ${result.remove.length} version${result.remove.length === 1 ? "" : "s"} of ${scope} (keeping the newest ${context.keep})`;
+  const size = (bytes) => bytes === null ? "no file" : `${bytes} bytes`;
+  const rows = [
+    ...result.remove.map((v) => `| ${v.version} | ${v.kind ?? "pending"} | ${size(v.size)} | ${result.dryRun ? "would be removed" : "removed"} |`),
+    ...result.protected.map((v) => `| ${v.version} | ${v.kind ?? "pending"} | ${size(v.size)} | kept: ${KEEP_REASONS[v.reason]} |`)
+  ];
+  const freed = result.remove.reduce((sum, v) => sum + (v.size ?? 0), 0);
+  const footer = result.dryRun ? "Dry run: nothing was written." : `${freed} bytes freed; manifest \`${(result.manifestSha ?? "").slice(0, 12)}\` on ${context.repo}.`;
+  const table = rows.length === 0 ? [] : ["| version | kind | size | |", "| --- | --- | --- | --- |", ...rows, ""];
+  return [`## UpdateForge: ${headline}`, "", ...table, footer, ""].join("\n");
+}
 
 // src/action/edit-step.ts
 async function runEdit(step) {
@@ -68932,6 +69305,9 @@ async function runEdit(step) {
   io.log.info(`${editHeadline(result, command.name)} (version id ${v.id})`);
   await io.appendSummary(editSummaryMarkdown(result, { command: command.name, repo: store.location, releaseUrl }));
 }
+
+// src/action/inputs.ts
+import { tmpdir } from "node:os";
 
 // src/publish/notify.ts
 function publishEvent(result, feed) {
@@ -68999,8 +69375,13 @@ async function notifyWebhook(url2, event, options2 = {}) {
   }
 }
 
+// src/server/public-url.ts
+function isPublicUrl(url2) {
+  return /^https?:\/\/[^/\s]+(\/\S*)?$/.test(url2);
+}
+
 // src/action/inputs.ts
-var COMMANDS = ["publish", "rollout", "yank"];
+var COMMANDS = ["publish", "rollout", "yank", "prune"];
 function input2(env, name) {
   return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 }
@@ -69020,10 +69401,29 @@ function number4(env, name) {
 }
 function versionFromRef(ref) {
   const tag = /^refs\/tags\/(.+)$/.exec(ref ?? "")?.[1];
-  return tag ? tag.replace(/^v(?=\d)/, "") : null;
+  if (!tag) return null;
+  const starts = [0, ...[...tag.matchAll(/[/@-]/g)].map((m) => m.index + 1)];
+  for (const start of starts) {
+    const candidate = tag.slice(start).replace(/^v(?=\d)/, "");
+    if (parseStrictVersion(candidate)) return candidate;
+  }
+  return tag.replace(/^v(?=\d)/, "");
 }
 var optional2 = (value) => value === "" ? void 0 : value;
-var PUBLISH_ONLY = ["path", "name", "notes", "notes-file", "public", "min-native-version", "rollout", "encrypt-key", "session-key", "checksum", "notify-webhook"];
+var PUBLISH_ONLY = [
+  "path",
+  "name",
+  "notes",
+  "notes-file",
+  "public",
+  "min-native-version",
+  "rollout",
+  "encrypt-key",
+  "session-key",
+  "checksum",
+  "notify-webhook",
+  "page-url"
+];
 function commandName(env) {
   const name = input2(env, "command") || "publish";
   const known = COMMANDS.find((c) => c === name.toLowerCase());
@@ -69034,14 +69434,24 @@ function publishCommand(env, version2) {
   if (input2(env, "percent") !== "") {
     throw new PublishInputError("percent", "is for `command: rollout`. To offer a new bundle to part of the devices, set `rollout` on the publish.");
   }
+  if (input2(env, "dry-run") !== "") {
+    throw new PublishInputError("dry-run", "is for `command: prune`; a publish has no dry run. To see what `keep` would remove, run `command: prune` with `dry-run: true`.");
+  }
+  const keep = input2(env, "keep");
   const notes = optional2(input2(env, "notes"));
   const notesFile = optional2(input2(env, "notes-file"));
   if (notes !== void 0 && notesFile !== void 0) throw new PublishInputError("notes-file", "Give either `notes` or `notes-file`, not both.");
   const key = optional2(env["INPUT_ENCRYPT-KEY"] ?? "");
   const notifyWebhook2 = webhookInput(input2(env, "notify-webhook"));
+  const pageUrl = optional2(input2(env, "page-url"));
+  if (pageUrl !== void 0 && !isPublicUrl(pageUrl)) {
+    throw new PublishInputError("page-url", `'${pageUrl}' is not an http(s) address. Give your deployment's, e.g. https://updates.example.com.`);
+  }
   return {
     name: "publish",
     notifyWebhook: notifyWebhook2,
+    keep: keep === "" ? void 0 : parseKeep(keep),
+    pageUrl,
     request: {
       app: input2(env, "app"),
       buildType: input2(env, "build-type") || "release",
@@ -69060,12 +69470,17 @@ function publishCommand(env, version2) {
     }
   };
 }
+function publishOnlyInput(env) {
+  return PUBLISH_ONLY.find((field) => input2(env, field) !== "") ?? (flag(env, "overwrite") ? "overwrite" : void 0);
+}
 function editCommand(env, name, version2) {
-  const extra = PUBLISH_ONLY.find((field) => input2(env, field) !== "") ?? (flag(env, "overwrite") ? "overwrite" : void 0);
+  const extra = publishOnlyInput(env);
   if (extra) {
     const instead = extra === "rollout" && name === "rollout" ? " Give the new share of devices as `percent`." : " Remove it from this step.";
     throw new PublishInputError(extra, `is for \`command: publish\`; \`command: ${name}\` edits a published bundle and does not take it.${instead}`);
   }
+  const pruneOnly = ["keep", "dry-run"].find((field) => input2(env, field) !== "");
+  if (pruneOnly) throw new PublishInputError(pruneOnly, `is for \`command: prune\`; \`command: ${name}\` edits one published bundle. Remove it from this step.`);
   const target = { app: input2(env, "app"), buildType: input2(env, "build-type") || "release", version: version2 };
   if (name === "yank") {
     if (input2(env, "percent") !== "") throw new PublishInputError("percent", "is for `command: rollout`; a yank withdraws the bundle from every device.");
@@ -69080,10 +69495,7 @@ function editCommand(env, name, version2) {
   }
   return { name, target, percent };
 }
-function parseActionInputs(env) {
-  const token = input2(env, "token");
-  if (!token) throw new PublishInputError("token", "is empty. Keep the default (`${{ github.token }}`) or pass a token that can write to the feed repository.");
-  const name = commandName(env);
+function versionInput(env) {
   const version2 = input2(env, "version") || versionFromRef(env["GITHUB_REF"]);
   if (!version2) {
     throw new PublishInputError(
@@ -69091,6 +69503,21 @@ function parseActionInputs(env) {
       `is empty and this run was not started by a tag (GITHUB_REF=${env["GITHUB_REF"] ?? "unset"}). Set \`version\`, or run on tags like v1.2.3.`
     );
   }
+  return version2;
+}
+function pruneCommand(env) {
+  const extra = publishOnlyInput(env) ?? ["version", "percent"].find((field) => input2(env, field) !== "");
+  if (extra) {
+    throw new PublishInputError(extra, `does not apply to \`command: prune\`, which keeps the newest \`keep\` versions of \`app\` and \`build-type\`. Remove it from this step.`);
+  }
+  const keep = input2(env, "keep");
+  if (keep === "") throw new PublishInputError("keep", "is empty: `command: prune` needs how many of the newest versions to keep, a whole number, 1 or more (e.g. 3).");
+  return { name: "prune", target: { app: input2(env, "app"), buildType: input2(env, "build-type") || "release", keep: parseKeep(keep) }, dryRun: flag(env, "dry-run") ?? false };
+}
+function parseActionInputs(env) {
+  const token = input2(env, "token");
+  if (!token) throw new PublishInputError("token", "is empty. Keep the default (`${{ github.token }}`) or pass a token that can write to the feed repository.");
+  const name = commandName(env);
   const repo = input2(env, "repo") || env["GITHUB_REPOSITORY"] || "";
   const ownRepo = repo.toLowerCase() === (env["GITHUB_REPOSITORY"] ?? "").toLowerCase();
   return {
@@ -69098,14 +69525,38 @@ function parseActionInputs(env) {
     repo,
     configPath: input2(env, "config") || CONFIG_FILE_NAME,
     branch: input2(env, "branch") || DEFAULT_BRANCH,
-    command: name === "publish" ? publishCommand(env, version2) : editCommand(env, name, version2),
+    command: name === "publish" ? publishCommand(env, versionInput(env)) : name === "prune" ? pruneCommand(env) : editCommand(env, name, versionInput(env)),
     apiUrl: env["GITHUB_API_URL"] || "https://api.github.com",
     serverUrl: env["GITHUB_SERVER_URL"] || "https://github.com",
     workspace: env["GITHUB_WORKSPACE"] || process.cwd(),
     // Default variables of every run (https://docs.github.com/en/actions/reference/variables-reference).
     commit: ownRepo ? env["GITHUB_SHA"] || void 0 : void 0,
-    run: env["GITHUB_RUN_ID"] ? { id: env["GITHUB_RUN_ID"], attempt: Number(env["GITHUB_RUN_ATTEMPT"] ?? "1") || 1 } : void 0
+    run: env["GITHUB_RUN_ID"] ? { id: env["GITHUB_RUN_ID"], attempt: Number(env["GITHUB_RUN_ATTEMPT"] ?? "1") || 1 } : void 0,
+    tempDir: env["RUNNER_TEMP"] || tmpdir()
   };
+}
+
+// src/action/prune-step.ts
+async function pruneAndReport(step) {
+  const { store, target, io } = step;
+  const result = await prune({
+    store,
+    config: step.config.config,
+    ...target,
+    dryRun: step.dryRun,
+    spare: step.spare,
+    onDelete: (v, index2, total) => io.log.info(`Deleting ${versionName(v)} (${index2 + 1}/${total})`)
+  });
+  const verb = result.dryRun ? "Would prune" : "Pruned";
+  io.log.info(
+    result.remove.length === 0 ? `Nothing to prune: ${target.app} ${target.buildType} keeps its newest ${target.keep}.` : `${verb} ${result.remove.map(versionName).join(", ")}`
+  );
+  await io.appendSummary(pruneSummaryMarkdown(result, { ...target, repo: store.location }));
+  return result;
+}
+async function runPrune(step) {
+  const result = await pruneAndReport({ ...step, target: step.command.target, dryRun: step.command.dryRun });
+  step.io.setOutput("manifest-sha", result.manifestSha ?? "");
 }
 
 // src/publish/bundle-encryption-policy.ts
@@ -69194,7 +69645,7 @@ async function syncIcon(store, icon, undo) {
 // src/publish/package.ts
 import { createReadStream as createReadStream2 } from "node:fs";
 import { lstat as lstat4, mkdtemp, readdir as readdir7, rm as rm4 } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { tmpdir as tmpdir2 } from "node:os";
 import path13 from "node:path";
 import { pipeline as pipeline3 } from "node:stream/promises";
 
@@ -69303,19 +69754,19 @@ function balancedWithBudget(str, masked, budget) {
 }
 function maskUnmatchedOpens(masked, budget) {
   budget.remaining -= masked.length;
-  const open8 = [];
+  const open9 = [];
   for (let i = 0; i < masked.length; i++) {
     const c = masked.charCodeAt(i);
     if (c === 123) {
-      open8.push(i);
-    } else if (c === 125 && open8.length) {
-      open8.pop();
+      open9.push(i);
+    } else if (c === 125 && open9.length) {
+      open9.pop();
     }
   }
   let out = "";
   let last = 0;
-  for (let i = 0; i < open8.length; i++) {
-    const at = open8[i];
+  for (let i = 0; i < open9.length; i++) {
+    const at = open9[i];
     out += masked.slice(last, at) + "\0";
     last = at + 1;
   }
@@ -71099,10 +71550,10 @@ var Minimatch = class {
       }
       return filtered.join("/");
     }).join("|");
-    const [open8, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
-    re = "^" + open8 + re + close + "$";
+    const [open9, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
+    re = "^" + open9 + re + close + "$";
     if (this.partial) {
-      re = "^(?:\\/|" + open8 + re.slice(1, -1) + close + ")$";
+      re = "^(?:\\/|" + open9 + re.slice(1, -1) + close + ")$";
     }
     if (this.negate)
       re = "^(?!" + re + ").+$";
@@ -71216,33 +71667,33 @@ function getStat(file2, followSymlinks) {
     });
   });
 }
-async function* exploreWalkAsync(dir, path15, followSymlinks, useStat, shouldSkip, strict) {
-  let files = await readdir6(path15 + dir, strict);
+async function* exploreWalkAsync(dir, path16, followSymlinks, useStat, shouldSkip, strict) {
+  let files = await readdir6(path16 + dir, strict);
   for (const file2 of files) {
     let name = file2.name;
     const filename = dir + "/" + name;
     const relative = filename.slice(1);
-    const absolute = path15 + "/" + relative;
-    let stat5 = file2;
-    if (useStat || followSymlinks) stat5 = await getStat(absolute, followSymlinks) ?? stat5;
-    if (stat5.isDirectory()) {
+    const absolute = path16 + "/" + relative;
+    let stat6 = file2;
+    if (useStat || followSymlinks) stat6 = await getStat(absolute, followSymlinks) ?? stat6;
+    if (stat6.isDirectory()) {
       if (!shouldSkip(relative)) {
         yield {
           relative,
           absolute,
-          stat: stat5
+          stat: stat6
         };
-        yield* exploreWalkAsync(filename, path15, followSymlinks, useStat, shouldSkip, false);
+        yield* exploreWalkAsync(filename, path16, followSymlinks, useStat, shouldSkip, false);
       }
     } else yield {
       relative,
       absolute,
-      stat: stat5
+      stat: stat6
     };
   }
 }
-async function* explore(path15, followSymlinks, useStat, shouldSkip) {
-  yield* exploreWalkAsync("", path15, followSymlinks, useStat, shouldSkip, true);
+async function* explore(path16, followSymlinks, useStat, shouldSkip) {
+  yield* exploreWalkAsync("", path16, followSymlinks, useStat, shouldSkip, true);
 }
 function readOptions(options2) {
   return {
@@ -71804,11 +72255,11 @@ var Archiver = class extends import_readable_stream2.Transform {
    * @param  {Function} callback
    * @return void
    */
-  _transform(chunk, encoding, callback) {
-    if (chunk) {
-      this._pointer += chunk.length;
+  _transform(chunk2, encoding, callback) {
+    if (chunk2) {
+      this._pointer += chunk2.length;
     }
-    callback(null, chunk);
+    callback(null, chunk2);
   }
   /**
    * Updates and normalizes a queue task using stats data.
@@ -72734,8 +73185,8 @@ var ArchiveOutputStream = class extends import_readable_stream4.Transform {
   }
   _normalizeEntry(ae) {
   }
-  _transform(chunk, encoding, callback) {
-    callback(null, chunk);
+  _transform(chunk2, encoding, callback) {
+    callback(null, chunk2);
   }
   entry(ae, source, callback) {
     source = source || null;
@@ -72781,11 +73232,11 @@ var ArchiveOutputStream = class extends import_readable_stream4.Transform {
   getBytesWritten() {
     return this.offset;
   }
-  write(chunk, cb) {
-    if (chunk) {
-      this.offset += chunk.length;
+  write(chunk2, cb) {
+    if (chunk2) {
+      this.offset += chunk2.length;
     }
-    return super.write(chunk, cb);
+    return super.write(chunk2, cb);
   }
 };
 
@@ -72802,12 +73253,12 @@ var CRC32Stream = class extends import_readable_stream5.Transform {
     this.checksum.writeInt32BE(0, 0);
     this.rawSize = 0;
   }
-  _transform(chunk, encoding, callback) {
-    if (chunk) {
-      this.checksum = import_crc_32.default.buf(chunk, this.checksum) >>> 0;
-      this.rawSize += chunk.length;
+  _transform(chunk2, encoding, callback) {
+    if (chunk2) {
+      this.checksum = import_crc_32.default.buf(chunk2, this.checksum) >>> 0;
+      this.rawSize += chunk2.length;
     }
-    callback(null, chunk);
+    callback(null, chunk2);
   }
   digest(encoding) {
     const checksum = Buffer.allocUnsafe(4);
@@ -72833,18 +73284,18 @@ var DeflateCRC32Stream = class extends DeflateRaw {
     this.rawSize = 0;
     this.compressedSize = 0;
   }
-  push(chunk, encoding) {
-    if (chunk) {
-      this.compressedSize += chunk.length;
+  push(chunk2, encoding) {
+    if (chunk2) {
+      this.compressedSize += chunk2.length;
     }
-    return super.push(chunk, encoding);
+    return super.push(chunk2, encoding);
   }
-  _transform(chunk, encoding, callback) {
-    if (chunk) {
-      this.checksum = import_crc_322.default.buf(chunk, this.checksum) >>> 0;
-      this.rawSize += chunk.length;
+  _transform(chunk2, encoding, callback) {
+    if (chunk2) {
+      this.checksum = import_crc_322.default.buf(chunk2, this.checksum) >>> 0;
+      this.rawSize += chunk2.length;
     }
-    super._transform(chunk, encoding, callback);
+    super._transform(chunk2, encoding, callback);
   }
   digest(encoding) {
     const checksum = Buffer.allocUnsafe(4);
@@ -73725,7 +74176,7 @@ async function checkBundleZip(file2) {
         if (entry.uncompressedSize > RATIO_FROM && entry.uncompressedSize > MAX_RATIO * Math.max(1, entry.compressedSize)) {
           throw refuse(`'${name}' inflates to ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))} times its size (a zip bomb?)`);
         }
-        for await (const chunk of await zip.openReadStreamPromise(entry)) void chunk;
+        for await (const chunk2 of await zip.openReadStreamPromise(entry)) void chunk2;
       }
     } finally {
       zip.close();
@@ -73789,7 +74240,7 @@ async function hashFile(file2, total, onProgress) {
   const hashing = new HashingStream((done) => onProgress?.({ phase: "hashing", done, total }));
   try {
     await pipeline3(createReadStream2(file2), hashing, async (chunks) => {
-      for await (const chunk of chunks) void chunk;
+      for await (const chunk2 of chunks) void chunk2;
     });
   } catch (error63) {
     throw new PublishInputError("path", `Cannot read '${file2}': ${describeFsError(error63)}.`, { cause: error63 });
@@ -73858,8 +74309,8 @@ async function packageFolder(options2) {
 }
 var WORK_DIR_PREFIX = "updateforge-bundle-";
 async function withWorkDir(work) {
-  await sweepTemp(tmpdir(), { prefix: WORK_DIR_PREFIX, staleMs: 24 * 60 * 60 * 1e3 });
-  const dir = await mkdtemp(path13.join(tmpdir(), `${WORK_DIR_PREFIX}${process.pid}-`));
+  await sweepTemp(tmpdir2(), { prefix: WORK_DIR_PREFIX, staleMs: 24 * 60 * 60 * 1e3 });
+  const dir = await mkdtemp(path13.join(tmpdir2(), `${WORK_DIR_PREFIX}${process.pid}-`));
   try {
     const artifact = await work(dir);
     return { ...artifact, cleanup: () => rm4(dir, { recursive: true, force: true }) };
@@ -73940,6 +74391,7 @@ async function republish(ctx, release, prior, priorFile, base, notes) {
   const { artifact, request: request2 } = ctx;
   const priorContent = priorFile.encryption?.plainSha256 ?? priorFile.sha256;
   const sameBytes = !artifact || artifact.contentSha256 === priorContent;
+  if (artifact && artifact.kind !== priorFile.kind) throw kindConflict(request2, priorFile, artifact.kind);
   if (!ctx.request.overwrite) {
     if (prior.version !== request2.version) {
       throw new VersionConflictError(
@@ -73962,6 +74414,12 @@ async function republish(ctx, release, prior, priorFile, base, notes) {
   const desired = { ...base, state: "published", file: fileRecord(asset, artifact, request2) };
   const updated = await updateIfDifferent(ctx, release, desired, notes, false) ?? release;
   return { outcome: "replaced", release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
+}
+var KIND_NAMES = { binary: "an app binary", bundle: "a live-update bundle" };
+function kindConflict(request2, prior, kind) {
+  return new VersionConflictError(
+    `${request2.app.id} ${request2.buildType} ${request2.version} holds ${KIND_NAMES[prior.kind]} (${prior.name}), and ${KIND_NAMES[kind]} cannot replace it: binaries and bundles of an app and build type share one version line (testers get the highest binary, devices the highest bundle). Publish the ${kind === "bundle" ? "bundle" : "binary"} as a version of its own, e.g. ${nextPatch(request2.version)}.`
+  );
 }
 async function registerPending(ctx, release, prior, base, notes, tag) {
   const desired = { ...base, state: "pending", file: null };
@@ -74142,6 +74600,1690 @@ Run the same publish again to finish it. Nothing was undone: a published release
   );
 }
 
+// src/action/install-link.ts
+import { writeFile as writeFile3 } from "node:fs/promises";
+import path15 from "node:path";
+
+// src/action/qr-png.ts
+import { crc32 as crc326, deflateSync } from "node:zlib";
+
+// node_modules/qrcode-generator/dist/qrcode.mjs
+var qrcode = function(typeNumber, errorCorrectionLevel) {
+  const PAD0 = 236;
+  const PAD1 = 17;
+  let _typeNumber = typeNumber;
+  const _errorCorrectionLevel = QRErrorCorrectionLevel[errorCorrectionLevel];
+  let _modules = null;
+  let _moduleCount = 0;
+  let _dataCache = null;
+  const _dataList = [];
+  const _this = {};
+  const makeImpl = function(test, maskPattern) {
+    _moduleCount = _typeNumber * 4 + 17;
+    _modules = (function(moduleCount) {
+      const modules = new Array(moduleCount);
+      for (let row = 0; row < moduleCount; row += 1) {
+        modules[row] = new Array(moduleCount);
+        for (let col = 0; col < moduleCount; col += 1) {
+          modules[row][col] = null;
+        }
+      }
+      return modules;
+    })(_moduleCount);
+    setupPositionProbePattern(0, 0);
+    setupPositionProbePattern(_moduleCount - 7, 0);
+    setupPositionProbePattern(0, _moduleCount - 7);
+    setupPositionAdjustPattern();
+    setupTimingPattern();
+    setupTypeInfo(test, maskPattern);
+    if (_typeNumber >= 7) {
+      setupTypeNumber(test);
+    }
+    if (_dataCache == null) {
+      _dataCache = createData(_typeNumber, _errorCorrectionLevel, _dataList);
+    }
+    mapData(_dataCache, maskPattern);
+  };
+  const setupPositionProbePattern = function(row, col) {
+    for (let r = -1; r <= 7; r += 1) {
+      if (row + r <= -1 || _moduleCount <= row + r) continue;
+      for (let c = -1; c <= 7; c += 1) {
+        if (col + c <= -1 || _moduleCount <= col + c) continue;
+        if (0 <= r && r <= 6 && (c == 0 || c == 6) || 0 <= c && c <= 6 && (r == 0 || r == 6) || 2 <= r && r <= 4 && 2 <= c && c <= 4) {
+          _modules[row + r][col + c] = true;
+        } else {
+          _modules[row + r][col + c] = false;
+        }
+      }
+    }
+  };
+  const getBestMaskPattern = function() {
+    let minLostPoint = 0;
+    let pattern = 0;
+    for (let i = 0; i < 8; i += 1) {
+      makeImpl(true, i);
+      const lostPoint = QRUtil.getLostPoint(_this);
+      if (i == 0 || minLostPoint > lostPoint) {
+        minLostPoint = lostPoint;
+        pattern = i;
+      }
+    }
+    return pattern;
+  };
+  const setupTimingPattern = function() {
+    for (let r = 8; r < _moduleCount - 8; r += 1) {
+      if (_modules[r][6] != null) {
+        continue;
+      }
+      _modules[r][6] = r % 2 == 0;
+    }
+    for (let c = 8; c < _moduleCount - 8; c += 1) {
+      if (_modules[6][c] != null) {
+        continue;
+      }
+      _modules[6][c] = c % 2 == 0;
+    }
+  };
+  const setupPositionAdjustPattern = function() {
+    const pos = QRUtil.getPatternPosition(_typeNumber);
+    for (let i = 0; i < pos.length; i += 1) {
+      for (let j = 0; j < pos.length; j += 1) {
+        const row = pos[i];
+        const col = pos[j];
+        if (_modules[row][col] != null) {
+          continue;
+        }
+        for (let r = -2; r <= 2; r += 1) {
+          for (let c = -2; c <= 2; c += 1) {
+            if (r == -2 || r == 2 || c == -2 || c == 2 || r == 0 && c == 0) {
+              _modules[row + r][col + c] = true;
+            } else {
+              _modules[row + r][col + c] = false;
+            }
+          }
+        }
+      }
+    }
+  };
+  const setupTypeNumber = function(test) {
+    const bits = QRUtil.getBCHTypeNumber(_typeNumber);
+    for (let i = 0; i < 18; i += 1) {
+      const mod = !test && (bits >> i & 1) == 1;
+      _modules[Math.floor(i / 3)][i % 3 + _moduleCount - 8 - 3] = mod;
+    }
+    for (let i = 0; i < 18; i += 1) {
+      const mod = !test && (bits >> i & 1) == 1;
+      _modules[i % 3 + _moduleCount - 8 - 3][Math.floor(i / 3)] = mod;
+    }
+  };
+  const setupTypeInfo = function(test, maskPattern) {
+    const data = _errorCorrectionLevel << 3 | maskPattern;
+    const bits = QRUtil.getBCHTypeInfo(data);
+    for (let i = 0; i < 15; i += 1) {
+      const mod = !test && (bits >> i & 1) == 1;
+      if (i < 6) {
+        _modules[i][8] = mod;
+      } else if (i < 8) {
+        _modules[i + 1][8] = mod;
+      } else {
+        _modules[_moduleCount - 15 + i][8] = mod;
+      }
+    }
+    for (let i = 0; i < 15; i += 1) {
+      const mod = !test && (bits >> i & 1) == 1;
+      if (i < 8) {
+        _modules[8][_moduleCount - i - 1] = mod;
+      } else if (i < 9) {
+        _modules[8][15 - i - 1 + 1] = mod;
+      } else {
+        _modules[8][15 - i - 1] = mod;
+      }
+    }
+    _modules[_moduleCount - 8][8] = !test;
+  };
+  const mapData = function(data, maskPattern) {
+    let inc = -1;
+    let row = _moduleCount - 1;
+    let bitIndex = 7;
+    let byteIndex = 0;
+    const maskFunc = QRUtil.getMaskFunction(maskPattern);
+    for (let col = _moduleCount - 1; col > 0; col -= 2) {
+      if (col == 6) col -= 1;
+      while (true) {
+        for (let c = 0; c < 2; c += 1) {
+          if (_modules[row][col - c] == null) {
+            let dark = false;
+            if (byteIndex < data.length) {
+              dark = (data[byteIndex] >>> bitIndex & 1) == 1;
+            }
+            const mask = maskFunc(row, col - c);
+            if (mask) {
+              dark = !dark;
+            }
+            _modules[row][col - c] = dark;
+            bitIndex -= 1;
+            if (bitIndex == -1) {
+              byteIndex += 1;
+              bitIndex = 7;
+            }
+          }
+        }
+        row += inc;
+        if (row < 0 || _moduleCount <= row) {
+          row -= inc;
+          inc = -inc;
+          break;
+        }
+      }
+    }
+  };
+  const createBytes = function(buffer, rsBlocks) {
+    let offset = 0;
+    let maxDcCount = 0;
+    let maxEcCount = 0;
+    const dcdata = new Array(rsBlocks.length);
+    const ecdata = new Array(rsBlocks.length);
+    for (let r = 0; r < rsBlocks.length; r += 1) {
+      const dcCount = rsBlocks[r].dataCount;
+      const ecCount = rsBlocks[r].totalCount - dcCount;
+      maxDcCount = Math.max(maxDcCount, dcCount);
+      maxEcCount = Math.max(maxEcCount, ecCount);
+      dcdata[r] = new Array(dcCount);
+      for (let i = 0; i < dcdata[r].length; i += 1) {
+        dcdata[r][i] = 255 & buffer.getBuffer()[i + offset];
+      }
+      offset += dcCount;
+      const rsPoly = QRUtil.getErrorCorrectPolynomial(ecCount);
+      const rawPoly = qrPolynomial(dcdata[r], rsPoly.getLength() - 1);
+      const modPoly = rawPoly.mod(rsPoly);
+      ecdata[r] = new Array(rsPoly.getLength() - 1);
+      for (let i = 0; i < ecdata[r].length; i += 1) {
+        const modIndex = i + modPoly.getLength() - ecdata[r].length;
+        ecdata[r][i] = modIndex >= 0 ? modPoly.getAt(modIndex) : 0;
+      }
+    }
+    let totalCodeCount = 0;
+    for (let i = 0; i < rsBlocks.length; i += 1) {
+      totalCodeCount += rsBlocks[i].totalCount;
+    }
+    const data = new Array(totalCodeCount);
+    let index2 = 0;
+    for (let i = 0; i < maxDcCount; i += 1) {
+      for (let r = 0; r < rsBlocks.length; r += 1) {
+        if (i < dcdata[r].length) {
+          data[index2] = dcdata[r][i];
+          index2 += 1;
+        }
+      }
+    }
+    for (let i = 0; i < maxEcCount; i += 1) {
+      for (let r = 0; r < rsBlocks.length; r += 1) {
+        if (i < ecdata[r].length) {
+          data[index2] = ecdata[r][i];
+          index2 += 1;
+        }
+      }
+    }
+    return data;
+  };
+  const createData = function(typeNumber2, errorCorrectionLevel2, dataList) {
+    const rsBlocks = QRRSBlock.getRSBlocks(typeNumber2, errorCorrectionLevel2);
+    const buffer = qrBitBuffer();
+    for (let i = 0; i < dataList.length; i += 1) {
+      const data = dataList[i];
+      buffer.put(data.getMode(), 4);
+      buffer.put(data.getLength(), QRUtil.getLengthInBits(data.getMode(), typeNumber2));
+      data.write(buffer);
+    }
+    let totalDataCount = 0;
+    for (let i = 0; i < rsBlocks.length; i += 1) {
+      totalDataCount += rsBlocks[i].dataCount;
+    }
+    if (buffer.getLengthInBits() > totalDataCount * 8) {
+      throw "code length overflow. (" + buffer.getLengthInBits() + ">" + totalDataCount * 8 + ")";
+    }
+    if (buffer.getLengthInBits() + 4 <= totalDataCount * 8) {
+      buffer.put(0, 4);
+    }
+    while (buffer.getLengthInBits() % 8 != 0) {
+      buffer.putBit(false);
+    }
+    while (true) {
+      if (buffer.getLengthInBits() >= totalDataCount * 8) {
+        break;
+      }
+      buffer.put(PAD0, 8);
+      if (buffer.getLengthInBits() >= totalDataCount * 8) {
+        break;
+      }
+      buffer.put(PAD1, 8);
+    }
+    return createBytes(buffer, rsBlocks);
+  };
+  _this.addData = function(data, mode) {
+    mode = mode || "Byte";
+    let newData = null;
+    switch (mode) {
+      case "Numeric":
+        newData = qrNumber(data);
+        break;
+      case "Alphanumeric":
+        newData = qrAlphaNum(data);
+        break;
+      case "Byte":
+        newData = qr8BitByte(data);
+        break;
+      case "Kanji":
+        newData = qrKanji(data);
+        break;
+      default:
+        throw "mode:" + mode;
+    }
+    _dataList.push(newData);
+    _dataCache = null;
+  };
+  _this.isDark = function(row, col) {
+    if (row < 0 || _moduleCount <= row || col < 0 || _moduleCount <= col) {
+      throw row + "," + col;
+    }
+    return _modules[row][col];
+  };
+  _this.getModuleCount = function() {
+    return _moduleCount;
+  };
+  _this.make = function() {
+    if (_typeNumber < 1) {
+      let typeNumber2 = 1;
+      for (; typeNumber2 < 40; typeNumber2++) {
+        const rsBlocks = QRRSBlock.getRSBlocks(typeNumber2, _errorCorrectionLevel);
+        const buffer = qrBitBuffer();
+        for (let i = 0; i < _dataList.length; i++) {
+          const data = _dataList[i];
+          buffer.put(data.getMode(), 4);
+          buffer.put(data.getLength(), QRUtil.getLengthInBits(data.getMode(), typeNumber2));
+          data.write(buffer);
+        }
+        let totalDataCount = 0;
+        for (let i = 0; i < rsBlocks.length; i++) {
+          totalDataCount += rsBlocks[i].dataCount;
+        }
+        if (buffer.getLengthInBits() <= totalDataCount * 8) {
+          break;
+        }
+      }
+      _typeNumber = typeNumber2;
+    }
+    makeImpl(false, getBestMaskPattern());
+  };
+  _this.createTableTag = function(cellSize, margin) {
+    cellSize = cellSize || 2;
+    margin = typeof margin == "undefined" ? cellSize * 4 : margin;
+    let qrHtml = "";
+    qrHtml += '<table style="';
+    qrHtml += " border-width: 0px; border-style: none;";
+    qrHtml += " border-collapse: collapse;";
+    qrHtml += " padding: 0px; margin: " + margin + "px;";
+    qrHtml += '">';
+    qrHtml += "<tbody>";
+    for (let r = 0; r < _this.getModuleCount(); r += 1) {
+      qrHtml += "<tr>";
+      for (let c = 0; c < _this.getModuleCount(); c += 1) {
+        qrHtml += '<td style="';
+        qrHtml += " border-width: 0px; border-style: none;";
+        qrHtml += " border-collapse: collapse;";
+        qrHtml += " padding: 0px; margin: 0px;";
+        qrHtml += " width: " + cellSize + "px;";
+        qrHtml += " height: " + cellSize + "px;";
+        qrHtml += " background-color: ";
+        qrHtml += _this.isDark(r, c) ? "#000000" : "#ffffff";
+        qrHtml += ";";
+        qrHtml += '"/>';
+      }
+      qrHtml += "</tr>";
+    }
+    qrHtml += "</tbody>";
+    qrHtml += "</table>";
+    return qrHtml;
+  };
+  _this.createSvgTag = function(cellSize, margin, alt, title) {
+    let opts = {};
+    if (typeof arguments[0] == "object") {
+      opts = arguments[0];
+      cellSize = opts.cellSize;
+      margin = opts.margin;
+      alt = opts.alt;
+      title = opts.title;
+    }
+    cellSize = cellSize || 2;
+    margin = typeof margin == "undefined" ? cellSize * 4 : margin;
+    alt = typeof alt === "string" ? { text: alt } : alt || {};
+    alt.text = alt.text || null;
+    alt.id = alt.text ? alt.id || "qrcode-description" : null;
+    title = typeof title === "string" ? { text: title } : title || {};
+    title.text = title.text || null;
+    title.id = title.text ? title.id || "qrcode-title" : null;
+    const size = _this.getModuleCount() * cellSize + margin * 2;
+    let c, mc, r, mr, qrSvg = "", rect;
+    rect = "l" + cellSize + ",0 0," + cellSize + " -" + cellSize + ",0 0,-" + cellSize + "z ";
+    qrSvg += '<svg version="1.1" xmlns="http://www.w3.org/2000/svg"';
+    qrSvg += !opts.scalable ? ' width="' + size + 'px" height="' + size + 'px"' : "";
+    qrSvg += ' viewBox="0 0 ' + size + " " + size + '" ';
+    qrSvg += ' preserveAspectRatio="xMinYMin meet"';
+    qrSvg += title.text || alt.text ? ' role="img" aria-labelledby="' + escapeXml([title.id, alt.id].join(" ").trim()) + '"' : "";
+    qrSvg += ">";
+    qrSvg += title.text ? '<title id="' + escapeXml(title.id) + '">' + escapeXml(title.text) + "</title>" : "";
+    qrSvg += alt.text ? '<description id="' + escapeXml(alt.id) + '">' + escapeXml(alt.text) + "</description>" : "";
+    qrSvg += '<rect width="100%" height="100%" fill="white" cx="0" cy="0"/>';
+    qrSvg += '<path d="';
+    for (r = 0; r < _this.getModuleCount(); r += 1) {
+      mr = r * cellSize + margin;
+      for (c = 0; c < _this.getModuleCount(); c += 1) {
+        if (_this.isDark(r, c)) {
+          mc = c * cellSize + margin;
+          qrSvg += "M" + mc + "," + mr + rect;
+        }
+      }
+    }
+    qrSvg += '" stroke="transparent" fill="black"/>';
+    qrSvg += "</svg>";
+    return qrSvg;
+  };
+  _this.createDataURL = function(cellSize, margin) {
+    cellSize = cellSize || 2;
+    margin = typeof margin == "undefined" ? cellSize * 4 : margin;
+    const size = _this.getModuleCount() * cellSize + margin * 2;
+    const min = margin;
+    const max = size - margin;
+    return createDataURL(size, size, function(x, y) {
+      if (min <= x && x < max && min <= y && y < max) {
+        const c = Math.floor((x - min) / cellSize);
+        const r = Math.floor((y - min) / cellSize);
+        return _this.isDark(r, c) ? 0 : 1;
+      } else {
+        return 1;
+      }
+    });
+  };
+  _this.createImgTag = function(cellSize, margin, alt) {
+    cellSize = cellSize || 2;
+    margin = typeof margin == "undefined" ? cellSize * 4 : margin;
+    const size = _this.getModuleCount() * cellSize + margin * 2;
+    let img = "";
+    img += "<img";
+    img += ' src="';
+    img += _this.createDataURL(cellSize, margin);
+    img += '"';
+    img += ' width="';
+    img += size;
+    img += '"';
+    img += ' height="';
+    img += size;
+    img += '"';
+    if (alt) {
+      img += ' alt="';
+      img += escapeXml(alt);
+      img += '"';
+    }
+    img += "/>";
+    return img;
+  };
+  const escapeXml = function(s) {
+    let escaped = "";
+    for (let i = 0; i < s.length; i += 1) {
+      const c = s.charAt(i);
+      switch (c) {
+        case "<":
+          escaped += "&lt;";
+          break;
+        case ">":
+          escaped += "&gt;";
+          break;
+        case "&":
+          escaped += "&amp;";
+          break;
+        case '"':
+          escaped += "&quot;";
+          break;
+        default:
+          escaped += c;
+          break;
+      }
+    }
+    return escaped;
+  };
+  const _createHalfASCII = function(margin) {
+    const cellSize = 1;
+    margin = typeof margin == "undefined" ? cellSize * 2 : margin;
+    const size = _this.getModuleCount() * cellSize + margin * 2;
+    const min = margin;
+    const max = size - margin;
+    let y, x, r1, r2, p;
+    const blocks = {
+      "\u2588\u2588": "\u2588",
+      "\u2588 ": "\u2580",
+      " \u2588": "\u2584",
+      "  ": " "
+    };
+    const blocksLastLineNoMargin = {
+      "\u2588\u2588": "\u2580",
+      "\u2588 ": "\u2580",
+      " \u2588": " ",
+      "  ": " "
+    };
+    let ascii = "";
+    for (y = 0; y < size; y += 2) {
+      r1 = Math.floor((y - min) / cellSize);
+      r2 = Math.floor((y + 1 - min) / cellSize);
+      for (x = 0; x < size; x += 1) {
+        p = "\u2588";
+        if (min <= x && x < max && min <= y && y < max && _this.isDark(r1, Math.floor((x - min) / cellSize))) {
+          p = " ";
+        }
+        if (min <= x && x < max && min <= y + 1 && y + 1 < max && _this.isDark(r2, Math.floor((x - min) / cellSize))) {
+          p += " ";
+        } else {
+          p += "\u2588";
+        }
+        ascii += margin < 1 && y + 1 >= max ? blocksLastLineNoMargin[p] : blocks[p];
+      }
+      ascii += "\n";
+    }
+    if (size % 2 && margin > 0) {
+      return ascii.substring(0, ascii.length - size - 1) + Array(size + 1).join("\u2580");
+    }
+    return ascii.substring(0, ascii.length - 1);
+  };
+  _this.createASCII = function(cellSize, margin) {
+    cellSize = cellSize || 1;
+    if (cellSize < 2) {
+      return _createHalfASCII(margin);
+    }
+    cellSize -= 1;
+    margin = typeof margin == "undefined" ? cellSize * 2 : margin;
+    const size = _this.getModuleCount() * cellSize + margin * 2;
+    const min = margin;
+    const max = size - margin;
+    let y, x, r, p;
+    const white = Array(cellSize + 1).join("\u2588\u2588");
+    const black = Array(cellSize + 1).join("  ");
+    let ascii = "";
+    let line = "";
+    for (y = 0; y < size; y += 1) {
+      r = Math.floor((y - min) / cellSize);
+      line = "";
+      for (x = 0; x < size; x += 1) {
+        p = 1;
+        if (min <= x && x < max && min <= y && y < max && _this.isDark(r, Math.floor((x - min) / cellSize))) {
+          p = 0;
+        }
+        line += p ? white : black;
+      }
+      for (r = 0; r < cellSize; r += 1) {
+        ascii += line + "\n";
+      }
+    }
+    return ascii.substring(0, ascii.length - 1);
+  };
+  _this.renderTo2dContext = function(context, cellSize) {
+    cellSize = cellSize || 2;
+    const length = _this.getModuleCount();
+    for (let row = 0; row < length; row++) {
+      for (let col = 0; col < length; col++) {
+        context.fillStyle = _this.isDark(row, col) ? "black" : "white";
+        context.fillRect(col * cellSize, row * cellSize, cellSize, cellSize);
+      }
+    }
+  };
+  return _this;
+};
+qrcode.stringToBytes = function(s) {
+  const bytes = [];
+  for (let i = 0; i < s.length; i += 1) {
+    const c = s.charCodeAt(i);
+    bytes.push(c & 255);
+  }
+  return bytes;
+};
+qrcode.createStringToBytes = function(unicodeData, numChars) {
+  const unicodeMap = (function() {
+    const bin = base64DecodeInputStream(unicodeData);
+    const read = function() {
+      const b = bin.read();
+      if (b == -1) throw "eof";
+      return b;
+    };
+    let count = 0;
+    const unicodeMap2 = {};
+    while (true) {
+      const b0 = bin.read();
+      if (b0 == -1) break;
+      const b1 = read();
+      const b2 = read();
+      const b3 = read();
+      const k = String.fromCharCode(b0 << 8 | b1);
+      const v = b2 << 8 | b3;
+      unicodeMap2[k] = v;
+      count += 1;
+    }
+    if (count != numChars) {
+      throw count + " != " + numChars;
+    }
+    return unicodeMap2;
+  })();
+  const unknownChar = "?".charCodeAt(0);
+  return function(s) {
+    const bytes = [];
+    for (let i = 0; i < s.length; i += 1) {
+      const c = s.charCodeAt(i);
+      if (c < 128) {
+        bytes.push(c);
+      } else {
+        const b = unicodeMap[s.charAt(i)];
+        if (typeof b == "number") {
+          if ((b & 255) == b) {
+            bytes.push(b);
+          } else {
+            bytes.push(b >>> 8);
+            bytes.push(b & 255);
+          }
+        } else {
+          bytes.push(unknownChar);
+        }
+      }
+    }
+    return bytes;
+  };
+};
+var QRMode = {
+  MODE_NUMBER: 1 << 0,
+  MODE_ALPHA_NUM: 1 << 1,
+  MODE_8BIT_BYTE: 1 << 2,
+  MODE_KANJI: 1 << 3
+};
+var QRErrorCorrectionLevel = {
+  L: 1,
+  M: 0,
+  Q: 3,
+  H: 2
+};
+var QRMaskPattern = {
+  PATTERN000: 0,
+  PATTERN001: 1,
+  PATTERN010: 2,
+  PATTERN011: 3,
+  PATTERN100: 4,
+  PATTERN101: 5,
+  PATTERN110: 6,
+  PATTERN111: 7
+};
+var QRUtil = (function() {
+  const PATTERN_POSITION_TABLE = [
+    [],
+    [6, 18],
+    [6, 22],
+    [6, 26],
+    [6, 30],
+    [6, 34],
+    [6, 22, 38],
+    [6, 24, 42],
+    [6, 26, 46],
+    [6, 28, 50],
+    [6, 30, 54],
+    [6, 32, 58],
+    [6, 34, 62],
+    [6, 26, 46, 66],
+    [6, 26, 48, 70],
+    [6, 26, 50, 74],
+    [6, 30, 54, 78],
+    [6, 30, 56, 82],
+    [6, 30, 58, 86],
+    [6, 34, 62, 90],
+    [6, 28, 50, 72, 94],
+    [6, 26, 50, 74, 98],
+    [6, 30, 54, 78, 102],
+    [6, 28, 54, 80, 106],
+    [6, 32, 58, 84, 110],
+    [6, 30, 58, 86, 114],
+    [6, 34, 62, 90, 118],
+    [6, 26, 50, 74, 98, 122],
+    [6, 30, 54, 78, 102, 126],
+    [6, 26, 52, 78, 104, 130],
+    [6, 30, 56, 82, 108, 134],
+    [6, 34, 60, 86, 112, 138],
+    [6, 30, 58, 86, 114, 142],
+    [6, 34, 62, 90, 118, 146],
+    [6, 30, 54, 78, 102, 126, 150],
+    [6, 24, 50, 76, 102, 128, 154],
+    [6, 28, 54, 80, 106, 132, 158],
+    [6, 32, 58, 84, 110, 136, 162],
+    [6, 26, 54, 82, 110, 138, 166],
+    [6, 30, 58, 86, 114, 142, 170]
+  ];
+  const G15 = 1 << 10 | 1 << 8 | 1 << 5 | 1 << 4 | 1 << 2 | 1 << 1 | 1 << 0;
+  const G18 = 1 << 12 | 1 << 11 | 1 << 10 | 1 << 9 | 1 << 8 | 1 << 5 | 1 << 2 | 1 << 0;
+  const G15_MASK = 1 << 14 | 1 << 12 | 1 << 10 | 1 << 4 | 1 << 1;
+  const _this = {};
+  const getBCHDigit = function(data) {
+    let digit = 0;
+    while (data != 0) {
+      digit += 1;
+      data >>>= 1;
+    }
+    return digit;
+  };
+  _this.getBCHTypeInfo = function(data) {
+    let d = data << 10;
+    while (getBCHDigit(d) - getBCHDigit(G15) >= 0) {
+      d ^= G15 << getBCHDigit(d) - getBCHDigit(G15);
+    }
+    return (data << 10 | d) ^ G15_MASK;
+  };
+  _this.getBCHTypeNumber = function(data) {
+    let d = data << 12;
+    while (getBCHDigit(d) - getBCHDigit(G18) >= 0) {
+      d ^= G18 << getBCHDigit(d) - getBCHDigit(G18);
+    }
+    return data << 12 | d;
+  };
+  _this.getPatternPosition = function(typeNumber) {
+    return PATTERN_POSITION_TABLE[typeNumber - 1];
+  };
+  _this.getMaskFunction = function(maskPattern) {
+    switch (maskPattern) {
+      case QRMaskPattern.PATTERN000:
+        return function(i, j) {
+          return (i + j) % 2 == 0;
+        };
+      case QRMaskPattern.PATTERN001:
+        return function(i, j) {
+          return i % 2 == 0;
+        };
+      case QRMaskPattern.PATTERN010:
+        return function(i, j) {
+          return j % 3 == 0;
+        };
+      case QRMaskPattern.PATTERN011:
+        return function(i, j) {
+          return (i + j) % 3 == 0;
+        };
+      case QRMaskPattern.PATTERN100:
+        return function(i, j) {
+          return (Math.floor(i / 2) + Math.floor(j / 3)) % 2 == 0;
+        };
+      case QRMaskPattern.PATTERN101:
+        return function(i, j) {
+          return i * j % 2 + i * j % 3 == 0;
+        };
+      case QRMaskPattern.PATTERN110:
+        return function(i, j) {
+          return (i * j % 2 + i * j % 3) % 2 == 0;
+        };
+      case QRMaskPattern.PATTERN111:
+        return function(i, j) {
+          return (i * j % 3 + (i + j) % 2) % 2 == 0;
+        };
+      default:
+        throw "bad maskPattern:" + maskPattern;
+    }
+  };
+  _this.getErrorCorrectPolynomial = function(errorCorrectLength) {
+    let a = qrPolynomial([1], 0);
+    for (let i = 0; i < errorCorrectLength; i += 1) {
+      a = a.multiply(qrPolynomial([1, QRMath.gexp(i)], 0));
+    }
+    return a;
+  };
+  _this.getLengthInBits = function(mode, type) {
+    if (1 <= type && type < 10) {
+      switch (mode) {
+        case QRMode.MODE_NUMBER:
+          return 10;
+        case QRMode.MODE_ALPHA_NUM:
+          return 9;
+        case QRMode.MODE_8BIT_BYTE:
+          return 8;
+        case QRMode.MODE_KANJI:
+          return 8;
+        default:
+          throw "mode:" + mode;
+      }
+    } else if (type < 27) {
+      switch (mode) {
+        case QRMode.MODE_NUMBER:
+          return 12;
+        case QRMode.MODE_ALPHA_NUM:
+          return 11;
+        case QRMode.MODE_8BIT_BYTE:
+          return 16;
+        case QRMode.MODE_KANJI:
+          return 10;
+        default:
+          throw "mode:" + mode;
+      }
+    } else if (type < 41) {
+      switch (mode) {
+        case QRMode.MODE_NUMBER:
+          return 14;
+        case QRMode.MODE_ALPHA_NUM:
+          return 13;
+        case QRMode.MODE_8BIT_BYTE:
+          return 16;
+        case QRMode.MODE_KANJI:
+          return 12;
+        default:
+          throw "mode:" + mode;
+      }
+    } else {
+      throw "type:" + type;
+    }
+  };
+  _this.getLostPoint = function(qrcode2) {
+    const moduleCount = qrcode2.getModuleCount();
+    let lostPoint = 0;
+    for (let row = 0; row < moduleCount; row += 1) {
+      for (let col = 0; col < moduleCount; col += 1) {
+        let sameCount = 0;
+        const dark = qrcode2.isDark(row, col);
+        for (let r = -1; r <= 1; r += 1) {
+          if (row + r < 0 || moduleCount <= row + r) {
+            continue;
+          }
+          for (let c = -1; c <= 1; c += 1) {
+            if (col + c < 0 || moduleCount <= col + c) {
+              continue;
+            }
+            if (r == 0 && c == 0) {
+              continue;
+            }
+            if (dark == qrcode2.isDark(row + r, col + c)) {
+              sameCount += 1;
+            }
+          }
+        }
+        if (sameCount > 5) {
+          lostPoint += 3 + sameCount - 5;
+        }
+      }
+    }
+    ;
+    for (let row = 0; row < moduleCount - 1; row += 1) {
+      for (let col = 0; col < moduleCount - 1; col += 1) {
+        let count = 0;
+        if (qrcode2.isDark(row, col)) count += 1;
+        if (qrcode2.isDark(row + 1, col)) count += 1;
+        if (qrcode2.isDark(row, col + 1)) count += 1;
+        if (qrcode2.isDark(row + 1, col + 1)) count += 1;
+        if (count == 0 || count == 4) {
+          lostPoint += 3;
+        }
+      }
+    }
+    for (let row = 0; row < moduleCount; row += 1) {
+      for (let col = 0; col < moduleCount - 6; col += 1) {
+        if (qrcode2.isDark(row, col) && !qrcode2.isDark(row, col + 1) && qrcode2.isDark(row, col + 2) && qrcode2.isDark(row, col + 3) && qrcode2.isDark(row, col + 4) && !qrcode2.isDark(row, col + 5) && qrcode2.isDark(row, col + 6)) {
+          lostPoint += 40;
+        }
+      }
+    }
+    for (let col = 0; col < moduleCount; col += 1) {
+      for (let row = 0; row < moduleCount - 6; row += 1) {
+        if (qrcode2.isDark(row, col) && !qrcode2.isDark(row + 1, col) && qrcode2.isDark(row + 2, col) && qrcode2.isDark(row + 3, col) && qrcode2.isDark(row + 4, col) && !qrcode2.isDark(row + 5, col) && qrcode2.isDark(row + 6, col)) {
+          lostPoint += 40;
+        }
+      }
+    }
+    let darkCount = 0;
+    for (let col = 0; col < moduleCount; col += 1) {
+      for (let row = 0; row < moduleCount; row += 1) {
+        if (qrcode2.isDark(row, col)) {
+          darkCount += 1;
+        }
+      }
+    }
+    const ratio = Math.abs(100 * darkCount / moduleCount / moduleCount - 50) / 5;
+    lostPoint += ratio * 10;
+    return lostPoint;
+  };
+  return _this;
+})();
+var QRMath = (function() {
+  const EXP_TABLE = new Array(256);
+  const LOG_TABLE = new Array(256);
+  for (let i = 0; i < 8; i += 1) {
+    EXP_TABLE[i] = 1 << i;
+  }
+  for (let i = 8; i < 256; i += 1) {
+    EXP_TABLE[i] = EXP_TABLE[i - 4] ^ EXP_TABLE[i - 5] ^ EXP_TABLE[i - 6] ^ EXP_TABLE[i - 8];
+  }
+  for (let i = 0; i < 255; i += 1) {
+    LOG_TABLE[EXP_TABLE[i]] = i;
+  }
+  const _this = {};
+  _this.glog = function(n) {
+    if (n < 1) {
+      throw "glog(" + n + ")";
+    }
+    return LOG_TABLE[n];
+  };
+  _this.gexp = function(n) {
+    while (n < 0) {
+      n += 255;
+    }
+    while (n >= 256) {
+      n -= 255;
+    }
+    return EXP_TABLE[n];
+  };
+  return _this;
+})();
+var qrPolynomial = function(num, shift) {
+  if (typeof num.length == "undefined") {
+    throw num.length + "/" + shift;
+  }
+  const _num = (function() {
+    let offset = 0;
+    while (offset < num.length && num[offset] == 0) {
+      offset += 1;
+    }
+    const _num2 = new Array(num.length - offset + shift);
+    for (let i = 0; i < num.length - offset; i += 1) {
+      _num2[i] = num[i + offset];
+    }
+    return _num2;
+  })();
+  const _this = {};
+  _this.getAt = function(index2) {
+    return _num[index2];
+  };
+  _this.getLength = function() {
+    return _num.length;
+  };
+  _this.multiply = function(e) {
+    const num2 = new Array(_this.getLength() + e.getLength() - 1);
+    for (let i = 0; i < _this.getLength(); i += 1) {
+      for (let j = 0; j < e.getLength(); j += 1) {
+        num2[i + j] ^= QRMath.gexp(QRMath.glog(_this.getAt(i)) + QRMath.glog(e.getAt(j)));
+      }
+    }
+    return qrPolynomial(num2, 0);
+  };
+  _this.mod = function(e) {
+    if (_this.getLength() - e.getLength() < 0) {
+      return _this;
+    }
+    const ratio = QRMath.glog(_this.getAt(0)) - QRMath.glog(e.getAt(0));
+    const num2 = new Array(_this.getLength());
+    for (let i = 0; i < _this.getLength(); i += 1) {
+      num2[i] = _this.getAt(i);
+    }
+    for (let i = 0; i < e.getLength(); i += 1) {
+      num2[i] ^= QRMath.gexp(QRMath.glog(e.getAt(i)) + ratio);
+    }
+    return qrPolynomial(num2, 0).mod(e);
+  };
+  return _this;
+};
+var QRRSBlock = (function() {
+  const RS_BLOCK_TABLE = [
+    // L
+    // M
+    // Q
+    // H
+    // 1
+    [1, 26, 19],
+    [1, 26, 16],
+    [1, 26, 13],
+    [1, 26, 9],
+    // 2
+    [1, 44, 34],
+    [1, 44, 28],
+    [1, 44, 22],
+    [1, 44, 16],
+    // 3
+    [1, 70, 55],
+    [1, 70, 44],
+    [2, 35, 17],
+    [2, 35, 13],
+    // 4
+    [1, 100, 80],
+    [2, 50, 32],
+    [2, 50, 24],
+    [4, 25, 9],
+    // 5
+    [1, 134, 108],
+    [2, 67, 43],
+    [2, 33, 15, 2, 34, 16],
+    [2, 33, 11, 2, 34, 12],
+    // 6
+    [2, 86, 68],
+    [4, 43, 27],
+    [4, 43, 19],
+    [4, 43, 15],
+    // 7
+    [2, 98, 78],
+    [4, 49, 31],
+    [2, 32, 14, 4, 33, 15],
+    [4, 39, 13, 1, 40, 14],
+    // 8
+    [2, 121, 97],
+    [2, 60, 38, 2, 61, 39],
+    [4, 40, 18, 2, 41, 19],
+    [4, 40, 14, 2, 41, 15],
+    // 9
+    [2, 146, 116],
+    [3, 58, 36, 2, 59, 37],
+    [4, 36, 16, 4, 37, 17],
+    [4, 36, 12, 4, 37, 13],
+    // 10
+    [2, 86, 68, 2, 87, 69],
+    [4, 69, 43, 1, 70, 44],
+    [6, 43, 19, 2, 44, 20],
+    [6, 43, 15, 2, 44, 16],
+    // 11
+    [4, 101, 81],
+    [1, 80, 50, 4, 81, 51],
+    [4, 50, 22, 4, 51, 23],
+    [3, 36, 12, 8, 37, 13],
+    // 12
+    [2, 116, 92, 2, 117, 93],
+    [6, 58, 36, 2, 59, 37],
+    [4, 46, 20, 6, 47, 21],
+    [7, 42, 14, 4, 43, 15],
+    // 13
+    [4, 133, 107],
+    [8, 59, 37, 1, 60, 38],
+    [8, 44, 20, 4, 45, 21],
+    [12, 33, 11, 4, 34, 12],
+    // 14
+    [3, 145, 115, 1, 146, 116],
+    [4, 64, 40, 5, 65, 41],
+    [11, 36, 16, 5, 37, 17],
+    [11, 36, 12, 5, 37, 13],
+    // 15
+    [5, 109, 87, 1, 110, 88],
+    [5, 65, 41, 5, 66, 42],
+    [5, 54, 24, 7, 55, 25],
+    [11, 36, 12, 7, 37, 13],
+    // 16
+    [5, 122, 98, 1, 123, 99],
+    [7, 73, 45, 3, 74, 46],
+    [15, 43, 19, 2, 44, 20],
+    [3, 45, 15, 13, 46, 16],
+    // 17
+    [1, 135, 107, 5, 136, 108],
+    [10, 74, 46, 1, 75, 47],
+    [1, 50, 22, 15, 51, 23],
+    [2, 42, 14, 17, 43, 15],
+    // 18
+    [5, 150, 120, 1, 151, 121],
+    [9, 69, 43, 4, 70, 44],
+    [17, 50, 22, 1, 51, 23],
+    [2, 42, 14, 19, 43, 15],
+    // 19
+    [3, 141, 113, 4, 142, 114],
+    [3, 70, 44, 11, 71, 45],
+    [17, 47, 21, 4, 48, 22],
+    [9, 39, 13, 16, 40, 14],
+    // 20
+    [3, 135, 107, 5, 136, 108],
+    [3, 67, 41, 13, 68, 42],
+    [15, 54, 24, 5, 55, 25],
+    [15, 43, 15, 10, 44, 16],
+    // 21
+    [4, 144, 116, 4, 145, 117],
+    [17, 68, 42],
+    [17, 50, 22, 6, 51, 23],
+    [19, 46, 16, 6, 47, 17],
+    // 22
+    [2, 139, 111, 7, 140, 112],
+    [17, 74, 46],
+    [7, 54, 24, 16, 55, 25],
+    [34, 37, 13],
+    // 23
+    [4, 151, 121, 5, 152, 122],
+    [4, 75, 47, 14, 76, 48],
+    [11, 54, 24, 14, 55, 25],
+    [16, 45, 15, 14, 46, 16],
+    // 24
+    [6, 147, 117, 4, 148, 118],
+    [6, 73, 45, 14, 74, 46],
+    [11, 54, 24, 16, 55, 25],
+    [30, 46, 16, 2, 47, 17],
+    // 25
+    [8, 132, 106, 4, 133, 107],
+    [8, 75, 47, 13, 76, 48],
+    [7, 54, 24, 22, 55, 25],
+    [22, 45, 15, 13, 46, 16],
+    // 26
+    [10, 142, 114, 2, 143, 115],
+    [19, 74, 46, 4, 75, 47],
+    [28, 50, 22, 6, 51, 23],
+    [33, 46, 16, 4, 47, 17],
+    // 27
+    [8, 152, 122, 4, 153, 123],
+    [22, 73, 45, 3, 74, 46],
+    [8, 53, 23, 26, 54, 24],
+    [12, 45, 15, 28, 46, 16],
+    // 28
+    [3, 147, 117, 10, 148, 118],
+    [3, 73, 45, 23, 74, 46],
+    [4, 54, 24, 31, 55, 25],
+    [11, 45, 15, 31, 46, 16],
+    // 29
+    [7, 146, 116, 7, 147, 117],
+    [21, 73, 45, 7, 74, 46],
+    [1, 53, 23, 37, 54, 24],
+    [19, 45, 15, 26, 46, 16],
+    // 30
+    [5, 145, 115, 10, 146, 116],
+    [19, 75, 47, 10, 76, 48],
+    [15, 54, 24, 25, 55, 25],
+    [23, 45, 15, 25, 46, 16],
+    // 31
+    [13, 145, 115, 3, 146, 116],
+    [2, 74, 46, 29, 75, 47],
+    [42, 54, 24, 1, 55, 25],
+    [23, 45, 15, 28, 46, 16],
+    // 32
+    [17, 145, 115],
+    [10, 74, 46, 23, 75, 47],
+    [10, 54, 24, 35, 55, 25],
+    [19, 45, 15, 35, 46, 16],
+    // 33
+    [17, 145, 115, 1, 146, 116],
+    [14, 74, 46, 21, 75, 47],
+    [29, 54, 24, 19, 55, 25],
+    [11, 45, 15, 46, 46, 16],
+    // 34
+    [13, 145, 115, 6, 146, 116],
+    [14, 74, 46, 23, 75, 47],
+    [44, 54, 24, 7, 55, 25],
+    [59, 46, 16, 1, 47, 17],
+    // 35
+    [12, 151, 121, 7, 152, 122],
+    [12, 75, 47, 26, 76, 48],
+    [39, 54, 24, 14, 55, 25],
+    [22, 45, 15, 41, 46, 16],
+    // 36
+    [6, 151, 121, 14, 152, 122],
+    [6, 75, 47, 34, 76, 48],
+    [46, 54, 24, 10, 55, 25],
+    [2, 45, 15, 64, 46, 16],
+    // 37
+    [17, 152, 122, 4, 153, 123],
+    [29, 74, 46, 14, 75, 47],
+    [49, 54, 24, 10, 55, 25],
+    [24, 45, 15, 46, 46, 16],
+    // 38
+    [4, 152, 122, 18, 153, 123],
+    [13, 74, 46, 32, 75, 47],
+    [48, 54, 24, 14, 55, 25],
+    [42, 45, 15, 32, 46, 16],
+    // 39
+    [20, 147, 117, 4, 148, 118],
+    [40, 75, 47, 7, 76, 48],
+    [43, 54, 24, 22, 55, 25],
+    [10, 45, 15, 67, 46, 16],
+    // 40
+    [19, 148, 118, 6, 149, 119],
+    [18, 75, 47, 31, 76, 48],
+    [34, 54, 24, 34, 55, 25],
+    [20, 45, 15, 61, 46, 16]
+  ];
+  const qrRSBlock = function(totalCount, dataCount) {
+    const _this2 = {};
+    _this2.totalCount = totalCount;
+    _this2.dataCount = dataCount;
+    return _this2;
+  };
+  const _this = {};
+  const getRsBlockTable = function(typeNumber, errorCorrectionLevel) {
+    switch (errorCorrectionLevel) {
+      case QRErrorCorrectionLevel.L:
+        return RS_BLOCK_TABLE[(typeNumber - 1) * 4 + 0];
+      case QRErrorCorrectionLevel.M:
+        return RS_BLOCK_TABLE[(typeNumber - 1) * 4 + 1];
+      case QRErrorCorrectionLevel.Q:
+        return RS_BLOCK_TABLE[(typeNumber - 1) * 4 + 2];
+      case QRErrorCorrectionLevel.H:
+        return RS_BLOCK_TABLE[(typeNumber - 1) * 4 + 3];
+      default:
+        return void 0;
+    }
+  };
+  _this.getRSBlocks = function(typeNumber, errorCorrectionLevel) {
+    const rsBlock = getRsBlockTable(typeNumber, errorCorrectionLevel);
+    if (typeof rsBlock == "undefined") {
+      throw "bad rs block @ typeNumber:" + typeNumber + "/errorCorrectionLevel:" + errorCorrectionLevel;
+    }
+    const length = rsBlock.length / 3;
+    const list = [];
+    for (let i = 0; i < length; i += 1) {
+      const count = rsBlock[i * 3 + 0];
+      const totalCount = rsBlock[i * 3 + 1];
+      const dataCount = rsBlock[i * 3 + 2];
+      for (let j = 0; j < count; j += 1) {
+        list.push(qrRSBlock(totalCount, dataCount));
+      }
+    }
+    return list;
+  };
+  return _this;
+})();
+var qrBitBuffer = function() {
+  const _buffer = [];
+  let _length2 = 0;
+  const _this = {};
+  _this.getBuffer = function() {
+    return _buffer;
+  };
+  _this.getAt = function(index2) {
+    const bufIndex = Math.floor(index2 / 8);
+    return (_buffer[bufIndex] >>> 7 - index2 % 8 & 1) == 1;
+  };
+  _this.put = function(num, length) {
+    for (let i = 0; i < length; i += 1) {
+      _this.putBit((num >>> length - i - 1 & 1) == 1);
+    }
+  };
+  _this.getLengthInBits = function() {
+    return _length2;
+  };
+  _this.putBit = function(bit) {
+    const bufIndex = Math.floor(_length2 / 8);
+    if (_buffer.length <= bufIndex) {
+      _buffer.push(0);
+    }
+    if (bit) {
+      _buffer[bufIndex] |= 128 >>> _length2 % 8;
+    }
+    _length2 += 1;
+  };
+  return _this;
+};
+var qrNumber = function(data) {
+  const _mode = QRMode.MODE_NUMBER;
+  const _data = data;
+  const _this = {};
+  _this.getMode = function() {
+    return _mode;
+  };
+  _this.getLength = function(buffer) {
+    return _data.length;
+  };
+  _this.write = function(buffer) {
+    const data2 = _data;
+    let i = 0;
+    while (i + 2 < data2.length) {
+      buffer.put(strToNum(data2.substring(i, i + 3)), 10);
+      i += 3;
+    }
+    if (i < data2.length) {
+      if (data2.length - i == 1) {
+        buffer.put(strToNum(data2.substring(i, i + 1)), 4);
+      } else if (data2.length - i == 2) {
+        buffer.put(strToNum(data2.substring(i, i + 2)), 7);
+      }
+    }
+  };
+  const strToNum = function(s) {
+    let num = 0;
+    for (let i = 0; i < s.length; i += 1) {
+      num = num * 10 + chatToNum(s.charAt(i));
+    }
+    return num;
+  };
+  const chatToNum = function(c) {
+    if ("0" <= c && c <= "9") {
+      return c.charCodeAt(0) - "0".charCodeAt(0);
+    }
+    throw "illegal char :" + c;
+  };
+  return _this;
+};
+var qrAlphaNum = function(data) {
+  const _mode = QRMode.MODE_ALPHA_NUM;
+  const _data = data;
+  const _this = {};
+  _this.getMode = function() {
+    return _mode;
+  };
+  _this.getLength = function(buffer) {
+    return _data.length;
+  };
+  _this.write = function(buffer) {
+    const s = _data;
+    let i = 0;
+    while (i + 1 < s.length) {
+      buffer.put(
+        getCode(s.charAt(i)) * 45 + getCode(s.charAt(i + 1)),
+        11
+      );
+      i += 2;
+    }
+    if (i < s.length) {
+      buffer.put(getCode(s.charAt(i)), 6);
+    }
+  };
+  const getCode = function(c) {
+    if ("0" <= c && c <= "9") {
+      return c.charCodeAt(0) - "0".charCodeAt(0);
+    } else if ("A" <= c && c <= "Z") {
+      return c.charCodeAt(0) - "A".charCodeAt(0) + 10;
+    } else {
+      switch (c) {
+        case " ":
+          return 36;
+        case "$":
+          return 37;
+        case "%":
+          return 38;
+        case "*":
+          return 39;
+        case "+":
+          return 40;
+        case "-":
+          return 41;
+        case ".":
+          return 42;
+        case "/":
+          return 43;
+        case ":":
+          return 44;
+        default:
+          throw "illegal char :" + c;
+      }
+    }
+  };
+  return _this;
+};
+var qr8BitByte = function(data) {
+  const _mode = QRMode.MODE_8BIT_BYTE;
+  const _data = data;
+  const _bytes = qrcode.stringToBytes(data);
+  const _this = {};
+  _this.getMode = function() {
+    return _mode;
+  };
+  _this.getLength = function(buffer) {
+    return _bytes.length;
+  };
+  _this.write = function(buffer) {
+    for (let i = 0; i < _bytes.length; i += 1) {
+      buffer.put(_bytes[i], 8);
+    }
+  };
+  return _this;
+};
+var qrKanji = function(data) {
+  const _mode = QRMode.MODE_KANJI;
+  const _data = data;
+  const stringToBytes2 = qrcode.stringToBytes;
+  !(function(c, code) {
+    const test = stringToBytes2(c);
+    if (test.length != 2 || (test[0] << 8 | test[1]) != code) {
+      throw "sjis not supported.";
+    }
+  })("\u53CB", 38726);
+  const _bytes = stringToBytes2(data);
+  const _this = {};
+  _this.getMode = function() {
+    return _mode;
+  };
+  _this.getLength = function(buffer) {
+    return ~~(_bytes.length / 2);
+  };
+  _this.write = function(buffer) {
+    const data2 = _bytes;
+    let i = 0;
+    while (i + 1 < data2.length) {
+      let c = (255 & data2[i]) << 8 | 255 & data2[i + 1];
+      if (33088 <= c && c <= 40956) {
+        c -= 33088;
+      } else if (57408 <= c && c <= 60351) {
+        c -= 49472;
+      } else {
+        throw "illegal char at " + (i + 1) + "/" + c;
+      }
+      c = (c >>> 8 & 255) * 192 + (c & 255);
+      buffer.put(c, 13);
+      i += 2;
+    }
+    if (i < data2.length) {
+      throw "illegal char at " + (i + 1);
+    }
+  };
+  return _this;
+};
+var byteArrayOutputStream = function() {
+  const _bytes = [];
+  const _this = {};
+  _this.writeByte = function(b) {
+    _bytes.push(b & 255);
+  };
+  _this.writeShort = function(i) {
+    _this.writeByte(i);
+    _this.writeByte(i >>> 8);
+  };
+  _this.writeBytes = function(b, off, len) {
+    off = off || 0;
+    len = len || b.length;
+    for (let i = 0; i < len; i += 1) {
+      _this.writeByte(b[i + off]);
+    }
+  };
+  _this.writeString = function(s) {
+    for (let i = 0; i < s.length; i += 1) {
+      _this.writeByte(s.charCodeAt(i));
+    }
+  };
+  _this.toByteArray = function() {
+    return _bytes;
+  };
+  _this.toString = function() {
+    let s = "";
+    s += "[";
+    for (let i = 0; i < _bytes.length; i += 1) {
+      if (i > 0) {
+        s += ",";
+      }
+      s += _bytes[i];
+    }
+    s += "]";
+    return s;
+  };
+  return _this;
+};
+var base64EncodeOutputStream = function() {
+  let _buffer = 0;
+  let _buflen = 0;
+  let _length2 = 0;
+  let _base642 = "";
+  const _this = {};
+  const writeEncoded = function(b) {
+    _base642 += String.fromCharCode(encode4(b & 63));
+  };
+  const encode4 = function(n) {
+    if (n < 0) {
+      throw "n:" + n;
+    } else if (n < 26) {
+      return 65 + n;
+    } else if (n < 52) {
+      return 97 + (n - 26);
+    } else if (n < 62) {
+      return 48 + (n - 52);
+    } else if (n == 62) {
+      return 43;
+    } else if (n == 63) {
+      return 47;
+    } else {
+      throw "n:" + n;
+    }
+  };
+  _this.writeByte = function(n) {
+    _buffer = _buffer << 8 | n & 255;
+    _buflen += 8;
+    _length2 += 1;
+    while (_buflen >= 6) {
+      writeEncoded(_buffer >>> _buflen - 6);
+      _buflen -= 6;
+    }
+  };
+  _this.flush = function() {
+    if (_buflen > 0) {
+      writeEncoded(_buffer << 6 - _buflen);
+      _buffer = 0;
+      _buflen = 0;
+    }
+    if (_length2 % 3 != 0) {
+      const padlen = 3 - _length2 % 3;
+      for (let i = 0; i < padlen; i += 1) {
+        _base642 += "=";
+      }
+    }
+  };
+  _this.toString = function() {
+    return _base642;
+  };
+  return _this;
+};
+var base64DecodeInputStream = function(str) {
+  const _str = str;
+  let _pos = 0;
+  let _buffer = 0;
+  let _buflen = 0;
+  const _this = {};
+  _this.read = function() {
+    while (_buflen < 8) {
+      if (_pos >= _str.length) {
+        if (_buflen == 0) {
+          return -1;
+        }
+        throw "unexpected end of file./" + _buflen;
+      }
+      const c = _str.charAt(_pos);
+      _pos += 1;
+      if (c == "=") {
+        _buflen = 0;
+        return -1;
+      } else if (c.match(/^\s$/)) {
+        continue;
+      }
+      _buffer = _buffer << 6 | decode3(c.charCodeAt(0));
+      _buflen += 6;
+    }
+    const n = _buffer >>> _buflen - 8 & 255;
+    _buflen -= 8;
+    return n;
+  };
+  const decode3 = function(c) {
+    if (65 <= c && c <= 90) {
+      return c - 65;
+    } else if (97 <= c && c <= 122) {
+      return c - 97 + 26;
+    } else if (48 <= c && c <= 57) {
+      return c - 48 + 52;
+    } else if (c == 43) {
+      return 62;
+    } else if (c == 47) {
+      return 63;
+    } else {
+      throw "c:" + c;
+    }
+  };
+  return _this;
+};
+var gifImage = function(width, height) {
+  const _width = width;
+  const _height = height;
+  const _data = new Array(width * height);
+  const _this = {};
+  _this.setPixel = function(x, y, pixel) {
+    _data[y * _width + x] = pixel;
+  };
+  _this.write = function(out) {
+    out.writeString("GIF87a");
+    out.writeShort(_width);
+    out.writeShort(_height);
+    out.writeByte(128);
+    out.writeByte(0);
+    out.writeByte(0);
+    out.writeByte(0);
+    out.writeByte(0);
+    out.writeByte(0);
+    out.writeByte(255);
+    out.writeByte(255);
+    out.writeByte(255);
+    out.writeString(",");
+    out.writeShort(0);
+    out.writeShort(0);
+    out.writeShort(_width);
+    out.writeShort(_height);
+    out.writeByte(0);
+    const lzwMinCodeSize = 2;
+    const raster = getLZWRaster(lzwMinCodeSize);
+    out.writeByte(lzwMinCodeSize);
+    let offset = 0;
+    while (raster.length - offset > 255) {
+      out.writeByte(255);
+      out.writeBytes(raster, offset, 255);
+      offset += 255;
+    }
+    out.writeByte(raster.length - offset);
+    out.writeBytes(raster, offset, raster.length - offset);
+    out.writeByte(0);
+    out.writeString(";");
+  };
+  const bitOutputStream = function(out) {
+    const _out = out;
+    let _bitLength = 0;
+    let _bitBuffer = 0;
+    const _this2 = {};
+    _this2.write = function(data, length) {
+      if (data >>> length != 0) {
+        throw "length over";
+      }
+      while (_bitLength + length >= 8) {
+        _out.writeByte(255 & (data << _bitLength | _bitBuffer));
+        length -= 8 - _bitLength;
+        data >>>= 8 - _bitLength;
+        _bitBuffer = 0;
+        _bitLength = 0;
+      }
+      _bitBuffer = data << _bitLength | _bitBuffer;
+      _bitLength = _bitLength + length;
+    };
+    _this2.flush = function() {
+      if (_bitLength > 0) {
+        _out.writeByte(_bitBuffer);
+      }
+    };
+    return _this2;
+  };
+  const getLZWRaster = function(lzwMinCodeSize) {
+    const clearCode = 1 << lzwMinCodeSize;
+    const endCode = (1 << lzwMinCodeSize) + 1;
+    let bitLength = lzwMinCodeSize + 1;
+    const table = lzwTable();
+    for (let i = 0; i < clearCode; i += 1) {
+      table.add(String.fromCharCode(i));
+    }
+    table.add(String.fromCharCode(clearCode));
+    table.add(String.fromCharCode(endCode));
+    const byteOut = byteArrayOutputStream();
+    const bitOut = bitOutputStream(byteOut);
+    bitOut.write(clearCode, bitLength);
+    let dataIndex = 0;
+    let s = String.fromCharCode(_data[dataIndex]);
+    dataIndex += 1;
+    while (dataIndex < _data.length) {
+      const c = String.fromCharCode(_data[dataIndex]);
+      dataIndex += 1;
+      if (table.contains(s + c)) {
+        s = s + c;
+      } else {
+        bitOut.write(table.indexOf(s), bitLength);
+        if (table.size() < 4095) {
+          if (table.size() == 1 << bitLength) {
+            bitLength += 1;
+          }
+          table.add(s + c);
+        }
+        s = c;
+      }
+    }
+    bitOut.write(table.indexOf(s), bitLength);
+    bitOut.write(endCode, bitLength);
+    bitOut.flush();
+    return byteOut.toByteArray();
+  };
+  const lzwTable = function() {
+    const _map2 = {};
+    let _size2 = 0;
+    const _this2 = {};
+    _this2.add = function(key) {
+      if (_this2.contains(key)) {
+        throw "dup key:" + key;
+      }
+      _map2[key] = _size2;
+      _size2 += 1;
+    };
+    _this2.size = function() {
+      return _size2;
+    };
+    _this2.indexOf = function(key) {
+      return _map2[key];
+    };
+    _this2.contains = function(key) {
+      return typeof _map2[key] != "undefined";
+    };
+    return _this2;
+  };
+  return _this;
+};
+var createDataURL = function(width, height, getPixel) {
+  const gif = gifImage(width, height);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      gif.setPixel(x, y, getPixel(x, y));
+    }
+  }
+  const b = byteArrayOutputStream();
+  gif.write(b);
+  const base643 = base64EncodeOutputStream();
+  const bytes = b.toByteArray();
+  for (let i = 0; i < bytes.length; i += 1) {
+    base643.writeByte(bytes[i]);
+  }
+  base643.flush();
+  return "data:image/gif;base64," + base643;
+};
+var qrcode_default = qrcode;
+var stringToBytes = qrcode.stringToBytes;
+
+// src/action/qr-png.ts
+var QUIET = 4;
+var SCALE = 8;
+function qrPng(text) {
+  const code = qrcode_default(0, "M");
+  code.addData(text, "Byte");
+  code.make();
+  const modules = code.getModuleCount();
+  const side = (modules + QUIET * 2) * SCALE;
+  const rows = Buffer.alloc((side + 1) * side, 255);
+  for (let y = 0; y < side; y++) {
+    rows[y * (side + 1)] = 0;
+    const row = Math.floor(y / SCALE) - QUIET;
+    for (let x = 0; x < side; x++) {
+      const col = Math.floor(x / SCALE) - QUIET;
+      if (row >= 0 && row < modules && col >= 0 && col < modules && code.isDark(row, col)) rows[y * (side + 1) + 1 + x] = 0;
+    }
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(side, 0);
+  header.writeUInt32BE(side, 4);
+  header[8] = 8;
+  header[9] = 0;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
+}
+function chunk(type, data) {
+  const typed = Buffer.concat([Buffer.from(type, "latin1"), data]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc326(typed));
+  return Buffer.concat([length, typed, crc]);
+}
+
+// src/action/install-link.ts
+async function installOutputs(version2, pageUrl, tempDir) {
+  if (pageUrl === void 0 || version2.file?.kind !== "binary") return null;
+  const url2 = testerPageLink(pageUrl, version2.id);
+  const qrCode = path15.join(tempDir, `updateforge-install-${version2.app}-${version2.buildType}-${version2.version.replace(/[^\w.-]/g, "_")}.png`);
+  await writeFile3(qrCode, qrPng(url2));
+  return { url: url2, qrCode };
+}
+
 // src/action/publish-step.ts
 async function runPublish(step) {
   const { store, config: config2, inputs, io } = step;
@@ -74157,12 +76299,25 @@ async function runPublish(step) {
   });
   const v = result.version;
   const releaseUrl = `${inputs.serverUrl}/${store.location}/releases${v.file ? `/tag/${encodeURIComponent(result.tag)}` : ""}`;
-  setVersionOutputs(io, { version: v, releaseUrl, manifestSha: result.manifestSha });
   for (const warning2 of result.warnings) io.log.warn(warning2);
   io.log.info(`${publishHeadline(result)} (version id ${v.id})`);
   const problem = await announcePublish(step.command.notifyWebhook, result, store.location);
   if (problem) io.log.warn(problem);
-  await io.appendSummary(summaryMarkdown(result, { repo: store.location, releaseUrl }));
+  const install = await installOutputs(v, step.command.pageUrl, inputs.tempDir) ?? void 0;
+  if (install) io.log.info(`Testers install it at ${install.url}`);
+  await io.appendSummary(summaryMarkdown(result, { repo: store.location, releaseUrl, install }));
+  const { keep } = step.command;
+  let pruned;
+  let pruneFailure;
+  if (keep !== void 0) {
+    try {
+      pruned = await pruneAndReport({ store, config: config2, target: { app: v.app, buildType: v.buildType, keep }, dryRun: false, io, spare: [v.id] });
+    } catch (error63) {
+      pruneFailure = { error: error63 };
+    }
+  }
+  setVersionOutputs(io, { version: v, releaseUrl, manifestSha: pruned?.changed && pruned.manifestSha ? pruned.manifestSha : result.manifestSha, install });
+  if (pruneFailure) throw pruneFailure.error;
 }
 
 // src/action/run-action.ts
@@ -74176,7 +76331,7 @@ async function runAction(io) {
   }
   const key = command.name === "publish" ? command.request.encryptKey : void 0;
   if (key && "pem" in key) {
-    for (const line of key.pem.split("\n")) if (line.trim().length > 8) io.setSecret(line.trim());
+    for (const line of key.pem.split("\n").map((l) => l.trim())) if (line.length > 8 && !line.startsWith("-----")) io.setSecret(line);
   }
   const config2 = await loadConfig(await pathInScope(inputs.configPath, "config", { workspace: inputs.workspace }));
   const store = await openStore(
@@ -74185,6 +76340,7 @@ async function runAction(io) {
   );
   const step = { store, config: config2, inputs, io };
   if (command.name === "publish") await runPublish({ ...step, command });
+  else if (command.name === "prune") await runPrune({ ...step, command });
   else await runEdit({ ...step, command });
 }
 function failureMessage(error63) {

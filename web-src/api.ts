@@ -45,6 +45,8 @@ export interface VersionDetail extends VersionSummary {
   readonly size: number | null;
   readonly fileName: string | null;
   readonly platform: Platform | null;
+  /** How often it was downloaded (minutes old at most); null when the server cannot tell. */
+  readonly downloads: number | null;
 }
 
 export type AppVersions = Readonly<Record<BuildType, readonly VersionDetail[]>>;

@@ -23,3 +23,8 @@ export function formatDate(iso: string): string {
 export function formatTime(iso: string): string {
   return new Date(iso).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
 }
+
+/** 1 → "1 download", 1234 → "1,234 downloads" in the tester's locale. */
+export function formatDownloads(count: number): string {
+  return `${count.toLocaleString()} download${count === 1 ? '' : 's'}`;
+}

@@ -2,7 +2,8 @@
 // api.ts, the markup in render.ts.
 import { ApiError, installLink, listTeams, listVersions, loadSession, logIn, saveSession, SessionEnded, type Session } from './api.js';
 import { replaceChildren } from './dom.js';
-import { renderDetails, renderInstall, renderTeams, type Actions } from './render.js';
+import { linkedVersionId } from './link.js';
+import { renderDetails, renderInstall, renderTeams, revealVersion, type Actions } from './render.js';
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -68,12 +69,19 @@ async function showApps(current: Session): Promise<void> {
   replaceChildren(apps, ...renderTeams(teams, actions));
   element<HTMLElement>('apps-heading').focus();
   // Sizes, notes and earlier versions come one app at a time, after the list is on screen.
-  for (const app of teams.flatMap((team) => team.apps)) {
-    const article = apps.querySelector(`[data-app="${CSS.escape(app.id)}"]`);
-    listVersions(current, app.id)
-      .then((versions) => article && renderDetails(article, app, versions, actions))
-      .catch((error: unknown) => fail(error, appsMessage));
-  }
+  const details = teams
+    .flatMap((team) => team.apps)
+    .map((app) => {
+      const article = apps.querySelector(`[data-app="${CSS.escape(app.id)}"]`);
+      return listVersions(current, app.id)
+        .then((versions) => article && renderDetails(article, app, versions, actions))
+        .catch((error: unknown) => fail(error, appsMessage));
+    });
+  // A link to one version (the action's install-url): shown once every app's versions are there.
+  const linked = linkedVersionId(location.hash);
+  if (linked === null) return;
+  await Promise.all(details);
+  if (!revealVersion(apps, linked)) appsMessage.textContent = 'The version this link points to is not among your apps: it may have been removed, or be for another team.';
 }
 
 loginForm.addEventListener('submit', (event) => {

@@ -1,7 +1,7 @@
 import type { AppSummary, AppVersions, BuildType, InstallLink, Team, VersionDetail, VersionSummary } from './api.js';
 import { BUILD_TYPES } from './api.js';
 import { h } from './dom.js';
-import { formatDate, formatSize, formatTime } from './format.js';
+import { formatDate, formatDownloads, formatSize, formatTime } from './format.js';
 import { qrSvg } from './qr.js';
 
 const BUILD_TYPE_LABELS: Record<BuildType, string> = { release: 'Release', debug: 'Debug', profile: 'Profile' };
@@ -55,11 +55,13 @@ function renderBuildType(app: AppSummary, type: BuildType, actions: Actions): HT
   );
 }
 
-/** One version with its install button; `details` adds its size and notes once they are known. */
+/** One version with its install button; `details` adds its size, downloads and notes once they are known. */
 export function renderVersion(version: VersionSummary, app: AppSummary, actions: Actions, role: 'current' | 'earlier', details?: VersionDetail): HTMLElement {
   const install = h('button', { type: 'button', class: role === 'current' ? 'primary' : 'secondary', 'aria-label': `Install ${app.title} ${version.version}` }, 'Install');
   install.addEventListener('click', () => actions.install(version, app, install));
-  const facts = [formatDate(version.created), details?.size != null ? formatSize(details.size) : null].filter(Boolean).join(' · ');
+  const facts = [formatDate(version.created), details?.size != null ? formatSize(details.size) : null, details?.downloads != null ? formatDownloads(details.downloads) : null]
+    .filter(Boolean)
+    .join(' · ');
   return h(
     'div',
     { class: `version ${role}`, 'data-version-id': version.id },
@@ -70,7 +72,7 @@ export function renderVersion(version: VersionSummary, app: AppSummary, actions:
   );
 }
 
-/** Fills in the current versions' size and notes, and offers the earlier versions of each build type. */
+/** Fills in the current versions' size, downloads and notes, and offers the earlier versions of each build type. */
 export function renderDetails(article: Element, app: AppSummary, versions: AppVersions, actions: Actions): void {
   for (const type of BUILD_TYPES) {
     const section = article.querySelector(`[data-build-type="${type}"]`);
@@ -131,4 +133,20 @@ export function renderInstall(link: InstallLink, app: AppSummary, version: Versi
     ),
     h('p', { class: 'expiry' }, `This link works until ${formatTime(link.expiresAt)}.`),
   );
+}
+
+/**
+ * Brings the linked version into view: opens the earlier versions it is among, marks it, and puts
+ * the focus on its Install button. False when the tester's apps do not list it.
+ */
+export function revealVersion(root: Element, versionId: string): boolean {
+  const row = root.querySelector<HTMLElement>(`.version[data-version-id="${CSS.escape(versionId)}"]`);
+  if (!row) return false;
+  const list = row.closest<HTMLElement>('.earlier-list');
+  if (list?.hidden) document.querySelector<HTMLButtonElement>(`[aria-controls="${CSS.escape(list.id)}"]`)?.click();
+  row.classList.add('linked');
+  row.setAttribute('aria-current', 'true');
+  row.scrollIntoView({ block: 'center' });
+  row.querySelector<HTMLButtonElement>('button')?.focus();
+  return true;
 }

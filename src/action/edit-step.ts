@@ -9,7 +9,7 @@ import { setVersionOutputs } from './outputs.js';
 import type { ActionIO } from './run-action.js';
 import { editSummaryMarkdown } from './summary.js';
 
-type EditCommand = Exclude<ActionCommand, { name: 'publish' }>;
+type EditCommand = Extract<ActionCommand, { name: 'rollout' | 'yank' }>;
 
 /** `command: rollout` or `yank`: edits a published bundle's release and the manifest, then reports it. */
 export async function runEdit(step: { store: Store; config: LoadedConfig; inputs: ActionInputs; command: EditCommand; io: ActionIO }): Promise<void> {

@@ -8,6 +8,7 @@ import { fieldOf } from '../errors.js';
 import type { Logger } from '../util/logger.js';
 import { runEdit } from './edit-step.js';
 import { parseActionInputs, type Env } from './inputs.js';
+import { runPrune } from './prune-step.js';
 import { runPublish } from './publish-step.js';
 
 /** What the action needs from the runner, handed in (production: @actions/core; tests: plain functions). */
@@ -20,7 +21,7 @@ export interface ActionIO {
   progress(progress: PublishProgress): void;
 }
 
-/** The action: inputs → publish, rollout or yank on the feed's GitHub repository → outputs and job summary. */
+/** The action: inputs → publish, rollout, yank or prune on the feed's GitHub repository → outputs and job summary. */
 export async function runAction(io: ActionIO): Promise<void> {
   const inputs = parseActionInputs(io.env);
   const { command } = inputs;
@@ -32,7 +33,9 @@ export async function runAction(io: ActionIO): Promise<void> {
     io.setSecret((io.env['INPUT_NOTIFY-WEBHOOK'] ?? '').trim());
   }
   const key = command.name === 'publish' ? command.request.encryptKey : undefined;
-  if (key && 'pem' in key) for (const line of key.pem.split('\n')) if (line.trim().length > 8) io.setSecret(line.trim());
+  // Each line of the key's body: the runner masks line by line. The armor lines (-----BEGIN ... KEY-----) are
+  // the same in every key, so they are not masked, and `::add-mask::` never prints one.
+  if (key && 'pem' in key) for (const line of key.pem.split('\n').map((l) => l.trim())) if (line.length > 8 && !line.startsWith('-----')) io.setSecret(line);
 
   const config = await loadConfig(await pathInScope(inputs.configPath, 'config', { workspace: inputs.workspace }));
   const store = await openStore(
@@ -41,6 +44,7 @@ export async function runAction(io: ActionIO): Promise<void> {
   );
   const step = { store, config, inputs, io };
   if (command.name === 'publish') await runPublish({ ...step, command });
+  else if (command.name === 'prune') await runPrune({ ...step, command });
   else await runEdit({ ...step, command });
 }
 

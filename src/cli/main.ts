@@ -7,6 +7,7 @@ import { packageVersion } from '../util/project-root.js';
 import { parseWholeNumber } from '../util/whole-number.js';
 import type { EditCommandOptions, MetadataEditOptions } from './edit-commands.js';
 import type { PublishCommandOptions } from './publish-command.js';
+import type { PruneCommandOptions } from './prune-command.js';
 import type { RepairCommandOptions } from './repair-command.js';
 import { reportError } from './report-error.js';
 import type { ServeCommandOptions } from './serve-command.js';
@@ -23,6 +24,7 @@ const editCommands = () => import('./edit-commands.js');
 const doctorCommand = () => import('./doctor-command.js');
 const repairCommand = () => import('./repair-command.js');
 const statusCommand = () => import('./status-command.js');
+const pruneCommand = () => import('./prune-command.js');
 
 /** Parses `--teams a,b`: trimmed, no empties, no repeats. */
 function parseTeams(value: string): string[] {
@@ -74,7 +76,7 @@ function feedFlags(cmd: Command, storeHelp = 'the local store folder'): Command 
     .option('--config <file>', 'the feed configuration', CONFIG_FILE_NAME);
 }
 
-/** The commands that write to a feed (publish, rollout, yank, edit, repair), and status, which reads it. */
+/** The commands that write to a feed (publish, rollout, yank, edit, repair, prune), and status, which reads it. */
 function addFeedCommands(program: Command, io: CliIO): void {
   feedFlags(program.command('publish'), 'the local store folder (created on first publish)')
     .description('Publish a build (a file as-is, or a web build folder zipped) or register a pending version, then regenerate the manifest.')
@@ -140,6 +142,17 @@ function addFeedCommands(program: Command, io: CliIO): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', GITHUB_ENVIRONMENT_HELP)
     .action(async (options: RepairCommandOptions) => (await repairCommand()).runRepair(options, io));
+
+  feedFlags(program.command('prune'))
+    .description('Delete the releases of versions past the newest N of each app and build type (never what testers or devices still get), then update the manifest.')
+    .requiredOption('--keep <n>', 'how many of the newest versions of each app and build type to keep (1 or more)')
+    .option('--app <id>', 'only this app (default: every app)')
+    .addOption(new Option('--build-type <type>', 'only this build type (default: every build type)').choices(BUILD_TYPES))
+    .option('--dry-run', 'list what would be removed, and write nothing')
+    .option('--branch <name>', 'manifest branch', DEFAULT_BRANCH)
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', GITHUB_ENVIRONMENT_HELP)
+    .action(async (options: PruneCommandOptions) => (await pruneCommand()).runPrune(options, io));
 }
 
 /** The commands that serve a feed, or check a deployment that does. */

@@ -1,9 +1,10 @@
 import { access } from 'node:fs/promises';
 import { loadConfig, type Config } from '../feed/config.js';
-import { MANIFEST_PATH, parseManifest } from '../feed/manifest.js';
-import { feedStatus } from '../feed/status.js';
+import { MANIFEST_PATH, parseManifest, type Manifest } from '../feed/manifest.js';
+import { assetIdsOf, feedStatus } from '../feed/status.js';
 import { openStore } from '../store/open-store.js';
 import type { FeedReader } from '../store/store.js';
+import { errorMessage } from '../util/error-message.js';
 import { formatStatus } from './status-report.js';
 import { stderrLogger } from './stderr-logger.js';
 import { storeFromFlags, type StoreFlags } from './store-flags.js';
@@ -26,8 +27,20 @@ export async function runStatus(options: StatusCommandOptions, io: StatusIO): Pr
   const reader: FeedReader = await openStore(where, { branch: options.branch, log: stderrLogger(io.stderr) });
   const file = await reader.readBranchFile(MANIFEST_PATH);
   const manifest = file === null || file === 'not-modified' ? null : parseManifest(file.content);
-  const status = feedStatus({ location: reader.location, manifest, config });
+  const status = feedStatus({ location: reader.location, manifest, config, downloads: await downloadCounts(reader, manifest, io.stderr) });
   io.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+}
+
+/** The store's download counts of the manifest's files; null (and a warning) when they cannot be read, which fails nothing else. */
+async function downloadCounts(reader: FeedReader, manifest: Manifest | null, stderr: NodeJS.WriteStream): Promise<ReadonlyMap<string, number> | null> {
+  const assetIds = assetIdsOf(manifest);
+  if (assetIds.length === 0) return null;
+  try {
+    return await reader.downloadCounts(assetIds);
+  } catch (error) {
+    stderr.write(`warning: download counts could not be read from ${reader.location}: ${errorMessage(error)}\n`);
+    return null;
+  }
 }
 
 /** The config, for the order of teams and apps; none when the default file is absent (the manifest has its own copy). */

@@ -7,8 +7,9 @@ import { formatBytes } from '../publish/progress.js';
  *
  *     Acme (acme)
  *       rocket  Rocket
- *         release  current  1.2.0  "Spring"  2026-03-01  1.2 MiB  bundle
- *         release  rollout in progress: 1.2.0 at 40%
+ *         release  current  1.2.0  "Spring"  2026-03-01  48.2 MiB  binary  12 downloads
+ *         release  live     1.2.1  2026-03-04  1.2 MiB  bundle  310 downloads
+ *         release  rollout in progress: 1.2.2 at 40%
  */
 export function formatStatus(status: FeedStatus): string {
   const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -29,14 +30,20 @@ function buildTypeLines(status: BuildTypeStatus): string[] {
   return [
     ...(status.current ? [`current  ${describe(status.current)}`] : []),
     ...(status.pending ? [`pending  ${describe(status.pending)}`] : []),
+    ...(status.live ? [`live     ${describe(status.live)}`] : []),
     ...status.rollouts.map((v) => `rollout in progress: ${v.version} at ${v.rollout}%`),
     ...status.yanked.map((v) => `yanked   ${describe(v)}`),
   ];
 }
 
-/** `1.2.0  "Spring"  2026-03-01  1.2 MiB  bundle`: what is missing (no name, no file yet) is left out. */
+/** `1.2.0  "Spring"  2026-03-01  1.2 MiB  bundle  12 downloads`: what is missing (no name, no file yet, no count) is left out. */
 function describe(v: StatusVersion): string {
-  return [v.version, v.name === '' ? null : JSON.stringify(v.name), v.created.slice(0, 10), v.size === null ? null : formatBytes(v.size), v.kind]
+  return [v.version, v.name === '' ? null : JSON.stringify(v.name), v.created.slice(0, 10), v.size === null ? null : formatBytes(v.size), v.kind, downloads(v.downloads)]
     .filter((part) => part !== null)
     .join('  ');
+}
+
+/** `1 download`, `12 downloads`; null when the store cannot tell. */
+function downloads(count: number | null): string | null {
+  return count === null ? null : `${count} download${count === 1 ? '' : 's'}`;
 }

@@ -14,6 +14,16 @@ export function installManifestPath(versionId: string): string {
   return `/api/v1/versions/${encodeURIComponent(versionId)}/manifest.plist`;
 }
 
+/**
+ * The tester page's link to one version: the deployment's address (`pageUrl`, path kept) with
+ * `#version={id}`, which web-src/link.ts reads. A fragment, so the id never reaches a server log.
+ */
+export function testerPageLink(pageUrl: string, versionId: string): string {
+  const url = new URL(pageUrl);
+  url.hash = `version=${encodeURIComponent(versionId)}`;
+  return url.href;
+}
+
 /** The file name an app's icon is served under: the last segment of its path on the manifest branch. */
 export function iconFileName(icon: string): string {
   return path.posix.basename(icon);

@@ -17,12 +17,17 @@ export interface StatusVersion {
   readonly size: number | null;
   /** Share of devices offered a bundle; 100 for everything else. */
   readonly rollout: number;
+  /** Times its file was downloaded, as the store counts them; null when the store cannot tell, or there is no file yet. */
+  readonly downloads: number | null;
 }
 
-/** One app's build type: what testers get, what comes next, and the bundles to watch. */
+/** One app's build type: what testers get, what comes next, what devices get, and the bundles to watch. */
 export interface BuildTypeStatus {
+  /** Testers' current build: the highest version with a binary (never a bundle). */
   readonly current: StatusVersion | null;
   readonly pending: StatusVersion | null;
+  /** The bundle every device gets outside a rollout in progress: the newest at 100%, not yanked. */
+  readonly live: StatusVersion | null;
   /** Bundles offered to fewer than 100% of devices (not yanked), newest first. */
   readonly rollouts: readonly StatusVersion[];
   /** Yanked bundles, newest first. */
@@ -58,12 +63,22 @@ export interface FeedStatus {
  * manifest's (which is the config's as of the last write). Current and pending are chosen as
  * the server chooses them (`indexManifest`).
  */
-export function feedStatus(input: { location: string; manifest: Manifest | null; config?: Config | undefined }): FeedStatus {
+export function feedStatus(input: {
+  location: string;
+  manifest: Manifest | null;
+  config?: Config | undefined;
+  /** Download counts by asset id (FeedReader.downloadCounts); null or absent: none could be read. */
+  downloads?: ReadonlyMap<string, number> | null | undefined;
+}): FeedStatus {
   const { manifest, config } = input;
   const snapshot = manifest && indexManifest(manifest);
   const teams = mergeById<{ id: string; name: string }>(config?.teams ?? [], manifest?.teams ?? []);
   const apps = mergeById<{ id: string; team: string; title: string }>(config?.apps ?? [], manifest?.apps ?? []);
   const versions = manifest?.versions ?? [];
+  const assetOf = new Map(versions.flatMap((v) => (v.file ? [[v.id, v.file.assetId] as const] : [])));
+  const { downloads } = input;
+  const counted = (buildTypes: Record<BuildType, BuildTypeStatus>) =>
+    downloads ? (Object.fromEntries(BUILD_TYPES.map((t) => [t, withDownloads(buildTypes[t], assetOf, downloads)])) as Record<BuildType, BuildTypeStatus>) : buildTypes;
   const appStatus = (app: { id: string; title: string }): AppStatus => {
     const selected = snapshot?.currentAndPending.get(app.id);
     const own = versions.filter((v) => v.app === app.id);
@@ -76,7 +91,7 @@ export function feedStatus(input: { location: string; manifest: Manifest | null;
         ),
       ]),
     ) as Record<BuildType, BuildTypeStatus>;
-    return { id: app.id, title: app.title, buildTypes };
+    return { id: app.id, title: app.title, buildTypes: counted(buildTypes) };
   };
   return {
     location: input.location,
@@ -91,9 +106,15 @@ function buildTypeStatus(selected: CurrentAndPending | undefined, versions: read
   return {
     current: selected?.current ? statusVersion(selected.current) : null,
     pending: selected?.pending ? statusVersion(selected.pending) : null,
+    live: liveBundle(newestFirst),
     rollouts: newestFirst.filter((v) => !v.yanked && v.file?.kind === 'bundle' && (v.rollout ?? 100) < 100).map(statusVersion),
     yanked: newestFirst.filter((v) => v.yanked).map(statusVersion),
   };
+}
+
+function liveBundle(newestFirst: readonly VersionRecord[]): StatusVersion | null {
+  const live = newestFirst.find((v) => !v.yanked && v.file?.kind === 'bundle' && (v.rollout ?? 100) === 100);
+  return live ? statusVersion(live) : null;
 }
 
 function statusVersion(v: VersionRecord): StatusVersion {
@@ -106,7 +127,26 @@ function statusVersion(v: VersionRecord): StatusVersion {
     kind: v.file?.kind ?? null,
     size: v.file?.size ?? null,
     rollout: v.rollout ?? 100,
+    // Filled in by withDownloads once the whole status is chosen.
+    downloads: null,
   };
+}
+
+/**
+ * Every version of `status` with its download count: by version id → its file's asset id → the
+ * store's count. Null where the store could not tell, or the version has no file.
+ */
+function withDownloads(status: BuildTypeStatus, assetOf: ReadonlyMap<string, string>, downloads: ReadonlyMap<string, number>): BuildTypeStatus {
+  const counted = (v: StatusVersion): StatusVersion => ({ ...v, downloads: downloads.get(assetOf.get(v.id) ?? '') ?? null });
+  const entries = Object.entries(status) as [keyof BuildTypeStatus, StatusVersion | readonly StatusVersion[] | null][];
+  return Object.fromEntries(
+    entries.map(([key, value]) => [key, value === null ? null : Array.isArray(value) ? value.map(counted) : counted(value as StatusVersion)]),
+  ) as unknown as BuildTypeStatus;
+}
+
+/** The asset ids of every version with a file: what to ask the store's download counts for. */
+export function assetIdsOf(manifest: Manifest | null): string[] {
+  return (manifest?.versions ?? []).flatMap((v) => (v.file ? [v.file.assetId] : []));
 }
 
 /** `first`, then whatever of `then` it lacks (by id): the config's order, and what only the manifest still has. */

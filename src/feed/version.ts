@@ -40,3 +40,8 @@ export function compareVersions(a: string, b: string): number {
 export function precedenceKey(version: string): string {
   return version.split('+', 1)[0] ?? version;
 }
+
+/** The next patch version (`1.2.0` → `1.2.1`, `1.2.0-rc.1` → `1.2.0`): a suggestion when one is taken. */
+export function nextPatch(version: string): string {
+  return semver.inc(version, 'patch') ?? version;
+}

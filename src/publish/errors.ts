@@ -54,3 +54,9 @@ export class RepairNeededError extends UpdateForgeError {
   override readonly name = 'RepairNeededError';
   readonly kind = 'damaged';
 }
+
+/** A prune stopped after deleting some releases; what it deleted is out of the manifest (as far as it could write it), and running it again finishes it. */
+export class PruneUnfinishedError extends UpdateForgeError {
+  override readonly name = 'PruneUnfinishedError';
+  readonly kind = 'unfinished';
+}

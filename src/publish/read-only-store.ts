@@ -22,6 +22,7 @@ export function readOnlyStore(store: Store): Store {
     openAsset: (assetId, range) => store.openAsset(assetId, range),
     assetLink: (assetId) => store.assetLink(assetId),
     readBranchFile: (file, options) => store.readBranchFile(file, options),
+    downloadCounts: (assetIds) => store.downloadCounts(assetIds),
     createRelease: refuse,
     updateRelease: refuse,
     deleteRelease: refuse,

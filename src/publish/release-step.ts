@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { parseReleaseBody, releaseTag, releaseTitle, renderReleaseBody, type ReleaseMetadata } from '../feed/release-body.js';
+import { nextPatch } from '../feed/version.js';
 import type { FileRecord } from '../feed/version-record.js';
 import { StoreConflictError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
@@ -99,6 +100,7 @@ async function republish(ctx: StepContext, release: Release, prior: ReleaseMetad
   // An encrypted bundle differs at every run (fresh key and IV): what counts is the zip inside.
   const priorContent = priorFile.encryption?.plainSha256 ?? priorFile.sha256;
   const sameBytes = !artifact || artifact.contentSha256 === priorContent;
+  if (artifact && artifact.kind !== priorFile.kind) throw kindConflict(request, priorFile, artifact.kind);
   if (!ctx.request.overwrite) {
     if (prior.version !== request.version) {
       throw new VersionConflictError(
@@ -121,6 +123,15 @@ async function republish(ctx: StepContext, release: Release, prior: ReleaseMetad
   const desired: ReleaseMetadata = { ...base, state: 'published', file: fileRecord(asset, artifact, request) };
   const updated = (await updateIfDifferent(ctx, release, desired, notes, false)) ?? release;
   return { outcome: 'replaced', release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
+}
+
+const KIND_NAMES = { binary: 'an app binary', bundle: 'a live-update bundle' } as const;
+
+/** Even `overwrite` may not turn testers' build into devices' bundle (or back): each kind needs a version of its own. */
+function kindConflict(request: ValidPublishRequest, prior: FileRecord, kind: FileRecord['kind']): VersionConflictError {
+  return new VersionConflictError(
+    `${request.app.id} ${request.buildType} ${request.version} holds ${KIND_NAMES[prior.kind]} (${prior.name}), and ${KIND_NAMES[kind]} cannot replace it: binaries and bundles of an app and build type share one version line (testers get the highest binary, devices the highest bundle). Publish the ${kind === 'bundle' ? 'bundle' : 'binary'} as a version of its own, e.g. ${nextPatch(request.version)}.`,
+  );
 }
 
 /** No file: create (or keep) the version as a pending draft. */

@@ -44,6 +44,20 @@ export function rebuildManifest(options: ManifestWriteOptions & { readonly relea
   return swapManifest(options, (previous) => rebuild(options, previous));
 }
 
+/**
+ * Takes the records of `ids` out of the manifest (`updateforge prune`, once their releases are
+ * deleted), by the same compare-and-swap as a publish: on a lost race it re-reads the winner's
+ * manifest and removes them again. Records already gone change nothing, and nothing is written.
+ */
+export function removeFromManifest(options: ManifestWriteOptions & { readonly ids: readonly string[] }): Promise<ManifestWrite> {
+  const gone = new Set(options.ids);
+  return swapManifest(options, async (previous) => {
+    if (!previous) return rebuild(options, previous);
+    const versions = previous.versions.filter((v) => !gone.has(v.id));
+    return { manifest: { ...previous, generatedAt: options.now().toISOString(), versions }, skipped: [] };
+  });
+}
+
 /** Where a rebuild takes its releases from, told the manifest it replaces (null when there is none, or it cannot be read). */
 type ReleaseSource = (previous: Manifest | null) => Promise<readonly Release[]>;
 

@@ -2,6 +2,7 @@ import type { FeedReader } from '../store/store.js';
 import type { UserDirectory } from '../users/users.js';
 import type { Logger } from '../util/logger.js';
 import type { DownloadMode } from './env-config.js';
+import type { DownloadCountsCache } from './download-counts-cache.js';
 import type { FeedCache } from './feed-cache.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -13,6 +14,8 @@ export interface ServerContext {
   /** The feed, read-only: serving never writes to it. */
   readonly store: FeedReader;
   readonly feed: FeedCache;
+  /** The store's download counts, for the tester page: held for minutes, never failing a request. */
+  readonly downloadCounts: DownloadCountsCache;
   readonly users: UserDirectory;
   readonly tokens: TokenService;
   readonly log: Logger;

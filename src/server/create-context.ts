@@ -4,11 +4,18 @@ import type { Logger } from '../util/logger.js';
 import type { ServerContext } from './context.js';
 import type { DownloadMode } from './env-config.js';
 import { dummyHash } from '../users/password.js';
+import { DownloadCountsCache } from './download-counts-cache.js';
 import { FeedCache } from './feed-cache.js';
 import { LoginThrottle, type LoginLimits } from './login-throttle.js';
 import { RateLimiter } from './rate-limit.js';
 import { nativeResponses, type Responses } from './responses.js';
 import { TokenService } from './tokens.js';
+
+/**
+ * How long the tester page's download counts are held: on GitHub a read lists every release (a request
+ * per 100), so a busy page costs that at most every five minutes, and a count is at most that stale.
+ */
+export const DOWNLOAD_COUNTS_MAX_AGE_MS = 5 * 60_000;
 
 /** Wires a server context; throws ServerConfigError (before anything listens) when the secret is weak. */
 export function createServerContext(options: {
@@ -20,6 +27,8 @@ export function createServerContext(options: {
   manifestMaxAgeMs?: number;
   /** How long a request waits on a re-read before the last good manifest answers (default 2 s). */
   manifestRecheckWaitMs?: number;
+  /** How long download counts are held before the store is asked again (default DOWNLOAD_COUNTS_MAX_AGE_MS): how stale the page's counts may be. */
+  downloadCountsMaxAgeMs?: number;
   publicUrl?: string | undefined;
   /** Update checks one device may make in a burst, and per minute after it. */
   devicePolls?: { burst: number; perMinute: number };
@@ -39,6 +48,13 @@ export function createServerContext(options: {
     feed: new FeedCache(options.store, {
       maxAgeMs: options.manifestMaxAgeMs ?? 1000,
       recheckWaitMs: options.manifestRecheckWaitMs ?? 2000,
+      log: options.log,
+      ...(options.now ? { now: options.now } : {}),
+    }),
+    downloadCounts: new DownloadCountsCache(options.store, {
+      maxAgeMs: options.downloadCountsMaxAgeMs ?? DOWNLOAD_COUNTS_MAX_AGE_MS,
+      // Counts are extras: a page waits for them less than for the manifest.
+      waitMs: Math.min(options.manifestRecheckWaitMs ?? 2000, 1000),
       log: options.log,
       ...(options.now ? { now: options.now } : {}),
     }),

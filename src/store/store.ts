@@ -27,6 +27,14 @@ export interface FeedReader {
    * `etag` still matches (a free re-check, for caches).
    */
   readBranchFile(path: string, options?: ReadBranchFile): Promise<BranchFile | 'not-modified' | null>;
+
+  /**
+   * How many times each of `assetIds` has been downloaded, as the store counts it: GitHub's own
+   * `download_count` (src/store/github/download-counts.ts), or the folder's counter, which counts
+   * an asset opened from its first byte (src/store/local/download-counter.ts). An asset the store
+   * cannot tell about is left out of the map; a store that cannot be read fails as its reads do.
+   */
+  downloadCounts(assetIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }
 
 /**

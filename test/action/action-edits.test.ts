@@ -39,6 +39,8 @@ describe('the action with command rollout or yank, run as the runner runs dist/i
       'release-url': `https://github.com/${repo}/releases/tag/rocket%2Frelease%2Fv1.4.0`,
       'download-path': `/api/v1/versions/${version.id}/download`,
       'manifest-sha': expect.stringMatching(/^[0-9a-f]{40}$/),
+      'install-url': '', // no page-url given
+      'qr-code': '',
     });
     expect(run.summary).toContain('## UpdateForge: Rolled out rocket release 1.4.0 to 50% of devices');
     expect(run.summary).toContain('| Offered to | 50% of devices |');
@@ -73,7 +75,7 @@ describe('the action with command rollout or yank, run as the runner runs dist/i
       /^::error::Input `path`: is for `command: publish`; `command: yank` edits a published bundle and does not take it\. Remove it from this step\.$/m,
     ],
     [{ command: 'rollout', app: 'rocket', version: '1.4.0', percent: '50', overwrite: 'true' }, /^::error::Input `overwrite`: is for `command: publish`/m],
-    [{ command: 'revert', app: 'rocket', version: '1.4.0' }, /^::error::Input `command`: 'revert' is not one of publish, rollout, yank\.$/m],
+    [{ command: 'revert', app: 'rocket', version: '1.4.0' }, /^::error::Input `command`: 'revert' is not one of publish, rollout, yank, prune\.$/m],
     [{ command: 'yank', app: 'rocket', version: '9.9.9' }, /^::error::Input `version`: rocket release 9\.9\.9 is not a published version with a file\.$/m],
   ])('%j fails with an annotation that says what to fix, and changes nothing', async (inputs, annotation) => {
     const { repo, cwd } = await publishedBundle();

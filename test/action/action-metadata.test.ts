@@ -38,6 +38,14 @@ describe('reading the inputs', () => {
     expect(versionFromRef('refs/heads/main')).toBeNull();
   });
 
+  test('a prefixed tag keeps its own line of tags: live-v1.2.1, rocket/v1.2.1, rocket@1.2.1', () => {
+    expect(versionFromRef('refs/tags/live-v1.2.1')).toBe('1.2.1');
+    expect(versionFromRef('refs/tags/rocket/v1.2.1')).toBe('1.2.1');
+    expect(versionFromRef('refs/tags/rocket@1.2.1-rc.2')).toBe('1.2.1-rc.2');
+    expect(versionFromRef('refs/tags/v1.2.3-1')).toBe('1.2.3-1');
+    expect(versionFromRef('refs/tags/release-candidate')).toBe('release-candidate'); // for the version check to refuse, naming it
+  });
+
   test('inputs are read as the runner passes them, trimmed', () => {
     const inputs = parseActionInputs({
       INPUT_TOKEN: ' t ',

@@ -23,9 +23,11 @@ describe('the action, run as the runner runs dist/index.js', () => {
       'release-url': `https://github.com/${repo}/releases/tag/rocket%2Frelease%2Fv1.2.3`,
       'download-path': `/api/v1/versions/${version.id}/download`,
       'manifest-sha': expect.stringMatching(/^[0-9a-f]{40}$/),
+      'install-url': '', // no page-url given
+      'qr-code': '',
     });
     expect(run.summary).toContain('## UpdateForge: Published rocket release 1.2.3');
-    expect(run.summary).toContain('| release | 1.2.3 | - |');
+    expect(run.summary).toContain('| release | 1.2.3 | - | - |');
     expect(run.stdout).toContain(`::add-mask::${WRITE_TOKEN}`);
     expect(run.stdout.replace(`::add-mask::${WRITE_TOKEN}`, '')).not.toContain(WRITE_TOKEN);
     expect(run.summary).not.toContain(WRITE_TOKEN);

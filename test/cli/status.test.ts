@@ -18,7 +18,7 @@ const github = useFakeGitHub();
 
 /**
  * The feed every test looks at (the fixtures' config: rocket and anvil in acme, gadget in globex):
- * rocket release has a bundle at 100%, a newer one at 40%, a yanked one and a pending version;
+ * rocket release has a bundle at 100% (live), a newer one at 40%, a yanked one and a pending version;
  * anvil debug has a binary; gadget has nothing.
  */
 async function seed(store: Store, config: LoadedConfig): Promise<Map<string, VersionRecord>> {
@@ -34,9 +34,9 @@ async function seed(store: Store, config: LoadedConfig): Promise<Map<string, Ver
   return new Map((manifest?.versions ?? []).map((v) => [`${v.app} ${v.buildType} ${v.version}`, v]));
 }
 
-/** A version as status shows it: the date and size come from the record. */
+/** A version as status shows it: the date and size come from the record; nothing was downloaded yet. */
 const line = (v: VersionRecord | undefined, name: string | null) =>
-  [v!.version, name, v!.created.slice(0, 10), v!.file ? formatBytes(v!.file.size) : null, v!.file?.kind].filter(Boolean).join('  ');
+  [v!.version, name, v!.created.slice(0, 10), v!.file ? formatBytes(v!.file.size) : null, v!.file?.kind, v!.file ? '0 downloads' : null].filter(Boolean).join('  ');
 
 const asJson = (v: VersionRecord | undefined) => ({
   id: v!.id,
@@ -47,9 +47,10 @@ const asJson = (v: VersionRecord | undefined) => ({
   kind: v!.file?.kind ?? null,
   size: v!.file?.size ?? null,
   rollout: v!.rollout ?? 100,
+  downloads: v!.file ? 0 : null,
 });
 
-const nothing = { current: null, pending: null, rollouts: [], yanked: [] };
+const nothing = { current: null, pending: null, live: null, rollouts: [], yanked: [] };
 
 function expectedText(location: string, v: Map<string, VersionRecord>): string {
   return [
@@ -57,8 +58,8 @@ function expectedText(location: string, v: Map<string, VersionRecord>): string {
     '',
     'Acme (acme)',
     '  rocket  Rocket',
-    `    release  current  ${line(v.get('rocket release 1.1.0'), null)}`,
     `    release  pending  ${line(v.get('rocket release 1.2.0'), '"Next sprint"')}`,
+    `    release  live     ${line(v.get('rocket release 1.0.0'), '"Spring"')}`,
     '    release  rollout in progress: 1.1.0 at 40%',
     `    release  yanked   ${line(v.get('rocket release 1.0.5'), null)}`,
     '  anvil  Anvil',
@@ -86,8 +87,9 @@ function expectedJson(location: string, generatedAt: string, v: Map<string, Vers
             title: 'Rocket',
             buildTypes: {
               release: {
-                current: asJson(v.get('rocket release 1.1.0')),
+                current: null, // bundles only: devices get them, testers have no build to install
                 pending: asJson(v.get('rocket release 1.2.0')),
+                live: asJson(v.get('rocket release 1.0.0')),
                 rollouts: [asJson(v.get('rocket release 1.1.0'))],
                 yanked: [asJson(v.get('rocket release 1.0.5'))],
               },

@@ -198,6 +198,7 @@ export const handlers: Record<string, (route: Route) => Reply> = {
       bytes: route.raw,
       state: route.unfinished ? ('open' as const) : ('uploaded' as const),
       createdAt: new Date().toISOString(),
+      downloadCount: 0,
     };
     repo.assets.set(asset.id, asset);
     release.assetIds.push(asset.id);

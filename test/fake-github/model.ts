@@ -15,6 +15,12 @@ export interface FakeAsset {
   bytes: Buffer;
   state: 'uploaded' | 'open';
   createdAt: string;
+  /**
+   * GitHub's `download_count` (OAS `release-asset.download_count`: a required integer, with no word on
+   * what adds to it; src/store/github/download-counts.ts). Starts at 0 and is left alone by the fake's
+   * downloads, since GitHub documents no request that adds one: a test sets what GitHub reports.
+   */
+  downloadCount: number;
 }
 
 export interface FakeRelease {
@@ -163,7 +169,7 @@ export function assetJson(base: string, repo: FakeRepo, asset: FakeAsset) {
     content_type: asset.contentType,
     size: asset.bytes.length,
     digest: asset.state === 'uploaded' && repo.assetDigests ? `sha256:${createHash('sha256').update(asset.bytes).digest('hex')}` : null,
-    download_count: 0,
+    download_count: asset.downloadCount,
     created_at: ISO(asset.createdAt),
     updated_at: ISO(asset.createdAt),
     uploader: userJson(base),

@@ -27,7 +27,7 @@ export function seedReleases(repo: FakeRepo, options: { app: string; count: numb
     const created = new Date(epoch + i * 60_000).toISOString();
     const name = `app-${version}.apk`;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    repo.assets.set(assetId, { id: assetId, releaseId, name, label: name, contentType: APK, bytes, state: 'uploaded', createdAt: created });
+    repo.assets.set(assetId, { id: assetId, releaseId, name, label: name, contentType: APK, bytes, state: 'uploaded', createdAt: created, downloadCount: 0 });
     repo.releases.set(releaseId, {
       id: releaseId,
       tagName,

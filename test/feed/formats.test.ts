@@ -118,7 +118,8 @@ describe('manifest v1 (golden)', () => {
 
     expect(snapshot.currentAndPending.get('rocket')?.release.current?.version).toBe('1.0.0+build.7');
     expect(snapshot.currentAndPending.get('rocket')?.release.pending?.version).toBe('1.1.0');
-    expect(snapshot.currentAndPending.get('gadget')?.release.current?.version).toBe('2.0.0');
+    // gadget ships live-update bundles only: devices get them, testers have no build to install.
+    expect(snapshot.currentAndPending.get('gadget')?.release.current).toBeNull();
     expect(snapshot.liveBundles.get(channelKey('gadget', 'release'))?.map((v) => v.version)).toEqual(['2.0.0']); // 1.9.0 is yanked
     expect(snapshot.appsByPackageName.get('com.acme.vault')?.encryptedBundles).toBe(true);
   });

@@ -5,7 +5,7 @@ import { selectCurrentAndPending } from '../../src/feed/select.js';
 import { compareVersions, describeBadVersion, parseStrictVersion, precedenceKey } from '../../src/feed/version.js';
 import type { VersionRecord } from '../../src/feed/version-record.js';
 
-function record(version: string, hasFile: boolean): VersionRecord {
+function record(version: string, hasFile: boolean, kind: 'binary' | 'bundle' = 'binary'): VersionRecord {
   return {
     id: `id-${version}-${hasFile}`,
     app: 'a',
@@ -15,7 +15,7 @@ function record(version: string, hasFile: boolean): VersionRecord {
     public: false,
     created: '2026-01-01T00:00:00.000Z',
     notes: '',
-    file: hasFile ? { assetId: 'x', name: 'a.apk', size: 1, sha256: '0'.repeat(64), contentType: 'application/octet-stream', kind: 'binary' } : null,
+    file: hasFile ? { assetId: 'x', name: kind === 'binary' ? 'a.apk' : 'a.zip', size: 1, sha256: '0'.repeat(64), contentType: 'application/octet-stream', kind } : null,
   };
 }
 
@@ -50,6 +50,20 @@ describe('current and pending', () => {
 
   test('a release beats its own pre-release', () => {
     expect(selectCurrentAndPending([record('1.2.0-rc.1', true), record('1.2.0', true)]).current?.version).toBe('1.2.0');
+  });
+
+  // WEB_API.md, "Typical client flow": the companion app downloads current and installs it as an
+  // APK. A live-update bundle (a zip for the Capgo plugin) is not installable, so it never becomes
+  // testers' current: binaries and bundles share one version line, and each side sees its own kind.
+  test("a newer live-update bundle does not replace testers' current build", () => {
+    const picked = selectCurrentAndPending([record('1.2.0', true), record('1.2.1', true, 'bundle'), record('1.2.2', true, 'bundle')]);
+    expect(picked.current?.version).toBe('1.2.0');
+    expect(picked.current?.file?.kind).toBe('binary');
+    expect(picked.pending).toBeNull();
+  });
+
+  test('a feed of bundles only has no current build for testers', () => {
+    expect(selectCurrentAndPending([record('1.0.0', true, 'bundle'), record('1.1.0', false)])).toEqual({ current: null, pending: expect.objectContaining({ version: '1.1.0' }) });
   });
 
   test('both are null when there are no versions', () => {

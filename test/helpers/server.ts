@@ -27,7 +27,7 @@ export async function makeUser(id: string, email: string, teams: string[], passw
   return { id, email, passwordHash, teams };
 }
 
-/** A real server on a loopback port, closed when the test file is done; the manifest is re-read on every request. */
+/** A real server on a loopback port, closed when the test file is done; the manifest and download counts are re-read on every request. */
 export async function serve(options: {
   store: Store;
   users: User[];
@@ -47,6 +47,8 @@ export async function serve(options: {
     jwtSecret: options.secret ?? SECRET,
     log: options.log ? recordingLogger(options.log) : silentLogger,
     manifestMaxAgeMs: 0,
+    // A download shows in the next answer (the cache itself is tested on its own).
+    downloadCountsMaxAgeMs: 0,
     // Tests poll a lot; the limit itself is tested on its own.
     devicePolls: options.devicePolls ?? { burst: 10_000, perMinute: 10_000 },
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),

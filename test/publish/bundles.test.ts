@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { encryptChecksums, loadBundleKey, newSessionKey } from '../../src/capgo/bundle-encryption.js';
 import { openChecksum, openSessionKey } from '../helpers/capgo/open-bundle.js';
-import { PublishInputError } from '../../src/publish/errors.js';
+import { PublishInputError, VersionConflictError } from '../../src/publish/errors.js';
 import { publish, type PublishOptions } from '../../src/publish/publish.js';
 import { LocalStore } from '../../src/store/local/store.js';
 import { tempDir, writeBuild, writeConfig } from '../helpers/fixtures.js';
@@ -31,6 +31,25 @@ describe('publishing live-update bundles', () => {
     const { version } = await run({ path: await webBuild('hello') });
     const bytes = await stored(version.file!.assetId);
     expect(version.file).toMatchObject({ kind: 'bundle', contentType: 'application/zip', crc32: crc32(bytes).toString(16).padStart(8, '0') });
+  });
+
+  test('a bundle cannot take the version of an app binary, nor the reverse, even with overwrite: they share one version line', async () => {
+    const { store, run } = await setup();
+    await run({ path: await writeBuild('apk bytes', 'app.apk') });
+    const before = await store.readBranchFile('manifest.json');
+    for (const overwrite of [false, true]) {
+      const error = await run({ path: await webBuild('hello'), overwrite }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VersionConflictError);
+      expect((error as Error).message).toBe(
+        'rocket release 1.0.0 holds an app binary (app.apk), and a live-update bundle cannot replace it: binaries and bundles of an app and build type share one version line (testers get the highest binary, devices the highest bundle). Publish the bundle as a version of its own, e.g. 1.0.1.',
+      );
+    }
+    expect(await store.readBranchFile('manifest.json')).toEqual(before);
+
+    const { version } = await run({ version: '1.0.1', path: await webBuild('hello') });
+    const error = await run({ version: '1.0.1', path: await writeBuild('apk bytes', 'app.apk'), overwrite: true }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^rocket release 1\.0\.1 holds a live-update bundle \(.+\.zip\), and an app binary cannot replace it: .+ e\.g\. 1\.0\.2\.$/);
+    expect(version.file?.kind).toBe('bundle');
   });
 
   test('a folder without index.html at its root is refused', async () => {

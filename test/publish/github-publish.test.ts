@@ -74,7 +74,7 @@ describe('publishing into GitHub Releases', () => {
     const done = await run({ version: '2.0.0', path: await webBuild('bundle') });
     expect(done.version.id).toBe(pending.version.id);
     expect([...fakeRepo().releases.values()][0]).toMatchObject({ draft: false });
-    await expect(run({ version: '2.0.0', path: await writeBuild('other'), overwrite: true })).rejects.toThrow(/is immutable .* publish a new version/);
+    await expect(run({ version: '2.0.0', path: await webBuild('other'), overwrite: true })).rejects.toThrow(/is immutable .* publish a new version/);
     await assertNoDanglingAssets(store);
   });
 

@@ -247,6 +247,8 @@ interface KnownVersion {
   /** Null for a pending version (no file). */
   readonly file: Buffer | null;
   readonly etag: string | null;
+  /** A live-update bundle: downloadable by testers, but not in the tester page's list of installable versions. */
+  readonly bundle: boolean;
 }
 
 let tester: TesterFeed;
@@ -322,6 +324,7 @@ beforeAll(async () => {
     fileName: record.file?.name ?? null,
     file,
     etag: record.file ? `"${record.file.sha256}"` : null,
+    bundle: record.file?.kind === 'bundle',
   });
   for (const [record, file] of known) versions.set(record.id, knownVersion(record, file));
   const whole = await send(tester.url, { method: 'GET', path: `/api/v1/versions/${bundle.id}/download`, headers: { authorization: `Bearer ${tokens.alice}` } });
@@ -1059,7 +1062,7 @@ function expectTesterPageAnswer(target: Target, method: string, a: Answer): void
       .sort();
     expect(listed).toEqual(
       [...versions.values()]
-        .filter((v) => v.app === target.app)
+        .filter((v) => v.app === target.app && !v.bundle)
         .map((v) => v.id)
         .sort(),
     );

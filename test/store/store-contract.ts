@@ -102,6 +102,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await expect(store.openAsset(asset.id)).rejects.toBeInstanceOf(StoreNotFoundError);
       await expect(store.openAsset('../../etc/passwd')).rejects.toBeInstanceOf(StoreNotFoundError);
     });
+
+    test('counts downloads per asset: 0 for a new one, and an id it does not know is left out', async () => {
+      const store = await makeStore();
+      const release = await store.createRelease({ tag: 't', name: '', body: '', draft: false });
+      const asset = await store.uploadAsset(release, upload('bytes'));
+      expect(await store.downloadCounts([asset.id, '123456789', 'ffffffffffffffff'])).toEqual(new Map([[asset.id, 0]]));
+    });
   });
 
   describe(`${name}: manifest branch`, () => {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { testerPageLink } from '../../src/feed/api-paths.js';
 import type { LoadedConfig } from '../../src/feed/config.js';
 import { publish } from '../../src/publish/publish.js';
 import type { RunningServer } from '../../src/server/node-server.js';
@@ -106,7 +107,7 @@ describe('the tester page', () => {
     expect(await current.locator('.number').textContent()).toBe(`1.1.0 · ${HOSTILE_NAME}`);
     expect(await current.locator('.notes').textContent()).toBe(HOSTILE_NOTES);
     expect(await page.locator('main script, main img[src="x"]').count()).toBe(0);
-    expect(await current.locator('.facts').textContent()).toBe('Nov 20, 2026 · 60 KB');
+    expect(await current.locator('.facts').textContent()).toBe('Nov 20, 2026 · 60 KB · 0 downloads');
     expect(await rocket.locator('[data-build-type="release"] .pending').textContent()).toBe('In progress 1.2.0 · Next sprint');
     expect(await rocket.locator('[data-build-type="debug"] .version.current .number').textContent()).toBe('1.1.1');
     expect(problems).toEqual([]);
@@ -142,6 +143,30 @@ describe('the tester page', () => {
     const panel = await openInstall(page, ids['first']!);
     const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('link', { name: /^Download rocket-1\.0\.0\.apk/ }).click()]);
     expect(sha256(await readFile((await download.path()) ?? ''))).toBe(sha256(builds.first));
+
+    // The next visit counts that download (the test server holds counts for no time; a deployment, minutes).
+    await page.reload();
+    await toggle.click();
+    expect(await versionRow(page, ids['first']!).locator('.facts').textContent()).toBe('Nov 2, 2026 · 40 KB · 1 download');
+  });
+
+  test("a link to one version (the action's install-url) opens on that version, after the login if need be", async () => {
+    const { page, problems } = await openPage();
+    await page.goto(testerPageLink(server.url, ids['first']!));
+    await page.getByLabel('Email').fill('alice@example.com');
+    await page.getByLabel('Password').fill('correct horse');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    const row = versionRow(page, ids['first']!);
+    await row.and(page.locator('.linked')).waitFor();
+    expect(await row.getAttribute('aria-current')).toBe('true');
+    expect(await row.isVisible()).toBe(true); // among the earlier versions, which the link opened
+    expect(await inPage(page, 'document.activeElement?.getAttribute("aria-label")')).toBe('Install Rocket Tracker 1.0.0');
+
+    await page.goto(testerPageLink(server.url, 'no-such-version'));
+    await page.reload();
+    await page.getByText('The version this link points to is not among your apps').waitFor();
+    expect(await page.locator('.version.linked').count()).toBe(0);
+    expect(problems).toEqual([]);
   });
 
   test('an iOS build is installed over the air from its manifest, and the page says that needs HTTPS', async () => {

@@ -20,17 +20,27 @@ export class GitHubReleases {
    * 422, iree-org/iree#16506), so a longer one ends in ReleaseListCapped carrying those 1,000.
    */
   async list(): Promise<Release[]> {
-    const { octokit, ids, location } = this.repo;
     const listed: Release[] = [];
-    await this.repo.call('list releases', async () => {
-      for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { ...ids, per_page: 100 })) {
-        listed.push(...page.data.map((r) => this.remember(r)));
-        if (listed.length >= LIST_CAP && /rel="next"/.test(page.headers.link ?? '')) {
-          throw new ReleaseListCapped(`GitHub lists only the newest ${LIST_CAP} releases of ${location}, and it has more`, listed);
-        }
-      }
-    });
+    const { capped } = await this.pages('list releases', (page) => listed.push(...page.map((r) => this.remember(r))));
+    if (capped) throw new ReleaseListCapped(`GitHub lists only the newest ${LIST_CAP} releases of ${this.repo.location}, and it has more`, listed);
     return listed;
+  }
+
+  /**
+   * Every release as GitHub answers it, newest first, handed to `onPage` a page (100) at a time;
+   * `capped` when GitHub has more than the first LIST_CAP it will list (see `list`).
+   */
+  async pages(what: string, onPage: (page: readonly GitHubRelease[]) => void): Promise<{ capped: boolean }> {
+    const { octokit, ids } = this.repo;
+    return this.repo.call(what, async () => {
+      let seen = 0;
+      for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { ...ids, per_page: 100 })) {
+        onPage(page.data);
+        seen += page.data.length;
+        if (seen >= LIST_CAP && /rel="next"/.test(page.headers.link ?? '')) return { capped: true };
+      }
+      return { capped: false };
+    });
   }
 
   /** Tag names starting with `prefix`: one request for all of them (OAS `git/list-matching-refs` is not paginated). */

@@ -4,6 +4,7 @@ import type { Asset, AssetUpload, BranchFile, ByteRange, NewRelease, ReadBranchF
 import { GitHubBranchFiles } from './branch.js';
 import { createGitHubClient, githubFetch, patienceLimits, type GitHubClient, type GitHubClientOptions } from './client.js';
 import { GitHubAssetDownloads } from './download.js';
+import { readDownloadCounts } from './download-counts.js';
 import { GitHubReleases } from './releases.js';
 import { GitHubRepo } from './repo.js';
 import { GitHubAssetUploads } from './upload.js';
@@ -89,6 +90,11 @@ export class GitHubStore implements Store {
   /** A cache's re-checks go through the branch's commit sha and are free while it holds (branch.ts). */
   readBranchFile(path: string, options?: ReadBranchFile): Promise<BranchFile | 'not-modified' | null> {
     return this.branchFiles.read(path, options);
+  }
+
+  /** GitHub's own `download_count` of each asset, from the release listing (download-counts.ts says what it counts). */
+  downloadCounts(assetIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return readDownloadCounts(this.releases, assetIds);
   }
 
   writeBranchFile(path: string, content: Uint8Array, options: WriteBranchFile): Promise<{ sha: string }> {

@@ -59,9 +59,10 @@ export class LocalAssets {
     await this.removeBytes(asset.id);
   }
 
-  /** The bytes of an asset no release lists any more (a deleted release's). */
+  /** The bytes (and the download count) of an asset no release lists any more (a deleted release's). */
   async removeBytes(assetId: string): Promise<void> {
     await rm(this.layout.assetPath(assetId), { force: true });
+    await rm(this.layout.downloadCountPath(assetId), { force: true });
   }
 
   async open(assetId: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>> {

@@ -24,6 +24,7 @@ export class StoreLayout {
   readonly tmpDir: string;
   readonly releasesDir: string;
   readonly branchDir: string;
+  readonly downloadsDir: string;
 
   private made: Promise<void> | null = null;
 
@@ -36,6 +37,7 @@ export class StoreLayout {
     this.tmpDir = path.join(root, 'tmp');
     this.releasesDir = path.join(root, 'releases');
     this.branchDir = path.join(root, 'branches', encodeURIComponent(branch));
+    this.downloadsDir = path.join(root, 'downloads');
   }
 
   releasePath(tag: string): string {
@@ -46,6 +48,12 @@ export class StoreLayout {
   assetPath(assetId: string): string {
     if (!ID.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}'`);
     return path.join(this.root, 'assets', assetId);
+  }
+
+  /** The download counter of an asset (download-counter.ts); StoreNotFoundError for anything that is not an id. */
+  downloadCountPath(assetId: string): string {
+    if (!ID.test(assetId)) throw new StoreNotFoundError(`no asset '${assetId}'`);
+    return path.join(this.downloadsDir, assetId);
   }
 
   /** Creates the folder layout on first write (only the missing parts, for a store that exists). */

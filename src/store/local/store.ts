@@ -8,6 +8,7 @@ import type { Store } from '../store.js';
 import type { Asset, AssetUpload, BranchFile, ByteRange, NewRelease, Release, ReleasePatch, WriteBranchFile } from '../types.js';
 import { LocalAssets } from './assets.js';
 import { LocalBranch } from './branch.js';
+import { LocalDownloadCounter } from './download-counter.js';
 import { MARKER_FILE, StoreLayout } from './layout.js';
 import { StoreLock, systemClock, type StoreClock } from './lock.js';
 import { LocalReleases } from './releases.js';
@@ -28,6 +29,7 @@ export interface LocalStoreOptions {
  *     releases/<tag>.json         one file per release (tag URI-encoded)
  *     assets/<asset id>           asset bytes
  *     branches/<branch>/...       the manifest branch: manifest.json, icons/
+ *     downloads/<asset id>        an asset's download count: one byte per download (download-counter.ts)
  *     tmp/                        files being written, renamed into place when complete
  *
  * Every change becomes visible in one rename or link, and read-modify-write of a
@@ -41,6 +43,7 @@ export class LocalStore implements Store {
   private readonly releases: LocalReleases;
   private readonly assets: LocalAssets;
   private readonly branch: LocalBranch;
+  private readonly downloads: LocalDownloadCounter;
 
   private constructor(root: string, exists: boolean, options: LocalStoreOptions) {
     const clock = options.clock ?? systemClock;
@@ -50,6 +53,7 @@ export class LocalStore implements Store {
     this.releases = new LocalReleases(this.layout, this.lock, clock.now);
     this.assets = new LocalAssets(this.layout, this.releases);
     this.branch = new LocalBranch(this.layout.branchDir, this.layout.tmpDir);
+    this.downloads = new LocalDownloadCounter(this.layout);
   }
 
   /** Opens an existing store; StoreUnavailableError when `root` is not one. */
@@ -117,8 +121,19 @@ export class LocalStore implements Store {
     return this.assets.delete(release, asset);
   }
 
-  openAsset(assetId: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>> {
-    return this.assets.open(assetId, range);
+  /**
+   * Opening an asset from its first byte (no range, or one starting at 0) counts a download, as the
+   * request of a whole file does; a resumed download (a range further on) is the same download, not counted again.
+   */
+  async openAsset(assetId: string, range?: ByteRange): Promise<ReadableStream<Uint8Array>> {
+    const bytes = await this.assets.open(assetId, range);
+    if (!range || range.start === 0) await this.downloads.count(assetId);
+    return bytes;
+  }
+
+  /** The folder's own counts (download-counter.ts): 0 for an asset never downloaded. */
+  downloadCounts(assetIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return this.downloads.read(assetIds);
   }
 
   /** A folder has no link of its own to hand out: downloads are always served through the API. */

@@ -21,6 +21,7 @@ function scriptedStore(...answers: Answer[]) {
     location: 'scripted',
     openAsset: () => Promise.reject(new Error('not used')),
     assetLink: () => Promise.reject(new Error('not used')),
+    downloadCounts: () => Promise.reject(new Error('not used')),
     readBranchFile: async (path, options) => {
       expect(path).toBe('manifest.json');
       reads.push(options);
