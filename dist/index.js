@@ -76348,19 +76348,27 @@ function failureMessage(error63) {
   return field === void 0 ? errorMessage(error63) : `Input \`${field}\`: ${errorMessage(error63)}`;
 }
 
+// src/util/format-size.ts
+var UNITS = ["KB", "MB", "GB", "TB"];
+function formatSize(bytes) {
+  if (bytes < 1e3) return `${bytes} byte${bytes === 1 ? "" : "s"}`;
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1e3 && unit < UNITS.length - 1) {
+    value /= 1e3;
+    unit++;
+  }
+  if (Number(value.toFixed(1)) >= 1e3 && unit < UNITS.length - 1) {
+    value /= 1e3;
+    unit++;
+  }
+  const text = value < 100 ? value.toFixed(1).replace(/\.0$/, "") : value.toFixed(0);
+  return `${text} ${UNITS[unit]}`;
+}
+
 // src/publish/progress.ts
 var LARGE = 8 * 1024 * 1024;
 var VERBS = { hashing: "Hashing", zipping: "Zipping", encrypting: "Encrypting", uploading: "Uploading" };
-function formatBytes(bytes) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
 function progressReporter(stream, now = Date.now) {
   let lastDraw = 0;
   let lastQuarter = /* @__PURE__ */ new Map();
@@ -76368,7 +76376,7 @@ function progressReporter(stream, now = Date.now) {
   return (p) => {
     if (p.total < LARGE) return;
     const percent = Math.floor(p.done / p.total * 100);
-    const line = `${VERBS[p.phase]} ${formatBytes(p.done)} of ${formatBytes(p.total)} (${percent}%)`;
+    const line = `${VERBS[p.phase]} ${formatSize(p.done)} of ${formatSize(p.total)} (${percent}%)`;
     const finished = p.done >= p.total;
     if (stream.isTTY) {
       const drawn = now();

@@ -1,17 +1,7 @@
 // How the page words numbers and dates: the tester's own locale, the units people read.
 
-const UNITS = ['bytes', 'KB', 'MB', 'GB'];
-
-/** 2254 → "2.3 KB": decimal units, as phones and app stores show sizes. */
-export function formatSize(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
-}
+// Sizes are written as the CLI writes them (decimal units, as phones and app stores show them).
+export { formatSize } from '../src/util/format-size.js';
 
 /** An ISO timestamp as the tester's locale writes a date ("Jan 15, 2026"). */
 export function formatDate(iso: string): string {

@@ -1,6 +1,6 @@
 import { loadConfig } from '../feed/config.js';
 import { versionName } from '../publish/outcome.js';
-import { formatBytes } from '../publish/progress.js';
+import { formatSize } from '../util/format-size.js';
 import { KEEP_REASONS, parseKeep, prune, type PruneResult, type PrunedVersion } from '../publish/prune.js';
 import { openStore } from '../store/open-store.js';
 import { stderrLogger } from './stderr-logger.js';
@@ -47,20 +47,20 @@ export async function runPrune(options: PruneCommandOptions, io: PruneIO): Promi
 /**
  * One line per version removed (or that would be), then the total:
  *
- *     removed  rocket  release  1.0.0  1.2 MiB
+ *     removed  rocket  release  1.0.0  1.2 MB
  *     kept     rocket  release  0.9.0  devices may still be offered it
- *     Removed 1 version, 1.2 MiB freed; keeping the newest 3 of each app and build type.
+ *     Removed 1 version, 1.2 MB freed; keeping the newest 3 of each app and build type.
  */
 export function formatPrune(result: PruneResult, keep: number): string {
   const scope = `the newest ${keep} of each app and build type`;
   const line = (label: string, v: PrunedVersion, tail: string) => `${label.padEnd(9)}${[v.app, v.buildType, v.version, tail].join('  ')}`;
   const kept = result.protected.map((v) => line('kept', v, KEEP_REASONS[v.reason]));
   if (result.remove.length === 0) return [`Nothing to prune: keeping ${scope}.`, ...kept, ''].join('\n');
-  const removed = result.remove.map((v) => line(result.dryRun ? 'would go' : 'removed', v, v.size === null ? 'no file' : formatBytes(v.size)));
+  const removed = result.remove.map((v) => line(result.dryRun ? 'would go' : 'removed', v, v.size === null ? 'no file' : formatSize(v.size)));
   const bytes = result.remove.reduce((sum, v) => sum + (v.size ?? 0), 0);
   const count = `${result.remove.length} version${result.remove.length === 1 ? '' : 's'}`;
   const total = result.dryRun
-    ? [`Would remove ${count}, freeing ${formatBytes(bytes)}; keeping ${scope}. Nothing was written (--dry-run).`]
-    : [`Removed ${count}, ${formatBytes(bytes)} freed; keeping ${scope}.`, `  manifest    ${result.manifestSha}`];
+    ? [`Would remove ${count}, freeing ${formatSize(bytes)}; keeping ${scope}. Nothing was written (--dry-run).`]
+    : [`Removed ${count}, ${formatSize(bytes)} freed; keeping ${scope}.`, `  manifest    ${result.manifestSha}`];
   return [...removed, ...kept, ...total, ''].join('\n');
 }

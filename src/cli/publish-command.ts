@@ -1,7 +1,8 @@
 import { loadConfig } from '../feed/config.js';
 import { announcePublish, webhookInput } from '../publish/notify.js';
 import { publishHeadline } from '../publish/outcome.js';
-import { formatBytes, progressReporter } from '../publish/progress.js';
+import { progressReporter } from '../publish/progress.js';
+import { formatSize } from '../util/format-size.js';
 import { publish, type PublishResult } from '../publish/publish.js';
 import { resolvePublishRequest, type RawPublishRequest } from '../publish/request.js';
 import { openStore } from '../store/open-store.js';
@@ -69,7 +70,7 @@ function report(result: PublishResult): string {
     lines.push(
       `  file        ${v.file.name} (${v.file.kind}${v.file.encryption ? ', encrypted' : ''})`,
       `  sha256      ${v.file.sha256}`,
-      `  size        ${formatBytes(v.file.size)} (${v.file.size} bytes)`,
+      `  size        ${formatSize(v.file.size)}${v.file.size >= 1000 ? ` (${v.file.size} bytes)` : ''}`,
     );
     if (v.file.minNativeVersion) lines.push(`  native      ${v.file.minNativeVersion} or later`);
     if (v.file.kind === 'bundle') lines.push(`  rollout     ${v.rollout ?? 100}% of devices`);

@@ -1,14 +1,14 @@
 import type { BuildTypeStatus, FeedStatus, StatusVersion } from '../feed/status.js';
 import { BUILD_TYPES } from '../feed/version.js';
-import { formatBytes } from '../publish/progress.js';
+import { formatSize } from '../util/format-size.js';
 
 /**
  * `updateforge status` as text: one line per version, teams and apps in the config's order.
  *
  *     Acme (acme)
  *       rocket  Rocket
- *         release  current  1.2.0  "Spring"  2026-03-01  48.2 MiB  binary  12 downloads
- *         release  live     1.2.1  2026-03-04  1.2 MiB  bundle  310 downloads
+ *         release  current  1.2.0  "Spring"  2026-03-01  48.2 MB  binary  12 downloads
+ *         release  live     1.2.1  2026-03-04  1.2 MB  bundle  310 downloads
  *         release  rollout in progress: 1.2.2 at 40%
  */
 export function formatStatus(status: FeedStatus): string {
@@ -36,9 +36,9 @@ function buildTypeLines(status: BuildTypeStatus): string[] {
   ];
 }
 
-/** `1.2.0  "Spring"  2026-03-01  1.2 MiB  bundle  12 downloads`: what is missing (no name, no file yet, no count) is left out. */
+/** `1.2.0  "Spring"  2026-03-01  1.2 MB  bundle  12 downloads`: what is missing (no name, no file yet, no count) is left out. */
 function describe(v: StatusVersion): string {
-  return [v.version, v.name === '' ? null : JSON.stringify(v.name), v.created.slice(0, 10), v.size === null ? null : formatBytes(v.size), v.kind, downloads(v.downloads)]
+  return [v.version, v.name === '' ? null : JSON.stringify(v.name), v.created.slice(0, 10), v.size === null ? null : formatSize(v.size), v.kind, downloads(v.downloads)]
     .filter((part) => part !== null)
     .join('  ');
 }

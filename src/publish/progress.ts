@@ -1,3 +1,4 @@
+import { formatSize } from '../util/format-size.js';
 import type { PublishProgress } from './publish.js';
 
 const LARGE = 8 * 1024 * 1024;
@@ -7,18 +8,6 @@ const VERBS: Record<PublishProgress['phase'], string> = { hashing: 'Hashing', zi
 export interface ProgressStream {
   readonly isTTY?: boolean | undefined;
   write(text: string): unknown;
-}
-
-/** "20.0 MiB", "512 B". */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /**
@@ -32,7 +21,7 @@ export function progressReporter(stream: ProgressStream, now: () => number = Dat
   return (p) => {
     if (p.total < LARGE) return;
     const percent = Math.floor((p.done / p.total) * 100);
-    const line = `${VERBS[p.phase]} ${formatBytes(p.done)} of ${formatBytes(p.total)} (${percent}%)`;
+    const line = `${VERBS[p.phase]} ${formatSize(p.done)} of ${formatSize(p.total)} (${percent}%)`;
     const finished = p.done >= p.total;
     if (stream.isTTY) {
       // Redrawn at most ten times a second: a terminal cannot show more, and each write costs.

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { LoadedConfig } from '../../src/feed/config.js';
-import { formatBytes } from '../../src/publish/progress.js';
+import { formatSize } from '../../src/util/format-size.js';
 import { publish } from '../../src/publish/publish.js';
 import { LocalStore } from '../../src/store/local/store.js';
 import type { Store } from '../../src/store/store.js';
@@ -38,10 +38,10 @@ describe('updateforge prune --store', () => {
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toBe(
       [
-        `would go rocket  release  1.1.0  ${formatBytes(110)}`,
-        `would go rocket  release  1.0.0  ${formatBytes(100)}`,
-        `would go rocket  debug  2.0.0  ${formatBytes(200)}`,
-        `Would remove 3 versions, freeing ${formatBytes(410)}; keeping the newest 1 of each app and build type. Nothing was written (--dry-run).`,
+        `would go rocket  release  1.1.0  ${formatSize(110)}`,
+        `would go rocket  release  1.0.0  ${formatSize(100)}`,
+        `would go rocket  debug  2.0.0  ${formatSize(200)}`,
+        `Would remove 3 versions, freeing ${formatSize(410)}; keeping the newest 1 of each app and build type. Nothing was written (--dry-run).`,
         '',
       ].join('\n'),
     );
@@ -53,10 +53,10 @@ describe('updateforge prune --store', () => {
     expect(manifest?.versions.map((v) => `${v.buildType} ${v.version}`)).toEqual(['release 1.2.0', 'debug 2.1.0']);
     expect(run.stdout).toBe(
       [
-        `removed  rocket  release  1.1.0  ${formatBytes(110)}`,
-        `removed  rocket  release  1.0.0  ${formatBytes(100)}`,
-        `removed  rocket  debug  2.0.0  ${formatBytes(200)}`,
-        `Removed 3 versions, ${formatBytes(410)} freed; keeping the newest 1 of each app and build type.`,
+        `removed  rocket  release  1.1.0  ${formatSize(110)}`,
+        `removed  rocket  release  1.0.0  ${formatSize(100)}`,
+        `removed  rocket  debug  2.0.0  ${formatSize(200)}`,
+        `Removed 3 versions, ${formatSize(410)} freed; keeping the newest 1 of each app and build type.`,
         `  manifest    ${((await store.readBranchFile('manifest.json')) as { sha: string }).sha}`,
         '',
       ].join('\n'),

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import type { LoadedConfig } from '../../src/feed/config.js';
 import type { VersionRecord } from '../../src/feed/version-record.js';
 import { setRollout, yankVersion } from '../../src/publish/edit-version.js';
-import { formatBytes } from '../../src/publish/progress.js';
+import { formatSize } from '../../src/util/format-size.js';
 import { publish } from '../../src/publish/publish.js';
 import { LocalStore } from '../../src/store/local/store.js';
 import type { Store } from '../../src/store/store.js';
@@ -36,7 +36,7 @@ async function seed(store: Store, config: LoadedConfig): Promise<Map<string, Ver
 
 /** A version as status shows it: the date and size come from the record; nothing was downloaded yet. */
 const line = (v: VersionRecord | undefined, name: string | null) =>
-  [v!.version, name, v!.created.slice(0, 10), v!.file ? formatBytes(v!.file.size) : null, v!.file?.kind, v!.file ? '0 downloads' : null].filter(Boolean).join('  ');
+  [v!.version, name, v!.created.slice(0, 10), v!.file ? formatSize(v!.file.size) : null, v!.file?.kind, v!.file ? '0 downloads' : null].filter(Boolean).join('  ');
 
 const asJson = (v: VersionRecord | undefined) => ({
   id: v!.id,
