@@ -8,12 +8,17 @@ export function isBuildType(value: unknown): value is BuildType {
   return typeof value === 'string' && (BUILD_TYPES as readonly string[]).includes(value);
 }
 
+/** A parsed strict version; `version` is its precedence part (`1.2.3-rc.1`, build metadata dropped). Ours, not semver's type, so the package's declarations need no @types/semver. */
+export interface StrictVersion {
+  readonly version: string;
+}
+
 /**
  * Parses a strict semver string. Loose forms that `semver` would quietly accept
  * (`v1.2.3`, surrounding spaces) are refused, so the string a maintainer typed is
  * exactly the string testers and devices see.
  */
-export function parseStrictVersion(input: string): semver.SemVer | null {
+export function parseStrictVersion(input: string): StrictVersion | null {
   if (input.length > 256) return null;
   const parsed = semver.parse(input);
   if (parsed === null) return null;

@@ -7,8 +7,10 @@ import { StoreUnavailableError } from '../errors.js';
 import { RateLimitGate } from './rate-limit.js';
 import { packageVersionOrUnknown } from '../../util/project-root.js';
 
-const GitHubOctokit = Octokit.plugin(retry, throttling);
-export type GitHubClient = InstanceType<typeof GitHubOctokit>;
+// Typed as the plain client: the plugins add behaviour (retries, pacing), no methods we call, and
+// the plugged class's inferred type cannot be named in the package's declarations.
+const GitHubOctokit: typeof Octokit = Octokit.plugin(retry, throttling);
+export type GitHubClient = Octokit;
 
 /**
  * How long a call may keep trying. Publishing waits out GitHub's hiccups and rate limits (a CI
