@@ -62180,6 +62180,13 @@ var VersionConflictError = class extends UpdateForgeError {
   name = "VersionConflictError";
   kind = "conflict";
 };
+var AppsLeftOutError = class extends UpdateForgeError {
+  name = "AppsLeftOutError";
+  kind = "config";
+  constructor(message, options2 = {}) {
+    super(message, { ...options2, field: "config" });
+  }
+};
 var PublishBusyError = class extends UpdateForgeError {
   name = "PublishBusyError";
   kind = "conflict";
@@ -68394,6 +68401,99 @@ function describeBlock(raw) {
   return "The UpdateForge metadata of a release";
 }
 
+// src/feed/channels.ts
+var DEFAULT_CHANNEL = "release";
+function resolveChannels(declared = []) {
+  const channels = BUILD_TYPES.map((buildType, i) => ({ id: i + 1, name: buildType, buildType, allowSelfSet: false }));
+  for (const channel of declared) {
+    const existing = channels.findIndex((c) => c.name === channel.name);
+    const entry = { name: channel.name, buildType: channel.buildType, allowSelfSet: channel.allowSelfSet ?? false };
+    if (existing >= 0) channels[existing] = { ...channels[existing], ...entry };
+    else channels.push({ id: channels.length + 1, ...entry });
+  }
+  return channels;
+}
+
+// src/feed/manifest.ts
+var MANIFEST_PATH = "manifest.json";
+var MANIFEST_SCHEMA_VERSION = 1;
+var ManifestAppSchema = external_exports.object({
+  id: external_exports.string().min(1),
+  team: external_exports.string().min(1),
+  title: external_exports.string().min(1),
+  packageName: external_exports.string().min(1),
+  /** Path of the icon on the manifest branch (`icons/<app>/<file>`), or null. */
+  icon: external_exports.string().nullable(),
+  /** The channel devices follow unless they ask for another. */
+  defaultChannel: external_exports.string().default(DEFAULT_CHANNEL),
+  /** Whether the app's devices have a Capgo public key (updateforge.json); absent: not declared. */
+  encryptedBundles: external_exports.boolean().optional()
+});
+var ChannelSchema2 = external_exports.object({
+  id: external_exports.number().int().positive(),
+  name: external_exports.string().min(1),
+  buildType: external_exports.enum(BUILD_TYPES),
+  allowSelfSet: external_exports.boolean()
+});
+var ManifestV1Schema = external_exports.object({
+  schemaVersion: external_exports.literal(1),
+  generatedAt: external_exports.iso.datetime(),
+  teams: external_exports.array(external_exports.object(TeamSchema.shape)),
+  apps: external_exports.array(ManifestAppSchema),
+  /** Live-update channels; manifests written before channels existed get the build types. */
+  channels: external_exports.array(ChannelSchema2).default(() => resolveChannels()),
+  versions: external_exports.array(VersionRecordSchema)
+});
+var MANIFEST_FORMAT = VersionedFormat.first(
+  {
+    versionKey: "schemaVersion",
+    noun: "manifests",
+    whenDamaged: "it is not an UpdateForge manifest, or it was damaged. The manifest is derived from the releases: rebuild it with 'updateforge repair'.",
+    whenNewer: (found) => `Upgrade UpdateForge here (the server, or the CLI or action reading it) to a release that reads manifest version ${found}; servers are upgraded before the action that writes a new version (docs/FORMATS.md).`
+  },
+  ManifestV1Schema
+);
+function parseManifest(bytes, source = MANIFEST_PATH) {
+  return MANIFEST_FORMAT.read(parseJson(Buffer.from(bytes).toString("utf8"), source), source);
+}
+function serializeManifest(manifest) {
+  const valid = validate2(MANIFEST_FORMAT.schema, manifest, "generated manifest");
+  return Buffer.from(`${JSON.stringify(valid, null, 2)}
+`, "utf8");
+}
+function sameFeed(a, b) {
+  const stamp = (/* @__PURE__ */ new Date(0)).toISOString();
+  return Buffer.from(serializeManifest({ ...a, generatedAt: stamp })).equals(serializeManifest({ ...b, generatedAt: stamp }));
+}
+
+// src/publish/apps-left-out.ts
+function checkAppsKept(config2, feed) {
+  const declared = new Set(config2.apps.map((a) => a.id));
+  const counts = /* @__PURE__ */ new Map();
+  for (const v of feed.versions) if (!declared.has(v.app)) counts.set(v.app, (counts.get(v.app) ?? 0) + 1);
+  if (counts.size === 0) return;
+  const missing = [...counts].map(([app, n]) => `'${app}' (${n} version${n === 1 ? "" : "s"})`).join(", ");
+  const fresh = config2.apps.map((a) => a.id).filter((id) => !feed.versions.some((v) => v.app === id));
+  const likely = [...counts.keys()].flatMap((app) => {
+    const renamed = closestMatch(app, fresh);
+    return renamed ? [`'${app}' \u2192 '${renamed}'`] : [];
+  });
+  throw new AppsLeftOutError(
+    `updateforge.json no longer declares ${counts.size === 1 ? "app" : "apps"} ${missing} of this feed: writing the feed from it would take ${counts.size === 1 ? "that app" : "them"} away from testers and devices at once. If an id was renamed or mistyped${likely.length ? ` (${likely.join(", ")}?)` : ""}, put it back in updateforge.json. To retire an app for good, run \`updateforge repair\` with this updateforge.json: it rebuilds the feed without it, and leaves its releases on the store.`
+  );
+}
+async function checkStoreKeepsApps(store, config2) {
+  const file2 = await store.readBranchFile(MANIFEST_PATH);
+  if (file2 === null || file2 === "not-modified") return;
+  let feed;
+  try {
+    feed = parseManifest(file2.content);
+  } catch {
+    return;
+  }
+  checkAppsKept(config2, feed);
+}
+
 // src/publish/undo.ts
 var UndoLog = class {
   steps = [];
@@ -68614,71 +68714,6 @@ function encode3(record2) {
 // src/publish/write-manifest.ts
 import { setTimeout as sleep } from "node:timers/promises";
 
-// src/feed/channels.ts
-var DEFAULT_CHANNEL = "release";
-function resolveChannels(declared = []) {
-  const channels = BUILD_TYPES.map((buildType, i) => ({ id: i + 1, name: buildType, buildType, allowSelfSet: false }));
-  for (const channel of declared) {
-    const existing = channels.findIndex((c) => c.name === channel.name);
-    const entry = { name: channel.name, buildType: channel.buildType, allowSelfSet: channel.allowSelfSet ?? false };
-    if (existing >= 0) channels[existing] = { ...channels[existing], ...entry };
-    else channels.push({ id: channels.length + 1, ...entry });
-  }
-  return channels;
-}
-
-// src/feed/manifest.ts
-var MANIFEST_PATH = "manifest.json";
-var MANIFEST_SCHEMA_VERSION = 1;
-var ManifestAppSchema = external_exports.object({
-  id: external_exports.string().min(1),
-  team: external_exports.string().min(1),
-  title: external_exports.string().min(1),
-  packageName: external_exports.string().min(1),
-  /** Path of the icon on the manifest branch (`icons/<app>/<file>`), or null. */
-  icon: external_exports.string().nullable(),
-  /** The channel devices follow unless they ask for another. */
-  defaultChannel: external_exports.string().default(DEFAULT_CHANNEL),
-  /** Whether the app's devices have a Capgo public key (updateforge.json); absent: not declared. */
-  encryptedBundles: external_exports.boolean().optional()
-});
-var ChannelSchema2 = external_exports.object({
-  id: external_exports.number().int().positive(),
-  name: external_exports.string().min(1),
-  buildType: external_exports.enum(BUILD_TYPES),
-  allowSelfSet: external_exports.boolean()
-});
-var ManifestV1Schema = external_exports.object({
-  schemaVersion: external_exports.literal(1),
-  generatedAt: external_exports.iso.datetime(),
-  teams: external_exports.array(external_exports.object(TeamSchema.shape)),
-  apps: external_exports.array(ManifestAppSchema),
-  /** Live-update channels; manifests written before channels existed get the build types. */
-  channels: external_exports.array(ChannelSchema2).default(() => resolveChannels()),
-  versions: external_exports.array(VersionRecordSchema)
-});
-var MANIFEST_FORMAT = VersionedFormat.first(
-  {
-    versionKey: "schemaVersion",
-    noun: "manifests",
-    whenDamaged: "it is not an UpdateForge manifest, or it was damaged. The manifest is derived from the releases: rebuild it with 'updateforge repair'.",
-    whenNewer: (found) => `Upgrade UpdateForge here (the server, or the CLI or action reading it) to a release that reads manifest version ${found}; servers are upgraded before the action that writes a new version (docs/FORMATS.md).`
-  },
-  ManifestV1Schema
-);
-function parseManifest(bytes, source = MANIFEST_PATH) {
-  return MANIFEST_FORMAT.read(parseJson(Buffer.from(bytes).toString("utf8"), source), source);
-}
-function serializeManifest(manifest) {
-  const valid = validate2(MANIFEST_FORMAT.schema, manifest, "generated manifest");
-  return Buffer.from(`${JSON.stringify(valid, null, 2)}
-`, "utf8");
-}
-function sameFeed(a, b) {
-  const stamp = (/* @__PURE__ */ new Date(0)).toISOString();
-  return Buffer.from(serializeManifest({ ...a, generatedAt: stamp })).equals(serializeManifest({ ...b, generatedAt: stamp }));
-}
-
 // src/feed/build-manifest.ts
 function entryOf(release) {
   let parsed;
@@ -68776,10 +68811,11 @@ function toVersionRecord(release, meta3, notes) {
 
 // src/publish/write-manifest.ts
 function recordInManifest(options2) {
-  return swapManifest(
-    options2,
-    async (previous) => previous ? withRelease({ config: options2.config, previous, release: options2.release, generatedAt: options2.now() }) : rebuild(options2, previous)
-  );
+  return swapManifest(options2, async (previous) => {
+    if (!previous) return rebuild(options2, previous);
+    checkAppsKept(options2.config, previous);
+    return withRelease({ config: options2.config, previous, release: options2.release, generatedAt: options2.now() });
+  });
 }
 function removeFromManifest(options2) {
   const gone = new Set(options2.ids);
@@ -68853,6 +68889,7 @@ function editBundle(edit, change) {
 }
 async function editVersion(edit, rules, change) {
   const { app, buildType } = validateVersionTarget(edit, edit.config.config);
+  await checkStoreKeepsApps(edit.store, edit.config.config);
   const tag = releaseTag(app.id, buildType, edit.version);
   return leasedWhenWriting(
     edit.store,
@@ -69575,12 +69612,18 @@ function checkBundleEncryption(app, artifact) {
       `App '${app.id}' declares "encryptedBundles": false (its devices have no public key), so they could not decrypt this bundle: publish it unencrypted.`
     );
   }
-  if (artifact.encryption && !artifact.encryption.checksum) {
-    return [
-      "This bundle carries its checksum only in the older base64 form, which @capgo/capacitor-updater 5.30+, 6.43+, 7.30+ and 8.x do not read: those devices will be told to update instead. Publish with --encrypt-key (UpdateForge writes both forms), or encrypt with a @capgo/cli project whose plugin is recent."
-    ];
+  const warnings = [];
+  if (encrypted && app.encryptedBundles === void 0) {
+    warnings.push(
+      `This bundle is encrypted, and app '${app.id}' does not declare "encryptedBundles" in updateforge.json: devices without the matching public key in their capacitor.config cannot decrypt it, so they are not offered it (plugin 8 says so by sending no key_id) and stay on the bundle before. Once every build of the app carries the key, declare "encryptedBundles": true, which also refuses an unencrypted bundle published by mistake.`
+    );
   }
-  return [];
+  if (artifact.encryption && !artifact.encryption.checksum) {
+    warnings.push(
+      "This bundle carries its checksum only in the older base64 form, which @capgo/capacitor-updater 5.30+, 6.43+, 7.30+ and 8.x do not read: those devices will be told to update instead. Publish with --encrypt-key (UpdateForge writes both forms), or encrypt with a @capgo/cli project whose plugin is recent."
+    );
+  }
+  return warnings;
 }
 
 // src/publish/icons.ts
@@ -74391,7 +74434,7 @@ async function republish(ctx, release, prior, priorFile, base, notes) {
   const { artifact, request: request2 } = ctx;
   const priorContent = priorFile.encryption?.plainSha256 ?? priorFile.sha256;
   const sameBytes = !artifact || artifact.contentSha256 === priorContent;
-  if (artifact && artifact.kind !== priorFile.kind) throw kindConflict(request2, priorFile, artifact.kind);
+  if (artifact && artifact.kind !== priorFile.kind) throw await kindConflict(ctx.store, request2, priorFile, artifact.kind);
   if (!ctx.request.overwrite) {
     if (prior.version !== request2.version) {
       throw new VersionConflictError(
@@ -74416,10 +74459,16 @@ async function republish(ctx, release, prior, priorFile, base, notes) {
   return { outcome: "replaced", release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
 }
 var KIND_NAMES = { binary: "an app binary", bundle: "a live-update bundle" };
-function kindConflict(request2, prior, kind) {
+async function kindConflict(store, request2, prior, kind) {
   return new VersionConflictError(
-    `${request2.app.id} ${request2.buildType} ${request2.version} holds ${KIND_NAMES[prior.kind]} (${prior.name}), and ${KIND_NAMES[kind]} cannot replace it: binaries and bundles of an app and build type share one version line (testers get the highest binary, devices the highest bundle). Publish the ${kind === "bundle" ? "bundle" : "binary"} as a version of its own, e.g. ${nextPatch(request2.version)}.`
+    `${request2.app.id} ${request2.buildType} ${request2.version} holds ${KIND_NAMES[prior.kind]} (${prior.name}), and ${KIND_NAMES[kind]} cannot replace it: binaries and bundles of an app and build type share one version line (testers get the highest binary, devices the highest bundle). Publish the ${kind === "bundle" ? "bundle" : "binary"} as a version of its own, e.g. ${await nextFreeVersion(store, request2)}.`
   );
+}
+async function nextFreeVersion(store, request2) {
+  const taken = new Set(await store.listTags(releaseTag(request2.app.id, request2.buildType, "")).catch(() => []));
+  let candidate = nextPatch(request2.version);
+  for (let i = 0; i < 1e3 && taken.has(releaseTag(request2.app.id, request2.buildType, candidate)); i++) candidate = nextPatch(candidate);
+  return candidate;
 }
 async function registerPending(ctx, release, prior, base, notes, tag) {
   const desired = { ...base, state: "pending", file: null };
@@ -74511,6 +74560,7 @@ function optional3(key, value) {
 async function publish(options2) {
   const now = options2.now ?? (() => /* @__PURE__ */ new Date());
   const request2 = validatePublishRequest(options2.request, options2.config.config);
+  await checkStoreKeepsApps(options2.store, options2.config.config);
   const icons = await readIcons(options2.config);
   const artifact = await packageRequest(request2, options2.onProgress);
   const tag = releaseTag(request2.app.id, request2.buildType, request2.version);

@@ -8,8 +8,15 @@ import { UsageError } from './errors.js';
 export async function readPassword(prompt: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<string> {
   const password = input.isTTY ? await promptHidden(prompt, input, output) : await firstLine(input);
   if (password === '') throw new UsageError('Empty password: type one at the prompt or pipe it on standard input.');
+  // These passwords guard an API on the public internet (NIST SP 800-63B asks at least 8 characters).
+  if ([...password].length < MIN_PASSWORD_LENGTH)
+    throw new UsageError(`The password is too short: use at least ${MIN_PASSWORD_LENGTH} characters (a passphrase of a few words is best).`);
+  // A typo at a hidden prompt would make a tester nobody can log in as: typed twice.
+  if (input.isTTY && (await promptHidden('Again: ', input, output)) !== password) throw new UsageError('The two passwords differ: nothing was changed. Run the command again.');
   return password;
 }
+
+export const MIN_PASSWORD_LENGTH = 8;
 
 async function firstLine(input: NodeJS.ReadStream): Promise<string> {
   const lines = createInterface({ input, crlfDelay: Infinity });

@@ -24,11 +24,18 @@ export function checkBundleEncryption(app: AppConfig, artifact: PackagedArtifact
       `App '${app.id}' declares "encryptedBundles": false (its devices have no public key), so they could not decrypt this bundle: publish it unencrypted.`,
     );
   }
+  const warnings: string[] = [];
+  if (encrypted && app.encryptedBundles === undefined) {
+    warnings.push(
+      `This bundle is encrypted, and app '${app.id}' does not declare "encryptedBundles" in updateforge.json: devices without the matching public key in their capacitor.config cannot decrypt it, so they are not offered it (plugin 8 says so by sending no key_id) and stay on the bundle before. ` +
+        'Once every build of the app carries the key, declare "encryptedBundles": true, which also refuses an unencrypted bundle published by mistake.',
+    );
+  }
   if (artifact.encryption && !artifact.encryption.checksum) {
-    return [
+    warnings.push(
       'This bundle carries its checksum only in the older base64 form, which @capgo/capacitor-updater 5.30+, 6.43+, 7.30+ and 8.x do not read: those devices will be told to update instead. ' +
         'Publish with --encrypt-key (UpdateForge writes both forms), or encrypt with a @capgo/cli project whose plugin is recent.',
-    ];
+    );
   }
-  return [];
+  return warnings;
 }

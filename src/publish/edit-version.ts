@@ -5,6 +5,7 @@ import type { VersionRecord } from '../feed/version-record.js';
 import type { Store } from '../store/store.js';
 import { PublishInputError, VersionConflictError } from './errors.js';
 import { validateNameAndNotes, validateVersionTarget } from './inputs.js';
+import { checkStoreKeepsApps } from './apps-left-out.js';
 import { withUndo } from './undo.js';
 import { currentPublisher, leasedWhenWriting, type Publisher } from './version-lease.js';
 import { recordInManifest } from './write-manifest.js';
@@ -92,6 +93,7 @@ type Rules = { readonly bundlesOnly: boolean };
  */
 async function editVersion(edit: VersionEdit, rules: Rules, change: (content: ReleaseContent) => ReleaseContent): Promise<EditResult> {
   const { app, buildType } = validateVersionTarget(edit, edit.config.config);
+  await checkStoreKeepsApps(edit.store, edit.config.config);
   const tag = releaseTag(app.id, buildType, edit.version);
   return leasedWhenWriting(edit.store, tag, edit.publisher ?? currentPublisher(), { onWait: edit.onWait }, (store) =>
     editRelease({ ...edit, store }, { tag, appId: app.id, rules }, change),

@@ -15,6 +15,15 @@ export class VersionConflictError extends UpdateForgeError {
   readonly kind = 'conflict';
 }
 
+/** updateforge.json no longer declares apps the feed has versions of; a write from it would drop them. */
+export class AppsLeftOutError extends UpdateForgeError {
+  override readonly name = 'AppsLeftOutError';
+  readonly kind = 'config';
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, { ...options, field: 'config' });
+  }
+}
+
 /** Another publish of the same version is under way and did not finish in time. */
 export class PublishBusyError extends UpdateForgeError {
   override readonly name = 'PublishBusyError';

@@ -4,6 +4,7 @@ import type { Manifest } from '../feed/manifest.js';
 import type { VersionRecord } from '../feed/version-record.js';
 import { releaseTag } from '../feed/release-body.js';
 import type { Store } from '../store/store.js';
+import { checkStoreKeepsApps } from './apps-left-out.js';
 import { checkBundleEncryption } from './bundle-encryption-policy.js';
 import { PublishInputError, PublishUnfinishedError } from './errors.js';
 import { readIcons, syncIcons } from './icons.js';
@@ -63,6 +64,7 @@ export interface PublishResult {
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const now = options.now ?? (() => new Date());
   const request = validatePublishRequest(options.request, options.config.config);
+  await checkStoreKeepsApps(options.store, options.config.config);
   const icons = await readIcons(options.config);
   const artifact = await packageRequest(request, options.onProgress);
   const tag = releaseTag(request.app.id, request.buildType, request.version);

@@ -100,7 +100,7 @@ async function republish(ctx: StepContext, release: Release, prior: ReleaseMetad
   // An encrypted bundle differs at every run (fresh key and IV): what counts is the zip inside.
   const priorContent = priorFile.encryption?.plainSha256 ?? priorFile.sha256;
   const sameBytes = !artifact || artifact.contentSha256 === priorContent;
-  if (artifact && artifact.kind !== priorFile.kind) throw kindConflict(request, priorFile, artifact.kind);
+  if (artifact && artifact.kind !== priorFile.kind) throw await kindConflict(ctx.store, request, priorFile, artifact.kind);
   if (!ctx.request.overwrite) {
     if (prior.version !== request.version) {
       throw new VersionConflictError(
@@ -128,10 +128,18 @@ async function republish(ctx: StepContext, release: Release, prior: ReleaseMetad
 const KIND_NAMES = { binary: 'an app binary', bundle: 'a live-update bundle' } as const;
 
 /** Even `overwrite` may not turn testers' build into devices' bundle (or back): each kind needs a version of its own. */
-function kindConflict(request: ValidPublishRequest, prior: FileRecord, kind: FileRecord['kind']): VersionConflictError {
+async function kindConflict(store: Store, request: ValidPublishRequest, prior: FileRecord, kind: FileRecord['kind']): Promise<VersionConflictError> {
   return new VersionConflictError(
-    `${request.app.id} ${request.buildType} ${request.version} holds ${KIND_NAMES[prior.kind]} (${prior.name}), and ${KIND_NAMES[kind]} cannot replace it: binaries and bundles of an app and build type share one version line (testers get the highest binary, devices the highest bundle). Publish the ${kind === 'bundle' ? 'bundle' : 'binary'} as a version of its own, e.g. ${nextPatch(request.version)}.`,
+    `${request.app.id} ${request.buildType} ${request.version} holds ${KIND_NAMES[prior.kind]} (${prior.name}), and ${KIND_NAMES[kind]} cannot replace it: binaries and bundles of an app and build type share one version line (testers get the highest binary, devices the highest bundle). Publish the ${kind === 'bundle' ? 'bundle' : 'binary'} as a version of its own, e.g. ${await nextFreeVersion(store, request)}.`,
   );
+}
+
+/** The next patch version above `request.version` that this app and build type have no release of, for a suggestion. */
+async function nextFreeVersion(store: Store, request: ValidPublishRequest): Promise<string> {
+  const taken = new Set(await store.listTags(releaseTag(request.app.id, request.buildType, '')).catch(() => []));
+  let candidate = nextPatch(request.version);
+  for (let i = 0; i < 1000 && taken.has(releaseTag(request.app.id, request.buildType, candidate)); i++) candidate = nextPatch(candidate);
+  return candidate;
 }
 
 /** No file: create (or keep) the version as a pending draft. */

@@ -6,6 +6,7 @@ import { isNewerFormatError } from '../feed/versioned-format.js';
 import { isStoreConflict, ReleaseListCapped } from '../store/errors.js';
 import type { Store } from '../store/store.js';
 import type { Release } from '../store/types.js';
+import { checkAppsKept } from './apps-left-out.js';
 import { ManifestContentionError, RepairNeededError } from './errors.js';
 
 export interface ManifestWrite {
@@ -30,9 +31,12 @@ interface ManifestWriteOptions {
  * A feed without a manifest yet (the first publish) is built from its releases.
  */
 export function recordInManifest(options: ManifestWriteOptions & { readonly release: Release }): Promise<ManifestWrite> {
-  return swapManifest(options, async (previous) =>
-    previous ? withRelease({ config: options.config, previous, release: options.release, generatedAt: options.now() }) : rebuild(options, previous),
-  );
+  return swapManifest(options, async (previous) => {
+    if (!previous) return rebuild(options, previous);
+    // Checked before the publish or edit began too; again here, against the manifest this write replaces.
+    checkAppsKept(options.config, previous);
+    return withRelease({ config: options.config, previous, release: options.release, generatedAt: options.now() });
+  });
 }
 
 /**

@@ -126,19 +126,33 @@ describe('passwords and users', () => {
     expect(run.stderr).toMatch(/^error: Empty password/);
   });
 
+  test('a password under 8 characters is refused, by hash-password and user add alike, and nothing is written', async () => {
+    const hashed = await runCli(['hash-password'], { input: 'hunter2\n' });
+    expect(hashed.code).toBe(2);
+    expect(hashed.stderr).toBe('error: The password is too short: use at least 8 characters (a passphrase of a few words is best).\n');
+    const file = path.join(await tempDir(), 'users.json');
+    const added = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme', '--users-file', file], { input: 'a\n' });
+    expect(added.code).toBe(2);
+    expect(added.stderr).toContain('The password is too short');
+    await expect(readFile(file)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   test('user add extends UPDATEFORGE_USERS and prints the new value', async () => {
-    const first = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme, globex', '--id', 'alice'], { input: 'pw-one\n' });
+    const first = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme, globex', '--id', 'alice'], { input: 'password one\n' });
     expect(first.code, first.stderr).toBe(0);
     const users = parseUsers(first.stdout.trim());
     expect(users).toMatchObject([{ id: 'alice', email: 'a@example.com', teams: ['acme', 'globex'] }]);
-    expect(await verifyPassword('pw-one', users[0]!.passwordHash)).toBe(true);
+    expect(await verifyPassword('password one', users[0]!.passwordHash)).toBe(true);
     expect(first.stderr).toContain('Read from UPDATEFORGE_USERS, which is not set; set UPDATEFORGE_USERS to the line below.');
 
-    const second = await runCli(['user', 'add', '--email', 'b@example.com', '--teams', 'acme'], { input: 'pw-two\n', env: { UPDATEFORGE_USERS: first.stdout.trim() } });
+    const second = await runCli(['user', 'add', '--email', 'b@example.com', '--teams', 'acme'], { input: 'password two\n', env: { UPDATEFORGE_USERS: first.stdout.trim() } });
     expect(parseUsers(second.stdout.trim()).map((u) => u.email)).toEqual(['a@example.com', 'b@example.com']);
     expect(second.stderr).toContain('Read from UPDATEFORGE_USERS; set UPDATEFORGE_USERS to the line below.');
 
-    const duplicate = await runCli(['user', 'add', '--email', ' A@Example.com', '--teams', 'acme'], { input: 'x\n', env: { UPDATEFORGE_USERS: first.stdout.trim() } });
+    const duplicate = await runCli(['user', 'add', '--email', ' A@Example.com', '--teams', 'acme'], {
+      input: 'another password\n',
+      env: { UPDATEFORGE_USERS: first.stdout.trim() },
+    });
     expect(duplicate.code).toBe(2);
     expect(duplicate.stderr).toContain("A user with email 'A@Example.com' already exists");
   });
@@ -146,28 +160,30 @@ describe('passwords and users', () => {
   test('user commands update a users file in place, and check teams against the config', async () => {
     const file = path.join(await tempDir(), 'users.json');
     const config = await writeConfig();
-    const unknown = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme,nope', '--users-file', file, '--config', config.path], { input: 'pw\n' });
+    const unknown = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme,nope', '--users-file', file, '--config', config.path], {
+      input: 'a long password\n',
+    });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("--teams: unknown team 'nope'");
     expect(existsSync(file)).toBe(false);
 
-    const added = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme', '--users-file', file], { input: 'pw\n' });
+    const added = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme', '--users-file', file], { input: 'a long password\n' });
     expect(added.code).toBe(0);
     const before = parseUsers(await readFile(file, 'utf8'))[0]!;
     // The file is the output: stdout says what changed, and no hash reaches a terminal or CI log.
     expect(added.stdout).toBe(`Added ${before.id} (a@example.com) to teams acme. Wrote ${file}.\n`);
-    const changed = await runCli(['user', 'set-password', '--email', 'A@example.com', '--users-file', file], { input: 'new-pw\n' });
+    const changed = await runCli(['user', 'set-password', '--email', 'A@example.com', '--users-file', file], { input: 'a new password\n' });
     expect(changed.code).toBe(0);
     expect(changed.stdout).toBe(`Changed the password of A@example.com; their existing tokens no longer work. Wrote ${file}.\n`);
     const after = parseUsers(await readFile(file, 'utf8'))[0]!;
     expect(after.passwordHash).not.toBe(before.passwordHash);
-    expect(await verifyPassword('new-pw', after.passwordHash)).toBe(true);
+    expect(await verifyPassword('a new password', after.passwordHash)).toBe(true);
 
     const list = await runCli(['user', 'list', '--users-file', file]);
     expect(list.stdout).toBe(`${after.id}\ta@example.com\tacme\n`);
     expect(list.stdout).not.toContain('scrypt');
 
-    expect((await runCli(['user', 'add', '--email', 'b@example.com', '--id', 'bob', '--teams', 'acme', '--users-file', file], { input: 'pw-b\n' })).code).toBe(0);
+    expect((await runCli(['user', 'add', '--email', 'b@example.com', '--id', 'bob', '--teams', 'acme', '--users-file', file], { input: 'password of b\n' })).code).toBe(0);
     const removed = await runCli(['user', 'remove', '--email', 'a@example.com', '--users-file', file]);
     expect(removed.code).toBe(0);
     expect(removed.stdout).toBe(`Removed a@example.com. Wrote ${file}.\n`);
@@ -196,10 +212,10 @@ describe('updateforge serve', () => {
   test('serves a store published by the CLI', async () => {
     const { store, args } = await publishArgs(['--version', '1.0.0', '--path', await writeBuild('served bytes')]);
     expect((await runCli(args)).code).toBe(0);
-    const users = (await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme'], { input: 'pw\n' })).stdout.trim();
+    const users = (await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme'], { input: 'a long password\n' })).stdout.trim();
     const child = startCli(['serve', '--store', store, '--port', '0'], { env: { UPDATEFORGE_JWT_SECRET: SECRET, UPDATEFORGE_USERS: users } });
     const url = /listening on (http:\/\/\S+)/.exec(await waitForOutput(child.stdout, /listening on http/))![1]!;
-    const auth = await fetch(`${url}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'a@example.com', password: 'pw' }) });
+    const auth = await fetch(`${url}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'a@example.com', password: 'a long password' }) });
     const { token } = (await auth.json()) as { token: string };
     const apps = (await (await fetch(`${url}/api/v1/apps`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
       teams: { apps: { release: { current: { id: string } } }[] }[];

@@ -47,12 +47,12 @@ describe('tester teams', () => {
   test('without --config, the teams are checked against updateforge.json in the working directory', async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'updateforge.json'), JSON.stringify(CONFIG));
-    const typo = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme,globx'], { cwd: dir, input: 'pw\n' });
+    const typo = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme,globx'], { cwd: dir, input: 'a long password\n' });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toBe("error: --teams: unknown team 'globx' (teams in updateforge.json: 'acme', 'globex'); did you mean 'globex'?\n");
     expect(typo.stdout).toBe('');
 
-    const added = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme,globex', '--id', 'alice'], { cwd: dir, input: 'pw\n' });
+    const added = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme,globex', '--id', 'alice'], { cwd: dir, input: 'a long password\n' });
     expect(added.code, added.stderr).toBe(0);
     expect(added.stderr).toBe('Added alice (a@example.com) to teams acme, globex. Read from UPDATEFORGE_USERS, which is not set; set UPDATEFORGE_USERS to the line below.\n');
 
@@ -65,13 +65,13 @@ describe('tester teams', () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'updateforge.json'), JSON.stringify({ teams: [], apps: [] }));
     await writeFile(path.join(dir, 'other.json'), JSON.stringify(CONFIG));
-    const run = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'globex', '--config', 'other.json'], { cwd: dir, input: 'pw\n' });
+    const run = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'globex', '--config', 'other.json'], { cwd: dir, input: 'a long password\n' });
     expect(run.code, run.stderr).toBe(0);
   });
 
   test('with neither, a warning says the teams were not checked and how to check them', async () => {
     const dir = await tempDir();
-    const run = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'bluebrid', '--id', 'alice'], { cwd: dir, input: 'pw\n' });
+    const run = await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'bluebrid', '--id', 'alice'], { cwd: dir, input: 'a long password\n' });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(
       'warning: team ids not checked (no --config, and no updateforge.json in this folder); pass --config path/to/updateforge.json to check them.\n' +
@@ -85,7 +85,7 @@ describe('--json', () => {
   test('user list --json: id, email and teams, never the hash', async () => {
     const dir = await tempDir();
     const users = (
-      await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme', '--id', 'alice', '--config', await configFile()], { cwd: dir, input: 'pw\n' })
+      await runCli(['user', 'add', '--email', 'a@example.com', '--teams', 'acme', '--id', 'alice', '--config', await configFile()], { cwd: dir, input: 'a long password\n' })
     ).stdout.trim();
     const run = await runCli(['user', 'list', '--json'], { env: { UPDATEFORGE_USERS: users } });
     expect(run.code).toBe(0);

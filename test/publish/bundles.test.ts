@@ -50,6 +50,9 @@ describe('publishing live-update bundles', () => {
     const error = await run({ version: '1.0.1', path: await writeBuild('apk bytes', 'app.apk'), overwrite: true }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/^rocket release 1\.0\.1 holds a live-update bundle \(.+\.zip\), and an app binary cannot replace it: .+ e\.g\. 1\.0\.2\.$/);
     expect(version.file?.kind).toBe('bundle');
+    // The suggestion skips versions already taken: 1.0.1 now holds that bundle.
+    const again = await run({ path: await webBuild('hello again') }).catch((e: unknown) => e);
+    expect((again as Error).message).toMatch(/Publish the bundle as a version of its own, e\.g\. 1\.0\.2\.$/);
   });
 
   test('a folder without index.html at its root is refused', async () => {
@@ -186,6 +189,23 @@ describe('publishing live-update bundles', () => {
     const { legacyChecksum } = encryptChecksums('a'.repeat(64), key);
     const result = await run({ path: file, sessionKey: newSessionKey(key).sessionKey, checksum: legacyChecksum });
     expect(result.version.file?.encryption).toMatchObject({ legacyChecksum });
-    expect(result.warnings).toEqual([expect.stringContaining('only in the older base64 form, which @capgo/capacitor-updater 5.30+, 6.43+, 7.30+ and 8.x do not read')]);
+    expect(result.warnings).toEqual([
+      expect.stringContaining(`app 'rocket' does not declare "encryptedBundles"`),
+      expect.stringContaining('only in the older base64 form, which @capgo/capacitor-updater 5.30+, 6.43+, 7.30+ and 8.x do not read'),
+    ]);
+  });
+
+  test('an encrypted bundle of an app that does not declare encryptedBundles is published with a warning saying who cannot install it; declared, no warning', async () => {
+    const { run } = await setup();
+    const key = { pem: capgoKeyPair().privateKey, source: 'key' };
+    const undeclared = await run({ path: await webBuild('secret'), encryptKey: key });
+    expect(undeclared.warnings).toEqual([
+      `This bundle is encrypted, and app 'rocket' does not declare "encryptedBundles" in updateforge.json: devices without the matching public key in their capacitor.config cannot decrypt it, so they are not offered it (plugin 8 says so by sending no key_id) and stay on the bundle before. ` +
+        'Once every build of the app carries the key, declare "encryptedBundles": true, which also refuses an unencrypted bundle published by mistake.',
+    ]);
+    const store = await LocalStore.openOrCreate(path.join(await tempDir(), 'store'));
+    const declared = await writeConfig({ ...LIVE_CONFIG, apps: LIVE_CONFIG.apps.map((a) => ({ ...a, encryptedBundles: true })) });
+    const result = await publish({ store, config: declared, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await webBuild('secret'), encryptKey: key } });
+    expect(result.warnings).toEqual([]);
   });
 });
