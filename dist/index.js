@@ -69501,7 +69501,7 @@ function publishCommand(env, version2) {
       overwrite: flag(env, "overwrite") ?? false,
       minNativeVersion: optional2(input2(env, "min-native-version")),
       rollout: number4(env, "rollout"),
-      encryptKey: key === void 0 ? void 0 : { pem: key, source: "the `encrypt-key` input" },
+      encryptKey: key === void 0 ? void 0 : { pem: key, source: "the key text" },
       sessionKey: optional2(input2(env, "session-key")),
       checksum: optional2(input2(env, "checksum"))
     }
@@ -74654,6 +74654,11 @@ Run the same publish again to finish it. Nothing was undone: a published release
 import { writeFile as writeFile3 } from "node:fs/promises";
 import path15 from "node:path";
 
+// src/publish/install-url.ts
+function installUrl(version2, pageUrl) {
+  return pageUrl === void 0 || version2.file?.kind !== "binary" ? null : testerPageLink(pageUrl, version2.id);
+}
+
 // src/action/qr-png.ts
 import { crc32 as crc326, deflateSync } from "node:zlib";
 
@@ -76327,8 +76332,8 @@ function chunk(type, data) {
 
 // src/action/install-link.ts
 async function installOutputs(version2, pageUrl, tempDir) {
-  if (pageUrl === void 0 || version2.file?.kind !== "binary") return null;
-  const url2 = testerPageLink(pageUrl, version2.id);
+  const url2 = installUrl(version2, pageUrl);
+  if (url2 === null) return null;
   const qrCode = path15.join(tempDir, `updateforge-install-${version2.app}-${version2.buildType}-${version2.version.replace(/[^\w.-]/g, "_")}.png`);
   await writeFile3(qrCode, qrPng(url2));
   return { url: url2, qrCode };

@@ -158,7 +158,7 @@ function publishCommand(env: Env, version: string): ActionCommand {
       overwrite: flag(env, 'overwrite') ?? false,
       minNativeVersion: optional(input(env, 'min-native-version')),
       rollout: number(env, 'rollout'),
-      encryptKey: key === undefined ? undefined : { pem: key, source: 'the `encrypt-key` input' },
+      encryptKey: key === undefined ? undefined : { pem: key, source: 'the key text' },
       sessionKey: optional(input(env, 'session-key')),
       checksum: optional(input(env, 'checksum')),
     },

@@ -51,6 +51,8 @@ function parsePort(value: string): number {
 }
 
 const defaultPort = (env: NodeJS.ProcessEnv) => parseWholeNumber(env['PORT']) ?? 8787;
+/** `--port`, whose help says where its default comes from once, not twice. */
+const portOption = (io: CliIO) => new Option('--port <n>', 'port to listen on').argParser(parsePort).default(defaultPort(io.env), '$PORT, else 8787');
 
 /** The `updateforge` command line: parsing and wiring only, the work is in src/. */
 function buildProgram(io: CliIO): Command {
@@ -81,7 +83,7 @@ function addFeedCommands(program: Command, io: CliIO): void {
   feedFlags(program.command('publish'), 'the local store folder (created on first publish)')
     .description('Publish a build (a file as-is, or a web build folder zipped) or register a pending version, then regenerate the manifest.')
     .requiredOption('--app <id>', 'app id from updateforge.json')
-    .addOption(new Option('--build-type <type>', 'build type').choices(BUILD_TYPES).makeOptionMandatory())
+    .addOption(new Option('--build-type <type>', 'build type').choices(BUILD_TYPES).default('release'))
     .requiredOption('--version <semver>', 'strict semantic version, e.g. 1.2.3')
     .option('--path <file|dir>', 'the build: a file uploaded as-is, or a folder zipped into a bundle; omit to register a pending version')
     .option('--name <text>', 'human-readable label shown to testers')
@@ -100,6 +102,7 @@ function addFeedCommands(program: Command, io: CliIO): void {
       '--notify-webhook <url>',
       'after a publish that changed something, POST a JSON event here (Slack and Discord webhook URLs get their message shape); default $UPDATEFORGE_NOTIFY_WEBHOOK',
     )
+    .option('--page-url <url>', 'your deployment (its tester page), to print the install link of an app binary; default $UPDATEFORGE_PUBLIC_URL')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', GITHUB_ENVIRONMENT_HELP)
     .action(async (options: PublishCommandOptions) => (await publishCommand()).runPublish(options, io));
@@ -162,7 +165,7 @@ function addServerCommands(program: Command, io: CliIO): void {
     .description('Serve the API over a local store, or over a feed on GitHub (as a Vercel deployment does).')
     .option('--store <dir>', 'the local store folder')
     .option('--github <owner/name>', 'the feed repository on GitHub (token: $UPDATEFORGE_GITHUB_TOKEN)')
-    .option('--port <n>', 'port to listen on (default: $PORT or 8787)', parsePort, defaultPort(io.env))
+    .addOption(portOption(io))
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--users-file <file>', 'users JSON file (default: the UPDATEFORGE_USERS variable)')
     .option('--public-url <url>', "the URL devices reach this server at, for bundle links (default: $UPDATEFORGE_PUBLIC_URL, else the request's host)")
@@ -180,7 +183,7 @@ function addServerCommands(program: Command, io: CliIO): void {
     .command('demo')
     .description('Seed a demo store on first run and serve it (what `npm start` runs).')
     .option('--dir <dir>', 'where the demo store, users and secret are kept', '.demo')
-    .option('--port <n>', 'port to listen on (default: $PORT or 8787)', parsePort, defaultPort(io.env))
+    .addOption(portOption(io))
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .action(async (options: { dir: string; port: number; host: string }) => {
       const { closeOnSignal } = await serveCommand();

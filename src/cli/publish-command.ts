@@ -3,9 +3,12 @@ import { announcePublish, webhookInput } from '../publish/notify.js';
 import { publishHeadline } from '../publish/outcome.js';
 import { progressReporter } from '../publish/progress.js';
 import { formatSize } from '../util/format-size.js';
+import { installUrl } from '../publish/install-url.js';
 import { publish, type PublishResult } from '../publish/publish.js';
 import { resolvePublishRequest, type RawPublishRequest } from '../publish/request.js';
 import { openStore } from '../store/open-store.js';
+import { isPublicUrl } from '../server/public-url.js';
+import { UsageError } from './errors.js';
 import { stderrLogger } from './stderr-logger.js';
 import { storeFromFlags, type StoreFlags } from './store-flags.js';
 
@@ -27,6 +30,7 @@ export interface PublishCommandOptions extends StoreFlags {
   checksum?: string;
   branch: string;
   notifyWebhook?: string;
+  pageUrl?: string;
   json?: boolean;
 }
 
@@ -39,6 +43,11 @@ export async function runPublish(options: PublishCommandOptions, io: PublishIO):
   // Bad input is refused before the store is opened, so it leaves nothing behind.
   const request = await resolvePublishRequest(rawRequest(options), { config: config.config, scope: {} });
   const webhook = webhookInput(options.notifyWebhook ?? io.env['UPDATEFORGE_NOTIFY_WEBHOOK']);
+  // The deployment serving the tester page is the one devices reach: UPDATEFORGE_PUBLIC_URL, as `serve` reads it.
+  const pageUrl = options.pageUrl ?? (io.env['UPDATEFORGE_PUBLIC_URL'] || undefined);
+  if (pageUrl !== undefined && !isPublicUrl(pageUrl)) {
+    throw new UsageError(`--page-url: '${pageUrl}' is not an http(s) address. Give your deployment's, e.g. https://updates.example.com.`);
+  }
   const store = await openStore(where, { branch: options.branch, log: stderrLogger(io.stderr) });
   // Run as a workflow step on the feed's own repository, the tag goes on the commit the run built, as the action does.
   const ownRepo = where.kind === 'github' && where.repo.toLowerCase() === (io.env['GITHUB_REPOSITORY'] ?? '').toLowerCase();
@@ -54,16 +63,18 @@ export async function runPublish(options: PublishCommandOptions, io: PublishIO):
   const problem = await announcePublish(webhook, result, store.location);
   if (problem) io.stderr.write(`warning: ${problem}\n`);
   const { manifest: _feed, ...summary } = result;
-  io.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : report(result));
+  const install = installUrl(result.version, pageUrl);
+  io.stdout.write(options.json ? `${JSON.stringify({ ...summary, installUrl: install }, null, 2)}\n` : report(result, install));
 }
 
 function rawRequest(options: PublishCommandOptions): RawPublishRequest {
   const { app, buildType, version, path, name, notes, notesFile, public: isPublic, overwrite, minNativeVersion, rollout, encryptKey, sessionKey, checksum } = options;
-  const key = encryptKey === undefined ? undefined : { file: encryptKey, source: `--encrypt-key '${encryptKey}'` };
+  // The error prefixes the flag itself (`--encrypt-key: the file 'k.pem' is not a private key…`).
+  const key = encryptKey === undefined ? undefined : { file: encryptKey, source: `the file '${encryptKey}'` };
   return { app, buildType, version, path, name, notes, notesFile, public: isPublic, overwrite, minNativeVersion, rollout, encryptKey: key, sessionKey, checksum };
 }
 
-function report(result: PublishResult): string {
+function report(result: PublishResult, install: string | null): string {
   const v = result.version;
   const lines = [publishHeadline(result), `  version id  ${v.id}`];
   if (v.file) {
@@ -78,6 +89,7 @@ function report(result: PublishResult): string {
     lines.push('  file        none yet (pending: publish again with --path to attach it)');
   }
   if (result.downloadPath) lines.push(`  download    ${result.downloadPath}`);
+  if (install) lines.push(`  install at  ${install}`);
   lines.push(`  manifest    ${result.manifestSha}${result.manifestChanged ? '' : ' (unchanged)'}`);
   return `${lines.join('\n')}\n`;
 }

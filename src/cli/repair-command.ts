@@ -24,7 +24,7 @@ export async function runRepair(options: RepairCommandOptions, io: RepairIO): Pr
     return;
   }
   const lines = [
-    `${result.changed ? 'Repaired' : 'Already right:'} the manifest of ${store.location} lists ${plural(result.manifest.versions.length, 'version')}`,
+    `${result.changed ? 'Repaired the manifest of' : 'Already right: the manifest of'} ${store.location}, which lists ${plural(result.manifest.versions.length, 'version')}`,
     `  releases    ${result.listed} listed${result.lookedUp > 0 ? `, ${result.lookedUp} more looked up by tag` : ''}`,
     `  manifest    ${result.sha}`,
     ...result.orphanDrafts.map((d) => `  deleted     orphan draft ${d}`),

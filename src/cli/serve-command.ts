@@ -49,7 +49,7 @@ export async function runServe(options: ServeCommandOptions, io: ServeIO): Promi
   const { context, where, users } = await contextFor(options, io, log);
   const server = await startServer({ context, port: options.port, host: options.host });
   if (users === 0) io.stderr.write('warning: no users (set UPDATEFORGE_USERS or pass --users-file): nobody can log in.\n');
-  io.stdout.write(`UpdateForge API listening on ${server.url} (store: ${where}, ${users === 0 ? 'no users' : `${users} users`})\n`);
+  io.stdout.write(`UpdateForge API listening on ${server.url} (store: ${where}, ${users === 0 ? 'no users' : `${users} user${users === 1 ? '' : 's'}`})\n`);
   return server;
 }
 

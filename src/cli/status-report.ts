@@ -17,6 +17,7 @@ export function formatStatus(status: FeedStatus): string {
   const lines = [`Feed ${status.location}: ${plural(status.versions, 'version')}`];
   for (const team of status.teams) {
     lines.push('', `${team.name} (${team.id})`);
+    if (team.apps.length === 0) lines.push('  no apps yet');
     for (const app of team.apps) {
       lines.push(`  ${app.id}  ${app.title}`);
       const versionLines = BUILD_TYPES.flatMap((type) => buildTypeLines(app.buildTypes[type]).map((line) => `    ${type.padEnd(8)} ${line}`));
@@ -31,7 +32,7 @@ function buildTypeLines(status: BuildTypeStatus): string[] {
     ...(status.current ? [`current  ${describe(status.current)}`] : []),
     ...(status.pending ? [`pending  ${describe(status.pending)}`] : []),
     ...(status.live ? [`live     ${describe(status.live)}`] : []),
-    ...status.rollouts.map((v) => `rollout in progress: ${v.version} at ${v.rollout}%`),
+    ...status.rollouts.map((v) => (v.rollout === 0 ? `rollout paused: ${v.version} at 0% (offered to no device)` : `rollout in progress: ${v.version} at ${v.rollout}%`)),
     ...status.yanked.map((v) => `yanked   ${describe(v)}`),
   ];
 }

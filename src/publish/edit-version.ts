@@ -27,7 +27,7 @@ export interface EditResult {
   readonly changed: boolean;
   readonly version: VersionRecord;
   readonly manifestSha: string;
-  /** `editMetadata` only: the fields it was asked to set, in this order. */
+  /** `editMetadata` only: the fields that changed (all it was asked to set, when none did), in this order. */
   readonly fields?: readonly MetadataField[];
 }
 
@@ -73,11 +73,18 @@ export async function editMetadata(edit: VersionEdit & { readonly change: Metada
   const fields = METADATA_FIELDS.filter((field) => change[field] !== undefined);
   if (fields.length === 0) throw new PublishInputError('name', 'Nothing to change: give a new name, notes or public flag.');
   validateNameAndNotes(change);
-  const result = await editVersion(edit, { bundlesOnly: false }, (content) => ({
-    notes: change.notes ?? content.notes,
-    metadata: { ...content.metadata, name: change.name ?? content.metadata.name, public: change.public ?? content.metadata.public },
-  }));
-  return { ...result, fields };
+  let differing: MetadataField[] = [];
+  const result = await editVersion(edit, { bundlesOnly: false }, (content) => {
+    const next = {
+      notes: change.notes ?? content.notes,
+      metadata: { ...content.metadata, name: change.name ?? content.metadata.name, public: change.public ?? content.metadata.public },
+    };
+    // Notes are stored trimmed (release-body.ts): a notes file's final newline is no change.
+    differing = fields.filter((f) => (f === 'notes' ? next.notes.trim() !== content.notes.trim() : next.metadata[f] !== content.metadata[f]));
+    return next;
+  });
+  // What changed, when something did; what was asked, when all of it was already so.
+  return { ...result, fields: result.changed && differing.length > 0 ? differing : fields };
 }
 
 function editBundle(edit: VersionEdit, change: (meta: ReleaseMetadata) => ReleaseMetadata): Promise<EditResult> {

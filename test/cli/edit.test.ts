@@ -51,6 +51,10 @@ describe('updateforge edit', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/^Unchanged: rocket release 1\.0\.0 already had the name, notes and public flag given\n/);
     expect(await store.readBranchFile(MANIFEST_PATH)).toEqual(manifestBefore);
+
+    // Asked for all three, with only the notes new: it says what changed, not what was asked.
+    const notesOnly = await runCli(['edit', ...target, '--version', '1.0.0', '--name', 'Renamed', '--notes', 'Newer notes.', '--public']);
+    expect(notesOnly.stdout).toMatch(/^Edited the notes of rocket release 1\.0\.0\n/);
   });
 
   test('edits a bundle and a pending version too; --json prints the result', async () => {
@@ -63,7 +67,7 @@ describe('updateforge edit', () => {
 
     const pending = await runCli(['edit', ...target, '--version', '1.2.0', '--name', 'Summer', '--notes', '']);
     expect(pending.code, pending.stderr).toBe(0);
-    expect(pending.stdout).toMatch(/^Edited the name and notes of rocket release 1\.2\.0\n/);
+    expect(pending.stdout).toMatch(/^Edited the name of rocket release 1\.2\.0\n/); // its notes were already empty
     expect(await record(store, '1.2.0')).toMatchObject({ name: 'Summer', file: null });
     expect(await record(store, '1.1.0')).toMatchObject({ public: false });
   });

@@ -117,7 +117,7 @@ describe('repair --github', () => {
     const repair = await runCli(['repair', '--github', repo, '--config', args[3]!], { env: githubEnv() });
     expect(repair.code, repair.stderr).toBe(0);
     expect(repair.stderr).toBe('Listing releases…\nWriting the manifest…\n');
-    expect(repair.stdout).toMatch(new RegExp(`^Repaired the manifest of ${repo} lists 2 versions\\n {2}releases {4}2 listed\\n {2}manifest {4}[0-9a-f]{40}\\n$`));
+    expect(repair.stdout).toMatch(new RegExp(`^Repaired the manifest of ${repo}, which lists 2 versions\\n {2}releases {4}2 listed\\n {2}manifest {4}[0-9a-f]{40}\\n$`));
     expect({ ...(await manifestOf(repo)), generatedAt: '' }).toEqual({ ...before, generatedAt: '' });
 
     const again = await runCli(['repair', '--github', repo, '--config', args[3]!, '--json'], { env: githubEnv() });
