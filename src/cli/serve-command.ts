@@ -6,6 +6,7 @@ import { isPublicUrl } from '../server/public-url.js';
 import { openStore } from '../store/open-store.js';
 import { jsonLogger, type Logger } from '../util/logger.js';
 import { UsageError } from './errors.js';
+import { usersInNoTeam } from '../users/users.js';
 import { formatUsers, readUsers } from './users-source.js';
 
 export interface ServeCommandOptions {
@@ -49,8 +50,26 @@ export async function runServe(options: ServeCommandOptions, io: ServeIO): Promi
   const { context, where, users } = await contextFor(options, io, log);
   const server = await startServer({ context, port: options.port, host: options.host });
   if (users === 0) io.stderr.write('warning: no users (set UPDATEFORGE_USERS or pass --users-file): nobody can log in.\n');
+  await warnAboutLostTesters(context, io);
   io.stdout.write(`UpdateForge API listening on ${server.url} (store: ${where}, ${users === 0 ? 'no users' : `${users} user${users === 1 ? '' : 's'}`})\n`);
   return server;
+}
+
+/** Testers in no team of the feed would log in to an empty list: said at start, as `doctor` says it of a deployment. */
+async function warnAboutLostTesters(context: ServerContext, io: ServeIO): Promise<void> {
+  let teams: string[];
+  try {
+    const { snapshot } = await context.feed.get();
+    if (snapshot.manifest.teams.length === 0) return; // nothing published yet: no teams to be in
+    teams = snapshot.manifest.teams.map((t) => t.id);
+  } catch {
+    return; // an unreadable feed is reported by the requests that need it
+  }
+  const lost = usersInNoTeam(context.users.users, teams);
+  if (lost.length === 0) return;
+  io.stderr.write(
+    `warning: ${lost.map((u) => u.email).join(', ')} ${lost.length === 1 ? 'is' : 'are'} in no team of this feed (teams: ${teams.join(', ')}), so ${lost.length === 1 ? 'sees' : 'see'} no apps: fix with \`updateforge user set-teams\`.\n`,
+  );
 }
 
 /** Closes the server on Ctrl-C or SIGTERM, letting running downloads end. */

@@ -4,6 +4,7 @@ import { openGitHubStore } from '../store/open-store.js';
 import { silentLogger } from '../util/logger.js';
 import { parseServerEnv, type ServerEnv } from './env-config.js';
 import { errorMessage } from '../util/error-message.js';
+import { usersInNoTeam } from '../users/users.js';
 
 export interface Check {
   readonly ok: boolean;
@@ -70,15 +71,15 @@ async function checkConfiguration(env: Env): Promise<Check[]> {
   }
 
   if (manifest) {
-    const teams = new Set(manifest.teams.map((t) => t.id));
-    const lost = config.users.filter((u) => !u.teams.some((t) => teams.has(t)));
+    const teams = manifest.teams.map((t) => t.id);
+    const lost = usersInNoTeam(config.users, teams);
     checks.push(
       lost.length === 0
         ? { ok: true, what: 'users', detail: `every user is in at least one team of the feed` }
         : {
             ok: false,
             what: 'users',
-            detail: `${lost.map((u) => u.email).join(', ')} ${lost.length === 1 ? 'belongs' : 'belong'} to no team of the feed (teams: ${[...teams].join(', ')}); they would see no apps`,
+            detail: `${lost.map((u) => u.email).join(', ')} ${lost.length === 1 ? 'belongs' : 'belong'} to no team of the feed (teams: ${teams.join(', ')}); they would see no apps`,
           },
     );
   }

@@ -43,6 +43,12 @@ export function passwordFingerprint(user: User): string {
 }
 
 /** The testers the server knows, looked up by email or id. */
+/** Testers in no team of the feed (`teams`: its team ids): they could log in and would see no apps. */
+export function usersInNoTeam(users: readonly User[], teams: Iterable<string>): User[] {
+  const known = new Set(teams);
+  return users.filter((u) => !u.teams.some((t) => known.has(t)));
+}
+
 export class UserDirectory {
   private readonly byEmailMap: Map<string, User>;
   private readonly byIdMap: Map<string, User>;

@@ -224,4 +224,20 @@ describe('updateforge serve', () => {
     const download = await fetch(`${url}/api/v1/versions/${id}/download`, { headers: { authorization: `Bearer ${token}` } });
     expect(await download.text()).toBe('served bytes');
   });
+
+  test('warns at start about testers in no team of the feed, who would see no apps', async () => {
+    const { store, args } = await publishArgs(['--version', '1.0.0', '--path', await writeBuild('bytes')]);
+    expect((await runCli(args)).code).toBe(0);
+    const file = path.join(await tempDir(), 'users.json');
+    for (const [email, teams] of [
+      ['in@example.com', 'acme'],
+      ['lost@example.com', 'acmee'],
+    ] as const) {
+      expect((await runCli(['user', 'add', '--email', email, '--teams', teams, '--users-file', file], { input: 'a long password\n' })).code).toBe(0);
+    }
+    const child = startCli(['serve', '--store', store, '--port', '0', '--users-file', file], { env: { UPDATEFORGE_JWT_SECRET: SECRET } });
+    const warning = await waitForOutput(child.stderr, /in no team/);
+    expect(warning).toContain('warning: lost@example.com is in no team of this feed (teams: acme, globex), so sees no apps: fix with `updateforge user set-teams`.');
+    expect(warning).not.toContain('in@example.com');
+  });
 });
