@@ -68466,6 +68466,12 @@ function sameFeed(a, b) {
   return Buffer.from(serializeManifest({ ...a, generatedAt: stamp })).equals(serializeManifest({ ...b, generatedAt: stamp }));
 }
 
+// src/feed/read-manifest.ts
+async function readFeedManifest(store) {
+  const file2 = await store.readBranchFile(MANIFEST_PATH);
+  return file2 === null || file2 === "not-modified" ? null : { manifest: parseManifest(file2.content), sha: file2.sha };
+}
+
 // src/publish/apps-left-out.ts
 function checkAppsKept(config2, feed) {
   const declared = new Set(config2.apps.map((a) => a.id));
@@ -68483,15 +68489,8 @@ function checkAppsKept(config2, feed) {
   );
 }
 async function checkStoreKeepsApps(store, config2) {
-  const file2 = await store.readBranchFile(MANIFEST_PATH);
-  if (file2 === null || file2 === "not-modified") return;
-  let feed;
-  try {
-    feed = parseManifest(file2.content);
-  } catch {
-    return;
-  }
-  checkAppsKept(config2, feed);
+  const feed = await readFeedManifest(store).catch(() => null);
+  if (feed) checkAppsKept(config2, feed.manifest);
 }
 
 // src/publish/undo.ts
@@ -69050,9 +69049,7 @@ function feedStatus(input3) {
   const teams = mergeById(config2?.teams ?? [], manifest?.teams ?? []);
   const apps = mergeById(config2?.apps ?? [], manifest?.apps ?? []);
   const versions = manifest?.versions ?? [];
-  const assetOf = new Map(versions.flatMap((v) => v.file ? [[v.id, v.file.assetId]] : []));
-  const { downloads } = input3;
-  const counted = (buildTypes) => downloads ? Object.fromEntries(BUILD_TYPES.map((t) => [t, withDownloads(buildTypes[t], assetOf, downloads)])) : buildTypes;
+  const describe4 = statusVersionOf(input3.downloads ?? null);
   const appStatus = (app) => {
     const selected = snapshot?.currentAndPending.get(app.id);
     const own2 = versions.filter((v) => v.app === app.id);
@@ -69061,11 +69058,12 @@ function feedStatus(input3) {
         t,
         buildTypeStatus(
           selected?.[t],
-          own2.filter((v) => v.buildType === t)
+          own2.filter((v) => v.buildType === t),
+          describe4
         )
       ])
     );
-    return { id: app.id, title: app.title, buildTypes: counted(buildTypes) };
+    return { id: app.id, title: app.title, buildTypes };
   };
   return {
     location: input3.location,
@@ -69074,41 +69072,28 @@ function feedStatus(input3) {
     teams: teams.map((team) => ({ id: team.id, name: team.name, apps: apps.filter((a) => a.team === team.id).map(appStatus) }))
   };
 }
-function buildTypeStatus(selected, versions) {
+function buildTypeStatus(selected, versions, describe4) {
   const newestFirst = [...versions].sort((a, b) => compareVersions(b.version, a.version));
-  return {
-    current: selected?.current ? statusVersion(selected.current) : null,
-    pending: selected?.pending ? statusVersion(selected.pending) : null,
-    live: liveBundle(newestFirst),
-    rollouts: newestFirst.filter((v) => !v.yanked && v.file?.kind === "bundle" && (v.rollout ?? 100) < 100).map(statusVersion),
-    yanked: newestFirst.filter((v) => v.yanked).map(statusVersion)
-  };
-}
-function liveBundle(newestFirst) {
   const live = newestFirst.find((v) => !v.yanked && v.file?.kind === "bundle" && (v.rollout ?? 100) === 100);
-  return live ? statusVersion(live) : null;
-}
-function statusVersion(v) {
   return {
-    id: v.id,
-    version: v.version,
-    name: v.name,
-    created: v.created,
-    public: v.public,
-    kind: v.file?.kind ?? null,
-    size: v.file?.size ?? null,
-    rollout: v.rollout ?? 100,
-    // Filled in by withDownloads once the whole status is chosen.
-    downloads: null
+    current: selected?.current ? describe4(selected.current) : null,
+    pending: selected?.pending ? describe4(selected.pending) : null,
+    live: live ? describe4(live) : null,
+    rollouts: newestFirst.filter((v) => !v.yanked && v.file?.kind === "bundle" && (v.rollout ?? 100) < 100).map(describe4),
+    yanked: newestFirst.filter((v) => v.yanked).map(describe4)
   };
 }
-function withDownloads(status, assetOf, downloads) {
-  const counted = (v) => ({ ...v, downloads: downloads.get(assetOf.get(v.id) ?? "") ?? null });
-  const entries = Object.entries(status);
-  return Object.fromEntries(
-    entries.map(([key, value]) => [key, value === null ? null : Array.isArray(value) ? value.map(counted) : counted(value)])
-  );
-}
+var statusVersionOf = (downloads) => (v) => ({
+  id: v.id,
+  version: v.version,
+  name: v.name,
+  created: v.created,
+  public: v.public,
+  kind: v.file?.kind ?? null,
+  size: v.file?.size ?? null,
+  rollout: v.rollout ?? 100,
+  downloads: (v.file && downloads?.get(v.file.assetId)) ?? null
+});
 function mergeById(first, then) {
   const seen = new Set(first.map((x) => x.id));
   return [...first, ...then.filter((x) => !seen.has(x.id))];
@@ -69208,9 +69193,8 @@ function badKeep(given) {
 async function prune(request2) {
   const scope = validatePruneScope(request2, request2.config);
   const { store } = request2;
-  const file2 = await store.readBranchFile(MANIFEST_PATH);
-  const existing = file2 === null || file2 === "not-modified" ? null : file2;
-  const plan = existing ? planPrune(indexManifest(parseManifest(existing.content)), scope) : { remove: [], protected: [], kept: 0 };
+  const existing = await readFeedManifest(store);
+  const plan = existing ? planPrune(indexManifest(existing.manifest), scope) : { remove: [], protected: [], kept: 0 };
   const dryRun = request2.dryRun ?? false;
   if (dryRun || plan.remove.length === 0) return { ...plan, dryRun, manifestSha: existing?.sha ?? null, changed: false };
   const dropped = [];

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { loadConfig, type Config } from '../feed/config.js';
-import { MANIFEST_PATH, parseManifest, type Manifest } from '../feed/manifest.js';
+import type { Manifest } from '../feed/manifest.js';
+import { readFeedManifest } from '../feed/read-manifest.js';
 import { assetIdsOf, feedStatus } from '../feed/status.js';
 import { openStore } from '../store/open-store.js';
 import type { FeedReader } from '../store/store.js';
@@ -25,8 +26,7 @@ export async function runStatus(options: StatusCommandOptions, io: StatusIO): Pr
   const config = await configFor(options);
   // Typed as the read half: this command cannot write to the feed.
   const reader: FeedReader = await openStore(where, { branch: options.branch, log: stderrLogger(io.stderr) });
-  const file = await reader.readBranchFile(MANIFEST_PATH);
-  const manifest = file === null || file === 'not-modified' ? null : parseManifest(file.content);
+  const manifest = (await readFeedManifest(reader))?.manifest ?? null;
   const status = feedStatus({ location: reader.location, manifest, config, downloads: await downloadCounts(reader, manifest, io.stderr) });
   io.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
 }

@@ -75,10 +75,7 @@ export function feedStatus(input: {
   const teams = mergeById<{ id: string; name: string }>(config?.teams ?? [], manifest?.teams ?? []);
   const apps = mergeById<{ id: string; team: string; title: string }>(config?.apps ?? [], manifest?.apps ?? []);
   const versions = manifest?.versions ?? [];
-  const assetOf = new Map(versions.flatMap((v) => (v.file ? [[v.id, v.file.assetId] as const] : [])));
-  const { downloads } = input;
-  const counted = (buildTypes: Record<BuildType, BuildTypeStatus>) =>
-    downloads ? (Object.fromEntries(BUILD_TYPES.map((t) => [t, withDownloads(buildTypes[t], assetOf, downloads)])) as Record<BuildType, BuildTypeStatus>) : buildTypes;
+  const describe = statusVersionOf(input.downloads ?? null);
   const appStatus = (app: { id: string; title: string }): AppStatus => {
     const selected = snapshot?.currentAndPending.get(app.id);
     const own = versions.filter((v) => v.app === app.id);
@@ -88,10 +85,11 @@ export function feedStatus(input: {
         buildTypeStatus(
           selected?.[t],
           own.filter((v) => v.buildType === t),
+          describe,
         ),
       ]),
     ) as Record<BuildType, BuildTypeStatus>;
-    return { id: app.id, title: app.title, buildTypes: counted(buildTypes) };
+    return { id: app.id, title: app.title, buildTypes };
   };
   return {
     location: input.location,
@@ -101,24 +99,22 @@ export function feedStatus(input: {
   };
 }
 
-function buildTypeStatus(selected: CurrentAndPending | undefined, versions: readonly VersionRecord[]): BuildTypeStatus {
+function buildTypeStatus(selected: CurrentAndPending | undefined, versions: readonly VersionRecord[], describe: (v: VersionRecord) => StatusVersion): BuildTypeStatus {
   const newestFirst = [...versions].sort((a, b) => compareVersions(b.version, a.version));
+  const live = newestFirst.find((v) => !v.yanked && v.file?.kind === 'bundle' && (v.rollout ?? 100) === 100);
   return {
-    current: selected?.current ? statusVersion(selected.current) : null,
-    pending: selected?.pending ? statusVersion(selected.pending) : null,
-    live: liveBundle(newestFirst),
-    rollouts: newestFirst.filter((v) => !v.yanked && v.file?.kind === 'bundle' && (v.rollout ?? 100) < 100).map(statusVersion),
-    yanked: newestFirst.filter((v) => v.yanked).map(statusVersion),
+    current: selected?.current ? describe(selected.current) : null,
+    pending: selected?.pending ? describe(selected.pending) : null,
+    live: live ? describe(live) : null,
+    rollouts: newestFirst.filter((v) => !v.yanked && v.file?.kind === 'bundle' && (v.rollout ?? 100) < 100).map(describe),
+    yanked: newestFirst.filter((v) => v.yanked).map(describe),
   };
 }
 
-function liveBundle(newestFirst: readonly VersionRecord[]): StatusVersion | null {
-  const live = newestFirst.find((v) => !v.yanked && v.file?.kind === 'bundle' && (v.rollout ?? 100) === 100);
-  return live ? statusVersion(live) : null;
-}
-
-function statusVersion(v: VersionRecord): StatusVersion {
-  return {
+/** A version as status shows it, with its file's count from `downloads` (by asset id; null: none could be read). */
+const statusVersionOf =
+  (downloads: ReadonlyMap<string, number> | null) =>
+  (v: VersionRecord): StatusVersion => ({
     id: v.id,
     version: v.version,
     name: v.name,
@@ -127,22 +123,8 @@ function statusVersion(v: VersionRecord): StatusVersion {
     kind: v.file?.kind ?? null,
     size: v.file?.size ?? null,
     rollout: v.rollout ?? 100,
-    // Filled in by withDownloads once the whole status is chosen.
-    downloads: null,
-  };
-}
-
-/**
- * Every version of `status` with its download count: by version id → its file's asset id → the
- * store's count. Null where the store could not tell, or the version has no file.
- */
-function withDownloads(status: BuildTypeStatus, assetOf: ReadonlyMap<string, string>, downloads: ReadonlyMap<string, number>): BuildTypeStatus {
-  const counted = (v: StatusVersion): StatusVersion => ({ ...v, downloads: downloads.get(assetOf.get(v.id) ?? '') ?? null });
-  const entries = Object.entries(status) as [keyof BuildTypeStatus, StatusVersion | readonly StatusVersion[] | null][];
-  return Object.fromEntries(
-    entries.map(([key, value]) => [key, value === null ? null : Array.isArray(value) ? value.map(counted) : counted(value as StatusVersion)]),
-  ) as unknown as BuildTypeStatus;
-}
+    downloads: (v.file && downloads?.get(v.file.assetId)) ?? null,
+  });
 
 /** The asset ids of every version with a file: what to ask the store's download counts for. */
 export function assetIdsOf(manifest: Manifest | null): string[] {

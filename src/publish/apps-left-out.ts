@@ -1,5 +1,6 @@
 import type { Config } from '../feed/config.js';
-import { MANIFEST_PATH, parseManifest, type Manifest } from '../feed/manifest.js';
+import type { Manifest } from '../feed/manifest.js';
+import { readFeedManifest } from '../feed/read-manifest.js';
 import type { Store } from '../store/store.js';
 import { closestMatch } from '../util/suggest.js';
 import { AppsLeftOutError } from './errors.js';
@@ -30,13 +31,7 @@ export function checkAppsKept(config: Config, feed: Manifest): void {
 
 /** The same check before anything is written, so that a refused publish leaves the feed exactly as it was. */
 export async function checkStoreKeepsApps(store: Store, config: Config): Promise<void> {
-  const file = await store.readBranchFile(MANIFEST_PATH);
-  if (file === null || file === 'not-modified') return;
-  let feed: Manifest;
-  try {
-    feed = parseManifest(file.content);
-  } catch {
-    return; // A damaged manifest is rebuilt from the releases, by the write itself or by `repair`.
-  }
-  checkAppsKept(config, feed);
+  // A damaged manifest is rebuilt from the releases, by the write itself or by `repair`: nothing to check against.
+  const feed = await readFeedManifest(store).catch(() => null);
+  if (feed) checkAppsKept(config, feed.manifest);
 }

@@ -1,7 +1,7 @@
 import { bundlesStillOffered } from '../capgo/still-offered.js';
 import type { Config } from '../feed/config.js';
 import { channelKey, indexManifest, type FeedSnapshot } from '../feed/feed-snapshot.js';
-import { MANIFEST_PATH, parseManifest } from '../feed/manifest.js';
+import { readFeedManifest } from '../feed/read-manifest.js';
 import { parseReleaseBody, releaseTag } from '../feed/release-body.js';
 import { BUILD_TYPES, compareVersions, isBuildType, type BuildType } from '../feed/version.js';
 import type { VersionRecord } from '../feed/version-record.js';
@@ -154,9 +154,8 @@ export interface PruneResult extends PrunePlan {
 export async function prune(request: PruneRequest): Promise<PruneResult> {
   const scope = validatePruneScope(request, request.config);
   const { store } = request;
-  const file = await store.readBranchFile(MANIFEST_PATH);
-  const existing = file === null || file === 'not-modified' ? null : file;
-  const plan = existing ? planPrune(indexManifest(parseManifest(existing.content)), scope) : { remove: [], protected: [], kept: 0 };
+  const existing = await readFeedManifest(store);
+  const plan = existing ? planPrune(indexManifest(existing.manifest), scope) : { remove: [], protected: [], kept: 0 };
   const dryRun = request.dryRun ?? false;
   if (dryRun || plan.remove.length === 0) return { ...plan, dryRun, manifestSha: existing?.sha ?? null, changed: false };
 

@@ -198,6 +198,7 @@ export const handlers: Record<string, (route: Route) => Reply> = {
       bytes: route.raw,
       state: route.unfinished ? ('open' as const) : ('uploaded' as const),
       createdAt: new Date().toISOString(),
+      // A new asset starts at 0, a re-uploaded one too (a user's report: HanaDigital/grev#49).
       downloadCount: 0,
     };
     repo.assets.set(asset.id, asset);
