@@ -58,10 +58,20 @@ export async function peakRssMiB(pid: number): Promise<number> {
   return kb / 1024;
 }
 
+/** CPU time (user + system) a live process has used so far, from /proc (Linux; 10 ms resolution). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) in parentheses: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export interface LoadResult {
   readonly requestsPerSecond: number;
   readonly p99Ms: number;
   readonly non2xx: number;
+  /** Every request answered, warm-up included. */
+  readonly answered: number;
 }
 
 /** Load from a second process: autocannon, after a warm-up, for `seconds`. */
@@ -93,7 +103,16 @@ export async function load(
     url,
   ]);
   // With a warm-up, autocannon prints the warm-up's result first: the measured run is the last line.
-  const last = json.trim().split('\n').at(-1) ?? '';
-  const result = JSON.parse(last) as { requests: { average: number }; latency: { p99: number }; non2xx: number };
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx };
+  const runs = json
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { requests: { average: number; total: number }; latency: { p99: number }; non2xx: number });
+  const result = runs.at(-1);
+  if (!result) throw new Error('autocannon printed no result');
+  return {
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    answered: runs.reduce((sum, r) => sum + r.requests.total, 0),
+  };
 }

@@ -1,7 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeLargeFeed } from './fixtures.js';
-import { BENCH, CLI, load, startServer, type LoadResult } from './processes.js';
+import { profileLines } from './cpu-profile.js';
+import { BENCH, CLI, startServer } from './processes.js';
+import { measuredLoad, profiledLoad, type MeasuredLoad } from './route-load.js';
 import type { BenchContext, BenchSection } from './run.js';
 
 /**
@@ -12,7 +14,9 @@ import type { BenchContext, BenchSection } from './run.js';
 export async function benchUpdates(ctx: BenchContext): Promise<BenchSection> {
   const store = path.join(ctx.dir, 'updates-store');
   await writeLargeFeed(store, { apps: 20, versions: 50, kind: 'bundle' });
-  const server = await startServer([CLI, 'serve', '--store', store, '--port', '0'], { UPDATEFORGE_USERS: '[]', UPDATEFORGE_JWT_SECRET: ctx.secret });
+  const serveArgs = [CLI, 'serve', '--store', store, '--port', '0'];
+  const env = { UPDATEFORGE_USERS: '[]', UPDATEFORGE_JWT_SECRET: ctx.secret };
+  const server = await startServer(serveArgs, env);
   const target = `${server.url}/api/v1/updates`;
   const body = (versionName: string) =>
     JSON.stringify({
@@ -31,6 +35,7 @@ export async function benchUpdates(ctx: BenchContext): Promise<BenchSection> {
   ] as const;
   const rows: string[] = [];
   const ratios: string[] = [];
+  const profiles: string[] = [];
   try {
     for (const [label, json] of cases) {
       const sample = await fetch(target, { method: 'POST', body: json.replace('[<id>]', 'sample-device') });
@@ -38,17 +43,20 @@ export async function benchUpdates(ctx: BenchContext): Promise<BenchSection> {
       const answerFile = path.join(ctx.dir, 'updates-answer.json');
       await writeFile(answerFile, answer);
       const bare = await startServer([path.join(BENCH, 'bare-server.js'), answerFile]);
-      let baseline: LoadResult;
+      let baseline: MeasuredLoad;
       try {
-        baseline = await load(bare.url, { connections: 32, seconds: ctx.seconds, method: 'POST', body: json, uniqueIds: true });
+        baseline = await measuredLoad(bare, bare.url, { connections: 32, seconds: ctx.seconds, method: 'POST', body: json, uniqueIds: true });
       } finally {
         await bare.stop();
       }
-      const ours = await load(target, { connections: 32, seconds: ctx.seconds, method: 'POST', body: json, uniqueIds: true, headers: { 'content-type': 'application/json' } });
+      const options = { connections: 32, seconds: ctx.seconds, method: 'POST', body: json, uniqueIds: true, headers: { 'content-type': 'application/json' } };
+      const ours = await measuredLoad(server, target, options);
       if (ours.non2xx > 0) throw new Error(`/api/v1/updates answered ${ours.non2xx} non-2xx responses under load`);
-      rows.push(`| ${label}: bare node:http (baseline) | ${Math.round(baseline.requestsPerSecond)} | ${baseline.p99Ms} ms |`);
-      rows.push(`| ${label}: UpdateForge | ${Math.round(ours.requestsPerSecond)} | ${ours.p99Ms} ms |`);
+      rows.push(`| ${label}: bare node:http (baseline) | ${Math.round(baseline.requestsPerSecond)} | ${baseline.p99Ms} ms | ${Math.round(baseline.cpuMicrosPerRequest)} µs |`);
+      rows.push(`| ${label}: UpdateForge | ${Math.round(ours.requestsPerSecond)} | ${ours.p99Ms} ms | ${Math.round(ours.cpuMicrosPerRequest)} µs |`);
       ratios.push(`${label}: ${((ours.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(0)}%`);
+      const profile = await profiledLoad(ctx.dir, serveArgs, env, (url) => `${url}/api/v1/updates`, { ...options, seconds: Math.min(ctx.seconds, 5) });
+      profiles.push(...profileLines(label, profile), '');
     }
   } finally {
     await server.stop();
@@ -59,11 +67,17 @@ export async function benchUpdates(ctx: BenchContext): Promise<BenchSection> {
       `A feed of 20 apps × 3 build types × 50 live-update bundles; a plugin-8 request body, a new device id at every request.`,
       `Load: autocannon in a second process, 32 connections, ${ctx.seconds} s after a 2 s warm-up.`,
       '',
-      '| server | requests/s | p99 latency |',
-      '| --- | ---: | ---: |',
+      "CPU per request is the server process's user + system time over the run, warm-up included, divided by the requests it answered.",
+      '',
+      '| server | requests/s | p99 latency | CPU per request |',
+      '| --- | ---: | ---: | ---: |',
       ...rows,
       '',
       `**Ratio to the bare server's requests/s: ${ratios.join('; ')}.**`,
+      '',
+      'Where the time goes: each case again on a server run under `node --cpu-prof` (a run of its own, so the sampler costs the figures above nothing).',
+      '',
+      ...profiles,
     ].join('\n'),
   };
 }
