@@ -6,7 +6,7 @@ import { createServerContext } from '../server/create-context.js';
 import { startServer, type RunningServer } from '../server/node-server.js';
 import { openStore } from '../store/open-store.js';
 import { parseUsers } from '../users/users.js';
-import { jsonLogger } from '../util/logger.js';
+import { serverLog } from './server-log.js';
 
 export interface DemoCommandOptions {
   dir: string;
@@ -24,10 +24,10 @@ export async function runDemo(options: DemoCommandOptions, io: { stdout: NodeJS.
   const envUsers = io.env['UPDATEFORGE_USERS'];
   const users = parseUsers(envUsers ?? (await demoUsers(paths)), envUsers ? 'UPDATEFORGE_USERS' : paths.usersFile);
   const jwtSecret = io.env['UPDATEFORGE_JWT_SECRET'] ?? (await demoSecret(paths));
-  const log = jsonLogger((line) => io.stderr.write(line));
+  const { log, flushedOnClose } = serverLog(io.stderr);
   const store = await openStore({ kind: 'folder', dir: paths.store }, { branch: DEFAULT_BRANCH, log });
   const context = createServerContext({ store, users, jwtSecret, log });
-  const server = await startServer({ context, port: options.port, host: options.host });
+  const server = flushedOnClose(await startServer({ context, port: options.port, host: options.host }));
 
   const [demo, tester] = DEMO_USERS;
   const login = JSON.stringify({ email: demo.email, password: DEMO_PASSWORD });

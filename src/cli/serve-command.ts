@@ -4,7 +4,8 @@ import { contextFromEnv } from '../server/env-context.js';
 import { startServer, type RunningServer } from '../server/node-server.js';
 import { isPublicUrl } from '../server/public-url.js';
 import { openStore } from '../store/open-store.js';
-import { jsonLogger, type Logger } from '../util/logger.js';
+import type { Logger } from '../util/logger.js';
+import { serverLog } from './server-log.js';
 import { UsageError } from './errors.js';
 import { usersInNoTeam } from '../users/users.js';
 import { formatUsers, readUsers } from './users-source.js';
@@ -46,9 +47,9 @@ async function contextFor(options: ServeCommandOptions, io: ServeIO, log: Logger
 
 /** Starts the API; resolves once it listens. */
 export async function runServe(options: ServeCommandOptions, io: ServeIO): Promise<RunningServer> {
-  const log = jsonLogger((line) => io.stderr.write(line));
+  const { log, flushedOnClose } = serverLog(io.stderr);
   const { context, where, users } = await contextFor(options, io, log);
-  const server = await startServer({ context, port: options.port, host: options.host });
+  const server = flushedOnClose(await startServer({ context, port: options.port, host: options.host }));
   if (users === 0) io.stderr.write('warning: no users (set UPDATEFORGE_USERS or pass --users-file): nobody can log in.\n');
   await warnAboutLostTesters(context, io);
   io.stdout.write(`UpdateForge API listening on ${server.url} (store: ${where}, ${users === 0 ? 'no users' : `${users} user${users === 1 ? '' : 's'}`})\n`);

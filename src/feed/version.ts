@@ -13,13 +13,16 @@ export interface StrictVersion {
   readonly version: string;
 }
 
+const STARTS_LIKE_A_VERSION = /^\d+\.\d+\.\d+/;
+
 /**
  * Parses a strict semver string. Loose forms that `semver` would quietly accept
  * (`v1.2.3`, surrounding spaces) are refused, so the string a maintainer typed is
  * exactly the string testers and devices see.
  */
 export function parseStrictVersion(input: string): StrictVersion | null {
-  if (input.length > 256) return null;
+  // semver.parse throws and catches for anything else, and a device sends `builtin` at every poll until its first update.
+  if (input.length > 256 || !STARTS_LIKE_A_VERSION.test(input)) return null;
   const parsed = semver.parse(input);
   if (parsed === null) return null;
   const canonical = parsed.version + (parsed.build.length > 0 ? `+${parsed.build.join('.')}` : '');

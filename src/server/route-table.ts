@@ -58,8 +58,22 @@ function dynamicCount(pattern: string): number {
   return pattern.split('/').filter((s) => s.startsWith('[')).length;
 }
 
+/** Each table's routes without placeholders, by path: most requests are answered by one of them. */
+const staticRoutes = new WeakMap<readonly RouteEntry[], ReadonlyMap<string, RouteEntry>>();
+
+function staticRoutesOf(table: readonly RouteEntry[]): ReadonlyMap<string, RouteEntry> {
+  let index = staticRoutes.get(table);
+  if (!index) {
+    index = new Map(table.filter((e) => dynamicCount(e.pattern) === 0).map((e) => [e.pattern, e]));
+    staticRoutes.set(table, index);
+  }
+  return index;
+}
+
 /** The route a URL reaches, with its parameters: the first match, static routes before dynamic ones. */
 export function findRoute(table: readonly RouteEntry[], url: URL): (RouteMatch & { readonly entry: RouteEntry }) | null {
+  const exact = staticRoutesOf(table).get(url.pathname);
+  if (exact) return { entry: exact, url, params: {} };
   for (const entry of table) {
     const matched = matchPattern(entry.pattern, url.pathname);
     if (matched !== null) return { entry, url, params: resolveParams(matched, url) };

@@ -44,7 +44,7 @@ export interface Runtime {
  * Null when it does not match, or when a segment is not valid percent-encoding.
  */
 export function matchPattern(pattern: string, pathname: string): Params | null {
-  const want = pattern.split('/');
+  const want = segmentsOf(pattern);
   const have = pathname.split('/');
   if (want.length !== have.length) return null;
   const params: Record<string, string> = {};
@@ -61,6 +61,15 @@ export function matchPattern(pattern: string, pathname: string): Params | null {
     } else if (w !== h) return null;
   }
   return params;
+}
+
+const patternSegments = new Map<string, readonly string[]>();
+
+/** A pattern's segments, split once: patterns are the few route files', never a request's. */
+function segmentsOf(pattern: string): readonly string[] {
+  let segments = patternSegments.get(pattern);
+  if (!segments) patternSegments.set(pattern, (segments = pattern.split('/')));
+  return segments;
 }
 
 function allowedMethods(handlers: RouteDefinition['handlers']): string {

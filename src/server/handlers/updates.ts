@@ -1,8 +1,9 @@
 import type { ServerContext } from '../context.js';
-import { decideUpdate } from '../../capgo/decide-update.js';
+import type { UpdateDecision } from '../../capgo/decide-update.js';
 import { DeviceInfoSchema } from '../../capgo/device-request.js';
 import type { PluginRequest } from '../../capgo/identify-plugin.js';
 import { abilitiesFor } from '../../capgo/plugin-abilities.js';
+import { rememberedDecision } from '../../capgo/remembered-decisions.js';
 import { readDeviceBody } from '../device-body.js';
 import { linkBase, signedDownloadUrl } from '../links.js';
 import type { Handler } from '../route.js';
@@ -24,7 +25,7 @@ export const checkForUpdate: Handler = async (request, context) => {
   if (wait !== null) return tooManyChecks(context, plugin, wait);
   const { snapshot, stale } = await context.feed.get();
   const headers = staleHeaders(stale);
-  const decision = decideUpdate(plugin, snapshot);
+  const decision = rememberedDecision(plugin, snapshot);
   // Most polls find nothing new: only answers that change something on a device are logged.
   if (decision.kind !== 'none' || decision.status !== 'up_to_date')
     context.log.info('update check', {
@@ -52,21 +53,32 @@ export const checkForUpdate: Handler = async (request, context) => {
       );
     }
     case 'builtin':
-      return context.respond.json(200, { version: 'builtin' }, headers);
     case 'none':
-      return context.respond.json(
-        200,
-        {
-          error: decision.error,
-          kind: decision.status,
-          message: decision.message,
-          // A store update: plugins emit majorAvailable / breakingAvailable so the app can tell its user.
-          ...(decision.storeUpdate ? { version: decision.storeUpdate.version, major: true, breaking: true } : {}),
-        },
-        headers,
-      );
+      return context.respond.rawJson(200, answerText(decision), headers);
   }
 };
+
+/** The JSON of an answer that is the same for every device given the same decision, made once per remembered decision. */
+const answerTexts = new WeakMap<UpdateDecision, string>();
+
+function answerText(decision: Exclude<UpdateDecision, { kind: 'update' }>): string {
+  let text = answerTexts.get(decision);
+  if (text === undefined) {
+    text = JSON.stringify(
+      decision.kind === 'builtin'
+        ? { version: 'builtin' }
+        : {
+            error: decision.error,
+            kind: decision.status,
+            message: decision.message,
+            // A store update: plugins emit majorAvailable / breakingAvailable so the app can tell its user.
+            ...(decision.storeUpdate ? { version: decision.storeUpdate.version, major: true, breaking: true } : {}),
+          },
+    );
+    answerTexts.set(decision, text);
+  }
+  return text;
+}
 
 /**
  * A device polling too often. Only plugins that honour Retry-After (8.51.5+, 6.51.15+,
