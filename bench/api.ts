@@ -1,7 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeLargeFeed } from './fixtures.js';
-import { BENCH, CLI, load, startServer } from './processes.js';
+import { profileLines } from './cpu-profile.js';
+import { BENCH, CLI, startServer } from './processes.js';
+import { measuredLoad, profiledLoad } from './route-load.js';
 import type { BenchContext, BenchSection } from './run.js';
 
 const APPS = 20;
@@ -12,7 +14,9 @@ export async function benchApps(ctx: BenchContext): Promise<BenchSection> {
   const store = path.join(ctx.dir, 'apps-store');
   await writeLargeFeed(store, { apps: APPS, versions: VERSIONS });
   const users = JSON.stringify([{ id: 'bench', email: 'bench@example.com', passwordHash: ctx.passwordHash, teams: ['bench'] }]);
-  const server = await startServer([CLI, 'serve', '--store', store, '--port', '0'], { UPDATEFORGE_USERS: users, UPDATEFORGE_JWT_SECRET: ctx.secret });
+  const serveArgs = [CLI, 'serve', '--store', store, '--port', '0'];
+  const env = { UPDATEFORGE_USERS: users, UPDATEFORGE_JWT_SECRET: ctx.secret };
+  const server = await startServer(serveArgs, env);
   try {
     const auth = await fetch(`${server.url}/api/v1/auth`, { method: 'POST', body: JSON.stringify({ email: 'bench@example.com', password: ctx.password }) });
     const { token } = (await auth.json()) as { token: string };
@@ -24,11 +28,13 @@ export async function benchApps(ctx: BenchContext): Promise<BenchSection> {
     const bare = await startServer([path.join(BENCH, 'bare-server.js'), bodyFile]);
     let baseline;
     try {
-      baseline = await load(bare.url, { connections: 32, seconds: ctx.seconds });
+      baseline = await measuredLoad(bare, bare.url, { connections: 32, seconds: ctx.seconds });
     } finally {
       await bare.stop();
     }
-    const ours = await load(target, { connections: 32, seconds: ctx.seconds, headers: { authorization: `Bearer ${token}` } });
+    const options = { connections: 32, seconds: ctx.seconds, headers: { authorization: `Bearer ${token}` } };
+    const ours = await measuredLoad(server, target, options);
+    const profile = await profiledLoad(ctx.dir, serveArgs, env, (url) => `${url}/api/v1/apps`, { ...options, seconds: Math.min(ctx.seconds, 5) });
     if (ours.non2xx > 0) throw new Error(`/api/v1/apps answered ${ours.non2xx} non-2xx responses under load`);
 
     const rows = [
@@ -41,11 +47,17 @@ export async function benchApps(ctx: BenchContext): Promise<BenchSection> {
         `${APPS} apps × 3 build types × ${VERSIONS} versions (${APPS * 3 * VERSIONS} version records), one authenticated user; the response is ${(body.length / 1024).toFixed(1)} KiB.`,
         `Load: autocannon in a second process, 32 connections, ${ctx.seconds} s after a 2 s warm-up.`,
         '',
-        '| server | requests/s | p99 latency |',
-        '| --- | ---: | ---: |',
-        ...rows.map(([name, r]) => `| ${name} | ${Math.round(r.requestsPerSecond)} | ${r.p99Ms} ms |`),
+        "CPU per request is the server process's user + system time over the run, warm-up included, divided by the requests it answered.",
+        '',
+        '| server | requests/s | p99 latency | CPU per request |',
+        '| --- | ---: | ---: | ---: |',
+        ...rows.map(([name, r]) => `| ${name} | ${Math.round(r.requestsPerSecond)} | ${r.p99Ms} ms | ${Math.round(r.cpuMicrosPerRequest)} µs |`),
         '',
         `**Ratio: ${((ours.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(0)}% of the bare server's requests/s; p99 ${(ours.p99Ms / Math.max(baseline.p99Ms, 1)).toFixed(1)}× the baseline's.**`,
+        '',
+        'Where the time goes: the same load on a server run under `node --cpu-prof` (a run of its own).',
+        '',
+        ...profileLines('`/api/v1/apps`', profile),
       ].join('\n'),
     };
   } finally {

@@ -5,6 +5,9 @@ import { HttpError } from './responses.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Refuses bytes that are not UTF-8 rather than replacing them; reusable, as decode() without `stream` starts afresh. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Reads a JSON request body of at most `limit` bytes: 413 beyond it (without reading
  * the rest), 400 for bytes that are not JSON, undefined for an empty body.
@@ -16,7 +19,7 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
   if (bytes === null || bytes.byteLength === 0) return undefined;
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     throw new HttpError(400, { message: ERRORS.invalidJson });
   }
@@ -56,7 +59,7 @@ function readNodeBody(req: Readable, limit: number): Promise<Buffer> {
       req.pause();
       settle(() => reject(tooLarge()));
     };
-    const onEnd = () => settle(() => resolve(Buffer.concat(chunks, size)));
+    const onEnd = () => settle(() => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     // A client that hangs up mid-body is not a server fault: a quiet 400, never an error-level log.
     const onFail = () => settle(() => reject(incomplete()));
     req.on('data', onData).on('end', onEnd).on('error', onFail).on('close', onFail);

@@ -41,9 +41,10 @@ export class Responses {
     return this.rawJson(status, JSON.stringify(body), headers);
   }
 
-  /** A JSON response from text that is already JSON. */
-  rawJson(status: number, json: string, headers: Record<string, string> = {}): Response {
-    return this.create(json, { status, headers: { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(json)), ...headers } });
+  /** A JSON response from text that is already JSON, or from its UTF-8 bytes (an answer prepared once and sent many times). */
+  rawJson(status: number, json: string | Buffer, headers: Record<string, string> = {}): Response {
+    const length = typeof json === 'string' ? Buffer.byteLength(json) : json.byteLength;
+    return this.create(json, { status, headers: { ...JSON_HEADERS, 'content-length': String(length), ...headers } });
   }
 
   /** Every error the API gives has this one shape: `{"error": "<message>"}` (Capgo routes add `message` and `kind`). */
