@@ -27,7 +27,7 @@ const ASSET_SIZE = 8 * 1024 * 1024;
 const WEIGHTS: Record<MixedKind, number> = { login: 2.5, 'wrong login': 2.5, apps: 35, 'ranged download': 30, 'update check': 25, icon: 5 };
 
 /** A feed with a multi-MiB release asset, a live-update bundle and icons, made by the real publish pipeline. */
-async function seedFeed(dir: string): Promise<{ store: string; target: Omit<Target, 'url'> }> {
+export async function seedFeed(dir: string): Promise<{ store: string; target: Omit<Target, 'url'> }> {
   const configDir = path.join(dir, 'config');
   await mkdir(path.join(configDir, 'icons'), { recursive: true });
   await copyFile(path.join(ROOT, 'demo', 'icons', 'rocket.png'), path.join(configDir, 'icons', 'rocket.png'));
