@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeLargeFeed } from './fixtures.js';
 import { profileLines } from './cpu-profile.js';
 import { BENCH, CLI, startServer } from './processes.js';
-import { measuredLoad, profiledLoad } from './route-load.js';
+import { compareInTurns, profiledLoad, ratioWithSpread } from './route-load.js';
 import type { BenchContext, BenchSection } from './run.js';
 
 const APPS = 20;
@@ -26,16 +26,16 @@ export async function benchApps(ctx: BenchContext): Promise<BenchSection> {
     await writeFile(bodyFile, body);
 
     const bare = await startServer([path.join(BENCH, 'bare-server.js'), bodyFile]);
-    let baseline;
+    const options = { connections: 32, seconds: ctx.seconds * 1.5, headers: { authorization: `Bearer ${token}` } };
+    let compared;
     try {
-      baseline = await measuredLoad(bare, bare.url, { connections: 32, seconds: ctx.seconds });
+      compared = await compareInTurns({ server: bare, url: bare.url, options: { connections: 32, seconds: options.seconds } }, { server, url: target, options });
     } finally {
       await bare.stop();
     }
-    const options = { connections: 32, seconds: ctx.seconds, headers: { authorization: `Bearer ${token}` } };
-    const ours = await measuredLoad(server, target, options);
-    const profile = await profiledLoad(ctx.dir, serveArgs, env, (url) => `${url}/api/v1/apps`, { ...options, seconds: Math.min(ctx.seconds, 5) });
+    const { baseline, ours } = compared;
     if (ours.non2xx > 0) throw new Error(`/api/v1/apps answered ${ours.non2xx} non-2xx responses under load`);
+    const profile = await profiledLoad(ctx.dir, serveArgs, env, (url) => `${url}/api/v1/apps`, { ...options, seconds: Math.min(ctx.seconds, 5) });
 
     const rows = [
       ['bare node:http, same bytes (baseline)', baseline],
@@ -45,15 +45,14 @@ export async function benchApps(ctx: BenchContext): Promise<BenchSection> {
       title: '`GET /api/v1/apps` throughput',
       body: [
         `${APPS} apps × 3 build types × ${VERSIONS} versions (${APPS * 3 * VERSIONS} version records), one authenticated user; the response is ${(body.length / 1024).toFixed(1)} KiB.`,
-        `Load: autocannon in a second process, 32 connections, ${ctx.seconds} s after a 2 s warm-up.`,
-        '',
-        "CPU per request is the server process's user + system time over the run, warm-up included, divided by the requests it answered.",
+        `Load: autocannon in a second process, 32 connections, after a 2 s warm-up; the bare server and ours in turns, 3 rounds of ${Math.max(2, Math.round((ctx.seconds * 1.5) / 3))} s each, the median round of each side shown.`,
+        "CPU per request is the server process's user + system time over the round divided by the requests it answered.",
         '',
         '| server | requests/s | p99 latency | CPU per request |',
         '| --- | ---: | ---: | ---: |',
         ...rows.map(([name, r]) => `| ${name} | ${Math.round(r.requestsPerSecond)} | ${r.p99Ms} ms | ${Math.round(r.cpuMicrosPerRequest)} µs |`),
         '',
-        `**Ratio: ${((ours.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(0)}% of the bare server's requests/s; p99 ${(ours.p99Ms / Math.max(baseline.p99Ms, 1)).toFixed(1)}× the baseline's.**`,
+        `**Ratio: ${ratioWithSpread(compared)} of the bare server's requests/s; p99 ${(ours.p99Ms / Math.max(baseline.p99Ms, 1)).toFixed(1)}× the baseline's.**`,
         '',
         'Where the time goes: the same load on a server run under `node --cpu-prof` (a run of its own).',
         '',

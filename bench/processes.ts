@@ -77,7 +77,16 @@ export interface LoadResult {
 /** Load from a second process: autocannon, after a warm-up, for `seconds`. */
 export async function load(
   url: string,
-  options: { connections: number; seconds: number; headers?: Record<string, string>; method?: string; body?: string; uniqueIds?: boolean },
+  options: {
+    connections: number;
+    seconds: number;
+    headers?: Record<string, string>;
+    method?: string;
+    body?: string;
+    uniqueIds?: boolean;
+    /** A 2 s warm-up at 8 connections first (default); a server already warmed by an earlier load needs none. */
+    warmUp?: boolean;
+  },
 ): Promise<LoadResult> {
   const headerArgs = Object.entries(options.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
   if (options.method) headerArgs.push('-m', options.method);
@@ -92,13 +101,7 @@ export async function load(
     String(options.connections),
     '-d',
     String(options.seconds),
-    '-W',
-    '[',
-    '-c',
-    '8',
-    '-d',
-    '2',
-    ']',
+    ...(options.warmUp === false ? [] : ['-W', '[', '-c', '8', '-d', '2', ']']),
     ...headerArgs,
     url,
   ]);

@@ -34,3 +34,42 @@ export async function profiledLoad(dir: string, args: string[], env: NodeJS.Proc
   }
   return summariseProfile(profileDir);
 }
+
+export interface Comparison {
+  /** The round with the median requests/s, of each side. */
+  readonly baseline: MeasuredLoad;
+  readonly ours: MeasuredLoad;
+  /** Ours ÷ baseline requests/s, round by round. */
+  readonly ratios: readonly number[];
+  readonly ratio: number;
+}
+
+const medianBy = <T>(items: readonly T[], key: (t: T) => number): T => [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)]!;
+
+/**
+ * The baseline and our server loaded in turn, `rounds` times, a third of the time each: this
+ * machine's speed drifts by a quarter within a minute (other tenants), and back-to-back turns
+ * meet the same drift. The ratio is of the two medians; each round's is kept for the spread.
+ */
+export async function compareInTurns(
+  baseline: { server: Started; url: string; options: LoadOptions },
+  ours: { server: Started; url: string; options: LoadOptions },
+  rounds = 3,
+): Promise<Comparison> {
+  const baselineRuns: MeasuredLoad[] = [];
+  const ourRuns: MeasuredLoad[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const turn = (o: LoadOptions): LoadOptions => ({ ...o, seconds: Math.max(2, Math.round(o.seconds / rounds)), warmUp: round === 0 });
+    baselineRuns.push(await measuredLoad(baseline.server, baseline.url, turn(baseline.options)));
+    ourRuns.push(await measuredLoad(ours.server, ours.url, turn(ours.options)));
+  }
+  const b = medianBy(baselineRuns, (r) => r.requestsPerSecond);
+  const o = medianBy(ourRuns, (r) => r.requestsPerSecond);
+  return { baseline: b, ours: o, ratios: ourRuns.map((r, i) => r.requestsPerSecond / baselineRuns[i]!.requestsPerSecond), ratio: o.requestsPerSecond / b.requestsPerSecond };
+}
+
+/** `45% (41–48% by round)`. */
+export function ratioWithSpread(c: Comparison): string {
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+  return `${pct(c.ratio)} (${pct(Math.min(...c.ratios))}–${pct(Math.max(...c.ratios))} by round)`;
+}

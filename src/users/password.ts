@@ -28,11 +28,14 @@ function derive(password: string, salt: Buffer, cost: { ln: number; r: number; p
   );
 }
 
+const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '');
+/** The PHC string of a key derived at the default cost. */
+const phc = (salt: Buffer, key: Buffer) => `$scrypt$ln=${DEFAULT.ln},r=${DEFAULT.r},p=${DEFAULT.p}$${b64(salt)}$${b64(key)}`;
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, DEFAULT, KEY_LENGTH);
-  const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '');
-  return `$scrypt$ln=${DEFAULT.ln},r=${DEFAULT.r},p=${DEFAULT.p}$${b64(salt)}$${b64(key)}`;
+  return phc(salt, key);
 }
 
 export function isPasswordHash(value: string): boolean {
@@ -60,8 +63,10 @@ let dummy: Promise<string> | undefined;
 /**
  * A hash to check against when the email is unknown, so that a wrong email takes
  * as long to refuse as a wrong password and logins cannot probe who has an account.
+ * Checking costs one scrypt of the usual cost, and no password has it (its key is random
+ * bytes, not anything's hash), so making it costs nothing: no 32 MiB scrypt at start-up.
  */
 export function dummyHash(): Promise<string> {
-  dummy ??= hashPassword(randomBytes(16).toString('hex'));
+  dummy ??= Promise.resolve(phc(randomBytes(16), randomBytes(KEY_LENGTH)));
   return dummy;
 }
