@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ZipArchive } from 'archiver';
 import { encryptChecksums, newSessionKey, type BundleKey } from '../capgo/bundle-encryption.js';
 import type { Encryption } from '../feed/version-record.js';
 import { describeFsError } from '../util/fs-error.js';
@@ -14,6 +13,7 @@ import { HashingStream, type Digests } from '../util/hashing-stream.js';
 import { sweepTemp } from '../util/stale-temp.js';
 import { clashingNames, entryNameProblem } from './bundle-entry-names.js';
 import { checkBundleZip } from './zip-check.js';
+import { zipFiles, zipLimitProblem, type ZipSourceFile } from './zip-writer.js';
 
 export type ArtifactKind = 'binary' | 'bundle';
 
@@ -53,9 +53,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.zip': 'application/zip',
 };
 
-// Fixed entry dates and modes make the same folder always zip to the same bytes,
-// so re-running a workflow on a fresh checkout is a no-op, not a "different bytes" conflict.
-const ZIP_DATE = new Date('1980-01-01T00:00:00Z');
+// zlib's default, and what archiver used: another level would change every bundle's bytes.
+const ZIP_LEVEL = 6;
 
 interface Options {
   readonly input: string;
@@ -175,19 +174,16 @@ async function packageFolder(options: Options): Promise<PackagedArtifact> {
   if (!entries.some((e) => e.name === 'index.html')) {
     throw new PublishInputError('path', `Folder '${folder}' has no index.html at its root; point --path at your web build output (e.g. dist/ or www/), not at the project.`);
   }
-  const total = entries.reduce((sum, e) => sum + e.stats.size, 0);
-  const archive = new ZipArchive({ zlib: { level: 6 } });
-  archive.on('progress', (p) => options.onProgress?.({ phase: 'zipping', done: p.fs.processedBytes, total }));
-  // Handing over the stats we have keeps entries in our sorted order (archiver would stat them concurrently).
-  for (const entry of entries) archive.file(entry.absolute, { name: entry.name, date: ZIP_DATE, mode: 0o644, stats: entry.stats });
-  const finalized = archive.finalize();
-  finalized.catch(() => {}); // a zip failure also fails the pipeline below, which reports it
-  const encryption = options.encryption;
-  const artifact = await withWorkDir((dir) =>
-    writeBundle(archive, { ...options, name: options.zipName, dir, total, key: encryption && 'key' in encryption ? encryption.key : undefined, silent: true }),
-  );
-  await finalized;
-  return artifact;
+  const files: ZipSourceFile[] = entries.map((e) => ({ path: e.absolute, name: e.name, size: e.stats.size }));
+  const limit = zipLimitProblem(files);
+  if (limit) throw new PublishInputError('path', `Folder '${folder}' ${limit}; a live-update bundle is a web build, point --path at its output.`);
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  // Entries in our sorted order with fixed dates and modes (zip-records.ts): the same folder
+  // always zips to the same bytes, so re-running a workflow on a fresh checkout is a no-op,
+  // not a "different bytes" conflict.
+  const onProgress = (done: number) => options.onProgress?.({ phase: 'zipping', done, total });
+  const key = options.encryption && 'key' in options.encryption ? options.encryption.key : undefined;
+  return withWorkDir((dir) => writeBundle(zipFiles(files, { level: ZIP_LEVEL, onProgress }), { ...options, name: options.zipName, dir, total, key, silent: true }));
 }
 
 const WORK_DIR_PREFIX = 'updateforge-bundle-';
