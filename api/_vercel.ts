@@ -10,8 +10,10 @@ let instance: Promise<ServerContext> | null = null;
 
 /**
  * Built once per instance from the environment, at the first request that reaches a handler.
- * Loaded lazily: the GitHub client is not loaded for OPTIONS or a 405. A failure is not kept,
- * so a fixed configuration is picked up without a redeploy of the instance.
+ * Loaded lazily, like each route's handler (src/server/handlers/lazy.ts): a function's cold start
+ * is its route file's small import, and OPTIONS or a 405 loads neither; the GitHub client itself
+ * waits for the first read of the feed (open-store.ts). A failure is not kept, so a fixed
+ * configuration is picked up without a redeploy of the instance.
  */
 function instanceContext(): Promise<ServerContext> {
   instance ??= import('../src/server/env-context.js')

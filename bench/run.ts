@@ -5,11 +5,13 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { hashPassword } from '../src/users/password.js';
 import { benchApps } from './api.js';
+import { benchColdStart } from './cold-start.js';
 import { benchDownload } from './download.js';
 import { benchGitHubDownload } from './github-download.js';
 import { benchGitHubRequests } from './github-requests.js';
 import { benchMixedLoad } from './mixed-load.js';
 import { benchPackaging } from './packaging.js';
+import { benchRouteCosts } from './route-costs.js';
 import { benchScaleModel } from './scale-model.js';
 import { benchUpdates } from './updates.js';
 import { ROOT } from './processes.js';
@@ -46,9 +48,18 @@ const ctx: BenchContext = {
 
 const sections: BenchSection[] = [];
 try {
-  for (const bench of [benchApps, benchDownload, benchUpdates, benchPackaging, benchGitHubRequests, benchGitHubDownload, benchMixedLoad, benchScaleModel].filter(
-    (b) => !only || b.name === only,
-  )) {
+  for (const bench of [
+    benchApps,
+    benchUpdates,
+    benchRouteCosts,
+    benchDownload,
+    benchPackaging,
+    benchGitHubRequests,
+    benchGitHubDownload,
+    benchMixedLoad,
+    benchScaleModel,
+    benchColdStart,
+  ].filter((b) => !only || b.name === only)) {
     process.stderr.write(`running ${bench.name} ...\n`);
     const section = await bench(ctx);
     process.stderr.write(`${section.body}\n\n`);

@@ -1,4 +1,6 @@
-import semver from 'semver';
+// One function each, not semver's index (47 modules): what a function's first request loads (src/feed/version.ts).
+import semverCoerce from 'semver/functions/coerce.js';
+import semverLt from 'semver/functions/lt.js';
 import { channelKey, type FeedSnapshot } from '../feed/feed-snapshot.js';
 import type { FileRecord, VersionRecord } from '../feed/version-record.js';
 import { compareVersions, parseStrictVersion } from '../feed/version.js';
@@ -41,10 +43,10 @@ export type UpdateDecision = OfferUpdate | ResetToBuiltin | NoUpdate;
 
 function nativeTooOld(file: FileRecord, versionBuild: string | undefined): boolean {
   if (!file.minNativeVersion) return false;
-  const native = versionBuild ? semver.coerce(versionBuild) : null;
-  const needed = semver.coerce(file.minNativeVersion);
+  const native = versionBuild ? semverCoerce(versionBuild) : null;
+  const needed = semverCoerce(file.minNativeVersion);
   // A native version we cannot read is treated as too old: a bundle that needs newer native code crashes the app.
-  return !native || !needed || semver.lt(native, needed);
+  return !native || !needed || semverLt(native, needed);
 }
 
 /** Plugins before 8.40.8 (and x.41.1) send 4 characters of the key id, later ones 20: the shorter must start the longer. */

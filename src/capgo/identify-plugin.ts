@@ -1,4 +1,5 @@
-import semver from 'semver';
+import SemverRange from 'semver/classes/range.js';
+import semverCoerce from 'semver/functions/coerce.js';
 import type { DeviceInfo } from './device-request.js';
 import { NEWEST_BUILDS, PLUGIN_BUILDS, type PluginBuild } from './plugin-builds.js';
 
@@ -39,7 +40,7 @@ export function candidateBuilds(request: PluginRequest): readonly PluginBuild[] 
 
 const MAX_REMEMBERED = 1000;
 const remembered = new Map<string, readonly PluginBuild[]>();
-const RANGES = new Map(PLUGIN_BUILDS.map((b) => [b, new semver.Range(b.reports)]));
+const RANGES = new Map(PLUGIN_BUILDS.map((b) => [b, new SemverRange(b.reports)]));
 
 function match(signs: {
   platform: string | undefined;
@@ -49,7 +50,7 @@ function match(signs: {
   userAgent: 'ours' | 'theirs' | undefined;
 }): readonly PluginBuild[] {
   const { hasChannelKey, hasKeyId, userAgent } = signs;
-  const version = signs.version ? semver.coerce(signs.version) : null;
+  const version = signs.version ? semverCoerce(signs.version) : null;
   if (!version) return forPlatform(NEWEST_BUILDS, signs.platform);
   const byVersion = forPlatform(PLUGIN_BUILDS, signs.platform).filter((b) => RANGES.get(b)!.test(version));
   if (byVersion.length === 0) return forPlatform(NEWEST_BUILDS, signs.platform);

@@ -1,4 +1,5 @@
-import semver from 'semver';
+import semverCoerce from 'semver/functions/coerce.js';
+import semverLte from 'semver/functions/lte.js';
 import type { FileRecord, VersionRecord } from '../feed/version-record.js';
 
 /**
@@ -34,9 +35,9 @@ function takesEveryDeviceOf(newer: FileRecord, older: FileRecord): boolean {
 
 function nativeNoStricter(newer: FileRecord, older: FileRecord): boolean {
   if (newer.minNativeVersion === undefined) return true;
-  const needs = semver.coerce(newer.minNativeVersion);
-  const olderNeeds = older.minNativeVersion === undefined ? null : semver.coerce(older.minNativeVersion);
-  return needs !== null && olderNeeds !== null && semver.lte(needs, olderNeeds);
+  const needs = semverCoerce(newer.minNativeVersion);
+  const olderNeeds = older.minNativeVersion === undefined ? null : semverCoerce(older.minNativeVersion);
+  return needs !== null && olderNeeds !== null && semverLte(needs, olderNeeds);
 }
 
 /** A bundle without a key id is never refused for its key; one with a key only where the older one had the same. */

@@ -1,4 +1,7 @@
-import semver from 'semver';
+// One function each, not the package's index: that loads all of semver (47 modules), and every route and command pays for it.
+import semverCompare from 'semver/functions/compare.js';
+import semverInc from 'semver/functions/inc.js';
+import semverParse from 'semver/functions/parse.js';
 
 /** The three build types every app has, in the order the API lists them. */
 export const BUILD_TYPES = ['release', 'debug', 'profile'] as const;
@@ -23,7 +26,7 @@ const STARTS_LIKE_A_VERSION = /^\d+\.\d+\.\d+/;
 export function parseStrictVersion(input: string): StrictVersion | null {
   // semver.parse throws and catches for anything else, and a device sends `builtin` at every poll until its first update.
   if (input.length > 256 || !STARTS_LIKE_A_VERSION.test(input)) return null;
-  const parsed = semver.parse(input);
+  const parsed = semverParse(input);
   if (parsed === null) return null;
   const canonical = parsed.version + (parsed.build.length > 0 ? `+${parsed.build.join('.')}` : '');
   return canonical === input ? parsed : null;
@@ -31,14 +34,14 @@ export function parseStrictVersion(input: string): StrictVersion | null {
 
 /** Explains why a version string is refused, with the fix when there is an obvious one. */
 export function describeBadVersion(input: string): string {
-  const loose = semver.parse(input.trim(), { loose: true });
+  const loose = semverParse(input.trim(), { loose: true });
   const hint = loose ? ` Did you mean '${loose.version}'?` : ' Expected MAJOR.MINOR.PATCH, e.g. 1.2.3 or 1.3.0-rc.1.';
   return `'${input}' is not a strict semantic version.${hint}`;
 }
 
 /** Semver precedence: build metadata is ignored, `1.10.0 > 1.9.0`, `1.2.0 > 1.2.0-rc.1`. */
 export function compareVersions(a: string, b: string): number {
-  return semver.compare(a, b);
+  return semverCompare(a, b);
 }
 
 /**
@@ -51,5 +54,5 @@ export function precedenceKey(version: string): string {
 
 /** The next patch version (`1.2.0` → `1.2.1`, `1.2.0-rc.1` → `1.2.0`): a suggestion when one is taken. */
 export function nextPatch(version: string): string {
-  return semver.inc(version, 'patch') ?? version;
+  return semverInc(version, 'patch') ?? version;
 }

@@ -1,4 +1,4 @@
-import semver from 'semver';
+import semverCoerce from 'semver/functions/coerce.js';
 import { BundleKeyError, checksumForm, isSessionKey, loadBundleKey } from '../capgo/bundle-encryption.js';
 import type { AppConfig, Config } from '../feed/config.js';
 import { isPercent } from '../feed/percent.js';
@@ -79,7 +79,7 @@ export function validatePublishRequest(request: PublishRequest, config: Config):
   if (request.rollout !== undefined && !isPercent(request.rollout)) {
     throw new PublishInputError('rollout', `Rollout '${request.rollout}' is not a whole percentage from 0 to 100.`);
   }
-  const minNativeVersion = request.minNativeVersion === undefined ? undefined : semver.coerce(request.minNativeVersion)?.version;
+  const minNativeVersion = request.minNativeVersion === undefined ? undefined : semverCoerce(request.minNativeVersion)?.version;
   if (request.minNativeVersion !== undefined && (!minNativeVersion || request.path === undefined)) {
     throw new PublishInputError(
       'min-native-version',

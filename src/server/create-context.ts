@@ -3,7 +3,6 @@ import { UserDirectory, type User } from '../users/users.js';
 import type { Logger } from '../util/logger.js';
 import type { ServerContext } from './context.js';
 import type { DownloadMode } from './env-config.js';
-import { dummyHash } from '../users/password.js';
 import { DownloadCountsCache } from './download-counts-cache.js';
 import { FeedCache } from './feed-cache.js';
 import { LoginThrottle, type LoginLimits } from './login-throttle.js';
@@ -41,8 +40,6 @@ export function createServerContext(options: {
   respond?: Responses;
 }): ServerContext {
   const tokens = new TokenService(options.jwtSecret ?? '', options.now);
-  // Hashed now, not at the first unknown email: that login would otherwise pay two hashes and tell it apart.
-  void dummyHash();
   return {
     store: options.store,
     feed: new FeedCache(options.store, {

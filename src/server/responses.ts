@@ -30,11 +30,13 @@ const JSON_HEADERS = {
  * through a web stream: +50% requests/s on `/api/v1/apps`), Vercel keeps the native one.
  */
 export class Responses {
-  constructor(private readonly Impl: ResponseClass = Response) {}
+  /** No class given: the global Response, looked up at the first answer (reading it loads Node's fetch classes, a third of a route file's import time). */
+  constructor(private readonly Impl?: ResponseClass) {}
 
   /** With the standard reason phrase, which FastResponse would leave empty. */
   create(body: Body, init: ResponseInit & { status: number }): Response {
-    return new this.Impl(body, { statusText: STATUS_CODES[init.status] ?? '', ...init });
+    const Impl = this.Impl ?? Response;
+    return new Impl(body, { statusText: STATUS_CODES[init.status] ?? '', ...init });
   }
 
   json(status: number, body: unknown, headers: Record<string, string> = {}): Response {

@@ -1,5 +1,5 @@
 import { webcrypto } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+import type * as Jose from 'jose';
 import { passwordFingerprint, type User } from '../users/users.js';
 import { ServerConfigError } from './config-error.js';
 
@@ -13,6 +13,10 @@ const ALGORITHM = 'HS256';
 const TESTER_TOKEN_LIFETIME_SECONDS = 90 * 24 * 60 * 60;
 export const MIN_SECRET_LENGTH = 32;
 const VERIFIED_CACHE_SIZE = 10_000;
+
+/** Loaded at the first token issued or checked: a device's update check, stats and channel calls never need one (46 modules at their first request). */
+let joseModule: Promise<typeof Jose> | undefined;
+const jose = () => (joseModule ??= import('jose'));
 
 /** What is wrong with a signing secret, in words that say how to fix it; undefined when it will do. */
 export function jwtSecretProblem(secret: string | undefined): string | undefined {
@@ -55,6 +59,7 @@ export class TokenService {
   }
 
   async issueTesterToken(user: User): Promise<string> {
+    const { SignJWT } = await jose();
     return new SignJWT({ pwd: passwordFingerprint(user) })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setIssuer(ISSUER)
@@ -88,6 +93,7 @@ export class TokenService {
   /** A download token for one version and the moment it stops working (its `exp`, to the second). */
   async issueDownloadLink(versionId: string, lifetimeSeconds = DOWNLOAD_TOKEN_LIFETIME_SECONDS): Promise<{ token: string; expiresAt: Date }> {
     const expires = this.seconds() + lifetimeSeconds;
+    const { SignJWT } = await jose();
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setIssuer(ISSUER)
@@ -101,6 +107,7 @@ export class TokenService {
 
   /** True when `token` is a valid, unexpired download token for exactly `versionId`. */
   async verifyDownloadToken(token: string, versionId: string): Promise<boolean> {
+    const { jwtVerify } = await jose();
     try {
       const { payload } = await jwtVerify(token, await this.key, {
         algorithms: [ALGORITHM],
@@ -123,6 +130,7 @@ export class TokenService {
       this.verified.delete(token);
       return null;
     }
+    const { jwtVerify } = await jose();
     try {
       const { payload } = await jwtVerify(token, await this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: TESTER_AUDIENCE, currentDate: new Date(this.now()) });
       if (typeof payload.sub !== 'string' || typeof payload['pwd'] !== 'string' || typeof payload.exp !== 'number') return null;

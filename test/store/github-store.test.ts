@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { StoreUnavailableError } from '../../src/store/errors.js';
 import { createGitHubClient } from '../../src/store/github/client.js';
+import { openGitHubStore } from '../../src/store/open-store.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { seedReleases } from '../fake-github/seed.js';
 import { githubStore, READ_TOKEN, useFakeGitHub, WRITE_TOKEN } from '../helpers/github.js';
@@ -9,6 +10,27 @@ import { describeStoreContract, readAll, upload } from './store-contract.js';
 const github = useFakeGitHub();
 
 describeStoreContract('GitHub store', async () => githubStore(github.fake(), github.newRepo()));
+
+// What a deployment runs: the store whose GitHub client is imported at its first call (src/store/open-store.ts).
+describeStoreContract('GitHub store opened by openGitHubStore', async () =>
+  openGitHubStore(
+    { kind: 'github', repo: github.newRepo(), token: WRITE_TOKEN, apiUrl: github.fake().url, patience: 'serve', retryBaseMs: 5, pacingMs: 0 },
+    { branch: 'updateforge', log: silentLogger },
+  ),
+);
+
+describe('openGitHubStore', () => {
+  test('a repository name that is no owner/name is refused at once, before any request; a good one costs none until used', async () => {
+    const options = { branch: 'updateforge', log: silentLogger };
+    const before = github.fake().requests.length;
+    expect(() => openGitHubStore({ kind: 'github', repo: 'not-a-repo', token: WRITE_TOKEN, apiUrl: github.fake().url, patience: 'serve' }, options)).toThrow(
+      /Expected {owner}\/{repo}/,
+    );
+    const store = openGitHubStore({ kind: 'github', repo: github.newRepo(), token: WRITE_TOKEN, apiUrl: github.fake().url, patience: 'serve', pacingMs: 0 }, options);
+    expect(github.fake().requests.length).toBe(before);
+    expect(await store.listReleases()).toEqual([]);
+  });
+});
 
 describe('GitHub store specifics', () => {
   test('creates the manifest branch as an orphan branch on first write', async () => {

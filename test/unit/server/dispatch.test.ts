@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { ERRORS } from '../../../src/feed/api-errors.js';
 import type { ServerContext } from '../../../src/server/context.js';
 import { answerError } from '../../../src/server/error-answer.js';
+import { lazyHandler } from '../../../src/server/handlers/lazy.js';
 import { HttpError, Responses } from '../../../src/server/responses.js';
 import { defineRoute, dispatch, type Runtime } from '../../../src/server/route.js';
 import { ServerConfigError } from '../../../src/server/config-error.js';
@@ -102,5 +103,45 @@ describe('dispatch', () => {
     expect(await get.json()).toEqual({ id: '7' });
     const head = await dispatch(route, request('HEAD'), match, runtime);
     expect([head.status, head.headers.get('content-type'), await head.text()]).toEqual([200, 'application/json; charset=utf-8', '']);
+  });
+});
+
+describe('lazyHandler: a route file imports its handler at the first request that reaches it', () => {
+  const match = { url: new URL('http://localhost/api/v1/things'), params: {} };
+  const request = (method: string) => new Request(match.url, { method });
+  const context = { respond, log: recordingLog().log } as unknown as ServerContext;
+  const runtime: Runtime = { respond, log: context.log, context: () => context };
+
+  test('OPTIONS and a 405 load nothing; the first request loads once, and every later one calls it straight', async () => {
+    let loads = 0;
+    const route = defineRoute('/api/v1/things', {
+      POST: lazyHandler(() => {
+        loads++;
+        return Promise.resolve((_request, ctx) => Promise.resolve(ctx.respond.json(200, { loaded: loads })));
+      }),
+    });
+    expect((await dispatch(route, request('OPTIONS'), match, runtime)).status).toBe(204);
+    expect((await dispatch(route, request('GET'), match, runtime)).status).toBe(405);
+    expect(loads).toBe(0);
+    const answers = await Promise.all([1, 2, 3].map(() => dispatch(route, request('POST'), match, runtime)));
+    expect(await Promise.all(answers.map((a) => a.json()))).toEqual([{ loaded: 1 }, { loaded: 1 }, { loaded: 1 }]);
+    expect(loads).toBe(1);
+  });
+
+  test('an import that failed is the documented 500 for that request, and tried again at the next', async () => {
+    let loads = 0;
+    const route = defineRoute('/api/v1/things', {
+      POST: lazyHandler(() => {
+        loads++;
+        return loads === 1
+          ? Promise.reject(new Error('Cannot find module handlers/things.js'))
+          : Promise.resolve((_r, ctx) => Promise.resolve(ctx.respond.json(200, { ok: true })));
+      }),
+    });
+    const failed = await dispatch(route, request('POST'), match, runtime);
+    expect([failed.status, await failed.json()]).toEqual([500, { error: ERRORS.internal }]);
+    const retried = await dispatch(route, request('POST'), match, runtime);
+    expect([retried.status, await retried.json()]).toEqual([200, { ok: true }]);
+    expect(loads).toBe(2);
   });
 });

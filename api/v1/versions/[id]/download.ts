@@ -1,6 +1,7 @@
-import { downloadVersion } from '../../../../src/server/handlers/download.js';
+import { lazyHandler } from '../../../../src/server/handlers/lazy.js';
 import { defineRoute } from '../../../../src/server/route.js';
 import { vercel } from '../../../_vercel.js';
 
-export const route = defineRoute('/api/v1/versions/[id]/download', { GET: downloadVersion });
+// The handler is imported at the first request that reaches it (src/server/handlers/lazy.ts): the function's cold start is this file's import.
+export const route = defineRoute('/api/v1/versions/[id]/download', { GET: lazyHandler(async () => (await import('../../../../src/server/handlers/download.js')).downloadVersion) });
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = vercel(route);

@@ -1,6 +1,9 @@
-import { issueInstallLink } from '../../../../src/server/handlers/install-link.js';
+import { lazyHandler } from '../../../../src/server/handlers/lazy.js';
 import { defineRoute } from '../../../../src/server/route.js';
 import { vercel } from '../../../_vercel.js';
 
-export const route = defineRoute('/api/v1/versions/[id]/link', { POST: issueInstallLink });
+// The handler is imported at the first request that reaches it (src/server/handlers/lazy.ts): the function's cold start is this file's import.
+export const route = defineRoute('/api/v1/versions/[id]/link', {
+  POST: lazyHandler(async () => (await import('../../../../src/server/handlers/install-link.js')).issueInstallLink),
+});
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = vercel(route);

@@ -1,6 +1,9 @@
-import { installManifest } from '../../../../src/server/handlers/install-manifest.js';
+import { lazyHandler } from '../../../../src/server/handlers/lazy.js';
 import { defineRoute } from '../../../../src/server/route.js';
 import { vercel } from '../../../_vercel.js';
 
-export const route = defineRoute('/api/v1/versions/[id]/manifest.plist', { GET: installManifest });
+// The handler is imported at the first request that reaches it (src/server/handlers/lazy.ts): the function's cold start is this file's import.
+export const route = defineRoute('/api/v1/versions/[id]/manifest.plist', {
+  GET: lazyHandler(async () => (await import('../../../../src/server/handlers/install-manifest.js')).installManifest),
+});
 export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = vercel(route);
