@@ -18,11 +18,8 @@ export class HttpError extends Error {
   }
 }
 
-const JSON_HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-};
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * Every response the API makes is built here, with the Response class its runtime wants: the
@@ -44,9 +41,12 @@ export class Responses {
   }
 
   /** A JSON response from text that is already JSON, or from its UTF-8 bytes (an answer prepared once and sent many times). */
-  rawJson(status: number, json: string | Buffer, headers: Record<string, string> = {}): Response {
+  rawJson(status: number, json: string | Buffer, headers: Readonly<Record<string, string>> = NO_HEADERS): Response {
     const length = typeof json === 'string' ? Buffer.byteLength(json) : json.byteLength;
-    return this.create(json, { status, headers: { ...JSON_HEADERS, 'content-length': String(length), ...headers } });
+    // Built field by field, not spread: every answer of the hot routes comes through here.
+    const all: Record<string, string> = { 'content-type': JSON_CONTENT_TYPE, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-length': String(length) };
+    for (const name in headers) all[name] = headers[name]!;
+    return this.create(json, { status, headers: all });
   }
 
   /** Every error the API gives has this one shape: `{"error": "<message>"}` (Capgo routes add `message` and `kind`). */
