@@ -98,14 +98,26 @@ export function resolveParams(matched: Params, url: URL): Params | null {
 /**
  * The request's URL, or null when a Host header makes it unparseable (a port over 65535).
  * srvx builds it lazily and, for a path it must normalise (`/a/../b`, `#`), throws from the
- * `url` getter itself rather than handing back a string that fails to parse.
+ * `url` getter itself rather than handing back a string that fails to parse. Parsed once per
+ * request: the route table, the handler and the links it makes all ask.
  */
 export function requestUrl(request: Request): URL | null {
+  const known = parsedUrls.get(request);
+  if (known) return known;
   try {
-    return new URL(request.url);
+    const url = new URL(request.url);
+    parsedUrls.set(request, url);
+    return url;
   } catch {
     return null;
   }
+}
+
+const parsedUrls = new WeakMap<Request, URL>();
+
+/** The URL of a request its route matched, which therefore parses. */
+export function matchedUrl(request: Request): URL {
+  return requestUrl(request) ?? new URL(request.url);
 }
 
 /**

@@ -5,7 +5,7 @@ import { abilitiesFor } from '../../capgo/plugin-abilities.js';
 import type { FeedSnapshot } from '../../feed/feed-snapshot.js';
 import type { ManifestApp } from '../../feed/manifest.js';
 import { readDeviceBody } from '../device-body.js';
-import type { Handler } from '../route.js';
+import { matchedUrl, type Handler } from '../route.js';
 import { HttpError } from '../responses.js';
 
 /**
@@ -90,7 +90,7 @@ const pluginName = (version: string | undefined) => `@capgo/capacitor-updater ${
 /** GET (`listChannels`): `[{id, name, public, allow_self_set}]`, ids being numbers as Android 8.47.7+ require. */
 export const listChannels: Handler = async (request, context) => {
   const { snapshot } = await context.feed.get();
-  const app = appOf(snapshot, new URL(request.url).searchParams.get('app_id'));
+  const app = appOf(snapshot, matchedUrl(request).searchParams.get('app_id'));
   return context.respond.json(
     200,
     snapshot.manifest.channels.map((c) => ({ id: c.id, name: c.name, public: c.name === app.defaultChannel, allow_self_set: c.allowSelfSet })),

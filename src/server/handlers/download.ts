@@ -4,7 +4,7 @@ import type { FileRecord, VersionRecord } from '../../feed/version-record.js';
 import { StoreNotFoundError } from '../../store/errors.js';
 import type { ServerContext } from '../context.js';
 import { decideRange } from '../range.js';
-import type { Handler } from '../route.js';
+import { matchedUrl, type Handler } from '../route.js';
 import { ERRORS } from '../../feed/api-errors.js';
 import { HttpError } from '../responses.js';
 import { authorizeLink, authorizeTester, requireFile } from '../version-access.js';
@@ -15,7 +15,7 @@ import { authorizeLink, authorizeTester, requireFile } from '../version-access.j
  * attached), or a device or tester page with the signed `?token=` link of this very version.
  */
 async function authorize(request: Request, context: ServerContext, id: string): Promise<{ version: VersionRecord; who: string; viaLink: boolean }> {
-  const link = new URL(request.url).searchParams.get('token');
+  const link = matchedUrl(request).searchParams.get('token');
   if (link !== null) return { version: (await authorizeLink(context, link, id)).version, who: 'device link', viaLink: true };
   const { version, user } = await authorizeTester(request, context, id);
   return { version, who: user.id, viaLink: false };

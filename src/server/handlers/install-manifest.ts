@@ -3,7 +3,7 @@ import { platformOf } from '../../feed/platform.js';
 import { INSTALL_LINK_LIFETIME_SECONDS, linkBase, signedDownloadUrl } from '../links.js';
 import { otaManifestXml } from '../ota-manifest.js';
 import { HttpError } from '../responses.js';
-import type { Handler } from '../route.js';
+import { matchedUrl, type Handler } from '../route.js';
 import { authorizeLink, requireFile } from '../version-access.js';
 
 /**
@@ -14,7 +14,7 @@ import { authorizeLink, requireFile } from '../version-access.js';
  */
 export const installManifest: Handler = async (request, context, params) => {
   const id = params['id'] ?? '';
-  const { version, app } = await authorizeLink(context, new URL(request.url).searchParams.get('token'), id);
+  const { version, app } = await authorizeLink(context, matchedUrl(request).searchParams.get('token'), id);
   const file = requireFile(version);
   if (platformOf(file.name) !== 'ios') throw new HttpError(404, { message: ERRORS.noFileAttached });
   const { token } = await context.tokens.issueDownloadLink(version.id, INSTALL_LINK_LIFETIME_SECONDS);
