@@ -10677,7 +10677,7 @@ var require_mock_utils = __commonJS({
       kGetNetConnect
     } = require_mock_symbols();
     var { buildURL } = require_util();
-    var { STATUS_CODES } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
     var {
       types: {
         isPromise
@@ -10845,7 +10845,7 @@ var require_mock_utils = __commonJS({
       return result;
     }
     function getStatusText(statusCode) {
-      return STATUS_CODES[statusCode] || "unknown";
+      return STATUS_CODES2[statusCode] || "unknown";
     }
     async function getResponse(body) {
       const buffers = [];
@@ -13583,7 +13583,7 @@ var require_fetch = __commonJS({
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
     var { webidl } = require_webidl();
-    var { STATUS_CODES } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
     var GET_OR_HEAD = ["GET", "HEAD"];
     var defaultUserAgent = typeof __UNDICI_IS_NODE__ !== "undefined" || typeof esbuildDetection !== "undefined" ? "node" : "undici";
     var resolveObjectURL;
@@ -14564,7 +14564,7 @@ var require_fetch = __commonJS({
               }
               resolve({
                 status,
-                statusText: STATUS_CODES[status],
+                statusText: STATUS_CODES2[status],
                 headersList,
                 socket
               });
@@ -56011,6 +56011,54 @@ async function notifyWebhook(url2, event, options2 = {}) {
   }
 }
 
+// src/server/error-answer.ts
+init_errors3();
+init_errors4();
+init_error_message();
+
+// src/util/logger.ts
+function humanLine(event, fields = {}) {
+  return [
+    event,
+    ...Object.entries(fields).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${String(v)}`)
+  ].join(" ");
+}
+
+// src/server/responses.ts
+import { STATUS_CODES } from "node:http";
+var JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+var NO_HEADERS = Object.freeze({});
+var Responses = class {
+  /** No class given: the global Response, looked up at the first answer (reading it loads Node's fetch classes, a third of a route file's import time). */
+  constructor(Impl) {
+    this.Impl = Impl;
+  }
+  Impl;
+  /** With the standard reason phrase, which FastResponse would leave empty. */
+  create(body, init) {
+    const Impl = this.Impl ?? Response;
+    return new Impl(body, { statusText: STATUS_CODES[init.status] ?? "", ...init });
+  }
+  json(status, body, headers = {}) {
+    return this.rawJson(status, JSON.stringify(body), headers);
+  }
+  /** A JSON response from text that is already JSON, or from its UTF-8 bytes (an answer prepared once and sent many times). */
+  rawJson(status, json2, headers = NO_HEADERS) {
+    const length = typeof json2 === "string" ? Buffer.byteLength(json2) : json2.byteLength;
+    const all = { "content-type": JSON_CONTENT_TYPE, "cache-control": "no-store", "x-content-type-options": "nosniff", "content-length": String(length) };
+    for (const name in headers) all[name] = headers[name];
+    return this.create(json2, { status, headers: all });
+  }
+  /** Every error the API gives has this one shape: `{"error": "<message>"}` (Capgo routes add `message` and `kind`). */
+  error(status, message, headers = {}, details = {}) {
+    return this.json(status, { error: message, ...details }, headers);
+  }
+};
+var nativeResponses = new Responses();
+
+// src/server/route.ts
+init_api_errors();
+
 // src/server/public-url.ts
 function isPublicUrl(url2) {
   return /^https?:\/\/[^/\s]+(\/\S*)?$/.test(url2);
@@ -58853,14 +58901,6 @@ function progressReporter(stream, now = Date.now) {
     stream.write(`${line}
 `);
   };
-}
-
-// src/util/logger.ts
-function humanLine(event, fields = {}) {
-  return [
-    event,
-    ...Object.entries(fields).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${String(v)}`)
-  ].join(" ");
 }
 
 // action/main.ts
