@@ -1,6 +1,6 @@
 // npm run bench: measures UpdateForge against baselines measured in the same run and
 // writes docs/BENCHMARKS.md. Every load comes from a second process.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { hashPassword } from '../src/users/password.js';
@@ -79,6 +79,10 @@ const doc = [
   `Last run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM.`,
   '',
   ...sections.flatMap((s) => [`## ${s.title}`, '', s.body, '']),
+  // A record of a past measurement, labelled as such: the before of issue 16's after.
+  '## Before issue 16',
+  '',
+  await readFile(path.join(ROOT, 'bench', 'before-issue-16.md'), 'utf8'),
 ].join('\n');
 if (!quick && !only) await writeFile(path.join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
 process.stdout.write(doc);
