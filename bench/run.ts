@@ -32,8 +32,11 @@ export interface BenchSection {
 }
 
 const quick = process.argv.includes('--quick');
-/** `--only=benchUpdates`: run one benchmark (and leave docs/BENCHMARKS.md alone). */
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+/** `--only=benchUpdates` or `--only=benchApps,benchUpdates`: run those benchmarks (and leave docs/BENCHMARKS.md alone). */
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const dir = await mkdtemp(path.join(tmpdir(), 'updateforge-bench-'));
 const password = 'bench-password';
 const ctx: BenchContext = {
@@ -59,7 +62,7 @@ try {
     benchMixedLoad,
     benchScaleModel,
     benchColdStart,
-  ].filter((b) => !only || b.name === only)) {
+  ].filter((b) => !only || only.includes(b.name))) {
     process.stderr.write(`running ${bench.name} ...\n`);
     const section = await bench(ctx);
     process.stderr.write(`${section.body}\n\n`);
