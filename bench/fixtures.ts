@@ -75,3 +75,17 @@ export async function writeBigFile(file: string, size: number): Promise<void> {
     await handle.close();
   }
 }
+
+/** What Capgo plugin 8 on Android posts to check for an update; autocannon's `-I` puts a new device id in place of `[<id>]` at every request. */
+export function deviceBody(appId: string, versionName: string): string {
+  return JSON.stringify({
+    app_id: appId,
+    device_id: '[<id>]',
+    version_name: versionName,
+    version_build: '1.0.0',
+    plugin_version: '8.51.14',
+    platform: 'android',
+    is_emulator: false,
+    is_prod: true,
+  });
+}

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { TokenService } from '../src/server/tokens.js';
 import type { User } from '../src/users/users.js';
+import { deviceBody } from './fixtures.js';
 import { seedFeed } from './mixed-load.js';
 import { BENCH, CLI, cpuSeconds, run, startServer } from './processes.js';
 import { measuredLoad, type LoadOptions } from './route-load.js';
@@ -30,17 +31,7 @@ export async function benchRouteCosts(ctx: BenchContext): Promise<BenchSection> 
   const server = await startServer([CLI, 'serve', '--store', store, '--port', '0'], { UPDATEFORGE_USERS: JSON.stringify(users), UPDATEFORGE_JWT_SECRET: ctx.secret });
   try {
     const pid = server.child.pid!;
-    const device = (versionName: string) =>
-      JSON.stringify({
-        app_id: target.updates.appId,
-        device_id: '[<id>]',
-        version_name: versionName,
-        version_build: '1.0.0',
-        plugin_version: '8.51.14',
-        platform: 'android',
-        is_emulator: false,
-        is_prod: true,
-      });
+    const device = (versionName: string) => deviceBody(target.updates.appId, versionName);
     const offer = (await (await fetch(`${server.url}/api/v1/updates`, { method: 'POST', body: device('builtin').replace('[<id>]', 'sample') })).json()) as { url: string };
     const bundleLink = new URL(offer.url);
     const tester = { authorization: `Bearer ${token}` };

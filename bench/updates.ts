@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeLargeFeed } from './fixtures.js';
+import { deviceBody, writeLargeFeed } from './fixtures.js';
 import { profileLines } from './cpu-profile.js';
 import { BENCH, CLI, startServer } from './processes.js';
 import { compareInTurns, profiledLoad, ratioWithSpread } from './route-load.js';
@@ -18,17 +18,7 @@ export async function benchUpdates(ctx: BenchContext): Promise<BenchSection> {
   const env = { UPDATEFORGE_USERS: '[]', UPDATEFORGE_JWT_SECRET: ctx.secret };
   const server = await startServer(serveArgs, env);
   const target = `${server.url}/api/v1/updates`;
-  const body = (versionName: string) =>
-    JSON.stringify({
-      app_id: 'com.bench.app7',
-      device_id: '[<id>]',
-      version_name: versionName,
-      version_build: '1.0.0',
-      plugin_version: '8.51.14',
-      platform: 'android',
-      is_emulator: false,
-      is_prod: true,
-    });
+  const body = (versionName: string) => deviceBody('com.bench.app7', versionName);
   const cases = [
     ['up to date (the common poll)', body('1.48.0')],
     ['gets an update (signed download link)', body('builtin')],

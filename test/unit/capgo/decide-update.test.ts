@@ -1,33 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { decideUpdate, type UpdateDecision } from '../../../src/capgo/decide-update.js';
 import { DeviceInfoSchema } from '../../../src/capgo/device-request.js';
-import { indexManifest } from '../../../src/feed/feed-snapshot.js';
-import { parseManifest, type Manifest } from '../../../src/feed/manifest.js';
-import type { FileRecord, VersionRecord } from '../../../src/feed/version-record.js';
-
-/** The format fixture's teams, apps and channels; the versions are each test's own. */
-const BASE = parseManifest(readFileSync(new URL('../../fixtures/formats/manifest/v1.json', import.meta.url)));
-
-const shaOf = (version: string) => Buffer.from(version.padEnd(32, '.')).toString('hex');
-
-function bundle(version: string, over: { app?: string; file?: Partial<FileRecord>; rollout?: number; yanked?: boolean } = {}): VersionRecord {
-  return {
-    id: `id-${over.app ?? 'rocket'}-${version}`,
-    app: over.app ?? 'rocket',
-    buildType: 'release',
-    version,
-    name: '',
-    public: false,
-    created: '2026-03-01T00:00:00.000Z',
-    notes: '',
-    file: { assetId: `asset-${version}`, name: `bundle-${version}.zip`, size: 10, sha256: shaOf(version), contentType: 'application/zip', kind: 'bundle', ...over.file },
-    ...(over.rollout === undefined ? {} : { rollout: over.rollout }),
-    ...(over.yanked ? { yanked: true } : {}),
-  };
-}
-
-const feed = (...versions: VersionRecord[]) => indexManifest({ ...BASE, versions } satisfies Manifest);
+import { bundle, feed, shaOf } from '../../helpers/capgo/bundle-feed.js';
 
 /** A current Android plugin (8.51) on a device that runs the assets shipped in the app. */
 const device = (over: Record<string, unknown> = {}) =>
