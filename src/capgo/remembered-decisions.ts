@@ -12,7 +12,12 @@ function partialRollouts(snapshot: FeedSnapshot): ReadonlyMap<string, readonly V
   return memoized(snapshot, 'bundles in a partial rollout', () => {
     const byApp = new Map<string, VersionRecord[]>();
     for (const bundles of snapshot.liveBundles.values())
-      for (const bundle of bundles) if (bundle.rollout !== undefined && bundle.rollout < 100) byApp.set(bundle.app, [...(byApp.get(bundle.app) ?? []), bundle]);
+      for (const bundle of bundles) {
+        if (bundle.rollout === undefined || bundle.rollout >= 100) continue;
+        const list = byApp.get(bundle.app);
+        if (list) list.push(bundle);
+        else byApp.set(bundle.app, [bundle]);
+      }
     return byApp;
   });
 }

@@ -12,7 +12,7 @@ import { staleHeaders } from '../responses.js';
 export const listApps: Handler = async (request, context) => {
   const user = await authenticate(request, context);
   const { snapshot, stale } = await context.feed.get();
-  const answer = memoized(snapshot, `apps-answer:${JSON.stringify(user.teams)}`, () => {
+  const answer = memoized(snapshot, `apps-answer:${user.teams.join('\0')}`, () => {
     const mine = new Set(user.teams);
     const teams: string[] = [];
     for (const team of snapshot.manifest.teams) {

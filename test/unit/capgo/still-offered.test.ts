@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { decideUpdate, type UpdateDecision } from '../../../src/capgo/decide-update.js';
 import { DeviceInfoSchema } from '../../../src/capgo/device-request.js';
 import { bundlesStillOffered } from '../../../src/capgo/still-offered.js';
-import { channelKey, indexManifest } from '../../../src/feed/feed-snapshot.js';
-import { parseManifest, type Manifest } from '../../../src/feed/manifest.js';
-import type { FileRecord, VersionRecord } from '../../../src/feed/version-record.js';
-
-/** The format fixture's teams, apps and channels (rocket follows channel `release`); the versions are each test's own. */
-const BASE = parseManifest(readFileSync(new URL('../../fixtures/formats/manifest/v1.json', import.meta.url)));
+import { channelKey } from '../../../src/feed/feed-snapshot.js';
+import type { VersionRecord } from '../../../src/feed/version-record.js';
+import { bundle as bundleRecord, feed } from '../../helpers/capgo/bundle-feed.js';
 
 const KEY_A = 'a'.repeat(20);
 const KEY_B = 'b'.repeat(20);
@@ -23,37 +19,20 @@ interface BundleShape {
 }
 
 function bundle(minor: number, shape: BundleShape): VersionRecord {
-  const version = `1.${minor}.0`;
-  const file: FileRecord = {
-    assetId: `asset-${version}`,
-    name: `bundle-${version}.zip`,
-    size: 10,
-    sha256: Buffer.from(version.padEnd(32, '.')).toString('hex'),
-    contentType: 'application/zip',
-    kind: 'bundle',
-    ...(shape.crc32 ? { crc32: '0badc0de' } : {}),
-    ...(shape.minNative === undefined ? {} : { minNativeVersion: shape.minNative }),
-    ...(shape.keyId === undefined ? {} : { encryption: { sessionKey: 'aXY=:a2V5', checksum: 'c'.repeat(512), keyId: shape.keyId } }),
-  };
-  return {
-    id: `id-${version}`,
-    app: 'rocket',
-    buildType: 'release',
-    version,
-    name: '',
-    public: false,
-    created: '2026-03-01T00:00:00.000Z',
-    notes: '',
-    file,
+  return bundleRecord(`1.${minor}.0`, {
+    file: {
+      ...(shape.crc32 ? { crc32: '0badc0de' } : {}),
+      ...(shape.minNative === undefined ? {} : { minNativeVersion: shape.minNative }),
+      ...(shape.keyId === undefined ? {} : { encryption: { sessionKey: 'aXY=:a2V5', checksum: 'c'.repeat(512), keyId: shape.keyId } }),
+    },
     ...(shape.rollout === 100 ? {} : { rollout: shape.rollout }),
     ...(shape.yanked ? { yanked: true } : {}),
-  };
+  });
 }
 
-const feed = (versions: VersionRecord[]) => indexManifest({ ...BASE, versions } satisfies Manifest);
 /** What a device is told to do: `update <version>`, `builtin`, or `none` (why not is left out). */
 const offered = (decision: UpdateDecision) => (decision.kind === 'update' ? `update ${decision.version.version}` : decision.kind);
-const offeredVersions = (versions: VersionRecord[]) => bundlesStillOffered(feed(versions).liveBundles.get(channelKey('rocket', 'release')) ?? []).map((b) => b.version);
+const offeredVersions = (versions: VersionRecord[]) => bundlesStillOffered(feed(...versions).liveBundles.get(channelKey('rocket', 'release')) ?? []).map((b) => b.version);
 
 describe('bundlesStillOffered', () => {
   test('the newest bundle at 100% and every live bundle above it; yanked ones never', () => {
@@ -110,8 +89,8 @@ describe('bundlesStillOffered', () => {
         const versions = shapes.map((s, i) => bundle(i, s));
         const kept = new Set(offeredVersions(versions));
         // What a prune leaves of these bundles: the ones still offered, and the yanked ones (a plan may drop those too; devices never get them).
-        const after = feed(versions.filter((v) => v.yanked || kept.has(v.version)));
-        const before = feed(versions);
+        const after = feed(...versions.filter((v) => v.yanked || kept.has(v.version)));
+        const before = feed(...versions);
         if (versions.some((v) => !v.yanked && !kept.has(v.version))) seen.pruned++;
         for (const d of devices) {
           const info = DeviceInfoSchema.parse({ app_id: 'com.acme.rocket', version_name: 'builtin', platform: 'android', ...d });
