@@ -1,5 +1,5 @@
 import { candidateBuilds, sendsKeyId, type PluginRequest } from './identify-plugin.js';
-import type { EncryptedForm, PlainForm, PluginBuild } from './plugin-builds.js';
+import type { DeltaForm, EncryptedForm, PlainForm, PluginBuild } from './plugin-builds.js';
 
 /** Whether the app on the device sets a Capgo public key, as far as its request tells. */
 export type KeyState = 'yes' | 'no' | 'unknown';
@@ -74,6 +74,12 @@ export class PluginAbilities {
 
   get keepsChannel(): boolean {
     return this.candidates.every((b) => b.keepsChannel);
+  }
+
+  /** The delta form every candidate takes, or null (the whole zip) when they differ or one takes none. */
+  get delta(): DeltaForm | null {
+    const first = this.candidates[0]?.delta ?? null;
+    return this.candidates.every((b) => b.delta === first) ? first : null;
   }
 
   get retryAfter(): boolean {

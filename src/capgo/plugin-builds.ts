@@ -16,6 +16,12 @@ export type PlainForm = 'sha256' | 'crc32' | 'empty';
 /** The encrypted-checksum form a build reads: base64 in/out (legacy), or hex out (V3). */
 export type EncryptedForm = 'legacy' | 'v3';
 
+/**
+ * How a build takes a delta update (the answer's `manifest`): `plain`, it brotli-decompresses only
+ * files named `*.br`; `brotli`, it brotli-decompresses every file it downloads.
+ */
+export type DeltaForm = 'plain' | 'brotli';
+
 export interface PluginBuild {
   /** Which builds these are, for messages: "Android 7.0.2–7.0.29". */
   readonly name: string;
@@ -45,6 +51,8 @@ export interface PluginBuild {
   readonly keepsChannel: boolean;
   /** A 429 makes them wait `Retry-After` seconds, not stop calling until the app restarts. */
   readonly retryAfter: boolean;
+  /** How they take a delta update; null: they ignore `manifest` (or cannot be trusted with it) and take the whole zip. */
+  readonly delta: DeltaForm | null;
 }
 
 type Traits = Omit<PluginBuild, 'name' | 'platform' | 'reports'>;
@@ -71,8 +79,15 @@ const NO_HASH_A_V6 = { plain: ['empty'], plainWithKey: [] } as const;
 /** 8.51.23: a checksum is always required, and with a key a session key too (npm:8.51.23:A/CapgoUpdater.java:288-302, iS/CapacitorUpdaterPlugin.swift:4533-4570). */
 const SHA_REQUIRED = { plain: ['sha256'], plainWithKey: [] } as const;
 
-const OLD: Traits = { ...CRC_ONLY, keyId: false, builtin: false, keepsChannel: false, retryAfter: false };
-const LATER: Omit<Traits, 'plain' | 'plainWithKey' | 'encrypted'> = { defaultChannelKey: true, keyId: false, builtin: true, keepsChannel: false, retryAfter: false };
+const OLD: Traits = { ...CRC_ONLY, keyId: false, builtin: false, keepsChannel: false, retryAfter: false, delta: null };
+const LATER: Omit<Traits, 'plain' | 'plainWithKey' | 'encrypted'> = {
+  defaultChannelKey: true,
+  keyId: false,
+  builtin: true,
+  keepsChannel: false,
+  retryAfter: false,
+  delta: 'plain',
+};
 
 function row(platform: 'android' | 'ios', reports: string, name: string, traits: Traits): PluginBuild {
   return { name: `${platform === 'android' ? 'Android' : 'iOS'} ${name}`, platform, reports, ...traits };

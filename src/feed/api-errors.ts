@@ -13,6 +13,7 @@ export const ERRORS = {
   bodyTooLarge: 'request body too large',
   rangeNotSatisfiable: 'range not satisfiable',
   iconNotFound: 'icon not found',
+  fileNotInBundle: 'file not in bundle',
   feedUnavailable: 'feed unavailable',
   misconfigured: 'server misconfigured',
   internal: 'internal error',

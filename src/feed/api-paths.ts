@@ -15,6 +15,14 @@ export function installManifestPath(versionId: string): string {
 }
 
 /**
+ * Root-relative path of one file of a version's bundle: `/api/v1/bundles/{id}/files/{path}`, the
+ * file's path in one segment (its slashes as %2F), since Vercel's `[param]` matches one segment only.
+ */
+export function bundleFilePath(versionId: string, file: string): string {
+  return `/api/v1/bundles/${encodeURIComponent(versionId)}/files/${encodeURIComponent(file)}`;
+}
+
+/**
  * The tester page's link to one version: the deployment's address (`pageUrl`, path kept) with
  * `#version={id}`, which web-src/link.ts reads. A fragment, so the id never reaches a server log.
  */

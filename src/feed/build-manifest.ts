@@ -6,7 +6,7 @@ import { parseReleaseBody } from './release-body.js';
 import { isNewerFormatError } from './versioned-format.js';
 import { errorMessage } from '../util/error-message.js';
 import { BUILD_TYPES, compareVersions, precedenceKey } from './version.js';
-import type { VersionRecord } from './version-record.js';
+import type { FileRecord, VersionRecord } from './version-record.js';
 
 export interface SkippedRelease {
   readonly tag: string;
@@ -127,7 +127,16 @@ function toVersionRecord(release: Release, meta: NonNullable<ReturnType<typeof p
       if (release.draft) return 'still a draft';
       const asset = release.assets.find((a) => a.id === file.assetId);
       if (!asset || asset.state !== 'uploaded' || asset.size !== file.size) return `its asset ${file.assetId} is missing or incomplete`;
-      return { ...base, file };
+      return { ...base, file: withUsableFileList(file, release) };
     }
   }
+}
+
+/** A file list whose asset is gone (deleted by hand) is left out: its bundle is then offered as a whole zip, as before delta updates. */
+function withUsableFileList(file: FileRecord, release: Release): FileRecord {
+  if (!file.files) return file;
+  const ref = file.files;
+  if (release.assets.some((a) => a.id === ref.assetId && a.state === 'uploaded' && a.size === ref.size)) return file;
+  const { files: _gone, ...rest } = file;
+  return rest;
 }

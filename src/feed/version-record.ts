@@ -44,6 +44,19 @@ export const FileRecordSchema = z.object({
   encryption: EncryptionSchema.optional(),
   /** Devices whose native app version is lower must update from the store first. */
   minNativeVersion: z.string().optional(),
+  /**
+   * The bundle's file list (src/feed/bundle-files.ts), a second asset of the release: what lets
+   * devices fetch only the files they lack (delta updates). Absent: full zip only.
+   */
+  files: z
+    .object({
+      assetId: z.string().min(1),
+      size: z.number().int().positive(),
+      sha256: Sha256Hex,
+      /** How many files the bundle has. */
+      count: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 
 /** One version of one app and build type, as the manifest lists it. */

@@ -13,6 +13,8 @@ import { HashingStream, type Digests } from '../util/hashing-stream.js';
 import { sweepTemp } from '../util/stale-temp.js';
 import { clashingNames, entryNameProblem } from './bundle-entry-names.js';
 import { checkBundleZip } from './zip-check.js';
+import { listBundleFiles } from './bundle-file-list.js';
+import { serializeBundleFiles } from '../feed/bundle-files.js';
 import { zipFiles, zipLimitProblem, type ZipSourceFile } from './zip-writer.js';
 
 export type ArtifactKind = 'binary' | 'bundle';
@@ -31,10 +33,18 @@ export interface PackagedArtifact {
   readonly encryption?: Encryption;
   /** What makes a re-run a no-op: the SHA-256 of the content before any encryption. */
   readonly contentSha256: string;
+  /** An unencrypted bundle's file list (delta updates), to store next to it; absent for everything else. */
+  readonly fileList?: PackagedFileList;
   readonly contentType: string;
   readonly kind: ArtifactKind;
   /** Removes whatever packaging created; the input is never touched. */
   readonly cleanup: () => Promise<void>;
+}
+
+/** A bundle's file list, serialised: uploaded as a second asset of the release. */
+export interface PackagedFileList {
+  readonly bytes: Uint8Array;
+  readonly count: number;
 }
 
 export interface PackageProgress {
@@ -96,11 +106,22 @@ export async function packageArtifact(options: Options): Promise<PackagedArtifac
     file: options.input,
     name: path.basename(options.input),
     ...digests,
+    ...(await fileListOf(options.input, digests)),
     contentSha256: digests.sha256,
     contentType: CONTENT_TYPES['.zip']!,
     kind: 'bundle',
     cleanup: async () => {},
   };
+}
+
+/**
+ * The file list of an unencrypted bundle. Encrypted bundles have none: the plugin would need each
+ * file encrypted on its own with the bundle's key and its checksum signed with the private key,
+ * which a server holding only the zip cannot make (README, "Delta updates").
+ */
+async function fileListOf(zipPath: string, zip: { size: number; sha256: string }): Promise<{ fileList?: PackagedFileList }> {
+  const list = await listBundleFiles(zipPath, zip);
+  return list ? { fileList: { bytes: serializeBundleFiles(list), count: list.files.length } } : {};
 }
 
 async function hashFile(file: string, total: number, onProgress?: (p: PackageProgress) => void): Promise<Digests> {
@@ -224,7 +245,7 @@ async function writeBundle(
   }
   const content = plain.digests();
   const common = { file: target, name: options.name, contentSha256: content.sha256, contentType: CONTENT_TYPES['.zip']!, kind: 'bundle' as const, cleanup: async () => {} };
-  if (!session || !options.key) return { ...common, size: content.size, sha256: content.sha256, crc32: content.crc32 };
+  if (!session || !options.key) return { ...common, size: content.size, sha256: content.sha256, crc32: content.crc32, ...(await fileListOf(target, content)) };
   const bytes = stored.digests();
   return {
     ...common,

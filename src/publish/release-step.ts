@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { parseReleaseBody, releaseTag, releaseTitle, renderReleaseBody, type ReleaseMetadata } from '../feed/release-body.js';
 import { nextPatch } from '../feed/version.js';
+import { fileListName } from '../feed/bundle-files.js';
 import type { FileRecord } from '../feed/version-record.js';
 import { StoreConflictError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
@@ -119,10 +122,11 @@ async function republish(ctx: StepContext, release: Release, prior: ReleaseMetad
     return { outcome: changed ? 'updated' : 'unchanged', release: changed ?? release, obsoleteAssets: [] };
   }
   ctx.admitFile?.(artifact);
-  const asset = await upload(ctx, release, artifact);
-  const desired: ReleaseMetadata = { ...base, state: 'published', file: fileRecord(asset, artifact, request) };
+  const asset = await upload(ctx, release, artifactSource(artifact));
+  const files = await uploadFileList(ctx, release, asset, artifact);
+  const desired: ReleaseMetadata = { ...base, state: 'published', file: fileRecord(asset, artifact, request, files) };
   const updated = (await updateIfDifferent(ctx, release, desired, notes, false)) ?? release;
-  return { outcome: 'replaced', release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
+  return { outcome: 'replaced', release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id && a.id !== files?.assetId) };
 }
 
 const KIND_NAMES = { binary: 'an app binary', bundle: 'a live-update bundle' } as const;
@@ -161,10 +165,11 @@ async function attachFile(ctx: StepContext, existing: Release | null, artifact: 
   const release = existing ?? (await create(ctx, tag, { ...base, state: 'uploading', file: null }, notes));
   const digest = `sha256:${artifact.sha256}`;
   // An interrupted earlier run may have uploaded these very bytes already.
-  const asset = release.assets.find((a) => a.state === 'uploaded' && a.digest === digest && a.size === artifact.size) ?? (await upload(ctx, release, artifact));
-  const desired: ReleaseMetadata = { ...base, state: 'published', file: fileRecord(asset, artifact, ctx.request) };
+  const asset = release.assets.find((a) => a.state === 'uploaded' && a.digest === digest && a.size === artifact.size) ?? (await upload(ctx, release, artifactSource(artifact)));
+  const files = await uploadFileList(ctx, release, asset, artifact);
+  const desired: ReleaseMetadata = { ...base, state: 'published', file: fileRecord(asset, artifact, ctx.request, files) };
   const updated = (await updateIfDifferent(ctx, release, desired, notes, false)) ?? release;
-  return { outcome: 'published', release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
+  return { outcome: 'published', release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id && a.id !== files?.assetId) };
 }
 
 async function create(ctx: StepContext, tag: string, meta: ReleaseMetadata, notes: string): Promise<Release> {
@@ -194,38 +199,62 @@ async function updateIfDifferent(ctx: StepContext, release: Release, meta: Relea
   return updated;
 }
 
-async function upload(ctx: StepContext, release: Release, artifact: PackagedArtifact): Promise<Asset> {
-  const name = assetName(artifact, release.assets);
+/** Bytes to store as an asset: a build, or a bundle's file list. */
+interface UploadSource {
+  /** The name testers see (the asset's label); the stored name is made from it. */
+  readonly name: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly open: () => NodeJS.ReadableStream;
+}
+
+const artifactSource = (artifact: PackagedArtifact): UploadSource => ({ ...artifact, open: () => createReadStream(artifact.file) });
+
+async function upload(ctx: StepContext, release: Release, source: UploadSource, name = assetName(source, release.assets)): Promise<Asset> {
   const stale = release.assets.find((a) => a.name === name);
   // Same name and hash prefix but not reusable: the remains of a broken upload.
   if (stale) await ctx.store.deleteAsset(release, stale);
   const asset = await ctx.store.uploadAsset(release, {
     name,
-    label: artifact.name,
-    contentType: artifact.contentType,
-    size: artifact.size,
-    open: () => createReadStream(artifact.file),
-    onProgress: (sent) => ctx.onUploadProgress?.(sent, artifact.size),
+    label: source.name,
+    contentType: source.contentType,
+    size: source.size,
+    open: source.open,
+    onProgress: (sent) => ctx.onUploadProgress?.(sent, source.size),
   });
   ctx.undo.push(`delete asset ${name}`, () => ctx.store.deleteAsset(release, asset));
   if (asset.digest === null) {
     // Only the size is left to check; silence here would claim a verification that never happened.
-    if (asset.size !== artifact.size)
-      throw new DigestMismatchError(`The store holds ${asset.size} bytes for '${artifact.name}', not the ${artifact.size} uploaded. Publish again.`);
+    if (asset.size !== source.size) throw new DigestMismatchError(`The store holds ${asset.size} bytes for '${source.name}', not the ${source.size} uploaded. Publish again.`);
     ctx.warn?.(
-      `GitHub reported no digest for '${artifact.name}' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.`,
+      `GitHub reported no digest for '${source.name}' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.`,
     );
-  } else if (asset.digest !== `sha256:${artifact.sha256}`) {
-    throw new DigestMismatchError(`The store holds other bytes than were uploaded for '${artifact.name}' (${asset.digest}, expected sha256:${artifact.sha256}). Publish again.`);
+  } else if (asset.digest !== `sha256:${source.sha256}`) {
+    throw new DigestMismatchError(`The store holds other bytes than were uploaded for '${source.name}' (${asset.digest}, expected sha256:${source.sha256}). Publish again.`);
   }
   return asset;
+}
+
+/**
+ * Stores a bundle's file list next to its zip, under the zip's stored name (each overwrite's zip
+ * has its own, so its list does too). One an interrupted run already stored is kept.
+ */
+async function uploadFileList(ctx: StepContext, release: Release, zip: Asset, artifact: PackagedArtifact): Promise<FileRecord['files']> {
+  const list = artifact.fileList;
+  if (!list) return undefined;
+  const sha256 = createHash('sha256').update(list.bytes).digest('hex');
+  const name = fileListName(zip.name);
+  const source: UploadSource = { name, contentType: 'application/json', size: list.bytes.length, sha256, open: () => Readable.from([Buffer.from(list.bytes)]) };
+  const asset = release.assets.find((a) => a.name === name && a.state === 'uploaded' && a.digest === `sha256:${sha256}`) ?? (await upload(ctx, release, source, name));
+  return { assetId: asset.id, size: list.bytes.length, sha256, count: list.count };
 }
 
 /**
  * The stored name: GitHub would rename odd characters anyway (the original stays in
  * the label), and a second asset in the same release (an overwrite) needs its own name.
  */
-function assetName(artifact: PackagedArtifact, existing: readonly Asset[]): string {
+function assetName(artifact: Pick<UploadSource, 'name' | 'sha256'>, existing: readonly Asset[]): string {
   const plain =
     artifact.name
       .replace(/[^A-Za-z0-9._-]+/g, '.')
@@ -236,7 +265,7 @@ function assetName(artifact: PackagedArtifact, existing: readonly Asset[]): stri
   return `${plain.slice(0, plain.length - ext.length)}-${artifact.sha256.slice(0, 12)}${ext}`;
 }
 
-function fileRecord(asset: Asset, artifact: PackagedArtifact, request: ValidPublishRequest): FileRecord {
+function fileRecord(asset: Asset, artifact: PackagedArtifact, request: ValidPublishRequest, files: FileRecord['files']): FileRecord {
   return {
     assetId: asset.id,
     name: artifact.name,
@@ -247,6 +276,7 @@ function fileRecord(asset: Asset, artifact: PackagedArtifact, request: ValidPubl
     ...optional('crc32', artifact.crc32),
     ...optional('encryption', artifact.encryption),
     ...optional('minNativeVersion', request.minNativeVersion),
+    ...optional('files', files),
   };
 }
 

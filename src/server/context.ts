@@ -1,6 +1,7 @@
 import type { FeedReader } from '../store/store.js';
 import type { UserDirectory } from '../users/users.js';
 import type { Logger } from '../util/logger.js';
+import type { BundleFileLists } from './bundle-file-lists.js';
 import type { DownloadMode } from './env-config.js';
 import type { DownloadCountsCache } from './download-counts-cache.js';
 import type { FeedCache } from './feed-cache.js';
@@ -16,6 +17,8 @@ export interface ServerContext {
   readonly feed: FeedCache;
   /** The store's download counts, for the tester page: held for minutes, never failing a request. */
   readonly downloadCounts: DownloadCountsCache;
+  /** Bundles' file lists, for delta updates: read once per bundle, never their files' bytes. */
+  readonly bundleFiles: BundleFileLists;
   readonly users: UserDirectory;
   readonly tokens: TokenService;
   readonly log: Logger;

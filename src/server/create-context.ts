@@ -3,6 +3,7 @@ import { UserDirectory, type User } from '../users/users.js';
 import type { Logger } from '../util/logger.js';
 import type { ServerContext } from './context.js';
 import type { DownloadMode } from './env-config.js';
+import { BundleFileLists } from './bundle-file-lists.js';
 import { DownloadCountsCache } from './download-counts-cache.js';
 import { FeedCache } from './feed-cache.js';
 import { LoginThrottle, type LoginLimits } from './login-throttle.js';
@@ -55,6 +56,7 @@ export function createServerContext(options: {
       log: options.log,
       ...(options.now ? { now: options.now } : {}),
     }),
+    bundleFiles: new BundleFileLists(options.store),
     users: new UserDirectory(options.users),
     tokens,
     log: options.log,

@@ -4,6 +4,7 @@ import { DeviceInfoSchema } from '../../capgo/device-request.js';
 import type { PluginRequest } from '../../capgo/identify-plugin.js';
 import { abilitiesFor } from '../../capgo/plugin-abilities.js';
 import { rememberedDecision } from '../../capgo/remembered-decisions.js';
+import { deltaManifest } from '../delta-manifest.js';
 import { readDeviceBody } from '../device-body.js';
 import { linkBase, signedDownloadUrl } from '../links.js';
 import type { Handler } from '../route.js';
@@ -39,15 +40,19 @@ export const checkForUpdate: Handler = async (request, context) => {
 
   switch (decision.kind) {
     case 'update': {
-      const token = await context.tokens.downloadToken(decision.version.id);
-      const url = signedDownloadUrl(linkBase(request, context), decision.version.id, token);
+      const versionId = decision.version.id;
+      const token = await context.tokens.downloadToken(versionId);
+      const base = linkBase(request, context);
+      // `url` stays the whole zip: plugins that ignore `manifest` take it, and those that read one check it first.
+      const manifest = decision.sessionKey ? null : await deltaManifest(context, { base, versionId, token }, decision.file, abilitiesFor(plugin).delta);
       return context.respond.json(
         200,
         {
           version: decision.version.version,
-          url,
+          url: signedDownloadUrl(base, versionId, token),
           checksum: decision.checksum,
           ...(decision.sessionKey ? { session_key: decision.sessionKey } : {}),
+          ...(manifest ? { manifest } : {}),
         },
         headers,
       );
