@@ -6,6 +6,7 @@ import path from 'node:path';
 import { hashPassword } from '../src/users/password.js';
 import { benchApps } from './api.js';
 import { benchColdStart } from './cold-start.js';
+import { benchDelta } from './delta.js';
 import { benchDownload } from './download.js';
 import { benchGitHubDownload } from './github-download.js';
 import { benchGitHubRequests } from './github-requests.js';
@@ -57,6 +58,7 @@ try {
     benchRouteCosts,
     benchDownload,
     benchPackaging,
+    benchDelta,
     benchGitHubRequests,
     benchGitHubDownload,
     benchMixedLoad,

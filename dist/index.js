@@ -9458,7 +9458,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports2, module2) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { Readable: Readable3 } = __require("node:stream");
+    var { Readable: Readable4 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9470,7 +9470,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop4 = () => {
     };
-    var BodyReadable = class extends Readable3 {
+    var BodyReadable = class extends Readable4 {
       constructor({
         resume,
         abort,
@@ -9812,7 +9812,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports2, module2) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { Readable: Readable3 } = require_readable();
+    var { Readable: Readable4 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9907,7 +9907,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable3({
+        const res = new Readable4({
           resume,
           abort,
           contentType,
@@ -10222,7 +10222,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports2, module2) {
     "use strict";
     var {
-      Readable: Readable3,
+      Readable: Readable4,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10236,7 +10236,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert2 = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable3 {
+    var PipelineRequest = class extends Readable4 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10253,7 +10253,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable3 {
+    var PipelineResponse = class extends Readable4 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13578,7 +13578,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable3, pipeline: pipeline5, finished } = __require("node:stream");
+    var { Readable: Readable4, pipeline: pipeline5, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14517,7 +14517,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable3({ read: resume });
+              this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
               resolve({
                 status,
@@ -39635,6 +39635,7 @@ var init_api_errors = __esm({
       bodyTooLarge: "request body too large",
       rangeNotSatisfiable: "range not satisfiable",
       iconNotFound: "icon not found",
+      fileNotInBundle: "file not in bundle",
       feedUnavailable: "feed unavailable",
       misconfigured: "server misconfigured",
       internal: "internal error",
@@ -52376,7 +52377,7 @@ var require_fd_slicer = __commonJS({
     var fs3 = __require("fs");
     var util = __require("util");
     var stream = __require("stream");
-    var Readable3 = stream.Readable;
+    var Readable4 = stream.Readable;
     var PassThrough = stream.PassThrough;
     var Pend = require_pend();
     var EventEmitter = __require("events").EventEmitter;
@@ -52419,10 +52420,10 @@ var require_fd_slicer = __commonJS({
         }
       }
     };
-    util.inherits(ReadStream, Readable3);
+    util.inherits(ReadStream, Readable4);
     function ReadStream(context, options2) {
       options2 = options2 || {};
-      Readable3.call(this, options2);
+      Readable4.call(this, options2);
       this.context = context;
       this.context.ref();
       this.start = options2.start || 0;
@@ -52788,14 +52789,14 @@ var require_crc32 = __commonJS({
       1510334235,
       755167117
     ]);
-    function crc324(buf) {
+    function crc325(buf) {
       let crc = -1;
       for (let x of buf) {
         crc = CRC_TABLE[(crc ^ x) & 255] ^ crc >>> 8;
       }
       return (crc ^ -1) >>> 0;
     }
-    module2.exports = crc324;
+    module2.exports = crc325;
   }
 });
 
@@ -52810,7 +52811,7 @@ var require_yauzl = __commonJS({
     var Transform2 = __require("stream").Transform;
     var PassThrough = __require("stream").PassThrough;
     var Writable = __require("stream").Writable;
-    var crc324 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
+    var crc325 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
     exports2.open = open9;
     exports2.fromFd = fromFd;
     exports2.fromBuffer = fromBuffer;
@@ -53441,7 +53442,7 @@ var require_yauzl = __commonJS({
             continue;
           }
           var oldNameCrc32 = extraField.data.readUInt32LE(1);
-          if (crc324(fileNameBuffer) !== oldNameCrc32) {
+          if (crc325(fileNameBuffer) !== oldNameCrc32) {
             continue;
           }
           fileName = decodeBuffer(extraField.data.subarray(5), true);
@@ -54859,7 +54860,18 @@ var FileRecordSchema = external_exports.object({
   crc32: external_exports.string().regex(/^[0-9a-f]{8}$/).optional(),
   encryption: EncryptionSchema.optional(),
   /** Devices whose native app version is lower must update from the store first. */
-  minNativeVersion: external_exports.string().optional()
+  minNativeVersion: external_exports.string().optional(),
+  /**
+   * The bundle's file list (src/feed/bundle-files.ts), a second asset of the release: what lets
+   * devices fetch only the files they lack (delta updates). Absent: full zip only.
+   */
+  files: external_exports.object({
+    assetId: external_exports.string().min(1),
+    size: external_exports.number().int().positive(),
+    sha256: Sha256Hex,
+    /** How many files the bundle has. */
+    count: external_exports.number().int().nonnegative()
+  }).optional()
 });
 var VersionRecordSchema = external_exports.object({
   /** The release id: stable and opaque. */
@@ -55414,9 +55426,16 @@ function toVersionRecord(release, meta3, notes) {
       if (release.draft) return "still a draft";
       const asset = release.assets.find((a) => a.id === file2.assetId);
       if (!asset || asset.state !== "uploaded" || asset.size !== file2.size) return `its asset ${file2.assetId} is missing or incomplete`;
-      return { ...base, file: file2 };
+      return { ...base, file: withUsableFileList(file2, release) };
     }
   }
+}
+function withUsableFileList(file2, release) {
+  if (!file2.files) return file2;
+  const ref = file2.files;
+  if (release.assets.some((a) => a.id === ref.assetId && a.state === "uploaded" && a.size === ref.size)) return file2;
+  const { files: _gone, ...rest } = file2;
+  return rest;
 }
 
 // src/publish/write-manifest.ts
@@ -56414,56 +56433,53 @@ async function checkBundleZip(file2) {
   throw new PublishInputError("path", `'${file2}' has no index.html at its root (or inside its single top-level folder); zip your web build output (e.g. dist/ or www/).`);
 }
 
-// src/publish/zip-writer.ts
-import { Readable as Readable2 } from "node:stream";
+// src/publish/bundle-file-list.ts
+var import_yauzl2 = __toESM(require_yauzl(), 1);
+import { createHash as createHash3 } from "node:crypto";
+import { crc32 as crc322 } from "node:zlib";
 
-// src/publish/zip-entry-data.ts
-import { createReadStream } from "node:fs";
-import { readFile as readFile5 } from "node:fs/promises";
-import { pipeline as pipeline3 } from "node:stream/promises";
-import { promisify } from "node:util";
-import { crc32 as crc322, createDeflateRaw, deflateRaw } from "node:zlib";
-
-// src/publish/compressed-formats.ts
-var ALREADY_COMPRESSED_EXTENSIONS = [
-  // images
-  ".avif",
-  ".gif",
-  ".heic",
-  ".heif",
-  ".jpeg",
-  ".jpg",
-  ".jxl",
-  ".png",
-  ".webp",
-  // fonts (WOFF and WOFF2 are zlib and Brotli inside)
-  ".woff",
-  ".woff2",
-  // audio and video
-  ".aac",
-  ".flac",
-  ".m4a",
-  ".m4v",
-  ".mov",
-  ".mp3",
-  ".mp4",
-  ".oga",
-  ".ogg",
-  ".ogv",
-  ".opus",
-  ".webm",
-  // precompressed assets and archives
-  ".br",
-  ".bz2",
-  ".gz",
-  ".xz",
-  ".zip",
-  ".zst"
-];
-var ALREADY_COMPRESSED = new Set(ALREADY_COMPRESSED_EXTENSIONS);
-function isAlreadyCompressed(name) {
-  const dot = name.lastIndexOf(".");
-  return dot > name.lastIndexOf("/") && ALREADY_COMPRESSED.has(name.slice(dot).toLowerCase());
+// src/feed/bundle-files.ts
+init_zod();
+var BUNDLE_FILES_VERSION = 1;
+var Sha256Hex2 = external_exports.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits");
+var BundleFileSchema = external_exports.object({
+  /** The path a device installs it at: relative to the bundle's root (a zip's single top-level folder is not part of it). */
+  name: external_exports.string().min(1),
+  /** SHA-256 of the file itself (not of its compressed bytes): what the plugin checks. */
+  sha256: Sha256Hex2,
+  size: external_exports.number().int().nonnegative(),
+  /** The zip's compression method: 0 stored, 8 deflated. */
+  method: external_exports.union([external_exports.literal(0), external_exports.literal(8)]),
+  /** The entry's CRC-32, 8 hex digits: checked as the entry is inflated. */
+  crc32: external_exports.string().regex(/^[0-9a-f]{8}$/),
+  offset: external_exports.number().int().nonnegative(),
+  compressedSize: external_exports.number().int().nonnegative()
+});
+var BundleFilesV1Schema = external_exports.object({
+  updateforgeFiles: external_exports.literal(1),
+  zip: external_exports.object({ size: external_exports.number().int().nonnegative(), sha256: Sha256Hex2 }),
+  files: external_exports.array(BundleFileSchema)
+});
+var BUNDLE_FILES_FORMAT = VersionedFormat.first(
+  {
+    versionKey: "updateforgeFiles",
+    noun: "bundle file lists",
+    whenDamaged: "it is not an UpdateForge file list, or it was damaged. Publish the version again with --overwrite to make it afresh.",
+    whenNewer: (found) => `Upgrade UpdateForge here to a release that reads bundle file list version ${found}.`
+  },
+  BundleFilesV1Schema
+);
+function fileListName(zipName) {
+  return `${zipName}.files.json`;
+}
+function serializeBundleFiles(list) {
+  const valid = validate2(BUNDLE_FILES_FORMAT.schema, list, "bundle file list");
+  const { files, ...head } = valid;
+  const lines = files.map((f) => JSON.stringify(f));
+  return Buffer.from(`${JSON.stringify(head).slice(0, -1)},"files":[
+${lines.join(",\n")}
+]}
+`, "utf8");
 }
 
 // src/publish/zip-records.ts
@@ -56537,6 +56553,100 @@ function endOfCentralDirectory(directory) {
   return record2;
 }
 
+// src/publish/bundle-file-list.ts
+async function listBundleFiles(zipPath, zip) {
+  const file2 = await import_yauzl2.default.openPromise(zipPath, { lazyEntries: true, strictFileNames: true });
+  const files = [];
+  try {
+    for await (const entry of file2.eachEntry()) {
+      if (entry.fileName.endsWith("/")) continue;
+      if (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) return null;
+      const { fileDataStart } = await file2.readLocalFileHeaderPromise(entry, { minimal: true });
+      const { sha256, crc } = await digestEntry(file2, entry);
+      if (crc !== entry.crc32) throw new PublishInputError("path", `'${entry.fileName}' in '${zipPath}' does not match its CRC-32: the zip is damaged.`);
+      files.push({
+        name: entry.fileName,
+        sha256,
+        size: entry.uncompressedSize,
+        method: entry.compressionMethod,
+        crc32: entry.crc32.toString(16).padStart(8, "0"),
+        offset: fileDataStart,
+        compressedSize: entry.compressedSize
+      });
+    }
+  } finally {
+    file2.close();
+  }
+  return { updateforgeFiles: BUNDLE_FILES_VERSION, zip: { size: zip.size, sha256: zip.sha256 }, files: relativeToRoot(files) };
+}
+async function digestEntry(file2, entry) {
+  const hash2 = createHash3("sha256");
+  let crc = 0;
+  for await (const chunk2 of await file2.openReadStreamPromise(entry)) {
+    hash2.update(chunk2);
+    crc = crc322(chunk2, crc);
+  }
+  return { sha256: hash2.digest("hex"), crc };
+}
+function relativeToRoot(files) {
+  if (files.some((f) => f.name === "index.html")) return files;
+  const top = files[0]?.name.split("/")[0];
+  if (top === void 0 || !files.every((f) => f.name.startsWith(`${top}/`))) return files;
+  return files.map((f) => ({ ...f, name: f.name.slice(top.length + 1) }));
+}
+
+// src/publish/zip-writer.ts
+import { Readable as Readable2 } from "node:stream";
+
+// src/publish/zip-entry-data.ts
+import { createReadStream } from "node:fs";
+import { readFile as readFile5 } from "node:fs/promises";
+import { pipeline as pipeline3 } from "node:stream/promises";
+import { promisify } from "node:util";
+import { crc32 as crc323, createDeflateRaw, deflateRaw } from "node:zlib";
+
+// src/publish/compressed-formats.ts
+var ALREADY_COMPRESSED_EXTENSIONS = [
+  // images
+  ".avif",
+  ".gif",
+  ".heic",
+  ".heif",
+  ".jpeg",
+  ".jpg",
+  ".jxl",
+  ".png",
+  ".webp",
+  // fonts (WOFF and WOFF2 are zlib and Brotli inside)
+  ".woff",
+  ".woff2",
+  // audio and video
+  ".aac",
+  ".flac",
+  ".m4a",
+  ".m4v",
+  ".mov",
+  ".mp3",
+  ".mp4",
+  ".oga",
+  ".ogg",
+  ".ogv",
+  ".opus",
+  ".webm",
+  // precompressed assets and archives
+  ".br",
+  ".bz2",
+  ".gz",
+  ".xz",
+  ".zip",
+  ".zst"
+];
+var ALREADY_COMPRESSED = new Set(ALREADY_COMPRESSED_EXTENSIONS);
+function isAlreadyCompressed(name) {
+  const dot = name.lastIndexOf(".");
+  return dot > name.lastIndexOf("/") && ALREADY_COMPRESSED.has(name.slice(dot).toLowerCase());
+}
+
 // src/publish/zip-entry-data.ts
 var ZLIB_CHUNK = 128 * 1024;
 var READ_CHUNK = 1024 * 1024;
@@ -56545,7 +56655,7 @@ var changed = (file2) => new PublishInputError("path", `'${file2.name}' changed 
 async function prepareEntry(file2, level) {
   const bytes = await readFile5(file2.path);
   if (bytes.length !== file2.size) throw changed(file2);
-  const crc = crc322(bytes);
+  const crc = crc323(bytes);
   if (isAlreadyCompressed(file2.name)) return { method: METHOD_STORED, crc32: crc, data: bytes };
   const deflated = await deflateRawAsync(bytes, { level, chunkSize: ZLIB_CHUNK });
   if (deflated.length >= bytes.length) return { method: METHOD_STORED, crc32: crc, data: bytes };
@@ -56554,13 +56664,13 @@ async function prepareEntry(file2, level) {
 async function* streamLargeEntry(file2, name, level, onBytes) {
   if (isAlreadyCompressed(file2.name)) {
     let crc2 = 0;
-    for await (const chunk2 of readChunks(file2)) crc2 = crc322(chunk2, crc2);
+    for await (const chunk2 of readChunks(file2)) crc2 = crc323(chunk2, crc2);
     const entry2 = { name, method: METHOD_STORED, crc32: crc2, compressedSize: file2.size, size: file2.size, dataDescriptor: false };
     yield localFileHeader(entry2);
     let again = 0;
     let size2 = 0;
     for await (const chunk2 of readChunks(file2)) {
-      again = crc322(chunk2, again);
+      again = crc323(chunk2, again);
       size2 += chunk2.length;
       if (size2 > file2.size) throw changed(file2);
       onBytes(chunk2.length);
@@ -56578,7 +56688,7 @@ async function* streamLargeEntry(file2, name, level, onBytes) {
     readChunks(file2),
     async function* (chunks) {
       for await (const chunk2 of chunks) {
-        crc = crc322(chunk2, crc);
+        crc = crc323(chunk2, crc);
         size += chunk2.length;
         onBytes(chunk2.length);
         yield chunk2;
@@ -56729,12 +56839,17 @@ async function packageArtifact(options2) {
     file: options2.input,
     name: path12.basename(options2.input),
     ...digests,
+    ...await fileListOf(options2.input, digests),
     contentSha256: digests.sha256,
     contentType: CONTENT_TYPES[".zip"],
     kind: "bundle",
     cleanup: async () => {
     }
   };
+}
+async function fileListOf(zipPath, zip) {
+  const list = await listBundleFiles(zipPath, zip);
+  return list ? { fileList: { bytes: serializeBundleFiles(list), count: list.files.length } } : {};
 }
 async function hashFile(file2, total, onProgress) {
   const hashing = new HashingStream((done) => onProgress?.({ phase: "hashing", done, total }));
@@ -56830,7 +56945,7 @@ async function writeBundle(source, options2) {
   const content = plain.digests();
   const common = { file: target, name: options2.name, contentSha256: content.sha256, contentType: CONTENT_TYPES[".zip"], kind: "bundle", cleanup: async () => {
   } };
-  if (!session || !options2.key) return { ...common, size: content.size, sha256: content.sha256, crc32: content.crc32 };
+  if (!session || !options2.key) return { ...common, size: content.size, sha256: content.sha256, crc32: content.crc32, ...await fileListOf(target, content) };
   const bytes = stored.digests();
   return {
     ...common,
@@ -56841,7 +56956,9 @@ async function writeBundle(source, options2) {
 }
 
 // src/publish/release-step.ts
+import { createHash as createHash4 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
+import { Readable as Readable3 } from "node:stream";
 import path13 from "node:path";
 init_errors4();
 init_errors3();
@@ -56906,10 +57023,11 @@ async function republish(ctx, release, prior, priorFile, base, notes) {
     return { outcome: changed2 ? "updated" : "unchanged", release: changed2 ?? release, obsoleteAssets: [] };
   }
   ctx.admitFile?.(artifact);
-  const asset = await upload(ctx, release, artifact);
-  const desired = { ...base, state: "published", file: fileRecord(asset, artifact, request2) };
+  const asset = await upload(ctx, release, artifactSource(artifact));
+  const files = await uploadFileList(ctx, release, asset, artifact);
+  const desired = { ...base, state: "published", file: fileRecord(asset, artifact, request2, files) };
   const updated = await updateIfDifferent(ctx, release, desired, notes, false) ?? release;
-  return { outcome: "replaced", release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
+  return { outcome: "replaced", release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id && a.id !== files?.assetId) };
 }
 var KIND_NAMES = { binary: "an app binary", bundle: "a live-update bundle" };
 async function kindConflict(store, request2, prior, kind) {
@@ -56937,10 +57055,11 @@ async function attachFile(ctx, existing, artifact, base, notes, tag) {
   ctx.admitFile?.(artifact);
   const release = existing ?? await create(ctx, tag, { ...base, state: "uploading", file: null }, notes);
   const digest = `sha256:${artifact.sha256}`;
-  const asset = release.assets.find((a) => a.state === "uploaded" && a.digest === digest && a.size === artifact.size) ?? await upload(ctx, release, artifact);
-  const desired = { ...base, state: "published", file: fileRecord(asset, artifact, ctx.request) };
+  const asset = release.assets.find((a) => a.state === "uploaded" && a.digest === digest && a.size === artifact.size) ?? await upload(ctx, release, artifactSource(artifact));
+  const files = await uploadFileList(ctx, release, asset, artifact);
+  const desired = { ...base, state: "published", file: fileRecord(asset, artifact, ctx.request, files) };
   const updated = await updateIfDifferent(ctx, release, desired, notes, false) ?? release;
-  return { outcome: "published", release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id) };
+  return { outcome: "published", release: updated, obsoleteAssets: release.assets.filter((a) => a.id !== asset.id && a.id !== files?.assetId) };
 }
 async function create(ctx, tag, meta3, notes) {
   const release = await ctx.store.createRelease({ tag, name: releaseTitle(meta3), body: renderReleaseBody(notes, meta3), draft: true, target: ctx.commit }).catch((error63) => {
@@ -56962,29 +57081,37 @@ async function updateIfDifferent(ctx, release, meta3, notes, draft) {
   });
   return updated;
 }
-async function upload(ctx, release, artifact) {
-  const name = assetName(artifact, release.assets);
+var artifactSource = (artifact) => ({ ...artifact, open: () => createReadStream3(artifact.file) });
+async function upload(ctx, release, source, name = assetName(source, release.assets)) {
   const stale = release.assets.find((a) => a.name === name);
   if (stale) await ctx.store.deleteAsset(release, stale);
   const asset = await ctx.store.uploadAsset(release, {
     name,
-    label: artifact.name,
-    contentType: artifact.contentType,
-    size: artifact.size,
-    open: () => createReadStream3(artifact.file),
-    onProgress: (sent) => ctx.onUploadProgress?.(sent, artifact.size)
+    label: source.name,
+    contentType: source.contentType,
+    size: source.size,
+    open: source.open,
+    onProgress: (sent) => ctx.onUploadProgress?.(sent, source.size)
   });
   ctx.undo.push(`delete asset ${name}`, () => ctx.store.deleteAsset(release, asset));
   if (asset.digest === null) {
-    if (asset.size !== artifact.size)
-      throw new DigestMismatchError(`The store holds ${asset.size} bytes for '${artifact.name}', not the ${artifact.size} uploaded. Publish again.`);
+    if (asset.size !== source.size) throw new DigestMismatchError(`The store holds ${asset.size} bytes for '${source.name}', not the ${source.size} uploaded. Publish again.`);
     ctx.warn?.(
-      `GitHub reported no digest for '${artifact.name}' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.`
+      `GitHub reported no digest for '${source.name}' (assets uploaded before June 2025 and older GitHub Enterprise Servers have none): only its size was checked, not its bytes.`
     );
-  } else if (asset.digest !== `sha256:${artifact.sha256}`) {
-    throw new DigestMismatchError(`The store holds other bytes than were uploaded for '${artifact.name}' (${asset.digest}, expected sha256:${artifact.sha256}). Publish again.`);
+  } else if (asset.digest !== `sha256:${source.sha256}`) {
+    throw new DigestMismatchError(`The store holds other bytes than were uploaded for '${source.name}' (${asset.digest}, expected sha256:${source.sha256}). Publish again.`);
   }
   return asset;
+}
+async function uploadFileList(ctx, release, zip, artifact) {
+  const list = artifact.fileList;
+  if (!list) return void 0;
+  const sha256 = createHash4("sha256").update(list.bytes).digest("hex");
+  const name = fileListName(zip.name);
+  const source = { name, contentType: "application/json", size: list.bytes.length, sha256, open: () => Readable3.from([Buffer.from(list.bytes)]) };
+  const asset = release.assets.find((a) => a.name === name && a.state === "uploaded" && a.digest === `sha256:${sha256}`) ?? await upload(ctx, release, source, name);
+  return { assetId: asset.id, size: list.bytes.length, sha256, count: list.count };
 }
 function assetName(artifact, existing) {
   const plain = artifact.name.replace(/[^A-Za-z0-9._-]+/g, ".").replace(/\.{2,}/g, ".").replace(/^\.+|\.+$/g, "") || "artifact";
@@ -56992,7 +57119,7 @@ function assetName(artifact, existing) {
   const ext = path13.extname(plain);
   return `${plain.slice(0, plain.length - ext.length)}-${artifact.sha256.slice(0, 12)}${ext}`;
 }
-function fileRecord(asset, artifact, request2) {
+function fileRecord(asset, artifact, request2, files) {
   return {
     assetId: asset.id,
     name: artifact.name,
@@ -57002,7 +57129,8 @@ function fileRecord(asset, artifact, request2) {
     kind: artifact.kind,
     ...optional3("crc32", artifact.crc32),
     ...optional3("encryption", artifact.encryption),
-    ...optional3("minNativeVersion", request2.minNativeVersion)
+    ...optional3("minNativeVersion", request2.minNativeVersion),
+    ...optional3("files", files)
   };
 }
 function optional3(key, value) {
@@ -57114,7 +57242,7 @@ function installUrl(version2, pageUrl) {
 }
 
 // src/action/qr-png.ts
-import { crc32 as crc323, deflateSync } from "node:zlib";
+import { crc32 as crc324, deflateSync } from "node:zlib";
 
 // node_modules/qrcode-generator/dist/qrcode.mjs
 var qrcode = function(typeNumber, errorCorrectionLevel) {
@@ -58780,7 +58908,7 @@ function chunk(type, data) {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
   const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc323(typed));
+  crc.writeUInt32BE(crc324(typed));
   return Buffer.concat([length, typed, crc]);
 }
 

@@ -1,5 +1,5 @@
 import { candidateBuilds, sendsKeyId, type PluginRequest } from './identify-plugin.js';
-import type { DeltaForm, EncryptedForm, PlainForm, PluginBuild } from './plugin-builds.js';
+import type { DeltaSupport, EncryptedForm, PlainForm, PluginBuild } from './plugin-builds.js';
 
 /** Whether the app on the device sets a Capgo public key, as far as its request tells. */
 export type KeyState = 'yes' | 'no' | 'unknown';
@@ -76,10 +76,12 @@ export class PluginAbilities {
     return this.candidates.every((b) => b.keepsChannel);
   }
 
-  /** The delta form every candidate takes, or null (the whole zip) when they differ or one takes none. */
-  get delta(): DeltaForm | null {
-    const first = this.candidates[0]?.delta ?? null;
-    return this.candidates.every((b) => b.delta === first) ? first : null;
+  /** The delta updates every candidate takes, or null (the whole zip) when one takes none or they want other forms. */
+  get delta(): DeltaSupport | null {
+    const all = this.candidates.map((b) => b.delta);
+    const first = all[0];
+    if (!first || all.some((d) => d === null || d.form !== first.form)) return null;
+    return { form: first.form, brNames: all.every((d) => d!.brNames) };
   }
 
   get retryAfter(): boolean {

@@ -5,7 +5,10 @@ import type { Json } from '../helpers/capgo/plugin-answers.js';
 import { AppCrash, InstallFailure, sha256Hex } from '../helpers/capgo/plugin-crypto.js';
 import { FLEET } from '../helpers/capgo/plugin-fleet.js';
 import type { DeviceState, PluginModel } from '../helpers/capgo/plugin-model.js';
-import { FLEET_APPS, startFleetFeed, type FleetApp } from '../helpers/capgo/fleet-feed.js';
+import { DELTA_FILES_1, DELTA_FILES_2, FLEET_APPS, startFleetFeed, type FleetApp } from '../helpers/capgo/fleet-feed.js';
+import { installDelta, type DeltaResult, type RawGet } from '../helpers/capgo/plugin-delta.js';
+import { unzipFiles } from '../helpers/unzip-buffer.js';
+import { get as httpGet } from 'node:http';
 
 /**
  * Every plugin build in the field (test/helpers/capgo/plugin-fleet.ts) against every kind
@@ -21,7 +24,10 @@ import { FLEET_APPS, startFleetFeed, type FleetApp } from '../helpers/capgo/flee
 
 type Feed = Awaited<ReturnType<typeof startFleetFeed>>;
 type Outcome =
-  | { readonly kind: 'installed'; readonly zip: Buffer }
+  /** Installed from the zip at `url`. */
+  | { readonly kind: 'installed'; readonly via: 'zip'; readonly zip: Buffer }
+  /** Installed file by file from the answer's `manifest` (delta update). */
+  | { readonly kind: 'installed'; readonly via: 'delta'; readonly files: Map<string, Buffer>; readonly delta: DeltaResult }
   | { readonly kind: 'stopped'; readonly events: readonly string[] }
   | { readonly kind: 'reset' }
   | { readonly kind: 'failed'; readonly why: string };
@@ -55,23 +61,57 @@ async function check(base: string, model: PluginModel, state: DeviceState) {
   return { status: res.status, headers: res.headers, json: (await res.json()) as Json };
 }
 
-/** One update check, then what the plugin does with the answer, to the end. */
-async function attempt(model: PluginModel, state: DeviceState): Promise<Outcome> {
+/**
+ * One GET as a socket returns it: no decoding, no redirects (plugin-delta.ts's RawGet). The
+ * model adds what the build's own HTTP client does.
+ */
+const rawGet: RawGet = (url, headers) =>
+  new Promise((resolve, reject) => {
+    httpGet(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        const status = res.statusCode ?? 0;
+        resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers: h }));
+      });
+    }).on('error', reject);
+  });
+
+/**
+ * One update check, then what the plugin does with the answer, to the end: the zip at `url`, or,
+ * when it reads an answer's `manifest`, each file (with what `cache` already holds).
+ */
+async function attempt(model: PluginModel, state: DeviceState, cache: ReadonlyMap<string, Buffer> = new Map()): Promise<Outcome> {
   const { status, json } = await check(feed.url, model, state);
   if (status !== 200) return { kind: 'failed', why: `HTTP ${status} ${JSON.stringify(json)}` };
   const reading = model.read(json);
   if (reading.kind === 'stop') return { kind: 'stopped', events: reading.events };
   if (reading.kind === 'reset') return reading;
   if (reading.kind === 'error') return { kind: 'failed', why: `${reading.reason}: ${JSON.stringify(json)}` };
-  const res = await fetch(reading.url);
-  if (res.status !== 200) return { kind: 'failed', why: `download answered ${res.status}` };
   try {
-    return { kind: 'installed', zip: model.installBundle(Buffer.from(await res.arrayBuffer()), reading, state.publicKey ?? '') };
+    if (reading.manifest && model.delta) {
+      const delta = await installDelta(model.delta, reading.manifest, { builtin: new Map(), cache }, rawGet);
+      return { kind: 'installed', via: 'delta', files: delta.files, delta };
+    }
+    const res = await fetch(reading.url);
+    if (res.status !== 200) return { kind: 'failed', why: `download answered ${res.status}` };
+    return { kind: 'installed', via: 'zip', zip: model.installBundle(Buffer.from(await res.arrayBuffer()), reading, state.publicKey ?? '') };
   } catch (error) {
     if (error instanceof InstallFailure || error instanceof AppCrash) return { kind: 'failed', why: error.message };
     throw error;
   }
 }
+
+/** The files a device runs after an install, however it came. */
+async function installedFiles(outcome: Outcome): Promise<Map<string, Buffer>> {
+  if (outcome.kind !== 'installed') throw new Error(`expected an install, got ${JSON.stringify(outcome)}`);
+  return outcome.via === 'delta' ? outcome.files : unzipFiles(outcome.zip);
+}
+
+const sameFiles = (a: ReadonlyMap<string, Buffer>, b: ReadonlyMap<string, Buffer>) => a.size === b.size && [...a].every(([name, bytes]) => b.get(name)?.equals(bytes));
 
 /** The checksums (with the session key) a published bundle can be sent with. */
 function answersFor(version: VersionRecord): { checksum: string; sessionKey: string }[] {
@@ -137,9 +177,10 @@ describe.each(FLEET.map((m) => [m.label, m] as const))('capacitor-updater %s', (
         expect(outcome.kind).toBe('stopped');
       } else if (owed(model, version, state)) {
         if (outcome.kind !== 'installed') throw new Error(`expected an install, got ${JSON.stringify(outcome)}`);
-        const zip = outcome.zip;
-        if (scenario.bundle === 'encrypted') expect(sha256Hex(zip)).toBe(version.file!.encryption!.plainSha256);
-        else expect(zip.equals(expectedZip(scenario.bundle))).toBe(true);
+        // Encrypted bundles go out whole (README, "Delta updates"): only their zip can be checked against the plain one.
+        if (scenario.bundle === 'encrypted') expect(outcome.via === 'zip' && sha256Hex(outcome.zip)).toBe(version.file!.encryption!.plainSha256);
+        else if (outcome.via === 'zip') expect(outcome.zip.equals(expectedZip(scenario.bundle))).toBe(true);
+        else expect(sameFiles(outcome.files, await unzipFiles(expectedZip(scenario.bundle)))).toBe(true);
       } else {
         expect(outcome.kind).toBe('stopped');
       }
@@ -173,8 +214,43 @@ describe.each(FLEET.map((m) => [m.label, m] as const))('capacitor-updater %s', (
       return;
     }
     const next = await attempt(model, { ...state, storedChannel: 'beta' });
-    if (next.kind !== 'installed') throw new Error(`expected the beta bundle, got ${JSON.stringify(next)}`);
-    expect(next.zip.equals(stored.get(feed.bundles.beta.id)!)).toBe(true);
+    expect(sameFiles(await installedFiles(next), await unzipFiles(stored.get(feed.bundles.beta.id)!))).toBe(true);
+  });
+});
+
+/**
+ * Whether a build takes a delta update safely, from its model alone: a file that fails must fail
+ * the update (not be left out of an installed bundle: plugin-delta.ts `onEntryFailure`,
+ * `transportErrorIgnored`). The server can only send one form to builds it cannot tell apart.
+ */
+function deltaOwed(model: PluginModel, state: DeviceState): boolean {
+  const rules = lookalikes(model, state).map((m) => m.delta);
+  const safe = rules.every((r) => r !== null && r.onEntryFailure === 'fail-update' && !r.transportErrorIgnored);
+  return safe && new Set(rules.map((r) => r?.brotli)).size === 1;
+}
+
+describe.each(FLEET.map((m) => [m.label, m] as const))('capacitor-updater %s, a one-file change (delta updates)', (_label, model) => {
+  test('1.0.0 then 1.0.1: file by file where it can take that safely, the whole zip otherwise; never a failed install, and no file it holds fetched again', async () => {
+    // 1.0.0 on the app's default channel, 1.0.1 on "beta", which the device then sets in capacitor.config.
+    const first = device(model, 'delta');
+    const one = await attempt(model, first);
+    expect(one.kind, one.kind === 'failed' ? one.why : '').toBe('installed');
+    expect(sameFiles(await installedFiles(one), DELTA_FILES_1)).toBe(true);
+    expect(one.kind === 'installed' && one.via, 'took the manifest').toBe(deltaOwed(model, first) ? 'delta' : 'zip');
+    if (!model.sendsDefaultChannel) return; // it cannot name the channel 1.0.1 is on
+
+    const second: DeviceState = { ...first, versionName: '1.0.0', configChannel: 'beta' };
+    const cache = one.kind === 'installed' && one.via === 'delta' ? one.delta.cacheWrites : new Map<string, Buffer>();
+    const two = await attempt(model, second, cache);
+    expect(two.kind, two.kind === 'failed' ? two.why : '').toBe('installed');
+    expect(sameFiles(await installedFiles(two), DELTA_FILES_2)).toBe(true);
+    if (two.kind === 'installed' && two.via === 'delta') {
+      // What the first install cached is reused: only the changed file comes over the network.
+      expect(two.delta.downloaded).toEqual(['js/app.js']);
+      expect(two.delta.reused.length).toBe(DELTA_FILES_2.size - 1);
+    } else {
+      expect(deltaOwed(model, second)).toBe(false);
+    }
   });
 });
 

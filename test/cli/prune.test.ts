@@ -133,7 +133,8 @@ describe('updateforge prune --github', () => {
 
     const model = github.fake().repos.get(repo.toLowerCase())!;
     expect([...model.releases.values()].map((r) => r.tagName).sort()).toEqual(['rocket/release/v1.2.0', 'rocket/release/v1.3.0']);
-    expect(model.assets.size).toBe(2);
+    // Each kept bundle's zip and its file list (delta updates).
+    expect(model.assets.size).toBe(4);
     // GitHub keeps a deleted release's tag.
     expect(model.refs.has('refs/tags/rocket/release/v1.0.0')).toBe(true);
     expect((await readManifest(store))?.versions.map((v) => v.version)).toEqual(['1.3.0', '1.2.0']);

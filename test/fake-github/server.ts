@@ -77,6 +77,8 @@ export class FakeGitHub {
   signedDownloads = 0;
   /** Of those, the ones it refused (a link expired, revoked or forged). */
   refusedSignedDownloads = 0;
+  /** Bytes of release assets sent, by the signed host or directly: what a reader of the store downloaded (a test's meter, not GitHub's behaviour). */
+  assetBytesSent = 0;
   private server: Server | null = null;
   private signingKey = createHash('sha256').update(String(Math.random())).digest();
   url = '';
@@ -279,6 +281,7 @@ export class FakeGitHub {
     log(status);
     if (reply.bytes) {
       this.watchForAbort(res);
+      this.assetBytesSent += reply.bytes.length;
       return void streamBytes(res.writeHead(status, headers), reply.bytes, this.stallDownloadsAfter);
     }
     res.writeHead(status, headers).end(notModified ? undefined : (reply.text?.body ?? (json || undefined)));
@@ -344,9 +347,11 @@ export class FakeGitHub {
         'content-range': `bytes ${from}-${to}/${size}`,
         'accept-ranges': 'bytes',
       });
+      this.assetBytesSent += to - from + 1;
       return streamBytes(res, asset.bytes.subarray(from, to + 1), this.stallDownloadsAfter);
     }
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size), 'accept-ranges': 'bytes' });
+    this.assetBytesSent += size;
     streamBytes(res, asset.bytes, this.stallDownloadsAfter);
   }
 }

@@ -5,6 +5,7 @@ import { channelKey, indexManifest } from '../../src/feed/feed-snapshot.js';
 import { MANIFEST_FORMAT, MANIFEST_SCHEMA_VERSION, parseManifest, serializeManifest } from '../../src/feed/manifest.js';
 import { parseReleaseBody, RELEASE_METADATA_FORMAT, RELEASE_METADATA_VERSION, renderReleaseBody } from '../../src/feed/release-body.js';
 import { FormatVersionError, NewerFormatError } from '../../src/feed/versioned-format.js';
+import { BUNDLE_FILES_FORMAT, BUNDLE_FILES_VERSION, parseBundleFiles, serializeBundleFiles } from '../../src/feed/bundle-files.js';
 
 /** The file record of the binary in the v1 fixtures, as the publish that wrote them recorded it. */
 const BINARY_FILE = {
@@ -333,5 +334,39 @@ describe('release bodies this build cannot read', () => {
     expect(() => parseReleaseBody(body)).toThrow(
       `The UpdateForge metadata of release 'rocket/release/v0.9.0' has no "updateforge" (its format version), so it cannot be read: its UpdateForge block was edited by hand or damaged. Put back the block UpdateForge wrote, or delete the release and publish the version again.`,
     );
+  });
+});
+
+describe('bundle file lists (golden)', () => {
+  test('v1 keeps every file with its hash and its place in the zip, and writes back byte for byte', async () => {
+    const bytes = await fixture('bundle-files/v1.json');
+    const list = parseBundleFiles(bytes, 'v1.json');
+    expect(BUNDLE_FILES_FORMAT.newest).toBe(BUNDLE_FILES_VERSION);
+    expect(list.zip).toEqual({ size: 204775, sha256: '72793a29c62d82dfea745d992f2ed4dd70097524cf45215fbbdfe80b142c00ee' });
+    expect(list.files.map((f) => [f.name, f.method, f.size])).toEqual([
+      ['assets/app.js', 8, 270177],
+      ['assets/style.css', 0, 7],
+      ['index.html', 8, 16],
+    ]);
+    expect(list.files[2]).toEqual({
+      name: 'index.html',
+      sha256: '55c1ab9f95f9ecccd89d852850e87d5194714857e0f7e83a39682491ea9b08ac',
+      size: 16,
+      method: 8,
+      crc32: '0b0da5fa',
+      offset: 204562,
+      compressedSize: 14,
+    });
+    expect(Buffer.from(serializeBundleFiles(list)).equals(bytes)).toBe(true);
+  });
+
+  test('the release body of such a bundle points at its list', async () => {
+    const { metadata } = await metadataOf('v1-bundle-with-files.md');
+    expect(metadata.file?.files).toEqual({ assetId: 'a413f46a1333a6bd', size: 668, sha256: '1dbc5fa6d89456bea404b1019a4ce1f83b5654903eb49c8d633e6d86fd61fbe0', count: 3 });
+  });
+
+  test('a newer list says to upgrade', async () => {
+    const bytes = await fixture('bundle-files/v2-newer.json');
+    expect(() => parseBundleFiles(bytes, 'The file list of rocket-1.0.1.zip')).toThrow(NewerFormatError);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Agent, METHODS as NODE_METHODS, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import fc from 'fast-check';
@@ -38,7 +39,7 @@ const BLOCK_TIMEOUT_MS = 120_000;
 // ---------------------------------------------------------------------------------------------
 // The contract, restated here rather than imported, so the server cannot agree with itself.
 
-type RouteKey = 'auth' | 'apps' | 'updates' | 'stats' | 'channel_self' | 'download' | 'icon' | 'link' | 'manifest' | 'appVersions';
+type RouteKey = 'auth' | 'apps' | 'updates' | 'stats' | 'channel_self' | 'download' | 'icon' | 'link' | 'manifest' | 'appVersions' | 'bundleFile';
 
 /** Every route file's URL pattern and the methods it answers (DESIGN.md's API table). */
 const ROUTES: Record<RouteKey, { pattern: string; allow: readonly string[] }> = {
@@ -53,6 +54,8 @@ const ROUTES: Record<RouteKey, { pattern: string; allow: readonly string[] }> = 
   link: { pattern: '/api/v1/versions/[id]/link', allow: ['POST', 'OPTIONS'] },
   manifest: { pattern: '/api/v1/versions/[id]/manifest.plist', allow: ['GET', 'HEAD', 'OPTIONS'] },
   appVersions: { pattern: '/api/v1/apps/[app]/versions', allow: ['GET', 'HEAD', 'OPTIONS'] },
+  // Delta updates: one file of a bundle, by the bundle's device link (README, "Delta updates").
+  bundleFile: { pattern: '/api/v1/bundles/[id]/files/[path]', allow: ['GET', 'HEAD', 'OPTIONS'] },
 };
 
 /** The apps of the tester feed and their teams (test/helpers/feed-server.ts). */
@@ -79,6 +82,7 @@ const DOCUMENTED_ERRORS = new Set([
   'request body incomplete',
   'range not satisfiable',
   'icon not found',
+  'file not in bundle',
   'bad request',
   'request headers too large',
   'request timeout',
@@ -249,6 +253,8 @@ interface KnownVersion {
   readonly etag: string | null;
   /** A live-update bundle: downloadable by testers, but not in the tester page's list of installable versions. */
   readonly bundle: boolean;
+  /** A bundle's files by path, each servable alone (delta updates); empty for anything else. */
+  readonly bundleFiles: ReadonlyMap<string, Buffer>;
 }
 
 let tester: TesterFeed;
@@ -325,12 +331,18 @@ beforeAll(async () => {
     file,
     etag: record.file ? `"${record.file.sha256}"` : null,
     bundle: record.file?.kind === 'bundle',
+    bundleFiles: new Map(),
   });
   for (const [record, file] of known) versions.set(record.id, knownVersion(record, file));
   const whole = await send(tester.url, { method: 'GET', path: `/api/v1/versions/${bundle.id}/download`, headers: { authorization: `Bearer ${tokens.alice}` } });
   expect(whole.status).toBe(200);
   expect(createHash('sha256').update(whole.body).digest('hex')).toBe(bundle.file?.sha256);
-  versions.set(bundle.id, knownVersion(bundle, whole.body));
+  // The files of webBuild('fuzzed') (test/helpers/live-feed.ts), written here again so the server cannot agree with itself.
+  const fuzzedFiles = new Map([
+    ['index.html', Buffer.from('<!doctype html><title>fuzzed</title><h1>fuzzed</h1>')],
+    ['app.js', Buffer.from('console.log("fuzzed");')],
+  ]);
+  versions.set(bundle.id, { ...knownVersion(bundle, whole.body), bundleFiles: fuzzedFiles });
 
   const icon = await send(tester.url, { method: 'GET', path: '/api/files/apps/rocket/rocket.png', headers: {} });
   expect(icon.status).toBe(200);
@@ -607,7 +619,21 @@ function knownTargetArb(): fc.Arbitrary<Target> {
       extraQuery,
     )
     .map(([app, file, q]): Target => ({ path: withQuery(`/api/files/apps/${app}/${file}`, [q]), route: 'icon', app: decodeURIComponent(app), file: decodeURIComponent(file) }));
-  return fc.oneof(simple('auth'), simple('apps'), simple('updates'), simple('stats'), simple('channel_self'), download, download, icon, link, manifest, appVersions);
+  const bundleFile = fc
+    .tuple(
+      versionIdArb(),
+      linkArb(),
+      fc.constantFrom('index.html', 'app.js', 'app.js.br', 'index.html.br', 'nope.js', 'app.js.br.br', '..%2Fapp.js', 'APP.JS', '%61pp.js'),
+      extraQuery,
+    )
+    .map(([id, link, file, q]): Target => ({
+      path: withQuery(`/api/v1/bundles/${pct(id)}/files/${file}`, [link.query, q]),
+      route: 'bundleFile',
+      id,
+      link,
+      file: decodeURIComponent(file),
+    }));
+  return fc.oneof(simple('auth'), simple('apps'), simple('updates'), simple('stats'), simple('channel_self'), download, download, icon, link, manifest, appVersions, bundleFile);
 }
 
 const JUNK_SEGMENTS = [
@@ -993,6 +1019,7 @@ function expectedStatus(target: Target, method: string, auth: AuthCase, ifNoneMa
   }
   if (target.route === 'link') return linkStatus(target.id ?? '', auth);
   if (target.route === 'manifest') return manifestStatus(target);
+  if (target.route === 'bundleFile') return bundleFileStatus(target);
   if (target.route === 'appVersions') {
     const team = APP_TEAMS[target.app ?? ''];
     if (!auth.user) return { status: 401, error: 'unauthorized' };
@@ -1021,6 +1048,40 @@ function manifestStatus(target: Target): { status: number; error?: string } {
   if (!version) return { status: 404, error: 'version not found' };
   if (!version.fileName?.endsWith('.ipa')) return { status: 404, error: 'no file attached' };
   return { status: 200 };
+}
+
+/** One file of a bundle: the version's own link token, then the version, then the file in its bundle; null (a file it serves) is told by expectBundleFile. */
+function bundleFileStatus(target: Target): { status: number; error?: string } | null {
+  const id = target.id ?? '';
+  const version = versions.get(id);
+  if (id === '[id]') return { status: 404, error: 'not found' };
+  if (!target.link?.present || target.link.validFor !== id) return { status: 401, error: 'unauthorized' };
+  if (!version) return { status: 404, error: 'version not found' };
+  if (!version.fileName) return { status: 404, error: 'no file attached' };
+  const name = target.file ?? '';
+  if (version.bundleFiles.has(name) || (name.endsWith('.br') && version.bundleFiles.has(name.slice(0, -3)))) return null;
+  return { status: 404, error: 'file not in bundle' };
+}
+
+/** A file the route serves: all of it (as sent: plain, gzip, or brotli for `.br`), a range of it, or a documented 416. */
+function expectBundleFile(target: Target, method: string, a: Answer): void {
+  const name = target.file ?? '';
+  const files = versions.get(target.id ?? '')?.bundleFiles;
+  const brotli = !files?.has(name);
+  const file = files?.get(brotli ? name.slice(0, -3) : name);
+  if (!file) throw new Error(`no file ${name}`);
+  expect([200, 206, 416]).toContain(a.status);
+  if (a.status === 416) {
+    expect(a.headers['content-range']).toBe(`bytes */${file.length}`);
+    if (method !== 'HEAD') expect(JSON.parse(a.body.toString('utf8'))).toEqual({ error: 'range not satisfiable' });
+    return;
+  }
+  if (method === 'HEAD') return;
+  const encoding = a.headers['content-encoding'];
+  const body = brotli ? brotliDecompressSync(a.body) : encoding === 'gzip' ? gunzipSync(a.body) : a.body;
+  if (a.status === 200) return void expect(body.equals(file)).toBe(true);
+  const [, start, end] = /^bytes (\d+)-(\d+)\/\d+$/.exec(String(a.headers['content-range'])) ?? [];
+  expect(body.equals(file.subarray(Number(start), Number(end) + 1))).toBe(true);
 }
 
 /** The body of a 200 from the tester page's routes: what the version or app is, exactly. */
@@ -1243,6 +1304,8 @@ describe.concurrent('every route, under generated input', () => {
                 }
               } else if (route === 'download' && (g.method === 'GET' || g.method === 'HEAD')) {
                 expectDownload(g.target, g.method, g.auth, g.range, sentIfRange, a);
+              } else if (route === 'bundleFile' && (g.method === 'GET' || g.method === 'HEAD')) {
+                expectBundleFile(g.target, g.method, a);
               }
             }),
           );
@@ -1696,7 +1759,7 @@ describe('after the generated input', () => {
 async function expectUpdateAnswer(base: string, json: Record<string, unknown>): Promise<void> {
   if ('url' in json) {
     expect(
-      Object.keys(json).every((k) => ['version', 'url', 'checksum', 'session_key'].includes(k)),
+      Object.keys(json).every((k) => ['version', 'url', 'checksum', 'session_key', 'manifest'].includes(k)),
       JSON.stringify(json),
     ).toBe(true);
     expect(json).toMatchObject({ version: expect.any(String), checksum: expect.any(String) });
@@ -1706,6 +1769,17 @@ async function expectUpdateAnswer(base: string, json: Record<string, unknown>): 
     const part = await send(base, { method: 'GET', path: `${link.pathname}${link.search}`, headers: { range: 'bytes=0-9' } });
     expect(part.status).toBe(206);
     expect(part.body.length).toBe(10);
+    if ('manifest' in json) {
+      // A delta update: every file's link is a URL of this server that serves the file.
+      const files = json['manifest'] as { file_name: string; file_hash: string; download_url: string }[];
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) {
+        expect(file).toEqual({ file_name: expect.any(String), file_hash: expect.stringMatching(/^[0-9a-f]{64}$/), download_url: expect.any(String) });
+        expect(new URL(file.download_url).pathname).toMatch(/^\/api\/v1\/bundles\/[^/]+\/files\/[^/]+$/);
+      }
+      const first = new URL(files[0]!.download_url);
+      expect((await send(base, { method: 'GET', path: `${first.pathname}${first.search}`, headers: {} })).status).toBe(200);
+    }
     return;
   }
   if (json['version'] === 'builtin' && !('error' in json)) {

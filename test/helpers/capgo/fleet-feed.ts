@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { rebuildManifest } from '../../../src/publish/write-manifest.js';
 import { publish } from '../../../src/publish/publish.js';
@@ -7,7 +7,7 @@ import { LocalStore } from '../../../src/store/local/store.js';
 import { capacitorProject, capgoEncryptedBundle } from '../capgo-cli.js';
 import { tempDir, writeConfig } from '../fixtures.js';
 import { webBuild } from '../live-feed.js';
-import { serve } from '../server.js';
+import { SECRET, serve } from '../server.js';
 
 /**
  * A feed with one app per kind of bundle, so each device sees exactly one:
@@ -18,7 +18,8 @@ import { serve } from '../server.js';
  * - native: a bundle that needs native version 2.0.0;
  * - yanked: its only bundle withdrawn;
  * - keyed: a plain bundle of an app that later declares its devices have a public key;
- * - unkeyed: a plain bundle of an app that declares its devices have none.
+ * - unkeyed: a plain bundle of an app that declares its devices have none;
+ * - delta: 1.0.0, and on "beta" 1.0.1, which differs from it in one file of several (delta updates).
  * The apps' debug channel is "beta", open to devices.
  */
 export const FLEET_APPS = {
@@ -30,6 +31,7 @@ export const FLEET_APPS = {
   yanked: 'com.fleet.yanked',
   keyed: 'com.fleet.keyed',
   unkeyed: 'com.fleet.unkeyed',
+  delta: 'com.fleet.delta',
 } as const;
 export type FleetApp = keyof typeof FLEET_APPS;
 
@@ -46,6 +48,26 @@ function fleetConfig(keyedDeclared: boolean) {
     })),
     channels: [{ name: 'beta', buildType: 'debug', allowSelfSet: true }],
   };
+}
+
+/** The files of the delta app's 1.0.0: text that deflates, an image stored as it is, nested paths. */
+export const DELTA_FILES_1 = new Map<string, Buffer>([
+  ['index.html', Buffer.from('<!doctype html><title>delta</title><script src="js/app.js"></script>')],
+  ['js/app.js', Buffer.from(`${'console.log("delta 1.0.0");\n'.repeat(400)}`)],
+  ['js/vendor.js', Buffer.from(`${'export const vendor = [1, 2, 3];\n'.repeat(300)}`)],
+  ['img/logo.png', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251))],
+  ['css/empty.css', Buffer.alloc(0)],
+]);
+/** 1.0.1: one file changed. */
+export const DELTA_FILES_2 = new Map(DELTA_FILES_1).set('js/app.js', Buffer.from(`${'console.log("delta 1.0.1");\n'.repeat(400)}`));
+
+async function folderOf(files: ReadonlyMap<string, Buffer>): Promise<string> {
+  const dir = await tempDir('uf-fleet-delta-');
+  for (const [name, bytes] of files) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), bytes);
+  }
+  return dir;
 }
 
 export async function startFleetFeed(options: { devicePolls?: { burst: number; perMinute: number } } = {}) {
@@ -71,6 +93,8 @@ export async function startFleetFeed(options: { devicePolls?: { burst: number; p
     yanked: await put('yanked', '1.0.0'),
     keyed: await put('keyed', '1.0.0'),
     unkeyed: await put('unkeyed', '1.0.0'),
+    delta1: await put('delta', '1.0.0', { path: await folderOf(DELTA_FILES_1) }),
+    delta2: await put('delta', '1.0.1', { path: await folderOf(DELTA_FILES_2), buildType: 'debug' }),
   };
   await yankVersion({ store, config, app: 'yanked', buildType: 'release', version: '1.0.0' });
   // The keyed app's config now says its devices have a public key; the manifest follows the config.
@@ -84,5 +108,5 @@ export async function startFleetFeed(options: { devicePolls?: { burst: number; p
     legacy: await readFile(legacy.zip),
     v3: await readFile(v3.zip),
   };
-  return { url: server.url, store, bundles, zips, publicKey };
+  return { url: server.url, store, bundles, zips, publicKey, secret: SECRET };
 }

@@ -1,4 +1,25 @@
 import type { BreakingEvents, StopRule } from './plugin-answers.js';
+import {
+  ANDROID_8_51_14,
+  ANDROID_BR_SUFFIX,
+  ANDROID_BR_SUFFIX_OLD,
+  ANDROID_BR_SUFFIX_OLD_790,
+  ANDROID_CI,
+  ANDROID_CONTAINED,
+  ANDROID_EVERY_FILE,
+  ANDROID_EVERY_FILE_SWALLOW,
+  IOS_8_51_14,
+  IOS_BR_SUFFIX,
+  IOS_BR_SUFFIX_FAILS,
+  IOS_BR_SUFFIX_OLD,
+  IOS_BR_SUFFIX_OLD_AF,
+  IOS_CONTAINED,
+  IOS_EVERY_FILE,
+  IOS_EVERY_FILE_NO_SHORTCUTS,
+  IOS_NPM_LATEST,
+  IOS_VERIFIED,
+  type DeltaRules,
+} from './plugin-delta.js';
 import { legacyAndroid, legacyIosBigInt, legacyIosSecKey, v3Android, v3AndroidStrict, v3Ios, v3IosStrict, type ChecksumReader } from './plugin-crypto.js';
 import type { InstallRules } from './plugin-install.js';
 import { pluginModel, type ModelSpec, type On429, type PluginModel } from './plugin-model.js';
@@ -69,9 +90,117 @@ const MESSAGE_ERA: Era = {
 const ERROR_ERA: Era = { ...MESSAGE_ERA, stop: 'error', events: 'none', builtin: true, userAgent: true };
 
 function model(platform: 'android' | 'ios', build: string, reports: string, source: string, era: Era, install: Install): PluginModel {
-  const spec: ModelSpec = { platform, build, reports, source, ...era, install };
+  const delta = DELTA[`${platform} ${build}`];
+  if (delta === undefined) throw new Error(`no delta rules for ${platform} ${build}`);
+  const spec: ModelSpec = { platform, build, reports, source, ...era, install, delta };
   return pluginModel(spec);
 }
+
+/**
+ * What each build does with an answer's `manifest` (plugin-delta.ts has the rules and
+ * their citations; docs/plugin-source-notes/plugin-delta.md the per-build evidence).
+ * null: no manifest code at all (before 6.3.0 / 7.0.2; 7.0.0/7.0.1 and May-2023 8/10 are
+ * Capacitor-5/6 code; the 5.x line before 5.10): the key is ignored and the zip installed.
+ */
+const DELTA: Record<string, DeltaRules | null> = {
+  // 5.x: no manifest before 5.10 (no "manifest" in 5.9.5:A/ or :iP/).
+  'android 5.0.0': null,
+  'ios 5.0.0': null,
+  'android 5.9.5': null,
+  'ios 5.9.5': null,
+  // 5.10–5.34: `.br` era, reuse keeps `.br` (7233d9de:A/DownloadService.java:305; 7233d9de:iS/CapgoUpdater.swift downloadManifest).
+  'android 5.10.0': ANDROID_BR_SUFFIX_OLD,
+  'ios 5.10.0': IOS_BR_SUFFIX_FAILS,
+  'android 5.30.0': ANDROID_BR_SUFFIX_OLD,
+  'ios 5.30.0': IOS_BR_SUFFIX_FAILS,
+  'android 5.31.0': ANDROID_BR_SUFFIX_OLD,
+  'ios 5.31.0': IOS_BR_SUFFIX_FAILS,
+  'android 5.34.0': ANDROID_BR_SUFFIX_OLD,
+  'ios 5.34.0': IOS_BR_SUFFIX_FAILS,
+  // 5.43.3 / 5.45.10: main's 8.42.7+ manifest code (fdef3fa6:A/DownloadService.java:291-337,699; 47f16e4e:A/DownloadService.java:316).
+  'android 5.43.3': ANDROID_CI,
+  'ios 5.43.3': IOS_VERIFIED,
+  'android 5.45.10': ANDROID_CI,
+  'ios 5.45.10': IOS_VERIFIED,
+  'android 5.50.2': ANDROID_CONTAINED,
+  'ios 5.50.2': IOS_CONTAINED,
+  // 6.x: manifest from 6.3.0 (6.3.0:A/CapacitorUpdaterPlugin.java:1311; 6.2.9 has none).
+  'android 6.0.0 (c3d23257)': null,
+  'ios 6.0.0 (c3d23257)': null,
+  'android 6.0.1': null,
+  'ios 6.1.17': null,
+  'android 6.1.32': null,
+  'ios 6.1.32': null,
+  'android 6.2.0': null,
+  'ios 6.2.0': null,
+  'ios 6.14.11': IOS_EVERY_FILE_NO_SHORTCUTS,
+  'android 6.14.26': ANDROID_EVERY_FILE,
+  'ios 6.14.26': IOS_EVERY_FILE,
+  'android 6.14.28': ANDROID_BR_SUFFIX_OLD,
+  'android 6.14.36': ANDROID_BR_SUFFIX_OLD,
+  'ios 6.14.36': IOS_BR_SUFFIX_OLD,
+  'android 6.25.5': ANDROID_BR_SUFFIX_OLD,
+  'android 6.27.11': ANDROID_BR_SUFFIX_OLD,
+  'ios 6.27.11': IOS_BR_SUFFIX_FAILS,
+  'android 6.34.0': ANDROID_BR_SUFFIX_OLD,
+  'ios 6.30.0': IOS_BR_SUFFIX_FAILS,
+  'android 6.39.0': ANDROID_BR_SUFFIX,
+  'ios 6.39.0': IOS_BR_SUFFIX,
+  'android 6.42.9': ANDROID_CI,
+  'android 6.43.5': ANDROID_CI,
+  'ios 6.43.5': IOS_VERIFIED,
+  'android 6.50.2': ANDROID_CONTAINED,
+  'ios 6.51.16': IOS_NPM_LATEST,
+  // 7.x: none in 7.0.0/7.0.1 (Capacitor-6 code), manifest from 7.0.2 (7.0.2:A/CapacitorUpdaterPlugin.java:1160).
+  'android 7.0.0': null,
+  'ios 7.0.1': null,
+  'android 7.0.2': ANDROID_EVERY_FILE_SWALLOW,
+  'ios 7.0.2': IOS_EVERY_FILE_NO_SHORTCUTS,
+  'android 7.0.29': ANDROID_EVERY_FILE,
+  'android 7.0.30': ANDROID_EVERY_FILE,
+  'ios 7.0.30': IOS_EVERY_FILE,
+  'ios 7.0.38': IOS_BR_SUFFIX_OLD_AF,
+  'android 7.9.0': ANDROID_BR_SUFFIX_OLD_790,
+  'ios 7.9.0': IOS_BR_SUFFIX_OLD,
+  'android 7.24.0': ANDROID_BR_SUFFIX_OLD,
+  'ios 7.24.0': IOS_BR_SUFFIX_OLD,
+  'android 7.29.0': ANDROID_BR_SUFFIX_OLD,
+  'ios 7.29.0': IOS_BR_SUFFIX_FAILS,
+  'android 7.30.0': ANDROID_BR_SUFFIX_OLD,
+  'ios 7.30.0': IOS_BR_SUFFIX_FAILS,
+  'android 7.33.4': ANDROID_BR_SUFFIX_OLD,
+  'android 7.34.0': ANDROID_BR_SUFFIX_OLD,
+  'ios 7.36.1': IOS_BR_SUFFIX,
+  'android 7.41.1': ANDROID_BR_SUFFIX,
+  'ios 7.45.10': IOS_VERIFIED,
+  'android 7.50.2': ANDROID_CONTAINED,
+  'ios 7.50.2': IOS_CONTAINED,
+  'android 7.51.21': ANDROID_8_51_14,
+  // May 2023 8/10: Capacitor-5 code, no manifest. Feb 2025 8.0.x: 7.0.2's manifest code (7b50db23:A/DownloadService.java:163,400,415).
+  'android 8.0.0 (May 2023)': null,
+  'ios 8.0.0 (May 2023)': null,
+  'android 10.0.0 (May 2023)': null,
+  'android 8.0.0 (Feb 2025)': ANDROID_EVERY_FILE_SWALLOW,
+  'ios 8.0.0 (Feb 2025)': IOS_EVERY_FILE_NO_SHORTCUTS,
+  'android 8.0.1': ANDROID_EVERY_FILE_SWALLOW,
+  'android 8.1.0': ANDROID_BR_SUFFIX,
+  'ios 8.1.0': IOS_BR_SUFFIX,
+  'android 8.2.0': ANDROID_BR_SUFFIX,
+  'ios 8.2.0': IOS_BR_SUFFIX,
+  'android 8.40.7': ANDROID_BR_SUFFIX,
+  'android 8.41.3': ANDROID_BR_SUFFIX,
+  'ios 8.41.3': IOS_BR_SUFFIX,
+  'android 8.45.11': ANDROID_CI,
+  'ios 8.45.11': IOS_VERIFIED,
+  'android 8.46.0': ANDROID_CI,
+  'ios 8.46.0': IOS_VERIFIED,
+  'android 8.51.4': ANDROID_CONTAINED,
+  'ios 8.51.4': IOS_CONTAINED,
+  'android 8.51.14': ANDROID_8_51_14,
+  'ios 8.51.14': IOS_8_51_14,
+  'android 8.51.23': ANDROID_8_51_14,
+  'ios 8.51.23': IOS_NPM_LATEST,
+};
 
 const A = 'android';
 const I = 'ios';

@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { answerReader, type BreakingEvents, type Json, type Reading, type StopRule } from './plugin-answers.js';
+import type { DeltaRules } from './plugin-delta.js';
 import { install, type BundleAnswer, type InstallRules } from './plugin-install.js';
 
 /** One device: the app's configuration and what the plugin remembers. */
@@ -50,6 +51,11 @@ export interface ModelSpec {
   /** Keeps the channel a successful setChannel() picks and sends it as `defaultChannel` (7.34.0:A/CapgoUpdater.java:1044, 7.34.0:iS/CapgoUpdater.swift:1176). */
   readonly persistsChannel: boolean;
   readonly on429: On429;
+  /**
+   * How it plays an answer's `manifest` (delta update), or null when it ignores the key
+   * (org.json and Decodable skip unknown keys): plugin-delta.ts, docs/plugin-source-notes/plugin-delta.md.
+   */
+  readonly delta: DeltaRules | null;
 }
 
 export interface PluginModel extends ModelSpec {
@@ -79,7 +85,7 @@ function keyId(publicKey: string, length: number): string {
 }
 
 export function pluginModel(spec: ModelSpec): PluginModel {
-  const read = answerReader({ platform: spec.platform, stop: spec.stop, events: spec.events, builtin: spec.builtin });
+  const read = answerReader({ platform: spec.platform, stop: spec.stop, events: spec.events, builtin: spec.builtin, delta: spec.delta });
   const rules: InstallRules = { platform: spec.platform, ...spec.install };
   return {
     ...spec,

@@ -106,10 +106,13 @@ const linkToken = (c: Candidate, manifest: boolean) =>
   c.kind === 'token' &&
   (manifest ? /\/api\/v1\/versions\/[^/?"<]+\/(?:download|manifest\.plist)\?token=$/ : /\/api\/v1\/versions\/[^/?"<]+\/download\?token=$/).test(before(c, 200));
 
+/** A delta update's file link token, right after `/api/v1/bundles/{id}/files/{path}?token=`. */
+const fileLinkToken = (c: Candidate) => c.kind === 'token' && /\/api\/v1\/bundles\/[^/?"<]+\/files\/[^/?"<]+\?token=$/.test(before(c, 600));
+
 /**
  * A token may appear in the response that issued it, in the place it is issued: the
- * `token` of a 200 from POST /api/v1/auth, the `?token=` of the bundle link in a 200
- * from POST /api/v1/updates, of the install links in a 200 from POST
+ * `token` of a 200 from POST /api/v1/auth, the `?token=` of the bundle link (and of its
+ * files' links) in a 200 from POST /api/v1/updates, of the install links in a 200 from POST
  * /api/v1/versions/{id}/link, and of the .ipa link in a 200 from GET
  * /api/v1/versions/{id}/manifest.plist. Anywhere else (another response, a header, a log) it leaks.
  */
@@ -119,7 +122,8 @@ export function responseAllowance(method: string, pathname: string, status: numb
     return (c) => (linkToken(c, false) ? 'a download link in the iOS manifest that issued it' : null);
   if (method !== 'POST') return undefined;
   if (pathname === '/api/v1/auth') return (c) => (c.kind === 'token' && before(c, 9) === '"token":"' ? 'a token in the login response that issued it' : null);
-  if (pathname === '/api/v1/updates') return (c) => (linkToken(c, false) ? 'a device link in the update answer that issued it' : null);
+  if (pathname === '/api/v1/updates')
+    return (c) => (linkToken(c, false) ? 'a device link in the update answer that issued it' : fileLinkToken(c) ? 'a delta file link in the update answer that issued it' : null);
   if (/^\/api\/v1\/versions\/[^/]+\/link$/.test(pathname)) return (c) => (linkToken(c, true) ? 'an install link in the link answer that issued it' : null);
   return undefined;
 }

@@ -1,0 +1,262 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { VersionRecord } from '../../src/feed/version-record.js';
+import { publish } from '../../src/publish/publish.js';
+import { LocalStore } from '../../src/store/local/store.js';
+import type { ByteRange, FeedReader, Store } from '../../src/store/store.js';
+import { tempDir, writeConfig } from '../helpers/fixtures.js';
+import { githubStore, READ_TOKEN, useFakeGitHub } from '../helpers/github.js';
+import { LIVE_CONFIG } from '../helpers/live-feed.js';
+import { serve } from '../helpers/server.js';
+import { registerSecret } from '../helpers/sweep/record.js';
+
+/**
+ * Delta updates end to end, on both stores: publish two bundles that differ in one file, ask as a
+ * device on the first, and fetch every file of the answer's `manifest` through its link, counting
+ * what the server read from the store to serve each one.
+ */
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** A web build with the kinds of file a bundle holds: text that deflates, images stored as they are, nested and odd names, an empty file, a precompressed `.br`. */
+async function bundleFiles(index: string): Promise<Map<string, Buffer>> {
+  return new Map<string, Buffer>([
+    ['index.html', Buffer.from(`<!doctype html><title>${index}</title>`)],
+    ['assets/app.js', Buffer.from(`${'console.log("some code");\n'.repeat(20_000)}${randomBytes(4096).toString('base64')}`)],
+    ['assets/logo.png', randomBytes(64 * 1024)],
+    ['assets/empty.txt', Buffer.alloc(0)],
+    ['fonts/a font ü.woff2', randomBytes(3000)],
+    ['data/strings.json.br', randomBytes(500)],
+  ]);
+}
+
+async function writeFolder(files: ReadonlyMap<string, Buffer>): Promise<string> {
+  const dir = await tempDir('uf-delta-');
+  for (const [name, bytes] of files) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), bytes);
+  }
+  return dir;
+}
+
+interface Answer {
+  version: string;
+  url: string;
+  checksum: string;
+  manifest?: { file_name: string; file_hash: string; download_url: string }[];
+}
+
+const device = (plugin: string, over: Record<string, unknown> = {}) => ({
+  app_id: 'com.acme.rocket',
+  device_id: randomUUID(),
+  version_name: '1.0.0',
+  version_build: '1.0.0',
+  plugin_version: plugin,
+  platform: 'android',
+  is_emulator: false,
+  is_prod: true,
+  defaultChannel: '',
+  custom_id: '',
+  version_code: '1',
+  version_os: '14',
+  ...over,
+});
+
+/** What the server read from the store: bytes of asset data, over every openAsset it made. */
+interface StoreMeter {
+  bytes(): number;
+}
+
+/** The folder store with a meter on the asset bytes it hands the server. */
+function meteredLocal(store: LocalStore): { store: Store; meter: StoreMeter } {
+  let bytes = 0;
+  const metered = new Proxy(store, {
+    get(target, key, receiver) {
+      if (key !== 'openAsset') return Reflect.get(target, key, receiver) as unknown;
+      const open: FeedReader['openAsset'] = target.openAsset.bind(target);
+      return async (assetId: string, range?: ByteRange, expected?: { size?: number }) => {
+        const stream = await open(assetId, range, expected);
+        return stream.pipeThrough(
+          new TransformStream<Uint8Array, Uint8Array>({
+            transform(chunk, controller) {
+              bytes += chunk.length;
+              controller.enqueue(chunk);
+            },
+          }),
+        );
+      };
+    },
+  });
+  return { store: metered, meter: { bytes: () => bytes } };
+}
+
+const { fake, newRepo } = useFakeGitHub();
+
+type Setup = { url: string; meter: StoreMeter; v1: VersionRecord; v2: VersionRecord; files1: Map<string, Buffer>; files2: Map<string, Buffer> };
+
+async function setUp(kind: 'folder' | 'github'): Promise<Setup> {
+  const config = await writeConfig(LIVE_CONFIG);
+  const files1 = await bundleFiles('one');
+  const files2 = new Map(files1).set('index.html', Buffer.from('<!doctype html><title>two</title>'));
+  let writer: Store;
+  let reader: Store;
+  let meter: StoreMeter;
+  if (kind === 'folder') {
+    const local = await LocalStore.openOrCreate(path.join(await tempDir(), 'store'));
+    writer = local;
+    ({ store: reader, meter } = meteredLocal(local));
+  } else {
+    const repo = newRepo();
+    writer = githubStore(fake(), repo);
+    reader = githubStore(fake(), repo, { token: READ_TOKEN, patience: 'serve' });
+    meter = { bytes: () => fake().assetBytesSent };
+  }
+  const publishFolder = async (version: string, files: Map<string, Buffer>) =>
+    (await publish({ store: writer, config, request: { app: 'rocket', buildType: 'release', version, path: await writeFolder(files) } })).version;
+  const v1 = await publishFolder('1.0.0', files1);
+  const v2 = await publishFolder('1.0.1', files2);
+  const server = await serve({ store: reader, users: [] });
+  return { url: server.url, meter, v1, v2, files1, files2 };
+}
+
+async function check(url: string, body: unknown): Promise<Answer> {
+  const res = await fetch(`${url}/api/v1/updates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(res.status).toBe(200);
+  const answer = (await res.json()) as Answer;
+  registerSecret('token', new URL(answer.url).searchParams.get('token') ?? undefined, 'a device link token');
+  return answer;
+}
+
+/** GET without fetch's own decoding: the body as sent, with its headers. */
+async function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Buffer }> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
+        resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) });
+      });
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe.each(['folder', 'github'] as const)('delta updates on the %s store', (kind) => {
+  let s: Setup;
+  beforeAll(async () => {
+    s = await setUp(kind);
+  }, 60_000);
+
+  test('the answer lists every file of 1.0.1 with its SHA-256; each link serves exactly its bytes, and only index.html is new to a 1.0.0 device', async () => {
+    const answer = await check(s.url, device('8.51.14'));
+    expect(answer.version).toBe('1.0.1');
+    expect(answer.url).toContain(`/api/v1/versions/${s.v2.id}/download?token=`);
+    const manifest = answer.manifest!;
+    // 8.51 drops ".br" from a name after decompressing it (8.51.14:A/DownloadService.java:489-491): a bundle's own .br file goes out compressed once more.
+    const expectedNames = [...s.files2.keys()].map((n) => (n.endsWith('.br') ? `${n}.br` : n)).sort();
+    expect(manifest.map((e) => e.file_name).sort()).toEqual(expectedNames);
+    for (const entry of manifest) {
+      const name = entry.file_name.endsWith('.br.br') ? entry.file_name.slice(0, -3) : entry.file_name;
+      const bytes = s.files2.get(name)!;
+      expect(entry.file_hash, name).toBe(sha256(bytes));
+      const res = await rawGet(entry.download_url);
+      expect(res.status, name).toBe(200);
+      const body = entry.file_name.endsWith('.br') ? brotliDecompressSync(res.body) : res.body;
+      expect(body.equals(bytes), name).toBe(true);
+    }
+    const alreadyThere = new Set([...s.files1.values()].map(sha256));
+    expect(manifest.filter((e) => !alreadyThere.has(e.file_hash)).map((e) => e.file_name)).toEqual(['index.html']);
+  });
+
+  test('plugins that brotli-decompress every file get every link in its .br form, under the file’s own name', async () => {
+    const answer = await check(s.url, device('7.0.30'));
+    const manifest = answer.manifest!;
+    expect(manifest.map((e) => e.file_name).sort()).toEqual([...s.files2.keys()].sort());
+    for (const entry of manifest) {
+      expect(new URL(entry.download_url).pathname.endsWith('.br')).toBe(true);
+      const res = await rawGet(entry.download_url);
+      expect(res.status).toBe(200);
+      expect(sha256(brotliDecompressSync(res.body)), entry.file_name).toBe(entry.file_hash);
+    }
+  });
+
+  test('builds that ignore manifest, or would install a bundle short of a file that failed, get the whole zip only', async () => {
+    const cases = [
+      ['android', '5.9.5'], // no manifest code
+      ['android', '6.1.32'],
+      ['ios', '7.0.1'],
+      ['android', '7.0.10'], // logs a failed file and installs the rest (7.0.2:A/DownloadService.java:218-223)
+      ['ios', '7.0.30'], // leaves out a file whose download failed (7.0.2:iP/CapacitorUpdater.swift:496-498)
+      ['android', '7.30.0'], // writes a reused .br file under its .br name: this bundle has one (7.0.38:A/DownloadService.java:177,190-195)
+    ] as const;
+    for (const [platform, plugin] of cases) {
+      const answer = await check(s.url, device(plugin, { platform }));
+      expect(answer.version, plugin).toBe('1.0.1');
+      expect(answer.manifest, `${platform} ${plugin}`).toBeUndefined();
+    }
+  });
+
+  test('a file request reads that entry’s bytes from the store and no more; the file list once per server', async () => {
+    const answer = await check(s.url, device('8.51.14'));
+    const app = answer.manifest!.find((e) => e.file_name === 'assets/app.js')!;
+    const before = s.meter.bytes();
+    const res = await rawGet(app.download_url);
+    expect(res.status).toBe(200);
+    const read = s.meter.bytes() - before;
+    // The entry's compressed bytes: far below the file (it deflates) and the zip.
+    const zipSize = s.v2.file!.size;
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(s.files2.get('assets/app.js')!.length / 4);
+    expect(read).toBeLessThan(zipSize / 2);
+    // Every other file: its own entry only, and together less than the zip (the list was read by the update check).
+    const others = answer.manifest!.filter((e) => e !== app);
+    const start = s.meter.bytes();
+    for (const entry of others) expect((await rawGet(entry.download_url)).status).toBe(200);
+    const storedSizes = s.files2.get('assets/logo.png')!.length + s.files2.get('fonts/a font ü.woff2')!.length + s.files2.get('data/strings.json.br')!.length;
+    expect(s.meter.bytes() - start).toBeGreaterThanOrEqual(storedSizes);
+    expect(s.meter.bytes() - start).toBeLessThan(storedSizes + 200);
+  });
+
+  test('gzip as stored, a resumed range, HEAD, and what a wrong link gets', async () => {
+    const answer = await check(s.url, device('8.51.14'));
+    const link = answer.manifest!.find((e) => e.file_name === 'assets/app.js')!.download_url;
+    const bytes = s.files2.get('assets/app.js')!;
+
+    const gz = await rawGet(link, { 'accept-encoding': 'gzip' });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(Number(gz.headers.get('content-length'))).toBe(gz.body.length);
+    expect((await import('node:zlib')).gunzipSync(gz.body).equals(bytes)).toBe(true);
+
+    const part = await rawGet(link, { range: 'bytes=1000-', 'accept-encoding': 'gzip' });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 1000-${bytes.length - 1}/${bytes.length}`);
+    expect(part.headers.get('content-encoding')).toBeNull();
+    expect(part.body.equals(bytes.subarray(1000))).toBe(true);
+
+    const head = await fetch(link, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe(`"${sha256(bytes)}"`);
+
+    const tooFar = await rawGet(link, { range: `bytes=${bytes.length}-` });
+    expect(tooFar.status).toBe(416);
+    expect(JSON.parse(tooFar.body.toString())).toEqual({ error: 'range not satisfiable' });
+
+    const base = link.slice(0, link.indexOf('?'));
+    const token = new URL(link).searchParams.get('token')!;
+    const missing = await rawGet(`${base.slice(0, base.lastIndexOf('/'))}/nope.js?token=${token}`);
+    expect([missing.status, JSON.parse(missing.body.toString())]).toEqual([404, { error: 'file not in bundle' }]);
+    const noToken = await rawGet(base);
+    expect([noToken.status, JSON.parse(noToken.body.toString())]).toEqual([401, { error: 'unauthorized' }]);
+    // The link of 1.0.1 opens nothing of 1.0.0.
+    const otherVersion = await rawGet(`${base.replace(s.v2.id, s.v1.id)}?token=${token}`);
+    expect(otherVersion.status).toBe(401);
+  });
+});
