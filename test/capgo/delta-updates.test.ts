@@ -1,9 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { VersionRecord } from '../../src/feed/version-record.js';
+import { parseBundleFiles } from '../../src/feed/bundle-files.js';
 import { publish } from '../../src/publish/publish.js';
 import { LocalStore } from '../../src/store/local/store.js';
 import type { ByteRange, FeedReader, Store } from '../../src/store/store.js';
@@ -30,6 +31,8 @@ async function bundleFiles(index: string): Promise<Map<string, Buffer>> {
     ['assets/empty.txt', Buffer.alloc(0)],
     ['fonts/a font ü.woff2', randomBytes(3000)],
     ['data/strings.json.br', randomBytes(500)],
+    // Past the size the server answers from one buffer: streamed, inflating as it goes.
+    ['assets/vendor.js', Buffer.from(`${'export const lib = () => 42;\n'.repeat(60_000)}${randomBytes(2048).toString('hex')}`)],
   ]);
 }
 
@@ -95,7 +98,7 @@ function meteredLocal(store: LocalStore): { store: Store; meter: StoreMeter } {
 
 const { fake, newRepo } = useFakeGitHub();
 
-type Setup = { url: string; meter: StoreMeter; v1: VersionRecord; v2: VersionRecord; files1: Map<string, Buffer>; files2: Map<string, Buffer> };
+type Setup = { url: string; reader: Store; meter: StoreMeter; v1: VersionRecord; v2: VersionRecord; files1: Map<string, Buffer>; files2: Map<string, Buffer> };
 
 async function setUp(kind: 'folder' | 'github'): Promise<Setup> {
   const config = await writeConfig(LIVE_CONFIG);
@@ -119,7 +122,7 @@ async function setUp(kind: 'folder' | 'github'): Promise<Setup> {
   const v1 = await publishFolder('1.0.0', files1);
   const v2 = await publishFolder('1.0.1', files2);
   const server = await serve({ store: reader, users: [] });
-  return { url: server.url, meter, v1, v2, files1, files2 };
+  return { url: server.url, reader: writer, meter, v1, v2, files1, files2 };
 }
 
 async function check(url: string, body: unknown): Promise<Answer> {
@@ -204,31 +207,28 @@ describe.each(['folder', 'github'] as const)('delta updates on the %s store', (k
     }
   });
 
-  test('a file request reads that entry’s bytes from the store and no more; the file list once per server', async () => {
+  test('a file request reads exactly that entry’s bytes from the store: no central directory, and the file list once per server', async () => {
     const answer = await check(s.url, device('8.51.14'));
-    const app = answer.manifest!.find((e) => e.file_name === 'assets/app.js')!;
-    const before = s.meter.bytes();
-    const res = await rawGet(app.download_url);
-    expect(res.status).toBe(200);
-    const read = s.meter.bytes() - before;
-    // The entry's compressed bytes: far below the file (it deflates) and the zip.
-    const zipSize = s.v2.file!.size;
-    expect(read).toBeGreaterThan(0);
-    expect(read).toBeLessThan(s.files2.get('assets/app.js')!.length / 4);
-    expect(read).toBeLessThan(zipSize / 2);
-    // Every other file: its own entry only, and together less than the zip (the list was read by the update check).
-    const others = answer.manifest!.filter((e) => e !== app);
-    const start = s.meter.bytes();
-    for (const entry of others) expect((await rawGet(entry.download_url)).status).toBe(200);
-    const storedSizes = s.files2.get('assets/logo.png')!.length + s.files2.get('fonts/a font ü.woff2')!.length + s.files2.get('data/strings.json.br')!.length;
-    expect(s.meter.bytes() - start).toBeGreaterThanOrEqual(storedSizes);
-    expect(s.meter.bytes() - start).toBeLessThan(storedSizes + 200);
+    const ref = s.v2.file!.files!;
+    const list = parseBundleFiles(Buffer.from(await new Response(await s.reader.openAsset(ref.assetId)).arrayBuffer()), 'the file list');
+    let total = 0;
+    for (const entry of answer.manifest!) {
+      const name = entry.file_name.endsWith('.br.br') ? entry.file_name.slice(0, -3) : entry.file_name;
+      const listed = list.files.find((f) => f.name === name)!;
+      const before = s.meter.bytes();
+      expect((await rawGet(entry.download_url)).status, name).toBe(200);
+      const read = s.meter.bytes() - before;
+      expect(read, name).toBe(listed.compressedSize);
+      total += read;
+    }
+    // Together less than the zip: each entry's data, never its headers, the central directory or the list again.
+    expect(total).toBeLessThan(s.v2.file!.size);
   });
 
-  test('gzip as stored, a resumed range, HEAD, and what a wrong link gets', async () => {
+  test.each(['assets/app.js', 'assets/vendor.js'])('%s: gzip as stored, a resumed range, HEAD, and what a wrong link gets', async (file) => {
     const answer = await check(s.url, device('8.51.14'));
-    const link = answer.manifest!.find((e) => e.file_name === 'assets/app.js')!.download_url;
-    const bytes = s.files2.get('assets/app.js')!;
+    const link = answer.manifest!.find((e) => e.file_name === file)!.download_url;
+    const bytes = s.files2.get(file)!;
 
     const gz = await rawGet(link, { 'accept-encoding': 'gzip' });
     expect(gz.headers.get('content-encoding')).toBe('gzip');
@@ -258,5 +258,33 @@ describe.each(['folder', 'github'] as const)('delta updates on the %s store', (k
     // The link of 1.0.1 opens nothing of 1.0.0.
     const otherVersion = await rawGet(`${base.replace(s.v2.id, s.v1.id)}?token=${token}`);
     expect(otherVersion.status).toBe(401);
+  });
+});
+
+describe('a stored zip whose bytes no longer match its file list', () => {
+  test('a whole-buffer file is a 500, a streamed one is cut off: never wrong bytes that look whole', async () => {
+    const root = path.join(await tempDir(), 'store');
+    const store = await LocalStore.openOrCreate(root);
+    const config = await writeConfig(LIVE_CONFIG);
+    const files = new Map([
+      ['index.html', Buffer.from('<!doctype html><title>damaged</title>')],
+      ['big.bin', randomBytes(1536 * 1024)],
+    ]);
+    const { version } = await publish({ store, config, request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await writeFolder(files) } });
+    const server = await serve({ store, users: [] });
+    const answer = await check(server.url, device('8.51.14', { version_name: 'builtin' }));
+    // Damage one byte inside each entry's data: the list still says what the bytes were.
+    const zipPath = path.join(root, 'assets', version.file!.assetId);
+    const zip = await readFile(zipPath);
+    const list = parseBundleFiles(await readFile(path.join(root, 'assets', version.file!.files!.assetId)), 'list');
+    for (const f of list.files) zip[f.offset + Math.floor(f.compressedSize / 2)]! ^= 0xff;
+    await writeFile(zipPath, zip);
+
+    const small = await rawGet(answer.manifest!.find((e) => e.file_name === 'index.html')!.download_url);
+    expect([small.status, JSON.parse(small.body.toString())]).toEqual([500, { error: 'internal error' }]);
+    const big = answer.manifest!.find((e) => e.file_name === 'big.bin')!.download_url;
+    const res = await fetch(big);
+    expect(res.status).toBe(200);
+    await expect(res.arrayBuffer()).rejects.toThrow();
   });
 });

@@ -4,7 +4,7 @@ import { ERRORS } from '../../feed/api-errors.js';
 import type { BundleFile } from '../../feed/bundle-files.js';
 import type { FileRecord } from '../../feed/version-record.js';
 import { StoreNotFoundError } from '../../store/errors.js';
-import { bodyLength, fileBody, gzipReady, type FileEncoding } from '../bundle-file-body.js';
+import { bodyLength, fileBody, gzipReady, servedWhole, wholeFileBody, type FileEncoding } from '../bundle-file-body.js';
 import type { FileList } from '../bundle-file-lists.js';
 import type { ServerContext } from '../context.js';
 import { decideRange } from '../range.js';
@@ -45,7 +45,15 @@ export const serveBundleFile: Handler = async (request, context, params) => {
   const status = encoding.kind === 'identity' && encoding.range ? 206 : 200;
   if (request.method.toUpperCase() === 'HEAD') return context.respond.create(null, { status, headers });
   const data = await readEntry(context, file, entry);
-  return context.respond.create(Readable.toWeb(fileBody(entry, data, encoding)) as ReadableStream<Uint8Array>, { status, headers });
+  if (servedWhole(entry)) {
+    const body = await wholeFileBody(entry, Buffer.from(await new Response(data).arrayBuffer()), encoding);
+    if (length === null) headers['content-length'] = String(body.length);
+    return context.respond.create(body, { status, headers });
+  }
+  return context.respond.create(Readable.toWeb(fileBody(entry, Readable.fromWeb(data as WebReadableStream<Uint8Array>), encoding)) as ReadableStream<Uint8Array>, {
+    status,
+    headers,
+  });
 };
 
 /** The file a path names: itself, or `<name>.br` for its brotli form (a bundle's own `x.br` file wins). */
@@ -81,11 +89,10 @@ export function acceptsGzip(header: string | null): boolean {
 }
 
 /** The entry's bytes as the zip holds them: one range read of the stored zip. */
-async function readEntry(context: ServerContext, file: FileRecord, entry: BundleFile): Promise<Readable> {
-  if (entry.compressedSize === 0) return Readable.from([]);
+async function readEntry(context: ServerContext, file: FileRecord, entry: BundleFile): Promise<ReadableStream<Uint8Array>> {
+  if (entry.compressedSize === 0) return new Response(new Uint8Array(0)).body!;
   try {
-    const stream = await context.store.openAsset(file.assetId, { start: entry.offset, end: entry.offset + entry.compressedSize - 1 }, { size: file.size });
-    return Readable.fromWeb(stream as WebReadableStream<Uint8Array>);
+    return await context.store.openAsset(file.assetId, { start: entry.offset, end: entry.offset + entry.compressedSize - 1 }, { size: file.size });
   } catch (error) {
     // The manifest we hold may be older than a replaced asset; a retry will see the new one.
     if (error instanceof StoreNotFoundError) throw new HttpError(404, { message: ERRORS.noFileAttached, cause: error });
