@@ -84,7 +84,11 @@ function report(result: PublishResult, install: string | null): string {
       `  size        ${formatSize(v.file.size)}${v.file.size >= 1000 ? ` (${v.file.size} bytes)` : ''}`,
     );
     if (v.file.minNativeVersion) lines.push(`  native      ${v.file.minNativeVersion} or later`);
-    if (v.file.kind === 'bundle') lines.push(`  rollout     ${v.rollout ?? 100}% of devices`);
+    if (v.file.kind === 'bundle') {
+      lines.push(`  rollout     ${v.rollout ?? 100}% of devices`);
+      // Whether devices can fetch only what changed: said here, since an encrypted bundle (or an odd .zip) cannot.
+      lines.push(`  delta       ${v.file.files ? `${v.file.files.count} files, each served alone` : 'none: devices download the whole zip'}`);
+    }
   } else {
     lines.push('  file        none yet (pending: publish again with --path to attach it)');
   }

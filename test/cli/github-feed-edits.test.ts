@@ -34,6 +34,7 @@ describe('publish, rollout and yank --github', () => {
     expect(published.code, published.stderr).toBe(0);
     expect(published.stdout).toMatch(/^Published rocket release 1\.0\.0\n/);
     expect(published.stdout).toContain('  rollout     10% of devices\n');
+    expect(published.stdout).toContain('  delta       2 files, each served alone\n');
     const releases = [...github.fake().repos.get(repo.toLowerCase())!.releases.values()];
     expect(releases.map((r) => [r.tagName, r.draft])).toEqual([['rocket/release/v1.0.0', false]]);
     expect((await manifestOf(repo))?.versions[0]).toMatchObject({ version: '1.0.0', rollout: 10, file: { kind: 'bundle' } });

@@ -37,6 +37,7 @@ describe('live updates from the command line', () => {
     expect(published.stdout).toContain('(bundle, encrypted)');
     expect(published.stdout).toContain('  native      2.1.0 or later\n');
     expect(published.stdout).toContain('  rollout     25% of devices\n');
+    expect(published.stdout).toContain('  delta       none: devices download the whole zip\n');
 
     const raised = await runCli(['rollout', ...target, '--version', '1.0.0', '--percent', '60']);
     expect(raised.code, raised.stderr).toBe(0);

@@ -241,7 +241,14 @@ describe('the README, followed from your own project', { timeout: 90_000 }, () =
 
   test('What the plugin is told: the update check of the demo, with curl', async () => {
     const run = await paste(block('curl -s $BASE/api/v1/updates'));
-    expect(Object.keys(JSON.parse(run.stdout) as object)).toEqual(expect.arrayContaining(['version']));
+    const answer = JSON.parse(run.stdout) as { version: string; manifest?: { file_name: string; file_hash: string; download_url: string }[] };
+    expect(Object.keys(answer)).toEqual(expect.arrayContaining(['version', 'url', 'checksum', 'manifest']));
+    // Delta updates: plugin 8.51.14 gets every file of the bundle, each with a link that serves exactly it.
+    expect(answer.manifest?.map((f) => f.file_name)).toContain('index.html');
+    for (const file of answer.manifest ?? []) {
+      const bytes = Buffer.from(await (await fetch(file.download_url)).arrayBuffer());
+      expect(createHash('sha256').update(bytes).digest('hex'), file.file_name).toBe(file.file_hash);
+    }
   });
 
   test('every shell block and workflow of the README is run above, or says here why not', () => {
