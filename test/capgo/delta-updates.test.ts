@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -8,7 +8,7 @@ import { parseBundleFiles } from '../../src/feed/bundle-files.js';
 import { publish } from '../../src/publish/publish.js';
 import { LocalStore } from '../../src/store/local/store.js';
 import type { ByteRange, FeedReader, Store } from '../../src/store/store.js';
-import { tempDir, writeConfig } from '../helpers/fixtures.js';
+import { tempDir, writeConfig, writeFolder } from '../helpers/fixtures.js';
 import { githubStore, READ_TOKEN, useFakeGitHub } from '../helpers/github.js';
 import { LIVE_CONFIG } from '../helpers/live-feed.js';
 import { serve } from '../helpers/server.js';
@@ -34,15 +34,6 @@ async function bundleFiles(index: string): Promise<Map<string, Buffer>> {
     // Past the size the server answers from one buffer: streamed, inflating as it goes.
     ['assets/vendor.js', Buffer.from(`${'export const lib = () => 42;\n'.repeat(60_000)}${randomBytes(2048).toString('hex')}`)],
   ]);
-}
-
-async function writeFolder(files: ReadonlyMap<string, Buffer>): Promise<string> {
-  const dir = await tempDir('uf-delta-');
-  for (const [name, bytes] of files) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), bytes);
-  }
-  return dir;
 }
 
 interface Answer {
@@ -71,6 +62,8 @@ const device = (plugin: string, over: Record<string, unknown> = {}) => ({
 /** What the server read from the store: bytes of asset data, over every openAsset it made. */
 interface StoreMeter {
   bytes(): number;
+  /** GitHub API requests for an asset so far (each costs the token's hourly budget); 0 for a folder. */
+  assetRequests(): number;
 }
 
 /** The folder store with a meter on the asset bytes it hands the server. */
@@ -93,7 +86,7 @@ function meteredLocal(store: LocalStore): { store: Store; meter: StoreMeter } {
       };
     },
   });
-  return { store: metered, meter: { bytes: () => bytes } };
+  return { store: metered, meter: { bytes: () => bytes, assetRequests: () => 0 } };
 }
 
 const { fake, newRepo } = useFakeGitHub();
@@ -115,7 +108,7 @@ async function setUp(kind: 'folder' | 'github'): Promise<Setup> {
     const repo = newRepo();
     writer = githubStore(fake(), repo);
     reader = githubStore(fake(), repo, { token: READ_TOKEN, patience: 'serve' });
-    meter = { bytes: () => fake().assetBytesSent };
+    meter = { bytes: () => fake().assetBytesSent, assetRequests: () => fake().requests.filter((r) => r.operationId === 'repos/get-release-asset').length };
   }
   const publishFolder = async (version: string, files: Map<string, Buffer>) =>
     (await publish({ store: writer, config, request: { app: 'rocket', buildType: 'release', version, path: await writeFolder(files) } })).version;
@@ -212,6 +205,7 @@ describe.each(['folder', 'github'] as const)('delta updates on the %s store', (k
     const ref = s.v2.file!.files!;
     const list = parseBundleFiles(Buffer.from(await new Response(await s.reader.openAsset(ref.assetId)).arrayBuffer()), 'the file list');
     let total = 0;
+    const apiBefore = s.meter.assetRequests();
     for (const entry of answer.manifest!) {
       const name = entry.file_name.endsWith('.br.br') ? entry.file_name.slice(0, -3) : entry.file_name;
       const listed = list.files.find((f) => f.name === name)!;
@@ -223,6 +217,8 @@ describe.each(['folder', 'github'] as const)('delta updates on the %s store', (k
     }
     // Together less than the zip: each entry's data, never its headers, the central directory or the list again.
     expect(total).toBeLessThan(s.v2.file!.size);
+    // On GitHub, the zip's signed link is asked for once and reused by every file (src/store/github/signed-links.ts).
+    expect(s.meter.assetRequests() - apiBefore).toBeLessThanOrEqual(1);
   });
 
   test.each(['assets/app.js', 'assets/vendor.js'])('%s: gzip as stored, a resumed range, HEAD, and what a wrong link gets', async (file) => {

@@ -54,6 +54,18 @@ describe('building the manifest from releases', () => {
     ]);
   });
 
+  test('a bundle whose file list asset is gone keeps its file, without the list: devices get the whole zip', () => {
+    const files = { assetId: 'list-1', size: 40, sha256: 'c'.repeat(64), count: 2 };
+    const bundle = (assets: Asset[]) =>
+      release('1', { file: { assetId: 'asset-1', name: 'b.zip', size: 5, sha256: SHA, contentType: 'application/zip', kind: 'bundle', files } }, { assets });
+    const listAsset: Asset = { ...asset('list-1', 40), name: 'b.zip.files.json' };
+    expect(build([bundle([asset('asset-1'), listAsset])]).manifest.versions[0]?.file?.files).toEqual(files);
+    const { manifest, skipped } = build([bundle([asset('asset-1')])]);
+    expect(manifest.versions[0]?.file).toMatchObject({ assetId: 'asset-1', kind: 'bundle' });
+    expect(manifest.versions[0]?.file?.files).toBeUndefined();
+    expect(skipped).toEqual([]);
+  });
+
   test('never lists a file whose asset is missing, unfinished or of the wrong size', () => {
     const { manifest, skipped } = build([
       release('1', {}, { assets: [] }),

@@ -56,6 +56,16 @@ export async function writeBuild(content: string | Buffer, name = 'app.apk'): Pr
   return file;
 }
 
+/** A folder holding `files` (path → bytes, subfolders made as needed): a web build of exactly these files. */
+export async function writeFolder(files: ReadonlyMap<string, Buffer>): Promise<string> {
+  const dir = await tempDir('uf-folder-');
+  for (const [name, bytes] of files) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), bytes);
+  }
+  return dir;
+}
+
 /** Every file under `dir` with a hash of its bytes: equal snapshots mean a byte-for-byte equal tree. */
 export async function snapshotTree(dir: string): Promise<Record<string, string>> {
   const { createHash } = await import('node:crypto');

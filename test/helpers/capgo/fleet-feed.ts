@@ -1,11 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { rebuildManifest } from '../../../src/publish/write-manifest.js';
 import { publish } from '../../../src/publish/publish.js';
 import { yankVersion } from '../../../src/publish/edit-version.js';
 import { LocalStore } from '../../../src/store/local/store.js';
 import { capacitorProject, capgoEncryptedBundle } from '../capgo-cli.js';
-import { tempDir, writeConfig } from '../fixtures.js';
+import { tempDir, writeConfig, writeFolder } from '../fixtures.js';
 import { webBuild } from '../live-feed.js';
 import { SECRET, serve } from '../server.js';
 
@@ -61,15 +61,6 @@ export const DELTA_FILES_1 = new Map<string, Buffer>([
 /** 1.0.1: one file changed. */
 export const DELTA_FILES_2 = new Map(DELTA_FILES_1).set('js/app.js', Buffer.from(`${'console.log("delta 1.0.1");\n'.repeat(400)}`));
 
-async function folderOf(files: ReadonlyMap<string, Buffer>): Promise<string> {
-  const dir = await tempDir('uf-fleet-delta-');
-  for (const [name, bytes] of files) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), bytes);
-  }
-  return dir;
-}
-
 export async function startFleetFeed(options: { devicePolls?: { burst: number; perMinute: number } } = {}) {
   const store = await LocalStore.openOrCreate(path.join(await tempDir(), 'store'));
   const config = await writeConfig(fleetConfig(false));
@@ -93,8 +84,8 @@ export async function startFleetFeed(options: { devicePolls?: { burst: number; p
     yanked: await put('yanked', '1.0.0'),
     keyed: await put('keyed', '1.0.0'),
     unkeyed: await put('unkeyed', '1.0.0'),
-    delta1: await put('delta', '1.0.0', { path: await folderOf(DELTA_FILES_1) }),
-    delta2: await put('delta', '1.0.1', { path: await folderOf(DELTA_FILES_2), buildType: 'debug' }),
+    delta1: await put('delta', '1.0.0', { path: await writeFolder(DELTA_FILES_1) }),
+    delta2: await put('delta', '1.0.1', { path: await writeFolder(DELTA_FILES_2), buildType: 'debug' }),
   };
   await yankVersion({ store, config, app: 'yanked', buildType: 'release', version: '1.0.0' });
   // The keyed app's config now says its devices have a public key; the manifest follows the config.

@@ -171,14 +171,16 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 export function requestHeaders(client: DeltaClient, userAgent?: string): Record<string, string> {
   switch (client) {
     // OkHttp's BridgeInterceptor adds `Accept-Encoding: gzip` when the request has neither it nor Range,
-    // and a default `User-Agent: okhttp/<ver>` (OkHttp's code, not the plugin's).
+    // and a default `User-Agent: okhttp/<ver>` (OkHttp's code, not the plugin's:
+    // square/okhttp@0c46404b:okhttp/src/main/kotlin/okhttp3/internal/http/BridgeInterceptor.kt:67-71,78-80).
     case 'okhttp':
       return { 'accept-encoding': 'gzip', 'user-agent': 'okhttp/4.12.0' };
     case 'okhttp-ua-short':
       return { 'accept-encoding': 'gzip', 'user-agent': userAgent ?? 'CapacitorUpdater/7.9.0 (com.acme.rocket)' };
     case 'okhttp-ua':
       return { 'accept-encoding': 'gzip', 'user-agent': userAgent ?? 'CapacitorUpdater/8.51.14 (com.acme.rocket) android/14' };
-    // Alamofire's `HTTPHeaders.default` on its default session (Alamofire's code).
+    // Alamofire's `HTTPHeaders.default` on its default session: `defaultAcceptEncoding` is br, gzip, deflate with
+    // `qualityEncoded()` weights (Alamofire/Alamofire@25e6832f:Source/Core/HTTPHeaders.swift, "MARK: - Defaults").
     case 'alamofire-default':
       return {
         'accept-encoding': 'br;q=1.0, gzip;q=0.9, deflate;q=0.8',
@@ -192,8 +194,9 @@ export function requestHeaders(client: DeltaClient, userAgent?: string): Record<
 }
 
 /**
- * What the client hands the plugin: OkHttp un-gzips only what it asked gzip for (`Content-Encoding: gzip`, case-insensitive)
- * and passes any other coding through as raw bytes; URLSession decodes gzip, deflate and br itself.
+ * What the client hands the plugin: OkHttp un-gzips only what it asked gzip for (`Content-Encoding: gzip`, case-insensitive;
+ * square/okhttp@0c46404b:okhttp/src/main/kotlin/okhttp3/internal/http/BridgeInterceptor.kt:91-106) and passes any other
+ * coding through as raw bytes; URLSession decodes gzip, deflate and br itself (Apple's behaviour, not in any source here).
  */
 function decodeBody(client: DeltaClient, contentEncoding: string | null, body: Buffer): Buffer {
   const coding = (contentEncoding ?? '').trim().toLowerCase();
