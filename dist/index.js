@@ -56579,6 +56579,22 @@ async function listBundleFiles(zipPath, zip) {
   }
   return { updateforgeFiles: BUNDLE_FILES_VERSION, zip: { size: zip.size, sha256: zip.sha256 }, files: relativeToRoot(files) };
 }
+function listWrittenFiles(entries, zip) {
+  return {
+    updateforgeFiles: BUNDLE_FILES_VERSION,
+    zip: { size: zip.size, sha256: zip.sha256 },
+    files: entries.map(({ record: record2, sha256 }) => ({
+      name: record2.name.toString("utf8"),
+      sha256,
+      size: record2.size,
+      method: record2.method,
+      crc32: record2.crc32.toString(16).padStart(8, "0"),
+      offset: record2.offset + LOCAL_HEADER_SIZE + record2.name.length,
+      compressedSize: record2.compressedSize
+    }))
+  };
+}
+var LOCAL_HEADER_SIZE = 30;
 async function digestEntry(file2, entry) {
   const hash2 = createHash3("sha256");
   let crc = 0;
@@ -56599,6 +56615,7 @@ function relativeToRoot(files) {
 import { Readable as Readable2 } from "node:stream";
 
 // src/publish/zip-entry-data.ts
+import { createHash as createHash4 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile as readFile5 } from "node:fs/promises";
 import { pipeline as pipeline3 } from "node:stream/promises";
@@ -56656,12 +56673,14 @@ async function prepareEntry(file2, level) {
   const bytes = await readFile5(file2.path);
   if (bytes.length !== file2.size) throw changed(file2);
   const crc = crc323(bytes);
-  if (isAlreadyCompressed(file2.name)) return { method: METHOD_STORED, crc32: crc, data: bytes };
+  const sha256 = createHash4("sha256").update(bytes).digest("hex");
+  if (isAlreadyCompressed(file2.name)) return { method: METHOD_STORED, crc32: crc, data: bytes, sha256 };
   const deflated = await deflateRawAsync(bytes, { level, chunkSize: ZLIB_CHUNK });
-  if (deflated.length >= bytes.length) return { method: METHOD_STORED, crc32: crc, data: bytes };
-  return { method: METHOD_DEFLATED, crc32: crc, data: deflated };
+  if (deflated.length >= bytes.length) return { method: METHOD_STORED, crc32: crc, data: bytes, sha256 };
+  return { method: METHOD_DEFLATED, crc32: crc, data: deflated, sha256 };
 }
 async function* streamLargeEntry(file2, name, level, onBytes) {
+  const hash2 = createHash4("sha256");
   if (isAlreadyCompressed(file2.name)) {
     let crc2 = 0;
     for await (const chunk2 of readChunks(file2)) crc2 = crc323(chunk2, crc2);
@@ -56671,13 +56690,14 @@ async function* streamLargeEntry(file2, name, level, onBytes) {
     let size2 = 0;
     for await (const chunk2 of readChunks(file2)) {
       again = crc323(chunk2, again);
+      hash2.update(chunk2);
       size2 += chunk2.length;
       if (size2 > file2.size) throw changed(file2);
       onBytes(chunk2.length);
       yield chunk2;
     }
     if (again !== crc2 || size2 !== file2.size) throw changed(file2);
-    return entry2;
+    return { entry: entry2, sha256: hash2.digest("hex") };
   }
   yield localFileHeader({ name, method: METHOD_DEFLATED, crc32: 0, compressedSize: 0, size: 0, dataDescriptor: true });
   let crc = 0;
@@ -56689,6 +56709,7 @@ async function* streamLargeEntry(file2, name, level, onBytes) {
     async function* (chunks) {
       for await (const chunk2 of chunks) {
         crc = crc323(chunk2, crc);
+        hash2.update(chunk2);
         size += chunk2.length;
         onBytes(chunk2.length);
         yield chunk2;
@@ -56706,7 +56727,7 @@ async function* streamLargeEntry(file2, name, level, onBytes) {
   if (size !== file2.size) throw changed(file2);
   const entry = { name, method: METHOD_DEFLATED, crc32: crc, compressedSize, size, dataDescriptor: true };
   yield dataDescriptor(entry);
-  return entry;
+  return { entry, sha256: hash2.digest("hex") };
 }
 function readChunks(file2) {
   return createReadStream(file2.path, { highWaterMark: READ_CHUNK });
@@ -56741,8 +56762,10 @@ async function* zipBytes(files, options2) {
     checkOffset(offset);
     const name = Buffer.from(file2.name, "utf8");
     if (file2.size > WHOLE_FILE_MAX) {
-      const entry = yield* streamLargeEntry(file2, name, options2.level, progress);
-      records.push({ ...entry, offset });
+      const { entry, sha256 } = yield* streamLargeEntry(file2, name, options2.level, progress);
+      const record3 = { ...entry, offset };
+      records.push(record3);
+      options2.onEntry?.(record3, sha256);
       offset += entryLength(entry);
       continue;
     }
@@ -56752,6 +56775,7 @@ async function* zipBytes(files, options2) {
     yield prepared.data;
     offset += entryLength(record2);
     records.push(record2);
+    options2.onEntry?.(record2, prepared.sha256);
     progress(file2.size);
   }
   checkOffset(offset);
@@ -56847,8 +56871,8 @@ async function packageArtifact(options2) {
     }
   };
 }
-async function fileListOf(zipPath, zip) {
-  const list = await listBundleFiles(zipPath, zip);
+async function fileListOf(zipPath, zip, written) {
+  const list = written ? listWrittenFiles(written, zip) : await listBundleFiles(zipPath, zip);
   return list ? { fileList: { bytes: serializeBundleFiles(list), count: list.files.length } } : {};
 }
 async function hashFile(file2, total, onProgress) {
@@ -56914,7 +56938,11 @@ async function packageFolder(options2) {
   const total = files.reduce((sum, f) => sum + f.size, 0);
   const onProgress = (done) => options2.onProgress?.({ phase: "zipping", done, total });
   const key = options2.encryption && "key" in options2.encryption ? options2.encryption.key : void 0;
-  return withWorkDir((dir) => writeBundle(zipFiles(files, { level: ZIP_LEVEL, onProgress }), { ...options2, name: options2.zipName, dir, total, key, silent: true }));
+  const written = [];
+  const onEntry = (record2, sha256) => written.push({ record: record2, sha256 });
+  return withWorkDir(
+    (dir) => writeBundle(zipFiles(files, { level: ZIP_LEVEL, onProgress, onEntry }), { ...options2, name: options2.zipName, dir, total, key, silent: true, written })
+  );
 }
 var WORK_DIR_PREFIX = "updateforge-bundle-";
 async function withWorkDir(work) {
@@ -56945,7 +56973,7 @@ async function writeBundle(source, options2) {
   const content = plain.digests();
   const common = { file: target, name: options2.name, contentSha256: content.sha256, contentType: CONTENT_TYPES[".zip"], kind: "bundle", cleanup: async () => {
   } };
-  if (!session || !options2.key) return { ...common, size: content.size, sha256: content.sha256, crc32: content.crc32, ...await fileListOf(target, content) };
+  if (!session || !options2.key) return { ...common, size: content.size, sha256: content.sha256, crc32: content.crc32, ...await fileListOf(target, content, options2.written) };
   const bytes = stored.digests();
   return {
     ...common,
@@ -56956,7 +56984,7 @@ async function writeBundle(source, options2) {
 }
 
 // src/publish/release-step.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
 import { Readable as Readable3 } from "node:stream";
 import path13 from "node:path";
@@ -57107,7 +57135,7 @@ async function upload(ctx, release, source, name = assetName(source, release.ass
 async function uploadFileList(ctx, release, zip, artifact) {
   const list = artifact.fileList;
   if (!list) return void 0;
-  const sha256 = createHash4("sha256").update(list.bytes).digest("hex");
+  const sha256 = createHash5("sha256").update(list.bytes).digest("hex");
   const name = fileListName(zip.name);
   const source = { name, contentType: "application/json", size: list.bytes.length, sha256, open: () => Readable3.from([Buffer.from(list.bytes)]) };
   const asset = release.assets.find((a) => a.name === name && a.state === "uploaded" && a.digest === `sha256:${sha256}`) ?? await upload(ctx, release, source, name);

@@ -3,7 +3,7 @@ import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { BUNDLE_FILES_VERSION, type BundleFile, type BundleFiles } from '../feed/bundle-files.js';
 import { PublishInputError } from './errors.js';
-import { METHOD_DEFLATED, METHOD_STORED } from './zip-records.js';
+import { METHOD_DEFLATED, METHOD_STORED, type ZipEntryRecord } from './zip-records.js';
 
 /**
  * Every file of a bundle zip with its SHA-256 and where its data is in the zip: the file list a
@@ -38,6 +38,36 @@ export async function listBundleFiles(zipPath: string, zip: { readonly size: num
   }
   return { updateforgeFiles: BUNDLE_FILES_VERSION, zip: { size: zip.size, sha256: zip.sha256 }, files: relativeToRoot(files) };
 }
+
+/** An entry as our zip writer wrote it, with its file's SHA-256 (zip-writer.ts `onEntry`). */
+export interface WrittenEntry {
+  readonly record: ZipEntryRecord;
+  readonly sha256: string;
+}
+
+/**
+ * The file list of a zip our writer made, from what it reported while writing: no second read of
+ * the zip. Its local headers carry no extra field (zip-records.ts), so an entry's data starts right
+ * after its name.
+ */
+export function listWrittenFiles(entries: readonly WrittenEntry[], zip: { readonly size: number; readonly sha256: string }): BundleFiles {
+  return {
+    updateforgeFiles: BUNDLE_FILES_VERSION,
+    zip: { size: zip.size, sha256: zip.sha256 },
+    files: entries.map(({ record, sha256 }) => ({
+      name: record.name.toString('utf8'),
+      sha256,
+      size: record.size,
+      method: record.method,
+      crc32: record.crc32.toString(16).padStart(8, '0'),
+      offset: record.offset + LOCAL_HEADER_SIZE + record.name.length,
+      compressedSize: record.compressedSize,
+    })),
+  };
+}
+
+/** The fixed part of a local file header (APPNOTE.TXT 4.3.7). */
+const LOCAL_HEADER_SIZE = 30;
 
 async function digestEntry(file: yauzl.ZipFile, entry: yauzl.Entry): Promise<{ sha256: string; crc: number }> {
   const hash = createHash('sha256');

@@ -13,7 +13,7 @@ import { HashingStream, type Digests } from '../util/hashing-stream.js';
 import { sweepTemp } from '../util/stale-temp.js';
 import { clashingNames, entryNameProblem } from './bundle-entry-names.js';
 import { checkBundleZip } from './zip-check.js';
-import { listBundleFiles } from './bundle-file-list.js';
+import { listBundleFiles, listWrittenFiles, type WrittenEntry } from './bundle-file-list.js';
 import { serializeBundleFiles } from '../feed/bundle-files.js';
 import { zipFiles, zipLimitProblem, type ZipSourceFile } from './zip-writer.js';
 
@@ -119,8 +119,8 @@ export async function packageArtifact(options: Options): Promise<PackagedArtifac
  * file encrypted on its own with the bundle's key and its checksum signed with the private key,
  * which a server holding only the zip cannot make (README, "Delta updates").
  */
-async function fileListOf(zipPath: string, zip: { size: number; sha256: string }): Promise<{ fileList?: PackagedFileList }> {
-  const list = await listBundleFiles(zipPath, zip);
+async function fileListOf(zipPath: string, zip: { size: number; sha256: string }, written?: readonly WrittenEntry[]): Promise<{ fileList?: PackagedFileList }> {
+  const list = written ? listWrittenFiles(written, zip) : await listBundleFiles(zipPath, zip);
   return list ? { fileList: { bytes: serializeBundleFiles(list), count: list.files.length } } : {};
 }
 
@@ -204,7 +204,12 @@ async function packageFolder(options: Options): Promise<PackagedArtifact> {
   // not a "different bytes" conflict.
   const onProgress = (done: number) => options.onProgress?.({ phase: 'zipping', done, total });
   const key = options.encryption && 'key' in options.encryption ? options.encryption.key : undefined;
-  return withWorkDir((dir) => writeBundle(zipFiles(files, { level: ZIP_LEVEL, onProgress }), { ...options, name: options.zipName, dir, total, key, silent: true }));
+  // What the writer tells of each entry is the bundle's file list: the zip need not be read back.
+  const written: WrittenEntry[] = [];
+  const onEntry = (record: WrittenEntry['record'], sha256: string) => written.push({ record, sha256 });
+  return withWorkDir((dir) =>
+    writeBundle(zipFiles(files, { level: ZIP_LEVEL, onProgress, onEntry }), { ...options, name: options.zipName, dir, total, key, silent: true, written }),
+  );
 }
 
 const WORK_DIR_PREFIX = 'updateforge-bundle-';
@@ -228,7 +233,16 @@ async function withWorkDir(work: (dir: string) => Promise<PackagedArtifact>): Pr
  */
 async function writeBundle(
   source: Readable,
-  options: { name: string; dir: string; total: number; key?: BundleKey | undefined; silent?: boolean; onProgress?: ((p: PackageProgress) => void) | undefined },
+  options: {
+    name: string;
+    dir: string;
+    total: number;
+    key?: BundleKey | undefined;
+    silent?: boolean;
+    onProgress?: ((p: PackageProgress) => void) | undefined;
+    /** The entries of a zip our writer is making, once it has (else the zip is read back for its file list). */
+    written?: readonly WrittenEntry[];
+  },
 ): Promise<PackagedArtifact> {
   const target = path.join(options.dir, options.key ? `${options.name}.encrypted` : options.name);
   const plain = new HashingStream((done) => {
@@ -245,7 +259,7 @@ async function writeBundle(
   }
   const content = plain.digests();
   const common = { file: target, name: options.name, contentSha256: content.sha256, contentType: CONTENT_TYPES['.zip']!, kind: 'bundle' as const, cleanup: async () => {} };
-  if (!session || !options.key) return { ...common, size: content.size, sha256: content.sha256, crc32: content.crc32, ...(await fileListOf(target, content)) };
+  if (!session || !options.key) return { ...common, size: content.size, sha256: content.sha256, crc32: content.crc32, ...(await fileListOf(target, content, options.written)) };
   const bytes = stored.digests();
   return {
     ...common,

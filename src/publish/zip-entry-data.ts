@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
@@ -14,11 +15,12 @@ export interface ZipSourceFile {
   readonly size: number;
 }
 
-/** An entry's data held in memory, with what its headers need. */
+/** An entry's data held in memory, with what its headers need and the SHA-256 of the file (for its file list). */
 export interface PreparedEntry {
   readonly method: ZipMethod;
   readonly crc32: number;
   readonly data: Buffer;
+  readonly sha256: string;
 }
 
 // Large enough that zlib's thread-pool round trips are few, small enough that a few
@@ -38,21 +40,29 @@ export async function prepareEntry(file: ZipSourceFile, level: number): Promise<
   const bytes = await readFile(file.path);
   if (bytes.length !== file.size) throw changed(file);
   const crc = crc32(bytes);
-  if (isAlreadyCompressed(file.name)) return { method: METHOD_STORED, crc32: crc, data: bytes };
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (isAlreadyCompressed(file.name)) return { method: METHOD_STORED, crc32: crc, data: bytes, sha256 };
   const deflated = await deflateRawAsync(bytes, { level, chunkSize: ZLIB_CHUNK });
   // As the zip tool does: what deflate cannot shrink is stored, which also extracts faster.
-  if (deflated.length >= bytes.length) return { method: METHOD_STORED, crc32: crc, data: bytes };
-  return { method: METHOD_DEFLATED, crc32: crc, data: deflated };
+  if (deflated.length >= bytes.length) return { method: METHOD_STORED, crc32: crc, data: bytes, sha256 };
+  return { method: METHOD_DEFLATED, crc32: crc, data: deflated, sha256 };
 }
 
 type EntryWithoutOffset = Omit<ZipEntryRecord, 'offset'>;
+
+/** A streamed entry's record, and the SHA-256 of its file. */
+export interface StreamedEntry {
+  readonly entry: EntryWithoutOffset;
+  readonly sha256: string;
+}
 
 /**
  * A file too large to hold in memory, streamed: stored entries take two reads (the CRC-32
  * first, since a stored entry must carry it in its local header, see ZipEntryRecord),
  * deflated ones one read and a data descriptor. Yields the entry's bytes, returns its record.
  */
-export async function* streamLargeEntry(file: ZipSourceFile, name: Buffer, level: number, onBytes: (bytes: number) => void): AsyncGenerator<Buffer, EntryWithoutOffset> {
+export async function* streamLargeEntry(file: ZipSourceFile, name: Buffer, level: number, onBytes: (bytes: number) => void): AsyncGenerator<Buffer, StreamedEntry> {
+  const hash = createHash('sha256');
   if (isAlreadyCompressed(file.name)) {
     let crc = 0;
     for await (const chunk of readChunks(file)) crc = crc32(chunk, crc);
@@ -62,13 +72,14 @@ export async function* streamLargeEntry(file: ZipSourceFile, name: Buffer, level
     let size = 0;
     for await (const chunk of readChunks(file)) {
       again = crc32(chunk, again);
+      hash.update(chunk);
       size += chunk.length;
       if (size > file.size) throw changed(file);
       onBytes(chunk.length);
       yield chunk;
     }
     if (again !== crc || size !== file.size) throw changed(file);
-    return entry;
+    return { entry, sha256: hash.digest('hex') };
   }
 
   yield localFileHeader({ name, method: METHOD_DEFLATED, crc32: 0, compressedSize: 0, size: 0, dataDescriptor: true });
@@ -81,6 +92,7 @@ export async function* streamLargeEntry(file: ZipSourceFile, name: Buffer, level
     async function* (chunks: AsyncIterable<Buffer>) {
       for await (const chunk of chunks) {
         crc = crc32(chunk, crc);
+        hash.update(chunk);
         size += chunk.length;
         onBytes(chunk.length);
         yield chunk;
@@ -97,7 +109,7 @@ export async function* streamLargeEntry(file: ZipSourceFile, name: Buffer, level
   if (size !== file.size) throw changed(file);
   const entry: EntryWithoutOffset = { name, method: METHOD_DEFLATED, crc32: crc, compressedSize, size, dataDescriptor: true };
   yield dataDescriptor(entry);
-  return entry;
+  return { entry, sha256: hash.digest('hex') };
 }
 
 function readChunks(file: ZipSourceFile): AsyncIterable<Buffer> {

@@ -9,6 +9,8 @@ export interface ZipOptions {
   readonly level: number;
   /** Called with the number of input bytes zipped so far. */
   readonly onProgress?: ((done: number) => void) | undefined;
+  /** Called with each entry once it is written: its record (where it is, how it is stored) and its file's SHA-256. */
+  readonly onEntry?: ((entry: ZipEntryRecord, sha256: string) => void) | undefined;
 }
 
 /** Files up to this size are read and deflated whole (several at once); larger ones are streamed. */
@@ -57,8 +59,10 @@ async function* zipBytes(files: readonly ZipSourceFile[], options: ZipOptions): 
     checkOffset(offset);
     const name = Buffer.from(file.name, 'utf8');
     if (file.size > WHOLE_FILE_MAX) {
-      const entry = yield* streamLargeEntry(file, name, options.level, progress);
-      records.push({ ...entry, offset });
+      const { entry, sha256 } = yield* streamLargeEntry(file, name, options.level, progress);
+      const record = { ...entry, offset };
+      records.push(record);
+      options.onEntry?.(record, sha256);
       offset += entryLength(entry);
       continue;
     }
@@ -68,6 +72,7 @@ async function* zipBytes(files: readonly ZipSourceFile[], options: ZipOptions): 
     yield prepared.data;
     offset += entryLength(record);
     records.push(record);
+    options.onEntry?.(record, prepared.sha256);
     progress(file.size);
   }
   checkOffset(offset);

@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
+import { parseBundleFiles } from '../../../src/feed/bundle-files.js';
 import { listBundleFiles } from '../../../src/publish/bundle-file-list.js';
+import { packageArtifact } from '../../../src/publish/package.js';
 import { PublishInputError } from '../../../src/publish/errors.js';
 import { acceptsGzip } from '../../../src/server/handlers/bundle-file.js';
-import { tempDir } from '../../helpers/fixtures.js';
+import { tempDir, writeFolder } from '../../helpers/fixtures.js';
 import { rawZip, type RawEntry } from '../../helpers/raw-zip.js';
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
@@ -86,4 +88,27 @@ describe('acceptsGzip (RFC 9110 §12.5.3)', () => {
     expect(acceptsGzip(header)).toBe(expected);
   });
   test('no header', () => expect(acceptsGzip(null)).toBe(false));
+});
+
+describe('the file list of a folder zipped here', () => {
+  test('is what the writer reported while zipping, and the same as reading the zip back', async () => {
+    const text = Buffer.from('const a = 1;\n'.repeat(800_000)); // past the writer's 8 MiB: streamed and deflated
+    const files = new Map<string, Buffer>([
+      ['index.html', Buffer.from('<h1>hi</h1>')],
+      ['js/app.js', Buffer.from('let x = 1;\n'.repeat(500))],
+      ['img/photo.jpg', randomBytes(9 * 1024 * 1024)], // streamed and stored
+      ['js/big.js', text],
+      ['empty.txt', Buffer.alloc(0)],
+    ]);
+    const artifact = await packageArtifact({ input: await writeFolder(files), zipName: 'b.zip' });
+    try {
+      const written = parseBundleFiles(artifact.fileList!.bytes, 'written');
+      const readBack = await listBundleFiles(artifact.file, { size: artifact.size, sha256: artifact.sha256 });
+      expect(written).toEqual(readBack);
+      expect(new Map(written.files.map((f) => [f.name, f.sha256]))).toEqual(new Map([...files].map(([n, b]) => [n, sha256(b)])));
+      expect(artifact.fileList!.count).toBe(files.size);
+    } finally {
+      await artifact.cleanup();
+    }
+  });
 });
