@@ -145,7 +145,7 @@ export async function benchDelta(ctx: BenchContext): Promise<BenchSection> {
         '',
         `**A one-file change costs a device ${(((deltaGzip + answerBytes) / zipBytes) * 100).toFixed(1)}% of the whole zip (answer included, gzip), ${(((deltaPlain + answerBytes) / zipBytes) * 100).toFixed(1)}% plain.**`,
         '',
-        `Requests/s for one 100 KiB code chunk: \`GET /api/v1/bundles/{id}/files/{path}\` (token check, file list from memory, one range read of the stored zip, inflated as it streams and its CRC-32 checked) against a bare node:http server reading the same file from disk at each request.`,
+        `Requests/s for one 100 KiB code chunk: \`GET /api/v1/bundles/{id}/files/{path}\` (token check, file list from memory, one range read of the stored zip, inflated on the thread pool and its CRC-32 checked) against a bare node:http server reading the same file from disk at each request.`,
         `Load: autocannon in a second process, ${options.connections} connections; the two in turns, 3 rounds, the median round of each shown.`,
         '',
         '| server | requests/s | p99 latency | CPU per request |',
