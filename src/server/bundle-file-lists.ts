@@ -12,22 +12,34 @@ export interface FileList {
 
 /** Files held across all cached lists: a few hundred typical bundles, or a handful of huge ones. */
 const MAX_FILES_HELD = 200_000;
+/**
+ * How long a list that could not be read is not asked for again. Update checks meanwhile offer the
+ * whole zip at once, instead of each waiting out a store that is failing (GitHub down or slow).
+ */
+const RETRY_AFTER_MS = 30_000;
 
 /**
  * The file lists of the bundles devices are being offered, read from the store once and held in
  * memory (bounded, least recently used first out). Lists never change: a replaced bundle has a
- * new list asset. Only the lists are held, never a file's bytes. A failed read is not kept.
+ * new list asset. Only the lists are held, never a file's bytes. A failed read is remembered for
+ * RETRY_AFTER_MS, then tried again.
  */
 export class BundleFileLists {
   private readonly held = new Map<string, Promise<FileList>>();
   private readonly sizes = new Map<string, number>();
+  private readonly failed = new Map<string, { readonly at: number; readonly error: unknown }>();
   private filesHeld = 0;
 
-  constructor(private readonly store: FeedReader) {}
+  constructor(
+    private readonly store: FeedReader,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The file list of `file`, a bundle that has one; StoreUnavailableError when the stored list is not this zip's. */
   get(file: FileRecord & { files: NonNullable<FileRecord['files']> }): Promise<FileList> {
     const key = file.files.assetId;
+    const failure = this.failed.get(key);
+    if (failure && this.now() - failure.at < RETRY_AFTER_MS) return Promise.reject(failure.error);
     const known = this.held.get(key);
     if (known) {
       this.held.delete(key);
@@ -36,6 +48,7 @@ export class BundleFileLists {
     }
     const loading = this.read(file).then(
       (list) => {
+        this.failed.delete(key);
         this.sizes.set(key, list.files.length);
         this.filesHeld += list.files.length;
         this.evict(key);
@@ -43,6 +56,7 @@ export class BundleFileLists {
       },
       (error: unknown) => {
         this.held.delete(key);
+        this.failed.set(key, { at: this.now(), error });
         throw error;
       },
     );

@@ -56,7 +56,7 @@ export function createServerContext(options: {
       log: options.log,
       ...(options.now ? { now: options.now } : {}),
     }),
-    bundleFiles: new BundleFileLists(options.store),
+    bundleFiles: new BundleFileLists(options.store, options.now),
     users: new UserDirectory(options.users),
     tokens,
     log: options.log,

@@ -7,11 +7,15 @@ import type { VersionRecord } from '../../src/feed/version-record.js';
 import { parseBundleFiles } from '../../src/feed/bundle-files.js';
 import { publish } from '../../src/publish/publish.js';
 import { LocalStore } from '../../src/store/local/store.js';
-import type { ByteRange, FeedReader, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { tempDir, writeConfig, writeFolder } from '../helpers/fixtures.js';
 import { githubStore, READ_TOKEN, useFakeGitHub } from '../helpers/github.js';
 import { LIVE_CONFIG } from '../helpers/live-feed.js';
 import { serve } from '../helpers/server.js';
+import { manualClock } from '../helpers/clock.js';
+import { withFaults } from '../helpers/faulty-store.js';
+import { StoreUnavailableError } from '../../src/store/errors.js';
+import { jsonLogger } from '../../src/util/logger.js';
 import { registerSecret } from '../helpers/sweep/record.js';
 
 /**
@@ -69,22 +73,16 @@ interface StoreMeter {
 /** The folder store with a meter on the asset bytes it hands the server. */
 function meteredLocal(store: LocalStore): { store: Store; meter: StoreMeter } {
   let bytes = 0;
-  const metered = new Proxy(store, {
-    get(target, key, receiver) {
-      if (key !== 'openAsset') return Reflect.get(target, key, receiver) as unknown;
-      const open: FeedReader['openAsset'] = target.openAsset.bind(target);
-      return async (assetId: string, range?: ByteRange, expected?: { size?: number }) => {
-        const stream = await open(assetId, range, expected);
-        return stream.pipeThrough(
-          new TransformStream<Uint8Array, Uint8Array>({
-            transform(chunk, controller) {
-              bytes += chunk.length;
-              controller.enqueue(chunk);
-            },
-          }),
-        );
-      };
-    },
+  const metered = withFaults(store, {
+    openAsset: async (inner, assetId, range, expected) =>
+      (await inner.openAsset(assetId, range, expected)).pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            bytes += chunk.length;
+            controller.enqueue(chunk);
+          },
+        }),
+      ),
   });
   return { store: metered, meter: { bytes: () => bytes, assetRequests: () => 0 } };
 }
@@ -282,5 +280,46 @@ describe('a stored zip whose bytes no longer match its file list', () => {
     const res = await fetch(big);
     expect(res.status).toBe(200);
     await expect(res.arrayBuffer()).rejects.toThrow();
+  });
+});
+
+describe('a file list the store cannot give', () => {
+  test('the update offers the whole zip at once, asks the store again only after 30 s, then offers the delta', async () => {
+    const root = path.join(await tempDir(), 'store');
+    const local = await LocalStore.openOrCreate(root);
+    const config = await writeConfig(LIVE_CONFIG);
+    const { version } = await publish({
+      store: local,
+      config,
+      request: { app: 'rocket', buildType: 'release', version: '1.0.0', path: await writeFolder(await bundleFiles('one')) },
+    });
+    const listId = version.file!.files!.assetId;
+    let listReads = 0;
+    let failing = true;
+    const store = withFaults(local, {
+      openAsset: async (inner, assetId, range, expected) => {
+        if (assetId === listId) {
+          listReads++;
+          if (failing) throw new StoreUnavailableError('GitHub is down');
+        }
+        return inner.openAsset(assetId, range, expected);
+      },
+    });
+    const clock = manualClock(Date.now());
+    const lines: string[] = [];
+    const server = await serve({ store, users: [], now: clock.now, log: jsonLogger((line) => lines.push(line)) });
+    const ask = () => check(server.url, device('8.51.14', { version_name: 'builtin' }));
+
+    const first = await ask();
+    expect(first.version).toBe('1.0.0');
+    expect(first.manifest).toBeUndefined();
+    expect(lines.some((l) => l.includes('bundle file list unavailable'))).toBe(true);
+    await ask();
+    expect(listReads).toBe(1);
+
+    failing = false;
+    clock.advance(31_000);
+    expect((await ask()).manifest?.length).toBe(7);
+    expect(listReads).toBe(2);
   });
 });
