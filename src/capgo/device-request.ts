@@ -25,6 +25,17 @@ export const DeviceInfoSchema = z.looseObject({
 });
 export type DeviceInfo = z.output<typeof DeviceInfoSchema>;
 
+/**
+ * `getLatest({includeBundleSize: true})` on 8.51: the info object, the version offered and the
+ * manifest entries the device lacks (8.51.14:A/CapgoUpdater.java:630-660, 8.51.14:A/CapacitorUpdaterPlugin.java:4164-4180;
+ * iOS 8.51.14:iS/CapgoUpdater.swift:1304-1363). Entries are read leniently, as Capgo does
+ * (capgo@4bc7d83f:supabase/functions/_backend/plugin_runtime/utils/manifest_size.ts, normalizeManifestSizeFiles).
+ */
+export const ManifestSizeSchema = DeviceInfoSchema.extend({
+  version: Text(255).optional(),
+  manifest: z.array(z.unknown()).max(65_535).optional(),
+});
+
 /** `setChannel()`: the info object plus the channel asked for. */
 export const SetChannelSchema = DeviceInfoSchema.extend({ channel: Text(64).min(1) });
 

@@ -219,6 +219,27 @@ describe.each(['folder', 'github'] as const)('delta updates on the %s store', (k
     expect(s.meter.assetRequests() - apiBefore).toBeLessThanOrEqual(1);
   });
 
+  test('getLatest({includeBundleSize: true}) on 8.51: the bytes the files a device lacks will cost, as the files route sends them', async () => {
+    const answer = await check(s.url, device('8.51.14'));
+    const have = new Set([...s.files1.values()].map(sha256));
+    const missing = answer.manifest!.filter((e) => !have.has(e.file_hash));
+    // The request 8.51 makes: its info object, the version offered and the entries it lacks (8.51.14:A/CapgoUpdater.java:630-660).
+    const unknown = { file_name: 'other.js', file_hash: 'f'.repeat(64), download_url: 'https://elsewhere.example/other.js' };
+    const body = { ...device('8.51.14'), version: answer.version, manifest: [...missing, missing[0], unknown, { file_name: 'no-hash.js' }] };
+    const res = await fetch(`${s.url}/api/v1/updates/manifest_size`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    const sizes = (await res.json()) as { totalSize: number; knownFiles: number; unknownFiles: number; files: { file_hash: string; size?: number; error?: string }[] };
+    // What 8.51 downloads: its OkHttp asks for gzip (square/okhttp@0c46404b:.../BridgeInterceptor.kt:67-71).
+    let sent = 0;
+    for (const entry of missing) sent += (await rawGet(entry.download_url, { 'accept-encoding': 'gzip' })).body.length;
+    expect(sizes).toMatchObject({ totalSize: sent, knownFiles: missing.length, unknownFiles: 1 });
+    expect(sizes.files.map((f) => f.error ?? 'known')).toEqual([...missing.map(() => 'known'), 'size_unknown']);
+
+    const bad = await fetch(`${s.url}/api/v1/updates/manifest_size`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ manifest: [] }) });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: 'invalid_request', kind: 'failed' });
+  });
+
   test.each(['assets/app.js', 'assets/vendor.js'])('%s: gzip as stored, a resumed range, HEAD, and what a wrong link gets', async (file) => {
     const answer = await check(s.url, device('8.51.14'));
     const link = answer.manifest!.find((e) => e.file_name === file)!.download_url;

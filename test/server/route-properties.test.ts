@@ -39,7 +39,7 @@ const BLOCK_TIMEOUT_MS = 120_000;
 // ---------------------------------------------------------------------------------------------
 // The contract, restated here rather than imported, so the server cannot agree with itself.
 
-type RouteKey = 'auth' | 'apps' | 'updates' | 'stats' | 'channel_self' | 'download' | 'icon' | 'link' | 'manifest' | 'appVersions' | 'bundleFile';
+type RouteKey = 'auth' | 'apps' | 'updates' | 'stats' | 'channel_self' | 'download' | 'icon' | 'link' | 'manifest' | 'appVersions' | 'bundleFile' | 'manifestSize';
 
 /** Every route file's URL pattern and the methods it answers (DESIGN.md's API table). */
 const ROUTES: Record<RouteKey, { pattern: string; allow: readonly string[] }> = {
@@ -56,6 +56,8 @@ const ROUTES: Record<RouteKey, { pattern: string; allow: readonly string[] }> = 
   appVersions: { pattern: '/api/v1/apps/[app]/versions', allow: ['GET', 'HEAD', 'OPTIONS'] },
   // Delta updates: one file of a bundle, by the bundle's device link (README, "Delta updates").
   bundleFile: { pattern: '/api/v1/bundles/[id]/files/[path]', allow: ['GET', 'HEAD', 'OPTIONS'] },
+  // 8.51's getLatest({includeBundleSize: true}): `{updateUrl}/manifest_size` (README, "Delta updates").
+  manifestSize: { pattern: '/api/v1/updates/manifest_size', allow: ['POST', 'OPTIONS'] },
 };
 
 /** The apps of the tester feed and their teams (test/helpers/feed-server.ts). */
@@ -627,13 +629,28 @@ function knownTargetArb(): fc.Arbitrary<Target> {
       extraQuery,
     )
     .map(([id, link, file, q]): Target => ({
-      path: withQuery(`/api/v1/bundles/${pct(id)}/files/${file}`, [link.query, q]),
+      // No `id=` in the query: a path whose id decodes to the placeholder `[id]` takes it from there (route.ts, resolveParams).
+      path: withQuery(`/api/v1/bundles/${pct(id)}/files/${file}`, [link.query, q === 'id=other' ? '' : q]),
       route: 'bundleFile',
       id,
       link,
       file: decodeURIComponent(file),
     }));
-  return fc.oneof(simple('auth'), simple('apps'), simple('updates'), simple('stats'), simple('channel_self'), download, download, icon, link, manifest, appVersions, bundleFile);
+  return fc.oneof(
+    simple('auth'),
+    simple('apps'),
+    simple('updates'),
+    simple('stats'),
+    simple('channel_self'),
+    simple('manifestSize'),
+    download,
+    download,
+    icon,
+    link,
+    manifest,
+    appVersions,
+    bundleFile,
+  );
 }
 
 const JUNK_SEGMENTS = [

@@ -31,6 +31,7 @@ describe('the route table is the api/ folder', () => {
       'api/v1/versions/[id]/manifest.plist.ts': '/api/v1/versions/[id]/manifest.plist',
       'api/files/apps/[app]/[file].ts': '/api/files/apps/[app]/[file]',
       'api/v1/bundles/[id]/files/[path].ts': '/api/v1/bundles/[id]/files/[path]',
+      'api/v1/updates/manifest_size.ts': '/api/v1/updates/manifest_size',
     });
   });
 
