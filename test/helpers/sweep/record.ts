@@ -112,7 +112,8 @@ const fileLinkToken = (c: Candidate) => c.kind === 'token' && /\/api\/v1\/bundle
 /**
  * A token may appear in the response that issued it, in the place it is issued: the
  * `token` of a 200 from POST /api/v1/auth, the `?token=` of the bundle link (and of its
- * files' links) in a 200 from POST /api/v1/updates, of the install links in a 200 from POST
+ * files' links) in a 200 from POST /api/v1/updates (and echoed from the request in one from
+ * POST /api/v1/updates/manifest_size), of the install links in a 200 from POST
  * /api/v1/versions/{id}/link, and of the .ipa link in a 200 from GET
  * /api/v1/versions/{id}/manifest.plist. Anywhere else (another response, a header, a log) it leaks.
  */
@@ -124,6 +125,8 @@ export function responseAllowance(method: string, pathname: string, status: numb
   if (pathname === '/api/v1/auth') return (c) => (c.kind === 'token' && before(c, 9) === '"token":"' ? 'a token in the login response that issued it' : null);
   if (pathname === '/api/v1/updates')
     return (c) => (linkToken(c, false) ? 'a device link in the update answer that issued it' : fileLinkToken(c) ? 'a delta file link in the update answer that issued it' : null);
+  // Capgo's shape echoes each entry the device sent, its own file link included (capgo@4bc7d83f:.../utils/manifest_size.ts).
+  if (pathname === '/api/v1/updates/manifest_size') return (c) => (fileLinkToken(c) ? 'a delta file link the device sent, echoed in the size answer' : null);
   if (/^\/api\/v1\/versions\/[^/]+\/link$/.test(pathname)) return (c) => (linkToken(c, true) ? 'an install link in the link answer that issued it' : null);
   return undefined;
 }
