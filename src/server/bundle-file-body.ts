@@ -59,9 +59,9 @@ export async function wholeFileBody(file: BundleFile, data: Buffer, encoding: Fi
   return encoding.range ? plain.subarray(encoding.range.start, encoding.range.end + 1) : plain;
 }
 
-/** Whether `file` can be sent as gzip without recompressing it. */
-export function gzipReady(file: BundleFile): boolean {
-  return file.method === 8;
+/** Whether `file` goes to a client that takes gzip as its deflate data as stored: a deflated, non-empty entry. */
+export function sentAsStoredGzip(file: BundleFile): boolean {
+  return file.method === 8 && file.size > 0;
 }
 
 /**

@@ -10,6 +10,11 @@ export interface FileList {
   readonly byName: ReadonlyMap<string, BundleFile>;
 }
 
+/** A bundle published with a file list (feed/version-record.ts `files`). */
+export type ListedBundle = FileRecord & { readonly files: NonNullable<FileRecord['files']> };
+
+export const hasFileList = (file: FileRecord): file is ListedBundle => file.files !== undefined;
+
 /** Files held across all cached lists: a few hundred typical bundles, or a handful of huge ones. */
 const MAX_FILES_HELD = 200_000;
 /**
@@ -36,7 +41,7 @@ export class BundleFileLists {
   ) {}
 
   /** The file list of `file`, a bundle that has one; StoreUnavailableError when the stored list is not this zip's. */
-  get(file: FileRecord & { files: NonNullable<FileRecord['files']> }): Promise<FileList> {
+  get(file: ListedBundle): Promise<FileList> {
     const key = file.files.assetId;
     const failure = this.failed.get(key);
     if (failure && this.now() - failure.at < RETRY_AFTER_MS) return Promise.reject(failure.error);
@@ -64,7 +69,7 @@ export class BundleFileLists {
     return loading;
   }
 
-  private async read(file: FileRecord & { files: NonNullable<FileRecord['files']> }): Promise<FileList> {
+  private async read(file: ListedBundle): Promise<FileList> {
     const ref = file.files;
     const stream = await this.store.openAsset(ref.assetId, undefined, { size: ref.size });
     const bytes = Buffer.from(await new Response(stream).arrayBuffer());

@@ -2,6 +2,7 @@ import { bundleFilePath } from '../feed/api-paths.js';
 import type { FileRecord } from '../feed/version-record.js';
 import type { DeltaSupport } from '../capgo/plugin-builds.js';
 import { describeError } from '../util/logger.js';
+import { hasFileList } from './bundle-file-lists.js';
 import type { ServerContext } from './context.js';
 
 /** One element of an update answer's `manifest`, as the plugin reads it. */
@@ -28,10 +29,10 @@ export async function deltaManifest(
   file: FileRecord,
   delta: DeltaSupport | null,
 ): Promise<ManifestEntry[] | null> {
-  if (delta === null || !file.files || file.encryption) return null;
+  if (delta === null || !hasFileList(file) || file.encryption) return null;
   let list;
   try {
-    list = await context.bundleFiles.get({ ...file, files: file.files });
+    list = await context.bundleFiles.get(file);
   } catch (error) {
     context.log.warn('bundle file list unavailable: offering the whole zip', { file: file.name, ...describeError(error) });
     return null;

@@ -2,7 +2,8 @@ import type { FeedSnapshot } from '../feed/feed-snapshot.js';
 import type { BundleFile } from '../feed/bundle-files.js';
 import type { VersionRecord } from '../feed/version-record.js';
 import { describeError } from '../util/logger.js';
-import { bodyLength } from './bundle-file-body.js';
+import { bodyLength, sentAsStoredGzip } from './bundle-file-body.js';
+import { hasFileList } from './bundle-file-lists.js';
 import type { ServerContext } from './context.js';
 
 /** One file of the answer, as Capgo's own server gives it (capgo@4bc7d83f:supabase/functions/_backend/plugin_runtime/utils/manifest_size.ts). */
@@ -41,7 +42,7 @@ export async function downloadSizes(
   const app = snapshot.appsByPackageName.get(request.appId);
   const linked = new Set(entries.flatMap((e) => (e.versionId ? [e.versionId] : [])));
   const bundles = snapshot.manifest.versions.filter(
-    (v) => v.app === app?.id && v.file?.files && !v.yanked && (linked.has(v.id) || (request.version !== undefined && v.version === request.version)),
+    (v) => v.app === app?.id && !v.yanked && (linked.has(v.id) || (request.version !== undefined && v.version === request.version)),
   );
   const sizes = await sizesByHash(context, bundles);
   let totalSize = 0;
@@ -59,9 +60,10 @@ export async function downloadSizes(
 async function sizesByHash(context: ServerContext, bundles: readonly VersionRecord[]): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
   for (const bundle of bundles) {
-    const file = bundle.file!;
+    const file = bundle.file;
+    if (!file || !hasFileList(file)) continue;
     try {
-      const list = await context.bundleFiles.get({ ...file, files: file.files! });
+      const list = await context.bundleFiles.get(file);
       for (const f of list.files) sizes.set(f.sha256, wireSize(f));
     } catch (error) {
       context.log.warn('bundle file list unavailable: sizes unknown', { file: file.name, ...describeError(error) });
@@ -70,7 +72,7 @@ async function sizesByHash(context: ServerContext, bundles: readonly VersionReco
   return sizes;
 }
 
-const wireSize = (file: BundleFile): number => bodyLength(file, file.method === 8 && file.size > 0 ? { kind: 'gzip' } : { kind: 'identity' }) ?? file.size;
+const wireSize = (file: BundleFile): number => bodyLength(file, sentAsStoredGzip(file) ? { kind: 'gzip' } : { kind: 'identity' }) ?? file.size;
 
 function normalize(raw: readonly unknown[]): (Omit<FileSize, 'size' | 'error'> & { versionId: string | null })[] {
   const seen = new Set<string>();

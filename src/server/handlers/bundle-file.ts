@@ -4,8 +4,8 @@ import { ERRORS } from '../../feed/api-errors.js';
 import type { BundleFile } from '../../feed/bundle-files.js';
 import type { FileRecord } from '../../feed/version-record.js';
 import { StoreNotFoundError } from '../../store/errors.js';
-import { bodyLength, fileBody, gzipReady, servedWhole, wholeFileBody, type FileEncoding } from '../bundle-file-body.js';
-import type { FileList } from '../bundle-file-lists.js';
+import { bodyLength, fileBody, sentAsStoredGzip, servedWhole, wholeFileBody, type FileEncoding } from '../bundle-file-body.js';
+import { hasFileList, type FileList } from '../bundle-file-lists.js';
 import type { ServerContext } from '../context.js';
 import { decideRange } from '../range.js';
 import { HttpError } from '../responses.js';
@@ -22,8 +22,8 @@ export const serveBundleFile: Handler = async (request, context, params) => {
   const id = params['id'] ?? '';
   const { version } = await authorizeLink(context, matchedUrl(request).searchParams.get('token'), id);
   const file = requireFile(version);
-  if (!file.files) throw new HttpError(404, { message: ERRORS.fileNotInBundle });
-  const { entry, brotli } = lookUp(await context.bundleFiles.get({ ...file, files: file.files }), params['path'] ?? '');
+  if (!hasFileList(file)) throw new HttpError(404, { message: ERRORS.fileNotInBundle });
+  const { entry, brotli } = lookUp(await context.bundleFiles.get(file), params['path'] ?? '');
   const etag = `"${entry.sha256}"`;
   const headers: Record<string, string> = {
     'content-type': 'application/octet-stream',
@@ -73,7 +73,7 @@ function chooseEncoding(request: Request, entry: BundleFile, etag: string): File
   const range = decideRange({ range: request.headers.get('range'), ifRange: request.headers.get('if-range'), size: entry.size, etag });
   if (range.kind === 'unsatisfiable') return range;
   if (range.kind === 'partial') return { kind: 'identity', range: { start: range.start, end: range.end } };
-  if (gzipReady(entry) && entry.size > 0 && acceptsGzip(request.headers.get('accept-encoding'))) return { kind: 'gzip' };
+  if (sentAsStoredGzip(entry) && acceptsGzip(request.headers.get('accept-encoding'))) return { kind: 'gzip' };
   return { kind: 'identity' };
 }
 

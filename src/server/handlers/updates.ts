@@ -44,7 +44,7 @@ export const checkForUpdate: Handler = async (request, context) => {
       const token = await context.tokens.downloadToken(versionId);
       const base = linkBase(request, context);
       // `url` stays the whole zip: plugins that ignore `manifest` take it, and those that read one check it first.
-      const manifest = decision.sessionKey ? null : await deltaManifest(context, { base, versionId, token }, decision.file, abilitiesFor(plugin).delta);
+      const manifest = await deltaManifest(context, { base, versionId, token }, decision.file, abilitiesFor(plugin).delta);
       return context.respond.json(
         200,
         {

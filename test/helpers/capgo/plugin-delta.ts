@@ -187,7 +187,8 @@ export function requestHeaders(client: DeltaClient, userAgent?: string): Record<
         'accept-language': 'en;q=1.0',
         'user-agent': 'Rocket/1.0 (com.acme.rocket; build:1; iOS 17.4.0) Alamofire/5.9.1',
       };
-    // URLSession itself asks for gzip, deflate, br (the OS's behaviour, not in the plugin's source).
+    // URLSession itself asks for gzip, deflate, br and decodes them (the OS's behaviour, not the plugin's: reported by
+    // dotnet/macios#24924, "NSURLSession automatically decompresses content for supported encodings (gzip, deflate, br, zstd)").
     case 'alamofire-session':
       return { 'accept-encoding': 'gzip, deflate, br', 'user-agent': userAgent ?? 'CapacitorUpdater/8.51.14 (com.acme.rocket) ios/17.4' };
   }
@@ -196,7 +197,7 @@ export function requestHeaders(client: DeltaClient, userAgent?: string): Record<
 /**
  * What the client hands the plugin: OkHttp un-gzips only what it asked gzip for (`Content-Encoding: gzip`, case-insensitive;
  * square/okhttp@0c46404b:okhttp/src/main/kotlin/okhttp3/internal/http/BridgeInterceptor.kt:91-106) and passes any other
- * coding through as raw bytes; URLSession decodes gzip, deflate and br itself (Apple's behaviour, not in any source here).
+ * coding through as raw bytes; URLSession decodes gzip, deflate and br itself (Apple's behaviour, reported in dotnet/macios#24924).
  */
 function decodeBody(client: DeltaClient, contentEncoding: string | null, body: Buffer): Buffer {
   const coding = (contentEncoding ?? '').trim().toLowerCase();
